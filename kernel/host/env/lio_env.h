@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The environment of LeapIO's pure logic when it is built into the kernel
+ * module. The user-space unit tests provide their own lio_env.h with the
+ * same names (tests/unit/env/lio_env.h); the pure files include only this.
+ */
+#ifndef LEAPIO_ENV_H
+#define LEAPIO_ENV_H
+
+#include <linux/types.h>
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include <linux/bits.h>
+#include <linux/bug.h>
+#include <linux/errno.h>
+#include <linux/compiler.h>
+#include <asm/byteorder.h>
+
+#define LIO_BUILD_BUG_ON(cond)	BUILD_BUG_ON(cond)
+
+#endif /* LEAPIO_ENV_H */

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The virtual NVMe controller model: PCI config space, BAR0 registers and
+ * doorbells, the MSI-X table, interrupts, and the admin queue.
+ *
+ * Pure logic: no kernel header, no libc beyond what lio_env.h gives. The
+ * module (kernel/host/*.c) and the user-space unit tests (tests/unit/)
+ * both compile these files; each supplies the lio_vctrl_ops that reach
+ * guest memory and raise interrupts.
+ *
+ * Concurrency: none inside. The caller serialises every entry point on one
+ * controller (the module holds a per-mdev mutex). Callbacks are invoked
+ * with that serialisation held and may sleep.
+ */
+#ifndef LEAPIO_VCTRL_H
+#define LEAPIO_VCTRL_H
+
+#include "lio_env.h"
+#include "../../../common/nvme/nvme_spec.h"
+#include "../../../uapi/linux/leapio.h"
+
+/* ---- Limits and fixed capabilities ---- */
+#define LIO_MAX_IOQ		LEAPIO_MAX_IOQ
+#define LIO_MAX_QUEUES		(LIO_MAX_IOQ + 1)	/* + admin */
+#define LIO_MAX_VECTORS		(LIO_MAX_IOQ + 1)
+#define LIO_MQES		1023		/* CAP.MQES, 0's based */
+#define LIO_ADMIN_MAX_ENTRIES	4096		/* AQA limit */
+#define LIO_CAP_TO		20		/* 10 s, in 500 ms units */
+#define LIO_MDTS		6		/* 2^6 * 4 KiB = 256 KiB */
+#define LIO_MAX_XFER		(4096U << LIO_MDTS)
+#define LIO_AERL		3		/* 0's based: 4 outstanding */
+#define LIO_ACL			3		/* 0's based */
+#define LIO_ELPE		63		/* 0's based: 64 error log entries */
+#define LIO_NR_ERR_LOG		(LIO_ELPE + 1)
+#define LIO_NSID		1		/* the one namespace */
+#define LIO_NN			1
+#define LIO_NR_PENDING_EVENTS	16		/* events waiting for an AER */
+#define LIO_TEMP_KELVIN		313		/* reported composite temperature */
+#define LIO_WCTEMP		343
+#define LIO_CCTEMP		358
+#define LIO_KAS			10		/* Keep Alive granularity, 100 ms units */
+
+/* BAR0 size for a type with nr_ioq queue pairs: registers + doorbells,
+ * rounded up to a power of two as a PCI BAR must be.
+ */
+u64 lio_bar0_size(u16 nr_ioq);
+
+/* ---- What the embedding code provides ---- */
+struct lio_vctrl_ops {
+	/* Guest memory by guest-physical (IOVA) address; 0 or -errno. */
+	int (*dma_read)(void *opaque, u64 gpa, void *buf, u32 len);
+	int (*dma_write)(void *opaque, u64 gpa, const void *buf, u32 len);
+	/* Edge-signal one MSI-X vector (VFIO: the vector's eventfd). */
+	void (*msix_signal)(void *opaque, u16 vector);
+	/* INTx line changed level (VFIO: signal the trigger on 0 -> 1). */
+	void (*intx_set)(void *opaque, bool level);
+	/* Monotonic milliseconds and wall-clock milliseconds since the epoch. */
+	u64 (*now_ms)(void *opaque);
+	u64 (*wall_ms)(void *opaque);
+};
+
+/* Fixed at creation of the mdev. */
+struct lio_vctrl_params {
+	u16	nr_ioq;		/* I/O queue pairs of the mdev type */
+	u16	cntlid;		/* unique among live controllers */
+	u8	uuid[16];	/* mdev UUID: seeds SN, NGUID, EUI-64, NQN */
+	u16	pci_vendor;
+	u16	pci_device;
+	u16	pci_subsys_vendor;
+	u16	pci_subsys_device;
+};
+
+enum lio_irq_mode {
+	LIO_IRQ_NONE = 0,
+	LIO_IRQ_INTX,
+	LIO_IRQ_MSIX,
+};
+
+/* ---- State ---- */
+struct lio_sq {
+	u64	gpa;
+	u16	size;		/* entries */
+	u16	head;
+	u16	tail;
+	u16	cqid;
+	u8	prio;
+	bool	valid;
+};
+
+struct lio_cq {
+	u64	gpa;
+	u16	size;		/* entries */
+	u16	head;		/* as last written by the host */
+	u16	tail;		/* next slot the controller writes */
+	u16	vector;
+	u16	nr_sqs;		/* SQs bound to this CQ */
+	u8	phase;		/* phase tag of the slot at tail */
+	bool	ien;
+	bool	valid;
+	bool	irq_pending;	/* an interrupt is owed (coalescing, masking) */
+};
+
+struct lio_ns {
+	u64	size;		/* bytes, a multiple of the LBA size */
+	u8	lba_shift;	/* 9 or 12 */
+};
+
+struct lio_features {
+	u32	arbitration;
+	u32	power_mgmt;
+	u16	tmpth_over;	/* composite sensor, Kelvin */
+	u16	tmpth_under;
+	u32	err_recovery;
+	bool	vwc;
+	bool	nr_queues_set;
+	u16	nsqa;		/* allocated, 0's based */
+	u16	ncqa;
+	u32	irq_coalesce;
+	u64	irq_cd[(LIO_MAX_VECTORS + 63) / 64];	/* Coalescing Disable */
+	u32	write_atomic;
+	u32	async_event_cfg;
+	u64	ts_offset_ms;	/* host timestamp minus now_ms when set */
+	bool	ts_set;
+	u32	kato;
+};
+
+struct lio_aer {
+	u16	cid[LIO_AERL + 1];	/* outstanding AERs, oldest first */
+	u8	nr;
+	u32	pending[LIO_NR_PENDING_EVENTS];	/* DW0s waiting for an AER */
+	u8	nr_pending;
+	u8	masked;		/* bit per event type: reported, log not read */
+};
+
+struct lio_err_log {
+	struct nvme_error_log_entry e[LIO_NR_ERR_LOG];	/* ring, e[next-1] newest */
+	u32	next;
+	u64	count;		/* errors ever logged */
+};
+
+struct lio_smart {
+	u64	data_units_read;	/* thousands of 512-byte units */
+	u64	data_units_written;
+	u64	host_reads;
+	u64	host_writes;
+	u64	busy_minutes;
+	u64	power_cycles;
+	u64	unsafe_shutdowns;
+	u64	media_errors;
+	u64	created_ms;		/* now_ms at creation, for power-on hours */
+	u32	warning_temp_minutes;
+	u32	critical_temp_minutes;
+};
+
+struct lio_msix_entry {
+	u32	addr_lo;
+	u32	addr_hi;
+	u32	data;
+	u32	ctrl;		/* bit 0: vector masked */
+};
+
+struct lio_pci {
+	u8	cfg[4096];	/* PCIe extended config space size */
+	u8	wmask[256];	/* writable bits, standard header and caps */
+	u8	w1c[256];	/* write-one-to-clear bits */
+	u32	bar_mask[6];	/* size masks of implemented BARs */
+};
+
+struct lio_vctrl {
+	const struct lio_vctrl_ops *ops;
+	void			*opaque;
+	struct lio_vctrl_params	p;
+	u16			nr_vectors;	/* MSI-X table size: nr_ioq + 1 */
+
+	char			sn[20];		/* space padded, no NUL */
+	char			subnqn[256];	/* NUL terminated */
+	u8			nguid[16];
+	u8			eui64[8];
+
+	struct lio_pci		pci;
+	struct lio_ns		ns;
+
+	/* NVMe registers */
+	u64			cap;
+	u32			vs;
+	u32			intms;
+	u32			cc;
+	u32			csts;
+	u32			aqa;
+	u64			asq;
+	u64			acq;
+
+	struct lio_sq		sq[LIO_MAX_QUEUES];
+	struct lio_cq		cq[LIO_MAX_QUEUES];
+
+	/* Doorbell Buffer Config: shadow doorbells and EventIdx, GPAs */
+	bool			dbbuf;
+	u64			dbbuf_shadow;
+	u64			dbbuf_eventidx;
+
+	struct lio_features	feat;
+	struct lio_aer		aer;
+	struct lio_err_log	elog;
+	struct lio_smart	smart;
+
+	/* Interrupts */
+	enum lio_irq_mode	irq_mode;
+	bool			intx_level;	/* last level given to intx_set */
+	struct lio_msix_entry	msix[LIO_MAX_VECTORS];
+	u64			msix_pba[(LIO_MAX_VECTORS + 63) / 64];
+};
+
+/*
+ * One command in flight through the admin (or I/O) path. Handlers return
+ * the status and fill dw0 / err_loc; they never print.
+ */
+struct lio_req {
+	struct nvme_sqe	sqe;		/* a private copy: the guest can't change it */
+	u16		sqid;
+	u32		dw0;		/* completion dword 0 */
+	u16		err_loc;	/* SQE byte offset of the bad field, or LIO_NO_ERR_LOC */
+	bool		deferred;	/* completion posted later (AER) */
+};
+#define LIO_NO_ERR_LOC	0xffff
+
+/* ===================== API for the embedding code ===================== */
+
+/* Build a controller in its power-on state (CC.EN = 0). */
+void lio_vctrl_init(struct lio_vctrl *c, const struct lio_vctrl_params *p,
+		    const struct lio_vctrl_ops *ops, void *opaque);
+
+/* Namespace geometry; only while the device is not open. 0 or -EINVAL. */
+int lio_vctrl_set_ns(struct lio_vctrl *c, u64 size, u32 lba_size);
+
+/* Config space access; len 1, 2 or 4, naturally aligned. 0 or -EINVAL. */
+int lio_vctrl_cfg_read(struct lio_vctrl *c, u32 off, void *buf, u32 len);
+int lio_vctrl_cfg_write(struct lio_vctrl *c, u32 off, const void *buf, u32 len);
+
+/*
+ * BAR access (bar is LEAPIO_BAR_REGS or LEAPIO_BAR_MSIX); len 4 or 8,
+ * naturally aligned; 0 or -EINVAL. Writing a doorbell runs the queue:
+ * admin commands execute synchronously inside this call.
+ */
+int lio_vctrl_bar_read(struct lio_vctrl *c, int bar, u64 off, void *buf, u32 len);
+int lio_vctrl_bar_write(struct lio_vctrl *c, int bar, u64 off, const void *buf, u32 len);
+
+/* Interrupt delivery chosen by the VFIO user (SET_IRQS). Enabling MSI-X
+ * unmasks every table entry, as a host kernel programming the vectors does.
+ */
+void lio_vctrl_set_irq_mode(struct lio_vctrl *c, enum lio_irq_mode mode);
+/* Current INTx level, for re-triggering after a VFIO unmask. */
+bool lio_vctrl_intx_level(struct lio_vctrl *c);
+
+/* Function level reset (VFIO_DEVICE_RESET): controller and config space. */
+void lio_vctrl_function_reset(struct lio_vctrl *c);
+/* The VFIO user closed the device (VM gone): like losing power. */
+void lio_vctrl_power_off(struct lio_vctrl *c);
+
+/* ===================== Internal, between vctrl/*.c ===================== */
+
+/* pci_cfg.c */
+void lio_pci_init(struct lio_vctrl *c);
+bool lio_pci_bus_master(const struct lio_vctrl *c);
+bool lio_pci_intx_disabled(const struct lio_vctrl *c);
+
+/* regs.c */
+int lio_regs_read(struct lio_vctrl *c, u64 off, void *buf, u32 len);
+int lio_regs_write(struct lio_vctrl *c, u64 off, const void *buf, u32 len);
+/* Tear down every queue and pending AER; registers to their reset values. */
+void lio_ctrl_reset(struct lio_vctrl *c);
+u32 lio_page_size(const struct lio_vctrl *c);	/* from CC.MPS */
+
+/* dma.c: guest memory, refused while bus mastering is off. 0 or -errno. */
+int lio_dma_read(struct lio_vctrl *c, u64 gpa, void *buf, u32 len);
+int lio_dma_write(struct lio_vctrl *c, u64 gpa, const void *buf, u32 len);
+/* Copy between a buffer and the guest memory described by the command's
+ * PRP1/PRP2 for len bytes: returns an NVMe status (PRP errors, Data
+ * Transfer Error) and sets req->err_loc on a PRP fault.
+ */
+u16 lio_prp_to_guest(struct lio_vctrl *c, struct lio_req *req,
+		     const void *buf, u32 len);
+u16 lio_prp_from_guest(struct lio_vctrl *c, struct lio_req *req,
+		       void *buf, u32 len);
+
+/* queue.c */
+bool lio_cq_full(struct lio_vctrl *c, u16 cqid);
+/* Write one CQE at the CQ's tail; -ENOSPC if full, -EIO on a DMA fault
+ * (the controller is then fatal: CSTS.CFS).
+ */
+int lio_cq_post(struct lio_vctrl *c, u16 cqid, u16 sqid, u16 cid,
+		u16 status, u32 dw0);
+/* Fetch and execute SQEs from head to tail while the CQ has room. */
+void lio_sq_run(struct lio_vctrl *c, u16 sqid);
+/* Every SQ bound to this CQ, e.g. after its head moved. */
+void lio_cq_run_sqs(struct lio_vctrl *c, u16 cqid);
+/* A doorbell write: validates and applies it (AEN on a bad one). */
+void lio_doorbell_write(struct lio_vctrl *c, u64 off, u32 val);
+void lio_queues_teardown(struct lio_vctrl *c);
+/* Admin Create/Delete I/O SQ/CQ. */
+u16 lio_admin_create_cq(struct lio_vctrl *c, struct lio_req *req);
+u16 lio_admin_create_sq(struct lio_vctrl *c, struct lio_req *req);
+u16 lio_admin_delete_cq(struct lio_vctrl *c, struct lio_req *req);
+u16 lio_admin_delete_sq(struct lio_vctrl *c, struct lio_req *req);
+u16 lio_admin_dbbuf(struct lio_vctrl *c, struct lio_req *req);
+bool lio_ioq_exists(const struct lio_vctrl *c);
+
+/* irq.c */
+/* The CQ has new entries: raise its vector (or set PBA / INTx level). */
+void lio_irq_cq(struct lio_vctrl *c, u16 cqid);
+/* Re-evaluate the INTx level (after CQ head moves, INTMS/INTMC, command). */
+void lio_irq_update_intx(struct lio_vctrl *c);
+int lio_msix_read(struct lio_vctrl *c, u64 off, void *buf, u32 len);
+int lio_msix_write(struct lio_vctrl *c, u64 off, const void *buf, u32 len);
+void lio_msix_reset(struct lio_vctrl *c);
+
+/* admin.c: parse and execute one admin command (status returned). */
+u16 lio_admin_exec(struct lio_vctrl *c, struct lio_req *req);
+/* io.c: one I/O command when no data path serves the queue. */
+u16 lio_io_exec(struct lio_vctrl *c, struct lio_req *req);
+
+/* identify.c */
+u16 lio_admin_identify(struct lio_vctrl *c, struct lio_req *req);
+void lio_identity_init(struct lio_vctrl *c);	/* SN, NQN, NGUID, EUI-64 */
+
+/* features.c */
+u16 lio_admin_get_features(struct lio_vctrl *c, struct lio_req *req);
+u16 lio_admin_set_features(struct lio_vctrl *c, struct lio_req *req);
+void lio_features_reset(struct lio_vctrl *c);
+
+/* log.c */
+u16 lio_admin_get_log_page(struct lio_vctrl *c, struct lio_req *req);
+void lio_err_log_add(struct lio_vctrl *c, const struct lio_req *req, u16 status);
+/* SMART critical warning bits as they stand now. */
+u8 lio_smart_critical_warning(const struct lio_vctrl *c);
+
+/* aer.c */
+u16 lio_admin_async_event(struct lio_vctrl *c, struct lio_req *req);
+/* An event happened: complete an AER now, or keep it until one arrives. */
+void lio_aer_event(struct lio_vctrl *c, u32 dw0);
+/* The host read a log page with RAE clear: unmask that event type. */
+void lio_aer_log_read(struct lio_vctrl *c, u8 lid);
+/* Complete pending events for which AERs and CQ room exist. */
+void lio_aer_flush(struct lio_vctrl *c);
+void lio_aer_reset(struct lio_vctrl *c);
+
+#endif /* LEAPIO_VCTRL_H */

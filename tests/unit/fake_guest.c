@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+
+#include "fake_guest.h"
+
+static int fg_dma_read(void *opaque, u64 gpa, void *buf, u32 len)
+{
+	struct fake_guest *g = opaque;
+
+	if (gpa < FG_MEM_BASE || gpa + len > FG_MEM_BASE + FG_MEM_SIZE ||
+	    gpa + len < gpa) {
+		g->dma_faults++;
+		return -EFAULT;
+	}
+	memcpy(buf, g->mem + (gpa - FG_MEM_BASE), len);
+	return 0;
+}
+
+static int fg_dma_write(void *opaque, u64 gpa, const void *buf, u32 len)
+{
+	struct fake_guest *g = opaque;
+
+	if (gpa < FG_MEM_BASE || gpa + len > FG_MEM_BASE + FG_MEM_SIZE ||
+	    gpa + len < gpa) {
+		g->dma_faults++;
+		return -EFAULT;
+	}
+	memcpy(g->mem + (gpa - FG_MEM_BASE), buf, len);
+	return 0;
+}
+
+static void fg_msix_signal(void *opaque, u16 vector)
+{
+	struct fake_guest *g = opaque;
+
+	if (vector < LIO_MAX_VECTORS)
+		g->msix_count[vector]++;
+}
+
+static void fg_intx_set(void *opaque, bool level)
+{
+	struct fake_guest *g = opaque;
+
+	if (level && !g->intx_level)
+		g->intx_raises++;
+	g->intx_level = level;
+}
+
+static u64 fg_now_ms(void *opaque)
+{
+	return ((struct fake_guest *)opaque)->now_ms;
+}
+
+static u64 fg_wall_ms(void *opaque)
+{
+	return ((struct fake_guest *)opaque)->wall_ms;
+}
+
+static const struct lio_vctrl_ops fg_ops = {
+	.dma_read = fg_dma_read,
+	.dma_write = fg_dma_write,
+	.msix_signal = fg_msix_signal,
+	.intx_set = fg_intx_set,
+	.now_ms = fg_now_ms,
+	.wall_ms = fg_wall_ms,
+};
+
+struct fake_guest *fg_new(u16 nr_ioq)
+{
+	static const u8 uuid[16] = {
+		0x6c, 0x1e, 0x5a, 0x10, 0x4c, 0x10, 0x40, 0x01,
+		0x80, 0x01, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	struct lio_vctrl_params p = {
+		.nr_ioq = nr_ioq,
+		.cntlid = 1,
+		.pci_vendor = LEAPIO_PCI_VENDOR_ID,
+		.pci_device = LEAPIO_PCI_DEVICE_ID,
+		.pci_subsys_vendor = LEAPIO_PCI_SUBSYS_VENDOR_ID,
+		.pci_subsys_device = LEAPIO_PCI_SUBSYS_ID,
+	};
+	struct fake_guest *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		abort();
+	g->c = calloc(1, sizeof(*g->c));
+	g->mem = calloc(1, FG_MEM_SIZE);
+	if (!g->c || !g->mem)
+		abort();
+	memcpy(p.uuid, uuid, sizeof(uuid));
+	g->now_ms = 1000;
+	g->wall_ms = 1700000000000ULL;
+	g->acq_phase = 1;
+	lio_vctrl_init(g->c, &p, &fg_ops, g);
+	/* Memory space and bus master, as a guest driver's probe does. */
+	fg_cfg_write(g, 0x04, 0x0006, 2);
+	return g;
+}
+
+void fg_free(struct fake_guest *g)
+{
+	free(g->mem);
+	free(g->c);
+	free(g);
+}
+
+void *fg_ptr(struct fake_guest *g, u64 gpa)
+{
+	if (gpa < FG_MEM_BASE || gpa >= FG_MEM_BASE + FG_MEM_SIZE)
+		return NULL;
+	return g->mem + (gpa - FG_MEM_BASE);
+}
+
+u32 fg_read32(struct fake_guest *g, u64 off)
+{
+	u32 v = 0xdeadbeef;
+
+	if (lio_vctrl_bar_read(g->c, LEAPIO_BAR_REGS, off, &v, 4))
+		return 0xdeadbeef;
+	return le32_to_cpu(v);
+}
+
+u64 fg_read64(struct fake_guest *g, u64 off)
+{
+	u64 v = 0;
+
+	if (lio_vctrl_bar_read(g->c, LEAPIO_BAR_REGS, off, &v, 8))
+		return ~0ULL;
+	return le64_to_cpu(v);
+}
+
+void fg_write32(struct fake_guest *g, u64 off, u32 val)
+{
+	u32 v = cpu_to_le32(val);
+
+	lio_vctrl_bar_write(g->c, LEAPIO_BAR_REGS, off, &v, 4);
+}
+
+void fg_write64(struct fake_guest *g, u64 off, u64 val)
+{
+	u64 v = cpu_to_le64(val);
+
+	lio_vctrl_bar_write(g->c, LEAPIO_BAR_REGS, off, &v, 8);
+}
+
+u32 fg_cfg_read(struct fake_guest *g, u32 off, u32 len)
+{
+	u32 v = 0;
+
+	if (lio_vctrl_cfg_read(g->c, off, &v, len))
+		return 0xdeadbeef;
+	return le32_to_cpu(v);
+}
+
+void fg_cfg_write(struct fake_guest *g, u32 off, u32 val, u32 len)
+{
+	u32 v = cpu_to_le32(val);
+
+	lio_vctrl_cfg_write(g->c, off, &v, len);
+}
+
+u32 fg_enable(struct fake_guest *g)
+{
+	g->asq_tail = 0;
+	g->acq_head = 0;
+	g->acq_phase = 1;
+	memset(fg_ptr(g, FG_ACQ), 0, FG_ADMIN_QSIZE * NVME_CQE_SIZE);
+	fg_write32(g, NVME_REG_AQA, ((FG_ADMIN_QSIZE - 1) << 16) |
+		   (FG_ADMIN_QSIZE - 1));
+	fg_write64(g, NVME_REG_ASQ, FG_ASQ);
+	fg_write64(g, NVME_REG_ACQ, FG_ACQ);
+	fg_write32(g, NVME_REG_CC, (NVME_CQES_LOG2 << NVME_CC_IOCQES_SHIFT) |
+		   (NVME_SQES_LOG2 << NVME_CC_IOSQES_SHIFT) | NVME_CC_EN);
+	return fg_read32(g, NVME_REG_CSTS);
+}
+
+u32 fg_disable(struct fake_guest *g)
+{
+	fg_write32(g, NVME_REG_CC, fg_read32(g, NVME_REG_CC) & ~NVME_CC_EN);
+	return fg_read32(g, NVME_REG_CSTS);
+}
+
+u16 fg_status(const struct nvme_cqe *cqe)
+{
+	return le16_to_cpu(cqe->status) & ~1;
+}
+
+int fg_admin_reap(struct fake_guest *g, struct nvme_cqe *cqe)
+{
+	struct nvme_cqe *slot = fg_ptr(g, FG_ACQ + g->acq_head * NVME_CQE_SIZE);
+
+	if ((le16_to_cpu(slot->status) & 1) != g->acq_phase)
+		return -1;
+	*cqe = *slot;
+	if (++g->acq_head == FG_ADMIN_QSIZE) {
+		g->acq_head = 0;
+		g->acq_phase ^= 1;
+	}
+	fg_write32(g, LEAPIO_CQ_DB(0), g->acq_head);
+	return 0;
+}
+
+int fg_admin(struct fake_guest *g, struct nvme_sqe *sqe, struct nvme_cqe *cqe)
+{
+	struct nvme_sqe *slot = fg_ptr(g, FG_ASQ + g->asq_tail * NVME_SQE_SIZE);
+
+	sqe->cid = cpu_to_le16(g->next_cid++);
+	*slot = *sqe;
+	g->asq_tail = (g->asq_tail + 1) % FG_ADMIN_QSIZE;
+	fg_write32(g, LEAPIO_SQ_DB(0), g->asq_tail);
+	return fg_admin_reap(g, cqe);
+}
+
+void fg_sqe_identify(struct nvme_sqe *sqe, u8 cns, u32 nsid, u64 buf)
+{
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = nvme_admin_identify;
+	sqe->nsid = cpu_to_le32(nsid);
+	sqe->prp1 = cpu_to_le64(buf);
+	sqe->cdw10 = cpu_to_le32(cns);
+}
+
+void fg_sqe_get_log(struct nvme_sqe *sqe, u8 lid, u32 nsid, u32 len, u64 buf)
+{
+	u32 numd = len / 4 - 1;
+
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = nvme_admin_get_log_page;
+	sqe->nsid = cpu_to_le32(nsid);
+	sqe->prp1 = cpu_to_le64(buf);
+	if ((buf & 0xfff) + len > 4096)
+		sqe->prp2 = cpu_to_le64((buf & ~0xfffULL) + 4096);
+	sqe->cdw10 = cpu_to_le32(lid | ((numd & 0xffff) << 16));
+	sqe->cdw11 = cpu_to_le32(numd >> 16);
+}
+
+void fg_sqe_features(struct nvme_sqe *sqe, bool set, u8 fid, u32 cdw11)
+{
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = set ? nvme_admin_set_features : nvme_admin_get_features;
+	sqe->cdw10 = cpu_to_le32(fid);
+	sqe->cdw11 = cpu_to_le32(cdw11);
+}
+
+u16 fg_create_cq(struct fake_guest *g, u16 qid, u16 qsize, u64 gpa, u16 iv, bool ien)
+{
+	struct nvme_sqe sqe = { .opcode = nvme_admin_create_cq };
+	struct nvme_cqe cqe;
+
+	sqe.prp1 = cpu_to_le64(gpa);
+	sqe.cdw10 = cpu_to_le32(((u32)(qsize - 1) << 16) | qid);
+	sqe.cdw11 = cpu_to_le32(((u32)iv << 16) | (ien ? NVME_CQ_IRQ_ENABLED : 0) |
+				NVME_QUEUE_PHYS_CONTIG);
+	if (fg_admin(g, &sqe, &cqe))
+		return 0xffff;
+	return fg_status(&cqe);
+}
+
+u16 fg_create_sq(struct fake_guest *g, u16 qid, u16 qsize, u64 gpa, u16 cqid)
+{
+	struct nvme_sqe sqe = { .opcode = nvme_admin_create_sq };
+	struct nvme_cqe cqe;
+
+	sqe.prp1 = cpu_to_le64(gpa);
+	sqe.cdw10 = cpu_to_le32(((u32)(qsize - 1) << 16) | qid);
+	sqe.cdw11 = cpu_to_le32(((u32)cqid << 16) | NVME_QUEUE_PHYS_CONTIG);
+	if (fg_admin(g, &sqe, &cqe))
+		return 0xffff;
+	return fg_status(&cqe);
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A guest for unit tests of the controller model: guest memory as an
+ * array at a fixed guest-physical base, interrupts recorded, a clock the
+ * test moves. fg_* helpers drive the controller as a guest driver would.
+ */
+#ifndef LEAPIO_FAKE_GUEST_H
+#define LEAPIO_FAKE_GUEST_H
+
+#include "../../kernel/host/vctrl/vctrl.h"
+
+#define FG_MEM_BASE	0x100000ULL		/* GPA of mem[0] */
+#define FG_MEM_SIZE	(8U << 20)
+#define FG_ASQ		(FG_MEM_BASE + 0x000000)	/* admin SQ, 64 entries */
+#define FG_ACQ		(FG_MEM_BASE + 0x001000)	/* admin CQ, 64 entries */
+#define FG_DATA		(FG_MEM_BASE + 0x010000)	/* 64 KiB data buffers */
+#define FG_FREE		(FG_MEM_BASE + 0x100000)	/* free for the test */
+#define FG_ADMIN_QSIZE	64
+
+struct fake_guest {
+	struct lio_vctrl	*c;
+	u8			*mem;
+	u64			now_ms;
+	u64			wall_ms;
+	unsigned int		msix_count[LIO_MAX_VECTORS];
+	unsigned int		intx_raises;	/* 0 -> 1 transitions */
+	bool			intx_level;
+	unsigned int		dma_faults;	/* accesses outside mem */
+	/* admin queue state as the guest driver keeps it */
+	u16			asq_tail;
+	u16			acq_head;
+	u8			acq_phase;
+	u16			next_cid;
+};
+
+/* New controller of nr_ioq queue pairs with bus mastering on. */
+struct fake_guest *fg_new(u16 nr_ioq);
+void fg_free(struct fake_guest *g);
+
+void *fg_ptr(struct fake_guest *g, u64 gpa);	/* NULL if outside */
+
+u32 fg_read32(struct fake_guest *g, u64 off);	/* BAR0 */
+u64 fg_read64(struct fake_guest *g, u64 off);
+void fg_write32(struct fake_guest *g, u64 off, u32 val);
+void fg_write64(struct fake_guest *g, u64 off, u64 val);
+u32 fg_cfg_read(struct fake_guest *g, u32 off, u32 len);
+void fg_cfg_write(struct fake_guest *g, u32 off, u32 val, u32 len);
+
+/* AQA/ASQ/ACQ as above, CC with 4 KiB pages, 64/16-byte entries, EN=1;
+ * returns CSTS after.
+ */
+u32 fg_enable(struct fake_guest *g);
+/* CC.EN = 0; returns CSTS after. */
+u32 fg_disable(struct fake_guest *g);
+
+/*
+ * Submit one admin command (cid filled in), ring the doorbell, and reap
+ * its completion into *cqe. Returns 0, or -1 if no completion was posted.
+ */
+int fg_admin(struct fake_guest *g, struct nvme_sqe *sqe, struct nvme_cqe *cqe);
+/* Reap one more admin completion if present (e.g. a deferred AER). */
+int fg_admin_reap(struct fake_guest *g, struct nvme_cqe *cqe);
+/* Status field of a CQE without the phase bit (compare with NVME_SC_*). */
+u16 fg_status(const struct nvme_cqe *cqe);
+
+/* Convenience builders. */
+void fg_sqe_identify(struct nvme_sqe *sqe, u8 cns, u32 nsid, u64 buf);
+void fg_sqe_get_log(struct nvme_sqe *sqe, u8 lid, u32 nsid, u32 len, u64 buf);
+void fg_sqe_features(struct nvme_sqe *sqe, bool set, u8 fid, u32 cdw11);
+/* Create CQ/SQ of qsize entries at gpa; returns status. */
+u16 fg_create_cq(struct fake_guest *g, u16 qid, u16 qsize, u64 gpa, u16 iv, bool ien);
+u16 fg_create_sq(struct fake_guest *g, u16 qid, u16 qsize, u64 gpa, u16 cqid);
+
+#endif /* LEAPIO_FAKE_GUEST_H */

@@ -1,0 +1,30 @@
+# User-space unit tests of the pure logic (included from the top Makefile).
+# Every tests/unit/test_*.c is one kselftest-harness binary linked with all
+# pure sources (kernel/host/vctrl/*.c, common/nvme/*.c) and the fake guest.
+
+UNIT_OUT	:= build/unit
+UNIT_CFLAGS	:= -std=gnu11 -O1 -g -Wall -Wextra -Werror \
+		   -Wno-unused-parameter -Wno-missing-field-initializers \
+		   -fsanitize=address,undefined -fno-sanitize-recover=all \
+		   -fno-omit-frame-pointer \
+		   -Itests/unit/env -I$(KSRC_UNIT)/tools/testing/selftests
+UNIT_PURE	:= $(wildcard kernel/host/vctrl/*.c common/nvme/*.c)
+UNIT_SUPPORT	:= tests/unit/fake_guest.c
+UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(UNIT_OUT)/%,$(wildcard tests/unit/test_*.c))
+UNIT_HDRS	:= $(wildcard kernel/host/vctrl/*.h common/nvme/*.h uapi/linux/*.h tests/unit/*.h tests/unit/env/*.h)
+
+$(UNIT_OUT)/%: tests/unit/%.c $(UNIT_PURE) $(UNIT_SUPPORT) $(UNIT_HDRS) $(KSRC_UNIT)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_PURE) $(UNIT_SUPPORT)
+
+unit-build: $(UNIT_TESTS)
+
+# Each binary prints TAP; the summary counts it.
+unit: unit-build
+	@mkdir -p build/results
+	@( rc=0; for t in $(UNIT_TESTS); do \
+		echo "# $$t"; $$t || rc=1; \
+	done; exit $$rc ) 2>&1 | tee build/results/unit.tap; \
+	exit $${PIPESTATUS[0]}
+
+.PHONY: unit unit-build
