@@ -33,6 +33,7 @@ modules-clean:
 include tests/unit/unit.mk
 -include tests/vm/vm.mk
 -include scripts/style.mk
+include tests/fuzz/fuzz.mk
 
 # ---- setup ----
 setup:

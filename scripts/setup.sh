@@ -10,7 +10,7 @@ PKGS=(
 	linux-headers-6.12-amd64 linux-image-6.12-amd64
 	linux-source-6.1 linux-source-6.12
 	qemu-system-x86 qemu-utils busybox-static
-	nvme-cli fio pciutils sparse perl python3
+	nvme-cli fio pciutils sparse perl python3 clang libfuzzer-14-dev
 	liburing-dev libjansson-dev libnvme-dev
 )
 

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: everything a guest can do to the controller model.
+ *
+ * The input is a program of guest actions: submit admin commands, write
+ * registers, doorbells, config space and the MSI-X table, scribble over
+ * guest memory that commands point into, and reset. The fake guest faults
+ * (rather than corrupts) any DMA outside its memory, and ASan/UBSan catch
+ * the model reading or writing outside its own state.
+ */
+#include <stdlib.h>
+
+#include "../unit/fake_guest.h"
+
+struct prog {
+	const u8 *p;
+	size_t n;
+};
+
+static bool take(struct prog *pr, void *out, size_t len)
+{
+	if (pr->n < len)
+		return false;
+	memcpy(out, pr->p, len);
+	pr->p += len;
+	pr->n -= len;
+	return true;
+}
+
+/* Keep fuzzed addresses mostly inside guest memory so commands get deep. */
+static u64 steer_gpa(u64 raw)
+{
+	if (raw & 1)
+		return raw;	/* sometimes anywhere at all */
+	return FG_MEM_BASE + (raw >> 1) % FG_MEM_SIZE;
+}
+
+enum action {
+	ACT_ADMIN,	/* 64-byte SQE submitted on the admin queue */
+	ACT_REG32,	/* BAR0 32-bit write */
+	ACT_REG64,
+	ACT_CFG,	/* config space write */
+	ACT_MSIX,	/* BAR4 write */
+	ACT_MEM,	/* 64 bytes of guest memory */
+	ACT_IOQ,	/* create an I/O queue pair and ring it */
+	ACT_FLR,
+	ACT_IRQ_MODE,
+	ACT_READS,	/* read back registers and config */
+	ACT_MAX
+};
+
+static void do_admin(struct fake_guest *g, struct prog *pr)
+{
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+
+	if (!take(pr, &sqe, sizeof(sqe)))
+		return;
+	sqe.prp1 = cpu_to_le64(steer_gpa(le64_to_cpu(sqe.prp1)));
+	sqe.prp2 = cpu_to_le64(steer_gpa(le64_to_cpu(sqe.prp2)));
+	fg_admin(g, &sqe, &cqe);
+	while (!fg_admin_reap(g, &cqe))
+		;
+}
+
+static void do_ioq(struct fake_guest *g, struct prog *pr)
+{
+	struct { u8 qid; u8 size; u8 tail; u8 iv; } a;
+	u64 q = FG_FREE + 0x10000;
+
+	if (!take(pr, &a, sizeof(a)))
+		return;
+	fg_create_cq(g, a.qid % 8, a.size % 70, q, a.iv % 20, a.iv & 1);
+	fg_create_sq(g, a.qid % 8, a.size % 70, q + 0x10000, a.qid % 8);
+	fg_write32(g, LEAPIO_SQ_DB(a.qid % 8), a.tail);
+	fg_write32(g, LEAPIO_CQ_DB(a.qid % 8), a.tail / 2);
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct prog pr = { data, size };
+	struct fake_guest *g;
+	u8 nr_ioq, act;
+	u32 v32, off;
+	u64 v64;
+	u8 buf[64];
+
+	if (!take(&pr, &nr_ioq, 1))
+		return 0;
+	g = fg_new(1 + nr_ioq % 16);
+	fg_enable(g);
+
+	while (take(&pr, &act, 1)) {
+		switch (act % ACT_MAX) {
+		case ACT_ADMIN:
+			do_admin(g, &pr);
+			break;
+		case ACT_REG32:
+			if (take(&pr, &off, 4) && take(&pr, &v32, 4))
+				fg_write32(g, off % 0x40000, v32);
+			break;
+		case ACT_REG64:
+			if (take(&pr, &off, 4) && take(&pr, &v64, 8))
+				fg_write64(g, off % 0x1000, steer_gpa(v64));
+			break;
+		case ACT_CFG:
+			if (take(&pr, &off, 4) && take(&pr, &v32, 4))
+				fg_cfg_write(g, off % 4096, v32, 1U << (off >> 30));
+			break;
+		case ACT_MSIX:
+			if (take(&pr, &off, 4) && take(&pr, &v32, 4))
+				lio_vctrl_bar_write(g->c, LEAPIO_BAR_MSIX,
+						    off % 0x1000, &v32, 4);
+			break;
+		case ACT_MEM:
+			if (take(&pr, &off, 4) && take(&pr, buf, sizeof(buf)))
+				memcpy(fg_ptr(g, FG_MEM_BASE +
+					      off % (FG_MEM_SIZE - sizeof(buf))),
+				       buf, sizeof(buf));
+			break;
+		case ACT_IOQ:
+			do_ioq(g, &pr);
+			break;
+		case ACT_FLR:
+			lio_vctrl_function_reset(g->c);
+			fg_cfg_write(g, 0x04, 0x0006, 2);
+			fg_enable(g);
+			break;
+		case ACT_IRQ_MODE:
+			if (take(&pr, &act, 1))
+				lio_vctrl_set_irq_mode(g->c, act % 3);
+			break;
+		case ACT_READS:
+			for (off = 0; off < 0x40; off += 4)
+				fg_read32(g, off);
+			for (off = 0; off < 0x100; off += 4)
+				fg_cfg_read(g, off, 4);
+			break;
+		}
+	}
+	lio_vctrl_power_off(g->c);
+	fg_free(g);
+	return 0;
+}
