@@ -208,6 +208,12 @@ struct lio_vctrl {
 	bool			intx_level;	/* last level given to intx_set */
 	struct lio_msix_entry	msix[LIO_MAX_VECTORS];
 	u64			msix_pba[(LIO_MAX_VECTORS + 63) / 64];
+
+	/* Where admin commands build the data they return (identify, log
+	 * pages): a page is too big for a kernel stack. u64 so that the
+	 * NVMe structures built in it are aligned.
+	 */
+	u64			scratch[NVME_IDENTIFY_DATA_SIZE / 8];
 };
 
 /*
