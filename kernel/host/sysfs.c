@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/bus/mdev/devices/<uuid>/leapio/: the controller's settings and
+ * identity (names in uapi/linux/leapio.h). The namespace geometry can be
+ * set between create and the VFIO user's open, as mdevctl does with a
+ * device's attrs; the values shown are the model's own.
+ */
+#include <linux/device.h>
+#include <linux/kernel.h>
+#include <linux/sysfs.h>
+
+#include "lio_host.h"
+
+/* A device attribute named by its uapi string. */
+#define LIO_ATTR(var, fname, _mode, _show, _store)			\
+	static struct device_attribute var = {				\
+		.attr	= { .name = fname, .mode = _mode },		\
+		.show	= _show,					\
+		.store	= _store,					\
+	}
+
+static struct lio_mdev *lio_dev_to_mdev(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+/*
+ * Change one of the namespace size and LBA size, keeping the other; what
+ * is wrong with the result goes to dev_dbg.
+ */
+static int lio_set_ns(struct device *dev, const u64 *new_size,
+		      const u32 *new_lba_size)
+{
+	struct lio_mdev *lm = lio_dev_to_mdev(dev);
+	u32 lba_size;
+	u64 size;
+	int ret = -EINVAL;
+
+	mutex_lock(&lm->lock);
+	size = new_size ? *new_size : lm->vc->ns.size;
+	lba_size = new_lba_size ? *new_lba_size : 1U << lm->vc->ns.lba_shift;
+
+	if (lm->open) {
+		dev_dbg(dev, "namespace geometry is fixed while the device is open\n");
+		ret = -EBUSY;
+	} else if (lba_size != 512 && lba_size != 4096) {
+		dev_dbg(dev, "lba_size %u: only 512 and 4096 are supported\n",
+			lba_size);
+	} else if (!size || size % lba_size) {
+		dev_dbg(dev, "ns_size %llu: must be a non-zero multiple of lba_size %u\n",
+			size, lba_size);
+	} else {
+		ret = lio_vctrl_set_ns(lm->vc, size, lba_size);
+		if (ret)
+			dev_dbg(dev, "controller refused ns_size %llu, lba_size %u: %d\n",
+				size, lba_size, ret);
+	}
+	mutex_unlock(&lm->lock);
+	return ret;
+}
+
+static ssize_t ns_size_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct lio_mdev *lm = lio_dev_to_mdev(dev);
+	u64 size;
+
+	mutex_lock(&lm->lock);
+	size = lm->vc->ns.size;
+	mutex_unlock(&lm->lock);
+	return sysfs_emit(buf, "%llu\n", size);
+}
+
+static ssize_t ns_size_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t count)
+{
+	u64 size;
+	int ret;
+
+	ret = kstrtou64(buf, 0, &size);
+	if (ret) {
+		dev_dbg(dev, "ns_size: not a number of bytes\n");
+		return ret;
+	}
+	ret = lio_set_ns(dev, &size, NULL);
+	return ret ? ret : count;
+}
+
+static ssize_t lba_size_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct lio_mdev *lm = lio_dev_to_mdev(dev);
+	u32 lba_size;
+
+	mutex_lock(&lm->lock);
+	lba_size = 1U << lm->vc->ns.lba_shift;
+	mutex_unlock(&lm->lock);
+	return sysfs_emit(buf, "%u\n", lba_size);
+}
+
+static ssize_t lba_size_store(struct device *dev, struct device_attribute *attr,
+			      const char *buf, size_t count)
+{
+	u32 lba_size;
+	int ret;
+
+	ret = kstrtou32(buf, 0, &lba_size);
+	if (ret) {
+		dev_dbg(dev, "lba_size: not a number of bytes\n");
+		return ret;
+	}
+	ret = lio_set_ns(dev, NULL, &lba_size);
+	return ret ? ret : count;
+}
+
+/* Fixed at creation: no lock needed to read them. */
+static ssize_t nr_ioq_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%u\n", lio_dev_to_mdev(dev)->vc->p.nr_ioq);
+}
+
+static ssize_t cntlid_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%u\n", lio_dev_to_mdev(dev)->vc->p.cntlid);
+}
+
+/* The serial number is space padded in Identify; shown without them. */
+static ssize_t serial_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	const struct lio_vctrl *vc = lio_dev_to_mdev(dev)->vc;
+	int len = sizeof(vc->sn);
+
+	while (len && vc->sn[len - 1] == ' ')
+		len--;
+	return sysfs_emit(buf, "%.*s\n", len, vc->sn);
+}
+
+static ssize_t subnqn_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	const struct lio_vctrl *vc = lio_dev_to_mdev(dev)->vc;
+
+	return sysfs_emit(buf, "%.*s\n", (int)sizeof(vc->subnqn), vc->subnqn);
+}
+
+LIO_ATTR(lio_attr_ns_size, LEAPIO_SYSFS_NS_SIZE, 0644, ns_size_show,
+	 ns_size_store);
+LIO_ATTR(lio_attr_lba_size, LEAPIO_SYSFS_LBA_SIZE, 0644, lba_size_show,
+	 lba_size_store);
+LIO_ATTR(lio_attr_nr_ioq, LEAPIO_SYSFS_NR_IOQ, 0444, nr_ioq_show, NULL);
+LIO_ATTR(lio_attr_cntlid, LEAPIO_SYSFS_CNTLID, 0444, cntlid_show, NULL);
+LIO_ATTR(lio_attr_serial, LEAPIO_SYSFS_SERIAL, 0444, serial_show, NULL);
+LIO_ATTR(lio_attr_subnqn, LEAPIO_SYSFS_SUBNQN, 0444, subnqn_show, NULL);
+
+static struct attribute *lio_mdev_attrs[] = {
+	&lio_attr_ns_size.attr,
+	&lio_attr_lba_size.attr,
+	&lio_attr_nr_ioq.attr,
+	&lio_attr_cntlid.attr,
+	&lio_attr_serial.attr,
+	&lio_attr_subnqn.attr,
+	NULL,
+};
+
+static const struct attribute_group lio_mdev_group = {
+	.name	= LEAPIO_SYSFS_GROUP,
+	.attrs	= lio_mdev_attrs,
+};
+
+const struct attribute_group *lio_mdev_groups[] = {
+	&lio_mdev_group,
+	NULL,
+};
