@@ -1,0 +1,28 @@
+# Style and static checks of the kernel code (included from the top Makefile).
+#   make style    checkpatch.pl --strict over kernel/ and common/nvme/
+#   make sparse   sparse (C=2) over the module, for each Debian kernel
+# Each fails on any message.
+
+STYLE_CHECKPATCH	:= $(KSRC_UNIT)/scripts/checkpatch.pl
+STYLE_FILES		 = $(sort $(shell find kernel common/nvme -type f \
+				     \( -name '*.c' -o -name '*.h' \) ! -name '*.mod.c'))
+SPARSE_KVERS		:= $(KVER_61) $(KVER_612)
+
+style: $(KSRC_UNIT)/.stamp
+	@$(STYLE_CHECKPATCH) --strict --no-tree --terse --show-types \
+		--no-summary -f $(STYLE_FILES)
+
+# C=2 runs sparse on every file, built or not. Kbuild prints what sparse
+# and the compiler say as "file:line:col: warning|error:", and sparse
+# exits 0 after warnings: fail on those lines.
+sparse: setup-if-needed
+	@rc=0; for v in $(SPARSE_KVERS); do \
+		echo "# sparse, $$v"; \
+		out=$$($(MAKE) -s -C /lib/modules/$$v/build M=$(CURDIR) C=2 \
+			modules 2>&1) || rc=1; \
+		printf '%s\n' "$$out"; \
+		if printf '%s\n' "$$out" | grep -q ': \(warning\|error\):'; then \
+			rc=1; fi; \
+	done; exit $$rc
+
+.PHONY: style sparse
