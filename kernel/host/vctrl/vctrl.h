@@ -4,7 +4,7 @@
  * doorbells, the MSI-X table, interrupts, and the admin queue.
  *
  * Pure logic: no kernel header, no libc beyond what lio_env.h gives. The
- * module (kernel/host/*.c) and the user-space unit tests (tests/unit/)
+ * module (the glue in kernel/host/) and the user-space unit tests (tests/unit/)
  * both compile these files; each supplies the lio_vctrl_ops that reach
  * guest memory and raise interrupts.
  *
@@ -262,7 +262,7 @@ void lio_vctrl_function_reset(struct lio_vctrl *c);
 /* The VFIO user closed the device (VM gone): like losing power. */
 void lio_vctrl_power_off(struct lio_vctrl *c);
 
-/* ===================== Internal, between vctrl/*.c ===================== */
+/* =================== Internal, between the vctrl/ files =================== */
 
 /* pci_cfg.c */
 void lio_pci_init(struct lio_vctrl *c);
