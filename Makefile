@@ -34,6 +34,7 @@ include tests/unit/unit.mk
 -include tests/vm/vm.mk
 -include scripts/style.mk
 include tests/fuzz/fuzz.mk
+-include tests/kselftest/kselftest.mk
 
 # ---- setup ----
 setup:

@@ -1,0 +1,40 @@
+# kselftest-harness tests of leapio_host.ko, run as root inside the rig's
+# host VM (L1) by tests/kselftest/run.sh (included from the top Makefile).
+# Every tests/kselftest/test_*.c is one binary linked with the VFIO client
+# library in tests/kselftest/lib/. Built here, run in L1 from the same path
+# (L1's root is this machine's root over 9p).
+#
+# -Wno-unused-parameter: the harness's TEST_F functions all receive
+# _metadata, self and variant, and most tests use only some of them.
+# Test files also get -Wno-sign-compare: the harness compares expected and
+# seen with their own types, and ASSERT_EQ(0, unsigned value) is its idiom.
+# The library keeps the warning. Test files are built at -O0: the harness
+# reads locals after longjmp() that are not volatile (gcc's -Wclobbered
+# flags them at -O2), and only unoptimised code keeps them in memory.
+
+KSFT_OUT	:= build/kselftest
+KSFT_KSRC	:= build/ksrc-6.12
+KSFT_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+		   -Itests/kselftest/lib/env -Itests/kselftest/lib \
+		   -I$(KSFT_KSRC)/tools/testing/selftests
+KSFT_TEST_CFLAGS := $(KSFT_CFLAGS) -O0 -Wno-sign-compare
+KSFT_LIB_SRC	:= $(wildcard tests/kselftest/lib/*.c)
+KSFT_LIB_OBJ	:= $(patsubst tests/kselftest/lib/%.c,$(KSFT_OUT)/lib/%.o,$(KSFT_LIB_SRC))
+KSFT_HDRS	:= $(wildcard tests/kselftest/*.h tests/kselftest/lib/*.h \
+		   tests/kselftest/lib/env/*.h common/nvme/*.h uapi/linux/*.h)
+KSFT_TESTS	:= $(patsubst tests/kselftest/%.c,$(KSFT_OUT)/%,$(wildcard tests/kselftest/test_*.c))
+
+$(KSFT_OUT)/lib/%.o: tests/kselftest/lib/%.c $(KSFT_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(KSFT_CFLAGS) -c -o $@ $<
+
+$(KSFT_OUT)/%: tests/kselftest/%.c $(KSFT_LIB_OBJ) $(KSFT_HDRS) $(KSFT_KSRC)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(KSFT_TEST_CFLAGS) -o $@ $< $(KSFT_LIB_OBJ)
+
+# Objects only named in pattern rules would be deleted as intermediates.
+.SECONDARY: $(KSFT_LIB_OBJ)
+
+kselftest-build: $(KSFT_TESTS)
+
+.PHONY: kselftest-build
