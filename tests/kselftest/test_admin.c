@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Admin commands outside Identify, features and logs: Abort, Keep Alive,
+ * Asynchronous Event Requests held until an event (a temperature
+ * threshold crossed), and commands no controller of ours accepts.
+ */
+#include "lio_test.h"
+
+FIXTURE(admin) {
+	struct lio l;
+};
+
+FIXTURE_SETUP(admin)
+{
+	LIO_SETUP(&self->l, NULL);
+	LIO_ENABLE(&self->l);
+}
+
+FIXTURE_TEARDOWN(admin)
+{
+	LIO_TEARDOWN(&self->l);
+}
+
+TEST_F(admin, keep_alive)
+{
+	struct nvme_sqe sqe = { .opcode = nvme_admin_keep_alive };
+
+	ADMIN_OK(&self->l, &sqe);
+}
+
+TEST_F(admin, abort_unknown_command)
+{
+	struct nvme_sqe sqe = { .opcode = nvme_admin_abort_cmd };
+	struct nvme_cqe cqe;
+
+	/* SQID 0, CID 0x1234: nothing by that CID is outstanding. */
+	sqe.cdw10 = htole32(0x1234U << 16 | 0);
+	cqe = ADMIN_OK(&self->l, &sqe);
+	/* DW0 bit 0 set: the command was not aborted. */
+	ASSERT_EQ(1, le32toh(cqe.dw0) & 1);
+}
+
+static int submit_aer(struct lio *l)
+{
+	struct nvme_sqe sqe = { .opcode = nvme_admin_async_event };
+
+	return nvd_submit(&l->nvd, 0, &sqe);
+}
+
+TEST_F(admin, aer_held_until_temperature_event)
+{
+	struct lio *l = &self->l;
+	struct nvme_smart_log *smart;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	uint64_t iova;
+	int cid;
+
+	cid = submit_aer(l);
+	ASSERT_GE(cid, 0);
+	/* Held: no completion for it, and other commands still complete. */
+	ASSERT_EQ(-ETIMEDOUT, nvd_wait_cid(&l->nvd, 0, cid, &cqe, 0));
+	sqe = (struct nvme_sqe){ .opcode = nvme_admin_keep_alive };
+	ADMIN_OK(l, &sqe);
+	ASSERT_EQ(-ETIMEDOUT, nvd_wait_cid(&l->nvd, 0, cid, &cqe, 0));
+
+	/* Over-temperature threshold below the 313 K the sensor reads: the
+	 * condition holds at once and the AER completes.
+	 */
+	nvd_sqe_set_features(&sqe, NVME_FEAT_TEMP_THRESH, 300);
+	ADMIN_OK(l, &sqe);
+	ASSERT_EQ(0, nvd_wait_cid(&l->nvd, 0, cid, &cqe, NVD_CQE_TIMEOUT_MS));
+	ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
+	ASSERT_EQ(NVME_AER_DW0(NVME_AER_TYPE_SMART, NVME_AER_SMART_TEMP_THRESH,
+			       NVME_LOG_SMART), le32toh(cqe.dw0));
+
+	/* SMART says why. */
+	smart = gmem_alloc_pages(&l->mem, sizeof(*smart), &iova);
+	ASSERT_NE(NULL, smart);
+	nvd_sqe_get_log(&sqe, NVME_LOG_SMART, 0xffffffff, sizeof(*smart), iova, false);
+	ADMIN_OK(l, &sqe);
+	ASSERT_NE(0, smart->critical_warning & NVME_SMART_CRIT_TEMPERATURE);
+}
+
+TEST_F(admin, aer_waits_for_request)
+{
+	struct lio *l = &self->l;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	int cid;
+
+	/* The event comes first; the AER submitted later takes it. */
+	nvd_sqe_set_features(&sqe, NVME_FEAT_TEMP_THRESH, 300);
+	ADMIN_OK(l, &sqe);
+	ASSERT_EQ(-ENOENT, nvd_take_stashed(&l->nvd, 0, &cqe));
+	cid = submit_aer(l);
+	ASSERT_GE(cid, 0);
+	ASSERT_EQ(0, nvd_wait_cid(&l->nvd, 0, cid, &cqe, NVD_CQE_TIMEOUT_MS));
+	ASSERT_EQ(NVME_AER_DW0(NVME_AER_TYPE_SMART, NVME_AER_SMART_TEMP_THRESH,
+			       NVME_LOG_SMART), le32toh(cqe.dw0));
+}
+
+TEST_F(admin, aer_limit)
+{
+	struct lio *l = &self->l;
+	struct nvme_sqe sqe = { .opcode = nvme_admin_async_event };
+	struct nvme_cqe cqe;
+	int i, cid;
+
+	/* AERL 3: four may be outstanding, the fifth is refused. */
+	for (i = 0; i < 4; i++) {
+		cid = submit_aer(l);
+		ASSERT_GE(cid, 0);
+		ASSERT_EQ(-ETIMEDOUT, nvd_wait_cid(&l->nvd, 0, cid, &cqe, 0));
+	}
+	ADMIN_STATUS(l, &sqe, NVME_SC_ASYNC_LIMIT);
+}
+
+TEST_F(admin, bad_opcode)
+{
+	/* Reserved, I/O-only and vendor specific opcodes on the admin queue;
+	 * Format NVM, security, firmware download and namespace management
+	 * are not offered (OACS).
+	 */
+	static const uint8_t bad[] = {
+		0x03, 0x07, 0x7f, nvme_admin_format_nvm, nvme_admin_security_recv,
+		nvme_admin_ns_mgmt, nvme_admin_download_fw, 0xc0, 0xff,
+	};
+	struct nvme_sqe sqe;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad); i++) {
+		TH_LOG("opcode %#x", bad[i]);
+		sqe = (struct nvme_sqe){ .opcode = bad[i] };
+		ADMIN_STATUS(&self->l, &sqe, NVME_SC_INVALID_OPCODE);
+	}
+	/* The controller carries on. */
+	sqe = (struct nvme_sqe){ .opcode = nvme_admin_keep_alive };
+	ADMIN_OK(&self->l, &sqe);
+}
+
+TEST_HARNESS_MAIN
