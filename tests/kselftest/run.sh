@@ -1,0 +1,91 @@
+#!/bin/bash
+# Run LeapIO's kselftests inside the rig's host VM (L1), as root.
+#   LEAPIO_KO=<leapio_host.ko for the running kernel> LEAPIO_TOP=<repo> \
+#       tests/kselftest/run.sh [test_name ...]
+# Prints one TAP stream on stdout: each binary's own TAP indented as "# "
+# lines, then "ok N name" / "not ok N name" for the binary, and a last
+# check that the kernel logged no warning, bug or leak while they ran.
+# The binaries come from `make kselftest-build` on the host (same path:
+# L1's root is the host's). test_lifecycle reloads the module and runs
+# last. Exit status 0 only when everything passed.
+set -u
+
+top=${LEAPIO_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+ko=${LEAPIO_KO:-}
+bin=$top/build/kselftest
+# Per-binary wall-clock bound: the harness bounds each test (30 s), this
+# bounds a binary that hangs outside a test.
+per_binary_timeout=${LEAPIO_KSFT_TIMEOUT:-900}
+
+order=(test_config test_vfio_info test_regs test_identify test_features
+       test_logs test_admin test_queues test_irq test_reset test_sysfs
+       test_lifecycle)
+[ $# -gt 0 ] && order=("$@")
+
+echo "TAP version 13"
+echo "1..$((${#order[@]} + 1))"
+
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+[ "$(id -u)" = 0 ] || bail "run.sh needs root"
+[ -n "$ko" ] && [ -f "$ko" ] || bail "LEAPIO_KO is not a module file: '$ko'"
+for t in "${order[@]}"; do
+	[ -x "$bin/$t" ] || bail "$bin/$t missing: run make kselftest-build"
+done
+
+# What leapio_host.ko links against; built in on some kernels.
+for m in vfio vfio_iommu_type1 mdev; do
+	modprobe -q "$m" 2>/dev/null || true
+done
+if [ ! -d /sys/module/leapio_host ]; then
+	insmod "$ko" || bail "insmod $ko failed"
+fi
+[ -c /dev/vfio/vfio ] || bail "/dev/vfio/vfio missing (vfio not loaded?)"
+
+# Leftover LeapIO mdevs (a test killed mid-way) would skew the next
+# binary's instance counts: remove them between binaries.
+remove_leftovers() {
+	local d t
+	for d in /sys/bus/mdev/devices/*; do
+		[ -e "$d/mdev_type" ] || continue
+		t=$(basename "$(readlink "$d/mdev_type")")
+		case $t in leapio-*) echo 1 > "$d/remove" 2>/dev/null ;; esac
+	done
+}
+
+kmsg_mark=$(dmesg 2>/dev/null | wc -l)
+export LEAPIO_KO="$ko" LEAPIO_TOP="$top"
+n=0 rc=0
+for t in "${order[@]}"; do
+	n=$((n + 1))
+	# The binary's stderr carries the harness's diagnostics; keep them
+	# in the stream, in order, as TAP comments, as they come.
+	(cd "$top" && timeout -k 10 "$per_binary_timeout" "$bin/$t" 2>&1) |
+		sed -u 's/^/# /'
+	status=${PIPESTATUS[0]}
+	if [ $status = 0 ]; then
+		echo "ok $n selftests: leapio: $t"
+	else
+		[ $status = 124 ] && echo "# $t: timed out after ${per_binary_timeout}s"
+		echo "not ok $n selftests: leapio: $t # exit=$status"
+		rc=1
+	fi
+	remove_leftovers
+done
+
+# The module must not have made the kernel complain. The harness can't
+# see this: a WARN_ON fires and the test may still pass.
+n=$((n + 1))
+bad=$(dmesg 2>/dev/null | tail -n +"$((kmsg_mark + 1))" |
+	grep -E 'WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|kmemleak|leapio.*(leak|corrupt)' || true)
+if [ -z "$bad" ]; then
+	echo "ok $n selftests: leapio: kernel log clean"
+else
+	printf '%s\n' "$bad" | sed 's/^/# /'
+	echo "not ok $n selftests: leapio: kernel log clean"
+	rc=1
+fi
+exit $rc
