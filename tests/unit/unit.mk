@@ -5,6 +5,7 @@
 UNIT_OUT	:= build/unit
 UNIT_CFLAGS	:= -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 		   -Wno-unused-parameter -Wno-missing-field-initializers \
+		   -Wno-clobbered \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer \
 		   -Itests/unit/env -I$(KSRC_UNIT)/tools/testing/selftests
