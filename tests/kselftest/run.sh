@@ -36,8 +36,10 @@ for t in "${order[@]}"; do
 	[ -x "$bin/$t" ] || bail "$bin/$t missing: run make kselftest-build"
 done
 
-# What leapio_host.ko links against; built in on some kernels.
-for m in vfio vfio_iommu_type1 mdev; do
+# What leapio_host.ko links against (its modinfo depends=), and the
+# type1 IOMMU backend the client asks for; some are built in.
+deps=$(modinfo -F depends "$ko" 2>/dev/null | tr ',' ' ')
+for m in $deps vfio vfio_iommu_type1 mdev; do
 	modprobe -q "$m" 2>/dev/null || true
 done
 if [ ! -d /sys/module/leapio_host ]; then

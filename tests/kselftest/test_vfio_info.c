@@ -54,6 +54,7 @@ TEST_F(info, regions)
 
 			TH_LOG("region %u: size %#llx flags %#x", i,
 			       (unsigned long long)r->size, r->flags);
+			ASSERT_EQ(0, l->dev.region_err[i]);
 			ASSERT_EQ(i, r->index);
 			switch (i) {
 			case VFIO_PCI_CONFIG_REGION_INDEX:
@@ -112,12 +113,15 @@ TEST_F(info, irqs)
 {
 	struct lio *l = &self->l;
 	struct lio_opts o = { 0 };
+	unsigned int i;
 	int t;
 
 	for (t = 0; t < self->nr; t++) {
 		o.type = self->t[t].name;
 		LIO_SETUP(l, &o);
 		TH_LOG("%s", o.type);
+		for (i = 0; i < VFIO_PCI_NUM_IRQS; i++)
+			ASSERT_EQ(0, l->dev.irq_err[i]);
 		ASSERT_EQ(1, l->dev.irq[VFIO_PCI_INTX_IRQ_INDEX].count);
 		ASSERT_NE(0, l->dev.irq[VFIO_PCI_INTX_IRQ_INDEX].flags &
 			  VFIO_IRQ_INFO_EVENTFD);

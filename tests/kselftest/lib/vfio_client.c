@@ -28,16 +28,17 @@ static int vfio_read_info(struct vfio_dev *d)
 	for (i = 0; i < VFIO_PCI_NUM_REGIONS && i < d->info.num_regions; i++) {
 		d->region[i].argsz = sizeof(d->region[i]);
 		d->region[i].index = i;
-		err = ioctl_err(d->fd, VFIO_DEVICE_GET_REGION_INFO, &d->region[i]);
-		if (err)
-			return err;
+		d->region_err[i] = ioctl_err(d->fd, VFIO_DEVICE_GET_REGION_INFO,
+					     &d->region[i]);
+		if (d->region_err[i])
+			d->region[i].size = 0;
 	}
 	for (i = 0; i < VFIO_PCI_NUM_IRQS && i < d->info.num_irqs; i++) {
 		d->irq[i].argsz = sizeof(d->irq[i]);
 		d->irq[i].index = i;
-		err = ioctl_err(d->fd, VFIO_DEVICE_GET_IRQ_INFO, &d->irq[i]);
-		if (err)
-			return err;
+		d->irq_err[i] = ioctl_err(d->fd, VFIO_DEVICE_GET_IRQ_INFO, &d->irq[i]);
+		if (d->irq_err[i])
+			d->irq[i].count = 0;
 	}
 	return 0;
 }

@@ -23,6 +23,11 @@ struct vfio_dev {
 	struct vfio_device_info	info;
 	struct vfio_region_info	region[VFIO_PCI_NUM_REGIONS];
 	struct vfio_irq_info	irq[VFIO_PCI_NUM_IRQS];
+	/* -errno of each index's info ioctl (then its size/count reads 0):
+	 * kept for the tests to judge rather than failing the open.
+	 */
+	int			region_err[VFIO_PCI_NUM_REGIONS];
+	int			irq_err[VFIO_PCI_NUM_IRQS];
 };
 
 /*
