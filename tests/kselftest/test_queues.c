@@ -163,6 +163,37 @@ TEST_F(queues, delete_errors)
 	create_sq(_metadata, l, 1, 15, PC, 1, NVME_SC_SUCCESS);
 }
 
+TEST_F(queues, nr_queues_fixed_once_queues_exist)
+{
+	struct lio *l = &self->l;
+	struct nvme_sqe sqe;
+
+	ASSERT_EQ(0, nvd_create_io_pair(&l->nvd, 1, 8, 1));
+	nvd_sqe_set_features(&sqe, NVME_FEAT_NUM_QUEUES, 0);
+	ADMIN_STATUS(l, &sqe, NVME_SC_CMD_SEQ_ERROR);
+}
+
+TEST_F(queues, io_command_errors)
+{
+	struct lio *l = &self->l;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+
+	/* The opcode and namespace are checked before "not ready". */
+	ASSERT_EQ(0, nvd_create_io_pair(&l->nvd, 1, 8, 1));
+	nvd_sqe_read(&sqe, 2, 0, 1, self->data_iova);
+	ASSERT_EQ(0, nvd_cmd(&l->nvd, 1, &sqe, &cqe));
+	ASSERT_EQ(NVME_SC_INVALID_NS, nvd_status_code(&cqe));
+	nvd_sqe_read(&sqe, 1, 0, 1, self->data_iova);
+	sqe.opcode = 0x7e;
+	ASSERT_EQ(0, nvd_cmd(&l->nvd, 1, &sqe, &cqe));
+	ASSERT_EQ(NVME_SC_INVALID_OPCODE, nvd_status_code(&cqe));
+	/* Flush may name every namespace at once (VWC). */
+	sqe = (struct nvme_sqe){ .opcode = nvme_cmd_flush, .nsid = htole32(0xffffffff) };
+	ASSERT_EQ(0, nvd_cmd(&l->nvd, 1, &sqe, &cqe));
+	ASSERT_EQ(NVME_SC_NS_NOT_READY, nvd_status_code(&cqe));
+}
+
 TEST_F(queues, every_queue_of_the_type)
 {
 	struct lio *l = &self->l;
@@ -201,6 +232,8 @@ static void read_not_ready(struct __test_metadata *_metadata, struct lio *l,
 	ASSERT_EQ(qid, le16toh(cqe.sq_id));
 	ASSERT_EQ(q->sq_tail, le16toh(cqe.sq_head));
 	ASSERT_EQ(NVME_SC_NS_NOT_READY, nvd_status_code(&cqe));
+	/* Retrying will not make a data path appear (io.c): DNR. */
+	ASSERT_NE(0, nvd_status(&cqe) & NVME_STATUS_DNR);
 	ASSERT_EQ(0, nvd_ring_cq(&l->nvd, q->cqid));
 	ASSERT_GE(evfd_wait(l->msix_fd[vec], EVFD_TIMEOUT_MS), 1);
 	for (v = 0; v < l->nr_msix; v++)
