@@ -227,6 +227,7 @@ struct lio_req {
 	u16		err_loc;	/* SQE byte offset of the bad field, or LIO_NO_ERR_LOC */
 	bool		deferred;	/* completion posted later (AER) */
 };
+
 #define LIO_NO_ERR_LOC	0xffff
 
 /* ===================== API for the embedding code ===================== */
@@ -321,8 +322,13 @@ void lio_msix_reset(struct lio_vctrl *c);
 
 /* admin.c: parse and execute one admin command (status returned). */
 u16 lio_admin_exec(struct lio_vctrl *c, struct lio_req *req);
+/* FUSE and PSDT: no fused commands, no SGLs (any queue). */
+u16 lio_sqe_check_flags(struct lio_req *req);
+/* Commands Supported and Effects of an opcode (0: not supported). */
+u32 lio_admin_cmd_effects(u8 opcode);
 /* io.c: one I/O command when no data path serves the queue. */
 u16 lio_io_exec(struct lio_vctrl *c, struct lio_req *req);
+u32 lio_io_cmd_effects(u8 opcode);
 
 /* identify.c */
 u16 lio_admin_identify(struct lio_vctrl *c, struct lio_req *req);

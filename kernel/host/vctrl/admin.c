@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The admin command set: check what every admin SQE must satisfy, then
+ * hand the command to its handler. Handlers validate their own fields and
+ * return an NVMe status with req->err_loc pointing at the field at fault;
+ * a failed command is recorded in the Error Information log here, once.
+ */
+#include "vctrl.h"
+
+u16 lio_sqe_check_flags(struct lio_req *req)
+{
+	/* We advertise neither fused operations (FUSES = 0) nor SGLs
+	 * (SGLS = 0): a command asking for either can't be understood.
+	 */
+	if (req->sqe.flags & (NVME_SQE_FUSE_MASK | NVME_SQE_PSDT_MASK)) {
+		req->err_loc = NVME_SQE_OFF_FLAGS;
+		return NVME_SC_INVALID_FIELD;
+	}
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * Every command has completed by the time the doorbell write that
+ * submitted it returns, so there is nothing left to abort but AERs, which
+ * are never aborted: the answer is always "not aborted" (DW0 bit 0).
+ */
+static u16 lio_admin_abort(struct lio_vctrl *c, struct lio_req *req)
+{
+	req->dw0 = 1;
+	return NVME_SC_SUCCESS;
+}
+
+/* No keep alive timer runs on PCIe: the command only has to succeed. */
+static u16 lio_admin_keep_alive(struct lio_vctrl *c, struct lio_req *req)
+{
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * One table is both the dispatch and the Commands Supported and Effects
+ * log: an opcode runs exactly when the log says it is supported. None of
+ * these changes a namespace or the controller's capabilities, so CSUPP
+ * is the only effect.
+ */
+static u16 (* const lio_admin_cmds[256])(struct lio_vctrl *c,
+					  struct lio_req *req) = {
+	[nvme_admin_delete_sq]		= lio_admin_delete_sq,
+	[nvme_admin_create_sq]		= lio_admin_create_sq,
+	[nvme_admin_get_log_page]	= lio_admin_get_log_page,
+	[nvme_admin_delete_cq]		= lio_admin_delete_cq,
+	[nvme_admin_create_cq]		= lio_admin_create_cq,
+	[nvme_admin_identify]		= lio_admin_identify,
+	[nvme_admin_abort_cmd]		= lio_admin_abort,
+	[nvme_admin_set_features]	= lio_admin_set_features,
+	[nvme_admin_get_features]	= lio_admin_get_features,
+	[nvme_admin_async_event]	= lio_admin_async_event,
+	[nvme_admin_keep_alive]		= lio_admin_keep_alive,
+	[nvme_admin_dbbuf]		= lio_admin_dbbuf,
+};
+
+u32 lio_admin_cmd_effects(u8 opcode)
+{
+	return lio_admin_cmds[opcode] ? NVME_CMD_EFFECTS_CSUPP : 0;
+}
+
+u16 lio_admin_exec(struct lio_vctrl *c, struct lio_req *req)
+{
+	u16 (*exec)(struct lio_vctrl *c, struct lio_req *req);
+	u16 status;
+
+	req->dw0 = 0;
+	req->err_loc = LIO_NO_ERR_LOC;
+	req->deferred = false;
+
+	status = lio_sqe_check_flags(req);
+	if (!status) {
+		exec = lio_admin_cmds[req->sqe.opcode];
+		if (exec) {
+			status = exec(c, req);
+		} else {
+			req->err_loc = NVME_SQE_OFF_OPCODE;
+			status = NVME_SC_INVALID_OPCODE;
+		}
+	}
+	if (status)
+		lio_err_log_add(c, req, status);
+	return status;
+}
