@@ -199,7 +199,7 @@ int fg_admin_reap(struct fake_guest *g, struct nvme_cqe *cqe)
 	return 0;
 }
 
-int fg_admin(struct fake_guest *g, struct nvme_sqe *sqe, struct nvme_cqe *cqe)
+void fg_admin_submit(struct fake_guest *g, struct nvme_sqe *sqe)
 {
 	struct nvme_sqe *slot = fg_ptr(g, FG_ASQ + g->asq_tail * NVME_SQE_SIZE);
 
@@ -207,7 +207,42 @@ int fg_admin(struct fake_guest *g, struct nvme_sqe *sqe, struct nvme_cqe *cqe)
 	*slot = *sqe;
 	g->asq_tail = (g->asq_tail + 1) % FG_ADMIN_QSIZE;
 	fg_write32(g, LEAPIO_SQ_DB(0), g->asq_tail);
+}
+
+int fg_admin(struct fake_guest *g, struct nvme_sqe *sqe, struct nvme_cqe *cqe)
+{
+	fg_admin_submit(g, sqe);
 	return fg_admin_reap(g, cqe);
+}
+
+int fg_err_log_newest(struct fake_guest *g, struct nvme_error_log_entry *e)
+{
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+
+	fg_sqe_get_log(&sqe, NVME_LOG_ERROR, 0xffffffff, sizeof(*e),
+		       FG_HELPER_BUF);
+	sqe.cdw10 |= cpu_to_le32(NVME_LOG_RAE);
+	if (fg_admin(g, &sqe, &cqe) || fg_status(&cqe))
+		return -1;
+	memcpy(e, fg_ptr(g, FG_HELPER_BUF), sizeof(*e));
+	return 0;
+}
+
+u8 *fg_mem_save(struct fake_guest *g)
+{
+	u32 len = FG_HELPER_BUF - FG_DATA;
+	u8 *saved = malloc(len);
+
+	if (!saved)
+		abort();
+	memcpy(saved, fg_ptr(g, FG_DATA), len);
+	return saved;
+}
+
+bool fg_mem_unchanged(struct fake_guest *g, const u8 *saved)
+{
+	return !memcmp(saved, fg_ptr(g, FG_DATA), FG_HELPER_BUF - FG_DATA);
 }
 
 void fg_sqe_identify(struct nvme_sqe *sqe, u8 cns, u32 nsid, u64 buf)

@@ -15,6 +15,7 @@
 #define FG_ACQ		(FG_MEM_BASE + 0x001000)	/* admin CQ, 64 entries */
 #define FG_DATA		(FG_MEM_BASE + 0x010000)	/* 64 KiB data buffers */
 #define FG_FREE		(FG_MEM_BASE + 0x100000)	/* free for the test */
+#define FG_HELPER_BUF	(FG_MEM_BASE + FG_MEM_SIZE - 0x1000)	/* fg_* helpers' data */
 #define FG_ADMIN_QSIZE	64
 
 struct fake_guest {
@@ -60,8 +61,26 @@ u32 fg_disable(struct fake_guest *g);
 int fg_admin(struct fake_guest *g, struct nvme_sqe *sqe, struct nvme_cqe *cqe);
 /* Reap one more admin completion if present (e.g. a deferred AER). */
 int fg_admin_reap(struct fake_guest *g, struct nvme_cqe *cqe);
+/* Submit one admin command (cid filled in) and ring the doorbell, reaping
+ * nothing: its completion, if any, stays in the CQ.
+ */
+void fg_admin_submit(struct fake_guest *g, struct nvme_sqe *sqe);
+/*
+ * The newest Error Information log entry, read through Get Log Page with
+ * RAE set so that event masking is left alone. 0, or -1 if the command
+ * failed or did not complete.
+ */
+int fg_err_log_newest(struct fake_guest *g, struct nvme_error_log_entry *e);
 /* Status field of a CQE without the phase bit (compare with NVME_SC_*). */
 u16 fg_status(const struct nvme_cqe *cqe);
+
+/*
+ * Guest memory from FG_DATA to FG_HELPER_BUF (all but the admin queues
+ * and the helpers' page), saved to check that a failed command wrote none
+ * of it. Free with free().
+ */
+u8 *fg_mem_save(struct fake_guest *g);
+bool fg_mem_unchanged(struct fake_guest *g, const u8 *saved);
 
 /* Convenience builders. */
 void fg_sqe_identify(struct nvme_sqe *sqe, u8 cns, u32 nsid, u64 buf);

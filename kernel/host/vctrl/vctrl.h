@@ -39,6 +39,7 @@
 #define LIO_WCTEMP		343
 #define LIO_CCTEMP		358
 #define LIO_KAS			10		/* Keep Alive granularity, 100 ms units */
+#define LIO_FR			"1.0"		/* firmware revision, the one slot's */
 
 /* BAR0 size for a type with nr_ioq queue pairs: registers + doorbells,
  * rounded up to a power of two as a PCI BAR must be.

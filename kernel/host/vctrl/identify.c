@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Identify: who the controller and its one namespace are, and the
+ * identities (serial number, NQN, NGUID, EUI-64) derived from the mdev
+ * UUID so that they are stable for the life of the mdev and distinct
+ * between mdevs.
+ */
+#include "vctrl.h"
+
+#define LIO_MN		"LeapIO Virtual NVMe Controller"
+#define LIO_NQN_PREFIX	"nqn.2026-11.io.leapio:vdev:"
+
+/* Maximum power of the one power state, in centiwatts: a figure for
+ * tools to show, nothing here draws power.
+ */
+#define LIO_PS0_MAX_POWER	2500
+
+static const char lio_hex_upper[] = "0123456789ABCDEF";
+static const char lio_hex_lower[] = "0123456789abcdef";
+
+/* The ASCII fields of Identify are space padded, never NUL terminated. */
+static void lio_put_ascii(char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(src);
+
+	memset(dst, ' ', size);
+	memcpy(dst, src, len < size ? len : size);
+}
+
+/* A 64-bit value that changes whenever any byte of the UUID does. */
+static void lio_uuid_fold(const u8 *uuid, u8 out[8])
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		out[i] = uuid[i] ^ uuid[i + 8];
+}
+
+void lio_identity_init(struct lio_vctrl *c)
+{
+	const u8 *uuid = c->p.uuid;
+	u8 fold[8];
+	char *p;
+	int i;
+
+	lio_uuid_fold(uuid, fold);
+
+	/* "LIO" and 16 hex digits: 19 characters of the 20, space padded. */
+	memset(c->sn, ' ', sizeof(c->sn));
+	memcpy(c->sn, "LIO", 3);
+	for (i = 0; i < 8; i++) {
+		c->sn[3 + 2 * i] = lio_hex_upper[fold[i] >> 4];
+		c->sn[4 + 2 * i] = lio_hex_upper[fold[i] & 0xf];
+	}
+
+	/* The UUID in its canonical 8-4-4-4-12 form ends the NQN. */
+	memcpy(c->subnqn, LIO_NQN_PREFIX, sizeof(LIO_NQN_PREFIX) - 1);
+	p = c->subnqn + sizeof(LIO_NQN_PREFIX) - 1;
+	for (i = 0; i < 16; i++) {
+		*p++ = lio_hex_lower[uuid[i] >> 4];
+		*p++ = lio_hex_lower[uuid[i] & 0xf];
+		if (i == 3 || i == 5 || i == 7 || i == 9)
+			*p++ = '-';
+	}
+	*p = '\0';
+
+	memcpy(c->nguid, uuid, sizeof(c->nguid));
+
+	/*
+	 * We own no IEEE OUI: mark the EUI-64 locally administered (U/L bit
+	 * of the first octet), which also keeps it from being all zero, an
+	 * EUI-64 the host would read as "none".
+	 */
+	memcpy(c->eui64, fold, sizeof(c->eui64));
+	c->eui64[0] |= 0x02;
+}
+
+static void lio_put_le128(u8 dst[16], u64 v)
+{
+	__le64 lo = cpu_to_le64(v);
+
+	memset(dst, 0, 16);
+	memcpy(dst, &lo, sizeof(lo));
+}
+
+static void lio_fill_id_ctrl(struct lio_vctrl *c, struct nvme_id_ctrl *id)
+{
+	struct nvme_id_power_state *ps = &id->psd[0];
+
+	id->vid = cpu_to_le16(c->p.pci_vendor);
+	id->ssvid = cpu_to_le16(c->p.pci_subsys_vendor);
+	memcpy(id->sn, c->sn, sizeof(id->sn));
+	lio_put_ascii(id->mn, sizeof(id->mn), LIO_MN);
+	lio_put_ascii(id->fr, sizeof(id->fr), LIO_FR);
+	id->mdts = LIO_MDTS;
+	id->cntlid = cpu_to_le16(c->p.cntlid);
+	id->ver = cpu_to_le32(NVME_VS(1, 4, 0));
+	id->oaes = cpu_to_le32(NVME_AEN_CFG_NS_ATTR);
+	id->cntrltype = NVME_CTRL_TYPE_IO;
+
+	id->oacs = cpu_to_le16(NVME_CTRL_OACS_DBBUF_SUPP);
+	id->acl = LIO_ACL;
+	id->aerl = LIO_AERL;
+	/* Slot 1 read-only, one slot: no firmware to download. */
+	id->frmw = (1U << 1) | 1U;
+	id->lpa = NVME_CTRL_LPA_SMART_PER_NS | NVME_CTRL_LPA_CMD_EFFECTS |
+		  NVME_CTRL_LPA_EXTENDED;
+	id->elpe = LIO_ELPE;
+	id->npss = 0;
+	id->wctemp = cpu_to_le16(LIO_WCTEMP);
+	id->cctemp = cpu_to_le16(LIO_CCTEMP);
+	lio_put_le128(id->tnvmcap, c->ns.size);
+	id->kas = cpu_to_le16(LIO_KAS);
+
+	id->sqes = (NVME_SQES_LOG2 << 4) | NVME_SQES_LOG2;
+	id->cqes = (NVME_CQES_LOG2 << 4) | NVME_CQES_LOG2;
+	id->maxcmd = cpu_to_le16(LIO_MQES + 1);
+	id->nn = cpu_to_le32(LIO_NN);
+	id->oncs = cpu_to_le16(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM |
+			       NVME_CTRL_ONCS_WRITE_ZEROES |
+			       NVME_CTRL_ONCS_SAVE_SELECT |
+			       NVME_CTRL_ONCS_TIMESTAMP);
+	id->vwc = NVME_CTRL_VWC_PRESENT | NVME_CTRL_VWC_FLUSH_NSID_ALL;
+	id->sgls = cpu_to_le32(0);
+	memcpy(id->subnqn, c->subnqn, sizeof(id->subnqn));
+
+	ps->max_power = cpu_to_le16(LIO_PS0_MAX_POWER);
+}
+
+/* I/O Command Set specific controller data, NVM: the limits of the
+ * commands MDTS does not cover, which we keep to MDTS too.
+ */
+static void lio_fill_id_ctrl_nvm(struct nvme_id_ctrl_nvm *id)
+{
+	id->vsl = LIO_MDTS;
+	id->wzsl = LIO_MDTS;
+	/* Write Uncorrectable is not supported: no limit to report. DMRL
+	 * and DMRSL stay 0, no limit beyond the command's own 256 ranges.
+	 */
+}
+
+static u8 lio_flbas(const struct lio_vctrl *c)
+{
+	return c->ns.lba_shift == 12 ? 1 : 0;
+}
+
+static void lio_fill_id_ns(struct lio_vctrl *c, struct nvme_id_ns *id)
+{
+	u64 nlb = c->ns.size >> c->ns.lba_shift;
+
+	id->nsze = cpu_to_le64(nlb);
+	id->ncap = cpu_to_le64(nlb);
+	id->nuse = cpu_to_le64(nlb);
+	id->nlbaf = 1;			/* 0's based: two formats */
+	id->flbas = lio_flbas(c);
+	lio_put_le128(id->nvmcap, c->ns.size);
+	memcpy(id->nguid, c->nguid, sizeof(id->nguid));
+	memcpy(id->eui64, c->eui64, sizeof(id->eui64));
+	id->lbaf[0].ds = 9;
+	id->lbaf[1].ds = 12;
+}
+
+static void lio_fill_id_ns_indep(struct nvme_id_ns_cs_indep *id)
+{
+	id->nstat = 1;			/* NRDY: the namespace is ready */
+}
+
+/* Append one Namespace Identification Descriptor; returns the next. */
+static u8 *lio_put_nid(u8 *p, u8 type, const void *val, u8 len)
+{
+	struct nvme_ns_id_desc *d = (struct nvme_ns_id_desc *)p;
+
+	d->nidt = type;
+	d->nidl = len;
+	memcpy(p + sizeof(*d), val, len);
+	return p + sizeof(*d) + len;
+}
+
+static void lio_fill_ns_descs(struct lio_vctrl *c, u8 *p)
+{
+	static const u8 csi = NVME_CSI_NVM;
+
+	p = lio_put_nid(p, NVME_NIDT_EUI64, c->eui64, NVME_NIDT_EUI64_LEN);
+	p = lio_put_nid(p, NVME_NIDT_NGUID, c->nguid, NVME_NIDT_NGUID_LEN);
+	p = lio_put_nid(p, NVME_NIDT_UUID, c->p.uuid, NVME_NIDT_UUID_LEN);
+	lio_put_nid(p, NVME_NIDT_CSI, &csi, NVME_NIDT_CSI_LEN);
+}
+
+/*
+ * The namespace-addressed CNS values take only the one NSID we have:
+ * without namespace management, FFFFFFFFh (the capabilities common to
+ * all namespaces) is not valid either.
+ */
+static u16 lio_id_check_nsid(struct lio_req *req, u32 nsid)
+{
+	if (nsid != LIO_NSID) {
+		req->err_loc = NVME_SQE_OFF_NSID;
+		return NVME_SC_INVALID_NS;
+	}
+	return NVME_SC_SUCCESS;
+}
+
+static u16 lio_id_check_csi(struct lio_req *req, u32 cdw11)
+{
+	if ((cdw11 >> 24) != NVME_CSI_NVM) {
+		req->err_loc = NVME_SQE_OFF_CDW11;
+		return NVME_SC_INVALID_FIELD;
+	}
+	return NVME_SC_SUCCESS;
+}
+
+u16 lio_admin_identify(struct lio_vctrl *c, struct lio_req *req)
+{
+	u32 nsid = le32_to_cpu(req->sqe.nsid);
+	u32 cdw11 = le32_to_cpu(req->sqe.cdw11);
+	u8 cns = le32_to_cpu(req->sqe.cdw10) & 0xff;
+	void *buf = c->scratch;
+	u16 status = NVME_SC_SUCCESS;
+
+	memset(buf, 0, NVME_IDENTIFY_DATA_SIZE);
+	switch (cns) {
+	case NVME_ID_CNS_NS:
+		status = lio_id_check_nsid(req, nsid);
+		if (!status)
+			lio_fill_id_ns(c, buf);
+		break;
+	case NVME_ID_CNS_CTRL:
+		lio_fill_id_ctrl(c, buf);
+		break;
+	case NVME_ID_CNS_NS_ACTIVE_LIST:
+		/* The list starts after CDW1.NSID; these two have nothing
+		 * after them to list.
+		 */
+		if (nsid >= 0xfffffffeU) {
+			req->err_loc = NVME_SQE_OFF_NSID;
+			status = NVME_SC_INVALID_NS;
+		} else if (nsid < LIO_NSID) {
+			*(__le32 *)buf = cpu_to_le32(LIO_NSID);
+		}
+		break;
+	case NVME_ID_CNS_NS_DESC_LIST:
+		status = lio_id_check_nsid(req, nsid);
+		if (!status)
+			lio_fill_ns_descs(c, buf);
+		break;
+	case NVME_ID_CNS_CS_NS:
+		/* NVM has nothing command set specific to say per namespace
+		 * at the features we have: the structure stays zero.
+		 */
+		status = lio_id_check_csi(req, cdw11);
+		if (!status)
+			status = lio_id_check_nsid(req, nsid);
+		break;
+	case NVME_ID_CNS_CS_CTRL:
+		status = lio_id_check_csi(req, cdw11);
+		if (!status)
+			lio_fill_id_ctrl_nvm(buf);
+		break;
+	case NVME_ID_CNS_NS_CS_INDEP:
+		status = lio_id_check_nsid(req, nsid);
+		if (!status)
+			lio_fill_id_ns_indep(buf);
+		break;
+	default:
+		req->err_loc = NVME_SQE_OFF_CDW10;
+		status = NVME_SC_INVALID_FIELD;
+		break;
+	}
+	if (status)
+		return status;
+	return lio_prp_to_guest(c, req, buf, NVME_IDENTIFY_DATA_SIZE);
+}
