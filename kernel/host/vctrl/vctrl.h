@@ -345,6 +345,8 @@ u16 lio_admin_get_log_page(struct lio_vctrl *c, struct lio_req *req);
 void lio_err_log_add(struct lio_vctrl *c, const struct lio_req *req, u16 status);
 /* SMART critical warning bits as they stand now. */
 u8 lio_smart_critical_warning(const struct lio_vctrl *c);
+/* A 128-bit little-endian field of a log or identify structure. */
+void lio_put_le128(u8 dst[16], u64 v);
 
 /* aer.c */
 u16 lio_admin_async_event(struct lio_vctrl *c, struct lio_req *req);

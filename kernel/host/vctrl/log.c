@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Get Log Page, and the Error Information log the other commands feed.
+ *
+ * Each log is built whole in the controller's scratch page (none is
+ * larger), and the part the host asked for goes out from there.
+ */
+#include "vctrl.h"
+
+#define LIO_SPARE		100	/* %, nothing wears out */
+#define LIO_SPARE_THRESH	10
+#define LIO_MS_PER_HOUR		(60ULL * 60 * 1000)
+
+/* Get Log Page CDW10/CDW11 fields beyond RAE. */
+#define LIO_LOG_LID(cdw10)	((cdw10) & 0xffU)
+#define LIO_LOG_NUMDL(cdw10)	((cdw10) >> 16)
+#define LIO_LOG_NUMDU(cdw11)	((cdw11) & 0xffffU)
+
+/*
+ * A host may ask for more than a log holds; what lies beyond it reads as
+ * zeroes. Transfers go out from one buffer of the transfer's length, so
+ * the rare one longer than the scratch page is zeroed from this first.
+ */
+static u8 lio_log_zeroes[LIO_MAX_XFER];
+
+u8 lio_smart_critical_warning(const struct lio_vctrl *c)
+{
+	u8 w = 0;
+
+	if (c->feat.tmpth_over <= LIO_TEMP_KELVIN ||
+	    c->feat.tmpth_under >= LIO_TEMP_KELVIN)
+		w |= NVME_SMART_CRIT_TEMPERATURE;
+	return w;
+}
+
+void lio_err_log_add(struct lio_vctrl *c, const struct lio_req *req, u16 status)
+{
+	struct lio_err_log *l = &c->elog;
+	struct nvme_error_log_entry *e = &l->e[l->next % LIO_NR_ERR_LOG];
+
+	memset(e, 0, sizeof(*e));
+	l->next = (l->next + 1) % LIO_NR_ERR_LOG;
+	l->count++;
+	e->error_count = cpu_to_le64(l->count);
+	e->status_field = cpu_to_le16(status);
+	if (req) {
+		e->sqid = cpu_to_le16(req->sqid);
+		e->cmdid = req->sqe.cid;
+		e->param_error_location = cpu_to_le16(req->err_loc);
+		e->nsid = req->sqe.nsid;
+	} else {
+		/* An error of no command in particular. */
+		e->sqid = cpu_to_le16(0xffff);
+		e->cmdid = cpu_to_le16(0xffff);
+		e->param_error_location = cpu_to_le16(LIO_NO_ERR_LOC);
+	}
+}
+
+/* Newest first; entries never used stay zero (error count 0: invalid). */
+static u32 lio_log_error(struct lio_vctrl *c, void *buf)
+{
+	struct nvme_error_log_entry *out = buf;
+	const struct lio_err_log *l = &c->elog;
+	u32 n = l->count < LIO_NR_ERR_LOG ? l->count : LIO_NR_ERR_LOG;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		out[i] = l->e[(l->next + LIO_NR_ERR_LOG - 1 - i) %
+			      LIO_NR_ERR_LOG];
+	return LIO_NR_ERR_LOG * sizeof(*out);
+}
+
+void lio_put_le128(u8 dst[16], u64 v)
+{
+	__le64 lo = cpu_to_le64(v);
+
+	memcpy(dst, &lo, sizeof(lo));
+	memset(dst + sizeof(lo), 0, 16 - sizeof(lo));
+}
+
+static u32 lio_log_smart(struct lio_vctrl *c, void *buf)
+{
+	struct nvme_smart_log *log = buf;
+	const struct lio_smart *s = &c->smart;
+	u64 now = c->ops->now_ms(c->opaque);
+	u64 on_ms = now > s->created_ms ? now - s->created_ms : 0;
+
+	log->critical_warning = lio_smart_critical_warning(c);
+	log->temperature[0] = LIO_TEMP_KELVIN & 0xff;
+	log->temperature[1] = LIO_TEMP_KELVIN >> 8;
+	log->avail_spare = LIO_SPARE;
+	log->spare_thresh = LIO_SPARE_THRESH;
+	lio_put_le128(log->data_units_read, s->data_units_read);
+	lio_put_le128(log->data_units_written, s->data_units_written);
+	lio_put_le128(log->host_reads, s->host_reads);
+	lio_put_le128(log->host_writes, s->host_writes);
+	lio_put_le128(log->ctrl_busy_time, s->busy_minutes);
+	lio_put_le128(log->power_cycles, s->power_cycles);
+	lio_put_le128(log->power_on_hours, on_ms / LIO_MS_PER_HOUR);
+	lio_put_le128(log->unsafe_shutdowns, s->unsafe_shutdowns);
+	lio_put_le128(log->media_errors, s->media_errors);
+	lio_put_le128(log->num_err_log_entries, c->elog.count);
+	log->warning_temp_time = cpu_to_le32(s->warning_temp_minutes);
+	log->critical_comp_time = cpu_to_le32(s->critical_temp_minutes);
+	return sizeof(*log);
+}
+
+static u32 lio_log_fw_slot(void *buf)
+{
+	struct nvme_fw_slot_log *log = buf;
+
+	log->afi = 1;			/* running slot 1, no other next */
+	memset(log->frs[0], ' ', sizeof(log->frs[0]));
+	memcpy(log->frs[0], LIO_FR, sizeof(LIO_FR) - 1);
+	return sizeof(*log);
+}
+
+static u32 lio_log_cmd_effects(void *buf)
+{
+	struct nvme_effects_log *log = buf;
+	u32 op;
+
+	for (op = 0; op < ARRAY_SIZE(log->acs); op++) {
+		log->acs[op] = cpu_to_le32(lio_admin_cmd_effects(op));
+		log->iocs[op] = cpu_to_le32(lio_io_cmd_effects(op));
+	}
+	return sizeof(*log);
+}
+
+/* SMART is kept per namespace (LPA): the namespace, or all of them. */
+static u16 lio_log_check_smart_nsid(struct lio_req *req)
+{
+	u32 nsid = le32_to_cpu(req->sqe.nsid);
+
+	if (nsid == 0 || nsid == LIO_NSID || nsid == 0xffffffffU)
+		return NVME_SC_SUCCESS;
+	req->err_loc = NVME_SQE_OFF_NSID;
+	return NVME_SC_INVALID_NS;
+}
+
+/* Build log lid in buf (zeroed); its size in *size, or a status. */
+static u16 lio_log_build(struct lio_vctrl *c, struct lio_req *req, u8 lid,
+			 void *buf, u32 *size)
+{
+	u16 status;
+
+	switch (lid) {
+	case NVME_LOG_ERROR:
+		*size = lio_log_error(c, buf);
+		break;
+	case NVME_LOG_SMART:
+		status = lio_log_check_smart_nsid(req);
+		if (status)
+			return status;
+		*size = lio_log_smart(c, buf);
+		break;
+	case NVME_LOG_FW_SLOT:
+		*size = lio_log_fw_slot(buf);
+		break;
+	case NVME_LOG_CHANGED_NS:
+		/* Namespaces change only while the device is closed: the
+		 * list is always empty.
+		 */
+		*size = sizeof(struct nvme_changed_ns_log);
+		break;
+	case NVME_LOG_CMD_EFFECTS:
+		*size = lio_log_cmd_effects(buf);
+		break;
+	default:
+		req->err_loc = NVME_SQE_OFF_CDW10;
+		return NVME_SC_INVALID_LOG_PAGE;
+	}
+	return NVME_SC_SUCCESS;
+}
+
+u16 lio_admin_get_log_page(struct lio_vctrl *c, struct lio_req *req)
+{
+	u32 cdw10 = le32_to_cpu(req->sqe.cdw10);
+	u32 cdw11 = le32_to_cpu(req->sqe.cdw11);
+	u32 lpou = le32_to_cpu(req->sqe.cdw13);
+	u32 lpol = le32_to_cpu(req->sqe.cdw12);
+	u8 lid = LIO_LOG_LID(cdw10);
+	u64 len = ((u64)(LIO_LOG_NUMDU(cdw11) << 16 | LIO_LOG_NUMDL(cdw10)) + 1) * 4;
+	u8 *buf = (u8 *)c->scratch;
+	u32 size, off;
+	u16 status;
+
+	memset(buf, 0, sizeof(c->scratch));
+	status = lio_log_build(c, req, lid, buf, &size);
+	if (status)
+		return status;
+
+	if (len > LIO_MAX_XFER) {
+		req->err_loc = LIO_LOG_NUMDU(cdw11) ? NVME_SQE_OFF_CDW11 :
+						      NVME_SQE_OFF_CDW10;
+		return NVME_SC_INVALID_FIELD;
+	}
+	if (lpou || lpol >= size || lpol & 3) {
+		req->err_loc = lpou ? NVME_SQE_OFF_CDW13 : NVME_SQE_OFF_CDW12;
+		return NVME_SC_INVALID_FIELD;
+	}
+	off = lpol;
+
+	/* The scratch page is zero past the log: a transfer that ends in
+	 * it goes in one piece. A longer one is zeroed whole, then the log
+	 * part is written over the start.
+	 */
+	if (off + len <= sizeof(c->scratch)) {
+		status = lio_prp_to_guest(c, req, buf + off, (u32)len);
+	} else {
+		status = lio_prp_to_guest(c, req, lio_log_zeroes, (u32)len);
+		if (!status)
+			status = lio_prp_to_guest(c, req, buf + off, size - off);
+	}
+	if (status)
+		return status;
+
+	if (!(cdw10 & NVME_LOG_RAE))
+		lio_aer_log_read(c, lid);
+	return NVME_SC_SUCCESS;
+}
