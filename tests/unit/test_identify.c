@@ -105,6 +105,9 @@ TEST_F(id, controller)
 	EXPECT_EQ(343, le16_to_cpu(id->wctemp));
 	EXPECT_EQ(358, le16_to_cpu(id->cctemp));
 	EXPECT_EQ(0U, le32_to_cpu(id->hmpre));
+	EXPECT_EQ(LEAPIO_DEFAULT_NS_SIZE, le64_to_cpu(*(__le64 *)id->tnvmcap));
+	EXPECT_TRUE(all(id->tnvmcap + 8, 0, 8));
+	EXPECT_TRUE(all(id->unvmcap, 0, 16));
 	EXPECT_EQ(10, le16_to_cpu(id->kas));
 	EXPECT_EQ(0x66, id->sqes);
 	EXPECT_EQ(0x44, id->cqes);
@@ -160,6 +163,8 @@ TEST_F(id, namespace_512)
 	EXPECT_EQ(0, ns->dpc);
 	EXPECT_EQ(0, ns->dps);
 	EXPECT_EQ(0, ns->nmic);
+	EXPECT_EQ(LEAPIO_DEFAULT_NS_SIZE, le64_to_cpu(*(__le64 *)ns->nvmcap));
+	EXPECT_TRUE(all(ns->nvmcap + 8, 0, 8));
 	EXPECT_EQ(0, memcmp(ns->nguid, uuid, 16));
 	EXPECT_EQ(0, memcmp(ns->eui64, eui64, 8));
 	EXPECT_EQ(0, le16_to_cpu(ns->lbaf[0].ms));
@@ -186,6 +191,7 @@ TEST(namespace_4k)
 	EXPECT_EQ((8ULL << 30) / 4096, le64_to_cpu(ns->nuse));
 	EXPECT_EQ(1, ns->nlbaf);
 	EXPECT_EQ(1, ns->flbas);
+	EXPECT_EQ(8ULL << 30, le64_to_cpu(*(__le64 *)ns->nvmcap));
 	EXPECT_EQ(12, ns->lbaf[ns->flbas].ds);
 	fg_free(g);
 }

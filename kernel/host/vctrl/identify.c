@@ -75,14 +75,6 @@ void lio_identity_init(struct lio_vctrl *c)
 	c->eui64[0] |= 0x02;
 }
 
-static void lio_put_le128(u8 dst[16], u64 v)
-{
-	__le64 lo = cpu_to_le64(v);
-
-	memset(dst, 0, 16);
-	memcpy(dst, &lo, sizeof(lo));
-}
-
 static void lio_fill_id_ctrl(struct lio_vctrl *c, struct nvme_id_ctrl *id)
 {
 	struct nvme_id_power_state *ps = &id->psd[0];
