@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Asynchronous Event Requests: holding them, the limit, events waiting
+ * for one, masking of a reported type until its log page is read with
+ * RAE clear, a full admin CQ, and resets.
+ *
+ * The temperature threshold is the event a guest can cause; the other
+ * event types are raised directly with lio_aer_event(), as the parts of
+ * the controller that detect them do.
+ */
+#include "kselftest_harness.h"
+#include "fake_guest.h"
+
+#define BUF	FG_DATA
+
+#define EV_TEMP	NVME_AER_DW0(NVME_AER_TYPE_SMART, NVME_AER_SMART_TEMP_THRESH, \
+			     NVME_LOG_SMART)
+#define EV_REL	NVME_AER_DW0(NVME_AER_TYPE_SMART, NVME_AER_SMART_RELIABILITY, \
+			     NVME_LOG_SMART)
+#define EV_DB	NVME_AER_DW0(NVME_AER_TYPE_ERROR, NVME_AER_ERROR_INVALID_DB_VAL, \
+			     NVME_LOG_ERROR)
+#define EV_NS	NVME_AER_DW0(NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED, \
+			     NVME_LOG_CHANGED_NS)
+
+FIXTURE(aer) {
+	struct fake_guest *g;
+};
+
+FIXTURE_SETUP(aer)
+{
+	self->g = fg_new(2);
+	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(self->g) & NVME_CSTS_RDY);
+}
+
+FIXTURE_TEARDOWN(aer)
+{
+	fg_free(self->g);
+}
+
+/* Submit an AER: its CID, or -1 if it completed at once (cqe then). */
+static int aer(struct fake_guest *g, struct nvme_cqe *cqe)
+{
+	struct nvme_sqe sqe = { .opcode = nvme_admin_async_event };
+
+	if (!fg_admin(g, &sqe, cqe))
+		return -1;
+	return le16_to_cpu(sqe.cid);
+}
+
+static u16 submit(struct fake_guest *g, struct nvme_sqe *sqe)
+{
+	struct nvme_cqe cqe;
+
+	if (fg_admin(g, sqe, &cqe))
+		return 0xffff;
+	return fg_status(&cqe);
+}
+
+static u16 set_feature(struct fake_guest *g, u8 fid, u32 cdw11)
+{
+	struct nvme_sqe sqe;
+
+	fg_sqe_features(&sqe, true, fid, cdw11);
+	return submit(g, &sqe);
+}
+
+static u16 read_log(struct fake_guest *g, u8 lid, bool rae)
+{
+	struct nvme_sqe sqe;
+
+	fg_sqe_get_log(&sqe, lid, 0xffffffff, 512, BUF);
+	if (rae)
+		sqe.cdw10 |= cpu_to_le32(NVME_LOG_RAE);
+	return submit(g, &sqe);
+}
+
+/* The completion of AER cid with event dw0. */
+static void expect_event(struct __test_metadata *_metadata,
+			 const struct nvme_cqe *cqe, int cid, u32 dw0)
+{
+	ASSERT_EQ(cid, le16_to_cpu(cqe->cid));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(cqe));
+	ASSERT_EQ(dw0, le32_to_cpu(cqe->dw0));
+	ASSERT_EQ(0, le16_to_cpu(cqe->sq_id));
+}
+
+TEST_F(aer, held_until_an_event)
+{
+	struct nvme_cqe cqe;
+	unsigned int irqs;
+	int cid;
+
+	cid = aer(self->g, &cqe);
+	ASSERT_LE(0, cid);
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+
+	/* Other commands complete meanwhile. */
+	ASSERT_EQ(NVME_SC_SUCCESS, set_feature(self->g, NVME_FEAT_KATO, 0));
+	ASSERT_EQ(NVME_SC_SUCCESS, set_feature(self->g, NVME_FEAT_ASYNC_EVENT,
+					       NVME_SMART_CRIT_TEMPERATURE));
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+
+	/* Crossing the over threshold raises SMART / temperature. */
+	irqs = self->g->msix_count[0];
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  set_feature(self->g, NVME_FEAT_TEMP_THRESH, LIO_TEMP_KELVIN - 10));
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid, EV_TEMP);
+	ASSERT_LT(irqs, self->g->msix_count[0]);
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+}
+
+TEST_F(aer, under_threshold_event)
+{
+	struct nvme_cqe cqe;
+	int cid = aer(self->g, &cqe);
+
+	ASSERT_LE(0, cid);
+	ASSERT_EQ(NVME_SC_SUCCESS, set_feature(self->g, NVME_FEAT_ASYNC_EVENT,
+					       NVME_SMART_CRIT_TEMPERATURE));
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  set_feature(self->g, NVME_FEAT_TEMP_THRESH,
+			      1U << 20 | (LIO_TEMP_KELVIN + 5)));
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid, EV_TEMP);
+}
+
+TEST_F(aer, temperature_event_needs_enabling)
+{
+	struct nvme_cqe cqe;
+
+	ASSERT_LE(0, aer(self->g, &cqe));
+	/* Async Event Configuration is 0 after reset; Linux sets only the
+	 * notice bits.
+	 */
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  set_feature(self->g, NVME_FEAT_ASYNC_EVENT, NVME_AEC_NS_ATTR));
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  set_feature(self->g, NVME_FEAT_TEMP_THRESH, LIO_TEMP_KELVIN - 10));
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+	/* Still crossed when enabled later: no new crossing, no event. */
+	ASSERT_EQ(NVME_SC_SUCCESS, set_feature(self->g, NVME_FEAT_ASYNC_EVENT,
+					       NVME_SMART_CRIT_TEMPERATURE));
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  set_feature(self->g, NVME_FEAT_TEMP_THRESH, LIO_TEMP_KELVIN - 20));
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+}
+
+TEST_F(aer, threshold_not_crossed_no_event)
+{
+	struct nvme_cqe cqe;
+
+	ASSERT_LE(0, aer(self->g, &cqe));
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  set_feature(self->g, NVME_FEAT_ASYNC_EVENT, 0xff));
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  set_feature(self->g, NVME_FEAT_TEMP_THRESH, LIO_TEMP_KELVIN + 1));
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  set_feature(self->g, NVME_FEAT_TEMP_THRESH,
+			      1U << 20 | (LIO_TEMP_KELVIN - 1)));
+	/* A refused Set changes nothing either. */
+	ASSERT_EQ(NVME_SC_INVALID_FIELD,
+		  set_feature(self->g, NVME_FEAT_TEMP_THRESH, 1U << 16 | 200));
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+}
+
+TEST_F(aer, limit)
+{
+	struct nvme_error_log_entry e;
+	struct nvme_cqe cqe;
+	int cid[LIO_AERL + 1];
+	int i;
+
+	for (i = 0; i <= LIO_AERL; i++) {
+		cid[i] = aer(self->g, &cqe);
+		ASSERT_LE(0, cid[i]);
+	}
+	/* AERL + 1 outstanding: one more is refused at once. */
+	ASSERT_EQ(-1, aer(self->g, &cqe));
+	ASSERT_EQ(NVME_SC_ASYNC_LIMIT, fg_status(&cqe));
+	ASSERT_EQ(self->g->next_cid - 1, le16_to_cpu(cqe.cid));
+	ASSERT_EQ(0, fg_err_log_newest(self->g, &e));
+	ASSERT_EQ(NVME_SC_ASYNC_LIMIT, le16_to_cpu(e.status_field));
+	ASSERT_EQ(self->g->next_cid - 2, le16_to_cpu(e.cmdid));
+
+	/* The held ones complete oldest first, one per event type. */
+	lio_aer_event(self->g->c, EV_DB);
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid[0], EV_DB);
+	lio_aer_event(self->g->c, EV_NS);
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid[1], EV_NS);
+
+	/* Room for two more now. */
+	ASSERT_LE(0, aer(self->g, &cqe));
+	ASSERT_LE(0, aer(self->g, &cqe));
+	ASSERT_EQ(-1, aer(self->g, &cqe));
+	ASSERT_EQ(NVME_SC_ASYNC_LIMIT, fg_status(&cqe));
+}
+
+TEST_F(aer, event_waits_for_an_aer)
+{
+	struct nvme_sqe sqe = { .opcode = nvme_admin_async_event };
+	struct nvme_cqe cqe;
+
+	lio_aer_event(self->g->c, EV_DB);
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+	/* Completed as it arrives. */
+	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
+	expect_event(_metadata, &cqe, le16_to_cpu(sqe.cid), EV_DB);
+}
+
+TEST_F(aer, masked_until_log_read_without_rae)
+{
+	struct nvme_cqe cqe;
+	int cid[2];
+
+	cid[0] = aer(self->g, &cqe);
+	cid[1] = aer(self->g, &cqe);
+	ASSERT_LE(0, cid[1]);
+
+	lio_aer_event(self->g->c, EV_TEMP);
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid[0], EV_TEMP);
+
+	/* SMART is masked: another SMART event waits. */
+	lio_aer_event(self->g->c, EV_REL);
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+	/* Reading other logs, or SMART with RAE set, unmasks nothing. */
+	ASSERT_EQ(NVME_SC_SUCCESS, read_log(self->g, NVME_LOG_SMART, true));
+	ASSERT_EQ(NVME_SC_SUCCESS, read_log(self->g, NVME_LOG_ERROR, false));
+	ASSERT_EQ(NVME_SC_SUCCESS, read_log(self->g, NVME_LOG_FW_SLOT, false));
+	ASSERT_EQ(NVME_SC_SUCCESS, read_log(self->g, NVME_LOG_CHANGED_NS, false));
+	ASSERT_EQ(NVME_SC_SUCCESS, read_log(self->g, NVME_LOG_CMD_EFFECTS, false));
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+
+	/* The SMART log read with RAE clear: the waiting event goes. Its
+	 * completion follows the Get Log Page's.
+	 */
+	ASSERT_EQ(NVME_SC_SUCCESS, read_log(self->g, NVME_LOG_SMART, false));
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid[1], EV_REL);
+}
+
+TEST_F(aer, failed_log_read_unmasks_nothing)
+{
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	int cid;
+
+	ASSERT_LE(0, aer(self->g, &cqe));
+	lio_aer_event(self->g->c, EV_TEMP);
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	cid = aer(self->g, &cqe);
+	ASSERT_LE(0, cid);
+	lio_aer_event(self->g->c, EV_REL);
+
+	/* Bad PRP, bad offset, bad NSID: the host has read nothing. */
+	fg_sqe_get_log(&sqe, NVME_LOG_SMART, 0, 512, FG_MEM_BASE + FG_MEM_SIZE);
+	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, submit(self->g, &sqe));
+	fg_sqe_get_log(&sqe, NVME_LOG_SMART, 0, 512, BUF);
+	sqe.cdw12 = cpu_to_le32(512);
+	ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe));
+	fg_sqe_get_log(&sqe, NVME_LOG_SMART, 5, 512, BUF);
+	ASSERT_EQ(NVME_SC_INVALID_NS, submit(self->g, &sqe));
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+
+	ASSERT_EQ(NVME_SC_SUCCESS, read_log(self->g, NVME_LOG_SMART, false));
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid, EV_REL);
+}
+
+TEST_F(aer, types_masked_independently)
+{
+	struct nvme_cqe cqe;
+	int cid[3], i;
+
+	for (i = 0; i < 3; i++)
+		cid[i] = aer(self->g, &cqe);
+	ASSERT_LE(0, cid[2]);
+
+	lio_aer_event(self->g->c, EV_TEMP);
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid[0], EV_TEMP);
+	lio_aer_event(self->g->c, EV_REL);	/* masked: waits */
+	lio_aer_event(self->g->c, EV_DB);	/* another type: goes */
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid[1], EV_DB);
+	lio_aer_event(self->g->c, EV_NS);
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid[2], EV_NS);
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+
+	/* Each log unmasks its own type. */
+	cid[0] = aer(self->g, &cqe);
+	lio_aer_event(self->g->c, EV_DB);
+	lio_aer_event(self->g->c, EV_NS);
+	ASSERT_EQ(NVME_SC_SUCCESS, read_log(self->g, NVME_LOG_CHANGED_NS, false));
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid[0], EV_NS);
+
+	cid[0] = aer(self->g, &cqe);
+	ASSERT_EQ(NVME_SC_SUCCESS, read_log(self->g, NVME_LOG_ERROR, false));
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid[0], EV_DB);
+
+	cid[0] = aer(self->g, &cqe);
+	ASSERT_EQ(NVME_SC_SUCCESS, read_log(self->g, NVME_LOG_SMART, false));
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid[0], EV_REL);
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+}
+
+TEST_F(aer, same_event_reported_once)
+{
+	struct nvme_cqe cqe;
+	int cid;
+
+	lio_aer_event(self->g->c, EV_DB);
+	lio_aer_event(self->g->c, EV_DB);
+	lio_aer_event(self->g->c, EV_DB);
+	cid = aer(self->g, &cqe);
+	ASSERT_EQ(-1, cid);
+	ASSERT_EQ(EV_DB, le32_to_cpu(cqe.dw0));
+	ASSERT_EQ(NVME_SC_SUCCESS, read_log(self->g, NVME_LOG_ERROR, false));
+	ASSERT_LE(0, aer(self->g, &cqe));
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+}
+
+TEST_F(aer, pending_events_bounded)
+{
+	struct nvme_cqe cqe;
+	unsigned int i, n = 0;
+
+	/* More distinct events than can wait: the newest are lost. */
+	for (i = 0; i < LIO_NR_PENDING_EVENTS + 4; i++)
+		lio_aer_event(self->g->c,
+			      NVME_AER_DW0(NVME_AER_TYPE_ERROR, i, NVME_LOG_ERROR));
+	for (;;) {
+		if (aer(self->g, &cqe) >= 0)
+			break;
+		ASSERT_EQ(NVME_AER_DW0(NVME_AER_TYPE_ERROR, n, NVME_LOG_ERROR),
+			  le32_to_cpu(cqe.dw0));
+		n++;
+		ASSERT_EQ(NVME_SC_SUCCESS, read_log(self->g, NVME_LOG_ERROR, false));
+		ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+	}
+	ASSERT_EQ((unsigned int)LIO_NR_PENDING_EVENTS, n);
+}
+
+TEST_F(aer, full_admin_cq_keeps_the_event)
+{
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	int cid, i;
+
+	cid = aer(self->g, &cqe);
+	ASSERT_LE(0, cid);
+	/* Fill the admin CQ (size - 1 entries) without reaping. */
+	for (i = 0; i < FG_ADMIN_QSIZE - 1; i++) {
+		memset(&sqe, 0, sizeof(sqe));
+		sqe.opcode = nvme_admin_keep_alive;
+		fg_admin_submit(self->g, &sqe);
+	}
+	lio_aer_event(self->g->c, EV_DB);
+	for (i = 0; i < FG_ADMIN_QSIZE - 1; i++) {
+		ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+		ASSERT_NE(cid, le16_to_cpu(cqe.cid));
+	}
+	/* The head doorbells gave room: the event went out. */
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid, EV_DB);
+}
+
+TEST_F(aer, event_waits_behind_the_command_that_raised_it)
+{
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	int cid, i;
+
+	cid = aer(self->g, &cqe);
+	ASSERT_LE(0, cid);
+	ASSERT_EQ(NVME_SC_SUCCESS, set_feature(self->g, NVME_FEAT_ASYNC_EVENT,
+					       NVME_SMART_CRIT_TEMPERATURE));
+	/* One free slot in the admin CQ, for the Set Features below. */
+	for (i = 0; i < FG_ADMIN_QSIZE - 2; i++) {
+		memset(&sqe, 0, sizeof(sqe));
+		sqe.opcode = nvme_admin_keep_alive;
+		fg_admin_submit(self->g, &sqe);
+	}
+	fg_sqe_features(&sqe, true, NVME_FEAT_TEMP_THRESH, LIO_TEMP_KELVIN - 1);
+	fg_admin_submit(self->g, &sqe);
+	for (i = 0; i < FG_ADMIN_QSIZE - 2; i++)
+		ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	/* The Set's own completion, then the event it raised. */
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	ASSERT_EQ(le16_to_cpu(sqe.cid), le16_to_cpu(cqe.cid));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid, EV_TEMP);
+}
+
+TEST_F(aer, abort_does_not_abort_an_aer)
+{
+	struct nvme_sqe sqe = { .opcode = nvme_admin_abort_cmd };
+	struct nvme_cqe cqe;
+	int cid = aer(self->g, &cqe);
+
+	ASSERT_LE(0, cid);
+	sqe.cdw10 = cpu_to_le32((u32)cid << 16 | 0);
+	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
+	ASSERT_EQ(1U, le32_to_cpu(cqe.dw0));
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+	lio_aer_event(self->g->c, EV_DB);
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid, EV_DB);
+}
+
+TEST_F(aer, reset_drops_aers_and_events)
+{
+	struct nvme_cqe cqe;
+	int i;
+
+	for (i = 0; i <= LIO_AERL; i++)
+		ASSERT_LE(0, aer(self->g, &cqe));
+	lio_aer_event(self->g->c, EV_TEMP);
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	lio_aer_event(self->g->c, EV_REL);	/* waits: SMART masked */
+
+	fg_disable(self->g);
+	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(self->g) & NVME_CSTS_RDY);
+
+	/* No completion for the old AERs, ever; the waiting event and the
+	 * masking are gone too.
+	 */
+	lio_aer_event(self->g->c, EV_DB);
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+	ASSERT_EQ(-1, aer(self->g, &cqe));
+	ASSERT_EQ(EV_DB, le32_to_cpu(cqe.dw0));
+	ASSERT_LE(0, aer(self->g, &cqe));
+	lio_aer_event(self->g->c, EV_TEMP);
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	ASSERT_EQ(EV_TEMP, le32_to_cpu(cqe.dw0));
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+}
+
+TEST_HARNESS_MAIN
