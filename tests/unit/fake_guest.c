@@ -245,6 +245,17 @@ bool fg_mem_unchanged(struct fake_guest *g, const u8 *saved)
 	return !memcmp(saved, fg_ptr(g, FG_DATA), FG_HELPER_BUF - FG_DATA);
 }
 
+bool fg_filled(const void *p, u8 val, size_t len)
+{
+	const u8 *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != val)
+			return false;
+	return true;
+}
+
 void fg_sqe_identify(struct nvme_sqe *sqe, u8 cns, u32 nsid, u64 buf)
 {
 	memset(sqe, 0, sizeof(*sqe));

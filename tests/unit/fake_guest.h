@@ -81,6 +81,8 @@ u16 fg_status(const struct nvme_cqe *cqe);
  */
 u8 *fg_mem_save(struct fake_guest *g);
 bool fg_mem_unchanged(struct fake_guest *g, const u8 *saved);
+/* Whether len bytes at p all hold val. */
+bool fg_filled(const void *p, u8 val, size_t len);
 
 /* Convenience builders. */
 void fg_sqe_identify(struct nvme_sqe *sqe, u8 cns, u32 nsid, u64 buf);

@@ -50,23 +50,13 @@ static u16 identify(struct fake_guest *g, u8 cns, u32 nsid, u32 cdw11)
 	return fg_status(&cqe);
 }
 
-static bool all(const u8 *p, u8 val, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != val)
-			return false;
-	return true;
-}
-
 /* A failed identify wrote nothing, and the error log tells what failed. */
 static void expect_failed(struct __test_metadata *_metadata,
 			  struct fake_guest *g, u16 status, u16 loc, u32 nsid)
 {
 	struct nvme_error_log_entry e;
 
-	ASSERT_TRUE(all(fg_ptr(g, BUF), POISON, 4096));
+	ASSERT_TRUE(fg_filled(fg_ptr(g, BUF), POISON, 4096));
 	ASSERT_EQ(0, fg_err_log_newest(g, &e));
 	ASSERT_EQ(status, le16_to_cpu(e.status_field));
 	ASSERT_EQ(loc, le16_to_cpu(e.param_error_location));
@@ -86,7 +76,7 @@ TEST_F(id, controller)
 	EXPECT_EQ(0, memcmp(id->sn, SN, 20));
 	EXPECT_EQ(0, memcmp(id->mn, "LeapIO Virtual NVMe Controller          ", 40));
 	EXPECT_EQ(0, memcmp(id->fr, "1.0     ", 8));
-	EXPECT_TRUE(all(id->ieee, 0, 3));
+	EXPECT_TRUE(fg_filled(id->ieee, 0, 3));
 	EXPECT_EQ(0, id->cmic);
 	EXPECT_EQ(LIO_MDTS, id->mdts);
 	EXPECT_EQ(1, le16_to_cpu(id->cntlid));
@@ -106,8 +96,8 @@ TEST_F(id, controller)
 	EXPECT_EQ(358, le16_to_cpu(id->cctemp));
 	EXPECT_EQ(0U, le32_to_cpu(id->hmpre));
 	EXPECT_EQ(LEAPIO_DEFAULT_NS_SIZE, le64_to_cpu(*(__le64 *)id->tnvmcap));
-	EXPECT_TRUE(all(id->tnvmcap + 8, 0, 8));
-	EXPECT_TRUE(all(id->unvmcap, 0, 16));
+	EXPECT_TRUE(fg_filled(id->tnvmcap + 8, 0, 8));
+	EXPECT_TRUE(fg_filled(id->unvmcap, 0, 16));
 	EXPECT_EQ(10, le16_to_cpu(id->kas));
 	EXPECT_EQ(0x66, id->sqes);
 	EXPECT_EQ(0x44, id->cqes);
@@ -119,14 +109,14 @@ TEST_F(id, controller)
 	EXPECT_EQ(0x07, id->vwc);
 	EXPECT_EQ(0U, le32_to_cpu(id->sgls));
 	EXPECT_STREQ(NQN, id->subnqn);
-	EXPECT_TRUE(all((u8 *)id->subnqn + sizeof(NQN), 0,
+	EXPECT_TRUE(fg_filled((u8 *)id->subnqn + sizeof(NQN), 0,
 			sizeof(id->subnqn) - sizeof(NQN)));
 	EXPECT_EQ(2500, le16_to_cpu(ps->max_power));
 	EXPECT_EQ(0, ps->flags);
-	EXPECT_TRUE(all((u8 *)&id->psd[1], 0, 31 * sizeof(*ps)));
-	EXPECT_TRUE(all(id->vs, 0, sizeof(id->vs)));
+	EXPECT_TRUE(fg_filled((u8 *)&id->psd[1], 0, 31 * sizeof(*ps)));
+	EXPECT_TRUE(fg_filled(id->vs, 0, sizeof(id->vs)));
 	/* Nothing past the structure. */
-	EXPECT_TRUE(all(self->buf + 4096, POISON, 4096));
+	EXPECT_TRUE(fg_filled(self->buf + 4096, POISON, 4096));
 }
 
 TEST_F(id, controller_other_params)
@@ -164,7 +154,7 @@ TEST_F(id, namespace_512)
 	EXPECT_EQ(0, ns->dps);
 	EXPECT_EQ(0, ns->nmic);
 	EXPECT_EQ(LEAPIO_DEFAULT_NS_SIZE, le64_to_cpu(*(__le64 *)ns->nvmcap));
-	EXPECT_TRUE(all(ns->nvmcap + 8, 0, 8));
+	EXPECT_TRUE(fg_filled(ns->nvmcap + 8, 0, 8));
 	EXPECT_EQ(0, memcmp(ns->nguid, uuid, 16));
 	EXPECT_EQ(0, memcmp(ns->eui64, eui64, 8));
 	EXPECT_EQ(0, le16_to_cpu(ns->lbaf[0].ms));
@@ -173,8 +163,8 @@ TEST_F(id, namespace_512)
 	EXPECT_EQ(0, le16_to_cpu(ns->lbaf[1].ms));
 	EXPECT_EQ(12, ns->lbaf[1].ds);
 	EXPECT_EQ(0, ns->lbaf[1].rp);
-	EXPECT_TRUE(all((u8 *)&ns->lbaf[2], 0, 62 * sizeof(ns->lbaf[0])));
-	EXPECT_TRUE(all(ns->vs, 0, sizeof(ns->vs)));
+	EXPECT_TRUE(fg_filled((u8 *)&ns->lbaf[2], 0, 62 * sizeof(ns->lbaf[0])));
+	EXPECT_TRUE(fg_filled(ns->vs, 0, sizeof(ns->vs)));
 }
 
 TEST(namespace_4k)
@@ -216,17 +206,17 @@ TEST_F(id, active_ns_list)
 	ASSERT_EQ(NVME_SC_SUCCESS,
 		  identify(self->g, NVME_ID_CNS_NS_ACTIVE_LIST, 0, 0));
 	EXPECT_EQ(1U, le32_to_cpu(list[0]));
-	EXPECT_TRUE(all(self->buf + 4, 0, 4092));
+	EXPECT_TRUE(fg_filled(self->buf + 4, 0, 4092));
 
 	/* Only NSIDs greater than the one given. */
 	memset(self->buf, POISON, 4096);
 	ASSERT_EQ(NVME_SC_SUCCESS,
 		  identify(self->g, NVME_ID_CNS_NS_ACTIVE_LIST, 1, 0));
-	EXPECT_TRUE(all(self->buf, 0, 4096));
+	EXPECT_TRUE(fg_filled(self->buf, 0, 4096));
 	memset(self->buf, POISON, 4096);
 	ASSERT_EQ(NVME_SC_SUCCESS,
 		  identify(self->g, NVME_ID_CNS_NS_ACTIVE_LIST, 0x1000, 0));
-	EXPECT_TRUE(all(self->buf, 0, 4096));
+	EXPECT_TRUE(fg_filled(self->buf, 0, 4096));
 }
 
 TEST_F(id, active_ns_list_bad_nsid)
@@ -260,7 +250,7 @@ TEST_F(id, ns_descriptors)
 		  identify(self->g, NVME_ID_CNS_NS_DESC_LIST, 1, 0));
 	EXPECT_EQ(0, memcmp(self->buf, expect, sizeof(expect)));
 	/* The list ends with a zero descriptor. */
-	EXPECT_TRUE(all(self->buf + sizeof(expect), 0, 4096 - sizeof(expect)));
+	EXPECT_TRUE(fg_filled(self->buf + sizeof(expect), 0, 4096 - sizeof(expect)));
 }
 
 TEST_F(id, ns_descriptors_bad_nsid)
@@ -280,8 +270,8 @@ TEST_F(id, cs_namespace_nvm)
 {
 	ASSERT_EQ(NVME_SC_SUCCESS,
 		  identify(self->g, NVME_ID_CNS_CS_NS, 1, NVME_CSI_NVM << 24));
-	EXPECT_TRUE(all(self->buf, 0, 4096));
-	EXPECT_TRUE(all(self->buf + 4096, POISON, 4096));
+	EXPECT_TRUE(fg_filled(self->buf, 0, 4096));
+	EXPECT_TRUE(fg_filled(self->buf + 4096, POISON, 4096));
 }
 
 TEST_F(id, cs_namespace_bad)
@@ -317,7 +307,7 @@ TEST_F(id, cs_controller_nvm)
 	EXPECT_EQ(0, id->dmrl);
 	EXPECT_EQ(0U, le32_to_cpu(id->dmrsl));
 	EXPECT_EQ(0ULL, le64_to_cpu(id->dmsl));
-	EXPECT_TRUE(all(id->rsvd16, 0, sizeof(id->rsvd16)));
+	EXPECT_TRUE(fg_filled(id->rsvd16, 0, sizeof(id->rsvd16)));
 }
 
 TEST_F(id, cs_controller_bad_csi)
@@ -343,7 +333,7 @@ TEST_F(id, cs_independent_namespace)
 	EXPECT_EQ(0, id->nmic);
 	EXPECT_EQ(0, id->nsattr);
 	EXPECT_EQ(0U, le32_to_cpu(id->anagrpid));
-	EXPECT_TRUE(all(self->buf + 15, 0, 4096 - 15));
+	EXPECT_TRUE(fg_filled(self->buf + 15, 0, 4096 - 15));
 
 	ASSERT_EQ(NVME_SC_INVALID_NS,
 		  identify(self->g, NVME_ID_CNS_NS_CS_INDEP, 2, 0));
@@ -398,7 +388,7 @@ TEST_F(id, prp_across_pages)
 	/* The second half: psd[] starts at 2048. */
 	EXPECT_EQ(2500, le16_to_cpu(((struct nvme_id_power_state *)
 				     fg_ptr(self->g, FG_FREE))->max_power));
-	EXPECT_TRUE(all(self->buf + 0x1000, POISON, 0x1000));
+	EXPECT_TRUE(fg_filled(self->buf + 0x1000, POISON, 0x1000));
 }
 
 TEST_F(id, prp_outside_guest_memory)
@@ -446,8 +436,8 @@ TEST(identities_from_uuid)
 	EXPECT_EQ(0, memcmp(a->sn, "LIO0000000000000000 ", 20));
 	EXPECT_STREQ("nqn.2026-11.io.leapio:vdev:"
 		     "00000000-0000-0000-0000-000000000000", a->subnqn);
-	EXPECT_FALSE(all(a->eui64, 0, 8));
-	EXPECT_TRUE(all(a->nguid, 0, 16));
+	EXPECT_FALSE(fg_filled(a->eui64, 0, 8));
+	EXPECT_TRUE(fg_filled(a->nguid, 0, 16));
 
 	/* Sequential UUIDs, as scripts make them, differ in every id. */
 	for (i = 0; i < 16; i++) {

@@ -30,16 +30,6 @@ FIXTURE_TEARDOWN(log)
 	fg_free(self->g);
 }
 
-static bool all(const u8 *p, u8 val, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != val)
-			return false;
-	return true;
-}
-
 static u16 submit(struct fake_guest *g, struct nvme_sqe *sqe)
 {
 	struct nvme_cqe cqe;
@@ -90,8 +80,8 @@ static u16 fail_one(struct fake_guest *g, u32 nsid)
 TEST_F(log, error_log_empty)
 {
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_ERROR, 0xffffffff, 4096));
-	EXPECT_TRUE(all(self->buf, 0, 4096));
-	EXPECT_TRUE(all(self->buf + 4096, POISON, 4096));
+	EXPECT_TRUE(fg_filled(self->buf, 0, 4096));
+	EXPECT_TRUE(fg_filled(self->buf + 4096, POISON, 4096));
 }
 
 TEST_F(log, error_log_entries_newest_first)
@@ -137,7 +127,7 @@ TEST_F(log, error_log_entries_newest_first)
 		EXPECT_EQ(0ULL, le64_to_cpu(e[i].cs));
 	}
 	/* Unused entries are zero. */
-	EXPECT_TRUE(all((u8 *)&e[3], 0, 61 * sizeof(*e)));
+	EXPECT_TRUE(fg_filled((u8 *)&e[3], 0, 61 * sizeof(*e)));
 }
 
 TEST_F(log, error_log_wraps)
@@ -207,7 +197,7 @@ TEST_F(log, smart)
 		EXPECT_EQ(0, s->endu_grp_crit_warn_sumry);
 #define LE128(f, v) do { \
 		EXPECT_EQ((u64)(v), le64_to_cpu(*(__le64 *)s->f)); \
-		EXPECT_TRUE(all(s->f + 8, 0, 8)); \
+		EXPECT_TRUE(fg_filled(s->f + 8, 0, 8)); \
 	} while (0)
 		LE128(data_units_read, 0x1111);
 		LE128(data_units_written, 0x2222);
@@ -222,9 +212,9 @@ TEST_F(log, smart)
 #undef LE128
 		EXPECT_EQ(0x9999U, le32_to_cpu(s->warning_temp_time));
 		EXPECT_EQ(0xaaaaU, le32_to_cpu(s->critical_comp_time));
-		EXPECT_TRUE(all((u8 *)s->temp_sensor, 0, sizeof(s->temp_sensor)));
-		EXPECT_TRUE(all(s->rsvd232, 0, sizeof(s->rsvd232)));
-		EXPECT_TRUE(all(self->buf + 512, POISON, 4096 - 512));
+		EXPECT_TRUE(fg_filled((u8 *)s->temp_sensor, 0, sizeof(s->temp_sensor)));
+		EXPECT_TRUE(fg_filled(s->rsvd232, 0, sizeof(s->rsvd232)));
+		EXPECT_TRUE(fg_filled(self->buf + 512, POISON, 4096 - 512));
 	}
 	self->g->now_ms += 1;
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_SMART, 0, 512));
@@ -271,7 +261,7 @@ TEST_F(log, smart_bad_nsid)
 			  get_log(self->g, NVME_LOG_SMART, bad[i], 512));
 		expect_err(_metadata, self->g, NVME_SC_INVALID_NS,
 			   NVME_SQE_OFF_NSID);
-		ASSERT_TRUE(all(self->buf, POISON, 512));
+		ASSERT_TRUE(fg_filled(self->buf, POISON, 512));
 	}
 }
 
@@ -281,19 +271,19 @@ TEST_F(log, firmware_slot)
 
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_FW_SLOT, 0xffffffff, 512));
 	EXPECT_EQ(1, f->afi);
-	EXPECT_TRUE(all(f->rsvd1, 0, sizeof(f->rsvd1)));
+	EXPECT_TRUE(fg_filled(f->rsvd1, 0, sizeof(f->rsvd1)));
 	EXPECT_EQ(0, memcmp(f->frs[0], "1.0     ", 8));
-	EXPECT_TRUE(all((u8 *)f->frs[1], 0, 6 * 8));
-	EXPECT_TRUE(all(f->rsvd64, 0, sizeof(f->rsvd64)));
-	EXPECT_TRUE(all(self->buf + 512, POISON, 512));
+	EXPECT_TRUE(fg_filled((u8 *)f->frs[1], 0, 6 * 8));
+	EXPECT_TRUE(fg_filled(f->rsvd64, 0, sizeof(f->rsvd64)));
+	EXPECT_TRUE(fg_filled(self->buf + 512, POISON, 512));
 }
 
 TEST_F(log, changed_ns_list)
 {
 	ASSERT_EQ(NVME_SC_SUCCESS,
 		  get_log(self->g, NVME_LOG_CHANGED_NS, 0xffffffff, 4096));
-	EXPECT_TRUE(all(self->buf, 0, 4096));
-	EXPECT_TRUE(all(self->buf + 4096, POISON, 4096));
+	EXPECT_TRUE(fg_filled(self->buf, 0, 4096));
+	EXPECT_TRUE(fg_filled(self->buf + 4096, POISON, 4096));
 }
 
 TEST_F(log, commands_supported_and_effects)
@@ -336,7 +326,7 @@ TEST_F(log, commands_supported_and_effects)
 			TH_LOG("I/O opcode %#x", op);
 		}
 	}
-	EXPECT_TRUE(all(l->rsvd2048, 0, sizeof(l->rsvd2048)));
+	EXPECT_TRUE(fg_filled(l->rsvd2048, 0, sizeof(l->rsvd2048)));
 }
 
 TEST_F(log, unknown_lids)
@@ -355,7 +345,7 @@ TEST_F(log, unknown_lids)
 			  get_log(self->g, bad[i], 0xffffffff, 512));
 		expect_err(_metadata, self->g, NVME_SC_INVALID_LOG_PAGE,
 			   NVME_SQE_OFF_CDW10);
-		ASSERT_TRUE(all(self->buf, POISON, 4096));
+		ASSERT_TRUE(fg_filled(self->buf, POISON, 4096));
 	}
 }
 
@@ -370,14 +360,14 @@ TEST_F(log, offset)
 	memset(self->buf, POISON, 4096);
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log_at(self->g, NVME_LOG_FW_SLOT, 8, 8));
 	EXPECT_EQ(0, memcmp(self->buf, "1.0     ", 8));
-	EXPECT_TRUE(all(self->buf + 8, POISON, 8));
+	EXPECT_TRUE(fg_filled(self->buf + 8, POISON, 8));
 
 	/* The last dword of the log, then zeroes. */
 	memset(self->buf, POISON, 4096);
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log_at(self->g, NVME_LOG_FW_SLOT, 16, 508));
 	EXPECT_EQ(0, memcmp(self->buf, whole + 508, 4));
-	EXPECT_TRUE(all(self->buf + 4, 0, 12));
-	EXPECT_TRUE(all(self->buf + 16, POISON, 16));
+	EXPECT_TRUE(fg_filled(self->buf + 4, 0, 12));
+	EXPECT_TRUE(fg_filled(self->buf + 16, POISON, 16));
 }
 
 TEST_F(log, offset_error_log)
@@ -413,7 +403,7 @@ TEST_F(log, bad_offset)
 		ASSERT_EQ(NVME_SC_INVALID_FIELD,
 			  get_log_at(self->g, NVME_LOG_SMART, 4, bad[i].off));
 		expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD, bad[i].loc);
-		ASSERT_TRUE(all(self->buf, POISON, 4096));
+		ASSERT_TRUE(fg_filled(self->buf, POISON, 4096));
 	}
 	/* The error log is 4 KiB: its last dword is inside. */
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log_at(self->g, NVME_LOG_ERROR, 4, 4092));
@@ -429,7 +419,7 @@ TEST_F(log, short_read)
 	EXPECT_EQ(LIO_TEMP_KELVIN & 0xff, self->buf[1]);
 	EXPECT_EQ(LIO_TEMP_KELVIN >> 8, self->buf[2]);
 	EXPECT_EQ(100, self->buf[3]);
-	EXPECT_TRUE(all(self->buf + 4, POISON, 4092));
+	EXPECT_TRUE(fg_filled(self->buf + 4, POISON, 4092));
 }
 
 TEST_F(log, zero_fill_within_a_page)
@@ -437,16 +427,16 @@ TEST_F(log, zero_fill_within_a_page)
 	/* 512 bytes of log, then zeroes to the 4 KiB asked for. */
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_SMART, 0, 4096));
 	EXPECT_EQ(100, self->buf[3]);
-	EXPECT_TRUE(all(self->buf + 512, 0, 4096 - 512));
-	EXPECT_TRUE(all(self->buf + 4096, POISON, 4096));
+	EXPECT_TRUE(fg_filled(self->buf + 512, 0, 4096 - 512));
+	EXPECT_TRUE(fg_filled(self->buf + 4096, POISON, 4096));
 }
 
 TEST_F(log, zero_fill_two_pages)
 {
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_FW_SLOT, 0, 8192));
 	EXPECT_EQ(1, self->buf[0]);
-	EXPECT_TRUE(all(self->buf + 512, 0, 8192 - 512));
-	EXPECT_TRUE(all(self->buf + 8192, POISON, 4096));
+	EXPECT_TRUE(fg_filled(self->buf + 512, 0, 8192 - 512));
+	EXPECT_TRUE(fg_filled(self->buf + 8192, POISON, 4096));
 }
 
 /* PRP1 at page 0 of dst, PRP2 a list of the pages after it. */
@@ -475,8 +465,8 @@ TEST_F(log, zero_fill_largest_transfer)
 	prp_list(self->g, &sqe, dst, FG_FREE, LIO_MAX_XFER);
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
 	EXPECT_EQ(NVME_CMD_EFFECTS_CSUPP, le32_to_cpu(*(__le32 *)(p + 4 * 6)));
-	EXPECT_TRUE(all(p + 4096, 0, LIO_MAX_XFER - 4096));
-	EXPECT_TRUE(all(p + LIO_MAX_XFER, POISON, 4096));
+	EXPECT_TRUE(fg_filled(p + 4096, 0, LIO_MAX_XFER - 4096));
+	EXPECT_TRUE(fg_filled(p + LIO_MAX_XFER, POISON, 4096));
 
 	/* From an offset too: the log's tail, then zeroes. */
 	memset(p, POISON, LIO_MAX_XFER + 4096);
@@ -484,9 +474,9 @@ TEST_F(log, zero_fill_largest_transfer)
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
 	EXPECT_EQ(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC,
 		  le32_to_cpu(*(__le32 *)(p + 4 * nvme_cmd_write)));
-	EXPECT_TRUE(all(p + 4 * nvme_cmd_dsm + 4, 0,
+	EXPECT_TRUE(fg_filled(p + 4 * nvme_cmd_dsm + 4, 0,
 			LIO_MAX_XFER - 4 * nvme_cmd_dsm - 4));
-	EXPECT_TRUE(all(p + LIO_MAX_XFER, POISON, 4096));
+	EXPECT_TRUE(fg_filled(p + LIO_MAX_XFER, POISON, 4096));
 }
 
 TEST_F(log, oversize_transfer)
@@ -498,7 +488,7 @@ TEST_F(log, oversize_transfer)
 	ASSERT_EQ(1U, le32_to_cpu(sqe.cdw11));
 	ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe));
 	expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD, NVME_SQE_OFF_CDW11);
-	ASSERT_TRUE(all(self->buf, POISON, 0x10000));
+	ASSERT_TRUE(fg_filled(self->buf, POISON, 0x10000));
 
 	/* The largest NUMD there is. */
 	fg_sqe_get_log(&sqe, NVME_LOG_ERROR, 0, 4, BUF);
@@ -506,7 +496,7 @@ TEST_F(log, oversize_transfer)
 	sqe.cdw11 = cpu_to_le32(0xffff);
 	ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe));
 	expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD, NVME_SQE_OFF_CDW11);
-	ASSERT_TRUE(all(self->buf, POISON, 0x10000));
+	ASSERT_TRUE(fg_filled(self->buf, POISON, 0x10000));
 }
 
 TEST_F(log, prp_outside_guest_memory)
