@@ -1,0 +1,71 @@
+#!/bin/busybox sh
+# /init of the L1 (host VM) initramfs. Mounts this machine's root, read-only
+# over 9p, as the VM's root, runs one test script in it and powers off.
+# What to run comes from /results/l1.env, written by run-l1.sh:
+#   LEAPIO_TOP  the repository (same path in the VM: the root is shared)
+#   KVER        the kernel we are
+#   L1_SCRIPT   the script, run as `bash <script>` from LEAPIO_TOP
+# The script's exit status goes to /results/l1-exit-status and then, last,
+# the marker /results/l1-done: its absence tells the host that the VM died
+# (panic, timeout) before the script finished.
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+
+fail() {
+	echo "init-l1: $*"
+	poweroff -f
+}
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+
+while read -r m; do
+	insmod "$m" || fail "insmod $m"
+done < /etc/modules.order
+
+# The new root: a tmpfs holding a bind mount of each top-level directory of
+# the shared root. The shared root is read-only, so this is how /results,
+# /tmp and /run get mount points without touching this machine's /.
+opts=trans=virtio,version=9p2000.L,msize=262144
+mkdir -p /host /newroot
+mount -t 9p -o "$opts,cache=loose,ro" hostroot /host || fail "mount hostroot"
+mount -t tmpfs -o mode=755 root /newroot
+for e in /host/* /host/.[!.]*; do
+	n=${e#/host/}
+	case $n in
+	proc|sys|dev|tmp|run|results|lost+found|'.[!.]*'|'*') continue ;;
+	esac
+	if [ -L "$e" ]; then
+		cp -a "$e" "/newroot/$n"
+	elif [ -d "$e" ]; then
+		mkdir "/newroot/$n"
+		mount -o bind,ro "$e" "/newroot/$n"
+	fi
+done
+for d in proc sys dev tmp run results; do mkdir -p "/newroot/$d"; done
+mount -t proc proc /newroot/proc
+mount -t sysfs sys /newroot/sys
+mount -t devtmpfs dev /newroot/dev
+mkdir -p /newroot/dev/pts /newroot/dev/shm
+mount -t devpts devpts /newroot/dev/pts
+mount -t tmpfs tmp /newroot/dev/shm
+mount -t tmpfs tmp /newroot/tmp
+mount -t tmpfs run /newroot/run
+mount -t 9p -o "$opts" results /newroot/results || fail "mount results"
+
+. /newroot/results/l1.env
+echo "init-l1: running $L1_SCRIPT on $(uname -r)"
+# env -i: nothing of the initramfs's environment leaks into the test.
+{
+	chroot /newroot /usr/bin/env -i \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/tmp TERM=dumb LANG=C.UTF-8 \
+		LEAPIO_TOP="$LEAPIO_TOP" KVER="$KVER" RESULTS=/results \
+		/bin/bash -c 'cd "$LEAPIO_TOP" && exec bash "$0"' "$L1_SCRIPT" 2>&1
+	echo $? > /newroot/results/l1-exit-status
+} | tee /newroot/results/l1-script.log
+echo "init-l1: script exit status $(cat /newroot/results/l1-exit-status)"
+echo done > /newroot/results/l1-done
+sync
+poweroff -f

@@ -1,0 +1,87 @@
+#!/bin/bash
+# Boot the L1 (host) VM on a Debian kernel and run one script in it:
+#   tests/vm/run-l1.sh <kver> <script> <outdir> [extra qemu args]
+# The VM's root is this machine's root, read-only over 9p; <outdir> is
+# shared writable at /results. The script runs as root with LEAPIO_TOP,
+# KVER and RESULTS=/results set. Afterwards <outdir> holds console.log (the
+# kernel console), l1-script.log, whatever the script wrote, and run.tap: one
+# TAP line saying whether the VM ran the script to the end and it exited 0.
+# A panic, a WARN (panic_on_warn) or a timeout shows there as "not ok".
+# Environment:
+#   LEAPIO_L1_TIMEOUT  seconds before the VM is killed (default 1500)
+#   LEAPIO_L1_MEM      L1 memory (default 3G: L2 takes 640M of it)
+#   LEAPIO_VM_TTY=1    also copy the console to this terminal
+#   LEAPIO_L1_APPEND   extra kernel command line
+set -euo pipefail
+
+[ $# -ge 3 ] || { echo "usage: $0 <kver> <script> <outdir> [qemu args]" >&2; exit 2; }
+kver=$1 script=$2 outdir=$3
+shift 3
+
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+timeout_s=${LEAPIO_L1_TIMEOUT:-1500}
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "run-l1: no $kernel" >&2; exit 2; }
+script=$(realpath "$script")
+[ -r "$script" ] || { echo "run-l1: no script $script" >&2; exit 2; }
+
+mkdir -p "$outdir"
+outdir=$(realpath "$outdir")
+rm -f "$outdir"/{console.log,l1-script.log,l1-exit-status,l1-done,run.tap}
+
+initrd=$top/build/vm/$kver/l1-initramfs.cpio
+mkdir -p "$(dirname "$initrd")"
+"$top/tests/vm/mk-initramfs.sh" "$kver" "$top/tests/vm/init-l1.sh" "$initrd" \
+	-m virtio_pci -m 9pnet_virtio -m 9p
+
+printf 'LEAPIO_TOP=%q\nKVER=%q\nL1_SCRIPT=%q\n' "$top" "$kver" "$script" \
+	> "$outdir/l1.env"
+
+# panic_on_warn/oops=panic: a WARN or oops in our module ends the run and
+# shows in console.log; panic=-1 with -no-reboot makes QEMU exit at once.
+append="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic"
+append+=" ${LEAPIO_L1_APPEND:-}"
+
+qemu=(qemu-system-x86_64 -accel tcg -machine q35 -m "${LEAPIO_L1_MEM:-3G}"
+	-smp 2 -nographic -nodefaults -no-reboot -serial stdio -monitor none
+	-kernel "$kernel" -initrd "$initrd" -append "$append"
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+	-virtfs "local,path=$outdir,mount_tag=results,security_model=none,multidevs=remap"
+	"$@")
+
+name="L1 $kver: $(basename "$script")"
+echo "run-l1: $name (timeout ${timeout_s}s), output in $outdir"
+start=$SECONDS
+set +e
+if [ "${LEAPIO_VM_TTY:-0}" = 1 ]; then
+	timeout -k 10 "$timeout_s" "${qemu[@]}" < /dev/null 2>&1 | tee "$outdir/console.log"
+	qemu_rc=${PIPESTATUS[0]}
+else
+	timeout -k 10 "$timeout_s" "${qemu[@]}" < /dev/null > "$outdir/console.log" 2>&1
+	qemu_rc=$?
+fi
+set -e
+elapsed=$((SECONDS - start))
+
+# Verdict, as TAP for the summary.
+{
+	echo "TAP version 13"
+	echo "1..1"
+	if [ ! -e "$outdir/l1-done" ]; then
+		why="VM ended before the script did"
+		[ $qemu_rc = 124 ] && why="timed out after ${timeout_s}s"
+		grep -q 'Kernel panic' "$outdir/console.log" && why="kernel panic"
+		echo "not ok 1 $name completed # $why (qemu exit $qemu_rc, ${elapsed}s)"
+		grep -m1 -B2 -A30 -E '(WARNING|BUG|Oops|Kernel panic)' \
+			"$outdir/console.log" | sed 's/^/# /' || true
+	else
+		status=$(cat "$outdir/l1-exit-status")
+		if [ "$status" = 0 ]; then
+			echo "ok 1 $name completed # ${elapsed}s"
+		else
+			echo "not ok 1 $name completed # script exit $status, ${elapsed}s"
+		fi
+	fi
+} > "$outdir/run.tap"
+cat "$outdir/run.tap"
+grep -q '^ok 1' "$outdir/run.tap"
