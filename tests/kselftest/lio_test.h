@@ -51,8 +51,17 @@
 	{ ASSERT_EQ((uint16_t)(status), nvd_status_code(&__c)); } __c; })
 #define ADMIN_OK(l, sqe)	ADMIN_STATUS(l, sqe, NVME_SC_SUCCESS)
 
-/* Fixture plumbing: a fresh mdev, opened, per test. */
-#define LIO_SETUP(l, opts)	ASSERT_EQ(0, lio_setup((l), (opts)))
+/*
+ * Fixture plumbing: a fresh mdev, opened, per test. Once it exists the
+ * fixture's teardown must run to remove it, even if a later step of a
+ * FIXTURE_SETUP fails: the harness skips the teardown of a setup that did
+ * not complete, so say it has (a leaked mdev would cost the following
+ * tests an instance).
+ */
+#define LIO_SETUP(l, opts)	do { \
+	{ ASSERT_EQ(0, lio_setup((l), (opts))); } \
+	_metadata->setup_completed = true; \
+} while (0)
 #define LIO_ENABLE(l)		ASSERT_EQ(0, nvd_enable(&(l)->nvd))
 #define LIO_TEARDOWN(l)		EXPECT_EQ(0, lio_teardown(l))
 

@@ -138,13 +138,18 @@ static void queue_reset_cq(struct nvd_queue *q)
 int nvd_enable_cc(struct nvd *n, uint16_t entries, uint32_t cc)
 {
 	struct nvd_queue *q = &n->q[0];
-	uint32_t csts, aqa;
+	uint32_t csts, cur, aqa;
 	int err;
 
 	err = nvd_rd32(n, NVME_REG_CSTS, &csts);
+	if (!err)
+		err = nvd_rd32(n, NVME_REG_CC, &cur);
 	if (err)
 		return err;
-	if (csts & NVME_CSTS_RDY) {
+	/* Enabling takes an EN 0 -> 1 edge: reset first if EN is still set
+	 * (even when RDY never came, after a fatal status).
+	 */
+	if ((csts & NVME_CSTS_RDY) || (cur & NVME_CC_EN)) {
 		err = nvd_disable(n);
 		if (err)
 			return err;
