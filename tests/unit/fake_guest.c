@@ -91,8 +91,11 @@ struct fake_guest *fg_new(u16 nr_ioq)
 	g->wall_ms = 1700000000000ULL;
 	g->acq_phase = 1;
 	lio_vctrl_init(g->c, &p, &fg_ops, g);
-	/* Memory space and bus master, as a guest driver's probe does. */
+	/* Memory space and bus master, as a guest driver's probe does, and
+	 * MSI-X vectors wired up, as QEMU does for a Linux guest.
+	 */
 	fg_cfg_write(g, 0x04, 0x0006, 2);
+	lio_vctrl_set_irq_mode(g->c, LIO_IRQ_MSIX);
 	return g;
 }
 

@@ -555,7 +555,7 @@ TEST_F(feat, timestamp_prp_outside_guest_memory)
 	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, fg_status(&cqe));
 	ASSERT_LT(faults, self->g->dma_faults);
 	ASSERT_TRUE(fg_mem_unchanged(self->g, saved));
-	expect_err(_metadata, self->g, NVME_SC_DATA_XFER_ERROR, LIO_NO_ERR_LOC);
+	expect_err(_metadata, self->g, NVME_SC_DATA_XFER_ERROR, NVME_SQE_OFF_PRP1);
 
 	/* Set: nothing read, nothing set. */
 	faults = self->g->dma_faults;

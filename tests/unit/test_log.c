@@ -516,7 +516,7 @@ TEST_F(log, prp_outside_guest_memory)
 		ASSERT_LT(faults, self->g->dma_faults);
 		ASSERT_TRUE(fg_mem_unchanged(self->g, saved));
 		expect_err(_metadata, self->g, NVME_SC_DATA_XFER_ERROR,
-			   LIO_NO_ERR_LOC);
+			   NVME_SQE_OFF_PRP1);
 	}
 
 	/* A transfer longer than a page goes out in two steps: the first

@@ -67,6 +67,9 @@ void lio_aer_flush(struct lio_vctrl *c)
 	bool posted = false;
 	u8 i = 0;
 
+	/* lio_sq_run flushes again once the command's CQE is posted. */
+	if (c->in_admin)
+		return;
 	while (i < a->nr_pending && a->nr) {
 		u32 dw0 = a->pending[i];
 		u8 type = lio_aer_type(dw0);

@@ -190,6 +190,11 @@ struct lio_vctrl {
 	u32			aqa;
 	u64			asq;
 	u64			acq;
+	bool			shutdown_done;	/* SHN processed since enable */
+	/* An admin command is executing: events wait, so that their AER
+	 * completions can't take the CQ slot the command's own needs.
+	 */
+	bool			in_admin;
 
 	struct lio_sq		sq[LIO_MAX_QUEUES];
 	struct lio_cq		cq[LIO_MAX_QUEUES];
@@ -270,6 +275,7 @@ void lio_vctrl_power_off(struct lio_vctrl *c);
 void lio_pci_init(struct lio_vctrl *c);
 bool lio_pci_bus_master(const struct lio_vctrl *c);
 bool lio_pci_intx_disabled(const struct lio_vctrl *c);
+bool lio_pci_msix_masked(const struct lio_vctrl *c);	/* function mask */
 
 /* regs.c */
 int lio_regs_read(struct lio_vctrl *c, u64 off, void *buf, u32 len);
@@ -320,6 +326,10 @@ void lio_irq_update_intx(struct lio_vctrl *c);
 int lio_msix_read(struct lio_vctrl *c, u64 off, void *buf, u32 len);
 int lio_msix_write(struct lio_vctrl *c, u64 off, const void *buf, u32 len);
 void lio_msix_reset(struct lio_vctrl *c);
+/* INTx asserted by the controller, before INTMS and INTx Disable. */
+bool lio_irq_intx_pending(const struct lio_vctrl *c);
+/* MSI-X function mask or enable changed in config space. */
+void lio_msix_ctrl_changed(struct lio_vctrl *c);
 
 /* admin.c: parse and execute one admin command (status returned). */
 u16 lio_admin_exec(struct lio_vctrl *c, struct lio_req *req);

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Submission and completion queues: doorbells, fetching and running
+ * commands, posting completions, and the admin commands that create and
+ * delete I/O queues or set up shadow doorbells.
+ */
+#include "vctrl.h"
+
+static bool lio_ctrl_ready(const struct lio_vctrl *c)
+{
+	return (c->csts & (NVME_CSTS_RDY | NVME_CSTS_CFS)) == NVME_CSTS_RDY;
+}
+
+static void lio_ctrl_fatal(struct lio_vctrl *c)
+{
+	/* The host must reset: nothing more is fetched or posted. */
+	c->csts |= NVME_CSTS_CFS;
+}
+
+bool lio_cq_full(struct lio_vctrl *c, u16 cqid)
+{
+	struct lio_cq *cq = &c->cq[cqid];
+
+	return (u16)((cq->tail + 1) % cq->size) == cq->head;
+}
+
+int lio_cq_post(struct lio_vctrl *c, u16 cqid, u16 sqid, u16 cid,
+		u16 status, u32 dw0)
+{
+	struct lio_cq *cq;
+	struct nvme_cqe e;
+	u64 slot;
+
+	if (cqid >= LIO_MAX_QUEUES || !c->cq[cqid].valid || !lio_ctrl_ready(c))
+		return -EINVAL;
+	cq = &c->cq[cqid];
+	if (lio_cq_full(c, cqid))
+		return -ENOSPC;
+
+	e.dw0 = cpu_to_le32(dw0);
+	e.dw1 = 0;
+	e.sq_head = cpu_to_le16(c->sq[sqid].head);
+	e.sq_id = cpu_to_le16(sqid);
+	e.cid = cpu_to_le16(cid);
+	e.status = cpu_to_le16((status & ~1U) | cq->phase);
+
+	/*
+	 * The dword holding the phase tag goes last, so a host polling the
+	 * queue never sees a new phase with old contents.
+	 */
+	slot = cq->gpa + (u64)cq->tail * NVME_CQE_SIZE;
+	if (lio_dma_write(c, slot, &e, 12) ||
+	    lio_dma_write(c, slot + 12, &e.cid, 4)) {
+		lio_ctrl_fatal(c);
+		return -EIO;
+	}
+	if (++cq->tail == cq->size) {
+		cq->tail = 0;
+		cq->phase ^= 1;
+	}
+	return 0;
+}
+
+void lio_sq_run(struct lio_vctrl *c, u16 sqid)
+{
+	struct lio_sq *sq = &c->sq[sqid];
+	u16 cqid = sq->cqid;
+	bool posted = false;
+
+	while (sq->valid && sq->head != sq->tail && lio_ctrl_ready(c) &&
+	       !lio_cq_full(c, cqid)) {
+		struct lio_req req;
+		u16 status;
+
+		memset(&req, 0, sizeof(req));
+		req.sqid = sqid;
+		req.err_loc = LIO_NO_ERR_LOC;
+		if (lio_dma_read(c, sq->gpa + (u64)sq->head * NVME_SQE_SIZE,
+				 &req.sqe, sizeof(req.sqe))) {
+			lio_ctrl_fatal(c);
+			break;
+		}
+		sq->head = (sq->head + 1) % sq->size;
+
+		if (sqid == 0) {
+			c->in_admin = true;
+			status = lio_admin_exec(c, &req);
+			c->in_admin = false;
+		} else {
+			status = lio_io_exec(c, &req);
+		}
+		if (!req.deferred) {
+			if (lio_cq_post(c, cqid, sqid, le16_to_cpu(req.sqe.cid),
+					status, req.dw0))
+				break;
+			posted = true;
+		}
+		/* Events raised by the command complete after it. */
+		if (sqid == 0)
+			lio_aer_flush(c);
+	}
+	if (posted)
+		lio_irq_cq(c, cqid);
+}
+
+void lio_cq_run_sqs(struct lio_vctrl *c, u16 cqid)
+{
+	u16 q;
+
+	for (q = 0; q <= c->p.nr_ioq; q++)
+		if (c->sq[q].valid && c->sq[q].cqid == cqid)
+			lio_sq_run(c, q);
+	if (cqid == 0)
+		lio_aer_flush(c);
+}
+
+/* Shadow doorbell and EventIdx of doorbell idx, laid out with the stride. */
+static void lio_dbbuf_update(struct lio_vctrl *c, u32 idx, u32 val)
+{
+	__le32 v = cpu_to_le32(val);
+	u64 off = (u64)idx * LEAPIO_DB_STRIDE;
+
+	if (!c->dbbuf)
+		return;
+	/*
+	 * The host's shadow value must match what it wrote to the register;
+	 * EventIdx at the value just seen makes the host ring again on its
+	 * next update, since every doorbell here is trapped.
+	 */
+	lio_dma_write(c, c->dbbuf_shadow + off, &v, sizeof(v));
+	lio_dma_write(c, c->dbbuf_eventidx + off, &v, sizeof(v));
+}
+
+static void lio_db_error(struct lio_vctrl *c, u8 info)
+{
+	lio_aer_event(c, NVME_AER_DW0(NVME_AER_TYPE_ERROR, info, NVME_LOG_ERROR));
+}
+
+void lio_doorbell_write(struct lio_vctrl *c, u64 off, u32 val)
+{
+	u64 rel = off - LEAPIO_DB_OFFSET;
+	u32 idx = (u32)(rel / LEAPIO_DB_STRIDE);
+	u16 qid = idx / 2;
+
+	if (!lio_ctrl_ready(c))
+		return;
+	/* Only the first dword of each doorbell page is a register. */
+	if (rel % LEAPIO_DB_STRIDE)
+		return;
+
+	if (idx & 1) {
+		struct lio_cq *cq = &c->cq[qid];
+		u16 used, freed;
+
+		if (qid > c->p.nr_ioq || !cq->valid) {
+			lio_db_error(c, NVME_AER_ERROR_INVALID_DB_REG);
+			return;
+		}
+		used = (cq->tail + cq->size - cq->head) % cq->size;
+		freed = (val + cq->size - cq->head) % cq->size;
+		if (val >= cq->size || freed > used) {
+			lio_db_error(c, NVME_AER_ERROR_INVALID_DB_VAL);
+			return;
+		}
+		cq->head = val;
+		lio_dbbuf_update(c, idx, val);
+		lio_irq_update_intx(c);
+		lio_cq_run_sqs(c, qid);
+	} else {
+		struct lio_sq *sq = &c->sq[qid];
+
+		if (qid > c->p.nr_ioq || !sq->valid) {
+			lio_db_error(c, NVME_AER_ERROR_INVALID_DB_REG);
+			return;
+		}
+		if (val >= sq->size) {
+			lio_db_error(c, NVME_AER_ERROR_INVALID_DB_VAL);
+			return;
+		}
+		sq->tail = val;
+		lio_dbbuf_update(c, idx, val);
+		lio_sq_run(c, qid);
+	}
+}
+
+void lio_queues_teardown(struct lio_vctrl *c)
+{
+	memset(c->sq, 0, sizeof(c->sq));
+	memset(c->cq, 0, sizeof(c->cq));
+	lio_irq_update_intx(c);
+}
+
+bool lio_ioq_exists(const struct lio_vctrl *c)
+{
+	u16 q;
+
+	for (q = 1; q <= c->p.nr_ioq; q++)
+		if (c->sq[q].valid || c->cq[q].valid)
+			return true;
+	return false;
+}
+
+/* Queue size and base checks shared by Create I/O SQ and CQ. */
+static u16 lio_check_new_queue(struct lio_vctrl *c, struct lio_req *req,
+			       u32 qsize)
+{
+	u32 cdw11 = le32_to_cpu(req->sqe.cdw11);
+	u64 base = le64_to_cpu(req->sqe.prp1);
+
+	if (qsize < 2 || qsize > LIO_MQES + 1) {
+		req->err_loc = NVME_SQE_OFF_CDW10 + 2;
+		return NVME_SC_QUEUE_SIZE;
+	}
+	/* CAP.CQR: queues must be physically contiguous. */
+	if (!(cdw11 & NVME_QUEUE_PHYS_CONTIG)) {
+		req->err_loc = NVME_SQE_OFF_CDW11;
+		return NVME_SC_INVALID_FIELD;
+	}
+	if (base & (lio_page_size(c) - 1)) {
+		req->err_loc = NVME_SQE_OFF_PRP1;
+		return NVME_SC_INVALID_FIELD;
+	}
+	return NVME_SC_SUCCESS;
+}
+
+u16 lio_admin_create_cq(struct lio_vctrl *c, struct lio_req *req)
+{
+	u32 cdw10 = le32_to_cpu(req->sqe.cdw10);
+	u32 cdw11 = le32_to_cpu(req->sqe.cdw11);
+	u16 qid = cdw10 & 0xffff;
+	u32 qsize = (cdw10 >> 16) + 1;
+	u16 iv = cdw11 >> 16;
+	bool ien = cdw11 & NVME_CQ_IRQ_ENABLED;
+	struct lio_cq *cq;
+	u16 st;
+
+	if (!qid || qid > c->p.nr_ioq || qid > c->feat.ncqa + 1U ||
+	    c->cq[qid].valid) {
+		req->err_loc = NVME_SQE_OFF_CDW10;
+		return NVME_SC_QID_INVALID;
+	}
+	st = lio_check_new_queue(c, req, qsize);
+	if (st)
+		return st;
+	if (ien && iv >= c->nr_vectors) {
+		req->err_loc = NVME_SQE_OFF_CDW11 + 2;
+		return NVME_SC_INVALID_VECTOR;
+	}
+
+	cq = &c->cq[qid];
+	memset(cq, 0, sizeof(*cq));
+	cq->gpa = le64_to_cpu(req->sqe.prp1);
+	cq->size = qsize;
+	cq->vector = iv;
+	cq->ien = ien;
+	cq->phase = 1;
+	cq->valid = true;
+	return NVME_SC_SUCCESS;
+}
+
+u16 lio_admin_create_sq(struct lio_vctrl *c, struct lio_req *req)
+{
+	u32 cdw10 = le32_to_cpu(req->sqe.cdw10);
+	u32 cdw11 = le32_to_cpu(req->sqe.cdw11);
+	u16 qid = cdw10 & 0xffff;
+	u32 qsize = (cdw10 >> 16) + 1;
+	u16 cqid = cdw11 >> 16;
+	struct lio_sq *sq;
+	u16 st;
+
+	if (!qid || qid > c->p.nr_ioq || qid > c->feat.nsqa + 1U ||
+	    c->sq[qid].valid) {
+		req->err_loc = NVME_SQE_OFF_CDW10;
+		return NVME_SC_QID_INVALID;
+	}
+	if (!cqid || cqid > c->p.nr_ioq || !c->cq[cqid].valid) {
+		req->err_loc = NVME_SQE_OFF_CDW11 + 2;
+		return NVME_SC_CQ_INVALID;
+	}
+	st = lio_check_new_queue(c, req, qsize);
+	if (st)
+		return st;
+
+	sq = &c->sq[qid];
+	memset(sq, 0, sizeof(*sq));
+	sq->gpa = le64_to_cpu(req->sqe.prp1);
+	sq->size = qsize;
+	sq->cqid = cqid;
+	sq->prio = (cdw11 & NVME_SQ_PRIO_MASK) >> NVME_SQ_PRIO_SHIFT;
+	sq->valid = true;
+	c->cq[cqid].nr_sqs++;
+	return NVME_SC_SUCCESS;
+}
+
+u16 lio_admin_delete_sq(struct lio_vctrl *c, struct lio_req *req)
+{
+	u16 qid = le32_to_cpu(req->sqe.cdw10) & 0xffff;
+	struct lio_sq *sq;
+
+	if (!qid || qid > c->p.nr_ioq || !c->sq[qid].valid) {
+		req->err_loc = NVME_SQE_OFF_CDW10;
+		return NVME_SC_QID_INVALID;
+	}
+	/* Commands run to completion when fetched: none is left to abort. */
+	sq = &c->sq[qid];
+	c->cq[sq->cqid].nr_sqs--;
+	memset(sq, 0, sizeof(*sq));
+	return NVME_SC_SUCCESS;
+}
+
+u16 lio_admin_delete_cq(struct lio_vctrl *c, struct lio_req *req)
+{
+	u16 qid = le32_to_cpu(req->sqe.cdw10) & 0xffff;
+
+	if (!qid || qid > c->p.nr_ioq || !c->cq[qid].valid) {
+		req->err_loc = NVME_SQE_OFF_CDW10;
+		return NVME_SC_QID_INVALID;
+	}
+	if (c->cq[qid].nr_sqs) {
+		req->err_loc = NVME_SQE_OFF_CDW10;
+		return NVME_SC_INVALID_QUEUE_DELETION;
+	}
+	memset(&c->cq[qid], 0, sizeof(c->cq[qid]));
+	lio_irq_update_intx(c);
+	return NVME_SC_SUCCESS;
+}
+
+u16 lio_admin_dbbuf(struct lio_vctrl *c, struct lio_req *req)
+{
+	u64 shadow = le64_to_cpu(req->sqe.prp1);
+	u64 eventidx = le64_to_cpu(req->sqe.prp2);
+	u32 pmask = lio_page_size(c) - 1;
+	u16 q;
+
+	if (!shadow || (shadow & pmask)) {
+		req->err_loc = NVME_SQE_OFF_PRP1;
+		return NVME_SC_INVALID_FIELD;
+	}
+	if (!eventidx || (eventidx & pmask)) {
+		req->err_loc = NVME_SQE_OFF_PRP2;
+		return NVME_SC_INVALID_FIELD;
+	}
+	c->dbbuf_shadow = shadow;
+	c->dbbuf_eventidx = eventidx;
+	c->dbbuf = true;
+	/* The buffers start out holding the doorbells' current values. */
+	for (q = 0; q <= c->p.nr_ioq; q++) {
+		if (c->sq[q].valid)
+			lio_dbbuf_update(c, 2 * q, c->sq[q].tail);
+		if (c->cq[q].valid)
+			lio_dbbuf_update(c, 2 * q + 1, c->cq[q].head);
+	}
+	return NVME_SC_SUCCESS;
+}
