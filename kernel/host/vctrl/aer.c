@@ -17,16 +17,15 @@ u16 lio_admin_async_event(struct lio_vctrl *c, struct lio_req *req)
 
 	if (a->nr >= ARRAY_SIZE(a->cid))
 		return NVME_SC_ASYNC_LIMIT;
+	/* An event waiting for just this AER goes at the flush that
+	 * follows every admin command.
+	 */
 	a->cid[a->nr++] = le16_to_cpu(req->sqe.cid);
 	req->deferred = true;
-	/* An event may be waiting for just this AER, whose completion has
-	 * the CQ slot this command was fetched for.
-	 */
-	lio_aer_flush(c);
 	return NVME_SC_SUCCESS;
 }
 
-void lio_aer_event_queue(struct lio_vctrl *c, u32 dw0)
+void lio_aer_event(struct lio_vctrl *c, u32 dw0)
 {
 	struct lio_aer *a = &c->aer;
 	u8 i;
@@ -37,14 +36,9 @@ void lio_aer_event_queue(struct lio_vctrl *c, u32 dw0)
 	 */
 	for (i = 0; i < a->nr_pending; i++)
 		if (a->pending[i] == dw0)
-			return;
-	if (a->nr_pending < ARRAY_SIZE(a->pending))
+			break;
+	if (i == a->nr_pending && a->nr_pending < ARRAY_SIZE(a->pending))
 		a->pending[a->nr_pending++] = dw0;
-}
-
-void lio_aer_event(struct lio_vctrl *c, u32 dw0)
-{
-	lio_aer_event_queue(c, dw0);
 	lio_aer_flush(c);
 }
 

@@ -254,9 +254,9 @@ static u16 lio_set_temp_thresh(struct lio_vctrl *c, struct lio_req *req,
 	if (!(before & NVME_SMART_CRIT_TEMPERATURE) &&
 	    (lio_smart_critical_warning(c) & NVME_SMART_CRIT_TEMPERATURE) &&
 	    (f->async_event_cfg & NVME_SMART_CRIT_TEMPERATURE))
-		lio_aer_event_queue(c, NVME_AER_DW0(NVME_AER_TYPE_SMART,
-						    NVME_AER_SMART_TEMP_THRESH,
-						    NVME_LOG_SMART));
+		lio_aer_event(c, NVME_AER_DW0(NVME_AER_TYPE_SMART,
+					      NVME_AER_SMART_TEMP_THRESH,
+					      NVME_LOG_SMART));
 	return NVME_SC_SUCCESS;
 }
 

@@ -362,12 +362,6 @@ void lio_put_le128(u8 dst[16], u64 v);
 u16 lio_admin_async_event(struct lio_vctrl *c, struct lio_req *req);
 /* An event happened: complete an AER now, or keep it until one arrives. */
 void lio_aer_event(struct lio_vctrl *c, u32 dw0);
-/*
- * The same from inside a command's execution: the event waits for the
- * next lio_aer_flush(), so that the AER completion can't take the CQ slot
- * the running command was fetched for.
- */
-void lio_aer_event_queue(struct lio_vctrl *c, u32 dw0);
 /* The host read a log page with RAE clear: unmask that event type (its
  * waiting events go at the next lio_aer_flush()).
  */
