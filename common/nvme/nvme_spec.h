@@ -29,14 +29,14 @@
 
 /* CAP fields */
 #define NVME_CAP_MQES_SHIFT	0	/* 16 bits, 0's based */
-#define NVME_CAP_CQR		(1ULL << 16)
+#define NVME_CAP_CQR		BIT_ULL(16)
 #define NVME_CAP_AMS_SHIFT	17
 #define NVME_CAP_TO_SHIFT	24	/* 8 bits, 500 ms units */
 #define NVME_CAP_DSTRD_SHIFT	32	/* 4 bits, stride = 4 << DSTRD */
-#define NVME_CAP_NSSRS		(1ULL << 36)
+#define NVME_CAP_NSSRS		BIT_ULL(36)
 #define NVME_CAP_CSS_SHIFT	37	/* 8 bits */
-#define NVME_CAP_CSS_NVM	(1ULL << 37)
-#define NVME_CAP_BPS		(1ULL << 45)
+#define NVME_CAP_CSS_NVM	BIT_ULL(37)
+#define NVME_CAP_BPS		BIT_ULL(45)
 #define NVME_CAP_MPSMIN_SHIFT	48	/* 4 bits, 2 ^ (12 + MPSMIN) */
 #define NVME_CAP_MPSMAX_SHIFT	52
 
@@ -44,7 +44,7 @@
 #define NVME_VS(maj, min, ter)	(((maj) << 16) | ((min) << 8) | (ter))
 
 /* CC fields */
-#define NVME_CC_EN		(1U << 0)
+#define NVME_CC_EN		BIT(0)
 #define NVME_CC_CSS_SHIFT	4	/* 3 bits */
 #define NVME_CC_CSS_MASK	(7U << 4)
 #define NVME_CC_MPS_SHIFT	7	/* 4 bits */
@@ -54,7 +54,7 @@
 #define NVME_CC_SHN_SHIFT	14	/* 2 bits */
 #define NVME_CC_SHN_MASK	(3U << 14)
 #define NVME_CC_SHN_NONE	(0U << 14)
-#define NVME_CC_SHN_NORMAL	(1U << 14)
+#define NVME_CC_SHN_NORMAL	BIT(14)
 #define NVME_CC_SHN_ABRUPT	(2U << 14)
 #define NVME_CC_IOSQES_SHIFT	16	/* 4 bits, 2 ^ n */
 #define NVME_CC_IOSQES_MASK	(0xfU << 16)
@@ -63,15 +63,15 @@
 #define NVME_CC_WRITABLE	0x00fffff1U
 
 /* CSTS fields */
-#define NVME_CSTS_RDY		(1U << 0)
-#define NVME_CSTS_CFS		(1U << 1)
+#define NVME_CSTS_RDY		BIT(0)
+#define NVME_CSTS_CFS		BIT(1)
 #define NVME_CSTS_SHST_SHIFT	2
 #define NVME_CSTS_SHST_MASK	(3U << 2)
 #define NVME_CSTS_SHST_NORMAL	(0U << 2)
-#define NVME_CSTS_SHST_OCCUR	(1U << 2)
+#define NVME_CSTS_SHST_OCCUR	BIT(2)
 #define NVME_CSTS_SHST_CMPLT	(2U << 2)
-#define NVME_CSTS_NSSRO		(1U << 4)
-#define NVME_CSTS_PP		(1U << 5)
+#define NVME_CSTS_NSSRO		BIT(4)
+#define NVME_CSTS_PP		BIT(5)
 
 /* AQA */
 #define NVME_AQA_ASQS_MASK	0x00000fffU
@@ -139,8 +139,8 @@ struct nvme_cqe {
  *   [8:1] SC, [11:9] SCT, [13:12] CRD, [14] More, [15] DNR
  */
 #define NVME_STATUS(sct, sc)	((u16)((((sct) & 7) << 9) | (((sc) & 0xff) << 1)))
-#define NVME_STATUS_DNR		((u16)(1U << 15))
-#define NVME_STATUS_MORE	((u16)(1U << 14))
+#define NVME_STATUS_DNR		((u16)BIT(15))
+#define NVME_STATUS_MORE	((u16)BIT(14))
 #define NVME_STATUS_SC(s)	(((s) >> 1) & 0xff)
 #define NVME_STATUS_SCT(s)	(((s) >> 9) & 7)
 
@@ -259,8 +259,8 @@ enum nvme_io_opcode {
 };
 
 /* Create I/O CQ / SQ dword 11 flags */
-#define NVME_QUEUE_PHYS_CONTIG	(1U << 0)
-#define NVME_CQ_IRQ_ENABLED	(1U << 1)
+#define NVME_QUEUE_PHYS_CONTIG	BIT(0)
+#define NVME_CQ_IRQ_ENABLED	BIT(1)
 #define NVME_SQ_PRIO_SHIFT	1
 #define NVME_SQ_PRIO_MASK	(3U << 1)
 
@@ -396,32 +396,32 @@ struct nvme_id_ctrl {
 };
 
 /* OACS bits */
-#define NVME_CTRL_OACS_SEC_SUPP		(1U << 0)
-#define NVME_CTRL_OACS_FORMAT		(1U << 1)
-#define NVME_CTRL_OACS_FW		(1U << 2)
-#define NVME_CTRL_OACS_NS_MGMT		(1U << 3)
-#define NVME_CTRL_OACS_SELF_TEST	(1U << 4)
-#define NVME_CTRL_OACS_DIRECTIVES	(1U << 5)
-#define NVME_CTRL_OACS_VIRT_MGMT	(1U << 7)
-#define NVME_CTRL_OACS_DBBUF_SUPP	(1U << 8)
+#define NVME_CTRL_OACS_SEC_SUPP		BIT(0)
+#define NVME_CTRL_OACS_FORMAT		BIT(1)
+#define NVME_CTRL_OACS_FW		BIT(2)
+#define NVME_CTRL_OACS_NS_MGMT		BIT(3)
+#define NVME_CTRL_OACS_SELF_TEST	BIT(4)
+#define NVME_CTRL_OACS_DIRECTIVES	BIT(5)
+#define NVME_CTRL_OACS_VIRT_MGMT	BIT(7)
+#define NVME_CTRL_OACS_DBBUF_SUPP	BIT(8)
 /* ONCS bits */
-#define NVME_CTRL_ONCS_COMPARE		(1U << 0)
-#define NVME_CTRL_ONCS_WRITE_UNCOR	(1U << 1)
-#define NVME_CTRL_ONCS_DSM		(1U << 2)
-#define NVME_CTRL_ONCS_WRITE_ZEROES	(1U << 3)
-#define NVME_CTRL_ONCS_SAVE_SELECT	(1U << 4)
-#define NVME_CTRL_ONCS_RESERVATIONS	(1U << 5)
-#define NVME_CTRL_ONCS_TIMESTAMP	(1U << 6)
-#define NVME_CTRL_ONCS_VERIFY		(1U << 7)
+#define NVME_CTRL_ONCS_COMPARE		BIT(0)
+#define NVME_CTRL_ONCS_WRITE_UNCOR	BIT(1)
+#define NVME_CTRL_ONCS_DSM		BIT(2)
+#define NVME_CTRL_ONCS_WRITE_ZEROES	BIT(3)
+#define NVME_CTRL_ONCS_SAVE_SELECT	BIT(4)
+#define NVME_CTRL_ONCS_RESERVATIONS	BIT(5)
+#define NVME_CTRL_ONCS_TIMESTAMP	BIT(6)
+#define NVME_CTRL_ONCS_VERIFY		BIT(7)
 /* LPA bits */
-#define NVME_CTRL_LPA_SMART_PER_NS	(1U << 0)
-#define NVME_CTRL_LPA_CMD_EFFECTS	(1U << 1)
-#define NVME_CTRL_LPA_EXTENDED		(1U << 2)
+#define NVME_CTRL_LPA_SMART_PER_NS	BIT(0)
+#define NVME_CTRL_LPA_CMD_EFFECTS	BIT(1)
+#define NVME_CTRL_LPA_EXTENDED		BIT(2)
 /* OAES bits */
-#define NVME_AEN_CFG_NS_ATTR		(1U << 8)
-#define NVME_AEN_CFG_FW_ACT		(1U << 9)
+#define NVME_AEN_CFG_NS_ATTR		BIT(8)
+#define NVME_AEN_CFG_FW_ACT		BIT(9)
 /* VWC */
-#define NVME_CTRL_VWC_PRESENT		(1U << 0)
+#define NVME_CTRL_VWC_PRESENT		BIT(0)
 #define NVME_CTRL_VWC_FLUSH_NSID_ALL	(3U << 1)
 /* CNTRLTYPE */
 #define NVME_CTRL_TYPE_IO		1
@@ -559,11 +559,11 @@ enum nvme_feat_id {
 #define NVME_FEAT_SEL_SAVED	2
 #define NVME_FEAT_SEL_SUPPORTED	3
 /* Supported capabilities (Get Features with SEL 3, DW0) */
-#define NVME_FEAT_CAP_SAVE	(1U << 0)
-#define NVME_FEAT_CAP_NS	(1U << 1)
-#define NVME_FEAT_CAP_CHANGE	(1U << 2)
+#define NVME_FEAT_CAP_SAVE	BIT(0)
+#define NVME_FEAT_CAP_NS	BIT(1)
+#define NVME_FEAT_CAP_CHANGE	BIT(2)
 /* Set Features SV (CDW10 bit 31) */
-#define NVME_FEAT_SV		(1U << 31)
+#define NVME_FEAT_SV		BIT(31)
 
 /* ---- Log pages ---- */
 enum nvme_log_id {
@@ -578,7 +578,7 @@ enum nvme_log_id {
 };
 
 /* Get Log Page CDW10: LID [7:0], LSP [11:8], RAE [15], NUMDL [31:16] */
-#define NVME_LOG_RAE		(1U << 15)
+#define NVME_LOG_RAE		BIT(15)
 
 struct nvme_error_log_entry {
 	__le64	error_count;
@@ -625,11 +625,11 @@ struct nvme_smart_log {
 };
 
 /* SMART critical warning bits */
-#define NVME_SMART_CRIT_SPARE		(1U << 0)
-#define NVME_SMART_CRIT_TEMPERATURE	(1U << 1)
-#define NVME_SMART_CRIT_RELIABILITY	(1U << 2)
-#define NVME_SMART_CRIT_MEDIA		(1U << 3)
-#define NVME_SMART_CRIT_VOLATILE_MEMORY	(1U << 4)
+#define NVME_SMART_CRIT_SPARE		BIT(0)
+#define NVME_SMART_CRIT_TEMPERATURE	BIT(1)
+#define NVME_SMART_CRIT_RELIABILITY	BIT(2)
+#define NVME_SMART_CRIT_MEDIA		BIT(3)
+#define NVME_SMART_CRIT_VOLATILE_MEMORY	BIT(4)
 
 struct nvme_fw_slot_log {
 	u8	afi;
@@ -648,11 +648,11 @@ struct nvme_effects_log {
 	u8	rsvd2048[2048];
 };
 
-#define NVME_CMD_EFFECTS_CSUPP	(1U << 0)
-#define NVME_CMD_EFFECTS_LBCC	(1U << 1)
-#define NVME_CMD_EFFECTS_NCC	(1U << 2)
-#define NVME_CMD_EFFECTS_NIC	(1U << 3)
-#define NVME_CMD_EFFECTS_CCC	(1U << 4)
+#define NVME_CMD_EFFECTS_CSUPP	BIT(0)
+#define NVME_CMD_EFFECTS_LBCC	BIT(1)
+#define NVME_CMD_EFFECTS_NCC	BIT(2)
+#define NVME_CMD_EFFECTS_NIC	BIT(3)
+#define NVME_CMD_EFFECTS_CCC	BIT(4)
 #define NVME_CMD_EFFECTS_CSE_MASK	(7U << 16)
 
 /* ---- Asynchronous events (completion DW0 of an AER) ---- */
@@ -681,11 +681,11 @@ struct nvme_effects_log {
 
 /* Async Event Configuration feature bits */
 #define NVME_AEC_SMART_MASK	0x000000ffU
-#define NVME_AEC_NS_ATTR	(1U << 8)
-#define NVME_AEC_FW_ACT		(1U << 9)
+#define NVME_AEC_NS_ATTR	BIT(8)
+#define NVME_AEC_FW_ACT		BIT(9)
 
 /* Dataset Management */
-#define NVME_DSMGMT_AD		(1U << 2)
+#define NVME_DSMGMT_AD		BIT(2)
 struct nvme_dsm_range {
 	__le32	cattr;
 	__le32	nlb;
@@ -693,7 +693,7 @@ struct nvme_dsm_range {
 };
 
 /* Command dword 12 of Read / Write */
-#define NVME_RW_FUA		(1U << 30)
-#define NVME_RW_LR		(1U << 31)
+#define NVME_RW_FUA		BIT(30)
+#define NVME_RW_LR		BIT(31)
 
 #endif /* LEAPIO_NVME_SPEC_H */

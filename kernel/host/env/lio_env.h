@@ -12,11 +12,8 @@
 #include <linux/minmax.h>
 #include <linux/string.h>
 #include <linux/bits.h>
-#include <linux/bug.h>
 #include <linux/errno.h>
 #include <linux/compiler.h>
 #include <asm/byteorder.h>
-
-#define LIO_BUILD_BUG_ON(cond)	BUILD_BUG_ON(cond)
 
 #endif /* LEAPIO_ENV_H */

@@ -15,24 +15,24 @@
 #define CFG_CAP_PTR		0x34
 #define CFG_INT_LINE		0x3c
 
-#define CMD_MEMORY		(1U << 1)
-#define CMD_MASTER		(1U << 2)
-#define CMD_PARITY		(1U << 6)
-#define CMD_SERR		(1U << 8)
-#define CMD_INTX_DISABLE	(1U << 10)
-#define STATUS_INTX		(1U << 3)
-#define STATUS_CAP_LIST		(1U << 4)
+#define CMD_MEMORY		BIT(1)
+#define CMD_MASTER		BIT(2)
+#define CMD_PARITY		BIT(6)
+#define CMD_SERR		BIT(8)
+#define CMD_INTX_DISABLE	BIT(10)
+#define STATUS_INTX		BIT(3)
+#define STATUS_CAP_LIST		BIT(4)
 #define STATUS_ERRORS		0xf900U	/* parity, aborts, SERR: RW1C */
 
 #define CAP_PM			0x40
 #define CAP_MSIX		0x50
 #define CAP_EXP			0x60
 #define MSIX_CTRL		(CAP_MSIX + 2)
-#define MSIX_CTRL_MASKALL	(1U << 14)
-#define MSIX_CTRL_ENABLE	(1U << 15)
+#define MSIX_CTRL_MASKALL	BIT(14)
+#define MSIX_CTRL_ENABLE	BIT(15)
 #define PM_CSR			(CAP_PM + 4)
 #define EXP_DEVCTL		(CAP_EXP + 8)
-#define EXP_DEVCTL_FLR		(1U << 15)
+#define EXP_DEVCTL_FLR		BIT(15)
 
 static void put8(struct lio_vctrl *c, u32 off, u8 v)
 {
@@ -125,7 +125,7 @@ static void lio_pci_init_caps(struct lio_vctrl *c)
 	put8(c, CAP_EXP + 1, 0);
 	put16(c, CAP_EXP + 2, 0x0002);
 	/* DevCap: 256-byte payloads, role-based errors, FLR. */
-	put32(c, CAP_EXP + 4, 0x1 | (1U << 15) | (1U << 28));
+	put32(c, CAP_EXP + 4, 0x1 | BIT(15) | BIT(28));
 	/* DevCtl: error reporting, relaxed ordering, MPS, ext tags, no
 	 * snoop, MRRS (512 bytes by default). FLR is handled on write.
 	 */

@@ -47,6 +47,4 @@ typedef int64_t s64;
 #define __packed	__attribute__((packed))
 #define fallthrough	__attribute__((fallthrough))
 
-#define LIO_BUILD_BUG_ON(cond)	_Static_assert(!(cond), #cond)
-
 #endif /* LEAPIO_ENV_H */
