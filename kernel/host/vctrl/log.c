@@ -20,6 +20,8 @@
  * A host may ask for more than a log holds; what lies beyond it reads as
  * zeroes. Transfers go out from one buffer of the transfer's length, so
  * the rare one longer than the scratch page is zeroed from this first.
+ * Never written; not const, so that it costs .bss rather than 256 KiB of
+ * the module file.
  */
 static u8 lio_log_zeroes[LIO_MAX_XFER];
 
