@@ -21,3 +21,50 @@ kmod-all:
 	@set -e; for v in $(VM_KVERS); do $(MAKE) --no-print-directory kmod KVER=$$v; done
 
 .PHONY: kmod kmod-all
+
+# ---- images ----
+# Nested-guest initramfs: busybox, nvme-cli and exactly its libraries, nvme.ko
+# and its dependencies. The demo's also has fio. Built here on the host,
+# since L1 sees this tree read-only.
+VM_IMG		 = build/vm/$(KVER)
+VM_INITRAMFS_DEPS := tests/vm/mk-initramfs.sh tests/vm/mod-closure.sh tests/vm/init-l2.sh
+
+build/vm/%/l2-check.cpio: tests/vm/l2-plan-check $(VM_INITRAMFS_DEPS)
+	@mkdir -p $(@D)
+	tests/vm/mk-initramfs.sh $* tests/vm/init-l2.sh $@ -m nvme \
+		-b /usr/sbin/nvme -f $<:/etc/l2-plan
+
+build/vm/%/l2-demo.cpio: tests/vm/l2-plan-demo $(VM_INITRAMFS_DEPS)
+	@mkdir -p $(@D)
+	tests/vm/mk-initramfs.sh $* tests/vm/init-l2.sh $@ -m nvme \
+		-b /usr/sbin/nvme -b /usr/bin/fio -f $<:/etc/l2-plan
+
+build/vm/%/vmlinux: tests/vm/extract-vmlinux.sh
+	@mkdir -p $(@D)
+	tests/vm/extract-vmlinux.sh /boot/vmlinuz-$* $@
+
+vm-images: $(VM_IMG)/vmlinux $(VM_IMG)/l2-check.cpio $(VM_IMG)/l2-demo.cpio
+
+.PHONY: vm-images
+
+# ---- tests ----
+VM_OUT		 = build/results/vm-$(KVER)
+
+vm-test: kmod vm-images
+	tests/vm/run-l1.sh $(KVER) tests/vm/l1-main.sh $(VM_OUT)
+	tests/summary.sh $(VM_OUT)
+
+# The rig's own test: the nested guest and its checker against QEMU's
+# emulated NVMe controller, no LeapIO module involved.
+vm-selftest: vm-images
+	tests/vm/run-l1.sh $(KVER) tests/vm/l1-standin.sh build/results/vm-selftest-$(KVER)
+	tests/summary.sh build/results/vm-selftest-$(KVER)
+
+check:
+	@tests/vm/check.sh $(VM_KVERS)
+
+demo: kmod vm-images
+	@LEAPIO_VM_TTY=1 LEAPIO_L1_APPEND=quiet \
+		tests/vm/run-l1.sh $(KVER) tests/vm/l1-demo.sh build/demo/$(KVER)
+
+.PHONY: vm-test vm-selftest check demo

@@ -1,0 +1,108 @@
+#!/bin/bash
+# Judge a nested-guest run: what the guest's stock nvme driver and nvme-cli
+# saw, against what the device should be. Prints TAP, one line per assertion.
+#   tests/vm/check-l2.sh <name-out.log> <expect.env> [<name>.status] [<name>-console.log]
+# expect.env (sourced) sets EXPECT_VID, EXPECT_SSVID (0x.... hex), EXPECT_MN,
+# EXPECT_SN, EXPECT_SUBNQN, EXPECT_VER (hex), EXPECT_NN, EXPECT_NSZE (blocks),
+# EXPECT_LBA_SIZE (bytes), EXPECT_NR_IOQ (queue pairs of the type) and
+# EXPECT_TEMP_K. Exit status 0 when every assertion holds.
+set -euo pipefail
+
+out=$1 expect=$2 status=${3:-} console=${4:-}
+# shellcheck disable=SC1090
+. "$expect"
+
+# shellcheck source=tests/vm/tap.sh
+. "$(dirname "$0")/tap.sh"
+
+# The output of one command of the plan (CRs of the serial line dropped).
+log=$(tr -d '\r' < "$out")
+section() {
+	printf '%s\n' "$log" | awk -v b="=== LEAPIO-BEGIN $1 ===" \
+		-v e="=== LEAPIO-END $1 rc=" \
+		'index($0, e) == 1 {exit} on {print} $0 == b {on = 1}'
+}
+rc_of() {
+	printf '%s\n' "$log" | sed -n "s/^=== LEAPIO-END $1 rc=\([0-9]*\).*/\1/p"
+}
+# A top-level field of nvme-cli's JSON output (pretty-printed, two spaces
+# in), without quotes.
+json() {
+	section "$1" | sed -En -e "s/^  \"$2\":\"(.*)\",?$/\1/p" \
+		-e "s/^  \"$2\":([^\",]*),?$/\1/p" | head -n 1
+}
+trim() { sed 's/[[:space:]]*$//'; }
+dec() { printf '%d' "$1"; }
+
+echo "TAP version 13"
+
+# The guest ran to the end and powered off within its bound.
+tap "$(ok_if grep -q '=== LEAPIO-L2-DONE' <<< "$log")" "guest ran every command to the end"
+if [ -n "$status" ]; then
+	qrc=$(sed -n 's/^exit=\([0-9]*\).*/\1/p' "$status" 2>/dev/null || true)
+	tap "$(ok_if [ "$qrc" = 0 ])" "guest powered off cleanly within its timeout" \
+		"$(cat "$status" 2>/dev/null)"
+fi
+if [ -n "$console" ]; then
+	# I/O errors are expected while there is no data path; kernel
+	# warnings, oopses and panics are not.
+	bad=$(grep -E 'WARNING:|BUG:|Oops|Kernel panic|Call Trace' "$console" || true)
+	tap "$(ok_if [ -z "$bad" ])" "guest kernel log has no warning, oops or panic" "$bad"
+	tap "$(ok_if grep -q 'reboot: Power down' "$console")" "guest kernel reached power down"
+fi
+
+# PCI: our function, class NVMe, bound by the stock nvme driver.
+vid_hex=$(printf '0x%04x' "$EXPECT_VID")
+pci=$(section pci | awk -v v="$vid_hex" '$2 == v')
+tap_is "PCI function $vid_hex present, class 0x010802" "$(awk '{print $4}' <<< "$pci")" 0x010802
+tap_is "PCI function $vid_hex bound by the nvme driver" "$(awk '{print $5}' <<< "$pci")" nvme
+tap_is "sysfs nvme0 device/vendor" "$(section sysfs | sed -n 's/^device\/vendor=//p')" "$vid_hex"
+
+# Identify Controller.
+tap_is "id-ctrl completes" "$(rc_of id-ctrl-json)" 0
+tap_is "id-ctrl vid" "$(json id-ctrl-json vid)" "$(dec "$EXPECT_VID")"
+tap_is "id-ctrl ssvid" "$(json id-ctrl-json ssvid)" "$(dec "$EXPECT_SSVID")"
+tap_is "id-ctrl mn" "$(json id-ctrl-json mn | trim)" "$EXPECT_MN"
+tap_is "id-ctrl sn matches sysfs serial" "$(json id-ctrl-json sn | trim)" "$EXPECT_SN"
+tap_is "id-ctrl subnqn matches sysfs subnqn" "$(json id-ctrl-json subnqn | trim)" "$EXPECT_SUBNQN"
+tap_is "id-ctrl ver" "$(json id-ctrl-json ver)" "$(dec "$EXPECT_VER")"
+tap_is "id-ctrl nn" "$(json id-ctrl-json nn)" "$EXPECT_NN"
+tap_is "nvme list shows nvme0n1 with our model" \
+	"$(section list | awk '$1 == "/dev/nvme0n1"' | grep -c -F "$EXPECT_MN")" 1
+
+# Identify Namespace: size, and the LBA format in use.
+tap_is "id-ns completes" "$(rc_of id-ns-json)" 0
+tap_is "id-ns nsze = ns_size / lba_size" "$(json id-ns-json nsze)" "$EXPECT_NSZE"
+lbads=$(section id-ns | sed -n 's/^lbaf *[0-9]* : .*lbads:\([0-9]*\).*(in use)/\1/p')
+tap_is "id-ns LBA format in use has ${EXPECT_LBA_SIZE}-byte blocks" \
+	"$([ -n "$lbads" ] && echo $((1 << lbads)))" "$EXPECT_LBA_SIZE"
+
+# Number of Queues: each 0's-based half at most the type's queue pairs - 1.
+nq=$(section get-feature-7 | sed -n 's/.*Current value:\(0x[0-9a-fA-F]*\).*/\1/p')
+if [ -n "$nq" ]; then
+	nsqa=$((nq & 0xffff)) ncqa=$((nq >> 16 & 0xffff)) max=$((EXPECT_NR_IOQ - 1))
+	tap "$(ok_if [ $nsqa -le $max ] && [ $ncqa -le $max ])" \
+		"get-feature 7 (queues) $nq within $EXPECT_NR_IOQ pairs" \
+		"NSQA=$nsqa NCQA=$ncqa, at most $max each"
+else
+	tap 0 "get-feature 7 (queues) within $EXPECT_NR_IOQ pairs" "$(section get-feature-7)"
+fi
+
+# SMART / Health log.
+tap_is "smart-log completes" "$(rc_of smart-log-json)" 0
+missing=
+for f in critical_warning temperature avail_spare spare_thresh percent_used \
+	data_units_read data_units_written host_read_commands \
+	host_write_commands controller_busy_time power_cycles power_on_hours \
+	unsafe_shutdowns media_errors num_err_log_entries; do
+	[ -n "$(json smart-log-json "$f")" ] || missing+=" $f"
+done
+tap_is "smart-log has every health field" "${missing:-none missing}" "none missing"
+tap_is "smart-log temperature (K)" "$(json smart-log-json temperature)" "$EXPECT_TEMP_K"
+
+# Error Information log.
+tap_is "error-log completes" "$(rc_of error-log-json)" 0
+tap_is "error-log has an errors array" "$(section error-log-json | grep -c '^  "errors":\[')" 1
+
+tap_plan
+exit $tap_failed

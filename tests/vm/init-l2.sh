@@ -1,0 +1,74 @@
+#!/bin/busybox sh
+# /init of the nested guest (L2). A stock kernel and its stock nvme driver
+# meet the device the L1 QEMU passes through; this init loads nvme, waits
+# (bounded) for the controller and its namespace, and runs the commands of
+# /etc/l2-plan, one "label|command" per line. Each command's output goes to
+# the second serial port (ttyS1), kept apart from the kernel console, as
+#   === LEAPIO-BEGIN <label> ===
+#   ...output, stdout and stderr...
+#   === LEAPIO-END <label> rc=<exit status> t=<uptime> ===
+# and "=== LEAPIO-L2-DONE t=<uptime> ===" after the last, so the reader in
+# L1 can tell a guest that finished from one that died. Then it powers off,
+# which runs the nvme driver's shutdown (CC.SHN) like any guest's poweroff.
+/bin/busybox --install -s /bin
+export PATH=/usr/local/bin:/usr/bin:/usr/sbin:/bin:/sbin
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+
+out=/dev/ttyS1
+stty -F "$out" raw -echo 2>/dev/null
+msg() { echo "=== LEAPIO-$* ===" > "$out"; }
+
+# wait_for <what> <tenths of a second>: poll, bounded; 0 when it showed up.
+wait_for() {
+	n=0
+	while [ ! -e "$1" ]; do
+		[ "$n" -ge "$2" ] && return 1
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+# What the PCI bus shows, as "address vendor device class driver".
+pci_info() {
+	for d in /sys/bus/pci/devices/*; do
+		drv=-
+		[ -L "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+		echo "${d##*/} $(cat "$d/vendor") $(cat "$d/device") $(cat "$d/class") $drv"
+	done
+}
+
+# The controller's identity as the driver saw it at probe.
+nvme_sysfs() {
+	for a in vendor device subsystem_vendor subsystem_device; do
+		echo "device/$a=$(cat /sys/class/nvme/nvme0/device/$a)"
+	done
+	for a in model serial firmware_rev subsysnqn state queue_count; do
+		[ -r /sys/class/nvme/nvme0/$a ] &&
+			echo "$a=$(cat /sys/class/nvme/nvme0/$a)"
+	done
+	return 0
+}
+
+msg "BOOT kernel=$(uname -r) t=$(cut -d' ' -f1 /proc/uptime)"
+while read -r m; do
+	insmod "$m" || echo "insmod $m failed" > "$out"
+done < /etc/modules.order
+
+# The controller first (reset, identify), then its namespace (scan). Bounds
+# are generous for TCG inside TCG.
+wait_for /dev/nvme0 600 || echo "no /dev/nvme0 after 60 s" > "$out"
+wait_for /dev/nvme0n1 600 || echo "no /dev/nvme0n1 after 60 s" > "$out"
+
+while IFS='|' read -r label cmd; do
+	case $label in ''|'#'*) continue ;; esac
+	msg "BEGIN $label"
+	eval "$cmd" > "$out" 2>&1
+	rc=$?
+	msg "END $label rc=$rc t=$(cut -d' ' -f1 /proc/uptime)"
+done < /etc/l2-plan
+
+msg "L2-DONE t=$(cut -d' ' -f1 /proc/uptime)"
+poweroff -f

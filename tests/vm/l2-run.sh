@@ -1,0 +1,48 @@
+#!/bin/bash
+# Inside L1: boot the nested guest (L2) on the same Debian kernel with the
+# lean initramfs built on the host, and the devices given as arguments:
+#   tests/vm/l2-run.sh <check|demo> <name> <qemu device args...>
+# Writes $RESULTS/<name>-console.log (kernel console), <name>-out.log (the
+# guest's command output, see init-l2.sh) and <name>.status ("exit=<qemu
+# status> seconds=<wall>"). QEMU writes the logs to L1's tmpfs first: a
+# serial port writes byte by byte, and each write to the 9p results share is
+# a round trip through L1's virtio, which more than doubled the guest's time. LEAPIO_L2_TTY=1 also shows the command output
+# live on stdout. LEAPIO_L2_TIMEOUT bounds the guest (default 900 s).
+set -euo pipefail
+
+plan=$1 name=$2
+shift 2
+# Both built on the host by make (vm.mk): L1 sees this tree read-only. The
+# kernel is the unpacked vmlinux, booted through its PVH entry: nested
+# under TCG, unpacking a bzImage costs about 30 s of every boot.
+img=$LEAPIO_TOP/build/vm/$KVER
+initrd=$img/l2-$plan.cpio
+for f in "$img/vmlinux" "$initrd"; do
+	[ -r "$f" ] || { echo "l2-run: no $f (make vm-images KVER=$KVER)" >&2; exit 2; }
+done
+timeout_s=${LEAPIO_L2_TIMEOUT:-900}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/out.log
+
+if [ "${LEAPIO_L2_TTY:-0}" = 1 ]; then
+	ttys1=(-chardev "stdio,id=out,signal=off,logfile=$out" -serial chardev:out)
+else
+	ttys1=(-serial "file:$out")
+fi
+
+start=$SECONDS
+set +e
+timeout -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg -machine q35 \
+	-m 640M -smp 1 -nodefaults -display none -no-reboot \
+	-kernel "$img/vmlinux" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic" \
+	-serial "file:$tmp/console.log" "${ttys1[@]}" \
+	"$@" < /dev/null
+rc=$?
+set -e
+cp "$tmp/console.log" "$RESULTS/$name-console.log"
+cp "$out" "$RESULTS/$name-out.log"
+echo "exit=$rc seconds=$((SECONDS - start))" > "$RESULTS/$name.status"
+echo "l2-run: $name: qemu exit $rc after $((SECONDS - start)) s"
+exit $rc
