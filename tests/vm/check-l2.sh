@@ -5,7 +5,8 @@
 # expect.env (sourced) sets EXPECT_VID, EXPECT_SSVID (0x.... hex), EXPECT_MN,
 # EXPECT_SN, EXPECT_SUBNQN, EXPECT_VER (hex), EXPECT_NN, EXPECT_NSZE (blocks),
 # EXPECT_LBA_SIZE (bytes), EXPECT_NR_IOQ (queue pairs of the type) and
-# EXPECT_TEMP_K. Exit status 0 when every assertion holds.
+# EXPECT_TEMP_K; EXPECT_REQ_IOQ, if set, is how many I/O queue pairs the
+# guest's driver asks for. Exit status 0 when every assertion holds.
 set -euo pipefail
 
 out=$1 expect=$2 status=${3:-} console=${4:-}
@@ -16,11 +17,13 @@ out=$1 expect=$2 status=${3:-} console=${4:-}
 . "$(dirname "$0")/tap.sh"
 
 # The output of one command of the plan (CRs of the serial line dropped).
+# Filters here read all their input: one that quit early would kill its
+# writer with SIGPIPE, and pipefail would make that a failure.
 log=$(tr -d '\r' < "$out")
 section() {
 	printf '%s\n' "$log" | awk -v b="=== LEAPIO-BEGIN $1 ===" \
 		-v e="=== LEAPIO-END $1 rc=" \
-		'index($0, e) == 1 {exit} on {print} $0 == b {on = 1}'
+		'index($0, e) == 1 {on = 0} on {print} $0 == b {on = 1}'
 }
 rc_of() {
 	printf '%s\n' "$log" | sed -n "s/^=== LEAPIO-END $1 rc=\([0-9]*\).*/\1/p"
@@ -29,7 +32,7 @@ rc_of() {
 # in), without quotes.
 json() {
 	section "$1" | sed -En -e "s/^  \"$2\":\"(.*)\",?$/\1/p" \
-		-e "s/^  \"$2\":([^\",]*),?$/\1/p" | head -n 1
+		-e "s/^  \"$2\":([^\",]*),?$/\1/p" | sed -n 1p
 }
 trim() { sed 's/[[:space:]]*$//'; }
 dec() { printf '%d' "$1"; }
@@ -78,7 +81,8 @@ tap_is "id-ns LBA format in use has ${EXPECT_LBA_SIZE}-byte blocks" \
 	"$([ -n "$lbads" ] && echo $((1 << lbads)))" "$EXPECT_LBA_SIZE"
 
 # Number of Queues: each 0's-based half at most the type's queue pairs - 1.
-nq=$(section get-feature-7 | sed -n 's/.*Current value:\(0x[0-9a-fA-F]*\).*/\1/p')
+# nvme-cli prints the value with %#x: no 0x when it is 0.
+nq=$(section get-feature-7 | sed -n 's/.*Current value:\(0x\)\{0,1\}\([0-9a-fA-F]*\).*/0x\2/p')
 if [ -n "$nq" ]; then
 	nsqa=$((nq & 0xffff)) ncqa=$((nq >> 16 & 0xffff)) max=$((EXPECT_NR_IOQ - 1))
 	tap "$(ok_if [ $nsqa -le $max ] && [ $ncqa -le $max ])" \
@@ -86,6 +90,11 @@ if [ -n "$nq" ]; then
 		"NSQA=$nsqa NCQA=$ncqa, at most $max each"
 else
 	tap 0 "get-feature 7 (queues) within $EXPECT_NR_IOQ pairs" "$(section get-feature-7)"
+fi
+# A guest that asks for at least all of them gets all of them.
+if [ "${EXPECT_REQ_IOQ:-0}" -ge "$EXPECT_NR_IOQ" ]; then
+	tap_is "get-feature 7 (queues): all $EXPECT_NR_IOQ pairs for a guest asking $EXPECT_REQ_IOQ" \
+		"$(printf '0x%08x' "${nq:-0}")" "$(printf '0x%08x' $(((EXPECT_NR_IOQ - 1) * 0x10001)))"
 fi
 
 # SMART / Health log.

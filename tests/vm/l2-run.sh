@@ -7,7 +7,8 @@
 # status> seconds=<wall>"). QEMU writes the logs to L1's tmpfs first: a
 # serial port writes byte by byte, and each write to the 9p results share is
 # a round trip through L1's virtio, which more than doubled the guest's time. LEAPIO_L2_TTY=1 also shows the command output
-# live on stdout. LEAPIO_L2_TIMEOUT bounds the guest (default 900 s).
+# live on stdout. LEAPIO_L2_TIMEOUT bounds the guest (default 900 s);
+# LEAPIO_L2_APPEND adds to its kernel command line.
 set -euo pipefail
 
 plan=$1 name=$2
@@ -36,7 +37,7 @@ set +e
 timeout -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg -machine q35 \
 	-m 640M -smp 1 -nodefaults -display none -no-reboot \
 	-kernel "$img/vmlinux" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic" \
+	-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic ${LEAPIO_L2_APPEND:-}" \
 	-serial "file:$tmp/console.log" "${ttys1[@]}" \
 	"$@" < /dev/null
 rc=$?

@@ -1,0 +1,117 @@
+#!/bin/bash
+# Count every TAP result under a directory (default build/results) and print,
+# as the very last line, "N passed, N failed, N skipped". Exit 1 if anything
+# failed or nothing ran.
+#   tests/summary.sh [dir]
+# Nesting: kselftest streams indent a binary's own TAP with "# " and TAP 14
+# indents subtests by four spaces; either way a result line with results
+# nested above it is their parent, and the children are what gets counted
+# (a parent "not ok" whose children all passed - a binary that crashed after
+# its last test - still counts as one failure). A plan "1..N" promising more
+# results than came counts the missing ones as failed, so a test binary that
+# died midway cannot pass by falling silent. "# SKIP" and "# TODO" count as
+# skipped; "Bail out!" as a failure, and so does a file with results but no
+# plan at all (a checker that died before its trailing plan).
+set -euo pipefail
+
+dir=${1:-build/results}
+files=$(find "$dir" -name '*.tap' -type f 2>/dev/null | LC_ALL=C sort)
+if [ -z "$files" ]; then
+	echo "summary: no TAP files under $dir"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+# shellcheck disable=SC2086
+awk '
+BEGIN { maxd = 0; tp = tf = ts = 0; fp = ff = fs = 0 }
+function depth_of(line,   d) {
+	d = 0
+	for (;;) {
+		if (substr(line, 1, 2) == "# ") { line = substr(line, 3); d++ }
+		else if (substr(line, 1, 4) == "    ") { line = substr(line, 5); d++ }
+		else break
+	}
+	body = line
+	return d
+}
+# Close the block of results at depth d: results a leading plan promised
+# but that never came are failures.
+function close_block(d) {
+	if (plan[d] > 0 && seen[d] < plan[d]) {
+		pf[d] += plan[d] - seen[d]
+		failures[++nfail] = FILENAME ": " (plan[d] - seen[d]) " result(s) missing of plan 1.." plan[d]
+	}
+	plan[d] = 0; seen[d] = 0
+}
+# Fold the pending counts of every depth below d into nothing (they were
+# consumed by a parent) or, at end of file, into the file total.
+function reset_below(d,   k) {
+	for (k = d + 1; k <= maxd; k++) { close_block(k); pp[k] = pf[k] = ps[k] = 0 }
+}
+function end_file(   k) {
+	if (FILENAME_prev == "") return
+	if (!planned && results) {
+		ff++; failures[++nfail] = FILENAME_prev ": no plan (1..N): the stream was cut short"
+	}
+	planned = results = 0
+	for (k = maxd; k >= 0; k--) {
+		close_block(k)
+		fp += pp[k]; ff += pf[k]; fs += ps[k]
+		pp[k] = pf[k] = ps[k] = 0
+	}
+	printf "%s: %d passed, %d failed, %d skipped\n", FILENAME_prev, fp, ff, fs
+	tp += fp; tf += ff; ts += fs
+	fp = ff = fs = 0; maxd = 0
+}
+FNR == 1 { end_file(); FILENAME_prev = FILENAME }
+{
+	sub(/\r$/, "")
+	d = depth_of($0)
+	if (d > maxd) maxd = d
+	if (body ~ /^TAP version/) { close_block(d); next }
+	if (body ~ /^1\.\.[0-9]+/) {
+		n = substr(body, 4) + 0
+		planned = 1
+		if (seen[d] > 0) {	# trailing plan
+			if (seen[d] < n) {
+				pf[d] += n - seen[d]
+				failures[++nfail] = FILENAME ": " (n - seen[d]) " result(s) missing of plan 1.." n
+			}
+			plan[d] = 0; seen[d] = 0
+		} else {
+			close_block(d); plan[d] = n
+		}
+		next
+	}
+	if (body ~ /^Bail out!/) {
+		pf[d]++; failures[++nfail] = FILENAME ": " body; next
+	}
+	if (body !~ /^(not )?ok([ \t]|$)/) next
+
+	seen[d]++; results++
+	bad = (body ~ /^not ok/)
+	skip = (body ~ /#[ \t]*([Ss][Kk][Ii][Pp]|[Tt][Oo][Dd][Oo])/)
+	# Children nested above this line (pending at depth d+1 and deeper).
+	cp = cf = cs = 0
+	for (k = d + 1; k <= maxd; k++) { close_block(k); cp += pp[k]; cf += pf[k]; cs += ps[k] }
+	reset_below(d)
+	if (cp + cf + cs > 0) {
+		if (bad && !skip && cf == 0) {
+			cf = 1; failures[++nfail] = FILENAME ": " body
+		}
+		pp[d] += cp; pf[d] += cf; ps[d] += cs
+	} else if (skip) {
+		ps[d]++
+	} else if (bad) {
+		pf[d]++; failures[++nfail] = FILENAME ": " body
+	} else {
+		pp[d]++
+	}
+}
+END {
+	end_file()
+	for (i = 1; i <= nfail; i++) print "FAILED " failures[i]
+	printf "%d passed, %d failed, %d skipped\n", tp, tf, ts
+	exit (tf > 0 || tp + tf + ts == 0) ? 1 : 0
+}' $files

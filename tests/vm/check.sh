@@ -1,0 +1,67 @@
+#!/bin/bash
+# `make check`: every test of the project, on both Debian kernels, then one
+# summary of all TAP under build/results whose last line is
+# "N passed, N failed, N skipped".
+#   tests/vm/check.sh <kver>...
+# Each stage's verdict is a TAP line in build/results/check.tap (its log in
+# build/check-logs/); a failed stage does not stop the ones after it, so one
+# run shows everything that is broken. The VM runs go one after the other:
+# each QEMU already keeps both cores of a CI machine busy.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+cd "$top"
+kvers=("$@")
+results=build/results logs=build/check-logs
+rm -rf "$results" "$logs"
+mkdir -p "$results" "$logs"
+
+# shellcheck source=tests/vm/tap.sh
+. tests/vm/tap.sh
+exec 3> "$results/check.tap"
+TAP_FD=3
+echo "TAP version 13" >&3
+
+# stage <log name> <description> <command...>
+stage() {
+	local name=$1 what=$2 start=$SECONDS rc=0
+	shift 2
+	echo "=== check: $what"
+	"$@" > >(tee "$logs/$name.log") 2>&1 || rc=$?
+	echo "=== check: $what: $([ $rc = 0 ] && echo ok || echo "FAILED ($rc)") in $((SECONDS - start)) s"
+	tap "$([ $rc = 0 ] && echo 1 || echo 0)" "$what # $((SECONDS - start))s"
+	return $rc
+}
+
+make_has() { [ -f "$1" ]; }
+
+if ! stage setup "setup (install what is missing)" make --no-print-directory setup-if-needed; then
+	tap_plan
+	exec tests/summary.sh "$results"
+fi
+stage unit "unit tests" make --no-print-directory unit || true
+if make_has scripts/style.mk; then
+	stage style "checkpatch (make style)" make --no-print-directory style || true
+	stage sparse "sparse (make sparse)" make --no-print-directory sparse || true
+fi
+if make_has tests/kselftest/kselftest.mk; then
+	stage kselftest-build "kselftest binaries" make --no-print-directory kselftest-build || true
+fi
+for v in "${kvers[@]}"; do
+	# A failed build must not leave an older module to be tested.
+	stage "kmod-$v" "leapio_host.ko for $v" make --no-print-directory kmod KVER="$v" ||
+		rm -f "build/kmod/$v/kernel/host/leapio_host.ko"
+	stage "vm-images-$v" "VM images for $v" make --no-print-directory vm-images KVER="$v" || true
+done
+tap_plan
+
+# The VM runs record their own verdicts (run.tap, l1.tap, l2.tap, and the
+# kselftests' TAP).
+for v in "${kvers[@]}"; do
+	echo "=== check: VM tests on $v"
+	start=$SECONDS
+	tests/vm/run-l1.sh "$v" tests/vm/l1-main.sh "$results/vm-$v" || true
+	echo "=== check: VM tests on $v: $((SECONDS - start)) s"
+done
+
+exec tests/summary.sh "$results"

@@ -1,0 +1,87 @@
+#!/bin/bash
+# The test run inside L1 (started by run-l1.sh from `make check`):
+#   1. load vfio, vfio_iommu_type1, mdev and leapio_host.ko;
+#   2. tests/kselftest/run.sh, the user-space VFIO client tests, if present
+#      -> $RESULTS/l1-kselftest.tap;
+#   3. a leapio-4q mdev given to a nested guest (L2) whose stock nvme driver
+#      and nvme-cli must see the controller -> $RESULTS/l2.tap;
+#   4. the module unloads and the kernel log stayed clean -> $RESULTS/l1.tap.
+# Each step records its verdict and the next still runs; exit 1 if any
+# failed.
+set -euo pipefail
+
+here=$LEAPIO_TOP/tests/vm
+# shellcheck source=tests/vm/tap.sh
+. "$here/tap.sh"
+# shellcheck source=tests/vm/l1-lib.sh
+. "$here/l1-lib.sh"
+
+exec 3> "$RESULTS/l1.tap"
+TAP_FD=3
+echo "TAP version 13" >&3
+rc=0
+log() { echo "l1-main: $*"; }
+
+# The namespace the nested guest gets: 4 KiB blocks (not the default 512)
+# so that the LBA format in use is really read from the device.
+NS_SIZE=$((512 << 20))
+LBA_SIZE=4096
+# The guest (one vCPU) asks for one I/O queue pair per CPU, plus these: 4
+# in all, every pair a leapio-4q has; the poll queues are ones without
+# interrupts.
+L2_APPEND="nvme.write_queues=1 nvme.poll_queues=2"
+L2_REQ_IOQ=4
+
+finish() {
+	dmesg > "$RESULTS/dmesg.txt" || true
+	tap_plan
+	[ "$tap_failed" = 0 ] && [ "$rc" = 0 ]
+}
+
+if ! l1_load_vfio; then
+	tap 0 "modprobe ${L1_MODULES[*]}"
+	finish; exit 1
+fi
+tap 1 "modprobe ${L1_MODULES[*]}"
+if [ ! -f "$LEAPIO_KO" ]; then
+	tap 0 "leapio_host.ko built for $KVER" "no $LEAPIO_KO (make kmod KVER=$KVER)"
+	finish; exit 1
+fi
+kmsg_start=$(dmesg | wc -l)
+tap "$(ok_if l1_insmod_leapio)" "insmod leapio_host.ko"
+
+# 2. kselftests, with their own TAP.
+if [ -x "$LEAPIO_TOP/tests/kselftest/run.sh" ]; then
+	log "kselftests"
+	start=$SECONDS
+	LEAPIO_KO=$LEAPIO_KO "$LEAPIO_TOP/tests/kselftest/run.sh" \
+		> "$RESULTS/l1-kselftest.tap" 2> "$RESULTS/l1-kselftest.stderr" || rc=1
+	log "kselftests done in $((SECONDS - start)) s"
+	# test_lifecycle unloads and reloads the module; the guest needs it.
+	l1_insmod_leapio || true
+else
+	log "no tests/kselftest/run.sh: kselftests not run"
+fi
+
+# 3. The nested guest.
+if [ -d /sys/module/leapio_host ] &&
+	uuid=$(l1_mdev_create leapio-4q "$NS_SIZE" "$LBA_SIZE"); then
+	tap 1 "mdev leapio-4q created ($uuid)"
+	{ l1_mdev_expect "$uuid"; echo "EXPECT_REQ_IOQ=$L2_REQ_IOQ"; } > "$RESULTS/l2-expect.env"
+	log "nested guest on mdev $uuid"
+	LEAPIO_L2_APPEND=$L2_APPEND "$here/l2-run.sh" check l2 -device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid" || true
+	"$here/check-l2.sh" "$RESULTS/l2-out.log" "$RESULTS/l2-expect.env" \
+		"$RESULTS/l2.status" "$RESULTS/l2-console.log" > "$RESULTS/l2.tap" || rc=1
+	tap "$(ok_if l1_mdev_remove "$uuid")" "mdev removed after the guest"
+else
+	tap 0 "mdev leapio-4q created"
+fi
+
+# 4. The module goes away cleanly, having made the kernel complain about
+# nothing (a WARN would have panicked already: panic_on_warn).
+tap "$(ok_if rmmod leapio_host)" "rmmod leapio_host"
+bad=$(dmesg | tail -n +"$((kmsg_start + 1))" |
+	grep -E 'WARNING:|BUG:|Oops|KASAN|UBSAN|kmemleak|general protection|Call Trace' || true)
+tap "$(ok_if [ -z "$bad" ])" "kernel log clean (no WARN/BUG/KASAN) while leapio_host was loaded" "$bad"
+
+finish
