@@ -21,9 +21,10 @@ static u16 prp_seg(const struct nvme_prp_walk *w, u64 gpa, u32 len,
 	return NVME_SC_SUCCESS;
 }
 
-/* The entry in slot i of a list page holding `slots` entries, with `left`
- * bytes still to place: a data page, or (last slot, more than a page
- * left) the pointer to the next list page. Both must be page aligned.
+/* Walk the list at `list` (its alignment already checked) for `left`
+ * bytes. The entry in slot i of a list page holding `slots` entries is a
+ * data page or, in the last slot with more than a page still to place,
+ * the pointer to the next list page. Both must be page aligned.
  */
 static u16 prp_walk_list(const struct nvme_prp_walk *w, u64 list, u32 left,
 			 u16 *err_loc)
@@ -32,14 +33,14 @@ static u16 prp_walk_list(const struct nvme_prp_walk *w, u64 list, u32 left,
 	__le64 ent[PRP_BATCH];
 	u32 slots, i, n, j;
 
-	if (list & 7) {
-		*err_loc = NVME_SQE_OFF_PRP2;
-		return NVME_SC_PRP_OFFSET_INVALID;
-	}
 	slots = (u32)((w->page_size - (list & pmask)) / 8);
 	i = 0;
 	while (left) {
+		/* Read no entry the transfer does not need: past them the
+		 * guest may have put anything, or nothing at all.
+		 */
 		n = min_t(u32, slots - i, PRP_BATCH);
+		n = min_t(u32, n, (left - 1) / w->page_size + 1);
 		if (w->read_list(w->ctx, list + (u64)i * 8, ent, n)) {
 			*err_loc = NVME_SQE_OFF_PRP2;
 			return NVME_SC_DATA_XFER_ERROR;
@@ -79,23 +80,29 @@ u16 nvme_prp_walk(const struct nvme_prp_walk *w, u16 *err_loc)
 	*err_loc = 0xffff;
 	if (!w->len)
 		return NVME_SC_SUCCESS;
+	first = (u32)min_t(u64, w->len, w->page_size - (w->prp1 & pmask));
+	left = w->len - first;
+
+	/*
+	 * Both pointers of the command are checked before any data moves,
+	 * so that a malformed command transfers nothing. PRP1 and a list
+	 * pointer may start at any dword of a page; PRP2 as the second
+	 * data page must start the page.
+	 */
 	if (w->prp1 & 3) {
 		*err_loc = NVME_SQE_OFF_PRP1;
 		return NVME_SC_PRP_OFFSET_INVALID;
 	}
-	first = (u32)min_t(u64, w->len, w->page_size - (w->prp1 & pmask));
-	st = prp_seg(w, w->prp1, first, NVME_SQE_OFF_PRP1, err_loc);
-	if (st)
-		return st;
-	left = w->len - first;
-	if (!left)
-		return NVME_SC_SUCCESS;
-	if (left <= w->page_size) {
-		if (w->prp2 & pmask) {
-			*err_loc = NVME_SQE_OFF_PRP2;
-			return NVME_SC_PRP_OFFSET_INVALID;
-		}
-		return prp_seg(w, w->prp2, left, NVME_SQE_OFF_PRP2, err_loc);
+	if ((left && left <= w->page_size && (w->prp2 & pmask)) ||
+	    (left > w->page_size && (w->prp2 & 3))) {
+		*err_loc = NVME_SQE_OFF_PRP2;
+		return NVME_SC_PRP_OFFSET_INVALID;
 	}
+
+	st = prp_seg(w, w->prp1, first, NVME_SQE_OFF_PRP1, err_loc);
+	if (st || !left)
+		return st;
+	if (left <= w->page_size)
+		return prp_seg(w, w->prp2, left, NVME_SQE_OFF_PRP2, err_loc);
 	return prp_walk_list(w, w->prp2, left, err_loc);
 }

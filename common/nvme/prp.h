@@ -26,7 +26,11 @@ struct nvme_prp_walk {
 /*
  * Returns an NVMe status: success, PRP Offset Invalid for a misaligned
  * entry, Data Transfer Error when a callback fails. On error *err_loc is
- * the SQE byte offset of the PRP entry at fault.
+ * the SQE byte offset of the PRP entry at fault (PRP2 for anything found
+ * through a list). PRP1 and PRP2 are checked before the first segment;
+ * list entries are checked as they are read, so a bad one part-way
+ * through comes after the segments before it (the command's buffer is
+ * then undefined, as the spec allows).
  */
 u16 nvme_prp_walk(const struct nvme_prp_walk *w, u16 *err_loc);
 

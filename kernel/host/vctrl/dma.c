@@ -21,11 +21,12 @@ int lio_dma_write(struct lio_vctrl *c, u64 gpa, const void *buf, u32 len)
 	return c->ops->dma_write(c->opaque, gpa, buf, len);
 }
 
+/* One of src (to the guest) and dst (from the guest) is set. */
 struct lio_prp_xfer {
 	struct lio_vctrl	*c;
-	u8			*buf;
+	const u8		*src;
+	u8			*dst;
 	u32			done;
-	bool			to_guest;
 };
 
 static int lio_prp_read_list(void *ctx, u64 gpa, __le64 *entries, u32 n)
@@ -40,19 +41,18 @@ static int lio_prp_segment(void *ctx, u64 gpa, u32 len)
 	struct lio_prp_xfer *x = ctx;
 	int ret;
 
-	if (x->to_guest)
-		ret = lio_dma_write(x->c, gpa, x->buf + x->done, len);
+	if (x->src)
+		ret = lio_dma_write(x->c, gpa, x->src + x->done, len);
 	else
-		ret = lio_dma_read(x->c, gpa, x->buf + x->done, len);
+		ret = lio_dma_read(x->c, gpa, x->dst + x->done, len);
 	if (!ret)
 		x->done += len;
 	return ret;
 }
 
-static u16 lio_prp_xfer(struct lio_vctrl *c, struct lio_req *req, void *buf,
-			u32 len, bool to_guest)
+static u16 lio_prp_xfer(struct lio_vctrl *c, struct lio_req *req,
+			struct lio_prp_xfer *x, u32 len)
 {
-	struct lio_prp_xfer x = { .c = c, .buf = buf, .to_guest = to_guest };
 	struct nvme_prp_walk w = {
 		.prp1 = le64_to_cpu(req->sqe.prp1),
 		.prp2 = le64_to_cpu(req->sqe.prp2),
@@ -60,7 +60,7 @@ static u16 lio_prp_xfer(struct lio_vctrl *c, struct lio_req *req, void *buf,
 		.page_size = lio_page_size(c),
 		.read_list = lio_prp_read_list,
 		.segment = lio_prp_segment,
-		.ctx = &x,
+		.ctx = x,
 	};
 	u16 loc, st;
 
@@ -73,12 +73,15 @@ static u16 lio_prp_xfer(struct lio_vctrl *c, struct lio_req *req, void *buf,
 u16 lio_prp_to_guest(struct lio_vctrl *c, struct lio_req *req,
 		     const void *buf, u32 len)
 {
-	/* The walker only reads from buf when copying to the guest. */
-	return lio_prp_xfer(c, req, (void *)buf, len, true);
+	struct lio_prp_xfer x = { .c = c, .src = buf };
+
+	return lio_prp_xfer(c, req, &x, len);
 }
 
 u16 lio_prp_from_guest(struct lio_vctrl *c, struct lio_req *req, void *buf,
 		       u32 len)
 {
-	return lio_prp_xfer(c, req, buf, len, false);
+	struct lio_prp_xfer x = { .c = c, .dst = buf };
+
+	return lio_prp_xfer(c, req, &x, len);
 }
