@@ -126,16 +126,18 @@ static void lio_pci_init_caps(struct lio_vctrl *c)
 	put16(c, CAP_EXP + 2, 0x0002);
 	/* DevCap: 256-byte payloads, role-based errors, FLR. */
 	put32(c, CAP_EXP + 4, 0x1 | BIT(15) | BIT(28));
-	/* DevCtl: error reporting, relaxed ordering, MPS, ext tags, no
-	 * snoop, MRRS (512 bytes by default). FLR is handled on write.
+	/* DevCtl: error reporting, relaxed ordering, MPS, no snoop, MRRS
+	 * (512 bytes by default). Extended tags, phantom functions and aux
+	 * power are not in DevCap, so their enables are hardwired to 0.
+	 * FLR is handled on write.
 	 */
 	put16(c, EXP_DEVCTL, 0x2810);
-	mask16(c, EXP_DEVCTL, 0x79ff, 0);
+	mask16(c, EXP_DEVCTL, 0x78ff, 0);
 	mask16(c, CAP_EXP + 10, 0, 0x000f);	/* DevSta errors RW1C */
 	put32(c, CAP_EXP + 12, 0x00000011);	/* LnkCap: 2.5 GT/s x1 */
 	mask16(c, CAP_EXP + 16, 0x00cb, 0);	/* LnkCtl */
 	put16(c, CAP_EXP + 18, 0x0011);		/* LnkSta */
-	mask16(c, CAP_EXP + 40, 0x001f, 0);	/* DevCtl2: completion timeout */
+	/* DevCap2 offers no optional feature, so DevCtl2 is all zeros. */
 	put32(c, CAP_EXP + 44, 0x00000002);	/* LnkCap2: 2.5 GT/s */
 	put16(c, CAP_EXP + 48, 0x0001);		/* LnkCtl2: target 2.5 GT/s */
 }
@@ -162,6 +164,17 @@ bool lio_pci_msix_masked(const struct lio_vctrl *c)
 	return get16(c, MSIX_CTRL) & MSIX_CTRL_MASKALL;
 }
 
+/*
+ * Interrupt Status: the function requests INTx. INTx Disable keeps the
+ * line low but, as PCI says, leaves this bit alone; INTMS masks the
+ * request itself.
+ */
+static bool lio_pci_intx_status(const struct lio_vctrl *c)
+{
+	return c->irq_mode == LIO_IRQ_INTX && !(c->intms & 1) &&
+	       lio_irq_intx_pending(c);
+}
+
 static bool lio_cfg_access_ok(u32 off, u32 len)
 {
 	if (len != 1 && len != 2 && len != 4)
@@ -179,9 +192,8 @@ int lio_vctrl_cfg_read(struct lio_vctrl *c, u32 off, void *buf, u32 len)
 		return -EINVAL;
 	for (i = 0; i < len; i++)
 		out[i] = c->pci.cfg[off + i];
-	/* Interrupt Status follows the line, whatever INTx Disable says. */
 	if (off <= CFG_STATUS && off + len > CFG_STATUS &&
-	    lio_irq_intx_pending(c))
+	    lio_pci_intx_status(c))
 		out[CFG_STATUS - off] |= STATUS_INTX;
 	return 0;
 }
