@@ -40,6 +40,7 @@ if ! stage setup "setup (install what is missing)" make --no-print-directory set
 	exec tests/summary.sh "$results"
 fi
 stage unit "unit tests" make --no-print-directory unit || true
+stage fuzz "fuzz smoke (bounded libFuzzer runs)" make --no-print-directory fuzz || true
 if make_has scripts/style.mk; then
 	stage style "checkpatch (make style)" make --no-print-directory style || true
 	stage sparse "sparse (make sparse)" make --no-print-directory sparse || true
