@@ -151,7 +151,7 @@ TEST_F(config, read_only_bits)
 		PCI_VENDOR_ID,			/* vendor + device */
 		PCI_CLASS_REVISION,
 		PCI_SUBSYSTEM_VENDOR_ID,	/* + subsystem id */
-		0x40, 0x50, 0x60,		/* capability headers */
+		0x40, 0x60,			/* PM + PMC, PCIe + its caps */
 		0x50 + PCI_MSIX_TABLE,
 		0x50 + PCI_MSIX_PBA,
 		0x100,
@@ -168,6 +168,12 @@ TEST_F(config, read_only_bits)
 		TH_LOG("dword at 0x%03x", ro[i]);
 		ASSERT_EQ(before, CFG_RD32(l, ro[i]));
 	}
+	/* The MSI-X header's ID and next pointer (its Message Control has
+	 * writable Enable and Function Mask bits, checked below).
+	 */
+	msgctl = CFG_RD16(l, 0x50);
+	CFG_WR16(l, 0x50, ~msgctl);
+	ASSERT_EQ(msgctl, CFG_RD16(l, 0x50));
 	/* Byte-wide fields a guest could poke one at a time. */
 	b = CFG_RD8(l, PCI_CAPABILITY_LIST);
 	CFG_WR8(l, PCI_CAPABILITY_LIST, ~b);

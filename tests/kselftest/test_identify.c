@@ -67,8 +67,9 @@ static void check_ascii(struct __test_metadata *_metadata, const char *f, size_t
 	size_t i;
 
 	ASSERT_NE(' ', f[0]);
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len; i++) {
 		ASSERT_TRUE(f[i] >= 0x20 && f[i] < 0x7f);
+	}
 }
 
 static size_t trimmed(const char *f, size_t len)

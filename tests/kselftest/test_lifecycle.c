@@ -102,15 +102,17 @@ TEST_F(lifecycle, max_instances)
 	reload(_metadata, self->ko, "max_instances=2");
 	nr = mdev_list_types(t, MDEV_MAX_TYPES);
 	ASSERT_GT(nr, 0);
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		ASSERT_EQ(2, available(_metadata, t[i].name));
+	}
 
 	o.type = t[0].name;
 	LIO_SETUP(&self->l[0], &o);
 	o.type = t[nr - 1].name;
 	LIO_SETUP(&self->l[1], &o);
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		ASSERT_EQ(0, available(_metadata, t[i].name));
+	}
 
 	/* The third is refused, by the driver, with nothing left behind. */
 	ASSERT_EQ(0, mdev_new_uuid(uuid));
@@ -212,8 +214,9 @@ TEST_F(lifecycle, unload_removes_closed_mdevs)
 	}
 	ASSERT_EQ(0, kmod_load(self->ko, ""));
 	/* A fresh start: nothing comes back, every instance is available. */
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++) {
 		ASSERT_FALSE(mdev_exists(self->l[i].mdev.uuid));
+	}
 	ASSERT_EQ(DEFAULT_MAX_INSTANCES, available(_metadata, lio_default_type()));
 }
 

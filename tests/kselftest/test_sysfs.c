@@ -156,8 +156,9 @@ TEST_F(sysfs, available_instances)
 
 	nr = mdev_list_types(t, MDEV_MAX_TYPES);
 	ASSERT_GT(nr, 0);
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		ASSERT_EQ(0, mdev_type_read_long(t[i].name, "available_instances", &before[i]));
+	}
 	/* Every type draws on one pool (max_instances): one more instance of
 	 * any type is one fewer for all.
 	 */

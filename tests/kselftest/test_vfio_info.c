@@ -120,8 +120,9 @@ TEST_F(info, irqs)
 		o.type = self->t[t].name;
 		LIO_SETUP(l, &o);
 		TH_LOG("%s", o.type);
-		for (i = 0; i < VFIO_PCI_NUM_IRQS; i++)
+		for (i = 0; i < VFIO_PCI_NUM_IRQS; i++) {
 			ASSERT_EQ(0, l->dev.irq_err[i]);
+		}
 		ASSERT_EQ(1, l->dev.irq[VFIO_PCI_INTX_IRQ_INDEX].count);
 		ASSERT_NE(0, l->dev.irq[VFIO_PCI_INTX_IRQ_INDEX].flags &
 			  VFIO_IRQ_INFO_EVENTFD);

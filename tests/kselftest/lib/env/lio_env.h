@@ -34,6 +34,9 @@ typedef __s64 s64;
 #define le32_to_cpu(x)	le32toh(x)
 #define le64_to_cpu(x)	le64toh(x)
 
+#define BIT(n)		(1UL << (n))
+#define BIT_ULL(n)	(1ULL << (n))
+
 #define LIO_BUILD_BUG_ON(cond)	_Static_assert(!(cond), #cond)
 
 #endif /* LEAPIO_ENV_H */
