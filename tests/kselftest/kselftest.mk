@@ -38,3 +38,13 @@ $(KSFT_OUT)/%: tests/kselftest/%.c $(KSFT_LIB_OBJ) $(KSFT_HDRS) $(KSFT_KSRC)/.st
 kselftest-build: $(KSFT_TESTS)
 
 .PHONY: kselftest-build
+
+# The kselftests alone in an L1 VM of one kernel (the rig's `make vm-test`
+# runs them too, with the nested guest): TAP in build/results/.
+KSFT_VM_OUT	 = build/results/kselftest-$(KVER)
+
+kselftest-vm: kselftest-build kmod
+	tests/vm/run-l1.sh $(KVER) tests/kselftest/l1.sh $(KSFT_VM_OUT)
+	@grep -E '^(not )?ok ' $(KSFT_VM_OUT)/kselftest.tap || true
+
+.PHONY: kselftest-vm
