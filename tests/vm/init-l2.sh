@@ -21,13 +21,16 @@ out=/dev/ttyS1
 stty -F "$out" raw -echo 2>/dev/null
 msg() { echo "=== LEAPIO-$* ===" > "$out"; }
 
-# wait_for <what> <tenths of a second>: poll, bounded; 0 when it showed up.
+uptime_s() { cut -d. -f1 /proc/uptime; }
+
+# wait_for <path> <seconds>: poll until it exists, bounded by the clock (a
+# count of polls is no bound: nested under TCG each one costs a fork and
+# exec of its own, far more than the 0.1 s it sleeps).
 wait_for() {
-	n=0
+	deadline=$(($(uptime_s) + $2))
 	while [ ! -e "$1" ]; do
-		[ "$n" -ge "$2" ] && return 1
+		[ "$(uptime_s)" -ge "$deadline" ] && return 1
 		sleep 0.1
-		n=$((n + 1))
 	done
 }
 
@@ -53,14 +56,21 @@ nvme_sysfs() {
 }
 
 msg "BOOT kernel=$(uname -r) t=$(cut -d' ' -f1 /proc/uptime)"
+# Like modprobe, give each module its <module>.<param>= options from the
+# kernel command line: busybox insmod does not look there.
 while read -r m; do
-	insmod "$m" || echo "insmod $m failed" > "$out"
+	name=$(basename "$m" .ko | tr - _)
+	# shellcheck disable=SC2046
+	insmod "$m" $(tr ' ' '\n' < /proc/cmdline | sed -n "s/^$name\.//p") ||
+		echo "insmod $m failed" > "$out"
 done < /etc/modules.order
 
 # The controller first (reset, identify), then its namespace (scan). Bounds
-# are generous for TCG inside TCG.
-wait_for /dev/nvme0 600 || echo "no /dev/nvme0 after 60 s" > "$out"
-wait_for /dev/nvme0n1 600 || echo "no /dev/nvme0n1 after 60 s" > "$out"
+# are generous for TCG inside TCG; no driver, nothing to wait for.
+if [ -d /sys/module/nvme ]; then
+	wait_for /dev/nvme0 60 || echo "no /dev/nvme0 after 60 s" > "$out"
+	wait_for /dev/nvme0n1 60 || echo "no /dev/nvme0n1 after 60 s" > "$out"
+fi
 
 while IFS='|' read -r label cmd; do
 	case $label in ''|'#'*) continue ;; esac

@@ -6,9 +6,12 @@
 # guest's command output, see init-l2.sh) and <name>.status ("exit=<qemu
 # status> seconds=<wall>"). QEMU writes the logs to L1's tmpfs first: a
 # serial port writes byte by byte, and each write to the 9p results share is
-# a round trip through L1's virtio, which more than doubled the guest's time. LEAPIO_L2_TTY=1 also shows the command output
-# live on stdout. LEAPIO_L2_TIMEOUT bounds the guest (default 900 s);
-# LEAPIO_L2_APPEND adds to its kernel command line.
+# a round trip through L1's virtio, which more than doubled the guest's
+# time.
+# Environment: LEAPIO_L2_TTY=1 also shows the command output live on
+# stdout; LEAPIO_L2_TIMEOUT bounds the guest (default 480 s, six times a
+# normal run); LEAPIO_L2_APPEND adds to its kernel command line;
+# LEAPIO_L2_SMP is its -smp (default 1).
 set -euo pipefail
 
 plan=$1 name=$2
@@ -21,7 +24,7 @@ initrd=$img/l2-$plan.cpio
 for f in "$img/vmlinux" "$initrd"; do
 	[ -r "$f" ] || { echo "l2-run: no $f (make vm-images KVER=$KVER)" >&2; exit 2; }
 done
-timeout_s=${LEAPIO_L2_TIMEOUT:-900}
+timeout_s=${LEAPIO_L2_TIMEOUT:-480}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 out=$tmp/out.log
@@ -35,7 +38,7 @@ fi
 start=$SECONDS
 set +e
 timeout -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg -machine q35 \
-	-m 640M -smp 1 -nodefaults -display none -no-reboot \
+	-m 640M -smp "${LEAPIO_L2_SMP:-1}" -nodefaults -display none -no-reboot \
 	-kernel "$img/vmlinux" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic ${LEAPIO_L2_APPEND:-}" \
 	-serial "file:$tmp/console.log" "${ttys1[@]}" \
