@@ -18,8 +18,8 @@ bin=$top/build/kselftest
 per_binary_timeout=${LEAPIO_KSFT_TIMEOUT:-900}
 
 order=(test_config test_vfio_info test_regs test_identify test_features
-       test_logs test_admin test_queues test_irq test_reset test_sysfs
-       test_lifecycle)
+       test_logs test_admin test_queues test_doorbells test_irq test_reset
+       test_sysfs test_lifecycle)
 [ $# -gt 0 ] && order=("$@")
 
 echo "TAP version 13"
