@@ -41,6 +41,7 @@ static void fg_intx_set(void *opaque, bool level)
 {
 	struct fake_guest *g = opaque;
 
+	g->intx_calls++;
 	if (level && !g->intx_level)
 		g->intx_raises++;
 	g->intx_level = level;
@@ -315,4 +316,92 @@ u16 fg_create_sq(struct fake_guest *g, u16 qid, u16 qsize, u64 gpa, u16 cqid)
 	if (fg_admin(g, &sqe, &cqe))
 		return 0xffff;
 	return fg_status(&cqe);
+}
+
+u32 fg_msix_read32(struct fake_guest *g, u64 off)
+{
+	u32 v = 0xdeadbeef;
+
+	if (lio_vctrl_bar_read(g->c, LEAPIO_BAR_MSIX, off, &v, 4))
+		return 0xdeadbeef;
+	return le32_to_cpu(v);
+}
+
+void fg_msix_write32(struct fake_guest *g, u64 off, u32 val)
+{
+	u32 v = cpu_to_le32(val);
+
+	lio_vctrl_bar_write(g->c, LEAPIO_BAR_MSIX, off, &v, 4);
+}
+
+static u16 fg_delete_queue(struct fake_guest *g, u8 opcode, u16 qid)
+{
+	struct nvme_sqe sqe = { .opcode = opcode };
+	struct nvme_cqe cqe;
+
+	sqe.cdw10 = cpu_to_le32(qid);
+	if (fg_admin(g, &sqe, &cqe))
+		return 0xffff;
+	return fg_status(&cqe);
+}
+
+u16 fg_delete_sq(struct fake_guest *g, u16 qid)
+{
+	return fg_delete_queue(g, nvme_admin_delete_sq, qid);
+}
+
+u16 fg_delete_cq(struct fake_guest *g, u16 qid)
+{
+	return fg_delete_queue(g, nvme_admin_delete_cq, qid);
+}
+
+u16 fg_ioq_create(struct fake_guest *g, struct fg_ioq *q, u16 qid, u16 size,
+		  u64 sq, u64 cq, u16 iv)
+{
+	u16 st;
+
+	memset(q, 0, sizeof(*q));
+	q->qid = qid;
+	q->size = size;
+	q->sq = sq;
+	q->cq = cq;
+	q->cq_phase = 1;
+	memset(fg_ptr(g, cq), 0, (size_t)size * NVME_CQE_SIZE);
+	st = fg_create_cq(g, qid, size, cq, iv, true);
+	if (st)
+		return st;
+	return fg_create_sq(g, qid, size, sq, qid);
+}
+
+void fg_ioq_put(struct fake_guest *g, struct fg_ioq *q, struct nvme_sqe *sqe)
+{
+	struct nvme_sqe *slot = fg_ptr(g, q->sq + (u64)q->sq_tail * NVME_SQE_SIZE);
+
+	sqe->cid = cpu_to_le16(q->next_cid++);
+	*slot = *sqe;
+	q->sq_tail = (q->sq_tail + 1) % q->size;
+}
+
+void fg_ioq_ring(struct fake_guest *g, struct fg_ioq *q)
+{
+	fg_write32(g, LEAPIO_SQ_DB(q->qid), q->sq_tail);
+}
+
+int fg_ioq_take(struct fake_guest *g, struct fg_ioq *q, struct nvme_cqe *cqe)
+{
+	struct nvme_cqe *slot = fg_ptr(g, q->cq + (u64)q->cq_head * NVME_CQE_SIZE);
+
+	if ((le16_to_cpu(slot->status) & 1) != q->cq_phase)
+		return -1;
+	*cqe = *slot;
+	if (++q->cq_head == q->size) {
+		q->cq_head = 0;
+		q->cq_phase ^= 1;
+	}
+	return 0;
+}
+
+void fg_ioq_ack(struct fake_guest *g, struct fg_ioq *q)
+{
+	fg_write32(g, LEAPIO_CQ_DB(q->qid), q->cq_head);
 }

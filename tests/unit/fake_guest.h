@@ -32,6 +32,7 @@ struct fake_guest {
 	u16			acq_head;
 	u8			acq_phase;
 	u16			next_cid;
+	unsigned int		intx_calls;	/* every intx_set call */
 };
 
 /* New controller of nr_ioq queue pairs with bus mastering on. */
@@ -91,5 +92,40 @@ void fg_sqe_features(struct nvme_sqe *sqe, bool set, u8 fid, u32 cdw11);
 /* Create CQ/SQ of qsize entries at gpa; returns status. */
 u16 fg_create_cq(struct fake_guest *g, u16 qid, u16 qsize, u64 gpa, u16 iv, bool ien);
 u16 fg_create_sq(struct fake_guest *g, u16 qid, u16 qsize, u64 gpa, u16 cqid);
+
+/* BAR4: the MSI-X table and PBA. */
+u32 fg_msix_read32(struct fake_guest *g, u64 off);
+void fg_msix_write32(struct fake_guest *g, u64 off, u32 val);
+/* Delete I/O SQ / CQ qid; returns status. */
+u16 fg_delete_sq(struct fake_guest *g, u16 qid);
+u16 fg_delete_cq(struct fake_guest *g, u16 qid);
+
+/* An I/O queue pair as the guest driver keeps it. */
+struct fg_ioq {
+	u16	qid;
+	u16	size;		/* entries, both queues */
+	u64	sq;		/* GPAs */
+	u64	cq;
+	u16	sq_tail;
+	u16	cq_head;
+	u8	cq_phase;
+	u16	next_cid;
+};
+
+/* Create CQ qid (vector iv, interrupts on) then SQ qid on it, size entries
+ * each; returns the first failing status, or 0.
+ */
+u16 fg_ioq_create(struct fake_guest *g, struct fg_ioq *q, u16 qid, u16 size,
+		  u64 sq, u64 cq, u16 iv);
+/* Write one SQE (cid filled in) at the SQ tail; no doorbell. */
+void fg_ioq_put(struct fake_guest *g, struct fg_ioq *q, struct nvme_sqe *sqe);
+/* Ring the SQ tail doorbell with the tail as it stands. */
+void fg_ioq_ring(struct fake_guest *g, struct fg_ioq *q);
+/* Take the CQE at the head if its phase says it is new; no doorbell.
+ * 0, or -1 if there is none.
+ */
+int fg_ioq_take(struct fake_guest *g, struct fg_ioq *q, struct nvme_cqe *cqe);
+/* Ring the CQ head doorbell with the head as it stands. */
+void fg_ioq_ack(struct fake_guest *g, struct fg_ioq *q);
 
 #endif /* LEAPIO_FAKE_GUEST_H */

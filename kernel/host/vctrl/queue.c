@@ -6,9 +6,11 @@
  */
 #include "vctrl.h"
 
+/* Enabled, not failed and not shut down: commands may run. */
 static bool lio_ctrl_ready(const struct lio_vctrl *c)
 {
-	return (c->csts & (NVME_CSTS_RDY | NVME_CSTS_CFS)) == NVME_CSTS_RDY;
+	return (c->csts & (NVME_CSTS_RDY | NVME_CSTS_CFS |
+			   NVME_CSTS_SHST_MASK)) == NVME_CSTS_RDY;
 }
 
 static void lio_ctrl_fatal(struct lio_vctrl *c)
@@ -17,10 +19,30 @@ static void lio_ctrl_fatal(struct lio_vctrl *c)
 	c->csts |= NVME_CSTS_CFS;
 }
 
+/* Shadow doorbell and EventIdx of doorbell idx, laid out with the stride. */
+static void lio_dbbuf_update(struct lio_vctrl *c, u32 idx, u32 val)
+{
+	__le32 v = cpu_to_le32(val);
+	u64 off = (u64)idx * LEAPIO_DB_STRIDE;
+
+	if (!c->dbbuf)
+		return;
+	/*
+	 * The host's shadow value must match what it wrote to the register;
+	 * EventIdx at the value just seen makes the host ring again on its
+	 * next update, since every doorbell here is trapped.
+	 */
+	lio_dma_write(c, c->dbbuf_shadow + off, &v, sizeof(v));
+	lio_dma_write(c, c->dbbuf_eventidx + off, &v, sizeof(v));
+}
+
 bool lio_cq_full(struct lio_vctrl *c, u16 cqid)
 {
 	struct lio_cq *cq = &c->cq[cqid];
 
+	/* A CQ that does not exist has room for nothing. */
+	if (!cq->valid)
+		return true;
 	return (u16)((cq->tail + 1) % cq->size) == cq->head;
 }
 
@@ -114,73 +136,71 @@ void lio_cq_run_sqs(struct lio_vctrl *c, u16 cqid)
 		lio_aer_flush(c);
 }
 
-/* Shadow doorbell and EventIdx of doorbell idx, laid out with the stride. */
-static void lio_dbbuf_update(struct lio_vctrl *c, u32 idx, u32 val)
-{
-	__le32 v = cpu_to_le32(val);
-	u64 off = (u64)idx * LEAPIO_DB_STRIDE;
-
-	if (!c->dbbuf)
-		return;
-	/*
-	 * The host's shadow value must match what it wrote to the register;
-	 * EventIdx at the value just seen makes the host ring again on its
-	 * next update, since every doorbell here is trapped.
-	 */
-	lio_dma_write(c, c->dbbuf_shadow + off, &v, sizeof(v));
-	lio_dma_write(c, c->dbbuf_eventidx + off, &v, sizeof(v));
-}
-
 static void lio_db_error(struct lio_vctrl *c, u8 info)
 {
 	lio_aer_event(c, NVME_AER_DW0(NVME_AER_TYPE_ERROR, info, NVME_LOG_ERROR));
 }
 
+static void lio_cq_doorbell(struct lio_vctrl *c, u16 qid, u32 val)
+{
+	struct lio_cq *cq = &c->cq[qid];
+	u16 used, freed;
+
+	if (!cq->valid) {
+		lio_db_error(c, NVME_AER_ERROR_INVALID_DB_REG);
+		return;
+	}
+	/* The new head may release only entries the controller posted. */
+	used = (cq->tail + cq->size - cq->head) % cq->size;
+	freed = (val + cq->size - cq->head) % cq->size;
+	if (val >= cq->size || freed > used) {
+		lio_db_error(c, NVME_AER_ERROR_INVALID_DB_VAL);
+		return;
+	}
+	cq->head = val;
+	lio_dbbuf_update(c, 2 * qid + 1, val);
+	lio_irq_update_intx(c);
+	lio_cq_run_sqs(c, qid);
+}
+
+static void lio_sq_doorbell(struct lio_vctrl *c, u16 qid, u32 val)
+{
+	struct lio_sq *sq = &c->sq[qid];
+
+	if (!sq->valid) {
+		lio_db_error(c, NVME_AER_ERROR_INVALID_DB_REG);
+		return;
+	}
+	if (val >= sq->size) {
+		lio_db_error(c, NVME_AER_ERROR_INVALID_DB_VAL);
+		return;
+	}
+	sq->tail = val;
+	lio_dbbuf_update(c, 2 * qid, val);
+	lio_sq_run(c, qid);
+}
+
 void lio_doorbell_write(struct lio_vctrl *c, u64 off, u32 val)
 {
 	u64 rel = off - LEAPIO_DB_OFFSET;
-	u32 idx = (u32)(rel / LEAPIO_DB_STRIDE);
-	u16 qid = idx / 2;
+	u64 idx = rel / LEAPIO_DB_STRIDE;
 
 	if (!lio_ctrl_ready(c))
 		return;
 	/* Only the first dword of each doorbell page is a register. */
 	if (rel % LEAPIO_DB_STRIDE)
 		return;
-
-	if (idx & 1) {
-		struct lio_cq *cq = &c->cq[qid];
-		u16 used, freed;
-
-		if (qid > c->p.nr_ioq || !cq->valid) {
-			lio_db_error(c, NVME_AER_ERROR_INVALID_DB_REG);
-			return;
-		}
-		used = (cq->tail + cq->size - cq->head) % cq->size;
-		freed = (val + cq->size - cq->head) % cq->size;
-		if (val >= cq->size || freed > used) {
-			lio_db_error(c, NVME_AER_ERROR_INVALID_DB_VAL);
-			return;
-		}
-		cq->head = val;
-		lio_dbbuf_update(c, idx, val);
-		lio_irq_update_intx(c);
-		lio_cq_run_sqs(c, qid);
-	} else {
-		struct lio_sq *sq = &c->sq[qid];
-
-		if (qid > c->p.nr_ioq || !sq->valid) {
-			lio_db_error(c, NVME_AER_ERROR_INVALID_DB_REG);
-			return;
-		}
-		if (val >= sq->size) {
-			lio_db_error(c, NVME_AER_ERROR_INVALID_DB_VAL);
-			return;
-		}
-		sq->tail = val;
-		lio_dbbuf_update(c, idx, val);
-		lio_sq_run(c, qid);
+	/* BAR0 is a power of two: it has doorbells of queues beyond the
+	 * type's, which never exist.
+	 */
+	if (idx / 2 > c->p.nr_ioq) {
+		lio_db_error(c, NVME_AER_ERROR_INVALID_DB_REG);
+		return;
 	}
+	if (idx & 1)
+		lio_cq_doorbell(c, idx / 2, val);
+	else
+		lio_sq_doorbell(c, idx / 2, val);
 }
 
 void lio_queues_teardown(struct lio_vctrl *c)
@@ -255,6 +275,10 @@ u16 lio_admin_create_cq(struct lio_vctrl *c, struct lio_req *req)
 	cq->ien = ien;
 	cq->phase = 1;
 	cq->valid = true;
+	/* Slots left over from an earlier queue could hold an EventIdx
+	 * that keeps the host from ringing this one.
+	 */
+	lio_dbbuf_update(c, 2 * qid + 1, 0);
 	return NVME_SC_SUCCESS;
 }
 
@@ -289,6 +313,7 @@ u16 lio_admin_create_sq(struct lio_vctrl *c, struct lio_req *req)
 	sq->prio = (cdw11 & NVME_SQ_PRIO_MASK) >> NVME_SQ_PRIO_SHIFT;
 	sq->valid = true;
 	c->cq[cqid].nr_sqs++;
+	lio_dbbuf_update(c, 2 * qid, 0);
 	return NVME_SC_SUCCESS;
 }
 
