@@ -162,7 +162,7 @@ TEST_F(config, read_only_bits)
 	unsigned int i;
 	uint8_t b;
 
-	for (i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ro); i++) {
 		before = CFG_RD32(l, ro[i]);
 		CFG_WR32(l, ro[i], ~before);
 		TH_LOG("dword at 0x%03x", ro[i]);

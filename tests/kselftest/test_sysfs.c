@@ -54,7 +54,7 @@ TEST_F(sysfs, ns_size_rejects_bad_values)
 	const struct lio_mdev *m = &self->l.mdev;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		TH_LOG("ns_size \"%s\"", bad[i].val);
 		ASSERT_EQ(bad[i].err, mdev_attr_write(m, LEAPIO_SYSFS_NS_SIZE, bad[i].val));
 		ASSERT_EQ(LEAPIO_DEFAULT_NS_SIZE, attr(_metadata, &self->l, LEAPIO_SYSFS_NS_SIZE));
@@ -67,11 +67,11 @@ TEST_F(sysfs, ns_size_rejects_bad_values)
 
 TEST_F(sysfs, lba_size_rejects_bad_values)
 {
-	static const char *bad[] = { "0", "1024", "513", "2048", "8192", "65536", "x" };
+	static const char * const bad[] = { "0", "1024", "513", "2048", "8192", "65536", "x" };
 	const struct lio_mdev *m = &self->l.mdev;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		TH_LOG("lba_size \"%s\"", bad[i]);
 		ASSERT_EQ(-EINVAL, mdev_attr_write(m, LEAPIO_SYSFS_LBA_SIZE, bad[i]));
 		ASSERT_EQ(512, attr(_metadata, &self->l, LEAPIO_SYSFS_LBA_SIZE));
@@ -113,14 +113,14 @@ TEST_F(sysfs, busy_while_open)
 
 TEST_F(sysfs, read_only_attributes)
 {
-	static const char *ro[] = {
+	static const char * const ro[] = {
 		LEAPIO_SYSFS_NR_IOQ, LEAPIO_SYSFS_CNTLID, LEAPIO_SYSFS_SERIAL,
 		LEAPIO_SYSFS_SUBNQN,
 	};
 	char before[300], after[300];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ro); i++) {
 		TH_LOG("%s", ro[i]);
 		ASSERT_EQ(0, mdev_attr_read(&self->l.mdev, ro[i], before, sizeof(before)));
 		ASSERT_NE(0, mdev_attr_write(&self->l.mdev, ro[i], "1"));

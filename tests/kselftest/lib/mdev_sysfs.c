@@ -81,11 +81,13 @@ static int cmp_type(const void *a, const void *b)
 	return (x->nr_ioq > y->nr_ioq) - (x->nr_ioq < y->nr_ioq);
 }
 
+typedef int (*type_fn)(const char *dir, const char *name,
+		       unsigned int nr_ioq, void *arg);
+
 /* Calls fn on each LeapIO type directory of each parent until it returns
  * non-zero.
  */
-static int for_each_type(int (*fn)(const char *dir, const char *name,
-				   unsigned int nr_ioq, void *arg), void *arg)
+static int walk_types(type_fn fn, void *arg)
 {
 	struct dirent *p, *t;
 	DIR *parents, *types;
@@ -140,7 +142,7 @@ int mdev_list_types(struct lio_mdev_type *types, int max)
 	struct type_list l = { .types = types, .max = max };
 	int err;
 
-	err = for_each_type(add_type, &l);
+	err = walk_types(add_type, &l);
 	if (err)
 		return err;
 	qsort(types, l.n, sizeof(*types), cmp_type);
@@ -170,7 +172,7 @@ int mdev_type_dir(const char *type, char *buf, size_t len)
 	struct type_find f = { .name = type, .buf = buf, .len = len };
 	int ret;
 
-	ret = for_each_type(find_type, &f);
+	ret = walk_types(find_type, &f);
 	if (ret < 0)
 		return ret;
 	return ret == 1 ? 0 : -ENOENT;
