@@ -27,13 +27,11 @@ stage() {
 	local name=$1 what=$2 start=$SECONDS rc=0
 	shift 2
 	echo "=== check: $what"
-	"$@" > >(tee "$logs/$name.log") 2>&1 || rc=$?
+	"$@" 2>&1 | tee "$logs/$name.log" || rc=${PIPESTATUS[0]}
 	echo "=== check: $what: $([ $rc = 0 ] && echo ok || echo "FAILED ($rc)") in $((SECONDS - start)) s"
-	tap "$([ $rc = 0 ] && echo 1 || echo 0)" "$what # $((SECONDS - start))s"
+	tap "$(ok_if [ $rc = 0 ])" "$what # $((SECONDS - start))s"
 	return $rc
 }
-
-make_has() { [ -f "$1" ]; }
 
 if ! stage setup "setup (install what is missing)" make --no-print-directory setup-if-needed; then
 	tap_plan
@@ -41,11 +39,11 @@ if ! stage setup "setup (install what is missing)" make --no-print-directory set
 fi
 stage unit "unit tests" make --no-print-directory unit || true
 stage fuzz "fuzz smoke (bounded libFuzzer runs)" make --no-print-directory fuzz || true
-if make_has scripts/style.mk; then
+if [ -f scripts/style.mk ]; then
 	stage style "checkpatch (make style)" make --no-print-directory style || true
 	stage sparse "sparse (make sparse)" make --no-print-directory sparse || true
 fi
-if make_has tests/kselftest/kselftest.mk; then
+if [ -f tests/kselftest/kselftest.mk ]; then
 	stage kselftest-build "kselftest binaries" make --no-print-directory kselftest-build || true
 fi
 for v in "${kvers[@]}"; do

@@ -42,8 +42,11 @@ printf 'LEAPIO_TOP=%q\nKVER=%q\nL1_SCRIPT=%q\n' "$top" "$kver" "$script" \
 append="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic"
 append+=" ${LEAPIO_L1_APPEND:-}"
 
+# -display none rather than -nographic: the same with the serial port and
+# monitor given explicitly, but SeaBIOS then keeps off the serial line (its
+# screen clearing would wipe the terminal of `make demo`).
 qemu=(qemu-system-x86_64 -accel tcg -machine q35 -m "${LEAPIO_L1_MEM:-3G}"
-	-smp 2 -nographic -nodefaults -no-reboot -serial stdio -monitor none
+	-smp 2 -display none -nodefaults -no-reboot -serial stdio -monitor none
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 	-virtfs "local,path=$outdir,mount_tag=results,security_model=none,multidevs=remap"
