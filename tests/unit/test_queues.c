@@ -770,6 +770,8 @@ TEST_F(q, cq_post_and_full)
 	ASSERT_EQ(-EINVAL, lio_cq_post(c, 2, 1, 7, 0, 0));
 	ASSERT_EQ(-EINVAL, lio_cq_post(c, LIO_MAX_QUEUES, 1, 7, 0, 0));
 	ASSERT_EQ(-EINVAL, lio_cq_post(c, 0xffff, 1, 7, 0, 0));
+	ASSERT_EQ(-EINVAL, lio_cq_post(c, 1, LIO_MAX_QUEUES, 7, 0, 0));
+	ASSERT_EQ(-EINVAL, lio_cq_post(c, 1, 0xffff, 7, 0, 0));
 
 	/* Two entries hold one. */
 	ASSERT_FALSE(lio_cq_full(c, 1));

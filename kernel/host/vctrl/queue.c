@@ -53,7 +53,8 @@ int lio_cq_post(struct lio_vctrl *c, u16 cqid, u16 sqid, u16 cid,
 	struct nvme_cqe e;
 	u64 slot;
 
-	if (cqid >= LIO_MAX_QUEUES || !c->cq[cqid].valid || !lio_ctrl_ready(c))
+	if (cqid >= LIO_MAX_QUEUES || sqid >= LIO_MAX_QUEUES ||
+	    !c->cq[cqid].valid || !lio_ctrl_ready(c))
 		return -EINVAL;
 	cq = &c->cq[cqid];
 	if (lio_cq_full(c, cqid))
