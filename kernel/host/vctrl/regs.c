@@ -15,6 +15,13 @@ u32 lio_page_size(const struct lio_vctrl *c)
 	return 4096U << ((c->cc & NVME_CC_MPS_MASK) >> NVME_CC_MPS_SHIFT);
 }
 
+/*
+ * A controller reset. CC keeps what the host wrote (the write that
+ * cleared EN), and AQA/ASQ/ACQ survive as the spec says, so a host may
+ * enable again without reprogramming them; a function reset clears
+ * those too. No command is in flight here, so once the queues, AERs and
+ * shadow doorbells are gone nothing from before can reach guest memory.
+ */
 void lio_ctrl_reset(struct lio_vctrl *c)
 {
 	lio_queues_teardown(c);
