@@ -130,10 +130,15 @@ static int lio_intx_enable(struct lio_mdev *lm, s32 fd)
 	} else {
 		swap(trigger, lm->intx_trigger);
 		if (lm->irq_mode == LIO_IRQ_NONE) {
+			lm->intx_masked = false;
 			lm->irq_mode = LIO_IRQ_INTX;
 			lio_vctrl_set_irq_mode(lm->vc, LIO_IRQ_INTX);
-			/* A line already high is delivered now. */
-			lio_intx_unmask(lm);
+			/*
+			 * A line already high is delivered now, unless the
+			 * model's intx_set() just did.
+			 */
+			if (lio_vctrl_intx_level(lm->vc))
+				lio_intx_fire(lm);
 		}
 	}
 	mutex_unlock(&lm->lock);
