@@ -25,8 +25,8 @@ static struct lio_mdev *lio_dev_to_mdev(struct device *dev)
 }
 
 /*
- * Change one of the namespace size and LBA size, keeping the other; what
- * is wrong with the result goes to dev_dbg.
+ * Change one of the namespace size and LBA size, keeping the other. The
+ * model judges the pair; the log says what it wants.
  */
 static int lio_set_ns(struct device *dev, const u64 *new_size,
 		      const u32 *new_lba_size)
@@ -34,7 +34,7 @@ static int lio_set_ns(struct device *dev, const u64 *new_size,
 	struct lio_mdev *lm = lio_dev_to_mdev(dev);
 	u32 lba_size;
 	u64 size;
-	int ret = -EINVAL;
+	int ret;
 
 	mutex_lock(&lm->lock);
 	size = new_size ? *new_size : lm->vc->ns.size;
@@ -43,17 +43,11 @@ static int lio_set_ns(struct device *dev, const u64 *new_size,
 	if (lm->open) {
 		dev_dbg(dev, "namespace geometry is fixed while the device is open\n");
 		ret = -EBUSY;
-	} else if (lba_size != 512 && lba_size != 4096) {
-		dev_dbg(dev, "lba_size %u: only 512 and 4096 are supported\n",
-			lba_size);
-	} else if (!size || size % lba_size) {
-		dev_dbg(dev, "ns_size %llu: must be a non-zero multiple of lba_size %u\n",
-			size, lba_size);
 	} else {
 		ret = lio_vctrl_set_ns(lm->vc, size, lba_size);
 		if (ret)
-			dev_dbg(dev, "controller refused ns_size %llu, lba_size %u: %d\n",
-				size, lba_size, ret);
+			dev_dbg(dev, "ns_size %llu, lba_size %u refused: lba_size is 512 or 4096, ns_size a non-zero multiple of it\n",
+				size, lba_size);
 	}
 	mutex_unlock(&lm->lock);
 	return ret;
