@@ -27,19 +27,21 @@ kmod-all:
 # and its dependencies. The demo's also has fio. Built here on the host,
 # since L1 sees this tree read-only.
 VM_IMG		 = build/vm/$(KVER)
-VM_INITRAMFS_DEPS := tests/vm/mk-initramfs.sh tests/vm/mod-closure.sh tests/vm/init-l2.sh
+# A kernel or nvme-cli update rebuilds them too.
+VM_INITRAMFS_DEPS := tests/vm/mk-initramfs.sh tests/vm/mod-closure.sh tests/vm/init-l2.sh \
+		     /usr/sbin/nvme
 
-build/vm/%/l2-check.cpio: tests/vm/l2-plan-check $(VM_INITRAMFS_DEPS)
+build/vm/%/l2-check.cpio: tests/vm/l2-plan-check $(VM_INITRAMFS_DEPS) /lib/modules/%/modules.dep
 	@mkdir -p $(@D)
 	tests/vm/mk-initramfs.sh $* tests/vm/init-l2.sh $@ -m nvme \
 		-b /usr/sbin/nvme -f $<:/etc/l2-plan
 
-build/vm/%/l2-demo.cpio: tests/vm/l2-plan-demo $(VM_INITRAMFS_DEPS)
+build/vm/%/l2-demo.cpio: tests/vm/l2-plan-demo $(VM_INITRAMFS_DEPS) /lib/modules/%/modules.dep /usr/bin/fio
 	@mkdir -p $(@D)
 	tests/vm/mk-initramfs.sh $* tests/vm/init-l2.sh $@ -m nvme \
 		-b /usr/sbin/nvme -b /usr/bin/fio -f $<:/etc/l2-plan
 
-build/vm/%/vmlinux: tests/vm/extract-vmlinux.sh
+build/vm/%/vmlinux: tests/vm/extract-vmlinux.sh /boot/vmlinuz-%
 	@mkdir -p $(@D)
 	tests/vm/extract-vmlinux.sh /boot/vmlinuz-$* $@
 
@@ -50,7 +52,8 @@ vm-images: $(VM_IMG)/vmlinux $(VM_IMG)/l2-check.cpio $(VM_IMG)/l2-demo.cpio
 # ---- tests ----
 VM_OUT		 = build/results/vm-$(KVER)
 
-vm-test: kmod vm-images
+# The kselftest binaries run in L1 come from the host's build.
+vm-test: kmod vm-images $(if $(wildcard tests/kselftest/kselftest.mk),kselftest-build)
 	tests/vm/run-l1.sh $(KVER) tests/vm/l1-main.sh $(VM_OUT)
 	tests/summary.sh $(VM_OUT)
 
