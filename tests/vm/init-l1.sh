@@ -55,6 +55,10 @@ mount -t tmpfs run /newroot/run
 mount -t 9p -o "$opts" results /newroot/results || fail "mount results"
 
 . /newroot/results/l1.env
+# The repository again, at its own path, from a share of its own: a clone
+# under /tmp or /run (CI's may be) is hidden by the VM's own tmpfs there.
+mkdir -p "/newroot$LEAPIO_TOP"
+mount -t 9p -o "$opts,cache=loose,ro" repo "/newroot$LEAPIO_TOP" || fail "mount repo"
 echo "init-l1: running $L1_SCRIPT on $(uname -r)"
 # env -i: nothing of the initramfs's environment leaks into the test.
 {

@@ -27,6 +27,9 @@ script=$(realpath "$script")
 
 mkdir -p "$outdir"
 outdir=$(realpath "$outdir")
+# Two runs writing one <outdir> would mix their verdicts: refuse the second.
+exec 9> "$outdir/.lock"
+flock -n 9 || { echo "run-l1: $outdir is in use by another run" >&2; exit 2; }
 rm -f "$outdir"/{console.log,l1-script.log,l1-exit-status,l1-done,run.tap}
 
 initrd=$top/build/vm/$kver/l1-initramfs.cpio
@@ -50,6 +53,7 @@ qemu=(qemu-system-x86_64 -accel tcg -machine q35 -m "${LEAPIO_L1_MEM:-3G}"
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 	-virtfs "local,path=$outdir,mount_tag=results,security_model=none,multidevs=remap"
+	-virtfs "local,path=$top,mount_tag=repo,security_model=none,readonly=on,multidevs=remap"
 	"$@")
 
 name="L1 $kver: $(basename "$script")"
