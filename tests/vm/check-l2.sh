@@ -16,6 +16,14 @@ out=$1 expect=$2 status=${3:-} console=${4:-}
 # shellcheck source=tests/vm/tap.sh
 . "$(dirname "$0")/tap.sh"
 
+# No output at all (the guest never started): one failure, not silence.
+if [ ! -r "$out" ]; then
+	echo "TAP version 13"
+	tap 0 "guest wrote its output" "no $out"
+	tap_plan
+	exit 1
+fi
+
 # The output of one command of the plan (CRs of the serial line dropped).
 # Filters here read all their input: one that quit early would kill its
 # writer with SIGPIPE, and pipefail would make that a failure.

@@ -73,7 +73,8 @@ if [ -d /sys/module/leapio_host ] &&
 	tap 1 "mdev leapio-4q created ($uuid)"
 	{ l1_mdev_expect "$uuid"; echo "EXPECT_REQ_IOQ=$L2_REQ_IOQ"; } > "$RESULTS/l2-expect.env"
 	log "nested guest on mdev $uuid"
-	LEAPIO_L2_SMP=$L2_SMP LEAPIO_L2_APPEND=$L2_APPEND "$here/l2-run.sh" check l2 -device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid" || true
+	LEAPIO_L2_SMP=$L2_SMP LEAPIO_L2_APPEND=$L2_APPEND "$here/l2-run.sh" check l2 \
+		-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid" || true
 	"$here/check-l2.sh" "$RESULTS/l2-out.log" "$RESULTS/l2-expect.env" \
 		"$RESULTS/l2.status" "$RESULTS/l2-console.log" > "$RESULTS/l2.tap" || rc=1
 	tap "$(ok_if l1_mdev_remove "$uuid")" "mdev removed after the guest"
