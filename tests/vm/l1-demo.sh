@@ -37,7 +37,7 @@ else
 fi
 
 say "booting the nested guest (L2) with -device vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid"
-say "(TCG inside TCG: the guest takes about two minutes to boot; its output follows)"
+say "(TCG inside TCG: the guest needs a minute or two to boot; its output follows)"
 status=0
 LEAPIO_L2_TTY=1 "$here/l2-run.sh" demo demo-l2 \
 	-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid" || status=$?

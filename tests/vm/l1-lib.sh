@@ -41,8 +41,9 @@ l1_mdev_remove() {
 	echo 1 > "/sys/bus/mdev/devices/$1/remove"
 }
 
-# What the guest must see for this mdev (for check-l2.sh): identity from
-# uapi/linux/leapio.h and the controller model, the rest from sysfs.
+# What the guest must see for this mdev (for check-l2.sh): the identity the
+# ABI (uapi/linux/leapio.h) and the design fix, written out here rather
+# than read from the code under test; the per-mdev rest from sysfs.
 l1_mdev_expect() {
 	local a=/sys/bus/mdev/devices/$1/leapio ns lba
 	ns=$(cat "$a/ns_size")
