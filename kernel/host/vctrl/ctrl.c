@@ -67,38 +67,63 @@ static bool lio_bar_access_ok(u64 off, u32 len, u64 size)
 	return off < size && len <= size - off;
 }
 
-int lio_vctrl_bar_read(struct lio_vctrl *c, int bar, u64 off, void *buf,
-		       u32 len)
+/* A BAR's 32-bit registers, and its size. */
+struct lio_bar_regs {
+	u32	(*read32)(struct lio_vctrl *c, u64 off);
+	void	(*write32)(struct lio_vctrl *c, u64 off, u32 val);
+	u64	size;
+};
+
+static bool lio_bar_regs(struct lio_vctrl *c, int bar, struct lio_bar_regs *r)
 {
 	switch (bar) {
 	case LEAPIO_BAR_REGS:
-		if (!lio_bar_access_ok(off, len, lio_bar0_size(c->p.nr_ioq)))
-			return -EINVAL;
-		return lio_regs_read(c, off, buf, len);
+		r->read32 = lio_regs_read32;
+		r->write32 = lio_regs_write32;
+		r->size = lio_bar0_size(c->p.nr_ioq);
+		return true;
 	case LEAPIO_BAR_MSIX:
-		if (!lio_bar_access_ok(off, len, LEAPIO_MSIX_BAR_SIZE))
-			return -EINVAL;
-		return lio_msix_read(c, off, buf, len);
+		r->read32 = lio_msix_read32;
+		r->write32 = lio_msix_write32;
+		r->size = LEAPIO_MSIX_BAR_SIZE;
+		return true;
 	default:
-		return -EINVAL;
+		return false;
 	}
+}
+
+/*
+ * Both BARs hold 32-bit registers; an 8-byte access is two 4-byte ones,
+ * low first, which is what lo_hi_writeq-style drivers do.
+ */
+int lio_vctrl_bar_read(struct lio_vctrl *c, int bar, u64 off, void *buf,
+		       u32 len)
+{
+	struct lio_bar_regs r;
+	__le32 v[2];
+
+	if (!lio_bar_regs(c, bar, &r) || !lio_bar_access_ok(off, len, r.size))
+		return -EINVAL;
+	v[0] = cpu_to_le32(r.read32(c, off));
+	if (len == 8)
+		v[1] = cpu_to_le32(r.read32(c, off + 4));
+	memcpy(buf, v, len);
+	return 0;
 }
 
 int lio_vctrl_bar_write(struct lio_vctrl *c, int bar, u64 off,
 			const void *buf, u32 len)
 {
-	switch (bar) {
-	case LEAPIO_BAR_REGS:
-		if (!lio_bar_access_ok(off, len, lio_bar0_size(c->p.nr_ioq)))
-			return -EINVAL;
-		return lio_regs_write(c, off, buf, len);
-	case LEAPIO_BAR_MSIX:
-		if (!lio_bar_access_ok(off, len, LEAPIO_MSIX_BAR_SIZE))
-			return -EINVAL;
-		return lio_msix_write(c, off, buf, len);
-	default:
+	struct lio_bar_regs r;
+	__le32 v[2];
+
+	if (!lio_bar_regs(c, bar, &r) || !lio_bar_access_ok(off, len, r.size))
 		return -EINVAL;
-	}
+	memcpy(v, buf, len);
+	r.write32(c, off, le32_to_cpu(v[0]));
+	if (len == 8)
+		r.write32(c, off + 4, le32_to_cpu(v[1]));
+	return 0;
 }
 
 void lio_vctrl_set_irq_mode(struct lio_vctrl *c, enum lio_irq_mode mode)

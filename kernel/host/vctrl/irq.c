@@ -109,7 +109,7 @@ void lio_msix_reset(struct lio_vctrl *c)
 		c->msix[v].ctrl = MSIX_CTRL_MASKED;
 }
 
-static u32 lio_msix_read32(struct lio_vctrl *c, u64 off)
+u32 lio_msix_read32(struct lio_vctrl *c, u64 off)
 {
 	u64 table_end = (u64)c->nr_vectors * MSIX_ENTRY_SIZE;
 	u64 pba_end = LEAPIO_MSIX_PBA_OFFSET + sizeof(c->msix_pba);
@@ -136,7 +136,7 @@ static u32 lio_msix_read32(struct lio_vctrl *c, u64 off)
 	return 0;
 }
 
-static void lio_msix_write32(struct lio_vctrl *c, u64 off, u32 val)
+void lio_msix_write32(struct lio_vctrl *c, u64 off, u32 val)
 {
 	u64 table_end = (u64)c->nr_vectors * MSIX_ENTRY_SIZE;
 	struct lio_msix_entry *e;
@@ -163,26 +163,4 @@ static void lio_msix_write32(struct lio_vctrl *c, u64 off, u32 val)
 			lio_msix_ctrl_changed(c);
 		break;
 	}
-}
-
-int lio_msix_read(struct lio_vctrl *c, u64 off, void *buf, u32 len)
-{
-	__le32 v[2];
-
-	v[0] = cpu_to_le32(lio_msix_read32(c, off));
-	if (len == 8)
-		v[1] = cpu_to_le32(lio_msix_read32(c, off + 4));
-	memcpy(buf, v, len);
-	return 0;
-}
-
-int lio_msix_write(struct lio_vctrl *c, u64 off, const void *buf, u32 len)
-{
-	__le32 v[2];
-
-	memcpy(v, buf, len);
-	lio_msix_write32(c, off, le32_to_cpu(v[0]));
-	if (len == 8)
-		lio_msix_write32(c, off + 4, le32_to_cpu(v[1]));
-	return 0;
 }

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * BAR0: the NVMe controller registers and the doorbells. Registers are
- * 32-bit; 64-bit ones (CAP, ASQ, ACQ) may also be reached as two 32-bit
- * halves, and an 8-byte access anywhere is two 4-byte ones, low first,
- * which is what lo_hi_writeq-style drivers do.
+ * BAR0: the NVMe controller registers and the doorbells, one 32-bit
+ * register at a time; 64-bit ones (CAP, ASQ, ACQ) are two halves.
+ * lio_vctrl_bar_read/write (ctrl.c) split wider accesses.
  */
 #include "vctrl.h"
 
@@ -37,7 +36,7 @@ void lio_ctrl_reset(struct lio_vctrl *c)
 	lio_irq_update_intx(c);
 }
 
-static u32 lio_reg_read32(struct lio_vctrl *c, u64 off)
+u32 lio_regs_read32(struct lio_vctrl *c, u64 off)
 {
 	switch (off) {
 	case NVME_REG_CAP:
@@ -143,7 +142,7 @@ static void lio_cc_write(struct lio_vctrl *c, u32 val)
 	}
 }
 
-static void lio_reg_write32(struct lio_vctrl *c, u64 off, u32 val)
+void lio_regs_write32(struct lio_vctrl *c, u64 off, u32 val)
 {
 	bool idle = !(c->cc & NVME_CC_EN) && !(c->csts & NVME_CSTS_RDY);
 
@@ -187,26 +186,4 @@ static void lio_reg_write32(struct lio_vctrl *c, u64 off, u32 val)
 		/* Read-only and reserved registers; NSSR is not supported. */
 		break;
 	}
-}
-
-int lio_regs_read(struct lio_vctrl *c, u64 off, void *buf, u32 len)
-{
-	__le32 v[2];
-
-	v[0] = cpu_to_le32(lio_reg_read32(c, off));
-	if (len == 8)
-		v[1] = cpu_to_le32(lio_reg_read32(c, off + 4));
-	memcpy(buf, v, len);
-	return 0;
-}
-
-int lio_regs_write(struct lio_vctrl *c, u64 off, const void *buf, u32 len)
-{
-	__le32 v[2];
-
-	memcpy(v, buf, len);
-	lio_reg_write32(c, off, le32_to_cpu(v[0]));
-	if (len == 8)
-		lio_reg_write32(c, off + 4, le32_to_cpu(v[1]));
-	return 0;
 }

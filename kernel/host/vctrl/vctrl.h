@@ -278,8 +278,9 @@ bool lio_pci_intx_disabled(const struct lio_vctrl *c);
 bool lio_pci_msix_masked(const struct lio_vctrl *c);	/* function mask */
 
 /* regs.c */
-int lio_regs_read(struct lio_vctrl *c, u64 off, void *buf, u32 len);
-int lio_regs_write(struct lio_vctrl *c, u64 off, const void *buf, u32 len);
+/* One 32-bit register of BAR0 (the caller checked the offset). */
+u32 lio_regs_read32(struct lio_vctrl *c, u64 off);
+void lio_regs_write32(struct lio_vctrl *c, u64 off, u32 val);
 /* Tear down every queue and pending AER; registers to their reset values. */
 void lio_ctrl_reset(struct lio_vctrl *c);
 u32 lio_page_size(const struct lio_vctrl *c);	/* from CC.MPS */
@@ -323,8 +324,9 @@ bool lio_ioq_exists(const struct lio_vctrl *c);
 void lio_irq_cq(struct lio_vctrl *c, u16 cqid);
 /* Re-evaluate the INTx level (after CQ head moves, INTMS/INTMC, command). */
 void lio_irq_update_intx(struct lio_vctrl *c);
-int lio_msix_read(struct lio_vctrl *c, u64 off, void *buf, u32 len);
-int lio_msix_write(struct lio_vctrl *c, u64 off, const void *buf, u32 len);
+/* One 32-bit register of BAR4 (the caller checked the offset). */
+u32 lio_msix_read32(struct lio_vctrl *c, u64 off);
+void lio_msix_write32(struct lio_vctrl *c, u64 off, u32 val);
 void lio_msix_reset(struct lio_vctrl *c);
 /* INTx asserted by the controller, before INTMS and INTx Disable. */
 bool lio_irq_intx_pending(const struct lio_vctrl *c);
