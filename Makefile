@@ -35,6 +35,8 @@ include tests/unit/unit.mk
 -include scripts/style.mk
 include tests/fuzz/fuzz.mk
 -include tests/kselftest/kselftest.mk
+-include runtime/runtime.mk
+-include tests/unit-rt/rt.mk
 
 # ---- setup ----
 setup:

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * leapiod's core as main.c and the configuration see it: poller threads,
+ * each serving some vdevs (one mdev each) through one io_uring.
+ *
+ * A vdev is served by exactly one poller; every queue of it is polled by
+ * that poller's thread, which is the only one touching the vdev's region
+ * (runtime-written fields) and its backend. The calls below come from
+ * the main thread and are handed to the poller thread, which carries them
+ * out between two passes of its loop; they return when it has.
+ */
+#ifndef LEAPIOD_RUNTIME_H
+#define LEAPIOD_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../backend/backend.h"
+
+#define LIO_UUID_STR_LEN	36
+
+struct lio_vdev_cfg {
+	char			uuid[LIO_UUID_STR_LEN + 1];	/* lower case */
+	struct lio_bdev_cfg	bdev;
+	unsigned int		poller;		/* index into the pollers */
+};
+
+struct lio_poller_cfg {
+	int		cpu;		/* pin the thread here; -1: don't */
+	/* Idle back-off: spin this long after the last work, then poll
+	 * every idle_poll_us; sleep on the wake eventfd only when every
+	 * vdev allows it (shadow doorbells, trapped doorbell writes).
+	 */
+	unsigned int	spin_us;
+	unsigned int	idle_poll_us;
+};
+
+struct lio_poller;
+
+int lio_poller_start(const struct lio_poller_cfg *cfg, unsigned int index,
+		     struct lio_poller **out, char *err, size_t errlen);
+/*
+ * Serve a vdev: attach to its mdev through /dev/leapio (when the mdev does
+ * not exist yet, keep trying once a second, saying so once), open its
+ * backend, pick the queues up where they are (redoing journalled
+ * commands). 0, or -errno with a sentence in err.
+ */
+int lio_poller_add_vdev(struct lio_poller *p, const struct lio_vdev_cfg *cfg,
+			char *err, size_t errlen);
+/* Stop fetching from it, finish what is in flight, detach. */
+int lio_poller_remove_vdev(struct lio_poller *p, const char *uuid);
+/* Swap its backend: stop fetching, finish what is in flight, open the new
+ * backend, go on; I/O is delayed, none fails. On error the old backend
+ * stays.
+ */
+int lio_poller_update_vdev(struct lio_poller *p, const struct lio_vdev_cfg *cfg,
+			   char *err, size_t errlen);
+/* Every vdev removed as above, then the thread joined and freed. */
+void lio_poller_stop(struct lio_poller *p);
+
+/* Counters of a poller, for leapiod's exit summary and the benchmark. */
+struct lio_poller_stats {
+	uint64_t	cmds;		/* I/O commands completed */
+	uint64_t	polls;		/* loop passes */
+	uint64_t	idle_polls;	/* passes that found nothing */
+	uint64_t	sleeps;		/* times it slept on the wake eventfd */
+	uint64_t	irqs;		/* interrupts raised */
+};
+void lio_poller_get_stats(struct lio_poller *p, struct lio_poller_stats *st);
+
+/* Logging: leapiod prints to stderr with a prefix; tests may silence it. */
+void lio_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern bool lio_log_verbose;
+void lio_dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* LEAPIOD_RUNTIME_H */
