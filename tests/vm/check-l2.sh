@@ -6,7 +6,8 @@
 # EXPECT_SN, EXPECT_SUBNQN, EXPECT_VER (hex), EXPECT_NN, EXPECT_NSZE (blocks),
 # EXPECT_LBA_SIZE (bytes), EXPECT_NR_IOQ (queue pairs of the type) and
 # EXPECT_TEMP_K; EXPECT_REQ_IOQ, if set, is how many I/O queue pairs the
-# guest's driver asks for. Exit status 0 when every assertion holds.
+# guest's driver asks for; EXPECT_DSM_ZEROES=1 when the backend reads
+# deallocated blocks as zeroes (punched holes do). Exit status 0 when every assertion holds.
 set -euo pipefail
 
 out=$1 expect=$2 status=${3:-} console=${4:-}
@@ -55,10 +56,12 @@ if [ -n "$status" ]; then
 		"$(cat "$status" 2>/dev/null)"
 fi
 if [ -n "$console" ]; then
-	# I/O errors are expected while there is no data path; kernel
-	# warnings, oopses and panics are not.
+	# Kernel warnings, oopses and panics: never.
 	bad=$(grep -E 'WARNING:|BUG:|Oops|Kernel panic|Call Trace' "$console" || true)
 	tap "$(ok_if [ -z "$bad" ])" "guest kernel log has no warning, oops or panic" "$bad"
+	# Nor I/O errors or timeouts now that there is a data path.
+	bad=$(grep -Ei 'I/O error|timeout|aborting|resetting controller' "$console" || true)
+	tap "$(ok_if [ -z "$bad" ])" "guest kernel log has no I/O error, timeout or controller reset" "$bad"
 	tap "$(ok_if grep -q 'reboot: Power down' "$console")" "guest kernel reached power down"
 fi
 
@@ -120,6 +123,40 @@ tap_is "smart-log temperature (K)" "$(json smart-log-json temperature)" "$EXPECT
 # Error Information log.
 tap_is "error-log completes" "$(rc_of error-log-json)" 0
 tap_is "error-log has an errors array" "$(section error-log-json | grep -c '^  "errors":\[')" 1
+
+# The data path: fio with verification, a dd round trip, flush, deallocate.
+fio_out=$(section fio-verify)
+tap_is "fio randrw --verify=crc32c exits 0" "$(rc_of fio-verify)" 0
+tap_is "fio reports err=0" "$(grep -Eo 'err= *[0-9]+' <<< "$fio_out" | tr -d ' ' | sort -u)" "err=0"
+verr=$(grep -Ei 'verify.*(fail|bad|mismatch)|crc32c.*(fail|bad)|bad magic' <<< "$fio_out" || true)
+tap "$(ok_if [ -z "$verr" ])" "fio saw no verify error" "$verr"
+tap_is "fio both read and wrote" "$(grep -cE '^ *(READ|WRITE): bw=' <<< "$fio_out")" 2
+
+rt=$(section dd-roundtrip)
+written=$(sed -n 's/^written=//p' <<< "$rt")
+tap_is "dd O_DIRECT round trip completes" "$(rc_of dd-roundtrip)" 0
+tap "$(ok_if [ -n "$written" ] && [ "$written" = "$(sed -n 's/^readback=//p' <<< "$rt")" ])" \
+	"dd round trip reads back what it wrote" "$rt"
+
+tap_is "nvme flush completes" "$(rc_of flush)" 0
+
+dsm=$(section dsm)
+tap_is "nvme dsm --ad (deallocate) completes" "$(rc_of dsm)" 0
+if [ "${EXPECT_DSM_ZEROES:-0}" = 1 ]; then
+	zeroes=$(sed -n 's/^zeroes=//p' <<< "$dsm")
+	tap "$(ok_if [ -n "$zeroes" ] && [ "$zeroes" = "$(sed -n 's/^after=//p' <<< "$dsm")" ])" \
+		"deallocated blocks read back as zeroes" "$dsm"
+fi
+
+# SMART counters moved with the I/O above (smart-log-json ran before it).
+grew() {
+	[[ $1 =~ ^[0-9]+$ && $2 =~ ^[0-9]+$ ]] && [ "$2" -gt "$1" ]
+}
+for f in data_units_read data_units_written host_read_commands host_write_commands; do
+	before=$(json smart-log-json "$f") after=$(json smart-log-after-json "$f")
+	tap "$(ok_if grew "$before" "$after")" "smart-log $f grew with I/O" \
+		"before '$before', after '$after'"
+done
 
 tap_plan
 exit $tap_failed

@@ -55,6 +55,47 @@ nvme_sysfs() {
 	return 0
 }
 
+# The namespace's logical block size, for commands that count in blocks.
+ns_lbs() { cat /sys/block/nvme0n1/queue/logical_block_size; }
+
+# dd_roundtrip <byte offset> <bytes>: random data written to the namespace
+# and read back, both with O_DIRECT (the page cache would answer the read
+# itself); prints the digests of both for the checker to compare.
+dd_roundtrip() {
+	bs=$(ns_lbs) || return 1
+	n=$(($2 / bs))
+	dd if=/dev/urandom of=/tmp/rt.w bs="$bs" count="$n" 2>/dev/null || return 1
+	dd if=/tmp/rt.w of=/dev/nvme0n1 bs="$bs" seek=$(($1 / bs)) count="$n" \
+		oflag=direct conv=notrunc || return 1
+	dd if=/dev/nvme0n1 of=/tmp/rt.r bs="$bs" skip=$(($1 / bs)) count="$n" \
+		iflag=direct || return 1
+	echo "written=$(md5sum < /tmp/rt.w | cut -d' ' -f1)"
+	echo "readback=$(md5sum < /tmp/rt.r | cut -d' ' -f1)"
+}
+
+# dsm_dealloc <byte offset> <blocks>: fill the blocks with random data,
+# deallocate them with nvme dsm --ad, read them back (O_DIRECT); prints the
+# digest of what came back and of as many zeroes.
+dsm_dealloc() {
+	bs=$(ns_lbs) || return 1
+	slba=$(($1 / bs))
+	dd if=/dev/urandom of=/dev/nvme0n1 bs="$bs" seek="$slba" count="$2" \
+		oflag=direct conv=notrunc || return 1
+	nvme dsm /dev/nvme0 -n 1 --ad -s "$slba" -b "$2" || return 1
+	dd if=/dev/nvme0n1 of=/tmp/dsm.r bs="$bs" skip="$slba" count="$2" \
+		iflag=direct || return 1
+	echo "after=$(md5sum < /tmp/dsm.r | cut -d' ' -f1)"
+	echo "zeroes=$(head -c $(($2 * bs)) /dev/zero | md5sum | cut -d' ' -f1)"
+}
+
+# The benchmark's disk: the NVMe namespace or the virtio-blk disk.
+bench_disk() {
+	for d in /dev/nvme0n1 /dev/vda; do
+		[ -b "$d" ] && { echo "$d"; return 0; }
+	done
+	return 1
+}
+
 msg "BOOT kernel=$(uname -r) t=$(cut -d' ' -f1 /proc/uptime)"
 # Like modprobe, give each module its <module>.<param>= options from the
 # kernel command line: busybox insmod does not look there.
@@ -67,9 +108,14 @@ done < /etc/modules.order
 
 # The controller first (reset, identify), then its namespace (scan). Bounds
 # are generous for TCG inside TCG; no driver, nothing to wait for.
-if [ -d /sys/module/nvme ]; then
+# Only when there is an NVMe function (class 010802): the benchmark's
+# virtio-blk guest has none.
+if [ -d /sys/module/nvme ] && grep -qx 0x010802 /sys/bus/pci/devices/*/class; then
 	wait_for /dev/nvme0 60 || echo "no /dev/nvme0 after 60 s" > "$out"
 	wait_for /dev/nvme0n1 60 || echo "no /dev/nvme0n1 after 60 s" > "$out"
+fi
+if [ -d /sys/module/virtio_blk ] && grep -qx 0x1af4 /sys/bus/pci/devices/*/vendor; then
+	wait_for /dev/vda 60 || echo "no /dev/vda after 60 s" > "$out"
 fi
 
 while IFS='|' read -r label cmd; do

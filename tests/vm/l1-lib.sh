@@ -62,3 +62,76 @@ l1_mdev_expect() {
 	EXPECT_TEMP_K=313
 	EOT
 }
+
+# ---- the data path: a backing store and leapiod ----
+
+LEAPIOD=$LEAPIO_TOP/runtime/leapiod
+LEAPIOD_PID=
+
+# l1_backing_create <file> <bytes>: a loop block device over a sparse file
+# in L1's tmpfs; prints its path. Not the file itself: tmpfs refuses
+# O_DIRECT before Linux 6.6, and leapiod opens its backends with O_DIRECT.
+# The loop device takes O_DIRECT, and its discard punches holes in the
+# file, so deallocated blocks read back as zeroes.
+l1_backing_create() {
+	modprobe loop || return 1
+	truncate -s "$2" "$1" || return 1
+	losetup -f --show "$1"
+}
+
+l1_backing_remove() {
+	losetup -d "$1"
+}
+
+# l1_leapiod_start <uuid> <backend> <log>: start leapiod for one mdev and
+# wait (bounded by the clock) until the kernel shows it attached, i.e. the
+# mdev's runtime_pid is leapiod's pid. Sets LEAPIOD_PID; call it in the
+# script's own shell, not in $(...), so that the job stays ours.
+l1_leapiod_start() {
+	local pidf=/sys/bus/mdev/devices/$1/leapio/runtime_pid deadline
+	[ -x "$LEAPIOD" ] || { echo "no $LEAPIOD (make)" >&2; return 1; }
+	"$LEAPIOD" --vdev "$1=$2" > "$3" 2>&1 &
+	LEAPIOD_PID=$!
+	deadline=$((SECONDS + 30))
+	while [ "$(cat "$pidf" 2>/dev/null)" != "$LEAPIOD_PID" ]; do
+		if ! l1_alive "$LEAPIOD_PID"; then
+			echo "leapiod exited before attaching:" >&2
+			cat "$3" >&2
+			return 1
+		fi
+		[ $SECONDS -lt $deadline ] ||
+			{ echo "leapiod not attached after 30 s" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+# Alive and not yet a zombie (kill -0 succeeds on a zombie).
+l1_alive() {
+	local st
+	st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# l1_leapiod_stop: SIGTERM (leapiod drains, detaches and exits 0), bounded
+# by 30 s, then SIGKILL. Returns leapiod's exit status.
+l1_leapiod_stop() {
+	local deadline=$((SECONDS + 30)) rc=0
+	[ -n "$LEAPIOD_PID" ] || return 1
+	kill -TERM "$LEAPIOD_PID" 2>/dev/null || true
+	while l1_alive "$LEAPIOD_PID"; do
+		if [ $SECONDS -ge $deadline ]; then
+			echo "leapiod still running 30 s after SIGTERM: killed" >&2
+			kill -KILL "$LEAPIOD_PID"
+			break
+		fi
+		sleep 0.1
+	done
+	wait "$LEAPIOD_PID" || rc=$?
+	LEAPIOD_PID=
+	return $rc
+}
+
+# l1_mdev_attr <uuid> <name>: one of the mdev's leapio/ sysfs attributes.
+l1_mdev_attr() {
+	cat "/sys/bus/mdev/devices/$1/leapio/$2"
+}

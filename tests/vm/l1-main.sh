@@ -3,8 +3,10 @@
 #   1. load vfio, vfio_iommu_type1, mdev and leapio_host.ko;
 #   2. tests/kselftest/run.sh, the user-space VFIO client tests, if present
 #      -> $RESULTS/l1-kselftest.tap;
-#   3. a leapio-4q mdev given to a nested guest (L2) whose stock nvme driver
-#      and nvme-cli must see the controller -> $RESULTS/l2.tap;
+#   3. a leapio-4q mdev, served by leapiod from a loop device, given to a
+#      nested guest (L2) whose stock nvme driver, nvme-cli and fio must see
+#      the controller and its data -> $RESULTS/l2.tap; leapiod must exit 0
+#      and leave nothing pinned;
 #   4. the module unloads and the kernel log stayed clean -> $RESULTS/l1.tap.
 # Each step records its verdict and the next still runs; exit 1 if any
 # failed.
@@ -71,12 +73,42 @@ fi
 if [ -d /sys/module/leapio_host ] &&
 	uuid=$(l1_mdev_create leapio-4q "$NS_SIZE" "$LBA_SIZE"); then
 	tap 1 "mdev leapio-4q created ($uuid)"
-	{ l1_mdev_expect "$uuid"; echo "EXPECT_REQ_IOQ=$L2_REQ_IOQ"; } > "$RESULTS/l2-expect.env"
+	{
+		l1_mdev_expect "$uuid"
+		echo "EXPECT_REQ_IOQ=$L2_REQ_IOQ"
+		echo "EXPECT_DSM_ZEROES=1"	# the loop device punches holes
+	} > "$RESULTS/l2-expect.env"
+	# The data path: leapiod serves the mdev from a loop device, attached
+	# before the guest's QEMU opens the mdev.
+	backing=
+	if backing=$(l1_backing_create /tmp/l2-backing.img "$NS_SIZE"); then
+		tap 1 "backing store: loop device $backing over a tmpfs file"
+	else
+		tap 0 "backing store: loop device over a tmpfs file"
+	fi
+	if [ -n "$backing" ] && l1_leapiod_start "$uuid" "$backing" "$RESULTS/leapiod.log"; then
+		tap 1 "leapiod attached to mdev $uuid (runtime_pid $LEAPIOD_PID)"
+	else
+		tap 0 "leapiod attached to mdev $uuid" "$(tail -n 20 "$RESULTS/leapiod.log" 2>/dev/null)"
+	fi
 	log "nested guest on mdev $uuid"
 	LEAPIO_L2_SMP=$L2_SMP LEAPIO_L2_APPEND=$L2_APPEND "$here/l2-run.sh" check l2 \
 		-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid" || true
 	"$here/check-l2.sh" "$RESULTS/l2-out.log" "$RESULTS/l2-expect.env" \
 		"$RESULTS/l2.status" "$RESULTS/l2-console.log" > "$RESULTS/l2.tap" || rc=1
+	# QEMU has closed the device: nothing of the guest stays pinned.
+	tap_is "pinned_pages 0 after the guest's QEMU exited" \
+		"$(l1_mdev_attr "$uuid" pinned_pages 2>&1)" 0
+	if [ -n "$LEAPIOD_PID" ]; then
+		lrc=0
+		l1_leapiod_stop || lrc=$?
+		tap_is "leapiod exits 0 on SIGTERM" "$lrc" 0
+		tap_is "runtime_pid 0 after leapiod exited" \
+			"$(l1_mdev_attr "$uuid" runtime_pid 2>&1)" 0
+		tap_is "pinned_pages 0 after leapiod exited" \
+			"$(l1_mdev_attr "$uuid" pinned_pages 2>&1)" 0
+	fi
+	[ -z "$backing" ] || l1_backing_remove "$backing" || true
 	tap "$(ok_if l1_mdev_remove "$uuid")" "mdev removed after the guest"
 else
 	tap 0 "mdev leapio-4q created"

@@ -12,6 +12,9 @@
 # stdout; LEAPIO_L2_TIMEOUT bounds the guest (default 480 s, six times a
 # normal run); LEAPIO_L2_APPEND adds to its kernel command line;
 # LEAPIO_L2_SMP is its -smp (default 1).
+# Guest memory is a shared memfd, not QEMU's default anonymous memory:
+# leapiod maps guest pages through the kernel (/dev/leapio), which can
+# hand out pages of a file only (Documentation/design/data-path.rst).
 set -euo pipefail
 
 plan=$1 name=$2
@@ -37,8 +40,11 @@ fi
 
 start=$SECONDS
 set +e
-timeout -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg -machine q35 \
-	-m 640M -smp "${LEAPIO_L2_SMP:-1}" -nodefaults -display none -no-reboot \
+mem=640M
+timeout -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg \
+	-object "memory-backend-memfd,id=mem0,size=$mem,share=on" \
+	-machine q35,memory-backend=mem0 -m "$mem" -smp "${LEAPIO_L2_SMP:-1}" \
+	-nodefaults -display none -no-reboot \
 	-kernel "$img/vmlinux" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic ${LEAPIO_L2_APPEND:-}" \
 	-serial "file:$tmp/console.log" "${ttys1[@]}" \

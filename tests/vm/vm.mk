@@ -23,18 +23,18 @@ kmod-all:
 .PHONY: kmod kmod-all
 
 # ---- images ----
-# Nested-guest initramfs: busybox, nvme-cli and exactly its libraries, nvme.ko
-# and its dependencies. The demo's also has fio. Built here on the host,
+# Nested-guest initramfs: busybox, nvme-cli and fio and exactly their
+# libraries, nvme.ko and its dependencies. Built here on the host,
 # since L1 sees this tree read-only.
 VM_IMG		 = build/vm/$(KVER)
 # A kernel or nvme-cli update rebuilds them too.
 VM_INITRAMFS_DEPS := tests/vm/mk-initramfs.sh tests/vm/mod-closure.sh tests/vm/init-l2.sh \
 		     /usr/sbin/nvme
 
-build/vm/%/l2-check.cpio: tests/vm/l2-plan-check $(VM_INITRAMFS_DEPS) /lib/modules/%/modules.dep
+build/vm/%/l2-check.cpio: tests/vm/l2-plan-check $(VM_INITRAMFS_DEPS) /lib/modules/%/modules.dep /usr/bin/fio
 	@mkdir -p $(@D)
 	tests/vm/mk-initramfs.sh $* tests/vm/init-l2.sh $@ -m nvme \
-		-b /usr/sbin/nvme -f $<:/etc/l2-plan
+		-b /usr/sbin/nvme -b /usr/bin/fio -f $<:/etc/l2-plan
 
 build/vm/%/l2-demo.cpio: tests/vm/l2-plan-demo $(VM_INITRAMFS_DEPS) /lib/modules/%/modules.dep /usr/bin/fio
 	@mkdir -p $(@D)
@@ -71,3 +71,20 @@ demo: kmod vm-images
 		tests/vm/run-l1.sh $(KVER) tests/vm/l1-demo.sh build/demo/$(KVER)
 
 .PHONY: vm-test vm-selftest check demo
+
+# ---- benchmark (not part of make check) ----
+# make bench-e2e [KVER=<v>]: the same fio job in a nested guest through
+# LeapIO, QEMU's emulated NVMe and virtio-blk, on one backing device; the
+# table and ratios on stdout (Documentation/benchmarks.rst).
+build/vm/%/l2-bench.cpio: bench/e2e/l2-plan-bench $(VM_INITRAMFS_DEPS) /lib/modules/%/modules.dep /usr/bin/fio
+	@mkdir -p $(@D)
+	tests/vm/mk-initramfs.sh $* tests/vm/init-l2.sh $@ -m nvme -m virtio_pci -m virtio_blk \
+		-b /usr/bin/fio -f $<:/etc/l2-plan
+
+BENCH_OUT	 = build/bench/e2e-$(KVER)
+
+bench-e2e: kmod $(VM_IMG)/vmlinux $(VM_IMG)/l2-bench.cpio
+	LEAPIO_L1_TIMEOUT=2400 tests/vm/run-l1.sh $(KVER) bench/e2e/l1-bench.sh $(BENCH_OUT) || true
+	@bench/e2e/report.py $(BENCH_OUT) | tee $(BENCH_OUT)/report.txt
+
+.PHONY: bench-e2e
