@@ -38,6 +38,12 @@ if ! stage setup "setup (install what is missing)" make --no-print-directory set
 	exec tests/summary.sh "$results"
 fi
 stage unit "unit tests" make --no-print-directory unit || true
+if [ -f tests/unit-rt/rt.mk ]; then
+	stage unit-rt "leapiod unit tests" make --no-print-directory unit-rt || true
+fi
+if [ -f runtime/runtime.mk ]; then
+	stage leapiod "leapiod build" make --no-print-directory runtime/leapiod || true
+fi
 stage fuzz "fuzz smoke (bounded libFuzzer runs)" make --no-print-directory fuzz || true
 if [ -f scripts/style.mk ]; then
 	stage style "checkpatch (make style)" make --no-print-directory style || true
