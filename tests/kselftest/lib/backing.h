@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A backing store for leapiod in the test VM: a loop block device over a
+ * memfd. Not a file in L1's tmpfs handed to leapiod directly: tmpfs
+ * refuses O_DIRECT before Linux 6.6, and leapiod opens its backends with
+ * O_DIRECT; the loop device takes it (and exercises the block backend).
+ * The memfd has no name to clean up, the loop device clears itself when
+ * its last user closes it (LO_FLAGS_AUTOCLEAR), so a test killed midway
+ * leaks nothing. Tests look at the stored bytes through the memfd, whose
+ * page cache is the one the loop device reads and writes.
+ */
+#ifndef LEAPIO_KSFT_BACKING_H
+#define LEAPIO_KSFT_BACKING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct backing {
+	int		file;		/* the memfd */
+	int		loop;		/* /dev/loopN, held open */
+	char		path[32];	/* "/dev/loopN" */
+	uint64_t	size;
+};
+
+/* A zeroed device of size bytes (a multiple of 4096) with logical blocks
+ * of block_size (512 or 4096). 0 or -errno; -ENODEV without the loop
+ * driver.
+ */
+int backing_create(struct backing *b, uint64_t size, unsigned int block_size);
+void backing_destroy(struct backing *b);
+
+/* What is stored at [off, off + len): 0 or -errno. */
+int backing_read(struct backing *b, uint64_t off, void *buf, size_t len);
+int backing_write(struct backing *b, uint64_t off, const void *buf, size_t len);
+
+#endif /* LEAPIO_KSFT_BACKING_H */

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/* leapiod as a child of a test; see leapiod.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../../uapi/linux/leapio.h"
+#include "leapiod.h"
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *leapiod_binary(void)
+{
+	static char path[PATH_MAX];
+	const char *top = getenv("LEAPIO_TOP");
+
+	snprintf(path, sizeof(path), "%s/runtime/leapiod", top && *top ? top : ".");
+	return access(path, X_OK) ? NULL : path;
+}
+
+void leapiod_init(struct leapiod *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+int leapiod_add_vdev(struct leapiod *d, const char *uuid, const char *path,
+		     uint64_t offset)
+{
+	int n;
+
+	if (d->nr == LEAPIOD_MAX_VDEV)
+		return -ENOSPC;
+	if (offset)
+		n = snprintf(d->arg[d->nr], sizeof(d->arg[0]), "%s=%s,offset=%" PRIu64,
+			     uuid, path, offset);
+	else
+		n = snprintf(d->arg[d->nr], sizeof(d->arg[0]), "%s=%s", uuid, path);
+	if (n < 0 || (size_t)n >= sizeof(d->arg[0]))
+		return -ENAMETOOLONG;
+	snprintf(d->uuid[d->nr], sizeof(d->uuid[0]), "%s", uuid);
+	d->nr++;
+	return 0;
+}
+
+int mdev_uuid_attr_u64(const char *uuid, const char *name,
+		       unsigned long long *val)
+{
+	char path[160], buf[32], *end;
+	int err;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/%s/%s", uuid,
+		 LEAPIO_SYSFS_GROUP, name);
+	err = sysfs_read(path, buf, sizeof(buf));
+	if (err < 0)
+		return err;
+	errno = 0;
+	*val = strtoull(buf, &end, 0);
+	if (errno || end == buf)
+		return -EINVAL;
+	return 0;
+}
+
+bool leapiod_alive(struct leapiod *d)
+{
+	if (!d->pid)
+		return false;
+	/* waitpid, not kill(0): a zombie still takes signals. */
+	if (waitpid(d->pid, &d->status, WNOHANG) == d->pid) {
+		d->pid = 0;
+		return false;
+	}
+	return true;
+}
+
+int leapiod_wait_runtime_pid(const char *uuid, pid_t pid, int timeout_ms)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	unsigned long long v;
+	int err;
+
+	/* Bounded polling of sysfs: attaching is the runtime's business,
+	 * and runtime_pid is the one place the kernel says it happened.
+	 */
+	for (;;) {
+		err = mdev_uuid_attr_u64(uuid, "runtime_pid", &v);
+		if (!err && v == (unsigned long long)pid)
+			return 0;
+		if (now_ms() > deadline)
+			return err ? err : -ETIMEDOUT;
+		usleep(20000);
+	}
+}
+
+static void child_exec(struct leapiod *d, const char *bin)
+{
+	char *argv[2 + 2 * LEAPIOD_MAX_VDEV + 1];
+	unsigned int i, n = 0;
+	int fd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Appended: a restarted leapiod's output follows the killed one's. */
+	fd = open(d->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+	}
+	argv[n++] = (char *)bin;
+	for (i = 0; i < d->nr; i++) {
+		argv[n++] = (char *)"--vdev";
+		argv[n++] = d->arg[i];
+	}
+	argv[n] = NULL;
+	execv(bin, argv);
+	_exit(127);
+}
+
+int leapiod_start(struct leapiod *d)
+{
+	const char *bin = leapiod_binary();
+	unsigned int i;
+	int64_t deadline;
+	pid_t pid;
+	int err;
+
+	if (!bin)
+		return -ENOENT;
+	if (d->pid)
+		return -EBUSY;
+	if (!d->log[0]) {
+		snprintf(d->log, sizeof(d->log), "/tmp/leapiod-ksft-%d.log", getpid());
+		unlink(d->log);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		child_exec(d, bin);
+	d->pid = pid;
+	d->status = 0;
+
+	deadline = now_ms() + LEAPIOD_TIMEOUT_MS;
+	for (i = 0; i < d->nr; i++) {
+		for (;;) {
+			err = leapiod_wait_runtime_pid(d->uuid[i], pid, 100);
+			if (!err)
+				break;
+			if (!leapiod_alive(d))
+				return -ECHILD;
+			if (now_ms() > deadline)
+				return -ETIMEDOUT;
+		}
+	}
+	return 0;
+}
+
+int leapiod_stop(struct leapiod *d, int sig)
+{
+	int64_t deadline = now_ms() + LEAPIOD_TIMEOUT_MS;
+	pid_t r;
+
+	if (!d->pid)
+		return -ESRCH;
+	kill(d->pid, sig);
+	for (;;) {
+		r = waitpid(d->pid, &d->status, WNOHANG);
+		if (r == d->pid)
+			break;
+		if (r < 0) {
+			d->pid = 0;
+			return -errno;
+		}
+		if (now_ms() > deadline) {
+			kill(d->pid, SIGKILL);
+			waitpid(d->pid, &d->status, 0);
+			d->pid = 0;
+			return -ETIMEDOUT;
+		}
+		usleep(10000);
+	}
+	d->pid = 0;
+	if (WIFEXITED(d->status))
+		return WEXITSTATUS(d->status);
+	return 128 + WTERMSIG(d->status);
+}
+
+void leapiod_dump_log(struct leapiod *d, FILE *f)
+{
+	char line[256];
+	long size;
+	FILE *in;
+
+	if (!d->log[0])
+		return;
+	in = fopen(d->log, "r");
+	if (!in)
+		return;
+	/* The last 4 KiB is where the reason is. */
+	if (!fseek(in, 0, SEEK_END)) {
+		size = ftell(in);
+		fseek(in, size > 4096 ? size - 4096 : 0, SEEK_SET);
+	}
+	fprintf(f, "# ---- leapiod log (%s) ----\n", d->log);
+	while (fgets(line, sizeof(line), in))
+		fprintf(f, "# %s%s", line, strchr(line, '\n') ? "" : "\n");
+	fclose(in);
+}
+
+void leapiod_fini(struct leapiod *d)
+{
+	if (d->pid)
+		leapiod_stop(d, SIGKILL);
+	if (d->log[0])
+		unlink(d->log);
+	d->log[0] = 0;
+}

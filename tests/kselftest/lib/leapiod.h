@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * leapiod as a child of a test: started with --vdev <uuid>=<path>[,offset=N]
+ * for each mdev it serves, known to be serving once the kernel shows it
+ * attached (each mdev's leapio/runtime_pid is its pid), stopped with
+ * SIGTERM (a clean exit, status 0) or SIGKILL (the fault tests), and
+ * started again with the same arguments.
+ *
+ * The child dies with the test process (PR_SET_PDEATHSIG): a test that
+ * fails midway leaves no poller spinning on the VM's two vCPUs. Its
+ * output goes to a file in /tmp; leapiod_dump_log() copies it to the
+ * test's stderr when something went wrong.
+ */
+#ifndef LEAPIO_KSFT_LEAPIOD_H
+#define LEAPIO_KSFT_LEAPIOD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "mdev_sysfs.h"
+
+#define LEAPIOD_MAX_VDEV	4
+/* How long leapiod may take to attach or to exit: the bound of a polled
+ * condition, not a sleep; under TCG an exec costs a second or so.
+ */
+#define LEAPIOD_TIMEOUT_MS	10000
+
+struct leapiod {
+	pid_t		pid;		/* 0: not running */
+	int		status;		/* waitpid status of the last run */
+	char		log[64];
+	unsigned int	nr;
+	char		uuid[LEAPIOD_MAX_VDEV][MDEV_UUID_LEN + 1];
+	char		arg[LEAPIOD_MAX_VDEV][160];	/* "uuid=path[,offset=N]" */
+};
+
+/* $LEAPIO_TOP/runtime/leapiod (or runtime/leapiod from the current
+ * directory, run.sh's); NULL when it is not built.
+ */
+const char *leapiod_binary(void);
+
+void leapiod_init(struct leapiod *d);
+/* Serve mdev uuid from path, the namespace starting offset bytes in. */
+int leapiod_add_vdev(struct leapiod *d, const char *uuid, const char *path,
+		     uint64_t offset);
+/*
+ * Start it and wait until every vdev added shows it attached.
+ * 0; -ENOENT (no binary); -ECHILD (it exited: see the log);
+ * -ETIMEDOUT; -errno.
+ */
+int leapiod_start(struct leapiod *d);
+/* Wait until mdev uuid's runtime_pid is pid (0: detached). */
+int leapiod_wait_runtime_pid(const char *uuid, pid_t pid, int timeout_ms);
+/*
+ * Send sig and reap it (bounded; SIGKILL after the bound). Returns its
+ * exit code (>= 0), 128 + the signal that ended it, or -errno.
+ */
+int leapiod_stop(struct leapiod *d, int sig);
+/* Still running (not exited, not a zombie)? */
+bool leapiod_alive(struct leapiod *d);
+/* The end of its output, as "# " lines, to f. */
+void leapiod_dump_log(struct leapiod *d, FILE *f);
+/* Stop if running (SIGKILL) and remove the log. */
+void leapiod_fini(struct leapiod *d);
+
+/* leapio/<name> of an mdev as a number; -errno when unreadable. */
+int mdev_uuid_attr_u64(const char *uuid, const char *name,
+		       unsigned long long *val);
+
+#endif /* LEAPIO_KSFT_LEAPIOD_H */
