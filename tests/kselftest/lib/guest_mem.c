@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* "Guest memory" for the VFIO client; see guest_mem.h. */
+#define _GNU_SOURCE	/* memfd_create */
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "guest_mem.h"
 
@@ -22,6 +24,44 @@ int gmem_init(struct gmem *m, struct vfio_dev *dev, uint64_t iova, size_t size)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (p == MAP_FAILED)
 		return -errno;
+	madvise(p, size, MADV_DONTFORK);
+	err = vfio_dma_map(dev, p, iova, size);
+	if (err) {
+		munmap(p, size);
+		return err;
+	}
+	m->dev = dev;
+	m->base = p;
+	m->iova = iova;
+	m->size = size;
+	m->mapped = 1;
+	return 0;
+}
+
+int gmem_init_memfd(struct gmem *m, struct vfio_dev *dev, uint64_t iova,
+		    size_t size)
+{
+	void *p;
+	int fd, err;
+
+	memset(m, 0, sizeof(*m));
+	if (size == 0 || size % GMEM_PAGE || iova % GMEM_PAGE)
+		return -EINVAL;
+	fd = memfd_create("leapio-guest", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)size)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	/* The mapping keeps the file; MADV_DONTFORK as in gmem_init(). */
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		 fd, 0);
+	err = p == MAP_FAILED ? -errno : 0;
+	close(fd);
+	if (err)
+		return err;
 	madvise(p, size, MADV_DONTFORK);
 	err = vfio_dma_map(dev, p, iova, size);
 	if (err) {

@@ -32,6 +32,13 @@ struct gmem {
 
 /* mmap size bytes and MAP_DMA them at iova. */
 int gmem_init(struct gmem *m, struct vfio_dev *dev, uint64_t iova, size_t size);
+/*
+ * The same from a memfd, MAP_SHARED: guest memory a host-mode runtime can
+ * map through /dev/leapio (only pages of a file can be), as QEMU's
+ * memory-backend-memfd,share=on gives it.
+ */
+int gmem_init_memfd(struct gmem *m, struct vfio_dev *dev, uint64_t iova,
+		    size_t size);
 void gmem_fini(struct gmem *m);
 
 /* size bytes, zeroed, aligned to align (a power of two, >= 1); NULL when

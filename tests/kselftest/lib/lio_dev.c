@@ -35,7 +35,7 @@ static void lio_init_fds(struct lio *l)
 	l->intx_fd = -1;
 }
 
-int lio_open(struct lio *l)
+static int lio_open_mem(struct lio *l, bool shared)
 {
 	int grp, err;
 
@@ -51,7 +51,8 @@ int lio_open(struct lio *l)
 			grp, strerror(-err));
 		return err;
 	}
-	err = gmem_init(&l->mem, &l->dev, GMEM_IOVA_BASE, GMEM_DEFAULT_SIZE);
+	err = (shared ? gmem_init_memfd : gmem_init)(&l->mem, &l->dev,
+						  GMEM_IOVA_BASE, GMEM_DEFAULT_SIZE);
 	if (err) {
 		fprintf(stderr, "# %s: guest memory: %s\n", l->mdev.uuid, strerror(-err));
 		vfio_close(&l->dev);
@@ -64,6 +65,16 @@ int lio_open(struct lio *l)
 		return err;
 	}
 	return 0;
+}
+
+int lio_open(struct lio *l)
+{
+	return lio_open_mem(l, false);
+}
+
+int lio_open_shared(struct lio *l)
+{
+	return lio_open_mem(l, true);
 }
 
 void lio_close(struct lio *l)

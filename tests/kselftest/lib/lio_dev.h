@@ -49,6 +49,10 @@ void lio_init(struct lio *l);
 int lio_setup(struct lio *l, const struct lio_opts *o);
 /* Open an already created mdev (the lio_setup steps after creation). */
 int lio_open(struct lio *l);
+/* The same with guest memory from a shared memfd (gmem_init_memfd), as a
+ * host-mode runtime needs.
+ */
+int lio_open_shared(struct lio *l);
 /* Close VFIO (the device sees the VM go away) but keep the mdev. */
 void lio_close(struct lio *l);
 /* lio_close and remove the mdev; 0 or the removal's -errno. */

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the data path tests share: one device served by leapiod. A loop
+ * device over a memfd (lib/backing.h) is the backend, the mdev is created
+ * with a namespace of the same size, leapiod is started for it and waited
+ * for (runtime_pid), the controller is enabled with MSI-X wired, and
+ * namespace 1 is identified (lib/nvme_io.h). Teardown closes VFIO (every
+ * pin must be gone then), removes the mdev and stops leapiod with SIGTERM,
+ * which must exit 0; its log is copied to stderr when a test failed.
+ */
+#ifndef LEAPIO_KSFT_LIO_DP_H
+#define LEAPIO_KSFT_LIO_DP_H
+
+#include <signal.h>
+
+#include "lio_test.h"
+#include "backing.h"
+#include "leapiod.h"
+#include "nvme_io.h"
+
+#define DP_NS_SIZE	(16ULL << 20)
+
+struct dp {
+	struct backing	bk;
+	struct leapiod	d;
+	struct lio	l;
+	struct nio	io;
+	uint16_t	nr;		/* I/O queue pairs of the type */
+};
+
+/* The backing device, an mdev of ns_size bytes, not yet opened or served. */
+static inline void dp_create(struct __test_metadata *_metadata, struct dp *dp,
+			     uint64_t ns_size, uint64_t backing_size,
+			     unsigned int lba_size)
+{
+	struct lio_opts o = { .ns_size = ns_size, .lba_size = lba_size,
+			      .no_open = true };
+	int err;
+
+	leapiod_init(&dp->d);
+	lio_init(&dp->l);
+	dp->bk.file = dp->bk.loop = -1;
+	err = backing_create(&dp->bk, backing_size, lba_size ? lba_size : 512);
+	if (err)
+		TH_LOG("backing store: %s (is the loop module loaded?)", strerror(-err));
+	ASSERT_EQ(0, err);
+	LIO_SETUP(&dp->l, &o);
+}
+
+/* Open the created mdev with shared guest memory (a runtime can map only
+ * pages of a file), enable it, wire MSI-X, identify namespace 1.
+ */
+static inline void dp_open(struct __test_metadata *_metadata, struct dp *dp)
+{
+	struct nvme_sqe sqe;
+	uint32_t n;
+
+	ASSERT_EQ(0, lio_open_shared(&dp->l));
+	LIO_ENABLE(&dp->l);
+	ASSERT_EQ(0, lio_msix_on(&dp->l));
+	ASSERT_EQ(0, nio_init(&dp->io, &dp->l));
+	dp->nr = dp->l.mdev.nr_ioq;
+	/* As nvme-pci does before creating queues: ask for all of them. */
+	n = dp->nr - 1;
+	nvd_sqe_set_features(&sqe, NVME_FEAT_NUM_QUEUES, n | n << 16);
+	ADMIN_OK(&dp->l, &sqe);
+}
+
+static inline void dp_start_leapiod(struct __test_metadata *_metadata,
+				    struct dp *dp)
+{
+	int err = leapiod_start(&dp->d);
+
+	if (err) {
+		TH_LOG("leapiod (%s) did not attach: %s",
+		       leapiod_binary() ? leapiod_binary() : "not built: make",
+		       strerror(-err));
+		leapiod_dump_log(&dp->d, stderr);
+	}
+	ASSERT_EQ(0, err);
+}
+
+/* The usual setup: one mdev, its own backing device, leapiod, enabled. */
+static inline void dp_setup(struct __test_metadata *_metadata, struct dp *dp,
+			    unsigned int lba_size)
+{
+	dp_create(_metadata, dp, DP_NS_SIZE, DP_NS_SIZE, lba_size);
+	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, dp->bk.path, 0));
+	dp_start_leapiod(_metadata, dp);
+	dp_open(_metadata, dp);
+}
+
+static inline unsigned long long dp_attr(struct __test_metadata *_metadata,
+					 struct dp *dp, const char *name)
+{
+	unsigned long long v = ~0ULL;
+
+	{ ASSERT_EQ(0, mdev_uuid_attr_u64(dp->l.mdev.uuid, name, &v)); }
+	return v;
+}
+
+/* Close VFIO as QEMU's exit does: every pin must be dropped by then. */
+static inline void dp_close(struct __test_metadata *_metadata, struct dp *dp)
+{
+	unsigned long long pinned = ~0ULL;
+
+	nio_fini(&dp->io);
+	if (!vfio_is_open(&dp->l.dev))
+		return;
+	lio_close(&dp->l);
+	if (dp->l.mdev.created) {
+		EXPECT_EQ(0, mdev_uuid_attr_u64(dp->l.mdev.uuid, "pinned_pages", &pinned));
+		EXPECT_EQ(0, pinned);
+	}
+}
+
+static inline void dp_teardown(struct __test_metadata *_metadata, struct dp *dp)
+{
+	int st;
+
+	dp_close(_metadata, dp);
+	EXPECT_EQ(0, mdev_remove(&dp->l.mdev));
+	if (dp->d.pid) {
+		/* The mdev is gone: leapiod detaches, and exits 0 on TERM. */
+		st = leapiod_stop(&dp->d, SIGTERM);
+		EXPECT_EQ(0, st);
+		if (st)
+			_metadata->exit_code = KSFT_FAIL;
+	}
+	if (_metadata->exit_code == KSFT_FAIL)
+		leapiod_dump_log(&dp->d, stderr);
+	leapiod_fini(&dp->d);
+	backing_destroy(&dp->bk);
+}
+
+/* ---- I/O steps that must succeed ---- */
+
+/* Check a CQE: its SQ, CID, status code, and (when >= 0) its phase. */
+#define CQE_IS(cqe, sqid, cid, sc) do { \
+	EXPECT_EQ((sqid), le16toh((cqe)->sq_id)); \
+	EXPECT_EQ((uint16_t)(cid), le16toh((cqe)->cid)); \
+	ASSERT_EQ((uint16_t)(sc), nvd_status_code(cqe)); \
+} while (0)
+
+/*
+ * One command of nlb blocks at slba on qid over the guest buffer at iova,
+ * alone on its queue: the CQE must carry the SQ, the CID, the phase the
+ * driver expects at the CQ head, and an SQ head equal to the tail (the
+ * runtime fetched it and nothing else is queued). Returns the status code.
+ */
+static inline uint16_t dp_rw(struct __test_metadata *_metadata, struct dp *dp,
+			     uint16_t qid, uint8_t opcode, uint64_t slba,
+			     uint32_t nlb, uint64_t iova, uint32_t flags)
+{
+	struct nvd_queue *q = &dp->l.nvd.q[qid];
+	uint8_t phase = dp->l.nvd.q[q->cqid].phase;
+	uint64_t prp1 = 0, prp2 = 0;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	int cid;
+
+	{ ASSERT_EQ(0, nio_prp(&dp->io, iova, nio_bytes(&dp->io, nlb), &prp1, &prp2)); }
+	nio_sqe_rw(&sqe, opcode, slba, nlb, prp1, prp2);
+	sqe.cdw12 |= htole32(flags);
+	cid = nio_submit(&dp->io, qid, &sqe);
+	{ ASSERT_GE(cid, 0); }
+	{ ASSERT_EQ(0, nio_wait(&dp->io, qid, cid, &cqe, NIO_TIMEOUT_MS)); }
+	{ EXPECT_EQ(qid, le16toh(cqe.sq_id)); }
+	{ EXPECT_EQ(cid, le16toh(cqe.cid)); }
+	{ EXPECT_EQ(phase, nvd_phase(&cqe)); }
+	{ EXPECT_EQ(q->sq_tail, le16toh(cqe.sq_head)); }
+	return nvd_status_code(&cqe);
+}
+
+#define DP_RW_OK(dp, qid, opc, slba, nlb, iova) \
+	ASSERT_EQ(NVME_SC_SUCCESS, dp_rw(_metadata, (dp), (qid), (opc), (slba), (nlb), (iova), 0))
+
+/* Write nlb blocks of pattern seed at slba, through a fresh buffer. */
+static inline void dp_write_seed(struct __test_metadata *_metadata, struct dp *dp,
+				 uint16_t qid, uint64_t slba, uint32_t nlb,
+				 uint32_t seed)
+{
+	size_t len = nio_bytes(&dp->io, nlb);
+	uint64_t iova = 0;
+	void *buf = gmem_alloc_pages(&dp->l.mem, len, &iova);
+
+	{ ASSERT_NE(NULL, buf); }
+	nio_fill(buf, len, seed);
+	DP_RW_OK(dp, qid, nvme_cmd_write, slba, nlb, iova);
+}
+
+/* Read nlb blocks at slba and check they hold pattern seed. */
+static inline void dp_read_seed(struct __test_metadata *_metadata, struct dp *dp,
+				uint16_t qid, uint64_t slba, uint32_t nlb,
+				uint32_t seed)
+{
+	size_t len = nio_bytes(&dp->io, nlb);
+	uint64_t iova = 0;
+	void *buf = gmem_alloc_pages(&dp->l.mem, len, &iova);
+
+	{ ASSERT_NE(NULL, buf); }
+	memset(buf, 0xee, len);
+	DP_RW_OK(dp, qid, nvme_cmd_read, slba, nlb, iova);
+	{ ASSERT_EQ(len, nio_check(buf, len, seed)); }
+}
+
+/* The backing device holds pattern seed at the blocks [slba, + nlb). */
+static inline void dp_backing_seed(struct __test_metadata *_metadata,
+				   struct dp *dp, uint64_t base, uint64_t slba,
+				   uint32_t nlb, uint32_t seed)
+{
+	size_t len = nio_bytes(&dp->io, nlb);
+	void *buf = malloc(len);
+
+	{ ASSERT_NE(NULL, buf); }
+	{ ASSERT_EQ(0, backing_read(&dp->bk, base + (slba << dp->io.lba_shift), buf, len)); }
+	{ EXPECT_EQ(len, nio_check(buf, len, seed)); }
+	free(buf);
+}
+
+#endif /* LEAPIO_KSFT_LIO_DP_H */
