@@ -135,11 +135,11 @@ static inline void dp_teardown(struct __test_metadata *_metadata, struct dp *dp)
 
 /* ---- I/O steps that must succeed ---- */
 
-/* Check a CQE: its SQ, CID, status code, and (when >= 0) its phase. */
-#define CQE_IS(cqe, sqid, cid, sc) do { \
-	EXPECT_EQ((sqid), le16toh((cqe)->sq_id)); \
-	EXPECT_EQ((uint16_t)(cid), le16toh((cqe)->cid)); \
-	ASSERT_EQ((uint16_t)(sc), nvd_status_code(cqe)); \
+/* Check a CQE: its SQ, CID and status code. */
+#define CQE_IS(c, want_sqid, want_cid, want_sc) do { \
+	EXPECT_EQ((want_sqid), le16toh((c)->sq_id)); \
+	EXPECT_EQ((uint16_t)(want_cid), le16toh((c)->cid)); \
+	ASSERT_EQ((uint16_t)(want_sc), nvd_status_code(c)); \
 } while (0)
 
 /*
@@ -172,8 +172,10 @@ static inline uint16_t dp_rw(struct __test_metadata *_metadata, struct dp *dp,
 	return nvd_status_code(&cqe);
 }
 
-#define DP_RW_OK(dp, qid, opc, slba, nlb, iova) \
-	ASSERT_EQ(NVME_SC_SUCCESS, dp_rw(_metadata, (dp), (qid), (opc), (slba), (nlb), (iova), 0))
+#define DP_RW_OK(dp, qid, opc, slba, nlb, iova) do { \
+	ASSERT_EQ(NVME_SC_SUCCESS, \
+		  dp_rw(_metadata, (dp), (qid), (opc), (slba), (nlb), (iova), 0)); \
+} while (0)
 
 /* Write nlb blocks of pattern seed at slba, through a fresh buffer. */
 static inline void dp_write_seed(struct __test_metadata *_metadata, struct dp *dp,
