@@ -26,4 +26,11 @@
 #define lio_compat_vfio_free_device(vdev)	((void)(vdev))
 #endif
 
+/* 6.3 made vm_flags writable only through these helpers. */
+#ifdef LIO_HAVE_VM_FLAGS_SET
+#define lio_vm_flags_set(vma, flags)	vm_flags_set(vma, flags)
+#else
+#define lio_vm_flags_set(vma, flags)	((vma)->vm_flags |= (flags))
+#endif
+
 #endif /* LEAPIO_COMPAT_H */

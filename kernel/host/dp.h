@@ -22,6 +22,8 @@
 #ifndef LEAPIO_DP_H
 #define LEAPIO_DP_H
 
+#include <linux/list.h>
+#include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -34,6 +36,7 @@
 struct lio_mdev;
 struct eventfd_ctx;
 struct file;
+struct page;
 
 /* Pointers into one mdev's region, and the driver's own state for it. */
 struct lio_region {
@@ -62,9 +65,44 @@ struct lio_region {
 	struct file		*runtime;	/* the vdev file, or NULL */
 	struct eventfd_ctx	*wake;		/* LEAPIO_VDEV_IOC_SET_WAKE */
 	bool			removed;
+	struct list_head	live;		/* on chardev.c's list, by UUID */
 
 	/* mbox.c: requests that need lio_mdev.lock */
 	struct work_struct	mbox_work;
+
+	/*
+	 * The driver's own copies of what it publishes: the runtime can
+	 * write anywhere in its mapping, so nothing the driver decides on
+	 * is read back from the region.
+	 */
+	struct leapio_region_hdr layout;	/* the header as written */
+	u32			seq;		/* under seq_lock */
+	pid_t			runtime_pid;	/* under seq_lock */
+	bool			ack_warned;
+
+	/*
+	 * pin.c. unmap_lock serialises unmaps (held across the ack wait,
+	 * outside pin_lock). win_lock orders the window's faults against
+	 * unpinning without being held across vfio_pin_pages(), which takes
+	 * the VFIO user's mmap_lock: a fault holds the runtime's.
+	 */
+	struct mutex		unmap_lock;	/* outside pin_lock */
+	struct mutex		win_lock;	/* inside pin_lock */
+	bool			pin_open;	/* the VFIO user has the device */
+	u32			*l1_shadow;	/* per L1 entry: LIO_L1_* */
+	u16			*l2_cnt;	/* valid entries per L2 table */
+	unsigned long		*l2_busy;	/* tables handed out */
+	unsigned long		*l2_zombie;	/* unhooked, free after ack */
+	struct page		**pin_buf;	/* for vfio_pin_pages() */
+
+	/* mbox.c */
+	struct mutex		mbox_lock;	/* one KICK at a time */
+	u32			mbox_cons;
+	spinlock_t		pend_lock;	/* the work item's requests */
+	DECLARE_BITMAP(pend_irq, LEAPIO_VECTOR_WORDS * 64);
+	u32			pend_aen[LEAPIO_MBOX_ENTRIES];
+	u32			pend_aen_nr;
+	bool			pend_fatal;
 };
 
 /* ---- region.c ---- */
@@ -107,6 +145,22 @@ void lio_pin_unmap(struct lio_mdev *lm, u64 iova, u64 len);
 /* Everything: the VFIO user closed the device (after the ack). */
 void lio_pin_release_all(struct lio_mdev *lm);
 unsigned long lio_pin_count(struct lio_mdev *lm);
+/*
+ * The VFIO user opened the device: pins may be taken from now on, until
+ * lio_pin_release_all(). Until then lio_pin_range() says -EFAULT
+ * (vfio_pin_pages() needs an open device).
+ */
+void lio_pin_open(struct lio_mdev *lm);
+/*
+ * A runtime's MAP request: lio_pin_range(), and -EPERM if any page of
+ * the range is anonymous memory (the guest window cannot map it).
+ */
+int lio_pin_map(struct lio_mdev *lm, u64 gpa, u64 len);
+/* The guest window's length for the runtime (l1_entries << 21). */
+u64 lio_pin_window_size(struct lio_mdev *lm);
+/* The guest window's fault handler: map gfn's page at addr, or SIGBUS. */
+vm_fault_t lio_pin_fault(struct lio_mdev *lm, struct vm_area_struct *vma,
+			 unsigned long addr, u64 gfn);
 
 /* ---- chardev.c ---- */
 int lio_chardev_init(void);
@@ -114,10 +168,15 @@ void lio_chardev_exit(void);
 /* mdev probe/remove: make the mdev findable by UUID, and unfindable. */
 void lio_chardev_add(struct lio_mdev *lm);
 void lio_chardev_remove(struct lio_mdev *lm);
+/* The pid of the attached runtime (its tgid), 0 if none. */
+pid_t lio_chardev_runtime_pid(struct lio_mdev *lm);
 
 /* ---- mbox.c ---- */
 /* Answer every request up to prod (LEAPIO_VDEV_IOC_KICK). */
 int lio_mbox_kick(struct lio_mdev *lm);
+/* Region create/destroy: the work item that runs requests under lm->lock. */
+void lio_mbox_init(struct lio_mdev *lm);
+void lio_mbox_fini(struct lio_mdev *lm);
 
 /* ---- irq.c ---- */
 /*

@@ -14,6 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/vfio.h>
 
+#include "dp.h"
 #include "vctrl/vctrl.h"
 
 struct eventfd_ctx;
@@ -44,6 +45,9 @@ struct lio_mdev {
 	/* Not under lock: vfio_virqfd_*() serialise it themselves. */
 	struct virqfd		*intx_unmask;
 	struct eventfd_ctx	*msix_trigger[LIO_MAX_VECTORS];
+
+	/* The shared region a data path runtime attaches to (dp.h). */
+	struct lio_region	region;
 };
 
 static inline struct lio_mdev *to_lio_mdev(struct vfio_device *vdev)

@@ -133,9 +133,13 @@ static int __init lio_init(void)
 
 	lio_regions_selftest();
 
-	ret = mdev_register_driver(&lio_mdev_driver);
+	ret = lio_chardev_init();
 	if (ret)
 		return ret;
+
+	ret = mdev_register_driver(&lio_mdev_driver);
+	if (ret)
+		goto err_chardev;
 
 	ret = class_register(&lio_class);
 	if (ret)
@@ -162,12 +166,15 @@ err_class:
 	class_unregister(&lio_class);
 err_driver:
 	mdev_unregister_driver(&lio_mdev_driver);
+err_chardev:
+	lio_chardev_exit();
 	return ret;
 }
 
 /*
- * An open mdev holds a reference on this module (vfio core), so unload
- * only ever meets closed ones; mdev_unregister_parent() removes them.
+ * An open mdev holds a reference on this module (vfio core), and so does
+ * an open vdev file of /dev/leapio, so unload only ever meets closed
+ * ones; mdev_unregister_parent() removes them.
  */
 static void __exit lio_exit(void)
 {
@@ -175,6 +182,7 @@ static void __exit lio_exit(void)
 	device_unregister(lio_parent_dev);
 	class_unregister(&lio_class);
 	mdev_unregister_driver(&lio_mdev_driver);
+	lio_chardev_exit();
 }
 
 module_init(lio_init);

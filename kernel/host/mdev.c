@@ -72,10 +72,16 @@ int lio_vdev_init(struct vfio_device *vdev)
 	lm->db_mmap = false;
 	lm->irq_mode = LIO_IRQ_NONE;
 	lio_vctrl_init(lm->vc, &p, &lio_vctrl_ops, lm);
+	ret = lio_region_create(lm);
+	if (ret)
+		goto err_vc;
 	dev_dbg(vdev->dev, "controller %u, %u I/O queue pairs\n",
 		p.cntlid, p.nr_ioq);
 	return 0;
 
+err_vc:
+	kvfree(lm->vc);
+	mutex_destroy(&lm->lock);
 err_ida:
 	ida_free(&lio_cntlid_ida, p.cntlid);
 err_instance:
@@ -87,6 +93,7 @@ void lio_vdev_release(struct vfio_device *vdev)
 {
 	struct lio_mdev *lm = to_lio_mdev(vdev);
 
+	lio_region_destroy(lm);
 	ida_free(&lio_cntlid_ida, lm->vc->p.cntlid);
 	kvfree(lm->vc);
 	mutex_destroy(&lm->lock);
@@ -109,14 +116,22 @@ int lio_mdev_probe(struct mdev_device *mdev)
 		vfio_put_device(&lm->vdev);
 		return ret;
 	}
+	lio_chardev_add(lm);
 	return 0;
 }
 
-/* Waits for the VFIO user, if any, to close the device. */
+/*
+ * Waits for the VFIO user, if any, to close the device. An attached
+ * runtime keeps serving it until then, and is told REMOVED after; its
+ * vdev file keeps lm (and the region) until it closes.
+ */
 void lio_mdev_remove(struct mdev_device *mdev)
 {
 	struct lio_mdev *lm = dev_get_drvdata(&mdev->dev);
 
+	lio_chardev_remove(lm);
 	vfio_unregister_group_dev(&lm->vdev);
+	WRITE_ONCE(lm->region.ctrl->state, LEAPIO_VDEV_REMOVED);
+	lio_region_bump(lm);
 	vfio_put_device(&lm->vdev);
 }

@@ -140,6 +140,20 @@ static ssize_t subnqn_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%.*s\n", (int)sizeof(vc->subnqn), vc->subnqn);
 }
 
+/* The data path (dp.h): what it holds now. Tests wait on these. */
+static ssize_t pinned_pages_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", lio_pin_count(lio_dev_to_mdev(dev)));
+}
+
+static ssize_t runtime_pid_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  lio_chardev_runtime_pid(lio_dev_to_mdev(dev)));
+}
+
 LIO_ATTR(lio_attr_ns_size, LEAPIO_SYSFS_NS_SIZE, 0644, ns_size_show,
 	 ns_size_store);
 LIO_ATTR(lio_attr_lba_size, LEAPIO_SYSFS_LBA_SIZE, 0644, lba_size_show,
@@ -148,6 +162,10 @@ LIO_ATTR(lio_attr_nr_ioq, LEAPIO_SYSFS_NR_IOQ, 0444, nr_ioq_show, NULL);
 LIO_ATTR(lio_attr_cntlid, LEAPIO_SYSFS_CNTLID, 0444, cntlid_show, NULL);
 LIO_ATTR(lio_attr_serial, LEAPIO_SYSFS_SERIAL, 0444, serial_show, NULL);
 LIO_ATTR(lio_attr_subnqn, LEAPIO_SYSFS_SUBNQN, 0444, subnqn_show, NULL);
+LIO_ATTR(lio_attr_pinned_pages, LEAPIO_SYSFS_PINNED_PAGES, 0444,
+	 pinned_pages_show, NULL);
+LIO_ATTR(lio_attr_runtime_pid, LEAPIO_SYSFS_RUNTIME_PID, 0444,
+	 runtime_pid_show, NULL);
 
 static struct attribute *lio_mdev_attrs[] = {
 	&lio_attr_ns_size.attr,
@@ -156,6 +174,8 @@ static struct attribute *lio_mdev_attrs[] = {
 	&lio_attr_cntlid.attr,
 	&lio_attr_serial.attr,
 	&lio_attr_subnqn.attr,
+	&lio_attr_pinned_pages.attr,
+	&lio_attr_runtime_pid.attr,
 	NULL,
 };
 

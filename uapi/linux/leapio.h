@@ -58,6 +58,8 @@
 #define LEAPIO_SYSFS_CNTLID		"cntlid"	/* ro */
 #define LEAPIO_SYSFS_SERIAL		"serial"	/* ro */
 #define LEAPIO_SYSFS_SUBNQN		"subnqn"	/* ro */
+#define LEAPIO_SYSFS_PINNED_PAGES	"pinned_pages"	/* ro, data path pins */
+#define LEAPIO_SYSFS_RUNTIME_PID	"runtime_pid"	/* ro, 0: none attached */
 
 #define LEAPIO_DEFAULT_NS_SIZE		(1ULL << 30)
 #define LEAPIO_DEFAULT_LBA_SIZE		512

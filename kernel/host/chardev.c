@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/leapio: a data path runtime attaches to an mdev by UUID and gets a
+ * vdev file. Its mmap offset 0 is the shared region, offset
+ * LEAPIO_MMAP_GUEST_OFFSET the guest window (pinned guest pages, at their
+ * GPA); its ioctls answer the mailbox, set the wake eventfd and hand out
+ * the guest's MSI-X eventfds (uapi/linux/leapio_region.h).
+ *
+ * A vdev file holds a reference on the vfio_device, so the mdev's state
+ * (and its region) outlives the mdev's removal until the runtime closes.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/eventfd.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/pseudo_fs.h>
+#include <linux/sched.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "lio_host.h"
+
+/* The mdevs a runtime can attach to: from probe to remove. */
+static LIST_HEAD(lio_live);
+static DEFINE_MUTEX(lio_live_lock);
+
+/*
+ * Each vdev file gets an inode of its own, from this pseudo filesystem:
+ * the guest window is zapped through the file's address_space with
+ * unmap_mapping_range(), and the anon_inode files all share one.
+ */
+#define LIO_FS_MAGIC	0x4c45414cU	/* "LEAL" */
+
+static int lio_fs_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, LIO_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+/* No .owner: the kernel mount would pin the module that unmounts it. */
+static struct file_system_type lio_fs_type = {
+	.name		= "leapio_vdev",
+	.init_fs_context = lio_fs_init_fs_context,
+	.kill_sb	= kill_anon_super,
+};
+
+static struct vfsmount *lio_mnt;
+
+void lio_chardev_add(struct lio_mdev *lm)
+{
+	mutex_lock(&lio_live_lock);
+	list_add_tail(&lm->region.live, &lio_live);
+	mutex_unlock(&lio_live_lock);
+}
+
+/* No runtime can attach from now on (mdev.c then publishes REMOVED). */
+void lio_chardev_remove(struct lio_mdev *lm)
+{
+	struct lio_region *r = &lm->region;
+
+	mutex_lock(&lio_live_lock);
+	list_del_init(&r->live);
+	mutex_unlock(&lio_live_lock);
+
+	spin_lock(&r->seq_lock);
+	r->removed = true;
+	spin_unlock(&r->seq_lock);
+}
+
+pid_t lio_chardev_runtime_pid(struct lio_mdev *lm)
+{
+	struct lio_region *r = &lm->region;
+	pid_t pid;
+
+	spin_lock(&r->seq_lock);
+	pid = r->runtime_pid;
+	spin_unlock(&r->seq_lock);
+	return pid;
+}
+
+/* The live mdev with this UUID, with a reference on its vfio_device. */
+static struct lio_mdev *lio_find_get(const u8 *uuid)
+{
+	struct lio_mdev *lm, *found = NULL;
+
+	mutex_lock(&lio_live_lock);
+	list_for_each_entry(lm, &lio_live, region.live) {
+		if (!memcmp(lm->vc->p.uuid, uuid, sizeof(lm->vc->p.uuid))) {
+			get_device(&lm->vdev.device);
+			found = lm;
+			break;
+		}
+	}
+	mutex_unlock(&lio_live_lock);
+	return found;
+}
+
+/* ---- the vdev file ---- */
+
+static vm_fault_t lio_window_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+
+	return lio_pin_fault(vma->vm_file->private_data, vma, vmf->address,
+			     vmf->pgoff -
+			     (LEAPIO_MMAP_GUEST_OFFSET >> PAGE_SHIFT));
+}
+
+static const struct vm_operations_struct lio_window_ops = {
+	.fault	= lio_window_fault,
+};
+
+static int lio_vdevf_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct lio_mdev *lm = file->private_data;
+	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	u64 len = vma->vm_end - vma->vm_start;
+	u64 win = lio_pin_window_size(lm);
+
+	/* Both sides see one copy: a private mapping would copy on write. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (off == LEAPIO_MMAP_REGION_OFFSET) {
+		if (len > lm->region.size)
+			return -EINVAL;
+		return remap_vmalloc_range(vma, lm->region.base, 0);
+	}
+	if (off < LEAPIO_MMAP_GUEST_OFFSET ||
+	    off - LEAPIO_MMAP_GUEST_OFFSET >= win ||
+	    len > win - (off - LEAPIO_MMAP_GUEST_OFFSET))
+		return -EINVAL;
+	/* Pages come one by one from the fault handler, never moved. */
+	lio_vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &lio_window_ops;
+	return 0;
+}
+
+static long lio_set_wake(struct lio_mdev *lm, s32 __user *arg)
+{
+	struct lio_region *r = &lm->region;
+	struct eventfd_ctx *ctx = NULL, *old;
+	s32 fd;
+
+	if (get_user(fd, arg))
+		return -EFAULT;
+	if (fd != -1) {
+		ctx = eventfd_ctx_fdget(fd);
+		if (IS_ERR(ctx))
+			return PTR_ERR(ctx);
+	}
+	spin_lock(&r->seq_lock);
+	old = r->wake;
+	r->wake = ctx;
+	spin_unlock(&r->seq_lock);
+	if (old)
+		eventfd_ctx_put(old);
+	return 0;
+}
+
+static long lio_get_irqfd(struct lio_mdev *lm, struct leapio_irqfd __user *arg)
+{
+	struct leapio_irqfd q;
+	struct file *f;
+	int fd;
+
+	if (copy_from_user(&q, arg, sizeof(q)))
+		return -EFAULT;
+	/* Vectors are nr_ioq + 1: one per I/O CQ and the admin CQ's. */
+	if (q.vector > lm->region.layout.nr_ioq)
+		return -EINVAL;
+	f = lio_irq_get_file(lm, q.vector, &q.irq_seq);
+	if (!f)
+		return -ENOENT;
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		fput(f);
+		return fd;
+	}
+	q.fd = fd;
+	if (copy_to_user(arg, &q, sizeof(q))) {
+		put_unused_fd(fd);
+		fput(f);
+		return -EFAULT;
+	}
+	fd_install(fd, f);
+	return 0;
+}
+
+static long lio_vdevf_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct lio_mdev *lm = file->private_data;
+	long ret;
+
+	switch (cmd) {
+	case LEAPIO_VDEV_IOC_KICK:
+		ret = lio_mbox_kick(lm);
+		/* A kick also says ack may have moved. */
+		wake_up_all(&lm->region.ack_wq);
+		return ret;
+	case LEAPIO_VDEV_IOC_SET_WAKE:
+		return lio_set_wake(lm, (s32 __user *)arg);
+	case LEAPIO_VDEV_IOC_GET_IRQFD:
+		return lio_get_irqfd(lm, (struct leapio_irqfd __user *)arg);
+	}
+	return -ENOTTY;
+}
+
+/* Detach: queues and pins stay for the next runtime. */
+static int lio_vdevf_release(struct inode *inode, struct file *file)
+{
+	struct lio_mdev *lm = file->private_data;
+	struct lio_region *r = &lm->region;
+	struct eventfd_ctx *wake = NULL;
+
+	mutex_lock(&r->pin_lock);
+	if (r->window_mapping == file->f_mapping)
+		r->window_mapping = NULL;
+	mutex_unlock(&r->pin_lock);
+
+	spin_lock(&r->seq_lock);
+	if (r->runtime == file) {
+		WRITE_ONCE(r->runtime, NULL);
+		r->runtime_pid = 0;
+		WRITE_ONCE(r->ctrl->runtime_pid, 0);
+		wake = r->wake;
+		r->wake = NULL;
+	}
+	spin_unlock(&r->seq_lock);
+	if (wake)
+		eventfd_ctx_put(wake);
+	/* Whoever waits for this runtime's ack waits no more. */
+	wake_up_all(&r->ack_wq);
+	put_device(&lm->vdev.device);
+	return 0;
+}
+
+static const struct file_operations lio_vdev_fops = {
+	.owner		= THIS_MODULE,
+	.release	= lio_vdevf_release,
+	.mmap		= lio_vdevf_mmap,
+	.unlocked_ioctl	= lio_vdevf_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/* A file on an inode of its own (see lio_fs_type). */
+static struct file *lio_vdevf_new(struct lio_mdev *lm)
+{
+	struct inode *inode;
+	struct file *file;
+
+	inode = alloc_anon_inode(lio_mnt->mnt_sb);
+	if (IS_ERR(inode))
+		return ERR_CAST(inode);
+	/* alloc_file_pseudo() takes none for f_op; __fput() drops one. */
+	__module_get(THIS_MODULE);
+	file = alloc_file_pseudo(inode, lio_mnt, "[leapio-vdev]", O_RDWR,
+				 &lio_vdev_fops);
+	if (IS_ERR(file)) {
+		module_put(THIS_MODULE);
+		iput(inode);
+		return file;
+	}
+	file->private_data = lm;
+	return file;
+}
+
+/* Make file the runtime of lm: -EBUSY if it has one already. */
+static int lio_attach_file(struct lio_mdev *lm, struct file *file)
+{
+	struct lio_region *r = &lm->region;
+	pid_t pid = task_tgid_nr(current);
+	int ret = 0;
+
+	mutex_lock(&lm->lock);
+	spin_lock(&r->seq_lock);
+	if (r->removed) {
+		ret = -ENODEV;
+	} else if (r->runtime) {
+		ret = -EBUSY;
+	} else {
+		WRITE_ONCE(r->runtime, file);
+		r->runtime_pid = pid;
+		WRITE_ONCE(r->ctrl->runtime_pid, pid);
+		r->ack_warned = false;
+	}
+	spin_unlock(&r->seq_lock);
+	if (!ret) {
+		mutex_lock(&r->pin_lock);
+		r->window_mapping = file->f_mapping;
+		mutex_unlock(&r->pin_lock);
+		lio_dp_attach(lm);
+	}
+	mutex_unlock(&lm->lock);
+	return ret;
+}
+
+static long lio_attach(struct leapio_attach __user *arg)
+{
+	struct leapio_attach a;
+	struct lio_mdev *lm;
+	struct file *file;
+	int fd, ret;
+
+	if (copy_from_user(&a, arg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags)
+		return -EINVAL;
+
+	lm = lio_find_get(a.uuid);
+	if (!lm)
+		return -ENODEV;
+	file = lio_vdevf_new(lm);
+	if (IS_ERR(file)) {
+		put_device(&lm->vdev.device);
+		return PTR_ERR(file);
+	}
+	/* From here the file's release drops the device reference. */
+	ret = lio_attach_file(lm, file);
+	if (ret)
+		goto err_file;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto err_file;
+	}
+	a.fd = fd;
+	a.region_size = lm->region.size;
+	a.guest_size = lio_pin_window_size(lm);
+	if (copy_to_user(arg, &a, sizeof(a))) {
+		put_unused_fd(fd);
+		ret = -EFAULT;
+		goto err_file;
+	}
+	fd_install(fd, file);
+	return 0;
+
+err_file:
+	fput(file);
+	return ret;
+}
+
+static long lio_dev_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	if (cmd == LEAPIO_IOC_ATTACH)
+		return lio_attach((struct leapio_attach __user *)arg);
+	return -ENOTTY;
+}
+
+static const struct file_operations lio_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= lio_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice lio_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= LEAPIO_DEV_NAME,
+	.fops	= &lio_dev_fops,
+	.mode	= 0600,
+};
+
+int lio_chardev_init(void)
+{
+	int ret;
+
+	lio_mnt = kern_mount(&lio_fs_type);
+	if (IS_ERR(lio_mnt))
+		return PTR_ERR(lio_mnt);
+	ret = misc_register(&lio_misc);
+	if (ret)
+		kern_unmount(lio_mnt);
+	return ret;
+}
+
+/* No vdev file is open: each holds a reference on the module. */
+void lio_chardev_exit(void)
+{
+	misc_deregister(&lio_misc);
+	kern_unmount(lio_mnt);
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shared region of one mdev (uapi/linux/leapio_region.h): its memory,
+ * laid out by common/leapio/region_layout.c, the identity written once,
+ * and the seq/ack handshake with the attached runtime.
+ */
+#include <linux/bitmap.h>
+#include <linux/eventfd.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "../../common/leapio/region_layout.h"
+#include "lio_host.h"
+
+static unsigned int lio_guest_mem_gb = 64;
+module_param_named(guest_mem_gb, lio_guest_mem_gb, uint, 0444);
+MODULE_PARM_DESC(guest_mem_gb,
+		 "Guest-physical space the data path can translate, GiB (1-4096, default 64)");
+
+static unsigned int lio_l2_tables = 1024;
+module_param_named(l2_tables, lio_l2_tables, uint, 0444);
+MODULE_PARM_DESC(l2_tables,
+		 "Translation tables per controller, each for 2 MiB of guest memory (1-65536, default 1024)");
+
+/*
+ * The most the runtime may take to acknowledge: CAP.TO (10 s), which is
+ * what the guest's driver allows a reset or a queue deletion anyway.
+ */
+#define LIO_ACK_TIMEOUT		(10 * HZ)
+
+/*
+ * The bounds keep the driver's own per-entry arrays small (4 bytes per
+ * 2 MiB of guest space, a bit and two bytes per table).
+ */
+#define LIO_GUEST_MEM_GB_MAX	4096
+#define LIO_L2_TABLES_MAX	65536
+
+int lio_region_create(struct lio_mdev *lm)
+{
+	struct lio_region *r = &lm->region;
+	struct leapio_region_view v;
+	u64 l1_entries;
+
+	if (!lio_guest_mem_gb || lio_guest_mem_gb > LIO_GUEST_MEM_GB_MAX ||
+	    !lio_l2_tables || lio_l2_tables > LIO_L2_TABLES_MAX) {
+		dev_err(lm->vdev.dev,
+			"guest_mem_gb=%u l2_tables=%u: want 1-%u and 1-%u\n",
+			lio_guest_mem_gb, lio_l2_tables, LIO_GUEST_MEM_GB_MAX,
+			LIO_L2_TABLES_MAX);
+		return -EINVAL;
+	}
+	l1_entries = (u64)lio_guest_mem_gb << (30 - LEAPIO_L1_SHIFT);
+
+	memset(r, 0, sizeof(*r));
+	mutex_init(&r->pin_lock);
+	mutex_init(&r->unmap_lock);
+	mutex_init(&r->win_lock);
+	mutex_init(&r->mbox_lock);
+	spin_lock_init(&r->seq_lock);
+	spin_lock_init(&r->pend_lock);
+	init_waitqueue_head(&r->ack_wq);
+	xa_init(&r->pages);
+	lio_mbox_init(lm);
+
+	r->size = leapio_region_layout(&r->layout, lm->vc->p.nr_ioq,
+				       l1_entries, lio_l2_tables);
+	r->base = vmalloc_user(r->size);
+	r->l1_shadow = kvcalloc(l1_entries, sizeof(*r->l1_shadow),
+				GFP_KERNEL);
+	r->l2_cnt = kvcalloc(lio_l2_tables, sizeof(*r->l2_cnt), GFP_KERNEL);
+	r->l2_busy = bitmap_zalloc(lio_l2_tables, GFP_KERNEL);
+	r->l2_zombie = bitmap_zalloc(lio_l2_tables, GFP_KERNEL);
+	r->pin_buf = kmalloc_array(VFIO_PIN_PAGES_MAX_ENTRIES,
+				   sizeof(*r->pin_buf), GFP_KERNEL);
+	if (!r->base || !r->l1_shadow || !r->l2_cnt || !r->l2_busy ||
+	    !r->l2_zombie || !r->pin_buf) {
+		lio_region_destroy(lm);
+		return -ENOMEM;
+	}
+
+	memcpy(r->base, &r->layout, sizeof(r->layout));
+	leapio_region_view(&v, r->base);
+	r->hdr = v.hdr;
+	r->ctrl = v.ctrl;
+	r->sq = v.sq;
+	r->cq = v.cq;
+	r->db = v.db;
+	r->inflight = v.inflight;
+	r->mbox = v.mbox;
+	r->l1 = v.l1;
+	r->l2 = v.l2;
+
+	memcpy(r->ctrl->uuid, lm->vc->p.uuid, sizeof(r->ctrl->uuid));
+	r->ctrl->nr_ioq = lm->vc->p.nr_ioq;
+	r->ctrl->cntlid = lm->vc->p.cntlid;
+	r->ctrl->state = LEAPIO_VDEV_OFF;
+	return 0;
+}
+
+/* Called from the mdev's release: no vdev file, no VFIO user is left. */
+void lio_region_destroy(struct lio_mdev *lm)
+{
+	struct lio_region *r = &lm->region;
+
+	lio_mbox_fini(lm);
+	/* Pins need an open device to be dropped: close dropped them all. */
+	WARN_ON(r->nr_pinned || !xa_empty(&r->pages));
+	WARN_ON(r->runtime || r->wake);
+	xa_destroy(&r->pages);
+	kfree(r->pin_buf);
+	bitmap_free(r->l2_zombie);
+	bitmap_free(r->l2_busy);
+	kvfree(r->l2_cnt);
+	kvfree(r->l1_shadow);
+	vfree(r->base);
+	r->base = NULL;
+	mutex_destroy(&r->mbox_lock);
+	mutex_destroy(&r->win_lock);
+	mutex_destroy(&r->unmap_lock);
+	mutex_destroy(&r->pin_lock);
+}
+
+u64 lio_region_db_offset(struct lio_region *r, u32 idx)
+{
+	if (WARN_ON_ONCE(idx >= r->layout.nr_db))
+		idx = 0;
+	return r->layout.db_off + (u64)idx * r->layout.db_stride;
+}
+
+u32 lio_region_bump(struct lio_mdev *lm)
+{
+	struct lio_region *r = &lm->region;
+	u32 seq;
+
+	spin_lock(&r->seq_lock);
+	/* Everything written to the region before is seen before seq. */
+	smp_wmb();
+	seq = ++r->seq;
+	WRITE_ONCE(r->ctrl->seq, seq);
+	if (r->wake)
+		lio_eventfd_signal(r->wake);
+	spin_unlock(&r->seq_lock);
+	return seq;
+}
+
+/*
+ * Done when the runtime has gone, or has acked seq or a later one (it
+ * applies every change up to the seq it read, so a later ack covers this
+ * one). The acquire pairs with the runtime's release of ack: what it did
+ * with the old state is over once we see it.
+ */
+static bool lio_region_acked(struct lio_region *r, u32 seq)
+{
+	if (!READ_ONCE(r->runtime))
+		return true;
+	/* pairs with the runtime's release of ack */
+	return (s32)(smp_load_acquire(&r->ctrl->ack) - seq) >= 0;
+}
+
+int lio_region_wait_ack(struct lio_mdev *lm, u32 seq)
+{
+	struct lio_region *r = &lm->region;
+
+	if (!lio_region_attached(lm))
+		return 0;
+	if (wait_event_timeout(r->ack_wq, lio_region_acked(r, seq),
+			       LIO_ACK_TIMEOUT))
+		return 0;
+	if (!r->ack_warned) {
+		r->ack_warned = true;
+		dev_warn(lm->vdev.dev,
+			 "runtime (pid %d) did not acknowledge change %u within 10 s\n",
+			 READ_ONCE(r->runtime_pid), seq);
+	}
+	return -ETIMEDOUT;
+}
+
+void lio_region_wake(struct lio_mdev *lm)
+{
+	struct lio_region *r = &lm->region;
+
+	spin_lock(&r->seq_lock);
+	if (r->wake)
+		lio_eventfd_signal(r->wake);
+	spin_unlock(&r->seq_lock);
+}
+
+bool lio_region_attached(struct lio_mdev *lm)
+{
+	return READ_ONCE(lm->region.runtime);
+}
