@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * I/O commands the runtime must refuse, each with the status the NVMe
+ * specification gives it, and with nothing moved: the backing device and
+ * the guest's buffers stay as they were. Invalid opcode, namespace,
+ * FUSE/PSDT, LBA range (and SLBA + NLB wrapping), transfer above MDTS,
+ * PRP offsets, PRPs to guest-physical addresses the client never mapped
+ * (Data Transfer Error); and doorbell values outside the queue written
+ * into the mmapped doorbell pages (no trap: the runtime reports them as
+ * an Asynchronous Event).
+ */
+#include "lio_dp.h"
+
+FIXTURE(ioerr) {
+	struct dp dp;
+	uint8_t *buf;		/* 4 pages of guest memory */
+	uint64_t iova;
+};
+
+FIXTURE_SETUP(ioerr)
+{
+	dp_setup(_metadata, &self->dp, 0);
+	ASSERT_EQ(0, nvd_create_io_pair(&self->dp.l.nvd, 1, 16, 1));
+	self->buf = gmem_alloc_pages(&self->dp.l.mem, 4 * GMEM_PAGE, &self->iova);
+	ASSERT_NE(NULL, self->buf);
+}
+
+FIXTURE_TEARDOWN(ioerr)
+{
+	dp_teardown(_metadata, &self->dp);
+}
+
+static uint32_t bpp(struct dp *dp)
+{
+	return GMEM_PAGE >> dp->io.lba_shift;
+}
+
+/* Submit sqe alone on SQ 1; check the CQE's fields; its status code. */
+static uint16_t run(struct __test_metadata *_metadata, struct dp *dp,
+		    struct nvme_sqe *sqe)
+{
+	struct nvd_queue *q = &dp->l.nvd.q[1];
+	uint8_t phase = q->phase;
+	struct nvme_cqe cqe;
+	int cid;
+
+	cid = nio_submit(&dp->io, 1, sqe);
+	{ ASSERT_GE(cid, 0); }
+	{ ASSERT_EQ(0, nio_wait(&dp->io, 1, cid, &cqe, NIO_TIMEOUT_MS)); }
+	{ EXPECT_EQ(1, le16toh(cqe.sq_id)); }
+	{ EXPECT_EQ(cid, le16toh(cqe.cid)); }
+	{ EXPECT_EQ(phase, nvd_phase(&cqe)); }
+	{ EXPECT_EQ(q->sq_tail, le16toh(cqe.sq_head)); }
+	TH_LOG("opcode %#x flags %#x nsid %#x: status %#x", sqe->opcode, sqe->flags,
+	       le32toh(sqe->nsid), nvd_status(&cqe));
+	return nvd_status_code(&cqe);
+}
+
+/* The whole backing device still reads zeroes (nothing was written). */
+static void backing_untouched(struct __test_metadata *_metadata, struct dp *dp)
+{
+	static uint8_t chunk[1 << 16];
+	uint64_t off;
+
+	for (off = 0; off < dp->bk.size; off += sizeof(chunk)) {
+		ASSERT_EQ(0, backing_read(&dp->bk, off, chunk, sizeof(chunk)));
+		if (nio_check_byte(chunk, sizeof(chunk), 0) != sizeof(chunk))
+			TH_LOG("backing device written near offset %#llx",
+			       (unsigned long long)off);
+		ASSERT_EQ(sizeof(chunk), nio_check_byte(chunk, sizeof(chunk), 0));
+	}
+}
+
+TEST_F(ioerr, invalid_opcode)
+{
+	struct dp *dp = &self->dp;
+	struct nvme_sqe sqe;
+
+	nio_sqe_rw(&sqe, 0x7e, 0, 1, self->iova, 0);
+	ASSERT_EQ(NVME_SC_INVALID_OPCODE, run(_metadata, dp, &sqe));
+	/* An admin opcode (Identify) means nothing on an I/O queue. */
+	nio_sqe_rw(&sqe, nvme_admin_identify, 0, 1, self->iova, 0);
+	ASSERT_EQ(NVME_SC_INVALID_OPCODE, run(_metadata, dp, &sqe));
+	/* Optional commands the controller does not claim (ONCS). */
+	nio_sqe_rw(&sqe, nvme_cmd_write_uncor, 0, 1, 0, 0);
+	ASSERT_EQ(NVME_SC_INVALID_OPCODE, run(_metadata, dp, &sqe));
+	backing_untouched(_metadata, dp);
+}
+
+TEST_F(ioerr, invalid_namespace)
+{
+	struct dp *dp = &self->dp;
+	static const uint32_t bad[] = { 0, 2, 0xfffffffe, 0xffffffff };
+	struct nvme_sqe sqe;
+	unsigned int i;
+
+	memset(self->buf, 0xa5, GMEM_PAGE);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		nio_sqe_rw(&sqe, nvme_cmd_write, 0, 1, self->iova, 0);
+		sqe.nsid = htole32(bad[i]);
+		ASSERT_EQ(NVME_SC_INVALID_NS, run(_metadata, dp, &sqe));
+		nio_sqe_rw(&sqe, nvme_cmd_read, 0, 1, self->iova, 0);
+		sqe.nsid = htole32(bad[i]);
+		ASSERT_EQ(NVME_SC_INVALID_NS, run(_metadata, dp, &sqe));
+	}
+	/* Flush names no namespace with 0. */
+	nio_sqe_flush(&sqe, 0);
+	ASSERT_EQ(NVME_SC_INVALID_NS, run(_metadata, dp, &sqe));
+	ASSERT_EQ(GMEM_PAGE, nio_check_byte(self->buf, GMEM_PAGE, 0xa5));
+	backing_untouched(_metadata, dp);
+}
+
+TEST_F(ioerr, fuse_and_psdt)
+{
+	struct dp *dp = &self->dp;
+	struct nvme_sqe sqe;
+
+	memset(self->buf, 0xa5, GMEM_PAGE);
+	/* Fused operations are not offered (ONCS.FO = 0). */
+	nio_sqe_rw(&sqe, nvme_cmd_write, 0, 1, self->iova, 0);
+	sqe.flags = 1;
+	ASSERT_EQ(NVME_SC_INVALID_FIELD, run(_metadata, dp, &sqe));
+	nio_sqe_rw(&sqe, nvme_cmd_read, 0, 1, self->iova, 0);
+	sqe.flags = 2;
+	ASSERT_EQ(NVME_SC_INVALID_FIELD, run(_metadata, dp, &sqe));
+	/* SGLs are not supported (SGLS = 0): PRPs only. */
+	nio_sqe_rw(&sqe, nvme_cmd_write, 0, 1, self->iova, 0);
+	sqe.flags = 0x40;
+	ASSERT_EQ(NVME_SC_INVALID_FIELD, run(_metadata, dp, &sqe));
+	nio_sqe_rw(&sqe, nvme_cmd_read, 0, 1, self->iova, 0);
+	sqe.flags = 0x80;
+	ASSERT_EQ(NVME_SC_INVALID_FIELD, run(_metadata, dp, &sqe));
+	ASSERT_EQ(GMEM_PAGE, nio_check_byte(self->buf, GMEM_PAGE, 0xa5));
+	backing_untouched(_metadata, dp);
+}
+
+TEST_F(ioerr, lba_out_of_range)
+{
+	struct dp *dp = &self->dp;
+	uint64_t nsze = dp->io.nsze;
+	struct nvme_sqe sqe;
+	unsigned int i;
+	static const uint8_t ops[] = { nvme_cmd_write, nvme_cmd_read,
+				       nvme_cmd_compare, nvme_cmd_write_zeroes };
+
+	nio_fill(self->buf, 2 * GMEM_PAGE, 900);
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		uint64_t prp = ops[i] == nvme_cmd_write_zeroes ? 0 : self->iova;
+
+		/* Starting past the end. */
+		nio_sqe_rw(&sqe, ops[i], nsze, 1, prp, 0);
+		ASSERT_EQ(NVME_SC_LBA_RANGE, run(_metadata, dp, &sqe));
+		/* Starting inside, ending past the end. */
+		nio_sqe_rw(&sqe, ops[i], nsze - 1, 2, prp, 0);
+		ASSERT_EQ(NVME_SC_LBA_RANGE, run(_metadata, dp, &sqe));
+		/* SLBA + NLB wrapping around 2^64. */
+		nio_sqe_rw(&sqe, ops[i], UINT64_MAX, 2, prp, 0);
+		ASSERT_EQ(NVME_SC_LBA_RANGE, run(_metadata, dp, &sqe));
+		nio_sqe_rw(&sqe, ops[i], UINT64_MAX - 2, 8, prp, 0);
+		ASSERT_EQ(NVME_SC_LBA_RANGE, run(_metadata, dp, &sqe));
+	}
+	/* Nothing was written, neither here nor there. */
+	ASSERT_EQ(2 * GMEM_PAGE, nio_check(self->buf, 2 * GMEM_PAGE, 900));
+	backing_untouched(_metadata, dp);
+	/* The last block itself is in range. */
+	nio_sqe_rw(&sqe, nvme_cmd_read, nsze - 1, 1, self->iova + 3 * GMEM_PAGE, 0);
+	ASSERT_EQ(NVME_SC_SUCCESS, run(_metadata, dp, &sqe));
+}
+
+TEST_F(ioerr, dsm_range_out_of_range)
+{
+	struct dp *dp = &self->dp;
+	struct nvme_dsm_range *r = (struct nvme_dsm_range *)self->buf;
+	struct nvme_sqe sqe;
+
+	dp_write_seed(_metadata, dp, 1, 0, 1, 910);
+	r[0].slba = htole64(0);
+	r[0].nlb = htole32(1);
+	r[1].slba = htole64(dp->io.nsze - 1);
+	r[1].nlb = htole32(2);
+	nio_sqe_dsm(&sqe, self->iova, 2);
+	ASSERT_EQ(NVME_SC_LBA_RANGE, run(_metadata, dp, &sqe));
+	/* The valid first range was not deallocated either. */
+	dp_read_seed(_metadata, dp, 1, 0, 1, 910);
+}
+
+TEST_F(ioerr, transfer_above_mdts)
+{
+	struct dp *dp = &self->dp;
+	uint32_t nlb = dp->io.mdts_bytes >> dp->io.lba_shift;
+	uint64_t iova = 0, prp1 = 0, prp2 = 0;
+	struct nvme_sqe sqe;
+	uint8_t *big;
+
+	ASSERT_NE(0, nlb);
+	big = gmem_alloc_pages(&dp->l.mem, dp->io.mdts_bytes + GMEM_PAGE, &iova);
+	ASSERT_NE(NULL, big);
+	nio_fill(big, dp->io.mdts_bytes + GMEM_PAGE, 920);
+	ASSERT_EQ(0, nio_prp(&dp->io, iova, nio_bytes(&dp->io, nlb + 1), &prp1, &prp2));
+	nio_sqe_rw(&sqe, nvme_cmd_write, 0, nlb + 1, prp1, prp2);
+	ASSERT_EQ(NVME_SC_INVALID_FIELD, run(_metadata, dp, &sqe));
+	nio_sqe_rw(&sqe, nvme_cmd_read, 0, nlb + 1, prp1, prp2);
+	ASSERT_EQ(NVME_SC_INVALID_FIELD, run(_metadata, dp, &sqe));
+	ASSERT_EQ(dp->io.mdts_bytes + GMEM_PAGE,
+		  nio_check(big, dp->io.mdts_bytes + GMEM_PAGE, 920));
+	backing_untouched(_metadata, dp);
+}
+
+TEST_F(ioerr, prp_offset_invalid)
+{
+	struct dp *dp = &self->dp;
+	uint64_t list_iova = 0, b = self->iova;
+	struct nvme_sqe sqe;
+	uint64_t *list;
+
+	list = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &list_iova);
+	ASSERT_NE(NULL, list);
+	memset(self->buf, 0xa5, 4 * GMEM_PAGE);
+	/* PRP1 not dword aligned. */
+	nio_sqe_rw(&sqe, nvme_cmd_read, 0, 1, b + 2, 0);
+	ASSERT_EQ(NVME_SC_PRP_OFFSET_INVALID, run(_metadata, dp, &sqe));
+	nio_sqe_rw(&sqe, nvme_cmd_write, 0, 1, b + 1, 0);
+	ASSERT_EQ(NVME_SC_PRP_OFFSET_INVALID, run(_metadata, dp, &sqe));
+	/* PRP2 as the second page must have no offset. */
+	nio_sqe_rw(&sqe, nvme_cmd_read, 0, 2 * bpp(dp), b, b + GMEM_PAGE + 0x200);
+	ASSERT_EQ(NVME_SC_PRP_OFFSET_INVALID, run(_metadata, dp, &sqe));
+	/* A list entry with an offset. */
+	list[0] = htole64(b + GMEM_PAGE);
+	list[1] = htole64(b + 2 * GMEM_PAGE + 0x10);
+	nio_sqe_rw(&sqe, nvme_cmd_read, 0, 3 * bpp(dp), b, list_iova);
+	ASSERT_EQ(NVME_SC_PRP_OFFSET_INVALID, run(_metadata, dp, &sqe));
+	/* A list pointer not qword aligned. */
+	list[0] = htole64(b + GMEM_PAGE);
+	list[1] = htole64(b + 2 * GMEM_PAGE);
+	nio_sqe_rw(&sqe, nvme_cmd_read, 0, 3 * bpp(dp), b, list_iova + 4);
+	ASSERT_EQ(NVME_SC_PRP_OFFSET_INVALID, run(_metadata, dp, &sqe));
+	ASSERT_EQ(4 * GMEM_PAGE, nio_check_byte(self->buf, 4 * GMEM_PAGE, 0xa5));
+	backing_untouched(_metadata, dp);
+}
+
+/*
+ * Guest-physical addresses the client never mapped: Data Transfer Error,
+ * and nothing moved at all, even for the parts of the transfer that were
+ * mapped (the runtime translates everything before it starts).
+ */
+TEST_F(ioerr, unmapped_gpa)
+{
+	struct dp *dp = &self->dp;
+	uint64_t bad = gmem_unmapped_iova(&dp->l.mem), b = self->iova;
+	uint64_t list_iova = 0;
+	struct nvme_sqe sqe;
+	uint64_t *list;
+
+	list = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &list_iova);
+	ASSERT_NE(NULL, list);
+	nio_fill(self->buf, 4 * GMEM_PAGE, 930);
+
+	/* Writes whose data is (partly) nowhere: the device stays zero. */
+	nio_sqe_rw(&sqe, nvme_cmd_write, 0, 1, bad, 0);
+	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, run(_metadata, dp, &sqe));
+	nio_sqe_rw(&sqe, nvme_cmd_write, 0, 2 * bpp(dp), b, bad);
+	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, run(_metadata, dp, &sqe));
+	list[0] = htole64(b + GMEM_PAGE);
+	list[1] = htole64(bad);
+	list[2] = htole64(b + 2 * GMEM_PAGE);
+	nio_sqe_rw(&sqe, nvme_cmd_write, 0, 4 * bpp(dp), b, list_iova);
+	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, run(_metadata, dp, &sqe));
+	/* The list itself nowhere. */
+	nio_sqe_rw(&sqe, nvme_cmd_write, 0, 3 * bpp(dp), b, bad);
+	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, run(_metadata, dp, &sqe));
+	backing_untouched(_metadata, dp);
+
+	/* Reads of data that is there, into partly unmapped buffers: the
+	 * mapped pages keep what they held.
+	 */
+	dp_write_seed(_metadata, dp, 1, 64, 4 * bpp(dp), 940);
+	nio_sqe_rw(&sqe, nvme_cmd_read, 64, 2 * bpp(dp), b, bad);
+	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, run(_metadata, dp, &sqe));
+	nio_sqe_rw(&sqe, nvme_cmd_read, 64, 4 * bpp(dp), b, list_iova);
+	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, run(_metadata, dp, &sqe));
+	nio_sqe_rw(&sqe, nvme_cmd_read, 64, 1, bad, 0);
+	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, run(_metadata, dp, &sqe));
+	ASSERT_EQ(4 * GMEM_PAGE, nio_check(self->buf, 4 * GMEM_PAGE, 930));
+
+	/* The queue and the data are fine afterwards. */
+	dp_read_seed(_metadata, dp, 1, 64, 4 * bpp(dp), 940);
+}
+
+/*
+ * A doorbell value outside the queue written to the mmapped doorbell
+ * page: no trap, so the runtime finds it and posts the Invalid Doorbell
+ * Write Value event; it fetches nothing on the strength of it.
+ */
+static void bad_mmap_doorbell(struct __test_metadata *_metadata, struct dp *dp,
+			      uint32_t off, uint32_t val, uint32_t good)
+{
+	struct nvme_sqe sqe = { .opcode = nvme_admin_async_event };
+	volatile uint32_t *db = nio_db_ptr(&dp->io, off);
+	struct nvme_cqe cqe;
+	uint64_t log = 0;
+	int cid;
+
+	ASSERT_NE(NULL, db);
+	ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &log));
+	cid = nvd_submit(&dp->l.nvd, 0, &sqe);
+	ASSERT_GE(cid, 0);
+	TH_LOG("mmapped doorbell %#x <- %u", off, val);
+	*db = htole32(val);
+	ASSERT_EQ(0, nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, NIO_TIMEOUT_MS));
+	ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
+	ASSERT_EQ(NVME_AER_DW0(NVME_AER_TYPE_ERROR, NVME_AER_ERROR_INVALID_DB_VAL,
+			       NVME_LOG_ERROR), le32toh(cqe.dw0));
+	nvd_sqe_get_log(&sqe, NVME_LOG_ERROR, 0xffffffff, GMEM_PAGE, log, false);
+	ADMIN_OK(&dp->l, &sqe);
+	/* Nothing was completed on the strength of it. */
+	ASSERT_FALSE(nvd_cqe_ready(&dp->l.nvd, 1));
+	/* The driver puts the right value back and goes on. */
+	*db = htole32(good);
+	ASSERT_EQ(0, REG_RD32(&dp->l, NVME_REG_CSTS) & NVME_CSTS_CFS);
+}
+
+TEST_F(ioerr, bad_mmapped_doorbell_values)
+{
+	struct dp *dp = &self->dp;
+
+	ASSERT_EQ(0, nio_map_doorbells(&dp->io));
+	/* SQ 1 has 16 entries: tail 16 does not exist. */
+	bad_mmap_doorbell(_metadata, dp, LEAPIO_SQ_DB(1), 16, dp->l.nvd.q[1].sq_tail);
+	dp_write_seed(_metadata, dp, 1, 0, 1, 950);
+	/* CQ 1 has 16 entries too. */
+	bad_mmap_doorbell(_metadata, dp, LEAPIO_CQ_DB(1), 16, dp->l.nvd.q[1].cq_head);
+	dp_read_seed(_metadata, dp, 1, 0, 1, 950);
+}
+
+TEST_HARNESS_MAIN
