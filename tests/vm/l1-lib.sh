@@ -89,7 +89,7 @@ l1_backing_remove() {
 # script's own shell, not in $(...), so that the job stays ours.
 l1_leapiod_start() {
 	local pidf=/sys/bus/mdev/devices/$1/leapio/runtime_pid deadline
-	[ -x "$LEAPIOD" ] || { echo "no $LEAPIOD (make)" >&2; return 1; }
+	[ -x "$LEAPIOD" ] || { echo "no $LEAPIOD (make)" | tee "$3" >&2; return 1; }
 	"$LEAPIOD" --vdev "$1=$2" > "$3" 2>&1 &
 	LEAPIOD_PID=$!
 	deadline=$((SECONDS + 30))
@@ -100,7 +100,7 @@ l1_leapiod_start() {
 			return 1
 		fi
 		[ $SECONDS -lt $deadline ] ||
-			{ echo "leapiod not attached after 30 s" >&2; return 1; }
+			{ echo "leapiod not attached after 30 s" | tee -a "$3" >&2; return 1; }
 		sleep 0.1
 	done
 }
