@@ -19,6 +19,7 @@ per_binary_timeout=${LEAPIO_KSFT_TIMEOUT:-900}
 
 order=(test_config test_vfio_info test_regs test_identify test_features
        test_logs test_admin test_queues test_doorbells test_irq test_reset
+       test_io test_io_errors test_isolation test_faults
        test_sysfs test_lifecycle)
 [ $# -gt 0 ] && order=("$@")
 
@@ -39,7 +40,8 @@ done
 # What leapio_host.ko links against (its modinfo depends=), and the
 # type1 IOMMU backend the client asks for; some are built in.
 deps=$(modinfo -F depends "$ko" 2>/dev/null | tr ',' ' ')
-for m in $deps vfio vfio_iommu_type1 mdev; do
+# loop: the data path tests' backing devices (lib/backing.c).
+for m in $deps vfio vfio_iommu_type1 mdev loop; do
 	modprobe -q "$m" 2>/dev/null || true
 done
 if [ ! -d /sys/module/leapio_host ]; then
