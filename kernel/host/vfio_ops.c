@@ -14,6 +14,7 @@ static int lio_vfio_open(struct vfio_device *vdev)
 	mutex_lock(&lm->lock);
 	lm->open = true;
 	mutex_unlock(&lm->lock);
+	lio_pin_open(lm);
 	return 0;
 }
 
@@ -27,6 +28,8 @@ static void lio_vfio_close(struct vfio_device *vdev)
 	lio_vctrl_power_off(lm->vc);
 	lm->open = false;
 	mutex_unlock(&lm->lock);
+	/* After the reset's ack; vfio_unpin_pages() needs the device open. */
+	lio_pin_release_all(lm);
 }
 
 /* The widest access, at most 8 bytes, that pos is aligned for. */
@@ -119,15 +122,14 @@ static int lio_vfio_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 }
 
 /*
- * The VFIO user unmapped guest memory. Whoever pins guest pages must drop
- * them here (vfio_pin_pages() refuses a device without this callback);
- * nothing is pinned beyond a single vfio_dma_rw() yet, so there is nothing
- * to do. When the pinned GPA tables arrive, keep this off lio_mdev.lock:
- * a vfio_dma_rw() under that lock may be waiting on the IOMMU driver that
+ * The VFIO user unmapped guest memory: the data path's pins in the range
+ * go (pin.c, after the runtime's ack). Never under lio_mdev.lock: a
+ * vfio_dma_rw() under that lock may be waiting on the IOMMU driver that
  * is calling us.
  */
 static void lio_vfio_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 {
+	lio_pin_unmap(to_lio_mdev(vdev), iova, length);
 }
 
 const struct vfio_device_ops lio_vfio_ops = {

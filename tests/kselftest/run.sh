@@ -19,6 +19,7 @@ per_binary_timeout=${LEAPIO_KSFT_TIMEOUT:-900}
 
 order=(test_config test_vfio_info test_regs test_identify test_features
        test_logs test_admin test_queues test_doorbells test_irq test_reset
+       test_region
        test_io test_io_errors test_isolation test_faults
        test_sysfs test_lifecycle)
 [ $# -gt 0 ] && order=("$@")

@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/leapio and the shared region, from a stand-in runtime: attaching by
+ * UUID (one runtime at a time, again after detaching), the header and the
+ * identity, mmap offsets and lengths, MAP requests through the mailbox
+ * (tables valid and the guest window showing the guest's bytes; unmapped
+ * and anonymous memory refused), pins counted in sysfs and dropped at DMA
+ * unmap and at close, SIGBUS for what is not pinned, bad mailbox requests,
+ * the MSI-X eventfds handed out, an mdev removed under its runtime.
+ *
+ * The stand-in runtime acks every seq bump from a thread woken by its wake
+ * eventfd, as leapiod does, so the driver's waits end at once.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lio_test.h"
+#include "../../uapi/linux/leapio_region.h"
+
+/*
+ * The layout code the module and leapiod are built from, so that the
+ * header is judged by the same rules (it reads the tables with READ_ONCE).
+ */
+#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
+#include "../../common/leapio/region_layout.c"
+
+#define RT_ACK_POLL_MS	100
+
+struct rt {
+	int			dev;	/* /dev/leapio */
+	int			fd;	/* the vdev file */
+	struct leapio_attach	a;
+	void			*base;
+	struct leapio_region_view v;
+	uint8_t			*win;	/* the guest window, whole */
+	int			wake;
+	pthread_t		acker;
+	bool			acking;
+	int			stop;
+};
+
+static void uuid_bytes(const char *s, uint8_t out[16])
+{
+	unsigned int n = 0;
+
+	memset(out, 0, 16);
+	for (; *s && n < 32; s++) {
+		unsigned int d;
+
+		if (*s == '-')
+			continue;
+		d = *s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10;
+		out[n / 2] |= d << (n % 2 ? 0 : 4);
+		n++;
+	}
+}
+
+/* LEAPIO_IOC_ATTACH: the vdev fd, or -errno. */
+static int attach(int dev, const uint8_t uuid[16], uint32_t flags,
+		  struct leapio_attach *a)
+{
+	memset(a, 0, sizeof(*a));
+	memcpy(a->uuid, uuid, 16);
+	a->flags = flags;
+	a->fd = -1;
+	return ioctl(dev, LEAPIO_IOC_ATTACH, a) < 0 ? -errno : a->fd;
+}
+
+static void *acker(void *arg)
+{
+	struct rt *rt = arg;
+	struct leapio_vdev_ctrl *c = rt->v.ctrl;
+	struct pollfd p = { .fd = rt->wake, .events = POLLIN };
+	uint64_t n;
+
+	while (!__atomic_load_n(&rt->stop, __ATOMIC_ACQUIRE)) {
+		uint32_t seq;
+
+		if (poll(&p, 1, RT_ACK_POLL_MS) > 0 &&
+		    read(rt->wake, &n, sizeof(n)) < 0)
+			continue;
+		seq = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&c->ack, __ATOMIC_RELAXED) == seq)
+			continue;
+		__atomic_store_n(&c->ack, seq, __ATOMIC_RELEASE);
+		ioctl(rt->fd, LEAPIO_VDEV_IOC_KICK);
+	}
+	return NULL;
+}
+
+static void rt_init(struct rt *rt)
+{
+	memset(rt, 0, sizeof(*rt));
+	rt->dev = rt->fd = rt->wake = -1;
+	rt->base = rt->win = MAP_FAILED;
+}
+
+/* Attach to l's mdev, map the region and the window, start acking. */
+static void rt_open(struct __test_metadata *_metadata, struct rt *rt,
+		    const struct lio *l)
+{
+	uint8_t uuid[16];
+	int32_t w;
+
+	rt->dev = open("/dev/" LEAPIO_DEV_NAME, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, rt->dev);
+	uuid_bytes(l->mdev.uuid, uuid);
+	rt->fd = attach(rt->dev, uuid, 0, &rt->a);
+	ASSERT_LE(0, rt->fd);
+	rt->base = mmap(NULL, rt->a.region_size, PROT_READ | PROT_WRITE,
+			MAP_SHARED, rt->fd, LEAPIO_MMAP_REGION_OFFSET);
+	ASSERT_NE(MAP_FAILED, rt->base);
+	leapio_region_view(&rt->v, rt->base);
+	rt->win = mmap(NULL, rt->a.guest_size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_NORESERVE, rt->fd,
+		       LEAPIO_MMAP_GUEST_OFFSET);
+	ASSERT_NE(MAP_FAILED, rt->win);
+
+	rt->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, rt->wake);
+	w = rt->wake;
+	ASSERT_EQ(0, ioctl(rt->fd, LEAPIO_VDEV_IOC_SET_WAKE, &w));
+	ASSERT_EQ(0, pthread_create(&rt->acker, NULL, acker, rt));
+	rt->acking = true;
+}
+
+static void rt_close(struct rt *rt)
+{
+	if (rt->acking) {
+		__atomic_store_n(&rt->stop, 1, __ATOMIC_RELEASE);
+		pthread_join(rt->acker, NULL);
+	}
+	if (rt->win != MAP_FAILED)
+		munmap(rt->win, rt->a.guest_size);
+	if (rt->base != MAP_FAILED)
+		munmap(rt->base, rt->a.region_size);
+	if (rt->fd >= 0)
+		close(rt->fd);
+	if (rt->wake >= 0)
+		close(rt->wake);
+	if (rt->dev >= 0)
+		close(rt->dev);
+	rt_init(rt);
+}
+
+/* One mailbox request: 0 and its result in *res, or the KICK's -errno. */
+static int mbox(struct rt *rt, uint32_t op, uint64_t arg0, uint64_t arg1,
+		int32_t *res)
+{
+	struct leapio_mbox *mb = rt->v.mbox;
+	uint32_t prod = mb->prod;
+	struct leapio_mbox_msg *m = &mb->msg[prod % LEAPIO_MBOX_ENTRIES];
+
+	m->op = op;
+	m->arg0 = arg0;
+	m->arg1 = arg1;
+	m->result = 1;
+	__atomic_store_n(&mb->prod, prod + 1, __ATOMIC_RELEASE);
+	if (ioctl(rt->fd, LEAPIO_VDEV_IOC_KICK) < 0)
+		return -errno;
+	if (__atomic_load_n(&mb->cons, __ATOMIC_ACQUIRE) != prod + 1)
+		return -EPROTO;
+	*res = m->result;
+	return 0;
+}
+
+#define MBOX(rt, op, a0, a1) ({ int32_t __r = 1; \
+	{ ASSERT_EQ(0, mbox((rt), (op), (a0), (a1), &__r)); } __r; })
+#define MAP(rt, gpa, len)	MBOX(rt, LEAPIO_MBOX_MAP, gpa, len)
+
+static unsigned long long attr_u64(struct __test_metadata *_metadata,
+				   const struct lio *l, const char *name)
+{
+	unsigned long long v = ~0ULL;
+
+	ASSERT_EQ(0, mdev_attr_read_u64(&l->mdev, name, &v));
+	return v;
+}
+
+#define PINNED(l)	attr_u64(_metadata, (l), LEAPIO_SYSFS_PINNED_PAGES)
+
+/* The signal a read of p kills a child with, 0 if it survives. */
+static int touch_sig(const volatile uint8_t *p)
+{
+	struct rlimit no_core = { 0, 0 };
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		setrlimit(RLIMIT_CORE, &no_core);
+		(void)*p;
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+}
+
+static uint64_t xlate(const struct rt *rt, uint64_t gpa)
+{
+	u64 span;
+
+	return leapio_xlate_lookup(&rt->v, gpa, &span);
+}
+
+FIXTURE(region) {
+	struct lio l;
+	struct rt rt;
+};
+
+FIXTURE_SETUP(region)
+{
+	struct lio_opts o = { .no_open = true };
+
+	rt_init(&self->rt);
+	LIO_SETUP(&self->l, &o);
+}
+
+/* The runtime goes first: the VFIO close waits for it otherwise. */
+FIXTURE_TEARDOWN(region)
+{
+	rt_close(&self->rt);
+	LIO_TEARDOWN(&self->l);
+}
+
+TEST_F(region, attach_by_uuid)
+{
+	struct leapio_attach a;
+	uint8_t uuid[16], other[16];
+	char ouuid[MDEV_UUID_LEN + 1];
+	int dev, fd, fd2;
+
+	dev = open("/dev/" LEAPIO_DEV_NAME, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dev);
+	uuid_bytes(self->l.mdev.uuid, uuid);
+	ASSERT_EQ(0, mdev_new_uuid(ouuid));
+	uuid_bytes(ouuid, other);
+
+	ASSERT_EQ(-ENODEV, attach(dev, other, 0, &a));
+	ASSERT_EQ(-EINVAL, attach(dev, uuid, 1, &a));
+	ASSERT_EQ(0, attr_u64(_metadata, &self->l, LEAPIO_SYSFS_RUNTIME_PID));
+
+	fd = attach(dev, uuid, 0, &a);
+	ASSERT_LE(0, fd);
+	EXPECT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	EXPECT_LT(0, a.region_size);
+	EXPECT_EQ(0, a.region_size % 4096);
+	EXPECT_LT(0, a.guest_size);
+	EXPECT_EQ(0, a.guest_size % (1ULL << LEAPIO_L1_SHIFT));
+	ASSERT_EQ(getpid(), attr_u64(_metadata, &self->l, LEAPIO_SYSFS_RUNTIME_PID));
+	ASSERT_EQ(-EBUSY, attach(dev, uuid, 0, &a));
+
+	/* Closing detaches; the next runtime may come. */
+	close(fd);
+	ASSERT_EQ(0, attr_u64(_metadata, &self->l, LEAPIO_SYSFS_RUNTIME_PID));
+	fd2 = attach(dev, uuid, 0, &a);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(getpid(), attr_u64(_metadata, &self->l, LEAPIO_SYSFS_RUNTIME_PID));
+	close(fd2);
+	close(dev);
+}
+
+TEST_F(region, header_and_identity)
+{
+	struct rt *rt = &self->rt;
+	const struct leapio_region_hdr *h;
+	const struct leapio_vdev_ctrl *c;
+	const char *why = NULL;
+	uint8_t uuid[16];
+
+	rt_open(_metadata, rt, &self->l);
+	h = rt->v.hdr;
+	c = rt->v.ctrl;
+	EXPECT_EQ(0, leapio_region_check(h, rt->a.region_size, &why));
+	if (why)
+		TH_LOG("header: %s", why);
+	ASSERT_EQ(LEAPIO_REGION_MAGIC, h->magic);
+	EXPECT_EQ(LEAPIO_REGION_VERSION_MAJOR, h->version_major);
+	EXPECT_EQ(self->l.mdev.nr_ioq, h->nr_ioq);
+	EXPECT_EQ(rt->a.guest_size, h->l1_entries << LEAPIO_L1_SHIFT);
+
+	uuid_bytes(self->l.mdev.uuid, uuid);
+	EXPECT_EQ(0, memcmp(uuid, c->uuid, 16));
+	EXPECT_EQ(self->l.mdev.nr_ioq, c->nr_ioq);
+	EXPECT_EQ(attr_u64(_metadata, &self->l, LEAPIO_SYSFS_CNTLID), c->cntlid);
+	EXPECT_EQ(getpid(), c->runtime_pid);
+	EXPECT_EQ(LEAPIO_VDEV_OFF, c->state);
+	/* Nothing pinned, nothing translated. */
+	EXPECT_EQ(0, PINNED(&self->l));
+	EXPECT_EQ(0, xlate(rt, GMEM_IOVA_BASE));
+}
+
+TEST_F(region, mmap_offsets_and_lengths)
+{
+	struct rt *rt = &self->rt;
+	uint64_t g, rs;
+	void *p;
+	static const struct {
+		int		flags;
+		uint64_t	off;	/* from the guest window when win */
+		bool		win;
+		int		len_extra;	/* pages past what is allowed */
+	} bad[] = {
+		{ MAP_PRIVATE, 0, false, 0 },
+		{ MAP_SHARED, 0, false, 1 },
+		{ MAP_SHARED, 4096, false, -1 },
+		{ MAP_SHARED, 0, true, 1 },
+		{ MAP_PRIVATE, 0, true, 0 },
+	};
+	unsigned int i;
+
+	rt_open(_metadata, rt, &self->l);
+	g = rt->a.guest_size;
+	rs = rt->a.region_size;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		uint64_t off = bad[i].win ? LEAPIO_MMAP_GUEST_OFFSET : bad[i].off;
+		uint64_t len = (bad[i].win ? g : rs) + (int64_t)bad[i].len_extra * 4096;
+
+		TH_LOG("case %u", i);
+		p = mmap(NULL, len, PROT_READ, bad[i].flags | MAP_NORESERVE,
+			 rt->fd, off);
+		EXPECT_EQ(MAP_FAILED, p);
+		EXPECT_EQ(EINVAL, errno);
+		if (p != MAP_FAILED)
+			munmap(p, len);
+	}
+	/* Past the window's end, and just before it. */
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, rt->fd,
+		 LEAPIO_MMAP_GUEST_OFFSET + g);
+	EXPECT_EQ(MAP_FAILED, p);
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, rt->fd,
+		 LEAPIO_MMAP_GUEST_OFFSET + g - 4096);
+	ASSERT_NE(MAP_FAILED, p);
+	munmap(p, 4096);
+	/* A part of the region from its start is fine. */
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, rt->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(LEAPIO_REGION_MAGIC, *(uint64_t *)p);
+	munmap(p, 4096);
+}
+
+TEST_F(region, map_translates_and_unmap_drops)
+{
+	struct rt *rt = &self->rt;
+	struct lio *l = &self->l;
+	uint64_t iova, pinned;
+	uint32_t seq0;
+	uint8_t *buf;
+	unsigned int i;
+
+	ASSERT_EQ(0, lio_open_shared(l));
+	rt_open(_metadata, rt, l);
+	buf = gmem_alloc_pages(&l->mem, 3 * GMEM_PAGE, &iova);
+	ASSERT_NE(NULL, buf);
+	for (i = 0; i < 3 * GMEM_PAGE; i++)
+		buf[i] = (uint8_t)(i * 7 + 3);
+
+	ASSERT_EQ(0, xlate(rt, iova));
+	ASSERT_EQ(0, MAP(rt, iova, 3 * GMEM_PAGE));
+	ASSERT_TRUE(leapio_xlate_range_ok(&rt->v, iova, 3 * GMEM_PAGE));
+	EXPECT_TRUE(xlate(rt, iova) & LEAPIO_XLATE_WRITE);
+	pinned = PINNED(l);
+	EXPECT_LE(3, pinned);
+	/* At most the 2 MiB blocks around the pages. */
+	EXPECT_GE(2 * 512, pinned);
+
+	/* The window shows the guest's bytes, and writes reach the guest. */
+	ASSERT_EQ(0, memcmp(rt->win + iova, buf, 3 * GMEM_PAGE));
+	rt->win[iova + 5] = 0xa5;
+	EXPECT_EQ(0xa5, buf[5]);
+
+	/* Mapping again pins nothing more. */
+	ASSERT_EQ(0, MAP(rt, iova, GMEM_PAGE));
+	EXPECT_EQ(pinned, PINNED(l));
+
+	/* The VFIO user unmaps: translations, window pages and pins go. */
+	seq0 = __atomic_load_n(&rt->v.ctrl->seq, __ATOMIC_ACQUIRE);
+	ASSERT_EQ(0, vfio_dma_unmap(&l->dev, l->mem.iova, l->mem.size));
+	l->mem.mapped = 0;
+	EXPECT_EQ(0, PINNED(l));
+	EXPECT_EQ(0, xlate(rt, iova));
+	EXPECT_NE(seq0, rt->v.ctrl->seq);
+	EXPECT_EQ(rt->v.ctrl->seq, rt->v.ctrl->ack);
+	EXPECT_EQ(SIGBUS, touch_sig(rt->win + iova));
+	/* And it is gone for good: MAP fails now. */
+	EXPECT_EQ(-EFAULT, MAP(rt, iova, GMEM_PAGE));
+}
+
+TEST_F(region, map_of_unmapped_gpa)
+{
+	struct rt *rt = &self->rt;
+	struct lio *l = &self->l;
+	uint64_t end;
+
+	ASSERT_EQ(0, lio_open_shared(l));
+	rt_open(_metadata, rt, l);
+	EXPECT_EQ(-EFAULT, MAP(rt, gmem_unmapped_iova(&l->mem), GMEM_PAGE));
+	EXPECT_EQ(0, xlate(rt, gmem_unmapped_iova(&l->mem)));
+	EXPECT_EQ(0, PINNED(l));
+	/* Past the window, and wrapping around. */
+	EXPECT_EQ(-EFAULT, MAP(rt, rt->a.guest_size, GMEM_PAGE));
+	EXPECT_EQ(-EFAULT, MAP(rt, ~0ULL - GMEM_PAGE + 1, 2 * GMEM_PAGE));
+	/* Straddling the end of guest memory: the page past it stays out. */
+	end = l->mem.iova + l->mem.size;
+	EXPECT_EQ(-EFAULT, MAP(rt, end - GMEM_PAGE, 2 * GMEM_PAGE));
+	EXPECT_EQ(0, xlate(rt, end));
+	EXPECT_EQ(SIGBUS, touch_sig(rt->win + end));
+}
+
+TEST_F(region, map_of_anonymous_memory)
+{
+	struct rt *rt = &self->rt;
+	struct lio *l = &self->l;
+	uint64_t iova;
+
+	ASSERT_EQ(0, lio_open(l));
+	rt_open(_metadata, rt, l);
+	ASSERT_NE(NULL, gmem_alloc_pages(&l->mem, GMEM_PAGE, &iova));
+	EXPECT_EQ(-EPERM, MAP(rt, iova, GMEM_PAGE));
+	EXPECT_EQ(SIGBUS, touch_sig(rt->win + iova));
+}
+
+TEST_F(region, map_before_vfio_open)
+{
+	struct rt *rt = &self->rt;
+
+	rt_open(_metadata, rt, &self->l);
+	EXPECT_EQ(-EFAULT, MAP(rt, GMEM_IOVA_BASE, GMEM_PAGE));
+	EXPECT_EQ(0, PINNED(&self->l));
+}
+
+TEST_F(region, window_faults_only_pinned_pages)
+{
+	struct rt *rt = &self->rt;
+	struct lio *l = &self->l;
+	uint64_t iova;
+
+	ASSERT_EQ(0, lio_open_shared(l));
+	rt_open(_metadata, rt, l);
+	ASSERT_NE(NULL, gmem_alloc_pages(&l->mem, GMEM_PAGE, &iova));
+	/* Guest memory, but never asked for. */
+	EXPECT_EQ(SIGBUS, touch_sig(rt->win + iova));
+	/* Not guest memory at all. */
+	EXPECT_EQ(SIGBUS, touch_sig(rt->win + gmem_unmapped_iova(&l->mem)));
+	ASSERT_EQ(0, MAP(rt, iova, GMEM_PAGE));
+	EXPECT_EQ(0, touch_sig(rt->win + iova));
+}
+
+TEST_F(region, close_drops_every_pin)
+{
+	struct rt *rt = &self->rt;
+	struct lio *l = &self->l;
+	uint64_t iova;
+
+	ASSERT_EQ(0, lio_open_shared(l));
+	rt_open(_metadata, rt, l);
+	ASSERT_NE(NULL, gmem_alloc_pages(&l->mem, 2 * GMEM_PAGE, &iova));
+	ASSERT_EQ(0, MAP(rt, iova, 2 * GMEM_PAGE));
+	ASSERT_LT(0, PINNED(l));
+	EXPECT_EQ(0, touch_sig(rt->win + iova));
+
+	lio_close(l);
+	EXPECT_EQ(0, PINNED(l));
+	EXPECT_EQ(0, xlate(rt, iova));
+	EXPECT_EQ(SIGBUS, touch_sig(rt->win + iova));
+	/* The device is closed: nothing can be pinned. */
+	EXPECT_EQ(-EFAULT, MAP(rt, iova, GMEM_PAGE));
+
+	/* Open again: pins work again. */
+	ASSERT_EQ(0, lio_open_shared(l));
+	ASSERT_NE(NULL, gmem_alloc_pages(&l->mem, GMEM_PAGE, &iova));
+	EXPECT_EQ(0, MAP(rt, iova, GMEM_PAGE));
+	EXPECT_LT(0, PINNED(l));
+}
+
+TEST_F(region, bad_mailbox_requests)
+{
+	struct rt *rt = &self->rt;
+	struct leapio_mbox *mb;
+	unsigned int nr = self->l.mdev.nr_ioq;
+	uint32_t cons;
+	int32_t res;
+
+	ASSERT_EQ(0, lio_open_shared(&self->l));
+	rt_open(_metadata, rt, &self->l);
+	mb = rt->v.mbox;
+
+	EXPECT_EQ(-EINVAL, MBOX(rt, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, MBOX(rt, 99, 0, 0));
+	EXPECT_EQ(-EINVAL, MBOX(rt, LEAPIO_MBOX_IRQ, nr + 1, 0));
+	EXPECT_EQ(-EINVAL, MBOX(rt, LEAPIO_MBOX_IRQ, ~0ULL, 0));
+	EXPECT_EQ(-EINVAL, MBOX(rt, LEAPIO_MBOX_AEN, 1ULL << 32, 0));
+	/* Good ones are still answered after bad ones. */
+	EXPECT_EQ(0, MBOX(rt, LEAPIO_MBOX_IRQ, nr, 0));
+
+	/* prod more than a ring ahead of cons: nothing is read. */
+	cons = mb->cons;
+	mb->prod = cons + LEAPIO_MBOX_ENTRIES + 1;
+	EXPECT_EQ(-1, ioctl(rt->fd, LEAPIO_VDEV_IOC_KICK));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(cons, mb->cons);
+	mb->prod = cons;
+	EXPECT_EQ(0, ioctl(rt->fd, LEAPIO_VDEV_IOC_KICK));
+	/* The ring goes on from there: a MAP of nothing maps nothing. */
+	EXPECT_EQ(0, mbox(rt, LEAPIO_MBOX_MAP, 0, 0, &res));
+	EXPECT_EQ(0, res);
+}
+
+TEST_F(region, irqfd_is_the_vfio_users_eventfd)
+{
+	struct rt *rt = &self->rt;
+	struct lio *l = &self->l;
+	struct leapio_irqfd q = { 0 };
+	uint64_t one = 1;
+
+	ASSERT_EQ(0, lio_open_shared(l));
+	rt_open(_metadata, rt, l);
+	ASSERT_EQ(0, lio_msix_on(l));
+
+	q.vector = l->mdev.nr_ioq + 1;
+	EXPECT_EQ(-1, ioctl(rt->fd, LEAPIO_VDEV_IOC_GET_IRQFD, &q));
+	EXPECT_EQ(EINVAL, errno);
+
+	q.vector = 0;
+	q.fd = -1;
+	ASSERT_EQ(0, ioctl(rt->fd, LEAPIO_VDEV_IOC_GET_IRQFD, &q));
+	ASSERT_LE(0, q.fd);
+	EXPECT_TRUE(fcntl(q.fd, F_GETFD) & FD_CLOEXEC);
+	EXPECT_EQ(0, evfd_take(l->msix_fd[0]));
+	ASSERT_EQ(sizeof(one), write(q.fd, &one, sizeof(one)));
+	EXPECT_EQ(1, evfd_wait(l->msix_fd[0], EVFD_TIMEOUT_MS));
+	close(q.fd);
+
+	/* No eventfds any more: none to give. */
+	lio_irq_off(l);
+	q.fd = -1;
+	EXPECT_EQ(-1, ioctl(rt->fd, LEAPIO_VDEV_IOC_GET_IRQFD, &q));
+	EXPECT_EQ(ENOENT, errno);
+}
+
+TEST_F(region, set_wake_takes_eventfds_only)
+{
+	struct rt *rt = &self->rt;
+	int32_t fd;
+
+	rt_open(_metadata, rt, &self->l);
+	fd = rt->dev;	/* not an eventfd */
+	EXPECT_EQ(-1, ioctl(rt->fd, LEAPIO_VDEV_IOC_SET_WAKE, &fd));
+	EXPECT_EQ(EINVAL, errno);
+	fd = -5;
+	EXPECT_EQ(-1, ioctl(rt->fd, LEAPIO_VDEV_IOC_SET_WAKE, &fd));
+	EXPECT_EQ(EBADF, errno);
+	fd = -1;
+	EXPECT_EQ(0, ioctl(rt->fd, LEAPIO_VDEV_IOC_SET_WAKE, &fd));
+	EXPECT_EQ(-1, ioctl(rt->fd, 0x4c99, 0));
+	EXPECT_EQ(ENOTTY, errno);
+}
+
+TEST_F(region, mdev_removed_under_its_runtime)
+{
+	struct rt *rt = &self->rt;
+	struct leapio_attach a;
+	uint8_t uuid[16];
+	uint32_t seq0;
+	int w;
+
+	rt_open(_metadata, rt, &self->l);
+	/* This test watches the wake eventfd itself. */
+	__atomic_store_n(&rt->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(rt->acker, NULL);
+	rt->acking = false;
+	w = evfd_new();
+	ASSERT_LE(0, w);
+	ASSERT_EQ(0, ioctl(rt->fd, LEAPIO_VDEV_IOC_SET_WAKE, &w));
+
+	seq0 = rt->v.ctrl->seq;
+	ASSERT_EQ(0, mdev_remove(&self->l.mdev));
+	EXPECT_EQ(LEAPIO_VDEV_REMOVED, rt->v.ctrl->state);
+	EXPECT_NE(seq0, rt->v.ctrl->seq);
+	EXPECT_LE(1, evfd_take(w));
+	evfd_close(&w);
+	/* The region stays usable until the runtime lets go. */
+	EXPECT_EQ(LEAPIO_REGION_MAGIC, rt->v.hdr->magic);
+	uuid_bytes(self->l.mdev.uuid, uuid);
+	EXPECT_EQ(-ENODEV, attach(rt->dev, uuid, 0, &a));
+}
+
+TEST_HARNESS_MAIN
