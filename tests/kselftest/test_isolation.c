@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Two mdevs served by one leapiod from one backing device at different
- * offsets (--vdev a=dev,offset=0 --vdev b=dev,offset=N): each sees only
+ * offsets (a JSON configuration saying what --vdev a=dev,offset=0
+ * --vdev b=dev,offset=N would): each sees only
  * its own part. Patterns written through each read back through each,
  * sit at the right offset of the device, and the blocks at the seam (a's
  * last, b's first) never mix; neither can address past its namespace.
@@ -28,6 +29,8 @@ FIXTURE_SETUP(iso)
 				      self->a.bk.path, 0));
 	ASSERT_EQ(0, leapiod_add_vdev(&self->a.d, self->b.l.mdev.uuid,
 				      self->a.bk.path, ISO_NS));
+	/* As an operator would: a configuration file. */
+	ASSERT_EQ(0, leapiod_use_config(&self->a.d));
 	dp_start_leapiod(_metadata, &self->a);
 	dp_open(_metadata, &self->a);
 	dp_open(_metadata, &self->b);

@@ -55,6 +55,8 @@ int leapiod_add_vdev(struct leapiod *d, const char *uuid, const char *path,
 	if (n < 0 || (size_t)n >= sizeof(d->arg[0]))
 		return -ENAMETOOLONG;
 	snprintf(d->uuid[d->nr], sizeof(d->uuid[0]), "%s", uuid);
+	snprintf(d->path[d->nr], sizeof(d->path[0]), "%s", path);
+	d->offset[d->nr] = offset;
 	d->nr++;
 	return 0;
 }
@@ -108,9 +110,29 @@ int leapiod_wait_runtime_pid(const char *uuid, pid_t pid, int timeout_ms)
 	}
 }
 
+int leapiod_use_config(struct leapiod *d)
+{
+	unsigned int i;
+	FILE *f;
+
+	snprintf(d->config, sizeof(d->config), "/tmp/leapiod-ksft-%d.json", getpid());
+	f = fopen(d->config, "w");
+	if (!f) {
+		d->config[0] = 0;
+		return -errno;
+	}
+	fprintf(f, "{\n  \"vdevs\": [\n");
+	for (i = 0; i < d->nr; i++)
+		fprintf(f, "    {\"uuid\": \"%s\", \"backend\": {\"type\": \"block\", "
+			"\"path\": \"%s\", \"offset\": %" PRIu64 "}}%s\n",
+			d->uuid[i], d->path[i], d->offset[i], i + 1 < d->nr ? "," : "");
+	fprintf(f, "  ]\n}\n");
+	return fclose(f) ? -errno : 0;
+}
+
 static void child_exec(struct leapiod *d, const char *bin)
 {
-	char *argv[2 + 2 * LEAPIOD_MAX_VDEV + 1];
+	char *argv[3 + 2 * LEAPIOD_MAX_VDEV + 1];
 	unsigned int i, n = 0;
 	int fd;
 
@@ -122,7 +144,11 @@ static void child_exec(struct leapiod *d, const char *bin)
 		dup2(fd, STDERR_FILENO);
 	}
 	argv[n++] = (char *)bin;
-	for (i = 0; i < d->nr; i++) {
+	if (d->config[0]) {
+		argv[n++] = (char *)"--config";
+		argv[n++] = d->config;
+	}
+	for (i = 0; i < d->nr && !d->config[0]; i++) {
 		argv[n++] = (char *)"--vdev";
 		argv[n++] = d->arg[i];
 	}
@@ -229,5 +255,7 @@ void leapiod_fini(struct leapiod *d)
 		leapiod_stop(d, SIGKILL);
 	if (d->log[0])
 		unlink(d->log);
-	d->log[0] = 0;
+	if (d->config[0])
+		unlink(d->config);
+	d->log[0] = d->config[0] = 0;
 }

@@ -34,6 +34,12 @@ struct leapiod {
 	unsigned int	nr;
 	char		uuid[LEAPIOD_MAX_VDEV][MDEV_UUID_LEN + 1];
 	char		arg[LEAPIOD_MAX_VDEV][160];	/* "uuid=path[,offset=N]" */
+	char		path[LEAPIOD_MAX_VDEV][64];
+	uint64_t	offset[LEAPIOD_MAX_VDEV];
+	/* Non-empty: start with --config <config>, written from the vdevs
+	 * added (leapiod_use_config), rather than with --vdev arguments.
+	 */
+	char		config[64];
 };
 
 /* $LEAPIO_TOP/runtime/leapiod (or runtime/leapiod from the current
@@ -45,6 +51,10 @@ void leapiod_init(struct leapiod *d);
 /* Serve mdev uuid from path, the namespace starting offset bytes in. */
 int leapiod_add_vdev(struct leapiod *d, const char *uuid, const char *path,
 		     uint64_t offset);
+/* Start it from a JSON configuration file (the operator's way, with one
+ * poller, "pollers" left to its default) instead of --vdev arguments.
+ */
+int leapiod_use_config(struct leapiod *d);
 /*
  * Start it and wait until every vdev added shows it attached.
  * 0; -ENOENT (no binary); -ECHILD (it exited: see the log);
