@@ -205,7 +205,6 @@ static void wrap(struct __test_metadata *_metadata, struct dp *dp)
 				   iova + j * GMEM_PAGE, 0);
 			cid = nvd_queue_sqe(n, 1, &sqe);
 			ASSERT_GE(cid, 0);
-			sqe.cdw2 = 0;
 		}
 		ASSERT_EQ(-EBUSY, nvd_queue_sqe(n, 1, &sqe));
 		ASSERT_EQ(0, nio_ring_sq(&dp->io, 1));
@@ -541,21 +540,35 @@ TEST_F(io, smart_counters)
 	EXPECT_EQ(1, nio_u128_lo(s->data_units_read));
 }
 
-/* Each completion interrupts on its CQ's vector, and on no other. */
+/*
+ * Each completion interrupts on its CQ's vector, and on no other; and the
+ * CQE is in memory by the time the interrupt arrives (a driver that reaps
+ * on the interrupt must find it there).
+ */
 TEST_F(io, irq_on_cq_vector)
 {
 	struct dp *dp = &self->dp;
 	struct lio *l = &dp->l;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	uint64_t iova = 0;
 	unsigned int q, v;
+	int cid;
 
+	ASSERT_NE(NULL, gmem_alloc_pages(&l->mem, GMEM_PAGE, &iova));
 	for (q = 1; q <= dp->nr; q++) {
 		uint16_t vec = dp->nr + 1 - q;	/* reversed: the CQ's own */
 
 		ASSERT_EQ(0, nvd_create_io_pair(&l->nvd, q, 16, vec));
 		for (v = 0; v < l->nr_msix; v++)
 			evfd_take(l->msix_fd[v]);
-		dp_write_seed(_metadata, dp, q, 8 * q, 1, 600 + q);
-		ASSERT_GE(evfd_wait(l->msix_fd[vec], EVFD_TIMEOUT_MS), 1);
+		nio_sqe_rw(&sqe, nvme_cmd_write, 8 * q, 1, iova, 0);
+		cid = nio_submit(&dp->io, q, &sqe);
+		ASSERT_GE(cid, 0);
+		ASSERT_GE(evfd_wait(l->msix_fd[vec], NIO_TIMEOUT_MS), 1);
+		ASSERT_TRUE(nvd_cqe_ready(&l->nvd, q));
+		ASSERT_EQ(0, nio_reap(&dp->io, q, &cqe, 0));
+		CQE_IS(&cqe, q, cid, NVME_SC_SUCCESS);
 		for (v = 0; v < l->nr_msix; v++) {
 			if (v == vec)
 				continue;
@@ -624,6 +637,35 @@ TEST_F(io, mmap_doorbells_many_queues)
 		ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, q, 8, q));
 		round_trip(_metadata, dp, q, 16 * q, bpp(dp), 0, 800 + q);
 	}
+}
+
+/* 4 KiB blocks: one block per page, the other LBA format. */
+FIXTURE(io4k) {
+	struct dp dp;
+};
+
+FIXTURE_SETUP(io4k)
+{
+	dp_setup(_metadata, &self->dp, 4096);
+	ASSERT_EQ(12, self->dp.io.lba_shift);
+	ASSERT_EQ(0, nvd_create_io_pair(&self->dp.l.nvd, 1, 16, 1));
+}
+
+FIXTURE_TEARDOWN(io4k)
+{
+	dp_teardown(_metadata, &self->dp);
+}
+
+TEST_F(io4k, round_trips)
+{
+	struct dp *dp = &self->dp;
+
+	round_trip(_metadata, dp, 1, 0, 1, 0, 900);
+	round_trip(_metadata, dp, 1, 1, 2, 0, 901);
+	round_trip(_metadata, dp, 1, 3, 5, 0x204, 902);
+	round_trip(_metadata, dp, 1, dp->io.nsze - 1, 1, 0xffc, 903);
+	round_trip(_metadata, dp, 1, 64, dp->io.mdts_bytes >> 12, 0, 904);
+	dp_backing_seed(_metadata, dp, 0, 1, 2, 901);
 }
 
 TEST_HARNESS_MAIN
