@@ -109,7 +109,7 @@ static inline void dp_close(struct __test_metadata *_metadata, struct dp *dp)
 		return;
 	lio_close(&dp->l);
 	if (dp->l.mdev.created) {
-		EXPECT_EQ(0, mdev_uuid_attr_u64(dp->l.mdev.uuid, "pinned_pages", &pinned));
+		EXPECT_EQ(0, mdev_uuid_attr_u64(dp->l.mdev.uuid, LEAPIO_SYSFS_PINNED_PAGES, &pinned));
 		EXPECT_EQ(0, pinned);
 	}
 }

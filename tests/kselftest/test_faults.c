@@ -239,7 +239,7 @@ TEST_F(flt, runtime_killed_and_restarted)
 	ASSERT_EQ(128 + SIGKILL, st);
 	/* The kernel sees it gone; the queues and pins stay. */
 	ASSERT_EQ(0, leapiod_wait_runtime_pid(dp->l.mdev.uuid, 0, LEAPIOD_TIMEOUT_MS));
-	ASSERT_NE(0, dp_attr(_metadata, dp, "pinned_pages"));
+	ASSERT_NE(0, dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES));
 	ASSERT_EQ(0, REG_RD32(&dp->l, NVME_REG_CSTS) & NVME_CSTS_CFS);
 
 	dp_start_leapiod(_metadata, dp);
@@ -330,14 +330,14 @@ TEST_F(two, vfio_close_with_io_in_flight)
 	ASSERT_EQ(0, nvd_create_io_pair(&a->l.nvd, 1, FLT_QSIZE, 1));
 	ASSERT_EQ(0, nvd_create_io_pair(&b->l.nvd, 1, 16, 1));
 	batch_prep(_metadata, a, &bt, 1, FLT_CMDS, 5000);
-	ASSERT_NE(0, dp_attr(_metadata, a, "pinned_pages"));
+	ASSERT_NE(0, dp_attr(_metadata, a, LEAPIO_SYSFS_PINNED_PAGES));
 
 	batch_submit(_metadata, a, &bt);
 	nio_fini(&a->io);
 	vfio_close(&a->l.dev);
 	/* Bounded: the release path may finish after close() returns. */
 	for (i = 0; i < LEAPIOD_TIMEOUT_MS / 20; i++) {
-		ASSERT_EQ(0, mdev_uuid_attr_u64(a->l.mdev.uuid, "pinned_pages", &pinned));
+		ASSERT_EQ(0, mdev_uuid_attr_u64(a->l.mdev.uuid, LEAPIO_SYSFS_PINNED_PAGES, &pinned));
 		if (!pinned)
 			break;
 		usleep(20000);
@@ -374,7 +374,7 @@ TEST_F(flt, dma_unmap_under_runtime)
 	dp_write_seed(_metadata, dp, 1, 0, 8, 6000);
 	dp_read_seed(_metadata, dp, 1, 0, 8, 6000);
 	ASSERT_EQ(0, gmem_init_memfd(&x, &dp->l.dev, xiova, xsize));
-	p0 = dp_attr(_metadata, dp, "pinned_pages");
+	p0 = dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES);
 
 	nio_fill(x.base, 4 * GMEM_PAGE, 6100);
 	ASSERT_EQ(NVME_SC_SUCCESS, dp_rw(_metadata, dp, 1, nvme_cmd_write, 64,
@@ -383,13 +383,13 @@ TEST_F(flt, dma_unmap_under_runtime)
 	ASSERT_EQ(NVME_SC_SUCCESS, dp_rw(_metadata, dp, 1, nvme_cmd_read, 64,
 					 4 * bpp(dp), xiova + 8 * GMEM_PAGE, 0));
 	ASSERT_EQ(4 * GMEM_PAGE, nio_check(x.base + 8 * GMEM_PAGE, 4 * GMEM_PAGE, 6100));
-	p1 = dp_attr(_metadata, dp, "pinned_pages");
+	p1 = dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES);
 	TH_LOG("pinned pages: %llu, then %llu with the second mapping", p0, p1);
 	ASSERT_GT(p1, p0);
 
 	ASSERT_EQ(0, vfio_dma_unmap(&dp->l.dev, xiova, xsize));
 	x.mapped = 0;
-	p2 = dp_attr(_metadata, dp, "pinned_pages");
+	p2 = dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES);
 	ASSERT_EQ(p0, p2);
 
 	/* Later I/O there: Data Transfer Error, and nothing moved. */
@@ -404,7 +404,7 @@ TEST_F(flt, dma_unmap_under_runtime)
 	ASSERT_EQ(0, backing_read(&dp->bk, 256 << dp->io.lba_shift, zero, 4 * GMEM_PAGE));
 	ASSERT_EQ(4 * GMEM_PAGE, nio_check_byte(zero, 4 * GMEM_PAGE, 0));
 	free(zero);
-	ASSERT_EQ(p0, dp_attr(_metadata, dp, "pinned_pages"));
+	ASSERT_EQ(p0, dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES));
 	gmem_fini(&x);
 	/* The rest of guest memory still works. */
 	dp_read_seed(_metadata, dp, 1, 0, 8, 6000);
@@ -426,7 +426,7 @@ TEST_F(flt, dma_unmap_with_io_in_flight)
 
 	ASSERT_EQ(0, nvd_create_io_pair(n, 1, FLT_QSIZE, 1));
 	dp_write_seed(_metadata, dp, 1, 0, 16 * bpp(dp), 6300);
-	p0 = dp_attr(_metadata, dp, "pinned_pages");
+	p0 = dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES);
 	ASSERT_EQ(0, gmem_init_memfd(&x, &dp->l.dev, xiova, xsize));
 	for (k = 0; k < 16; k++) {
 		nio_sqe_rw(&sqe, nvme_cmd_read, k * bpp(dp), bpp(dp),
@@ -446,7 +446,7 @@ TEST_F(flt, dma_unmap_with_io_in_flight)
 		sc = nvd_status_code(&cqe);
 		ASSERT_TRUE(sc == NVME_SC_SUCCESS || sc == NVME_SC_DATA_XFER_ERROR);
 	}
-	ASSERT_EQ(p0, dp_attr(_metadata, dp, "pinned_pages"));
+	ASSERT_EQ(p0, dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES));
 	gmem_fini(&x);
 	dp_read_seed(_metadata, dp, 1, 0, 16 * bpp(dp), 6300);
 }

@@ -101,7 +101,7 @@ int leapiod_wait_runtime_pid(const char *uuid, pid_t pid, int timeout_ms)
 	 * and runtime_pid is the one place the kernel says it happened.
 	 */
 	for (;;) {
-		err = mdev_uuid_attr_u64(uuid, "runtime_pid", &v);
+		err = mdev_uuid_attr_u64(uuid, LEAPIO_SYSFS_RUNTIME_PID, &v);
 		if (!err && v == (unsigned long long)pid)
 			return 0;
 		if (now_ms() > deadline)
