@@ -467,9 +467,10 @@ unsigned long lio_pin_count(struct lio_mdev *lm)
 }
 
 /*
- * The guest window's fault: the pinned page of gfn, if any. Anonymous
- * pages cannot be mapped into a second process (vm_insert_page() says
- * no): the VFIO user must back guest memory with a file (memfd).
+ * The guest window's fault: the page of gfn if it is translated (so the
+ * window shows what the tables say, no more). Anonymous pages cannot be
+ * mapped into a second process (vm_insert_page() says no): the VFIO user
+ * must back guest memory with a file (memfd).
  */
 vm_fault_t lio_pin_fault(struct lio_mdev *lm, struct vm_area_struct *vma,
 			 unsigned long addr, u64 gfn)
@@ -483,7 +484,8 @@ vm_fault_t lio_pin_fault(struct lio_mdev *lm, struct vm_area_struct *vma,
 		return VM_FAULT_SIGBUS;
 	mutex_lock(&r->win_lock);
 	p = xa_load(&r->pages, gfn);
-	if (p && !xa_get_mark(&r->pages, gfn, LIO_XA_DYING) && !PageAnon(p)) {
+	if (p && xa_get_mark(&r->pages, gfn, LIO_XA_XLATED) &&
+	    !xa_get_mark(&r->pages, gfn, LIO_XA_DYING) && !PageAnon(p)) {
 		ret = vm_insert_page(vma, addr, p);
 		/* -EBUSY: another thread's fault mapped it first */
 		if (!ret || ret == -EBUSY)

@@ -11,6 +11,7 @@
  * The stand-in runtime acks every seq bump from a thread woken by its wake
  * eventfd, as leapiod does, so the driver's waits end at once.
  */
+#define _GNU_SOURCE	/* memfd_create() */
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -392,6 +393,69 @@ TEST_F(region, map_translates_and_unmap_drops)
 	EXPECT_EQ(SIGBUS, touch_sig(rt->win + iova));
 	/* And it is gone for good: MAP fails now. */
 	EXPECT_EQ(-EFAULT, MAP(rt, iova, GMEM_PAGE));
+}
+
+/* A second DMA mapping of size bytes at iova, from a memfd of its own. */
+static uint8_t *map_extra(struct __test_metadata *_metadata, struct lio *l,
+			  uint64_t iova, size_t size)
+{
+	uint8_t *p;
+	int fd;
+
+	fd = memfd_create("leapio-extra", MFD_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, size));
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		 fd, 0);
+	close(fd);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, vfio_dma_map(&l->dev, p, iova, size));
+	return p;
+}
+
+/*
+ * Two DMA mappings in one 2 MiB block share its L2 table: unmapping one
+ * leaves the other translated and readable; unmapping the second empties
+ * the table and the block's L1 entry goes.
+ */
+TEST_F(region, unmap_keeps_the_rest_of_a_block)
+{
+	const uint64_t a = 0x40000000ULL, b = a + 4 * GMEM_PAGE;
+	struct rt *rt = &self->rt;
+	struct lio *l = &self->l;
+	uint8_t *pa, *pb;
+
+	ASSERT_EQ(0, lio_open_shared(l));
+	rt_open(_metadata, rt, l);
+	pa = map_extra(_metadata, l, a, 2 * GMEM_PAGE);
+	pb = map_extra(_metadata, l, b, 2 * GMEM_PAGE);
+	memset(pa, 0x11, 2 * GMEM_PAGE);
+	memset(pb, 0x22, 2 * GMEM_PAGE);
+
+	/* The block is partly unmapped: the pages asked for alone. */
+	ASSERT_EQ(0, MAP(rt, a, GMEM_PAGE));
+	EXPECT_EQ(1, PINNED(l));
+	ASSERT_EQ(0, MAP(rt, b + GMEM_PAGE, GMEM_PAGE));
+	EXPECT_EQ(2, PINNED(l));
+	EXPECT_EQ(0, xlate(rt, a + GMEM_PAGE));
+	EXPECT_EQ(0, xlate(rt, b));
+	EXPECT_EQ(0x11, rt->win[a]);
+	EXPECT_EQ(0x22, rt->win[b + GMEM_PAGE]);
+
+	ASSERT_EQ(0, vfio_dma_unmap(&l->dev, a, 2 * GMEM_PAGE));
+	EXPECT_EQ(1, PINNED(l));
+	EXPECT_EQ(0, xlate(rt, a));
+	EXPECT_NE(0, xlate(rt, b + GMEM_PAGE));
+	EXPECT_NE(0, rt->v.l1[a >> LEAPIO_L1_SHIFT]);
+	EXPECT_EQ(0x22, rt->win[b + GMEM_PAGE + 1]);
+	EXPECT_EQ(SIGBUS, touch_sig(rt->win + a));
+
+	ASSERT_EQ(0, vfio_dma_unmap(&l->dev, b, 2 * GMEM_PAGE));
+	EXPECT_EQ(0, PINNED(l));
+	EXPECT_EQ(0, rt->v.l1[a >> LEAPIO_L1_SHIFT]);
+	EXPECT_EQ(SIGBUS, touch_sig(rt->win + b + GMEM_PAGE));
+	munmap(pa, 2 * GMEM_PAGE);
+	munmap(pb, 2 * GMEM_PAGE);
 }
 
 TEST_F(region, map_of_unmapped_gpa)
