@@ -458,6 +458,103 @@ TEST_F(region, unmap_keeps_the_rest_of_a_block)
 	munmap(pb, 2 * GMEM_PAGE);
 }
 
+#define SHMEM_THP	"/sys/kernel/mm/transparent_hugepage/shmem_enabled"
+
+/*
+ * 2 MiB of memfd in one transparent huge page when the kernel gives one
+ * (shmem THP on request, put back as it was afterwards): a block pinned
+ * whole onto aligned contiguous memory, which gets an L1 leaf.
+ */
+static uint8_t *thp_block(struct __test_metadata *_metadata, char *old,
+			  size_t oldlen)
+{
+	const size_t blk = 1UL << LEAPIO_L1_SHIFT;
+	uint8_t *p, *q;
+	char *sel;
+	int fd;
+
+	if (sysfs_read(SHMEM_THP, old, oldlen))
+		return NULL;
+	/* "always within_size [advise] never deny force": the selected one */
+	sel = strchr(old, '[');
+	if (!sel || !strchr(sel, ']'))
+		return NULL;
+	memmove(old, sel + 1, strlen(sel + 1) + 1);
+	*strchr(old, ']') = 0;
+	if (sysfs_write(SHMEM_THP, "advise"))
+		return NULL;
+
+	fd = memfd_create("leapio-thp", MFD_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, blk));
+	/* A 2 MiB aligned address inside a mapping twice as big. */
+	q = mmap(NULL, 2 * blk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, q);
+	p = (uint8_t *)(((uintptr_t)q + blk - 1) & ~(blk - 1));
+	munmap(q, p - q);
+	munmap(p + blk, q + blk - p);
+	ASSERT_EQ(p, mmap(p, blk, PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_FIXED, fd, 0));
+	close(fd);
+	madvise(p, blk, MADV_HUGEPAGE);
+	memset(p, 0x5a, blk);
+	return p;
+}
+
+/*
+ * A block pinned whole on one huge page is an L1 leaf; when half of it is
+ * unmapped, the other half stays translated through an L2 table.
+ */
+TEST_F(region, huge_block_leaf_and_split)
+{
+	const size_t blk = 1UL << LEAPIO_L1_SHIFT, half = blk / 2;
+	const uint64_t a = 0x80000000ULL;
+	struct rt *rt = &self->rt;
+	struct lio *l = &self->l;
+	char old[128] = "";
+	uint64_t e;
+	uint8_t *p;
+
+	ASSERT_EQ(0, lio_open_shared(l));
+	rt_open(_metadata, rt, l);
+	p = thp_block(_metadata, old, sizeof(old));
+	if (!p) {
+		if (old[0])
+			sysfs_write(SHMEM_THP, old);
+		SKIP(return, "no shmem THP control");
+	}
+	/* Two DMA mappings, half the block each. */
+	ASSERT_EQ(0, vfio_dma_map(&l->dev, p, a, half));
+	ASSERT_EQ(0, vfio_dma_map(&l->dev, p + half, a + half, half));
+	ASSERT_EQ(0, MAP(rt, a + half, GMEM_PAGE));
+	e = rt->v.l1[a >> LEAPIO_L1_SHIFT];
+	if (!(e & LEAPIO_XLATE_LEAF)) {
+		vfio_dma_unmap(&l->dev, a, blk);
+		munmap(p, blk);
+		sysfs_write(SHMEM_THP, old);
+		SKIP(return, "the kernel gave no huge page");
+	}
+	EXPECT_EQ(512, PINNED(l));
+	EXPECT_TRUE(leapio_xlate_range_ok(&rt->v, a, blk));
+	EXPECT_EQ(0x5a, rt->win[a + 12345]);
+
+	ASSERT_EQ(0, vfio_dma_unmap(&l->dev, a, half));
+	EXPECT_EQ(256, PINNED(l));
+	e = rt->v.l1[a >> LEAPIO_L1_SHIFT];
+	EXPECT_TRUE(e & LEAPIO_XLATE_VALID);
+	EXPECT_FALSE(e & LEAPIO_XLATE_LEAF);
+	EXPECT_EQ(0, xlate(rt, a));
+	EXPECT_TRUE(leapio_xlate_range_ok(&rt->v, a + half, half));
+	EXPECT_EQ(0x5a, rt->win[a + half + 777]);
+	EXPECT_EQ(SIGBUS, touch_sig(rt->win + a + 4096));
+
+	ASSERT_EQ(0, vfio_dma_unmap(&l->dev, a + half, half));
+	EXPECT_EQ(0, PINNED(l));
+	EXPECT_EQ(0, rt->v.l1[a >> LEAPIO_L1_SHIFT]);
+	munmap(p, blk);
+	sysfs_write(SHMEM_THP, old);
+}
+
 TEST_F(region, map_of_unmapped_gpa)
 {
 	struct rt *rt = &self->rt;
