@@ -224,6 +224,12 @@ static int lio_pin_range_locked(struct lio_mdev *lm, u64 gpa, u64 len)
 		return -EFAULT;
 	first = gpa >> PAGE_SHIFT;
 	last = (gpa + len - 1) >> PAGE_SHIFT;
+	/*
+	 * Memory on its way out: a page pinned and translated now would be
+	 * unpinned after an ack that did not cover its translation.
+	 */
+	if (r->unmapping && first <= r->unmap_last && last >= r->unmap_first)
+		return -EFAULT;
 
 	for (blk = first / LIO_BLOCK_PAGES; blk <= last / LIO_BLOCK_PAGES;
 	     blk++) {
@@ -422,16 +428,21 @@ static void lio_pin_drop(struct lio_mdev *lm, unsigned long first,
 	mutex_lock(&r->pin_lock);
 	if (close)
 		r->pin_open = false;
+	r->unmapping = true;
+	r->unmap_first = first;
+	r->unmap_last = last;
 	any = lio_unxlate(r, first, last);
 	mutex_unlock(&r->pin_lock);
 
-	if (any) {
+	if (any)
 		/* Not under pin_lock: the runtime may be in a MAP request. */
 		lio_region_wait_ack(lm, lio_region_bump(lm));
-		mutex_lock(&r->pin_lock);
+
+	mutex_lock(&r->pin_lock);
+	if (any)
 		lio_unpin(lm, first, last);
-		mutex_unlock(&r->pin_lock);
-	}
+	r->unmapping = false;
+	mutex_unlock(&r->pin_lock);
 	mutex_unlock(&r->unmap_lock);
 }
 
