@@ -131,7 +131,9 @@ void lio_mdev_remove(struct mdev_device *mdev)
 
 	lio_chardev_remove(lm);
 	vfio_unregister_group_dev(&lm->vdev);
+	mutex_lock(&lm->lock);
 	WRITE_ONCE(lm->region.ctrl->state, LEAPIO_VDEV_REMOVED);
+	mutex_unlock(&lm->lock);
 	lio_region_bump(lm);
 	vfio_put_device(&lm->vdev);
 }
