@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * leapiod's configuration: the pollers and the vdevs they serve, from a
+ * JSON file (--config) and --vdev arguments, checked field by field with
+ * one sentence per mistake; and what a reload changes. The format is
+ * documented in Documentation/admin-guide/leapiod.rst.
+ */
+#ifndef LEAPIOD_CONFIG_H
+#define LEAPIOD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/runtime.h"
+
+#define LIO_MAX_POLLERS			256
+#define LIO_MAX_VDEVS			4096
+#define LIO_DEFAULT_SPIN_US		50
+#define LIO_DEFAULT_IDLE_POLL_US	20
+#define LIO_MAX_POLL_US			1000000
+/* offset and size: what a namespace's geometry is made of. */
+#define LIO_CFG_ALIGN			4096ULL
+
+struct lio_config {
+	struct lio_poller_cfg	*pollers;
+	unsigned int		nr_pollers;
+	bool			pollers_given;	/* the file lists them */
+	struct lio_vdev_cfg	*vdevs;
+	/* Where each vdev was given, for messages: "vdevs[2]", "--vdev #1". */
+	char			(*where)[32];
+	unsigned int		nr_vdevs;
+};
+
+void lio_config_init(struct lio_config *c);
+void lio_config_free(struct lio_config *c);
+
+/*
+ * Parse a JSON document into c (which must be freshly initialised).
+ * 0, or -EINVAL with one sentence in err naming the field (and the vdev).
+ */
+int lio_config_parse_json(struct lio_config *c, const char *text,
+			  char *err, size_t errlen);
+/* The same from a file; err starts with the file's name. */
+int lio_config_load_file(struct lio_config *c, const char *path,
+			 char *err, size_t errlen);
+/* One --vdev <uuid>=<path>[,offset=N][,size=N][,type=T][,readonly][,poller=N]. */
+int lio_config_add_vdev_arg(struct lio_config *c, const char *arg,
+			    char *err, size_t errlen);
+/*
+ * After the file and the arguments: the default poller (pinned to
+ * default_cpu, or -1) when none was listed, every vdev's poller index in
+ * range, no UUID twice. 0 or -EINVAL with err.
+ */
+int lio_config_finish(struct lio_config *c, int default_cpu,
+		      char *err, size_t errlen);
+
+/* A UUID in its 36-character form, any case, into lower case. 0 or -EINVAL. */
+int lio_uuid_parse(const char *in, char out[LIO_UUID_STR_LEN + 1]);
+
+/* Index of the vdev with that UUID, or -1. */
+int lio_config_find(const struct lio_config *c, const char *uuid);
+/* Append a copy / drop one: for main.c's record of what is applied. */
+int lio_config_append(struct lio_config *c, const struct lio_vdev_cfg *v,
+		      const char *where);
+void lio_config_drop(struct lio_config *c, unsigned int i);
+/* Deep copy of src into a freshly initialised dst. 0 or -ENOMEM. */
+int lio_config_copy(struct lio_config *dst, const struct lio_config *src);
+
+bool lio_bdev_cfg_equal(const struct lio_bdev_cfg *a, const struct lio_bdev_cfg *b);
+
+/* What a reload does to one vdev. */
+enum lio_change_kind {
+	LIO_CHANGE_REMOVE,	/* gone from the new configuration */
+	LIO_CHANGE_MOVE,	/* to another poller: remove, then add */
+	LIO_CHANGE_UPDATE,	/* same poller, another backend */
+	LIO_CHANGE_ADD,		/* new */
+};
+
+struct lio_change {
+	enum lio_change_kind		kind;
+	const struct lio_vdev_cfg	*old;	/* NULL for ADD */
+	const struct lio_vdev_cfg	*new;	/* NULL for REMOVE */
+};
+
+/*
+ * The changes from old to new, removals first, additions last, in
+ * *changes (free() it). The pollers may only grow: a changed or removed
+ * poller is refused (-EINVAL, err) since its vdevs would have to move
+ * under a running thread. Returns the number of changes or -errno.
+ */
+int lio_config_diff(const struct lio_config *old, const struct lio_config *new,
+		    struct lio_change **changes, char *err, size_t errlen);
+
+#endif /* LEAPIOD_CONFIG_H */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared by the two parsers (JSON file, --vdev); private to runtime/config/. */
+#ifndef LEAPIOD_CONFIG_INTERNAL_H
+#define LEAPIOD_CONFIG_INTERNAL_H
+
+#include "config.h"
+
+/*
+ * The backend's path and type once its fields are read: a path unless
+ * null, none for null, the type guessed from the path when not given.
+ * `who` names the vdev, `field` prefixes the field names ("backend." in
+ * the file, "" for --vdev). 0 or -EINVAL with err.
+ */
+int lio_cfg_backend_check(struct lio_vdev_cfg *v, bool type_given,
+			  const char *who, const char *field,
+			  char *err, size_t errlen);
+
+/* "file" ... "null" into a type; -EINVAL for anything else. */
+int lio_cfg_type_parse(const char *s, enum lio_bdev_type *type);
+
+#endif /* LEAPIOD_CONFIG_INTERNAL_H */
