@@ -65,7 +65,7 @@ enum lio_bdev_type {
 	LIO_BDEV_FILE,		/* a regular file, O_DIRECT */
 	LIO_BDEV_BLOCK,		/* a block device, O_DIRECT */
 	LIO_BDEV_NVME,		/* an NVMe generic char device, /dev/ngXnY */
-	LIO_BDEV_NULL,		/* reads zeroes, writes vanish: benchmarks */
+	LIO_BDEV_NULL,		/* reads leave buffers as they are, writes vanish: benchmarks */
 };
 
 struct lio_bdev_cfg {

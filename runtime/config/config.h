@@ -15,8 +15,8 @@
 
 #define LIO_MAX_POLLERS			256
 #define LIO_MAX_VDEVS			4096
-#define LIO_DEFAULT_SPIN_US		50
-#define LIO_DEFAULT_IDLE_POLL_US	20
+#define LIO_DEFAULT_SPIN_US		50U
+#define LIO_DEFAULT_IDLE_POLL_US	20U
 #define LIO_MAX_POLL_US			1000000
 /* offset and size: what a namespace's geometry is made of. */
 #define LIO_CFG_ALIGN			4096ULL

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leapiod: read the configuration, start the pollers, give them their
+ * vdevs, then wait for signals in the main thread (every signal is
+ * blocked before the pollers start, so they inherit the mask and only
+ * sigwaitinfo() here ever takes one). SIGHUP reloads and applies the
+ * difference; SIGINT and SIGTERM drain and exit 0.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/args.h"
+#include "core/runtime.h"
+
+#define EXIT_USAGE	2
+
+struct leapiod {
+	struct lio_args		args;
+	/* What runs: the pollers started and the vdevs they serve now,
+	 * which after a partly failed reload is not the file's content.
+	 */
+	struct lio_config	applied;
+	struct lio_poller	**pollers;
+	unsigned int		nr_pollers;
+};
+
+static int start_pollers(struct leapiod *d, const struct lio_config *c)
+{
+	struct lio_poller **np;
+	char err[256];
+	unsigned int i;
+	int ret;
+
+	if (c->nr_pollers <= d->nr_pollers)
+		return 0;
+	np = realloc(d->pollers, c->nr_pollers * sizeof(*np));
+	if (!np) {
+		lio_log("out of memory");
+		return -ENOMEM;
+	}
+	d->pollers = np;
+	for (i = d->nr_pollers; i < c->nr_pollers; i++) {
+		ret = lio_poller_start(&c->pollers[i], i, &d->pollers[i], err, sizeof(err));
+		if (ret) {
+			lio_log("poller %u: %s", i, err);
+			return ret;
+		}
+		d->nr_pollers = i + 1;
+		lio_dbg("poller %u started (cpu %d, spin %u us, idle poll %u us)", i,
+			c->pollers[i].cpu, c->pollers[i].spin_us, c->pollers[i].idle_poll_us);
+	}
+	return 0;
+}
+
+static void describe(const struct lio_vdev_cfg *v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s%s, offset %llu, size %llu%s, poller %u",
+		 lio_bdev_type_name(v->bdev.type), v->bdev.path[0] ? v->bdev.path : "",
+		 v->bdev.path[0] ? "" : "(no path)",
+		 (unsigned long long)v->bdev.offset, (unsigned long long)v->bdev.size,
+		 v->bdev.readonly ? ", readonly" : "", v->poller);
+}
+
+static int add_vdev(struct leapiod *d, const struct lio_vdev_cfg *v, const char *where)
+{
+	char err[256], desc[320];
+	int ret;
+
+	ret = lio_poller_add_vdev(d->pollers[v->poller], v, err, sizeof(err));
+	if (ret) {
+		lio_log("vdev %s: %s", v->uuid, err);
+		return ret;
+	}
+	describe(v, desc, sizeof(desc));
+	lio_log("vdev %s: serving from %s", v->uuid, desc);
+	return lio_config_append(&d->applied, v, where);
+}
+
+static void remove_vdev(struct leapiod *d, const char *uuid)
+{
+	int i = lio_config_find(&d->applied, uuid);
+	int ret;
+
+	if (i < 0)
+		return;
+	ret = lio_poller_remove_vdev(d->pollers[d->applied.vdevs[i].poller], uuid);
+	if (ret)
+		lio_log("vdev %s: removing it: %s", uuid, strerror(-ret));
+	else
+		lio_log("vdev %s: removed", uuid);
+	lio_config_drop(&d->applied, (unsigned int)i);
+}
+
+static int update_vdev(struct leapiod *d, const struct lio_vdev_cfg *v)
+{
+	int i = lio_config_find(&d->applied, v->uuid);
+	char err[256], desc[320];
+	int ret;
+
+	if (i < 0)
+		return -ENOENT;
+	ret = lio_poller_update_vdev(d->pollers[v->poller], v, err, sizeof(err));
+	if (ret) {
+		lio_log("vdev %s: new backend refused, the old one stays: %s", v->uuid, err);
+		return ret;
+	}
+	d->applied.vdevs[i] = *v;
+	describe(v, desc, sizeof(desc));
+	lio_log("vdev %s: now served from %s", v->uuid, desc);
+	return 0;
+}
+
+/*
+ * SIGHUP: read everything again; a bad configuration changes nothing.
+ * Otherwise apply the difference one vdev at a time; a vdev that fails
+ * is said so and left as it was (or out, when it could not be added),
+ * and the next reload tries again.
+ */
+static void reload(struct leapiod *d)
+{
+	char (*olds)[LIO_UUID_STR_LEN + 1] = NULL;
+	struct lio_change *ch = NULL;
+	struct lio_config next;
+	char err[512];
+	int n, i;
+
+	if (!d->args.config) {
+		lio_log("SIGHUP: no configuration file to reload (started without --config)");
+		return;
+	}
+	if (lio_args_config(&d->args, &next, err, sizeof(err))) {
+		lio_log("SIGHUP: configuration refused, nothing changed: %s", err);
+		return;
+	}
+	n = lio_config_diff(&d->applied, &next, &ch, err, sizeof(err));
+	if (n < 0) {
+		lio_log("SIGHUP: configuration refused, nothing changed: %s", err);
+		goto out;
+	}
+	/* ch[].old points into applied, which the steps below edit. */
+	olds = calloc(n + 1, sizeof(*olds));
+	if (!olds) {
+		lio_log("SIGHUP: out of memory, nothing changed");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (ch[i].old)
+			memcpy(olds[i], ch[i].old->uuid, sizeof(olds[i]));
+	if (start_pollers(d, &next))
+		lio_log("SIGHUP: new pollers failed to start; vdevs on them stay out");
+	lio_log("SIGHUP: %d change%s", n, n == 1 ? "" : "s");
+	for (i = 0; i < n; i++) {
+		const struct lio_vdev_cfg *v = ch[i].new;
+
+		switch (ch[i].kind) {
+		case LIO_CHANGE_REMOVE:
+			remove_vdev(d, olds[i]);
+			break;
+		case LIO_CHANGE_MOVE:
+			remove_vdev(d, olds[i]);
+			/* fall through */
+		case LIO_CHANGE_ADD:
+			if (v->poller >= d->nr_pollers)
+				lio_log("vdev %s: poller %u did not start", v->uuid, v->poller);
+			else
+				add_vdev(d, v, "reload");
+			break;
+		case LIO_CHANGE_UPDATE:
+			update_vdev(d, v);
+			break;
+		}
+	}
+	/* applied keeps the pollers actually running. */
+	if (d->applied.nr_pollers < d->nr_pollers) {
+		struct lio_poller_cfg *np = realloc(d->applied.pollers,
+						    d->nr_pollers * sizeof(*np));
+
+		if (np) {
+			memcpy(np, next.pollers, d->nr_pollers * sizeof(*np));
+			d->applied.pollers = np;
+			d->applied.nr_pollers = d->nr_pollers;
+		}
+	}
+out:
+	free(olds);
+	free(ch);
+	lio_config_free(&next);
+}
+
+static void shutdown_all(struct leapiod *d)
+{
+	struct lio_poller_stats st;
+	unsigned int i;
+
+	while (d->applied.nr_vdevs)
+		remove_vdev(d, d->applied.vdevs[d->applied.nr_vdevs - 1].uuid);
+	for (i = 0; i < d->nr_pollers; i++) {
+		const struct lio_poller_cfg *pc = &d->applied.pollers[i];
+
+		lio_poller_get_stats(d->pollers[i], &st);
+		lio_log("poller %u (cpu %d): %llu commands, %llu polls (%llu idle), "
+			"%llu sleeps, %llu interrupts", i, pc->cpu,
+			(unsigned long long)st.cmds, (unsigned long long)st.polls,
+			(unsigned long long)st.idle_polls, (unsigned long long)st.sleeps,
+			(unsigned long long)st.irqs);
+		lio_poller_stop(d->pollers[i]);
+	}
+	free(d->pollers);
+	d->pollers = NULL;
+	d->nr_pollers = 0;
+}
+
+static int serve(struct leapiod *d, const struct lio_config *c)
+{
+	sigset_t set;
+	siginfo_t si;
+	unsigned int i;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL)) {
+		lio_log("cannot block signals");
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (lio_config_copy(&d->applied, c)) {
+		lio_log("out of memory");
+		return 1;
+	}
+	/* applied starts with the pollers and no vdevs; add_vdev fills it. */
+	d->applied.nr_vdevs = 0;
+	d->applied.nr_pollers = 0;
+	if (start_pollers(d, c))
+		goto fail;
+	d->applied.nr_pollers = d->nr_pollers;
+	for (i = 0; i < c->nr_vdevs; i++)
+		if (add_vdev(d, &c->vdevs[i], c->where[i]))
+			goto fail;
+	lio_log("running: %u vdev%s, %u poller%s", c->nr_vdevs, c->nr_vdevs == 1 ? "" : "s",
+		d->nr_pollers, d->nr_pollers == 1 ? "" : "s");
+	for (;;) {
+		sig = sigwaitinfo(&set, &si);
+		if (sig < 0) {
+			if (errno == EINTR)
+				continue;
+			lio_log("sigwaitinfo: %s", strerror(errno));
+			goto fail;
+		}
+		if (sig == SIGHUP) {
+			reload(d);
+			continue;
+		}
+		lio_log("%s: draining and exiting", sig == SIGINT ? "SIGINT" : "SIGTERM");
+		break;
+	}
+	shutdown_all(d);
+	return 0;
+fail:
+	d->applied.nr_pollers = d->nr_pollers;
+	shutdown_all(d);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct leapiod d;
+	struct lio_config c;
+	char err[512];
+	int ret;
+
+	memset(&d, 0, sizeof(d));
+	if (lio_args_parse(argc, argv, &d.args, err, sizeof(err))) {
+		fprintf(stderr, "leapiod: %s\nTry 'leapiod --help'.\n", err);
+		return EXIT_USAGE;
+	}
+	if (d.args.help) {
+		fputs(lio_usage, stdout);
+		return 0;
+	}
+	if (d.args.version) {
+		printf("leapiod %s\n", LEAPIOD_VERSION);
+		return 0;
+	}
+	lio_log_verbose = d.args.verbose;
+	if (lio_args_config(&d.args, &c, err, sizeof(err))) {
+		fprintf(stderr, "leapiod: %s\n", err);
+		lio_args_free(&d.args);
+		return EXIT_USAGE;
+	}
+	ret = serve(&d, &c);
+	lio_config_free(&c);
+	lio_config_free(&d.applied);
+	lio_args_free(&d.args);
+	return ret;
+}

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leapiod's configuration: the JSON file, --vdev, the command line and
+ * the reload plan. Every mistake must be refused with a sentence naming
+ * the field and the vdev; the tests check both the refusal and the words.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "../../runtime/config/args.h"
+
+#define U1	"6f1a0c8e-0000-4000-8000-000000000001"
+#define U2	"6f1a0c8e-0000-4000-8000-000000000002"
+#define U3	"6f1a0c8e-0000-4000-8000-000000000003"
+
+/* A vdev on the null backend: no file needed. */
+#define NULLDEV(u)	"{\"uuid\": \"" u "\", \"backend\": {\"type\": \"null\"}}"
+
+static int parse(const char *json, struct lio_config *c, int cpu, char *err)
+{
+	int ret;
+
+	lio_config_init(c);
+	ret = lio_config_parse_json(c, json, err, 512);
+	if (!ret)
+		ret = lio_config_finish(c, cpu, err, 512);
+	return ret;
+}
+
+/* Refused, with every word of `want` in the message. */
+#define REFUSED(json, want) do {					\
+	struct lio_config __c;						\
+	char __e[512] = "";						\
+	int __r = parse(json, &__c, -1, __e);				\
+	lio_config_free(&__c);						\
+	EXPECT_EQ(-EINVAL, __r) TH_LOG("accepted: %s", json);		\
+	EXPECT_TRUE(strstr(__e, want) != NULL)				\
+		TH_LOG("\"%s\" lacks \"%s\"", __e, want);		\
+} while (0)
+
+#define VDEV_REFUSED(backend, want)					\
+	REFUSED("{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": "	\
+		backend "}]}", want)
+
+TEST(full_file)
+{
+	struct lio_config c;
+	char e[512];
+
+	ASSERT_EQ(0, parse("{\"pollers\": [{\"cpu\": 1, \"spin_us\": 50, \"idle_poll_us\": 20},"
+			   " {\"cpu\": 0}],"
+			   " \"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": {\"type\": \"file\","
+			   " \"path\": \"/x/y\", \"offset\": 8192, \"size\": 4096, \"readonly\": true},"
+			   " \"poller\": 1}, " NULLDEV(U2) "]}", &c, -1, e)) TH_LOG("%s", e);
+	ASSERT_EQ(2U, c.nr_pollers);
+	EXPECT_EQ(1, c.pollers[0].cpu);
+	EXPECT_EQ(50U, c.pollers[0].spin_us);
+	EXPECT_EQ(20U, c.pollers[0].idle_poll_us);
+	EXPECT_EQ(0, c.pollers[1].cpu);
+	EXPECT_EQ(LIO_DEFAULT_SPIN_US, c.pollers[1].spin_us);
+	ASSERT_EQ(2U, c.nr_vdevs);
+	EXPECT_STREQ(U1, c.vdevs[0].uuid);
+	EXPECT_STREQ(lio_bdev_type_name(LIO_BDEV_FILE), lio_bdev_type_name(c.vdevs[0].bdev.type));
+	EXPECT_STREQ("/x/y", c.vdevs[0].bdev.path);
+	EXPECT_EQ(8192U, c.vdevs[0].bdev.offset);
+	EXPECT_EQ(4096U, c.vdevs[0].bdev.size);
+	EXPECT_TRUE(c.vdevs[0].bdev.readonly);
+	EXPECT_EQ(1U, c.vdevs[0].poller);
+	EXPECT_STREQ(lio_bdev_type_name(LIO_BDEV_NULL), lio_bdev_type_name(c.vdevs[1].bdev.type));
+	EXPECT_EQ(0U, c.vdevs[1].poller);
+	EXPECT_FALSE(c.vdevs[1].bdev.readonly);
+	lio_config_free(&c);
+}
+
+TEST(defaults)
+{
+	struct lio_config c;
+	char e[512];
+
+	ASSERT_EQ(0, parse("{}", &c, -1, e));
+	ASSERT_EQ(1U, c.nr_pollers);
+	EXPECT_EQ(-1, c.pollers[0].cpu);
+	EXPECT_EQ(LIO_DEFAULT_SPIN_US, c.pollers[0].spin_us);
+	EXPECT_EQ(LIO_DEFAULT_IDLE_POLL_US, c.pollers[0].idle_poll_us);
+	EXPECT_EQ(0U, c.nr_vdevs);
+	lio_config_free(&c);
+	/* --cpu pins the default poller... */
+	ASSERT_EQ(0, parse("{\"vdevs\": []}", &c, 3, e));
+	EXPECT_EQ(3, c.pollers[0].cpu);
+	lio_config_free(&c);
+	/* ...and conflicts with a list of pollers. */
+	EXPECT_EQ(-EINVAL, parse("{\"pollers\": [{}]}", &c, 3, e));
+	EXPECT_TRUE(strstr(e, "--cpu") != NULL);
+	lio_config_free(&c);
+}
+
+TEST(uuid_lower_case)
+{
+	struct lio_config c;
+	char e[512];
+
+	ASSERT_EQ(0, parse("{\"vdevs\": [" NULLDEV("6F1A0C8E-0000-4000-8000-00000000000A") "]}",
+			   &c, -1, e));
+	EXPECT_STREQ("6f1a0c8e-0000-4000-8000-00000000000a", c.vdevs[0].uuid);
+	lio_config_free(&c);
+}
+
+TEST(json_errors)
+{
+	REFUSED("{\"vdevs\": [}", "line 1 column");
+	REFUSED("", "line");
+	REFUSED("[]", "top level must be an object, not an array");
+	REFUSED("{\"poller\": []}", "unknown key \"poller\" at the top level");
+	REFUSED("{\"vdevs\": [], \"vdevs\": []}", "duplicate");
+}
+
+TEST(poller_errors)
+{
+	REFUSED("{\"pollers\": {}}", "pollers: must be an array, not an object");
+	REFUSED("{\"pollers\": []}", "pollers: empty");
+	REFUSED("{\"pollers\": [1]}", "pollers[0]: must be an object, not an integer");
+	REFUSED("{\"pollers\": [{}, {\"cpu\": \"1\"}]}", "pollers[1]: cpu: must be an integer, not a string");
+	REFUSED("{\"pollers\": [{\"cpu\": -1}]}", "pollers[0]: cpu: -1: must not be negative");
+	REFUSED("{\"pollers\": [{\"cpu\": 100000}]}", "pollers[0]: cpu: 100000: at most");
+	REFUSED("{\"pollers\": [{\"spin_us\": 1.5}]}", "spin_us: must be an integer, not a real number");
+	REFUSED("{\"pollers\": [{\"idle_poll_us\": -5}]}", "idle_poll_us: -5: must not be negative");
+	REFUSED("{\"pollers\": [{\"idle_poll_us\": 2000000}]}", "idle_poll_us: 2000000: at most 1000000");
+	REFUSED("{\"pollers\": [{\"cpus\": 1}]}", "pollers[0]: unknown key \"cpus\"");
+}
+
+TEST(vdev_errors)
+{
+	REFUSED("{\"vdevs\": {}}", "vdevs: must be an array, not an object");
+	REFUSED("{\"vdevs\": [\"x\"]}", "vdevs[0]: must be an object, not a string");
+	REFUSED("{\"vdevs\": [{\"backend\": {\"type\": \"null\"}}]}", "vdevs[0]: uuid: missing");
+	REFUSED("{\"vdevs\": [{\"uuid\": 5}]}", "vdevs[0]: uuid: must be a string, not an integer");
+	REFUSED("{\"vdevs\": [{\"uuid\": \"6f1a0c8e-0000-4000-8000-00000000000\"}]}",
+		"vdevs[0]: uuid \"6f1a0c8e-0000-4000-8000-00000000000\": not a UUID");
+	REFUSED("{\"vdevs\": [{\"uuid\": \"6f1a0c8e+0000-4000-8000-000000000001\"}]}", "not a UUID");
+	REFUSED("{\"vdevs\": [{\"uuid\": \"6f1a0c8e-0000-4000-8000-00000000000g\"}]}", "not a UUID");
+	REFUSED("{\"vdevs\": [{\"uuid\": \"" U1 "\"}]}", "vdevs[0] (uuid " U1 "): backend: missing");
+	REFUSED("{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": \"/dev/x\"}]}",
+		"vdevs[0] (uuid " U1 "): backend: must be an object, not a string");
+	REFUSED("{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": {\"type\": \"null\"}, \"colour\": 1}]}",
+		"vdevs[0] (uuid " U1 "): unknown key \"colour\"");
+	REFUSED("{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": {\"type\": \"null\"}, \"poller\": -1}]}",
+		"(uuid " U1 "): poller: -1: must not be negative");
+	REFUSED("{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": {\"type\": \"null\"}, \"poller\": \"0\"}]}",
+		"poller: must be an integer");
+	REFUSED("{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": {\"type\": \"null\"}, \"poller\": 1}]}",
+		"vdevs[0] (uuid " U1 "): poller 1: out of range, there is 1 poller");
+	REFUSED("{\"pollers\": [{}, {}], \"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": "
+		"{\"type\": \"null\"}, \"poller\": 2}]}", "poller 2: out of range, there are 2 pollers");
+	REFUSED("{\"vdevs\": [" NULLDEV(U1) ", " NULLDEV(U2) ", "
+		NULLDEV("6F1A0C8E-0000-4000-8000-000000000001") "]}",
+		"vdevs[2]: uuid " U1 ": duplicate, vdevs[0] has it already");
+}
+
+TEST(backend_errors)
+{
+	char longpath[300], json[512];
+
+	VDEV_REFUSED("{\"type\": 1}", "backend.type: must be a string, not an integer");
+	VDEV_REFUSED("{\"type\": \"disk\"}", "backend.type: \"disk\": not one of file, block, nvme, null");
+	VDEV_REFUSED("{\"type\": \"file\", \"path\": 7}", "backend.path: must be a string");
+	VDEV_REFUSED("{\"type\": \"file\", \"path\": \"\"}", "backend.path: empty");
+	VDEV_REFUSED("{\"type\": \"file\"}", "(uuid " U1 "): backend.path: missing");
+	VDEV_REFUSED("{\"type\": \"null\", \"path\": \"/dev/x\"}", "backend.path: a null backend has no path");
+	VDEV_REFUSED("{\"type\": \"file\", \"path\": \"/x\", \"offset\": 4097}",
+		     "backend.offset: 4097 is not a multiple of 4096");
+	VDEV_REFUSED("{\"type\": \"file\", \"path\": \"/x\", \"offset\": -4096}",
+		     "backend.offset: -4096: must not be negative");
+	VDEV_REFUSED("{\"type\": \"file\", \"path\": \"/x\", \"size\": \"1G\"}",
+		     "backend.size: must be an integer, not a string");
+	VDEV_REFUSED("{\"type\": \"file\", \"path\": \"/x\", \"size\": 512}",
+		     "backend.size: 512 is not a multiple of 4096");
+	VDEV_REFUSED("{\"type\": \"file\", \"path\": \"/x\", \"readonly\": 1}",
+		     "backend.readonly: must be true or false, not an integer");
+	VDEV_REFUSED("{\"type\": \"file\", \"path\": \"/x\", \"ro\": true}",
+		     "(uuid " U1 "): unknown key \"backend.ro\"");
+	memset(longpath, 'a', sizeof(longpath));
+	longpath[0] = '/';
+	longpath[sizeof(longpath) - 1] = 0;
+	snprintf(json, sizeof(json), "{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": "
+		 "{\"type\": \"file\", \"path\": \"%s\"}}]}", longpath);
+	REFUSED(json, "backend.path: longer than 255 characters");
+}
+
+/* No type: the path says which; a path that is nothing is refused. */
+TEST(type_guessed)
+{
+	char dir[] = "/tmp/leapiod-cfg-XXXXXX", file[64], json[512], e[512];
+	struct lio_config c;
+	int fd;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/disk", dir);
+	fd = open(file, O_CREAT | O_WRONLY, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+	snprintf(json, sizeof(json), "{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": "
+		 "{\"path\": \"%s\"}}, {\"uuid\": \"" U2 "\", \"backend\": {\"path\": \"null\"}}, "
+		 "{\"uuid\": \"" U3 "\", \"backend\": {\"path\": \"/dev/null\"}}]}", file);
+	ASSERT_EQ(0, parse(json, &c, -1, e)) TH_LOG("%s", e);
+	EXPECT_STREQ(lio_bdev_type_name(LIO_BDEV_FILE), lio_bdev_type_name(c.vdevs[0].bdev.type));
+	EXPECT_STREQ(lio_bdev_type_name(LIO_BDEV_NULL), lio_bdev_type_name(c.vdevs[1].bdev.type));
+	EXPECT_STREQ("", c.vdevs[1].bdev.path);
+	/* A character device is taken for NVMe; opening it checks. */
+	EXPECT_STREQ(lio_bdev_type_name(LIO_BDEV_NVME), lio_bdev_type_name(c.vdevs[2].bdev.type));
+	lio_config_free(&c);
+
+	snprintf(json, sizeof(json), "{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": "
+		 "{\"path\": \"%s/none\"}}]}", dir);
+	REFUSED(json, "/none does not exist, so its type cannot be guessed: give backend.type");
+	snprintf(json, sizeof(json), "{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": "
+		 "{\"path\": \"%s\"}}]}", dir);
+	REFUSED(json, "not a regular file, block device or character device");
+	unlink(file);
+	rmdir(dir);
+}
+
+static int vdev_arg(struct lio_config *c, const char *arg, char *e)
+{
+	lio_config_init(c);
+	return lio_config_add_vdev_arg(c, arg, e, 512);
+}
+
+#define ARG_REFUSED(arg, want) do {					\
+	struct lio_config __c;						\
+	char __e[512] = "";						\
+	int __r = vdev_arg(&__c, arg, __e);				\
+	lio_config_free(&__c);						\
+	EXPECT_EQ(-EINVAL, __r) TH_LOG("accepted: %s", arg);		\
+	EXPECT_TRUE(strstr(__e, want) != NULL)				\
+		TH_LOG("\"%s\" lacks \"%s\"", __e, want);		\
+} while (0)
+
+TEST(vdev_argument)
+{
+	struct lio_config c;
+	char e[512];
+
+	ASSERT_EQ(0, vdev_arg(&c, U1 "=/dev/loop7,offset=0x100000,size=8192,type=block,"
+			      "readonly,poller=0", e)) TH_LOG("%s", e);
+	EXPECT_STREQ(U1, c.vdevs[0].uuid);
+	EXPECT_STREQ("/dev/loop7", c.vdevs[0].bdev.path);
+	EXPECT_STREQ(lio_bdev_type_name(LIO_BDEV_BLOCK), lio_bdev_type_name(c.vdevs[0].bdev.type));
+	EXPECT_EQ(0x100000U, c.vdevs[0].bdev.offset);
+	EXPECT_EQ(8192U, c.vdevs[0].bdev.size);
+	EXPECT_TRUE(c.vdevs[0].bdev.readonly);
+	EXPECT_STREQ("--vdev #1", c.where[0]);
+	ASSERT_EQ(0, lio_config_add_vdev_arg(&c, U2 "=null", e, sizeof(e))) TH_LOG("%s", e);
+	EXPECT_STREQ(lio_bdev_type_name(LIO_BDEV_NULL), lio_bdev_type_name(c.vdevs[1].bdev.type));
+	ASSERT_EQ(0, lio_config_add_vdev_arg(&c, U3 "=,type=null", e, sizeof(e))) TH_LOG("%s", e);
+	EXPECT_STREQ(lio_bdev_type_name(LIO_BDEV_NULL), lio_bdev_type_name(c.vdevs[2].bdev.type));
+	/* The same UUID again is refused once everything is in. */
+	ASSERT_EQ(0, lio_config_add_vdev_arg(&c, U2 "=/x,type=file", e, sizeof(e)));
+	EXPECT_EQ(-EINVAL, lio_config_finish(&c, -1, e, sizeof(e)));
+	EXPECT_TRUE(strstr(e, "--vdev #4: uuid " U2 ": duplicate, --vdev #2 has it already") != NULL)
+		TH_LOG("%s", e);
+	lio_config_free(&c);
+
+	ARG_REFUSED(U1, "--vdev #1 \"" U1 "\": expected <uuid>=<path>");
+	ARG_REFUSED("nope=/x", "--vdev #1: uuid \"nope\": not a UUID");
+	ARG_REFUSED(U1 "=/x,type=file,offset=4097", "(uuid " U1 "): offset=4097: not a multiple of 4096");
+	ARG_REFUSED(U1 "=/x,type=file,size=-4096", "size=-4096: not a non-negative integer");
+	ARG_REFUSED(U1 "=/x,type=file,size=4k", "size=4k: not a non-negative integer");
+	ARG_REFUSED(U1 "=/x,type=file,offset", "offset: needs a value");
+	ARG_REFUSED(U1 "=/x,type=disk", "type=disk: not one of file, block, nvme, null");
+	ARG_REFUSED(U1 "=/x,type=file,colour=red", "unknown option \"colour\"");
+	ARG_REFUSED(U1 "=/x,type=file,poller=999", "poller=999: at most 255");
+	ARG_REFUSED(U1 "=,type=file", "path: missing");
+	ARG_REFUSED(U1 "=/x,type=null", "path: a null backend has no path");
+	ARG_REFUSED(U1 "=/nonexistent/leapiod", "does not exist, so its type cannot be guessed: give type");
+}
+
+static int args(char **argv, struct lio_args *a, char *e)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	return lio_args_parse(argc, argv, a, e, 512);
+}
+
+TEST(command_line)
+{
+	char *ok[] = { "leapiod", "--config", "/etc/x.json", "--vdev", U1 "=null",
+		       "-V", U2 "=null", "--cpu", "3", "-v", NULL };
+	char *help[] = { "leapiod", "--help", NULL };
+	char *version[] = { "leapiod", "--version", NULL };
+	struct lio_args a;
+	char e[512];
+
+	ASSERT_EQ(0, args(ok, &a, e)) TH_LOG("%s", e);
+	EXPECT_STREQ("/etc/x.json", a.config);
+	ASSERT_EQ(2U, a.nr_vdev);
+	EXPECT_STREQ(U2 "=null", a.vdev[1]);
+	EXPECT_EQ(3, a.cpu);
+	EXPECT_TRUE(a.verbose);
+	lio_args_free(&a);
+	ASSERT_EQ(0, args(help, &a, e));
+	EXPECT_TRUE(a.help);
+	lio_args_free(&a);
+	ASSERT_EQ(0, args(version, &a, e));
+	EXPECT_TRUE(a.version);
+	lio_args_free(&a);
+}
+
+#define ARGS_REFUSED(want, ...) do {					\
+	char *__argv[] = { "leapiod", __VA_ARGS__, NULL };		\
+	struct lio_args __a;						\
+	char __e[512] = "";						\
+	EXPECT_EQ(-EINVAL, args(__argv, &__a, __e));			\
+	lio_args_free(&__a);						\
+	EXPECT_TRUE(strstr(__e, want) != NULL)				\
+		TH_LOG("\"%s\" lacks \"%s\"", __e, want);		\
+} while (0)
+
+TEST(command_line_errors)
+{
+	char *none[] = { "leapiod", NULL };
+	struct lio_args a;
+	char e[512];
+
+	EXPECT_EQ(-EINVAL, args(none, &a, e));
+	EXPECT_TRUE(strstr(e, "nothing to serve") != NULL);
+	lio_args_free(&a);
+	ARGS_REFUSED("unknown option --frob", "--frob");
+	ARGS_REFUSED("unknown option -x", "-x");
+	ARGS_REFUSED("--config needs an argument", "--config");
+	ARGS_REFUSED("-c needs an argument", "-c");
+	ARGS_REFUSED("--config given twice", "-c", "a", "-c", "b");
+	ARGS_REFUSED("--cpu x: not a CPU number", "--vdev", U1 "=null", "--cpu", "x");
+	ARGS_REFUSED("--cpu -1: not a CPU number", "--vdev", U1 "=null", "--cpu", "-1");
+	ARGS_REFUSED("unexpected argument \"extra\"", "--vdev", U1 "=null", "extra");
+}
+
+/* The file: its name leads every message; then the parser's words. */
+TEST(config_file)
+{
+	char path[] = "/tmp/leapiod-cfg-XXXXXX";
+	struct lio_config c;
+	struct lio_args a = { .cpu = -1 };
+	char e[512];
+	FILE *f;
+	int fd;
+
+	lio_config_init(&c);
+	EXPECT_EQ(-EINVAL, lio_config_load_file(&c, "/nonexistent/leapiod.json", e, sizeof(e)));
+	EXPECT_TRUE(strstr(e, "/nonexistent/leapiod.json: cannot open it: No such file") != NULL)
+		TH_LOG("%s", e);
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	close(fd);
+	EXPECT_EQ(-EINVAL, lio_config_load_file(&c, path, e, sizeof(e)));
+	EXPECT_TRUE(strstr(e, ": empty") != NULL) TH_LOG("%s", e);
+	lio_config_free(&c);
+
+	f = fopen(path, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "{\"vdevs\": [" NULLDEV(U1) "],\n \"x\": 1}\n");
+	fclose(f);
+	EXPECT_EQ(-EINVAL, lio_config_load_file(&c, path, e, sizeof(e)));
+	EXPECT_TRUE(strncmp(e, path, strlen(path)) == 0) TH_LOG("%s", e);
+	EXPECT_TRUE(strstr(e, "unknown key \"x\"") != NULL) TH_LOG("%s", e);
+	lio_config_free(&c);
+
+	/* File and arguments together, as main.c and SIGHUP build them. */
+	f = fopen(path, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "{\"vdevs\": [" NULLDEV(U1) "]}\n");
+	fclose(f);
+	a.config = path;
+	a.vdev = (const char *[]){ U2 "=null" };
+	a.nr_vdev = 1;
+	ASSERT_EQ(0, lio_args_config(&a, &c, e, sizeof(e))) TH_LOG("%s", e);
+	ASSERT_EQ(2U, c.nr_vdevs);
+	EXPECT_STREQ(U1, c.vdevs[0].uuid);
+	EXPECT_STREQ(U2, c.vdevs[1].uuid);
+	EXPECT_EQ(1U, c.nr_pollers);
+	lio_config_free(&c);
+	a.vdev = (const char *[]){ U1 "=null" };
+	EXPECT_EQ(-EINVAL, lio_args_config(&a, &c, e, sizeof(e)));
+	EXPECT_TRUE(strstr(e, "duplicate") != NULL) TH_LOG("%s", e);
+	unlink(path);
+}
+
+static int find_change(const struct lio_change *ch, int n, enum lio_change_kind k,
+		       const char *uuid)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const struct lio_vdev_cfg *v = ch[i].new ? ch[i].new : ch[i].old;
+
+		if (ch[i].kind == k && !strcmp(v->uuid, uuid))
+			return i;
+	}
+	return -1;
+}
+
+TEST(reload_plan)
+{
+	struct lio_config old, new;
+	struct lio_change *ch;
+	char e[512];
+	int n;
+
+	ASSERT_EQ(0, parse("{\"pollers\": [{\"cpu\": 0}, {\"cpu\": 1}], \"vdevs\": ["
+			   "{\"uuid\": \"" U1 "\", \"backend\": {\"type\": \"file\", \"path\": \"/a\"}},"
+			   "{\"uuid\": \"" U2 "\", \"backend\": {\"type\": \"file\", \"path\": \"/b\"}},"
+			   "{\"uuid\": \"" U3 "\", \"backend\": {\"type\": \"null\"}}]}",
+			   &old, -1, e)) TH_LOG("%s", e);
+	/* U1 gone, U2's backend grown an offset, U3 moved, a fourth new. */
+	ASSERT_EQ(0, parse("{\"pollers\": [{\"cpu\": 0}, {\"cpu\": 1}, {\"cpu\": 2}], \"vdevs\": ["
+			   "{\"uuid\": \"" U2 "\", \"backend\": {\"type\": \"file\", \"path\": \"/b\","
+			   " \"offset\": 4096}},"
+			   "{\"uuid\": \"" U3 "\", \"backend\": {\"type\": \"null\"}, \"poller\": 2},"
+			   NULLDEV("6f1a0c8e-0000-4000-8000-000000000004") "]}",
+			   &new, -1, e)) TH_LOG("%s", e);
+	n = lio_config_diff(&old, &new, &ch, e, sizeof(e));
+	ASSERT_EQ(4, n) TH_LOG("%s", e);
+	EXPECT_EQ(0, find_change(ch, n, LIO_CHANGE_REMOVE, U1));
+	EXPECT_LE(1, find_change(ch, n, LIO_CHANGE_UPDATE, U2));
+	EXPECT_LE(1, find_change(ch, n, LIO_CHANGE_MOVE, U3));
+	EXPECT_EQ(3, find_change(ch, n, LIO_CHANGE_ADD, "6f1a0c8e-0000-4000-8000-000000000004"));
+	free(ch);
+
+	/* The same configuration: nothing to do. */
+	n = lio_config_diff(&new, &new, &ch, e, sizeof(e));
+	EXPECT_EQ(0, n);
+	free(ch);
+
+	/* Pollers may be added, never removed or changed. */
+	EXPECT_EQ(-EINVAL, lio_config_diff(&new, &old, &ch, e, sizeof(e)));
+	EXPECT_TRUE(strstr(e, "pollers: 2 instead of 3") != NULL) TH_LOG("%s", e);
+	new.pollers[1].spin_us = 7;
+	EXPECT_EQ(-EINVAL, lio_config_diff(&old, &new, &ch, e, sizeof(e)));
+	EXPECT_TRUE(strstr(e, "pollers[1]: changed") != NULL) TH_LOG("%s", e);
+	lio_config_free(&old);
+	lio_config_free(&new);
+}
+
+TEST_HARNESS_MAIN
