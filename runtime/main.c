@@ -58,10 +58,13 @@ static int start_pollers(struct leapiod *d, const struct lio_config *c)
 
 static void describe(const struct lio_vdev_cfg *v, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s %s%s, offset %llu, size %llu%s, poller %u",
-		 lio_bdev_type_name(v->bdev.type), v->bdev.path[0] ? v->bdev.path : "",
-		 v->bdev.path[0] ? "" : "(no path)",
-		 (unsigned long long)v->bdev.offset, (unsigned long long)v->bdev.size,
+	char size[32] = "all";
+
+	if (v->bdev.size)
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)v->bdev.size);
+	snprintf(buf, len, "%s%s%s, offset %llu, size %s%s, poller %u",
+		 lio_bdev_type_name(v->bdev.type), v->bdev.path[0] ? " " : "",
+		 v->bdev.path, (unsigned long long)v->bdev.offset, size,
 		 v->bdev.readonly ? ", readonly" : "", v->poller);
 }
 
