@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -403,6 +405,105 @@ TEST(write_zeroes_fallback)
 	lio_ring_destroy(ring);
 	close(fd);
 	unlink(path);
+}
+
+/*
+ * The block backend on a loop device over a temporary file (autoclear:
+ * it goes with our last descriptor). Skipped without loop devices or the
+ * right to make one.
+ */
+static int loop_attach(const char *file, char *dev, size_t len, int *dev_fd)
+{
+	struct loop_config lc;
+	int ctl, n, fd, ffd, ret;
+
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (ctl < 0)
+		return -errno;
+	n = ioctl(ctl, LOOP_CTL_GET_FREE);
+	close(ctl);
+	if (n < 0)
+		return -errno;
+	snprintf(dev, len, "/dev/loop%d", n);
+	fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ffd = open(file, O_RDWR | O_CLOEXEC);
+	if (ffd < 0) {
+		close(fd);
+		return -errno;
+	}
+	memset(&lc, 0, sizeof(lc));
+	lc.fd = ffd;
+	lc.info.lo_flags = LO_FLAGS_AUTOCLEAR;
+	ret = ioctl(fd, LOOP_CONFIGURE, &lc) ? -errno : 0;
+	close(ffd);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	*dev_fd = fd;
+	return 0;
+}
+
+TEST(block_backend)
+{
+	struct lio_bdev_cfg cfg = { .type = LIO_BDEV_BLOCK, .offset = 8192 };
+	char file[200], dev[32], err[256];
+	unsigned char *buf, back[16384];
+	struct lio_ring *ring;
+	struct lio_bdev *b;
+	struct iovec iov;
+	int ffd, lfd, ret;
+
+	snprintf(file, sizeof(file), "%s/leapiod-loop-XXXXXX", tmpdir());
+	ffd = mkstemp(file);
+	ASSERT_LE(0, ffd);
+	ASSERT_EQ(0, ftruncate(ffd, FILE_SIZE));
+	ret = loop_attach(file, dev, sizeof(dev), &lfd);
+	if (ret) {
+		close(ffd);
+		unlink(file);
+		SKIP(return, "no loop device: %s", strerror(-ret));
+	}
+	ASSERT_EQ(0, lio_ring_create(&ring, 8, false));
+	snprintf(cfg.path, sizeof(cfg.path), "%s", dev);
+	ASSERT_EQ(0, lio_bdev_open(&cfg, ring, &b, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ((uint64_t)FILE_SIZE - 8192, b->size);
+	EXPECT_EQ(512U, b->block_size);
+	buf = aligned_alloc(4096, 16384);
+	ASSERT_NE(NULL, buf);
+	fill(buf, 16384, 21);
+	iov = (struct iovec){ buf, 16384 };
+	ASSERT_EQ(0, rw(b, LIO_IO_WRITE, 4096, &iov, 1, true));
+	EXPECT_EQ(0, range_op(b, LIO_IO_FLUSH, 0, 0));
+	/* Through the loop device into the file, at offset + 4096. */
+	ASSERT_EQ(16384, pread(ffd, back, sizeof(back), 8192 + 4096));
+	EXPECT_EQ(0, memcmp(back, buf, sizeof(back)));
+	ASSERT_EQ(0, range_op(b, LIO_IO_WRITE_ZEROES, 4096, 4096));
+	ASSERT_EQ(0, range_op(b, LIO_IO_DISCARD, 8192, 4096));
+	memset(buf, 0xff, 16384);
+	ASSERT_EQ(0, rw(b, LIO_IO_READ, 4096, &iov, 1, false));
+	EXPECT_TRUE(is_zero(buf, 4096));
+	ASSERT_EQ(16384, pread(ffd, back, sizeof(back), 8192 + 4096));
+	EXPECT_EQ(0, memcmp(back + 12288, buf + 12288, 4096));
+	/* Unaligned: the bounce buffer. */
+	iov = (struct iovec){ buf + 4, 1024 };
+	fill(buf + 4, 1024, 23);
+	ASSERT_EQ(0, rw(b, LIO_IO_WRITE, 0, &iov, 1, false));
+	ASSERT_EQ(1024, pread(ffd, back, 1024, 8192));
+	EXPECT_EQ(0, memcmp(back, buf + 4, 1024));
+	free(buf);
+	lio_bdev_close(b);
+	cfg.type = LIO_BDEV_FILE;
+	OPEN_REFUSED(&cfg, ring, -EINVAL, "is a block device, not what type \"file\" needs: use type \"block\"");
+	cfg.type = LIO_BDEV_BLOCK;
+	cfg.size = FILE_SIZE;
+	OPEN_REFUSED(&cfg, ring, -ENOSPC, "is too small");
+	lio_ring_destroy(ring);
+	close(lfd);
+	close(ffd);
+	unlink(file);
 }
 
 TEST(types)
