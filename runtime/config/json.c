@@ -299,45 +299,52 @@ out:
 	return ret;
 }
 
+/* The whole file, NUL-terminated (a configuration is small). */
+static char *read_all(FILE *f, size_t *len)
+{
+	char buf[4096], *text = NULL, *t;
+	size_t n;
+
+	*len = 0;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		t = realloc(text, *len + n + 1);
+		if (!t) {
+			free(text);
+			errno = ENOMEM;
+			return NULL;
+		}
+		text = t;
+		memcpy(text + *len, buf, n);
+		*len += n;
+		text[*len] = 0;
+	}
+	if (ferror(f)) {
+		free(text);
+		return NULL;
+	}
+	if (!text)
+		errno = 0;	/* empty */
+	return text;
+}
+
 int lio_config_load_file(struct lio_config *c, const char *path,
 			 char *err, size_t errlen)
 {
-	char *text = NULL, msg[512];
-	size_t len = 0;
+	char *text, msg[512];
+	size_t len;
 	FILE *f;
 	int ret;
 
 	f = fopen(path, "re");
 	if (!f)
 		return cfg_err(err, errlen, "%s: cannot open it: %s", path, strerror(errno));
-	/* Whole file in memory: a configuration is small. */
-	{
-		char buf[4096];
-		size_t n;
-
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-			char *t = realloc(text, len + n + 1);
-
-			if (!t) {
-				free(text);
-				fclose(f);
-				return cfg_err(err, errlen, "%s: out of memory", path);
-			}
-			text = t;
-			memcpy(text + len, buf, n);
-			len += n;
-		}
-	}
-	if (ferror(f)) {
-		ret = cfg_err(err, errlen, "%s: cannot read it: %s", path, strerror(errno));
-		fclose(f);
-		free(text);
-		return ret;
-	}
+	errno = 0;
+	text = read_all(f, &len);
 	fclose(f);
+	if (!text && errno)
+		return cfg_err(err, errlen, "%s: cannot read it: %s", path, strerror(errno));
 	if (!text)
 		return cfg_err(err, errlen, "%s: empty", path);
-	text[len] = 0;
 	ret = lio_config_parse_json(c, text, msg, sizeof(msg));
 	free(text);
 	if (ret)
