@@ -138,6 +138,7 @@ void lio_vctrl_set_irq_mode(struct lio_vctrl *c, enum lio_irq_mode mode)
 		lio_msix_ctrl_changed(c);
 	}
 	lio_irq_update_intx(c);
+	lio_hook_update(c, LIO_DP_IRQ);
 }
 
 bool lio_vctrl_intx_level(struct lio_vctrl *c)
@@ -162,6 +163,7 @@ void lio_vctrl_function_reset(struct lio_vctrl *c)
 	if (c->irq_mode == LIO_IRQ_MSIX)
 		lio_vctrl_set_irq_mode(c, LIO_IRQ_MSIX);
 	lio_irq_update_intx(c);
+	lio_hook_update(c, LIO_DP_IRQ);
 }
 
 void lio_vctrl_power_off(struct lio_vctrl *c)

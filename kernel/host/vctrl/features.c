@@ -349,11 +349,13 @@ u16 lio_admin_set_features(struct lio_vctrl *c, struct lio_req *req)
 		break;
 	case NVME_FEAT_VOLATILE_WC:
 		f->vwc = cdw11 & 1;
+		lio_hook_update(c, LIO_DP_FEATURES);
 		break;
 	case NVME_FEAT_NUM_QUEUES:
 		return lio_set_nr_queues(c, req, cdw11);
 	case NVME_FEAT_IRQ_COALESCE:
 		f->irq_coalesce = cdw11 & LIO_IRQ_COAL_MASK;
+		lio_hook_update(c, LIO_DP_FEATURES);
 		break;
 	case NVME_FEAT_IRQ_CONFIG:
 		status = lio_feat_check_iv(c, req, iv);
@@ -363,6 +365,7 @@ u16 lio_admin_set_features(struct lio_vctrl *c, struct lio_req *req)
 			f->irq_cd[iv / 64] |= 1ULL << (iv % 64);
 		else
 			f->irq_cd[iv / 64] &= ~(1ULL << (iv % 64));
+		lio_hook_update(c, LIO_DP_FEATURES);
 		break;
 	case NVME_FEAT_WRITE_ATOMIC:
 		f->write_atomic = cdw11 & 1;

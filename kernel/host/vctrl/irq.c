@@ -26,16 +26,16 @@ static void lio_pba_set(struct lio_vctrl *c, u16 v, bool on)
 		c->msix_pba[v / 64] &= ~(1ULL << (v % 64));
 }
 
-static bool lio_vector_masked(const struct lio_vctrl *c, u16 v)
+bool lio_vctrl_vector_masked(const struct lio_vctrl *c, u16 v)
 {
 	return lio_pci_msix_masked(c) || (c->msix[v].ctrl & MSIX_CTRL_MASKED);
 }
 
-static void lio_msix_fire(struct lio_vctrl *c, u16 v)
+void lio_irq_msix_fire(struct lio_vctrl *c, u16 v)
 {
 	if (v >= c->nr_vectors)
 		return;
-	if (lio_vector_masked(c, v)) {
+	if (lio_vctrl_vector_masked(c, v)) {
 		lio_pba_set(c, v, true);
 		return;
 	}
@@ -74,7 +74,7 @@ void lio_irq_cq(struct lio_vctrl *c, u16 cqid)
 		return;
 	switch (c->irq_mode) {
 	case LIO_IRQ_MSIX:
-		lio_msix_fire(c, cq->vector);
+		lio_irq_msix_fire(c, cq->vector);
 		break;
 	case LIO_IRQ_INTX:
 		lio_irq_update_intx(c);
@@ -92,7 +92,7 @@ void lio_msix_ctrl_changed(struct lio_vctrl *c)
 	if (c->irq_mode != LIO_IRQ_MSIX)
 		return;
 	for (v = 0; v < c->nr_vectors; v++) {
-		if (lio_pba_test(c, v) && !lio_vector_masked(c, v)) {
+		if (lio_pba_test(c, v) && !lio_vctrl_vector_masked(c, v)) {
 			lio_pba_set(c, v, false);
 			c->ops->msix_signal(c->opaque, v);
 		}
@@ -158,9 +158,12 @@ void lio_msix_write32(struct lio_vctrl *c, u64 off, u32 val)
 		e->data = val;
 		break;
 	default:
+		if (e->ctrl == (val & MSIX_CTRL_MASKED))
+			break;
 		e->ctrl = val & MSIX_CTRL_MASKED;
 		if (!(e->ctrl & MSIX_CTRL_MASKED))
 			lio_msix_ctrl_changed(c);
+		lio_hook_update(c, LIO_DP_IRQ);
 		break;
 	}
 }

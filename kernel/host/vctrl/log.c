@@ -80,22 +80,34 @@ void lio_put_le128(u8 dst[16], u64 v)
 	memset(dst + sizeof(lo), 0, 16 - sizeof(lo));
 }
 
+/* Bytes as SMART Data Units: thousands of 512-byte units, rounded up. */
+static u64 lio_data_units(u64 bytes)
+{
+	return bytes / 512000 + !!(bytes % 512000);
+}
+
 static u32 lio_log_smart(struct lio_vctrl *c, void *buf)
 {
 	struct nvme_smart_log *log = buf;
 	const struct lio_smart *s = &c->smart;
 	u64 now = c->ops->now_ms(c->opaque);
 	u64 on_ms = now > s->created_ms ? now - s->created_ms : 0;
+	struct lio_dp_smart dp;
+
+	/* What a data path carried, on top of the model's own. */
+	lio_hook_smart(c, &dp);
 
 	log->critical_warning = lio_smart_critical_warning(c);
 	log->temperature[0] = LIO_TEMP_KELVIN & 0xff;
 	log->temperature[1] = LIO_TEMP_KELVIN >> 8;
 	log->avail_spare = LIO_SPARE;
 	log->spare_thresh = LIO_SPARE_THRESH;
-	lio_put_le128(log->data_units_read, s->data_units_read);
-	lio_put_le128(log->data_units_written, s->data_units_written);
-	lio_put_le128(log->host_reads, s->host_reads);
-	lio_put_le128(log->host_writes, s->host_writes);
+	lio_put_le128(log->data_units_read,
+		      s->data_units_read + lio_data_units(dp.bytes_read));
+	lio_put_le128(log->data_units_written,
+		      s->data_units_written + lio_data_units(dp.bytes_written));
+	lio_put_le128(log->host_reads, s->host_reads + dp.cmds_read);
+	lio_put_le128(log->host_writes, s->host_writes + dp.cmds_written);
 	lio_put_le128(log->ctrl_busy_time, s->busy_minutes);
 	lio_put_le128(log->power_cycles, s->power_cycles);
 	lio_put_le128(log->power_on_hours, on_ms / LIO_MS_PER_HOUR);

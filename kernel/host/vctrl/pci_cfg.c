@@ -232,8 +232,10 @@ int lio_vctrl_cfg_write(struct lio_vctrl *c, u32 off, const void *buf,
 		lio_vctrl_function_reset(c);
 		return 0;
 	}
-	if (get16(c, MSIX_CTRL) != old_msix)
+	if (get16(c, MSIX_CTRL) != old_msix) {
 		lio_msix_ctrl_changed(c);
+		lio_hook_update(c, LIO_DP_IRQ);
+	}
 	if (off <= CFG_COMMAND + 1 && off + len > CFG_COMMAND)
 		lio_irq_update_intx(c);
 	return 0;

@@ -6,17 +6,13 @@
  */
 #include "vctrl.h"
 
-/* Enabled, not failed and not shut down: commands may run. */
-static bool lio_ctrl_ready(const struct lio_vctrl *c)
-{
-	return (c->csts & (NVME_CSTS_RDY | NVME_CSTS_CFS |
-			   NVME_CSTS_SHST_MASK)) == NVME_CSTS_RDY;
-}
-
-static void lio_ctrl_fatal(struct lio_vctrl *c)
+void lio_ctrl_fatal(struct lio_vctrl *c)
 {
 	/* The host must reset: nothing more is fetched or posted. */
+	if (c->csts & NVME_CSTS_CFS)
+		return;
 	c->csts |= NVME_CSTS_CFS;
+	lio_hook_update(c, LIO_DP_FATAL);
 }
 
 /* Shadow doorbell and EventIdx of doorbell idx, laid out with the stride. */
@@ -54,7 +50,7 @@ int lio_cq_post(struct lio_vctrl *c, u16 cqid, u16 sqid, u16 cid,
 	u64 slot;
 
 	if (cqid >= LIO_MAX_QUEUES || sqid >= LIO_MAX_QUEUES ||
-	    !c->cq[cqid].valid || !lio_ctrl_ready(c))
+	    !c->cq[cqid].valid || !lio_vctrl_ready(c))
 		return -EINVAL;
 	cq = &c->cq[cqid];
 	if (lio_cq_full(c, cqid))
@@ -90,7 +86,7 @@ void lio_sq_run(struct lio_vctrl *c, u16 sqid)
 	u16 cqid = sq->cqid;
 	bool posted = false;
 
-	while (sq->valid && sq->head != sq->tail && lio_ctrl_ready(c) &&
+	while (sq->valid && sq->head != sq->tail && lio_vctrl_ready(c) &&
 	       !lio_cq_full(c, cqid)) {
 		struct lio_req req;
 		u16 status;
@@ -151,10 +147,17 @@ static void lio_cq_doorbell(struct lio_vctrl *c, u16 qid, u32 val)
 		lio_db_error(c, NVME_AER_ERROR_INVALID_DB_REG);
 		return;
 	}
+	if (val >= cq->size) {
+		lio_db_error(c, NVME_AER_ERROR_INVALID_DB_VAL);
+		return;
+	}
+	/* A data path knows where its tail is; the model's is stale. */
+	if (qid && lio_hook_doorbell(c, 2 * qid + 1, val))
+		return;
 	/* The new head may release only entries the controller posted. */
 	used = (cq->tail + cq->size - cq->head) % cq->size;
 	freed = (val + cq->size - cq->head) % cq->size;
-	if (val >= cq->size || freed > used) {
+	if (freed > used) {
 		lio_db_error(c, NVME_AER_ERROR_INVALID_DB_VAL);
 		return;
 	}
@@ -176,6 +179,8 @@ static void lio_sq_doorbell(struct lio_vctrl *c, u16 qid, u32 val)
 		lio_db_error(c, NVME_AER_ERROR_INVALID_DB_VAL);
 		return;
 	}
+	if (qid && lio_hook_doorbell(c, 2 * qid, val))
+		return;
 	sq->tail = val;
 	lio_dbbuf_update(c, 2 * qid, val);
 	lio_sq_run(c, qid);
@@ -186,7 +191,7 @@ void lio_doorbell_write(struct lio_vctrl *c, u64 off, u32 val)
 	u64 rel = off - LEAPIO_DB_OFFSET;
 	u64 idx = rel / LEAPIO_DB_STRIDE;
 
-	if (!lio_ctrl_ready(c))
+	if (!lio_vctrl_ready(c))
 		return;
 	/* Only the first dword of each doorbell page is a register. */
 	if (rel % LEAPIO_DB_STRIDE)
@@ -280,6 +285,11 @@ u16 lio_admin_create_cq(struct lio_vctrl *c, struct lio_req *req)
 	 * that keeps the host from ringing this one.
 	 */
 	lio_dbbuf_update(c, 2 * qid + 1, 0);
+	if (lio_hook_create(c, qid, true)) {
+		memset(cq, 0, sizeof(*cq));
+		req->err_loc = NVME_SQE_OFF_PRP1;
+		return NVME_SC_INVALID_FIELD;
+	}
 	return NVME_SC_SUCCESS;
 }
 
@@ -315,6 +325,12 @@ u16 lio_admin_create_sq(struct lio_vctrl *c, struct lio_req *req)
 	sq->valid = true;
 	c->cq[cqid].nr_sqs++;
 	lio_dbbuf_update(c, 2 * qid, 0);
+	if (lio_hook_create(c, qid, false)) {
+		c->cq[cqid].nr_sqs--;
+		memset(sq, 0, sizeof(*sq));
+		req->err_loc = NVME_SQE_OFF_PRP1;
+		return NVME_SC_INVALID_FIELD;
+	}
 	return NVME_SC_SUCCESS;
 }
 
@@ -327,7 +343,11 @@ u16 lio_admin_delete_sq(struct lio_vctrl *c, struct lio_req *req)
 		req->err_loc = NVME_SQE_OFF_CDW10;
 		return NVME_SC_QID_INVALID;
 	}
-	/* Commands run to completion when fetched: none is left to abort. */
+	/*
+	 * Commands the model fetched ran to completion; a data path's finish
+	 * (their CQEs posted) before the hook returns: none is left to abort.
+	 */
+	lio_hook_sq_delete(c, qid);
 	sq = &c->sq[qid];
 	c->cq[sq->cqid].nr_sqs--;
 	memset(sq, 0, sizeof(*sq));
@@ -347,6 +367,7 @@ u16 lio_admin_delete_cq(struct lio_vctrl *c, struct lio_req *req)
 		return NVME_SC_INVALID_QUEUE_DELETION;
 	}
 	memset(&c->cq[qid], 0, sizeof(c->cq[qid]));
+	lio_hook_cq_deleted(c, qid);
 	lio_irq_update_intx(c);
 	return NVME_SC_SUCCESS;
 }
@@ -369,12 +390,25 @@ u16 lio_admin_dbbuf(struct lio_vctrl *c, struct lio_req *req)
 	c->dbbuf_shadow = shadow;
 	c->dbbuf_eventidx = eventidx;
 	c->dbbuf = true;
+
 	/* The buffers start out holding the doorbells' current values. */
 	for (q = 0; q <= c->p.nr_ioq; q++) {
 		if (c->sq[q].valid)
 			lio_dbbuf_update(c, 2 * q, c->sq[q].tail);
 		if (c->cq[q].valid)
 			lio_dbbuf_update(c, 2 * q + 1, c->cq[q].head);
+	}
+	/*
+	 * The data path pins the two pages (and puts the doorbells of queues
+	 * it serves, which the model does not know, in them), or the
+	 * command fails.
+	 */
+	if (lio_hook_update(c, LIO_DP_DBBUF)) {
+		c->dbbuf = false;
+		c->dbbuf_shadow = 0;
+		c->dbbuf_eventidx = 0;
+		req->err_loc = NVME_SQE_OFF_PRP1;
+		return NVME_SC_INVALID_FIELD;
 	}
 	return NVME_SC_SUCCESS;
 }

@@ -23,6 +23,8 @@ u32 lio_page_size(const struct lio_vctrl *c)
  */
 void lio_ctrl_reset(struct lio_vctrl *c)
 {
+	/* A data path finishes what it fetched before the queues go. */
+	lio_hook_reset(c);
 	lio_queues_teardown(c);
 	lio_aer_reset(c);
 	lio_features_reset(c);
@@ -103,6 +105,7 @@ static void lio_ctrl_enable(struct lio_vctrl *c)
 	c->cq[0].valid = true;
 	c->shutdown_done = false;
 	c->csts = NVME_CSTS_RDY;
+	lio_hook_enabled(c);
 }
 
 static void lio_cc_write(struct lio_vctrl *c, u32 val)
@@ -133,7 +136,9 @@ static void lio_cc_write(struct lio_vctrl *c, u32 val)
 		 * Shutdown: no command is in flight (they run synchronously),
 		 * so processing is complete at once. Queues are deleted; the
 		 * host must reset the controller before using it again.
+		 * A data path's commands finish first.
 		 */
+		lio_hook_reset(c);
 		lio_queues_teardown(c);
 		lio_aer_reset(c);
 		c->shutdown_done = true;

@@ -46,6 +46,20 @@
  */
 u64 lio_bar0_size(u16 nr_ioq);
 
+/* What a data path adds to the SMART log's counters. */
+struct lio_dp_smart {
+	u64	cmds_read;
+	u64	cmds_written;
+	u64	bytes_read;
+	u64	bytes_written;
+};
+
+/* lio_vctrl_ops.dp_update: what changed. */
+#define LIO_DP_FEATURES	BIT(0)	/* VWC, Interrupt Coalescing, Vector Config */
+#define LIO_DP_DBBUF	BIT(1)	/* Doorbell Buffer Config */
+#define LIO_DP_IRQ	BIT(2)	/* MSI-X masks, interrupt mode */
+#define LIO_DP_FATAL	BIT(3)	/* CSTS.CFS was set */
+
 /* ---- What the embedding code provides ---- */
 struct lio_vctrl_ops {
 	/* Guest memory by guest-physical (IOVA) address; 0 or -errno. */
@@ -58,6 +72,42 @@ struct lio_vctrl_ops {
 	/* Monotonic milliseconds and wall-clock milliseconds since the epoch. */
 	u64 (*now_ms)(void *opaque);
 	u64 (*wall_ms)(void *opaque);
+
+	/*
+	 * A data path that carries the I/O queues outside the model. Every
+	 * hook is optional: with none set, I/O commands complete in the
+	 * model with Namespace Not Ready. They run under the caller's
+	 * serialisation and may sleep (drain).
+	 *
+	 * dp_create: I/O queue qid (a CQ when cq) was created, the model's
+	 * state holds it; nonzero refuses it (Invalid Field), e.g. its
+	 * memory could not be pinned.
+	 */
+	int (*dp_create)(void *opaque, u16 qid, bool cq);
+	/* SQ qid is about to be deleted: stop fetching, finish its commands. */
+	void (*dp_sq_delete)(void *opaque, u16 qid);
+	/* CQ qid was deleted. */
+	void (*dp_cq_deleted)(void *opaque, u16 qid);
+	/*
+	 * Controller reset, shutdown, function reset or power off, before
+	 * the queues are torn down: nothing may run on them afterwards.
+	 */
+	void (*dp_reset)(void *opaque);
+	/* CSTS.RDY went 0 -> 1. */
+	void (*dp_enabled)(void *opaque);
+	/*
+	 * What LIO_DP_* says changed: publish it again. Nonzero refuses a
+	 * Doorbell Buffer Config (Invalid Field); ignored otherwise.
+	 */
+	int (*dp_update)(void *opaque, u32 what);
+	/*
+	 * A trapped write of val to I/O doorbell idx (2 * qid: SQ tail,
+	 * 2 * qid + 1: CQ head) that passed the model's checks. true: a data
+	 * path serves the queues and took it; the model does nothing more.
+	 */
+	bool (*dp_doorbell)(void *opaque, u32 idx, u32 val);
+	/* Add the data path's counters to *s (Get Log Page SMART). */
+	void (*dp_smart)(void *opaque, struct lio_dp_smart *s);
 };
 
 /* Fixed at creation of the mdev. */
@@ -269,6 +319,19 @@ void lio_vctrl_function_reset(struct lio_vctrl *c);
 /* The VFIO user closed the device (VM gone): like losing power. */
 void lio_vctrl_power_off(struct lio_vctrl *c);
 
+/*
+ * For a data path: raise interrupt vector (MSI-X: a masked vector sets
+ * its pending bit; INTx: one assertion), post an Asynchronous Event, or
+ * make the controller fatal (CSTS.CFS). Same serialisation as the rest.
+ */
+void lio_vctrl_raise_irq(struct lio_vctrl *c, u16 vector);
+void lio_vctrl_post_aen(struct lio_vctrl *c, u32 dw0);
+void lio_vctrl_fatal(struct lio_vctrl *c);
+/* Vector v is masked, by its table entry or the function mask. */
+bool lio_vctrl_vector_masked(const struct lio_vctrl *c, u16 v);
+/* Enabled, not failed and not shut down: commands may run. */
+bool lio_vctrl_ready(const struct lio_vctrl *c);
+
 /* =================== Internal, between the vctrl/ files =================== */
 
 /* pci_cfg.c */
@@ -297,7 +360,19 @@ u16 lio_prp_to_guest(struct lio_vctrl *c, struct lio_req *req,
 u16 lio_prp_from_guest(struct lio_vctrl *c, struct lio_req *req,
 		       void *buf, u32 len);
 
+/* dp.c: the data path hooks, each a no-op (0, false) when not set. */
+int lio_hook_create(struct lio_vctrl *c, u16 qid, bool cq);
+void lio_hook_sq_delete(struct lio_vctrl *c, u16 qid);
+void lio_hook_cq_deleted(struct lio_vctrl *c, u16 qid);
+void lio_hook_reset(struct lio_vctrl *c);
+void lio_hook_enabled(struct lio_vctrl *c);
+int lio_hook_update(struct lio_vctrl *c, u32 what);
+bool lio_hook_doorbell(struct lio_vctrl *c, u32 idx, u32 val);
+void lio_hook_smart(struct lio_vctrl *c, struct lio_dp_smart *s);
+
 /* queue.c */
+/* CSTS.CFS: the host must reset; nothing more is fetched or posted. */
+void lio_ctrl_fatal(struct lio_vctrl *c);
 bool lio_cq_full(struct lio_vctrl *c, u16 cqid);
 /* Write one CQE at the CQ's tail; -ENOSPC if full, -EIO on a DMA fault
  * (the controller is then fatal: CSTS.CFS).
@@ -320,6 +395,8 @@ u16 lio_admin_dbbuf(struct lio_vctrl *c, struct lio_req *req);
 bool lio_ioq_exists(const struct lio_vctrl *c);
 
 /* irq.c */
+/* Signal MSI-X vector v, or set its pending bit while it is masked. */
+void lio_irq_msix_fire(struct lio_vctrl *c, u16 v);
 /* The CQ has new entries: raise its vector (or set PBA / INTx level). */
 void lio_irq_cq(struct lio_vctrl *c, u16 cqid);
 /* Re-evaluate the INTx level (after CQ head moves, INTMS/INTMC, command). */
