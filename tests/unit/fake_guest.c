@@ -66,6 +66,133 @@ static const struct lio_vctrl_ops fg_ops = {
 	.wall_ms = fg_wall_ms,
 };
 
+/* ---- A data path that records what the model tells it ---- */
+
+static u16 fg_ioq_valid(const struct lio_vctrl *c)
+{
+	u16 q, n = 0;
+
+	for (q = 1; q <= c->p.nr_ioq; q++)
+		n += c->sq[q].valid + c->cq[q].valid;
+	return n;
+}
+
+static void fg_dp_rec(struct fake_guest *g, enum fg_dp_call call, u32 arg,
+		      u32 val)
+{
+	struct fg_dp *dp = g->dp;
+	struct fg_dp_rec *r;
+
+	if (dp->n < FG_DP_RECS) {
+		r = &dp->rec[dp->n];
+		r->call = call;
+		r->arg = arg;
+		r->val = val;
+		r->ioq_valid = fg_ioq_valid(g->c);
+		r->csts = g->c->csts;
+	}
+	dp->n++;
+}
+
+static int fg_dp_create(void *opaque, u16 qid, bool cq)
+{
+	struct fake_guest *g = opaque;
+
+	fg_dp_rec(g, cq ? FG_DP_CREATE_CQ : FG_DP_CREATE_SQ, qid, 0);
+	return g->dp->refuse_create;
+}
+
+static void fg_dp_sq_delete(void *opaque, u16 qid)
+{
+	fg_dp_rec(opaque, FG_DP_SQ_DELETE, qid, 0);
+}
+
+static void fg_dp_cq_deleted(void *opaque, u16 qid)
+{
+	fg_dp_rec(opaque, FG_DP_CQ_DELETED, qid, 0);
+}
+
+static void fg_dp_reset(void *opaque)
+{
+	fg_dp_rec(opaque, FG_DP_RESET, 0, 0);
+}
+
+static void fg_dp_enabled(void *opaque)
+{
+	fg_dp_rec(opaque, FG_DP_ENABLED, 0, 0);
+}
+
+static int fg_dp_update(void *opaque, u32 what)
+{
+	struct fake_guest *g = opaque;
+
+	fg_dp_rec(g, FG_DP_UPDATE, what, 0);
+	return what == LIO_DP_DBBUF ? g->dp->refuse_dbbuf : 0;
+}
+
+static bool fg_dp_doorbell(void *opaque, u32 idx, u32 val)
+{
+	struct fake_guest *g = opaque;
+
+	fg_dp_rec(g, FG_DP_DOORBELL, idx, val);
+	return g->dp->serve;
+}
+
+static void fg_dp_smart(void *opaque, struct lio_dp_smart *s)
+{
+	struct fake_guest *g = opaque;
+
+	fg_dp_rec(g, FG_DP_SMART, 0, 0);
+	s->cmds_read += g->dp->smart.cmds_read;
+	s->cmds_written += g->dp->smart.cmds_written;
+	s->bytes_read += g->dp->smart.bytes_read;
+	s->bytes_written += g->dp->smart.bytes_written;
+}
+
+static const struct lio_vctrl_ops fg_dp_ops = {
+	.dma_read = fg_dma_read,
+	.dma_write = fg_dma_write,
+	.msix_signal = fg_msix_signal,
+	.intx_set = fg_intx_set,
+	.now_ms = fg_now_ms,
+	.wall_ms = fg_wall_ms,
+	.dp_create = fg_dp_create,
+	.dp_sq_delete = fg_dp_sq_delete,
+	.dp_cq_deleted = fg_dp_cq_deleted,
+	.dp_reset = fg_dp_reset,
+	.dp_enabled = fg_dp_enabled,
+	.dp_update = fg_dp_update,
+	.dp_doorbell = fg_dp_doorbell,
+	.dp_smart = fg_dp_smart,
+};
+
+void fg_dp_attach(struct fake_guest *g, struct fg_dp *dp)
+{
+	memset(dp, 0, sizeof(*dp));
+	g->dp = dp;
+	g->c->ops = &fg_dp_ops;
+}
+
+unsigned int fg_dp_count(const struct fg_dp *dp, enum fg_dp_call call)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < dp->n && i < FG_DP_RECS; i++)
+		n += dp->rec[i].call == call;
+	return n;
+}
+
+int fg_dp_find(const struct fg_dp *dp, unsigned int from,
+	       enum fg_dp_call call)
+{
+	unsigned int i;
+
+	for (i = from; i < dp->n && i < FG_DP_RECS; i++)
+		if (dp->rec[i].call == call)
+			return i;
+	return -1;
+}
+
 struct fake_guest *fg_new(u16 nr_ioq)
 {
 	static const u8 uuid[16] = {

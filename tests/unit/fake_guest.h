@@ -18,8 +18,41 @@
 #define FG_HELPER_BUF	(FG_MEM_BASE + FG_MEM_SIZE - 0x1000)	/* fg_* helpers' data */
 #define FG_ADMIN_QSIZE	64
 
+/* The data path hooks as a test sees them: every call recorded. */
+enum fg_dp_call {
+	FG_DP_CREATE_CQ = 1,
+	FG_DP_CREATE_SQ,
+	FG_DP_SQ_DELETE,
+	FG_DP_CQ_DELETED,
+	FG_DP_RESET,
+	FG_DP_ENABLED,
+	FG_DP_UPDATE,
+	FG_DP_DOORBELL,
+	FG_DP_SMART,
+};
+
+struct fg_dp_rec {
+	enum fg_dp_call	call;
+	u32		arg;		/* qid, LIO_DP_* or doorbell index */
+	u32		val;		/* doorbell value */
+	u16		ioq_valid;	/* I/O SQs + CQs valid in the model then */
+	u32		csts;		/* CSTS then */
+};
+
+#define FG_DP_RECS	256
+
+struct fg_dp {
+	struct fg_dp_rec rec[FG_DP_RECS];	/* the first FG_DP_RECS calls */
+	unsigned int	n;			/* calls, all of them */
+	bool		serve;			/* dp_doorbell's answer */
+	int		refuse_create;		/* dp_create's answer */
+	int		refuse_dbbuf;		/* dp_update(LIO_DP_DBBUF)'s */
+	struct lio_dp_smart smart;		/* what dp_smart adds */
+};
+
 struct fake_guest {
 	struct lio_vctrl	*c;
+	struct fg_dp		*dp;	/* fg_dp_attach()'ed, or NULL */
 	u8			*mem;
 	u64			now_ms;
 	u64			wall_ms;
@@ -40,6 +73,15 @@ struct fake_guest *fg_new(u16 nr_ioq);
 void fg_free(struct fake_guest *g);
 
 void *fg_ptr(struct fake_guest *g, u64 gpa);	/* NULL if outside */
+
+/* Give the controller data path hooks that record into dp (zeroed). */
+void fg_dp_attach(struct fake_guest *g, struct fg_dp *dp);
+/* How many recorded calls are `call`; the index of the first at or after
+ * `from` (or -1).
+ */
+unsigned int fg_dp_count(const struct fg_dp *dp, enum fg_dp_call call);
+int fg_dp_find(const struct fg_dp *dp, unsigned int from,
+	       enum fg_dp_call call);
 
 u32 fg_read32(struct fake_guest *g, u64 off);	/* BAR0 */
 u64 fg_read64(struct fake_guest *g, u64 off);
