@@ -46,6 +46,7 @@ enum action {
 	ACT_FLR,
 	ACT_IRQ_MODE,
 	ACT_READS,	/* read back registers and config */
+	ACT_DP,		/* the data path: answers, and its requests */
 	ACT_MAX
 };
 
@@ -76,12 +77,43 @@ static void do_ioq(struct fake_guest *g, struct prog *pr)
 	fg_write32(g, LEAPIO_CQ_DB(a.qid % 8), a.tail / 2);
 }
 
+/*
+ * The fake data path's answers change (serve the queues or not, refuse
+ * creates or Doorbell Buffer Config), and it asks for interrupts, events
+ * and failure as the mailbox lets a runtime do.
+ */
+static void do_dp(struct fake_guest *g, struct prog *pr)
+{
+	struct { u8 what; u8 flags; u16 vector; u32 dw0; } a;
+
+	if (!take(pr, &a, sizeof(a)))
+		return;
+	g->dp->serve = a.flags & 1;
+	g->dp->refuse_create = a.flags & 2 ? -EFAULT : 0;
+	g->dp->refuse_dbbuf = a.flags & 4 ? -ENOSPC : 0;
+	g->dp->smart.bytes_read += a.dw0;
+	switch (a.what % 4) {
+	case 0:
+		lio_vctrl_raise_irq(g->c, a.vector);
+		break;
+	case 1:
+		lio_vctrl_post_aen(g->c, a.dw0);
+		break;
+	case 2:
+		lio_vctrl_fatal(g->c);
+		break;
+	default:
+		break;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct prog pr = { data, size };
 	struct fake_guest *g;
+	struct fg_dp dp;
 	u8 nr_ioq, act;
 	u32 v32, off;
 	u64 v64;
@@ -90,6 +122,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (!take(&pr, &nr_ioq, 1))
 		return 0;
 	g = fg_new(1 + nr_ioq % 16);
+	/* Half the inputs run with data path hooks that record calls. */
+	if (nr_ioq & 0x80)
+		fg_dp_attach(g, &dp);
 	fg_enable(g);
 
 	while (take(&pr, &act, 1)) {
@@ -131,6 +166,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		case ACT_IRQ_MODE:
 			if (take(&pr, &act, 1))
 				lio_vctrl_set_irq_mode(g->c, act % 3);
+			break;
+		case ACT_DP:
+			if (g->dp)
+				do_dp(g, &pr);
 			break;
 		case ACT_READS:
 			for (off = 0; off < 0x40; off += 4)
