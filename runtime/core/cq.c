@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Completing commands: the journal's COMPLETING protocol, a CQ that never
+ * gets an entry the guest hasn't consumed, SMART counters, and the
+ * interrupts, coalesced as the guest set them.
+ */
+#include <errno.h>
+#include <unistd.h>
+
+#include "vdev.h"
+
+static void lio_tag_free(struct lio_vdev *v, struct lio_cmd *c)
+{
+	struct lio_rsq *sq = &v->sq[c->sqid];
+	struct leapio_inflight *e = leapio_inflight_ptr(&v->r, c->sqid, c->tag);
+
+	__atomic_store_n(&e->state, LEAPIO_INFLIGHT_FREE, __ATOMIC_RELEASE);
+	c->busy = false;
+	c->next = sq->free;
+	sq->free = c;
+}
+
+u16 lio_cq_head(struct lio_vdev *v, u16 cqid)
+{
+	struct lio_rcq *cq = &v->cq[cqid];
+	u32 head;
+
+	head = le32_to_cpu(__atomic_load_n(cq->head_p, __ATOMIC_ACQUIRE));
+	if (head >= cq->size) {
+		if (!cq->bad_db) {
+			/* Once per bad value: the guest's bug, told by AEN. */
+			lio_mbox_call(v, LEAPIO_MBOX_AEN,
+				      NVME_AER_DW0(NVME_AER_TYPE_ERROR,
+						   NVME_AER_ERROR_INVALID_DB_VAL,
+						   NVME_LOG_ERROR), 0);
+			cq->bad_db = true;
+		}
+		return 0xffff;
+	}
+	cq->bad_db = false;
+	return head;
+}
+
+static void lio_cqe_write(struct lio_rcq *cq, u16 pos, u8 phase, u16 sqid,
+			  u16 sq_head, u16 cid, u16 status, u32 dw0)
+{
+	struct nvme_cqe *slot = (struct nvme_cqe *)(cq->base + (u64)pos * 16);
+	u32 last = cid | (u32)((status & ~1U) | phase) << 16;
+
+	slot->dw0 = cpu_to_le32(dw0);
+	slot->dw1 = 0;
+	slot->sq_head = cpu_to_le16(sq_head);
+	slot->sq_id = cpu_to_le16(sqid);
+	/* The dword with the phase tag last: a polling guest never sees a
+	 * new phase with old contents.
+	 */
+	__atomic_store_n((u32 *)&slot->cid, cpu_to_le32(last), __ATOMIC_RELEASE);
+}
+
+static void lio_cq_advance(struct lio_vdev *v, struct lio_rcq *cq, u64 now)
+{
+	u16 tail = cq->d->tail + 1;
+	u8 phase = cq->d->phase;
+
+	if (tail == cq->size) {
+		tail = 0;
+		phase ^= 1;
+	}
+	cq->d->phase = phase;
+	__atomic_store_n(&cq->d->tail, tail, __ATOMIC_RELEASE);
+	if (!cq->owed++)
+		cq->owed_since_ns = now;
+	(void)v;
+}
+
+void lio_cq_post_journal(struct lio_vdev *v, struct leapio_inflight *e,
+			 u16 sqid)
+{
+	struct lio_rcq *cq = &v->cq[v->sq[sqid].cqid];
+	struct nvme_sqe *sqe = (struct nvme_sqe *)e->sqe;
+
+	lio_cqe_write(cq, e->cq_pos, e->cq_phase, sqid, v->sq[sqid].d->head,
+		      le16_to_cpu(sqe->cid), e->status, e->dw0);
+	lio_cq_advance(v, cq, lio_now_ns());
+}
+
+void lio_cq_flush(struct lio_vdev *v, u16 cqid)
+{
+	struct lio_rcq *cq = &v->cq[cqid];
+	u64 now = 0;
+
+	while (cq->backlog) {
+		struct lio_cmd *c = cq->backlog;
+		struct leapio_inflight *e;
+		u16 head = lio_cq_head(v, cqid);
+		u16 tail = cq->d->tail;
+
+		if (head == 0xffff || (u16)((tail + 1) % cq->size) == head)
+			break;		/* full: wait for the guest */
+		cq->backlog = c->next;
+		if (!cq->backlog)
+			cq->backlog_tail = NULL;
+		if (!now)
+			now = lio_now_ns();
+
+		e = leapio_inflight_ptr(&v->r, c->sqid, c->tag);
+		e->cq_pos = tail;
+		e->cq_phase = cq->d->phase;
+		e->status = c->status;
+		e->dw0 = 0;
+		__atomic_store_n(&e->state, LEAPIO_INFLIGHT_COMPLETING,
+				 __ATOMIC_RELEASE);
+		lio_cqe_write(cq, tail, cq->d->phase, c->sqid,
+			      v->sq[c->sqid].d->head,
+			      le16_to_cpu(((struct nvme_sqe *)e->sqe)->cid),
+			      c->status, 0);
+		lio_cq_advance(v, cq, now);
+		lio_tag_free(v, c);
+		v->stats->cmds++;
+		v->did_work = true;
+	}
+}
+
+void lio_cmd_finish(struct lio_cmd *c, u16 status)
+{
+	struct lio_vdev *v = c->v;
+	struct lio_rsq *sq = &v->sq[c->sqid];
+	struct lio_rcq *cq;
+
+	v->inflight--;
+	sq->inflight--;
+	/* A reset or a deleted queue: the guest must never see it. */
+	if (c->abandoned || c->generation != v->generation ||
+	    (!sq->live && !sq->dying) ||
+	    leapio_inflight_ptr(&v->r, c->sqid, c->tag)->qgen != sq->qgen ||
+	    !v->cq[sq->cqid].live) {
+		lio_tag_free(v, c);
+		return;
+	}
+	if (!status) {
+		switch (c->opcode) {
+		case nvme_cmd_read:
+		case nvme_cmd_compare:
+			sq->d->cmds_read++;
+			sq->d->bytes_read += c->bytes;
+			break;
+		case nvme_cmd_write:
+			sq->d->cmds_written++;
+			sq->d->bytes_written += c->bytes;
+			break;
+		}
+	}
+	c->status = status;
+	c->next = NULL;
+	cq = &v->cq[sq->cqid];
+	if (cq->backlog_tail)
+		cq->backlog_tail->next = c;
+	else
+		cq->backlog = c;
+	cq->backlog_tail = c;
+	lio_cq_flush(v, sq->cqid);
+}
+
+/* ---- interrupts ---- */
+
+void lio_irq_fds_close(struct lio_vdev *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < LIO_NR_VEC; i++) {
+		if (v->irqfd[i] >= 0)
+			close(v->irqfd[i]);
+		v->irqfd[i] = -1;
+	}
+	v->irq_seq_valid = false;
+}
+
+static bool lio_vec_bit(const __u64 *words, u16 vec)
+{
+	return vec < LIO_NR_VEC &&
+	       (__atomic_load_n(&words[vec / 64], __ATOMIC_RELAXED) >> (vec % 64)) & 1;
+}
+
+/* The eventfd of vec as of the current irq_seq, or -1. */
+static int lio_irq_fd(struct lio_vdev *v, u16 vec)
+{
+	u32 seq = __atomic_load_n(&v->r.ctrl->irq_seq, __ATOMIC_ACQUIRE);
+
+	if (!v->irq_seq_valid || seq != v->irq_seq) {
+		lio_irq_fds_close(v);
+		v->irq_seq = seq;
+		v->irq_seq_valid = true;
+	}
+	if (vec >= LIO_NR_VEC)
+		return -1;
+	if (v->irqfd[vec] < 0) {
+		u32 s;
+		int fd = v->plat->irqfd(v, vec, &s);
+
+		if (fd < 0)
+			return -1;
+		v->irqfd[vec] = fd;
+	}
+	return v->irqfd[vec];
+}
+
+static void lio_irq_raise(struct lio_vdev *v, u16 vec)
+{
+	u32 mode = __atomic_load_n(&v->r.ctrl->irq_mode, __ATOMIC_ACQUIRE);
+	u64 one = 1;
+	int fd, tries;
+
+	v->stats->irqs++;
+	if (mode == LEAPIO_IRQ_MSIX && !lio_vec_bit(v->r.ctrl->msix_masked, vec)) {
+		for (tries = 0; tries < 3; tries++) {
+			u32 seq = v->irq_seq;
+
+			fd = lio_irq_fd(v, vec);
+			if (fd < 0)
+				break;
+			if (write(fd, &one, sizeof(one)) < 0)
+				break;
+			/* The VFIO user swapped eventfds meanwhile: a spurious
+			 * interrupt is harmless, a lost one is not.
+			 */
+			if (__atomic_load_n(&v->r.ctrl->irq_seq,
+					    __ATOMIC_ACQUIRE) == seq)
+				return;
+		}
+		if (fd >= 0)
+			return;
+	}
+	if (mode != LEAPIO_IRQ_NONE)
+		lio_mbox_call(v, LEAPIO_MBOX_IRQ, vec, 0);
+}
+
+void lio_irq_pass(struct lio_vdev *v, u64 now)
+{
+	u32 coal = __atomic_load_n(&v->r.ctrl->irq_coalesce, __ATOMIC_RELAXED);
+	u32 thr = (coal & 0xff) + 1;
+	u64 time_ns = (u64)((coal >> 8) & 0xff) * 100000;
+	u16 q;
+
+	for (q = 1; q <= v->nr_ioq; q++) {
+		struct lio_rcq *cq = &v->cq[q];
+
+		if (!cq->live || !cq->owed)
+			continue;
+		if (!cq->ien) {
+			cq->owed = 0;
+			continue;
+		}
+		if (coal && time_ns && cq->owed < thr &&
+		    !lio_vec_bit(v->r.ctrl->irq_cd, cq->vector) &&
+		    now - cq->owed_since_ns < time_ns)
+			continue;	/* coalescing: not yet */
+		cq->owed = 0;
+		lio_irq_raise(v, cq->vector);
+	}
+}

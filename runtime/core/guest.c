@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest memory and the mailbox. A guest page is touched only after the
+ * region's tables say it is translated (pinned): a miss asks the driver
+ * once, through a MAP request, and fails if it is still missing.
+ */
+#include <errno.h>
+#include <time.h>
+
+#include "vdev.h"
+
+u64 lio_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int lio_mbox_call(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1)
+{
+	struct leapio_mbox *mb = v->r.mbox;
+	u32 prod = mb->prod;
+	struct leapio_mbox_msg *m;
+	int ret;
+
+	/* One request at a time: the kick answers everything up to prod. */
+	if (prod - __atomic_load_n(&mb->cons, __ATOMIC_ACQUIRE) >=
+	    LEAPIO_MBOX_ENTRIES) {
+		ret = v->plat->kick(v);
+		if (ret)
+			return ret;
+	}
+	m = &mb->msg[prod % LEAPIO_MBOX_ENTRIES];
+	m->op = op;
+	m->arg0 = arg0;
+	m->arg1 = arg1;
+	m->result = -EINPROGRESS;
+	__atomic_store_n(&mb->prod, prod + 1, __ATOMIC_RELEASE);
+	ret = v->plat->kick(v);
+	if (ret)
+		return ret;
+	if ((s32)(__atomic_load_n(&mb->cons, __ATOMIC_ACQUIRE) - (prod + 1)) < 0)
+		return -EIO;
+	return __atomic_load_n(&m->result, __ATOMIC_ACQUIRE);
+}
+
+void *lio_gptr(struct lio_vdev *v, u64 gpa, u64 len)
+{
+	int ret;
+
+	if (!len || gpa >= v->gmem_size || len > v->gmem_size - gpa)
+		return NULL;
+	if (likely(leapio_xlate_range_ok(&v->r, gpa, len)))
+		return v->gmem + gpa;
+	ret = lio_mbox_call(v, LEAPIO_MBOX_MAP, gpa, len);
+	if (ret) {
+		if (ret == -EPERM)
+			lio_log("vdev %s: guest memory at %#llx is anonymous; "
+				"start QEMU with a shared memory backend "
+				"(memory-backend-memfd,share=on)",
+				v->cfg.uuid, (unsigned long long)gpa);
+		return NULL;
+	}
+	return leapio_xlate_range_ok(&v->r, gpa, len) ? v->gmem + gpa : NULL;
+}

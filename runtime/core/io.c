@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One fetched I/O command: checked field by field as the NVMe spec
+ * orders the checks, its PRPs turned into an iovec straight over guest
+ * memory, and handed to the backend. Every failure completes the command
+ * at once with the spec's status, before anything reaches the backend.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/nvme/prp.h"
+#include "vdev.h"
+
+#define LIO_NSID		1
+#define LIO_DSM_MAX_RANGES	256
+#define LIO_FUA			(1U << 30)
+#define LIO_DSM_AD		(1U << 2)
+
+struct lio_dsm_range {
+	__le32	attrs;
+	__le32	nlb;
+	__le64	slba;
+};
+
+struct lio_prp_ctx {
+	struct lio_vdev	*v;
+	struct lio_cmd	*c;
+	u32		n;
+};
+
+static int lio_prp_read_list(void *ctx, u64 gpa, __le64 *entries, u32 n)
+{
+	struct lio_prp_ctx *p = ctx;
+	void *src = lio_gptr(p->v, gpa, (u64)n * 8);
+
+	if (!src)
+		return -EFAULT;
+	memcpy(entries, src, (size_t)n * 8);
+	return 0;
+}
+
+static int lio_prp_segment(void *ctx, u64 gpa, u32 len)
+{
+	struct lio_prp_ctx *p = ctx;
+	u8 *ptr = lio_gptr(p->v, gpa, len);
+	struct iovec *last;
+
+	if (!ptr)
+		return -EFAULT;
+	if (p->n) {
+		last = &p->c->iov[p->n - 1];
+		if ((u8 *)last->iov_base + last->iov_len == ptr) {
+			last->iov_len += len;
+			return 0;
+		}
+	}
+	if (p->n == LIO_IOV_MAX)
+		return -E2BIG;
+	p->c->iov[p->n].iov_base = ptr;
+	p->c->iov[p->n].iov_len = len;
+	p->n++;
+	return 0;
+}
+
+/* The command's data as an iovec in c->iov: an NVMe status. */
+static u16 lio_map_data(struct lio_vdev *v, struct lio_cmd *c,
+			const struct nvme_sqe *sqe, u32 len, u32 *iovcnt)
+{
+	struct lio_prp_ctx ctx = { .v = v, .c = c };
+	struct nvme_prp_walk w = {
+		.prp1		= le64_to_cpu(sqe->prp1),
+		.prp2		= le64_to_cpu(sqe->prp2),
+		.len		= len,
+		.page_size	= 1U << v->r.ctrl->page_shift,
+		.read_list	= lio_prp_read_list,
+		.segment	= lio_prp_segment,
+		.ctx		= &ctx,
+	};
+	u16 err_loc, st;
+
+	if (w.page_size < 4096)
+		w.page_size = 4096;
+	st = nvme_prp_walk(&w, &err_loc);
+	*iovcnt = ctx.n;
+	return st ? (st | NVME_STATUS_DNR) : 0;
+}
+
+static bool lio_iov_equal(const struct iovec *iov, u32 n, const u8 *buf)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (memcmp(iov[i].iov_base, buf, iov[i].iov_len))
+			return false;
+		buf += iov[i].iov_len;
+	}
+	return true;
+}
+
+static u16 lio_res_status(int32_t res)
+{
+	if (res > 0)
+		return (u16)res & ~1U;	/* passthrough: the device's status */
+	if (res == -EINVAL || res == -EOPNOTSUPP)
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	if (res == -EROFS || res == -EPERM || res == -EACCES)
+		return NVME_STATUS(NVME_SCT_MEDIA, 0x80) | NVME_STATUS_DNR;
+	return NVME_SC_INTERNAL;
+}
+
+static void lio_io_done(struct lio_io *io)
+{
+	struct lio_cmd *c = (struct lio_cmd *)io;
+	u16 st = io->res ? lio_res_status(io->res) : 0;
+
+	if (!st && c->opcode == nvme_cmd_compare &&
+	    !lio_iov_equal(c->iov + 1, c->nr_sub, c->bounce))
+		st = NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR;
+	free(c->bounce);
+	c->bounce = NULL;
+	lio_cmd_finish(c, st);
+}
+
+static void lio_dsm_sub_done(struct lio_io *io)
+{
+	struct lio_cmd *c = (struct lio_cmd *)io->iov;	/* the owner */
+
+	if (io->res && !c->status)
+		c->status = lio_res_status(io->res);
+	if (--c->nr_sub)
+		return;
+	free(c->sub);
+	c->sub = NULL;
+	lio_cmd_finish(c, c->status);
+}
+
+static u16 lio_submit(struct lio_vdev *v, struct lio_io *io)
+{
+	int ret = lio_bdev_submit(v->bdev, io);
+
+	/* A full ring: the command waits in the backend's retry; here it is
+	 * reported as a transient error the host retries.
+	 */
+	if (ret)
+		return ret == -EAGAIN ? NVME_SC_NS_NOT_READY :
+					lio_res_status(ret);
+	return 0;
+}
+
+static u16 lio_lba_check(struct lio_vdev *v, u64 slba, u32 nlb)
+{
+	u64 end = slba + nlb;
+
+	if (end < slba || end > v->nsze ||
+	    (end << v->lba_shift) > v->bdev->size)
+		return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
+	return 0;
+}
+
+static u16 lio_cmd_dsm(struct lio_vdev *v, struct lio_cmd *c,
+		       const struct nvme_sqe *sqe)
+{
+	u32 nr = (le32_to_cpu(sqe->cdw10) & 0xff) + 1;
+	struct lio_dsm_range r[LIO_DSM_MAX_RANGES];
+	u32 iovcnt, i, off = 0;
+	u16 st;
+
+	st = lio_map_data(v, c, sqe, nr * sizeof(r[0]), &iovcnt);
+	if (st)
+		return st;
+	for (i = 0; i < iovcnt; i++) {
+		memcpy((u8 *)r + off, c->iov[i].iov_base, c->iov[i].iov_len);
+		off += c->iov[i].iov_len;
+	}
+	for (i = 0; i < nr; i++) {
+		st = lio_lba_check(v, le64_to_cpu(r[i].slba),
+				   le32_to_cpu(r[i].nlb));
+		if (st)
+			return st;
+	}
+	if (!(le32_to_cpu(sqe->cdw11) & LIO_DSM_AD))
+		return 0;	/* attributes only: nothing to do */
+	c->sub = calloc(nr, sizeof(*c->sub));
+	if (!c->sub)
+		return NVME_SC_INTERNAL;
+	c->status = 0;
+	c->nr_sub = 1;		/* held until every range is submitted */
+	for (i = 0; i < nr; i++) {
+		struct lio_io *io = &c->sub[i];
+
+		if (!r[i].nlb)
+			continue;
+		io->op = LIO_IO_DISCARD;
+		io->offset = le64_to_cpu(r[i].slba) << v->lba_shift;
+		io->len = (u64)le32_to_cpu(r[i].nlb) << v->lba_shift;
+		io->iov = (struct iovec *)c;	/* no data: the owner */
+		io->done = lio_dsm_sub_done;
+		c->nr_sub++;
+		st = lio_submit(v, io);
+		if (st) {
+			c->nr_sub--;
+			c->status = st;
+			break;
+		}
+	}
+	/* Drop the hold: completes now if every range is done already. */
+	if (--c->nr_sub == 0) {
+		free(c->sub);
+		c->sub = NULL;
+		lio_cmd_finish(c, c->status);
+	}
+	return 0xffff;		/* finished (or will be) by the sub requests */
+}
+
+/* Validate and execute; 0xffff means it is at the backend. */
+static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
+			const struct nvme_sqe *sqe)
+{
+	u32 nsid = le32_to_cpu(sqe->nsid);
+	u32 cdw12 = le32_to_cpu(sqe->cdw12);
+	u64 slba = ((u64)le32_to_cpu(sqe->cdw11) << 32) |
+		   le32_to_cpu(sqe->cdw10);
+	u32 nlb = (cdw12 & 0xffff) + 1;
+	u32 len = nlb << v->lba_shift, iovcnt;
+	struct lio_io *io = &c->io;
+	u16 st;
+
+	c->opcode = sqe->opcode;
+	if (sqe->flags & (NVME_SQE_FUSE_MASK | NVME_SQE_PSDT_MASK))
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	switch (sqe->opcode) {
+	case nvme_cmd_flush:
+		if (nsid != LIO_NSID && nsid != 0xffffffffU)
+			return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+		memset(io, 0, sizeof(*io));
+		io->op = LIO_IO_FLUSH;
+		break;
+	case nvme_cmd_read:
+	case nvme_cmd_write:
+	case nvme_cmd_compare:
+		if (nsid != LIO_NSID)
+			return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+		st = lio_lba_check(v, slba, nlb);
+		if (st)
+			return st;
+		if (len > v->max_xfer)
+			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+		st = lio_map_data(v, c, sqe, len, &iovcnt);
+		if (st)
+			return st;
+		memset(io, 0, sizeof(*io));
+		io->op = sqe->opcode == nvme_cmd_write ? LIO_IO_WRITE :
+							 LIO_IO_READ;
+		io->fua = sqe->opcode == nvme_cmd_write && (cdw12 & LIO_FUA);
+		io->offset = slba << v->lba_shift;
+		io->len = len;
+		io->iov = c->iov;
+		io->iovcnt = iovcnt;
+		c->bytes = len;
+		if (sqe->opcode == nvme_cmd_compare) {
+			/* The only copy: the backend's data, to compare. */
+			if (iovcnt >= LIO_IOV_MAX)
+				return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+			memmove(c->iov + 1, c->iov, iovcnt * sizeof(c->iov[0]));
+			c->bounce = aligned_alloc(4096, (len + 4095) & ~4095U);
+			if (!c->bounce)
+				return NVME_SC_INTERNAL;
+			c->iov[0].iov_base = c->bounce;
+			c->iov[0].iov_len = len;
+			io->iov = c->iov;
+			io->iovcnt = 1;
+			/* lio_io_done() compares c->iov[1..nr_sub] */
+			c->nr_sub = iovcnt;
+		}
+		break;
+	case nvme_cmd_write_zeroes:
+		if (nsid != LIO_NSID)
+			return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+		st = lio_lba_check(v, slba, nlb);
+		if (st)
+			return st;
+		memset(io, 0, sizeof(*io));
+		io->op = LIO_IO_WRITE_ZEROES;
+		io->offset = slba << v->lba_shift;
+		io->len = (u64)nlb << v->lba_shift;
+		break;
+	case nvme_cmd_dsm:
+		if (nsid != LIO_NSID)
+			return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+		return lio_cmd_dsm(v, c, sqe);
+	default:
+		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+	}
+	io->done = lio_io_done;
+	st = lio_submit(v, io);
+	if (st) {
+		free(c->bounce);
+		c->bounce = NULL;
+		return st;
+	}
+	return 0xffff;
+}
+
+void lio_cmd_start(struct lio_vdev *v, struct lio_cmd *c)
+{
+	struct leapio_inflight *e = leapio_inflight_ptr(&v->r, c->sqid, c->tag);
+	struct nvme_sqe sqe;
+	u16 st;
+
+	memcpy(&sqe, e->sqe, sizeof(sqe));
+	c->bytes = 0;
+	c->bounce = NULL;
+	c->sub = NULL;
+	c->status = 0;
+	c->abandoned = false;
+	c->generation = v->generation;
+	v->inflight++;
+	v->sq[c->sqid].inflight++;
+	st = lio_cmd_exec(v, c, &sqe);
+	if (st != 0xffff)
+		lio_cmd_finish(c, st);
+}

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Poller threads: each owns one io_uring and the vdevs given to it, and
+ * is the only thread touching them. The main thread's requests (add,
+ * remove, update, stop) wait in a channel the loop looks at between two
+ * passes.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../host/host_dev.h"
+#include "vdev.h"
+
+#define LIO_RING_ENTRIES	1024
+#define LIO_MAX_VDEVS		64
+
+bool lio_log_verbose;
+
+void lio_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("leapiod: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void lio_dbg(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!lio_log_verbose)
+		return;
+	va_start(ap, fmt);
+	fputs("leapiod: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* A served vdev: the core's state and how it reaches the host. */
+struct lio_slot {
+	struct lio_vdev		v;
+	struct lio_vdev_cfg	cfg;
+	struct lio_host_vdev	host;
+	struct lio_bdev		*bdev;
+	bool			attached;
+	bool			waiting;	/* for its mdev to appear */
+	u64			next_try_ns;
+};
+
+enum lio_req_op { LIO_REQ_ADD, LIO_REQ_REMOVE, LIO_REQ_UPDATE, LIO_REQ_STOP };
+
+struct lio_req {
+	enum lio_req_op		op;
+	const struct lio_vdev_cfg *cfg;
+	const char		*uuid;
+	char			*err;
+	size_t			errlen;
+	int			ret;
+	bool			done;
+};
+
+struct lio_poller {
+	struct lio_poller_cfg	cfg;
+	unsigned int		index;
+	pthread_t		thread;
+	struct lio_ring		*ring;
+	struct lio_slot		*slots[LIO_MAX_VDEVS];
+	unsigned int		nr_slots;
+	struct lio_poller_stats	stats;
+
+	pthread_mutex_t		lock;
+	pthread_cond_t		cond;
+	struct lio_req		*req;		/* one at a time */
+	bool			has_req;	/* read without the lock */
+	bool			stop;
+};
+
+static int lio_plat_kick(struct lio_vdev *v)
+{
+	struct lio_slot *s = v->plat_ctx;
+
+	return lio_host_kick(&s->host);
+}
+
+static int lio_plat_irqfd(struct lio_vdev *v, u16 vector, u32 *irq_seq)
+{
+	struct lio_slot *s = v->plat_ctx;
+
+	return lio_host_irqfd(&s->host, vector, irq_seq);
+}
+
+static const struct lio_plat lio_host_plat = {
+	.kick	= lio_plat_kick,
+	.irqfd	= lio_plat_irqfd,
+};
+
+static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
+			   char *err, size_t errlen)
+{
+	int ret;
+
+	ret = lio_host_attach(s->cfg.uuid, &s->host, err, errlen);
+	if (ret)
+		return ret;
+	ret = lio_vdev_init(&s->v, &s->cfg, s->host.region, s->host.gmem,
+			    s->host.gmem_size, s->host.wake_fd, &lio_host_plat,
+			    s, s->bdev, &p->stats);
+	if (ret) {
+		snprintf(err, errlen, "out of memory");
+		lio_host_detach(&s->host);
+		return ret;
+	}
+	s->attached = true;
+	s->waiting = false;
+	lio_log("vdev %s: attached (%u I/O queue pairs)", s->cfg.uuid,
+		s->v.nr_ioq);
+	return 0;
+}
+
+/* Keep polling until nothing of the vdev is at the backend. */
+static void lio_slot_drain(struct lio_poller *p, struct lio_slot *s)
+{
+	s->v.quiesce = true;
+	while (s->v.inflight) {
+		lio_ring_poll(p->ring);
+		lio_vdev_poll(&s->v, lio_now_ns());
+		if (s->v.inflight)
+			lio_ring_wait(p->ring, 1000000);
+	}
+	/* Completions the guest has no room for yet are lost with us
+	 * detaching only in memory: the journal keeps them (COMPLETING
+	 * is not reached), and the next runtime posts them.
+	 */
+}
+
+static void lio_slot_free(struct lio_poller *p, struct lio_slot *s)
+{
+	if (s->attached) {
+		lio_slot_drain(p, s);
+		lio_vdev_fini(&s->v);
+		lio_host_detach(&s->host);
+	}
+	if (s->bdev)
+		lio_bdev_close(s->bdev);
+	free(s);
+}
+
+static struct lio_slot *lio_find(struct lio_poller *p, const char *uuid,
+				 unsigned int *idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_slots; i++)
+		if (!strcmp(p->slots[i]->cfg.uuid, uuid)) {
+			if (idx)
+				*idx = i;
+			return p->slots[i];
+		}
+	return NULL;
+}
+
+static int lio_do_add(struct lio_poller *p, struct lio_req *r)
+{
+	struct lio_slot *s;
+	int ret;
+
+	if (lio_find(p, r->cfg->uuid, NULL)) {
+		snprintf(r->err, r->errlen, "already served");
+		return -EEXIST;
+	}
+	if (p->nr_slots == LIO_MAX_VDEVS) {
+		snprintf(r->err, r->errlen, "a poller serves at most %d vdevs",
+			 LIO_MAX_VDEVS);
+		return -ENOSPC;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(r->err, r->errlen, "out of memory");
+		return -ENOMEM;
+	}
+	s->cfg = *r->cfg;
+	ret = lio_bdev_open(&s->cfg.bdev, p->ring, &s->bdev, r->err, r->errlen);
+	if (ret) {
+		free(s);
+		return ret;
+	}
+	ret = lio_slot_attach(p, s, r->err, r->errlen);
+	if (ret == -ENODEV) {
+		lio_log("vdev %s: no such mdev yet; trying again every second",
+			s->cfg.uuid);
+		s->waiting = true;
+		s->next_try_ns = lio_now_ns() + 1000000000ULL;
+		ret = 0;
+	}
+	if (ret) {
+		lio_bdev_close(s->bdev);
+		free(s);
+		return ret;
+	}
+	p->slots[p->nr_slots++] = s;
+	return 0;
+}
+
+static int lio_do_remove(struct lio_poller *p, const char *uuid)
+{
+	unsigned int i;
+	struct lio_slot *s = lio_find(p, uuid, &i);
+
+	if (!s)
+		return -ENOENT;
+	p->slots[i] = p->slots[--p->nr_slots];
+	lio_slot_free(p, s);
+	return 0;
+}
+
+static int lio_do_update(struct lio_poller *p, struct lio_req *r)
+{
+	struct lio_slot *s = lio_find(p, r->cfg->uuid, NULL);
+	struct lio_bdev *nb;
+	int ret;
+
+	if (!s) {
+		snprintf(r->err, r->errlen, "not served by this poller");
+		return -ENOENT;
+	}
+	ret = lio_bdev_open(&r->cfg->bdev, p->ring, &nb, r->err, r->errlen);
+	if (ret)
+		return ret;
+	if (s->attached)
+		lio_slot_drain(p, s);	/* delays I/O, fails none */
+	lio_bdev_close(s->bdev);
+	s->bdev = nb;
+	s->cfg.bdev = r->cfg->bdev;
+	if (s->attached) {
+		s->v.bdev = nb;
+		s->v.warned_size = false;
+		s->v.quiesce = false;
+	}
+	return 0;
+}
+
+static void lio_handle_req(struct lio_poller *p)
+{
+	struct lio_req *r;
+
+	pthread_mutex_lock(&p->lock);
+	r = p->req;
+	pthread_mutex_unlock(&p->lock);
+	if (!r)
+		return;
+	switch (r->op) {
+	case LIO_REQ_ADD:
+		r->ret = lio_do_add(p, r);
+		break;
+	case LIO_REQ_REMOVE:
+		r->ret = lio_do_remove(p, r->uuid);
+		break;
+	case LIO_REQ_UPDATE:
+		r->ret = lio_do_update(p, r);
+		break;
+	case LIO_REQ_STOP:
+		while (p->nr_slots)
+			lio_do_remove(p, p->slots[0]->cfg.uuid);
+		p->stop = true;
+		r->ret = 0;
+		break;
+	}
+	pthread_mutex_lock(&p->lock);
+	r->done = true;
+	p->req = NULL;
+	__atomic_store_n(&p->has_req, false, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void lio_retry_waiting(struct lio_poller *p, u64 now)
+{
+	char err[256];
+	unsigned int i;
+
+	for (i = 0; i < p->nr_slots; i++) {
+		struct lio_slot *s = p->slots[i];
+		int ret;
+
+		if (!s->waiting || now < s->next_try_ns)
+			continue;
+		ret = lio_slot_attach(p, s, err, sizeof(err));
+		if (ret == -ENODEV) {
+			s->next_try_ns = now + 1000000000ULL;
+		} else if (ret) {
+			lio_log("vdev %s: %s", s->cfg.uuid, err);
+			s->next_try_ns = now + 1000000000ULL;
+		}
+	}
+}
+
+/* Nothing to do: sleep on the wake eventfds if every vdev allows it. */
+static void lio_idle(struct lio_poller *p)
+{
+	struct pollfd fds[LIO_MAX_VDEVS];
+	unsigned int i, n = 0;
+	bool sleep_ok = !lio_ring_inflight(p->ring);
+	struct timespec ts = { 0, (long)p->cfg.idle_poll_us * 1000 };
+
+	for (i = 0; sleep_ok && i < p->nr_slots; i++) {
+		struct lio_slot *s = p->slots[i];
+
+		if (!s->attached)
+			continue;
+		if (!lio_vdev_may_sleep(&s->v))
+			sleep_ok = false;
+		fds[n].fd = s->host.wake_fd;
+		fds[n].events = POLLIN;
+		n++;
+	}
+	if (sleep_ok) {
+		u64 junk;
+
+		p->stats.sleeps++;
+		/* Bounded: requests from the main thread and mdevs to
+		 * attach to are looked at between sleeps.
+		 */
+		poll(fds, n, 100);
+		for (i = 0; i < n; i++)
+			if (fds[i].revents & POLLIN &&
+			    read(fds[i].fd, &junk, sizeof(junk)) < 0)
+				continue;
+		return;
+	}
+	if (lio_ring_inflight(p->ring))
+		lio_ring_wait(p->ring, (u64)p->cfg.idle_poll_us * 1000);
+	else
+		nanosleep(&ts, NULL);
+}
+
+static void *lio_poller_main(void *arg)
+{
+	struct lio_poller *p = arg;
+	u64 last_work = lio_now_ns();
+
+	while (!p->stop) {
+		u64 now = lio_now_ns();
+		bool work = false;
+		unsigned int i;
+
+		if (__atomic_load_n(&p->has_req, __ATOMIC_ACQUIRE)) {
+			lio_handle_req(p);
+			continue;
+		}
+		p->stats.polls++;
+		if (lio_ring_poll(p->ring) > 0)
+			work = true;
+		for (i = 0; i < p->nr_slots; i++)
+			if (p->slots[i]->attached)
+				work |= lio_vdev_poll(&p->slots[i]->v, now);
+		if (work) {
+			last_work = now;
+			continue;
+		}
+		p->stats.idle_polls++;
+		lio_retry_waiting(p, now);
+		if (now - last_work >= (u64)p->cfg.spin_us * 1000)
+			lio_idle(p);
+		else
+			sched_yield();
+	}
+	return NULL;
+}
+
+static int lio_call(struct lio_poller *p, struct lio_req *r)
+{
+	pthread_mutex_lock(&p->lock);
+	while (p->req)
+		pthread_cond_wait(&p->cond, &p->lock);
+	p->req = r;
+	__atomic_store_n(&p->has_req, true, __ATOMIC_RELEASE);
+	while (!r->done)
+		pthread_cond_wait(&p->cond, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+	return r->ret;
+}
+
+int lio_poller_start(const struct lio_poller_cfg *cfg, unsigned int index,
+		     struct lio_poller **out, char *err, size_t errlen)
+{
+	struct lio_poller *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	p->cfg = *cfg;
+	p->index = index;
+	if (!p->cfg.idle_poll_us)
+		p->cfg.idle_poll_us = 20;
+	/* SQE128/CQE32 for whichever vdev turns out to be passthrough. */
+	ret = lio_ring_create(&p->ring, LIO_RING_ENTRIES, true);
+	if (ret) {
+		snprintf(err, errlen, "io_uring: %s", strerror(-ret));
+		free(p);
+		return ret;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	ret = -pthread_create(&p->thread, NULL, lio_poller_main, p);
+	if (ret) {
+		snprintf(err, errlen, "thread: %s", strerror(-ret));
+		lio_ring_destroy(p->ring);
+		free(p);
+		return ret;
+	}
+	if (cfg->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cfg->cpu, &set);
+		ret = pthread_setaffinity_np(p->thread, sizeof(set), &set);
+		if (ret)
+			lio_log("poller %u: cannot pin to CPU %d: %s", index,
+				cfg->cpu, strerror(ret));
+	}
+	*out = p;
+	return 0;
+}
+
+int lio_poller_add_vdev(struct lio_poller *p, const struct lio_vdev_cfg *cfg,
+			char *err, size_t errlen)
+{
+	struct lio_req r = { .op = LIO_REQ_ADD, .cfg = cfg, .err = err,
+			     .errlen = errlen };
+
+	err[0] = 0;
+	return lio_call(p, &r);
+}
+
+int lio_poller_remove_vdev(struct lio_poller *p, const char *uuid)
+{
+	struct lio_req r = { .op = LIO_REQ_REMOVE, .uuid = uuid };
+
+	return lio_call(p, &r);
+}
+
+int lio_poller_update_vdev(struct lio_poller *p, const struct lio_vdev_cfg *cfg,
+			   char *err, size_t errlen)
+{
+	struct lio_req r = { .op = LIO_REQ_UPDATE, .cfg = cfg, .err = err,
+			     .errlen = errlen };
+
+	err[0] = 0;
+	return lio_call(p, &r);
+}
+
+void lio_poller_stop(struct lio_poller *p)
+{
+	struct lio_req r = { .op = LIO_REQ_STOP };
+
+	lio_call(p, &r);
+	pthread_join(p->thread, NULL);
+	lio_ring_destroy(p->ring);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->cond);
+	free(p);
+}
+
+void lio_poller_get_stats(struct lio_poller *p, struct lio_poller_stats *st)
+{
+	/* Counters of a running thread: read as they are, for a summary. */
+	memcpy(st, &p->stats, sizeof(*st));
+}

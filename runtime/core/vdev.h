@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * leapiod's per-vdev core, inside one poller thread: following the
+ * driver's changes (seq/ack), fetching and validating commands, handing
+ * them to the backend, completing them. Platform-neutral: guest memory is
+ * a window (GPA g at gmem + g) whose pages may be touched only once the
+ * region's tables say they are translated; the host driver is reached
+ * through struct lio_plat.
+ */
+#ifndef LEAPIOD_VDEV_H
+#define LEAPIOD_VDEV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "lio_env.h"
+#include "../../common/leapio/region_layout.h"
+#include "../backend/backend.h"
+#include "runtime.h"
+
+#define LIO_IOV_MAX	(LIO_MAX_XFER_PAGES + 1)
+#define LIO_MAX_XFER_PAGES	256		/* 1 MiB at most, MDTS <= 8 */
+#define LIO_NR_VEC	(LEAPIO_VECTOR_WORDS * 64)
+
+struct lio_vdev;
+
+/* How the core reaches the host driver (host mode: runtime/host/). */
+struct lio_plat {
+	int	(*kick)(struct lio_vdev *v);
+	/* A new fd for the vector's eventfd, or -errno. */
+	int	(*irqfd)(struct lio_vdev *v, u16 vector, u32 *irq_seq);
+};
+
+struct lio_cmd {
+	struct lio_io	io;		/* first: done() gets &io */
+	struct lio_vdev	*v;
+	struct lio_cmd	*next;		/* free list / CQ backlog */
+	u16		sqid;
+	u16		tag;
+	u32		generation;
+	u16		status;
+	u8		opcode;
+	bool		abandoned;	/* reset: drop the completion */
+	bool		busy;		/* fetched, not yet freed */
+	u32		nr_sub;		/* DSM: backend requests left */
+	struct lio_io	*sub;		/* DSM ranges */
+	void		*bounce;	/* Compare */
+	u64		bytes;
+	struct iovec	iov[LIO_IOV_MAX];
+};
+
+struct lio_rsq {
+	bool		live;
+	bool		dying;		/* deleted: finishing what is in flight */
+	bool		bad_db;		/* bad tail seen: stopped till it changes */
+	__le32		*tail_p;	/* doorbell page or shadow doorbell */
+	__le32		*eventidx_p;	/* NULL without shadow doorbells */
+	u32		qgen;
+	u16		size;
+	u16		cqid;
+	u32		last_bad;
+	u8		*base;		/* guest SQ memory */
+	struct leapio_sq_desc *d;
+	struct lio_cmd	*cmds;		/* [LEAPIO_INFLIGHT_PER_SQ] */
+	struct lio_cmd	*free;
+	u32		inflight;
+	u16		last_tail;	/* as last seen, for EventIdx */
+};
+
+struct lio_rcq {
+	bool		live;
+	bool		bad_db;
+	__le32		*head_p;
+	__le32		*eventidx_p;
+	u32		qgen;
+	u16		size;
+	u16		vector;
+	bool		ien;
+	u8		*base;
+	struct leapio_cq_desc *d;
+	struct lio_cmd	*backlog, *backlog_tail;	/* waiting for room */
+	u32		owed;		/* posted, not yet interrupted */
+	u64		owed_since_ns;
+};
+
+struct lio_vdev {
+	struct lio_vdev_cfg	cfg;
+	const struct lio_plat	*plat;
+	void			*plat_ctx;
+	struct leapio_region_view r;
+	u8			*gmem;
+	u64			gmem_size;
+	int			wake_fd;
+	struct lio_bdev		*bdev;
+	struct lio_poller_stats	*stats;
+
+	u32			seen_seq;
+	u32			generation;
+	u32			state;
+	bool			ack_pending;	/* applied seq waits for a drain */
+	bool			quiesce;	/* no fetching: swap, removal */
+	bool			warned_size;
+	u64			nsze;
+	u8			lba_shift;
+	u32			max_xfer;
+	u32			inflight;	/* commands at the backend */
+
+	u32			irq_seq;
+	bool			irq_seq_valid;
+	int			irqfd[LIO_NR_VEC];
+
+	u16			nr_ioq;
+	struct lio_rsq		*sq;		/* [nr_ioq + 1] */
+	struct lio_rcq		*cq;
+	bool			did_work;
+	bool			recovering;	/* first sync after attach */
+	bool			drain_gen;	/* ack waits for inflight == 0 */
+};
+
+/* vdev.c */
+int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
+		  void *region, u8 *gmem, u64 gmem_size, int wake_fd,
+		  const struct lio_plat *plat, void *plat_ctx,
+		  struct lio_bdev *bdev, struct lio_poller_stats *stats);
+void lio_vdev_fini(struct lio_vdev *v);
+/* One pass: follow seq, fetch, complete, interrupt. Work done or not. */
+bool lio_vdev_poll(struct lio_vdev *v, u64 now_ns);
+/* Can the poller sleep on the wake fd (arms EventIdx if so)? */
+bool lio_vdev_may_sleep(struct lio_vdev *v);
+/* Recover the journal after attach. */
+void lio_vdev_recover(struct lio_vdev *v);
+
+/* guest.c: guest memory through the translation tables */
+void *lio_gptr(struct lio_vdev *v, u64 gpa, u64 len);
+int lio_mbox_call(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1);
+
+/* io.c */
+void lio_cmd_start(struct lio_vdev *v, struct lio_cmd *c);
+
+/* cq.c */
+void lio_cmd_finish(struct lio_cmd *c, u16 status);
+void lio_cq_flush(struct lio_vdev *v, u16 cqid);
+void lio_cq_post_journal(struct lio_vdev *v, struct leapio_inflight *e,
+			 u16 sqid);
+void lio_irq_pass(struct lio_vdev *v, u64 now_ns);
+void lio_irq_fds_close(struct lio_vdev *v);
+u16 lio_cq_head(struct lio_vdev *v, u16 cqid);
+
+u64 lio_now_ns(void);
+
+static inline __le32 *lio_db(struct lio_vdev *v, u32 idx)
+{
+	return leapio_db_ptr(&v->r, idx);
+}
+
+#endif /* LEAPIOD_VDEV_H */
