@@ -107,6 +107,18 @@ struct lio_region {
 	u32			pend_aen[LEAPIO_MBOX_ENTRIES];
 	u32			pend_aen_nr;
 	bool			pend_fatal;
+
+	/* datapath.c, under lio_mdev.lock */
+	bool			dp_served;	/* a runtime attached since enable */
+	bool			dp_db_mapped;	/* BAR0 doorbells mmapped */
+	u32			dp_qgen;	/* the last queue generation */
+	u32			dp_generation;	/* controller resets */
+	u32			dp_irq_seq;	/* also read under seq_lock */
+	/* SMART counters of SQs gone (their descriptors are reused) */
+	u64			dp_cmds_read;
+	u64			dp_cmds_written;
+	u64			dp_bytes_read;
+	u64			dp_bytes_written;
 };
 
 /* ---- region.c ---- */
@@ -200,5 +212,19 @@ void lio_dp_fatal(struct lio_mdev *lm);
  * region if the model had been completing I/O itself.
  */
 void lio_dp_attach(struct lio_mdev *lm);
+/* irq.c, under lio_mdev.lock: eventfds or the irq mode changed. */
+void lio_dp_irq_changed(struct lio_mdev *lm);
+/* regions.c: the VFIO user mmapped BAR0's doorbells (or closed: false). */
+void lio_dp_db_mapped(struct lio_mdev *lm, bool mapped);
+/* The model's data path hooks (struct lio_vctrl_ops), for mdev.c. */
+int lio_dp_create(void *opaque, u16 qid, bool cq);
+void lio_dp_sq_delete(void *opaque, u16 qid);
+void lio_dp_cq_deleted(void *opaque, u16 qid);
+void lio_dp_reset(void *opaque);
+void lio_dp_enabled(void *opaque);
+int lio_dp_update(void *opaque, u32 what);
+bool lio_dp_doorbell(void *opaque, u32 idx, u32 val);
+struct lio_dp_smart;
+void lio_dp_smart(void *opaque, struct lio_dp_smart *s);
 
 #endif /* LEAPIO_DP_H */

@@ -9,6 +9,7 @@
  * signals again.
  */
 #include <linux/eventfd.h>
+#include <linux/file.h>
 #include <linux/lockdep.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -112,6 +113,7 @@ static void lio_intx_disable(struct lio_mdev *lm)
 		lm->intx_trigger = NULL;
 		lm->irq_mode = LIO_IRQ_NONE;
 		lio_vctrl_set_irq_mode(lm->vc, LIO_IRQ_NONE);
+		lio_dp_irq_changed(lm);
 	}
 	mutex_unlock(&lm->lock);
 }
@@ -139,6 +141,7 @@ static int lio_intx_enable(struct lio_mdev *lm, s32 fd)
 			 */
 			if (lio_vctrl_intx_level(lm->vc))
 				lio_intx_fire(lm);
+			lio_dp_irq_changed(lm);
 		}
 	}
 	mutex_unlock(&lm->lock);
@@ -226,6 +229,20 @@ static int lio_set_intx(struct lio_mdev *lm, const struct vfio_irq_set *hdr,
 
 /* ---- MSI-X ---- */
 
+/*
+ * Swap the eventfd and file of vector v for *ctx and *file (either may be
+ * NULL), under lm->lock; the file also under seq_lock, which is what
+ * lio_irq_get_file() takes (a runtime must not wait for lm->lock).
+ */
+static void lio_msix_swap(struct lio_mdev *lm, u32 v, struct eventfd_ctx **ctx,
+			  struct file **file)
+{
+	swap(*ctx, lm->msix_trigger[v]);
+	spin_lock(&lm->region.seq_lock);
+	swap(*file, lm->msix_file[v]);
+	spin_unlock(&lm->region.seq_lock);
+}
+
 static void lio_msix_disable(struct lio_mdev *lm)
 {
 	u32 i;
@@ -235,10 +252,16 @@ static void lio_msix_disable(struct lio_mdev *lm)
 		lm->irq_mode = LIO_IRQ_NONE;
 		lio_vctrl_set_irq_mode(lm->vc, LIO_IRQ_NONE);
 		for (i = 0; i < ARRAY_SIZE(lm->msix_trigger); i++) {
-			if (lm->msix_trigger[i])
-				eventfd_ctx_put(lm->msix_trigger[i]);
-			lm->msix_trigger[i] = NULL;
+			struct eventfd_ctx *ctx = NULL;
+			struct file *file = NULL;
+
+			lio_msix_swap(lm, i, &ctx, &file);
+			if (ctx)
+				eventfd_ctx_put(ctx);
+			if (file)
+				fput(file);
 		}
+		lio_dp_irq_changed(lm);
 	}
 	mutex_unlock(&lm->lock);
 }
@@ -252,13 +275,18 @@ static int lio_msix_set_triggers(struct lio_mdev *lm, u32 start, u32 count,
 				 const s32 *fds)
 {
 	struct eventfd_ctx **ctx;
+	struct file **file;
 	int ret = 0;
 	u32 i;
 
 	ctx = kcalloc(count, sizeof(*ctx), GFP_KERNEL);
-	if (!ctx)
-		return -ENOMEM;
+	file = kcalloc(count, sizeof(*file), GFP_KERNEL);
+	if (!ctx || !file) {
+		ret = -ENOMEM;
+		goto out;
+	}
 
+	/* The file, for a runtime to signal the same eventfd (GET_IRQFD). */
 	for (i = 0; i < count; i++) {
 		if (fds[i] < 0)
 			continue;
@@ -268,25 +296,35 @@ static int lio_msix_set_triggers(struct lio_mdev *lm, u32 start, u32 count,
 			ctx[i] = NULL;
 			goto out;
 		}
+		file[i] = fget(fds[i]);
+		if (!file[i]) {
+			ret = -EBADF;
+			goto out;
+		}
 	}
 
 	mutex_lock(&lm->lock);
 	if (lm->irq_mode == LIO_IRQ_INTX) {
 		ret = -EINVAL;
 	} else {
-		/* ctx[] is left with the eventfds replaced, to put below. */
+		/* ctx[], file[] are left with those replaced, to put below. */
 		for (i = 0; i < count; i++)
-			swap(ctx[i], lm->msix_trigger[start + i]);
+			lio_msix_swap(lm, start + i, &ctx[i], &file[i]);
 		if (lm->irq_mode == LIO_IRQ_NONE) {
 			lm->irq_mode = LIO_IRQ_MSIX;
 			lio_vctrl_set_irq_mode(lm->vc, LIO_IRQ_MSIX);
 		}
+		lio_dp_irq_changed(lm);
 	}
 	mutex_unlock(&lm->lock);
 out:
-	for (i = 0; i < count; i++)
+	for (i = 0; ctx && file && i < count; i++) {
 		if (ctx[i])
 			eventfd_ctx_put(ctx[i]);
+		if (file[i])
+			fput(file[i]);
+	}
+	kfree(file);
 	kfree(ctx);
 	return ret;
 }
@@ -365,6 +403,19 @@ long lio_ioctl_set_irqs(struct lio_mdev *lm, void __user *arg)
 	}
 	kfree(data);
 	return ret;
+}
+
+struct file *lio_irq_get_file(struct lio_mdev *lm, u16 vector, u32 *irq_seq)
+{
+	struct lio_region *r = &lm->region;
+	struct file *f = NULL;
+
+	spin_lock(&r->seq_lock);
+	if (vector < ARRAY_SIZE(lm->msix_file) && lm->msix_file[vector])
+		f = get_file(lm->msix_file[vector]);
+	*irq_seq = r->dp_irq_seq;
+	spin_unlock(&r->seq_lock);
+	return f;
 }
 
 /* The VFIO user is gone: forget its eventfds, interrupts off. */

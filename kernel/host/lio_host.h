@@ -45,6 +45,8 @@ struct lio_mdev {
 	/* Not under lock: vfio_virqfd_*() serialise it themselves. */
 	struct virqfd		*intx_unmask;
 	struct eventfd_ctx	*msix_trigger[LIO_MAX_VECTORS];
+	/* Their files, for a runtime (lio_irq_get_file): under region.seq_lock too. */
+	struct file		*msix_file[LIO_MAX_VECTORS];
 
 	/* The shared region a data path runtime attaches to (dp.h). */
 	struct lio_region	region;

@@ -21,6 +21,14 @@ static const struct lio_vctrl_ops lio_vctrl_ops = {
 	.intx_set	= lio_intx_set,
 	.now_ms		= lio_now_ms,
 	.wall_ms	= lio_wall_ms,
+	.dp_create	= lio_dp_create,
+	.dp_sq_delete	= lio_dp_sq_delete,
+	.dp_cq_deleted	= lio_dp_cq_deleted,
+	.dp_reset	= lio_dp_reset,
+	.dp_enabled	= lio_dp_enabled,
+	.dp_update	= lio_dp_update,
+	.dp_doorbell	= lio_dp_doorbell,
+	.dp_smart	= lio_dp_smart,
 };
 
 /*

@@ -10,8 +10,10 @@
  */
 #include <linux/align.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include "lio_host.h"
 
@@ -22,6 +24,16 @@
 
 #define LIO_REGION_REGS		(VFIO_PCI_BAR0_REGION_INDEX + LEAPIO_BAR_REGS)
 #define LIO_REGION_MSIX		(VFIO_PCI_BAR0_REGION_INDEX + LEAPIO_BAR_MSIX)
+
+/*
+ * Off, every doorbell write traps (a VFIO user without mmap, or to
+ * measure the difference); the runtime then learns of them through its
+ * wake eventfd.
+ */
+static bool lio_doorbell_mmap = true;
+module_param_named(doorbell_mmap, lio_doorbell_mmap, bool, 0444);
+MODULE_PARM_DESC(doorbell_mmap,
+		 "Let VFIO users mmap BAR0's I/O doorbell pages, polled by the data path runtime (default on)");
 
 static u64 lio_region_size(const struct lio_mdev *lm, u32 index)
 {
@@ -106,8 +118,7 @@ static bool lio_db_sparse_cap_ok(u16 nr_ioq)
 
 /*
  * The sparse mmap capability is built and checked here at load for every
- * queue count, while no mdev advertises it yet (db_mmap): a later runtime
- * that turns it on relies on code that has run.
+ * queue count, whether or not doorbell_mmap advertises it.
  */
 void lio_regions_selftest(void)
 {
@@ -154,7 +165,7 @@ long lio_ioctl_region_info(struct lio_mdev *lm, void __user *arg)
 		info.flags = VFIO_REGION_INFO_FLAG_READ |
 			     VFIO_REGION_INFO_FLAG_WRITE;
 
-	if (info.index == LIO_REGION_REGS && lm->db_mmap) {
+	if (info.index == LIO_REGION_REGS && lio_doorbell_mmap) {
 		ret = lio_db_sparse_cap(lm->vc->p.nr_ioq, &caps);
 		if (ret)
 			return ret;
@@ -223,22 +234,44 @@ int lio_region_access(struct lio_mdev *lm, u64 pos, void *buf, u32 len,
 }
 
 /*
- * Only the doorbell area, and only once db_mmap says a runtime polls it.
- * The pages behind it are the runtime's, and arrive with the host-mode
- * shared region; until then db_mmap stays false and nothing maps.
+ * Only the doorbell area: each of its pages is the shared region's
+ * doorbell page of the same index (BAR0 offset LEAPIO_DB_OFFSET + idx *
+ * 4 KiB), which the runtime polls. A guest's doorbell write through the
+ * mapping is a store to that memory: no exit, no check by the model (the
+ * runtime checks the values and reports bad ones as events).
  */
 int lio_region_mmap(struct lio_mdev *lm, struct vm_area_struct *vma)
 {
+	struct lio_region *r = &lm->region;
 	u64 pos = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	u64 off = pos & LIO_OFFSET_MASK;
 	u64 len = vma->vm_end - vma->vm_start;
+	unsigned long addr;
 	u64 start, end;
+	int ret;
 
-	if (!lm->db_mmap || pos >> LIO_OFFSET_SHIFT != LIO_REGION_REGS ||
+	BUILD_BUG_ON(LEAPIO_DB_STRIDE != LEAPIO_REGION_ALIGN);
+	if (!lio_doorbell_mmap || pos >> LIO_OFFSET_SHIFT != LIO_REGION_REGS ||
 	    !(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	lio_db_area(lm->vc->p.nr_ioq, &start, &end);
 	if (off < start || off >= end || len > end - off)
 		return -EINVAL;
-	return -ENODEV;
+	/* Pages of the region are 4 KiB doorbells only with 4 KiB pages. */
+	if (PAGE_SIZE != LEAPIO_DB_STRIDE)
+		return -EINVAL;
+
+	lio_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
+		u32 idx = (off + (addr - vma->vm_start) - LEAPIO_DB_OFFSET) /
+			  LEAPIO_DB_STRIDE;
+		void *page = r->base + lio_region_db_offset(r, idx);
+
+		ret = vm_insert_page(vma, addr, vmalloc_to_page(page));
+		if (ret)
+			return ret;
+	}
+	/* The runtime may no longer count on trapped doorbells waking it. */
+	lio_dp_db_mapped(lm, true);
+	return 0;
 }

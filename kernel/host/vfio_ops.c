@@ -25,9 +25,12 @@ static void lio_vfio_close(struct vfio_device *vdev)
 
 	lio_irq_teardown(lm);
 	mutex_lock(&lm->lock);
+	/* A reset: the data path drains (dp_reset waits for the ack). */
 	lio_vctrl_power_off(lm->vc);
 	lm->open = false;
 	mutex_unlock(&lm->lock);
+	/* Its mappings, doorbells included, went with its file. */
+	lio_dp_db_mapped(lm, false);
 	/* After the reset's ack; vfio_unpin_pages() needs the device open. */
 	lio_pin_release_all(lm);
 }

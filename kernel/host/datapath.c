@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The controller model's data path hooks (struct lio_vctrl_ops, dp_*):
+ * each event of the model becomes region contents a runtime follows
+ * (Documentation/design/data-path.rst, "Who does what"). Everything here
+ * runs under lio_mdev.lock, the model's serialisation.
+ *
+ * Writes to the region are WRITE_ONCE()s of whole fields, and a change
+ * is announced by lio_region_bump(), whose barrier orders it before the
+ * new seq. Nothing is read back from the region to decide anything but
+ * the runtime's own fields (counters, positions), since the runtime can
+ * write anywhere in its mapping.
+ */
+#include <linux/build_bug.h>
+#include <linux/lockdep.h>
+#include <linux/log2.h>
+
+#include "lio_host.h"
+
+static struct lio_mdev *lio_dp_lm(void *opaque)
+{
+	struct lio_mdev *lm = opaque;
+
+	lockdep_assert_held(&lm->lock);
+	return lm;
+}
+
+/* The dword of doorbell page idx that a runtime polls. */
+static u32 *lio_dp_db(struct lio_region *r, u32 idx)
+{
+	return r->base + lio_region_db_offset(r, idx);
+}
+
+static void lio_dp_put_geometry(struct lio_mdev *lm)
+{
+	struct leapio_vdev_ctrl *ctrl = lm->region.ctrl;
+	struct lio_vctrl *vc = lm->vc;
+
+	WRITE_ONCE(ctrl->nsze, vc->ns.size >> vc->ns.lba_shift);
+	WRITE_ONCE(ctrl->lba_shift, vc->ns.lba_shift);
+	WRITE_ONCE(ctrl->mdts, LIO_MDTS);
+	WRITE_ONCE(ctrl->page_shift, ilog2(lio_page_size(vc)));
+}
+
+static void lio_dp_put_features(struct lio_mdev *lm)
+{
+	struct leapio_vdev_ctrl *ctrl = lm->region.ctrl;
+	struct lio_features *f = &lm->vc->feat;
+	unsigned int i;
+
+	BUILD_BUG_ON(ARRAY_SIZE(f->irq_cd) > LEAPIO_VECTOR_WORDS);
+	WRITE_ONCE(ctrl->vwc, f->vwc);
+	WRITE_ONCE(ctrl->irq_coalesce, f->irq_coalesce);
+	for (i = 0; i < LEAPIO_VECTOR_WORDS; i++)
+		WRITE_ONCE(ctrl->irq_cd[i],
+			   i < ARRAY_SIZE(f->irq_cd) ? f->irq_cd[i] : 0);
+}
+
+static u32 lio_dp_irq_mode(enum lio_irq_mode mode)
+{
+	switch (mode) {
+	case LIO_IRQ_INTX:
+		return LEAPIO_IRQ_INTX;
+	case LIO_IRQ_MSIX:
+		return LEAPIO_IRQ_MSIX;
+	default:
+		return LEAPIO_IRQ_NONE;
+	}
+}
+
+static void lio_dp_put_irq(struct lio_mdev *lm)
+{
+	struct leapio_vdev_ctrl *ctrl = lm->region.ctrl;
+	u64 masked[LEAPIO_VECTOR_WORDS] = {};
+	struct lio_vctrl *vc = lm->vc;
+	unsigned int i;
+	u16 v;
+
+	BUILD_BUG_ON(LEAPIO_VECTOR_WORDS * 64 < LIO_MAX_VECTORS);
+	for (v = 0; v < vc->nr_vectors; v++)
+		if (lio_vctrl_vector_masked(vc, v))
+			masked[v / 64] |= 1ULL << (v % 64);
+	WRITE_ONCE(ctrl->irq_mode, lio_dp_irq_mode(vc->irq_mode));
+	for (i = 0; i < LEAPIO_VECTOR_WORDS; i++)
+		WRITE_ONCE(ctrl->msix_masked[i], masked[i]);
+	WRITE_ONCE(ctrl->irq_seq, lm->region.dp_irq_seq);
+}
+
+static void lio_dp_put_dbbuf(struct lio_mdev *lm)
+{
+	struct leapio_vdev_ctrl *ctrl = lm->region.ctrl;
+	struct lio_vctrl *vc = lm->vc;
+
+	WRITE_ONCE(ctrl->dbbuf_shadow, vc->dbbuf ? vc->dbbuf_shadow : 0);
+	WRITE_ONCE(ctrl->dbbuf_eventidx, vc->dbbuf ? vc->dbbuf_eventidx : 0);
+	WRITE_ONCE(ctrl->dbbuf, vc->dbbuf);
+}
+
+/*
+ * The shadow doorbell and EventIdx slots of doorbell idx: the runtime
+ * reads and writes them through its guest window, so they are pinned
+ * and translated like the queues.
+ */
+static int lio_dp_pin_dbbuf_slot(struct lio_mdev *lm, u32 idx)
+{
+	struct lio_vctrl *vc = lm->vc;
+	u64 off = (u64)idx * LEAPIO_DB_STRIDE;
+	int ret;
+
+	ret = lio_pin_range(lm, vc->dbbuf_shadow + off, sizeof(u32));
+	if (!ret)
+		ret = lio_pin_range(lm, vc->dbbuf_eventidx + off, sizeof(u32));
+	return ret;
+}
+
+/* A gone SQ's counters go on counting for SMART after its descriptor. */
+static void lio_dp_fold_sq(struct lio_region *r, u16 qid)
+{
+	struct leapio_sq_desc *d = &r->sq[qid];
+
+	r->dp_cmds_read += READ_ONCE(d->cmds_read);
+	r->dp_cmds_written += READ_ONCE(d->cmds_written);
+	r->dp_bytes_read += READ_ONCE(d->bytes_read);
+	r->dp_bytes_written += READ_ONCE(d->bytes_written);
+}
+
+static void lio_dp_publish_cq(struct lio_mdev *lm, u16 qid)
+{
+	struct lio_region *r = &lm->region;
+	struct leapio_cq_desc *d = &r->cq[qid];
+	struct lio_cq *cq = &lm->vc->cq[qid];
+
+	WRITE_ONCE(d->valid, 0);
+	WRITE_ONCE(d->gpa, cq->gpa);
+	WRITE_ONCE(d->size, cq->size);
+	WRITE_ONCE(d->vector, cq->vector);
+	WRITE_ONCE(d->ien, cq->ien);
+	WRITE_ONCE(d->qgen, ++r->dp_qgen);
+	WRITE_ONCE(d->tail, 0);
+	WRITE_ONCE(d->phase, 1);
+	/* The head an earlier queue left must not be taken for this one's. */
+	WRITE_ONCE(*lio_dp_db(r, 2 * qid + 1), 0);
+	/* A runtime that looks at valid outside a seq change sees it last. */
+	smp_wmb();
+	WRITE_ONCE(d->valid, 1);
+}
+
+static void lio_dp_publish_sq(struct lio_mdev *lm, u16 qid)
+{
+	struct lio_region *r = &lm->region;
+	struct leapio_sq_desc *d = &r->sq[qid];
+	struct lio_sq *sq = &lm->vc->sq[qid];
+
+	WRITE_ONCE(d->valid, 0);
+	WRITE_ONCE(d->gpa, sq->gpa);
+	WRITE_ONCE(d->size, sq->size);
+	WRITE_ONCE(d->cqid, sq->cqid);
+	WRITE_ONCE(d->prio, sq->prio);
+	WRITE_ONCE(d->qgen, ++r->dp_qgen);
+	WRITE_ONCE(d->head, 0);
+	WRITE_ONCE(d->cmds_read, 0);
+	WRITE_ONCE(d->cmds_written, 0);
+	WRITE_ONCE(d->bytes_read, 0);
+	WRITE_ONCE(d->bytes_written, 0);
+	WRITE_ONCE(*lio_dp_db(r, 2 * qid), 0);
+	/* As for a CQ: valid last. */
+	smp_wmb();
+	WRITE_ONCE(d->valid, 1);
+}
+
+/* Create I/O SQ/CQ: pin the queue (and its shadow slots), then publish. */
+int lio_dp_create(void *opaque, u16 qid, bool cq)
+{
+	struct lio_mdev *lm = lio_dp_lm(opaque);
+	struct lio_vctrl *vc = lm->vc;
+	u64 gpa, len;
+	int ret;
+
+	if (cq) {
+		gpa = vc->cq[qid].gpa;
+		len = (u64)vc->cq[qid].size * NVME_CQE_SIZE;
+	} else {
+		gpa = vc->sq[qid].gpa;
+		len = (u64)vc->sq[qid].size * NVME_SQE_SIZE;
+	}
+	ret = lio_pin_range(lm, gpa, len);
+	if (!ret && vc->dbbuf)
+		ret = lio_dp_pin_dbbuf_slot(lm, 2 * qid + cq);
+	if (ret) {
+		dev_dbg(lm->vdev.dev, "I/O %s %u at %#llx refused: %d\n",
+			cq ? "CQ" : "SQ", qid, gpa, ret);
+		return ret;
+	}
+	if (cq)
+		lio_dp_publish_cq(lm, qid);
+	else
+		lio_dp_publish_sq(lm, qid);
+	lio_region_bump(lm);
+	return 0;
+}
+
+/*
+ * Delete I/O SQ: once the runtime acks, every command it fetched from
+ * the SQ has its CQE posted and nothing more is fetched.
+ */
+void lio_dp_sq_delete(void *opaque, u16 qid)
+{
+	struct lio_mdev *lm = lio_dp_lm(opaque);
+	struct lio_region *r = &lm->region;
+
+	WRITE_ONCE(r->sq[qid].valid, 0);
+	lio_region_wait_ack(lm, lio_region_bump(lm));
+	lio_dp_fold_sq(r, qid);
+}
+
+void lio_dp_cq_deleted(void *opaque, u16 qid)
+{
+	struct lio_mdev *lm = lio_dp_lm(opaque);
+
+	WRITE_ONCE(lm->region.cq[qid].valid, 0);
+	lio_region_bump(lm);
+}
+
+/*
+ * Controller reset, shutdown, function reset, power off: a new
+ * generation with no queue. After the ack no backend request of the old
+ * generation is outstanding, and none will complete.
+ */
+void lio_dp_reset(void *opaque)
+{
+	struct lio_mdev *lm = lio_dp_lm(opaque);
+	struct lio_region *r = &lm->region;
+	struct lio_vctrl *vc = lm->vc;
+	u16 q;
+
+	WRITE_ONCE(r->ctrl->state, LEAPIO_VDEV_OFF);
+	WRITE_ONCE(r->ctrl->generation, ++r->dp_generation);
+	for (q = 1; q <= vc->p.nr_ioq; q++) {
+		WRITE_ONCE(r->sq[q].valid, 0);
+		WRITE_ONCE(r->cq[q].valid, 0);
+	}
+	WRITE_ONCE(r->ctrl->dbbuf, 0);
+	lio_region_wait_ack(lm, lio_region_bump(lm));
+	for (q = 1; q <= vc->p.nr_ioq; q++)
+		if (vc->sq[q].valid)
+			lio_dp_fold_sq(r, q);
+}
+
+/*
+ * CSTS.RDY 0 -> 1. A runtime attached now serves the queues to come;
+ * without one the model answers I/O itself until one attaches.
+ */
+void lio_dp_enabled(void *opaque)
+{
+	struct lio_mdev *lm = lio_dp_lm(opaque);
+	struct lio_region *r = &lm->region;
+
+	lio_dp_put_geometry(lm);
+	lio_dp_put_features(lm);
+	lio_dp_put_irq(lm);
+	lio_dp_put_dbbuf(lm);
+	r->dp_served = lio_region_attached(lm);
+	WRITE_ONCE(r->ctrl->state, LEAPIO_VDEV_READY);
+	lio_region_bump(lm);
+}
+
+/*
+ * Doorbell Buffer Config: pin the slots in use, and give the queues a
+ * runtime serves their doorbells as the guest last wrote them (the model
+ * wrote its own, stale, values).
+ */
+static int lio_dp_dbbuf(struct lio_mdev *lm)
+{
+	struct lio_region *r = &lm->region;
+	struct lio_vctrl *vc = lm->vc;
+	int ret;
+	u16 q;
+
+	ret = lio_dp_pin_dbbuf_slot(lm, 0);
+	if (!ret)
+		ret = lio_dp_pin_dbbuf_slot(lm, 1);
+	for (q = 1; !ret && q <= vc->p.nr_ioq; q++) {
+		if (vc->sq[q].valid)
+			ret = lio_dp_pin_dbbuf_slot(lm, 2 * q);
+		if (!ret && vc->cq[q].valid)
+			ret = lio_dp_pin_dbbuf_slot(lm, 2 * q + 1);
+	}
+	if (ret)
+		return ret;
+
+	for (q = 1; r->dp_served && q <= vc->p.nr_ioq; q++) {
+		u32 idx;
+
+		for (idx = 2 * q; idx <= 2 * q + 1; idx++) {
+			u64 off = (u64)idx * LEAPIO_DB_STRIDE;
+			__le32 v = cpu_to_le32(READ_ONCE(*lio_dp_db(r, idx)));
+
+			if (!(idx & 1 ? vc->cq[q].valid : vc->sq[q].valid))
+				continue;
+			lio_dma_write_guest(lm, vc->dbbuf_shadow + off, &v,
+					    sizeof(v));
+			lio_dma_write_guest(lm, vc->dbbuf_eventidx + off, &v,
+					    sizeof(v));
+		}
+	}
+	lio_dp_put_dbbuf(lm);
+	return 0;
+}
+
+int lio_dp_update(void *opaque, u32 what)
+{
+	struct lio_mdev *lm = lio_dp_lm(opaque);
+	int ret = 0;
+
+	if (what & LIO_DP_FEATURES)
+		lio_dp_put_features(lm);
+	if (what & LIO_DP_DBBUF)
+		ret = lio_dp_dbbuf(lm);
+	if (what & LIO_DP_IRQ)
+		lio_dp_put_irq(lm);
+	if (what & LIO_DP_FATAL)
+		WRITE_ONCE(lm->region.ctrl->state, LEAPIO_VDEV_FATAL);
+	if (!ret)
+		lio_region_bump(lm);
+	return ret;
+}
+
+/*
+ * A trapped I/O doorbell the model checked: into the page the runtime
+ * polls, and wake it (it may sleep while every doorbell traps).
+ */
+bool lio_dp_doorbell(void *opaque, u32 idx, u32 val)
+{
+	struct lio_mdev *lm = lio_dp_lm(opaque);
+	struct lio_region *r = &lm->region;
+
+	if (!r->dp_served)
+		return false;
+	WRITE_ONCE(*lio_dp_db(r, idx), val);
+	lio_region_wake(lm);
+	return true;
+}
+
+void lio_dp_smart(void *opaque, struct lio_dp_smart *s)
+{
+	struct lio_mdev *lm = lio_dp_lm(opaque);
+	struct lio_region *r = &lm->region;
+	u16 q;
+
+	s->cmds_read += r->dp_cmds_read;
+	s->cmds_written += r->dp_cmds_written;
+	s->bytes_read += r->dp_bytes_read;
+	s->bytes_written += r->dp_bytes_written;
+	for (q = 1; q <= lm->vc->p.nr_ioq; q++) {
+		struct leapio_sq_desc *d = &r->sq[q];
+
+		if (!lm->vc->sq[q].valid)
+			continue;
+		s->cmds_read += READ_ONCE(d->cmds_read);
+		s->cmds_written += READ_ONCE(d->cmds_written);
+		s->bytes_read += READ_ONCE(d->bytes_read);
+		s->bytes_written += READ_ONCE(d->bytes_written);
+	}
+}
+
+/* ---- dp.h: the mailbox's requests and the runtime's arrival ---- */
+
+void lio_dp_raise_irq(struct lio_mdev *lm, u16 vector)
+{
+	lockdep_assert_held(&lm->lock);
+	lio_vctrl_raise_irq(lm->vc, vector);
+}
+
+void lio_dp_post_aen(struct lio_mdev *lm, u32 dw0)
+{
+	lockdep_assert_held(&lm->lock);
+	lio_vctrl_post_aen(lm->vc, dw0);
+}
+
+void lio_dp_fatal(struct lio_mdev *lm)
+{
+	lockdep_assert_held(&lm->lock);
+	/* The model's fatal path publishes FATAL (dp_update). */
+	lio_vctrl_fatal(lm->vc);
+}
+
+/*
+ * A runtime attached. If the model has been running the queues (no
+ * runtime since the controller was enabled), the runtime goes on from
+ * where the model is: SQ heads, CQ tails and phases, and the doorbells
+ * as the guest last wrote them, unless the guest writes the mmapped
+ * doorbell pages itself (then those are right already).
+ */
+void lio_dp_attach(struct lio_mdev *lm)
+{
+	struct lio_region *r = &lm->region;
+	struct lio_vctrl *vc = lm->vc;
+	bool db_mapped = READ_ONCE(r->dp_db_mapped);
+	u16 q;
+
+	lockdep_assert_held(&lm->lock);
+	if (!(vc->csts & NVME_CSTS_RDY) || r->dp_served)
+		return;
+	for (q = 1; q <= vc->p.nr_ioq; q++) {
+		if (vc->sq[q].valid) {
+			WRITE_ONCE(r->sq[q].head, vc->sq[q].head);
+			if (!db_mapped)
+				WRITE_ONCE(*lio_dp_db(r, 2 * q), vc->sq[q].tail);
+		}
+		if (vc->cq[q].valid) {
+			WRITE_ONCE(r->cq[q].tail, vc->cq[q].tail);
+			WRITE_ONCE(r->cq[q].phase, vc->cq[q].phase);
+			if (!db_mapped)
+				WRITE_ONCE(*lio_dp_db(r, 2 * q + 1),
+					   vc->cq[q].head);
+		}
+	}
+	r->dp_served = true;
+	lio_region_bump(lm);
+}
+
+/* irq.c changed the VFIO user's eventfds or the interrupt mode. */
+void lio_dp_irq_changed(struct lio_mdev *lm)
+{
+	struct lio_region *r = &lm->region;
+
+	lockdep_assert_held(&lm->lock);
+	spin_lock(&r->seq_lock);
+	r->dp_irq_seq++;
+	spin_unlock(&r->seq_lock);
+	lio_dp_put_irq(lm);
+	lio_region_bump(lm);
+}
+
+/*
+ * Not under lio_mdev.lock: mmap holds the VFIO user's mmap_lock, which a
+ * vfio_dma_rw() under lio_mdev.lock may need.
+ */
+void lio_dp_db_mapped(struct lio_mdev *lm, bool mapped)
+{
+	struct lio_region *r = &lm->region;
+
+	WRITE_ONCE(r->dp_db_mapped, mapped);
+	WRITE_ONCE(r->ctrl->db_mapped, mapped);
+	lio_region_bump(lm);
+}
