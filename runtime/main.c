@@ -217,22 +217,12 @@ static void shutdown_all(struct leapiod *d)
 	d->nr_pollers = 0;
 }
 
-static int serve(struct leapiod *d, const struct lio_config *c)
+static int serve(struct leapiod *d, const struct lio_config *c, const sigset_t *set)
 {
-	sigset_t set;
 	siginfo_t si;
 	unsigned int i;
 	int sig;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	if (pthread_sigmask(SIG_BLOCK, &set, NULL)) {
-		lio_log("cannot block signals");
-		return 1;
-	}
-	signal(SIGPIPE, SIG_IGN);
 	if (lio_config_copy(&d->applied, c)) {
 		lio_log("out of memory");
 		return 1;
@@ -249,7 +239,7 @@ static int serve(struct leapiod *d, const struct lio_config *c)
 	lio_log("running: %u vdev%s, %u poller%s", c->nr_vdevs, c->nr_vdevs == 1 ? "" : "s",
 		d->nr_pollers, d->nr_pollers == 1 ? "" : "s");
 	for (;;) {
-		sig = sigwaitinfo(&set, &si);
+		sig = sigwaitinfo(set, &si);
 		if (sig < 0) {
 			if (errno == EINTR)
 				continue;
@@ -276,8 +266,18 @@ int main(int argc, char **argv)
 	struct leapiod d;
 	struct lio_config c;
 	char err[512];
+	sigset_t set;
 	int ret;
 
+	/* From the start: a SIGTERM while starting up waits for serve()
+	 * (which then exits 0) instead of killing leapiod half-attached.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	memset(&d, 0, sizeof(d));
 	if (lio_args_parse(argc, argv, &d.args, err, sizeof(err))) {
 		fprintf(stderr, "leapiod: %s\nTry 'leapiod --help'.\n", err);
@@ -297,7 +297,7 @@ int main(int argc, char **argv)
 		lio_args_free(&d.args);
 		return EXIT_USAGE;
 	}
-	ret = serve(&d, &c);
+	ret = serve(&d, &c, &set);
 	lio_config_free(&c);
 	lio_config_free(&d.applied);
 	lio_args_free(&d.args);
