@@ -252,7 +252,7 @@ void lio_irq_pass(struct lio_vdev *v, u64 now)
 		}
 		if (coal && time_ns && cq->owed < thr &&
 		    !lio_vec_bit(v->r.ctrl->irq_cd, cq->vector) &&
-		    now - cq->owed_since_ns < time_ns)
+		    (s64)(now - cq->owed_since_ns) < (s64)time_ns)
 			continue;	/* coalescing: not yet */
 		cq->owed = 0;
 		lio_irq_raise(v, cq->vector);

@@ -6,7 +6,7 @@
 
 URT_OUT		:= build/unit-rt
 URT_CFLAGS	:= -std=gnu11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
-		   -Wno-unused-parameter -Wno-missing-field-initializers -Wno-clobbered \
+		   -Wno-unused-parameter -Wno-missing-field-initializers -Wno-clobbered -Wno-sign-compare \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer \
 		   -Itests/unit/env -I. -I$(KSRC_UNIT)/tools/testing/selftests

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A host driver and a guest in user space, for leapiod's core: a region
+ * laid out by the real uapi in malloc'd memory, a guest memory window,
+ * the mailbox answered in-process (MAP fills 2 MiB leaves for guest
+ * memory outside the holes the test punched), queues created as the
+ * driver would publish them, and a memory backend whose completions are
+ * immediate or held until the test releases them. The benchmark
+ * (bench/runtime/) drives the core through it too.
+ */
+#ifndef LEAPIO_FAKE_HOST_H
+#define LEAPIO_FAKE_HOST_H
+
+#include "../../runtime/core/vdev.h"
+
+#define FH_GMEM_SIZE	(16ULL << 20)
+#define FH_MAX_HELD	4096
+
+struct fake_host {
+	void			*region;
+	u64			region_size;
+	struct leapio_region_view r;
+	u8			*gmem;
+	u64			hole_start, hole_len;	/* MAP refuses it */
+	/* what the runtime asked */
+	unsigned int		maps, irqs_mbox, aens, fatals;
+	u32			last_aen;
+	int			irqfd[LIO_NR_VEC];
+	/* the guest's view of its queues */
+	u16			sq_tail[LEAPIO_INFLIGHT_PER_SQ];
+	u16			cq_head[LEAPIO_INFLIGHT_PER_SQ];
+	u8			cq_phase[LEAPIO_INFLIGHT_PER_SQ];
+	/* the backend */
+	struct lio_bdev		bdev;
+	u8			*store;
+	u64			store_size;
+	bool			hold;		/* keep completions back */
+	struct lio_io		*held[FH_MAX_HELD];
+	unsigned int		nr_held;
+	unsigned int		submitted;
+	unsigned int		last_op;
+	bool			last_fua;
+	bool			null_backend;	/* benchmark: no data moves */
+	struct lio_ring		*ring;
+	struct lio_poller_stats	stats;
+	struct lio_vdev		v;
+};
+
+void fh_init(struct fake_host *h, u16 nr_ioq, u64 nsze, u8 lba_shift);
+void fh_fini(struct fake_host *h);
+/* (Re)start the runtime side on the same region: a restart. */
+void fh_attach(struct fake_host *h);
+void fh_detach(struct fake_host *h);
+void fh_bump(struct fake_host *h);
+void fh_create_cq(struct fake_host *h, u16 qid, u64 gpa, u16 size, u16 vec,
+		  bool ien);
+void fh_create_sq(struct fake_host *h, u16 qid, u64 gpa, u16 size, u16 cqid);
+void fh_delete_sq(struct fake_host *h, u16 qid);
+void fh_reset(struct fake_host *h);
+/* Guest side: put an SQE at the tail and ring; take the next CQE. */
+void fh_submit(struct fake_host *h, u16 sqid, const struct nvme_sqe *sqe);
+void fh_ring(struct fake_host *h, u16 sqid);	/* publish tail */
+void fh_queue(struct fake_host *h, u16 sqid, const struct nvme_sqe *sqe);
+bool fh_reap(struct fake_host *h, u16 cqid, struct nvme_cqe *cqe);
+/* Poll the runtime n passes. */
+void fh_poll(struct fake_host *h, unsigned int n);
+/* Complete held backend requests (all if n == 0). */
+void fh_release(struct fake_host *h, unsigned int n);
+/* Counts of eventfd signals on a vector (reads and resets it). */
+u64 fh_irq_count(struct fake_host *h, u16 vec);
+void fh_rw_sqe(struct nvme_sqe *s, u8 op, u16 cid, u64 slba, u32 nlb,
+	       u64 prp1, u64 prp2);
+
+#endif /* LEAPIO_FAKE_HOST_H */
