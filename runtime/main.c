@@ -79,7 +79,7 @@ static int add_vdev(struct leapiod *d, const struct lio_vdev_cfg *v, const char 
 		return ret;
 	}
 	describe(v, desc, sizeof(desc));
-	lio_log("vdev %s: serving from %s", v->uuid, desc);
+	lio_log("vdev %s: added: %s", v->uuid, desc);
 	return lio_config_append(&d->applied, v, where);
 }
 
@@ -113,7 +113,7 @@ static int update_vdev(struct leapiod *d, const struct lio_vdev_cfg *v)
 	}
 	d->applied.vdevs[i] = *v;
 	describe(v, desc, sizeof(desc));
-	lio_log("vdev %s: now served from %s", v->uuid, desc);
+	lio_log("vdev %s: backend changed: %s", v->uuid, desc);
 	return 0;
 }
 
