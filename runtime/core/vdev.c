@@ -170,11 +170,18 @@ static void lio_sq_setup(struct lio_vdev *v, u16 q)
 	}
 	if (sq->live || !valid || v->state != LEAPIO_VDEV_READY)
 		return;
-	if (d->cqid < 1 || d->cqid > v->nr_ioq || !v->cq[d->cqid].live ||
-	    d->size < 2) {
-		lio_fatal(v, "an SQ names no live CQ");
+	/*
+	 * Descriptors may be newer than the seq this pass applies: the CQ
+	 * was looked at before the driver published it, and the SQ after.
+	 * The driver's bump for them is still to come; the next pass sets
+	 * both up. (The model never publishes an SQ whose CQ doesn't exist.)
+	 */
+	if (d->cqid < 1 || d->cqid > v->nr_ioq || d->size < 2)
 		return;
-	}
+	if (!v->cq[d->cqid].live)
+		lio_cq_setup(v, d->cqid);
+	if (!v->cq[d->cqid].live)
+		return;
 	if (!sq->cmds) {
 		sq->cmds = calloc(LEAPIO_INFLIGHT_PER_SQ, sizeof(*sq->cmds));
 		if (!sq->cmds) {
@@ -374,8 +381,12 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 	if (v->state != LEAPIO_VDEV_READY || v->ack_pending)
 		return v->did_work;
 	for (q = 1; q <= v->nr_ioq; q++) {
-		if (v->cq[q].live && v->cq[q].backlog)
+		if (!v->cq[q].live)
+			continue;
+		if (v->cq[q].backlog)
 			lio_cq_flush(v, q);
+		else
+			lio_cq_head(v, q);	/* a bad head: AEN */
 		if (v->cq[q].live && v->cq[q].eventidx_p) {
 			u32 h = le32_to_cpu(*v->cq[q].head_p);
 
