@@ -229,10 +229,12 @@ TEST_F(ioerr, prp_offset_invalid)
 	list[1] = htole64(b + 2 * GMEM_PAGE + 0x10);
 	nio_sqe_rw(&sqe, nvme_cmd_read, 0, 3 * bpp(dp), b, list_iova);
 	ASSERT_EQ(NVME_SC_PRP_OFFSET_INVALID, run(_metadata, dp, &sqe));
-	/* A list pointer not qword aligned. */
+	/* A list pointer not dword aligned (a dword offset is allowed:
+	 * common/nvme/prp.c, as the issue-2 unit tests pin down).
+	 */
 	list[0] = htole64(b + GMEM_PAGE);
 	list[1] = htole64(b + 2 * GMEM_PAGE);
-	nio_sqe_rw(&sqe, nvme_cmd_read, 0, 3 * bpp(dp), b, list_iova + 4);
+	nio_sqe_rw(&sqe, nvme_cmd_read, 0, 3 * bpp(dp), b, list_iova + 2);
 	ASSERT_EQ(NVME_SC_PRP_OFFSET_INVALID, run(_metadata, dp, &sqe));
 	ASSERT_EQ(4 * GMEM_PAGE, nio_check_byte(self->buf, 4 * GMEM_PAGE, 0xa5));
 	backing_untouched(_metadata, dp);
