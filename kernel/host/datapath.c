@@ -273,12 +273,10 @@ static int lio_dp_dbbuf(struct lio_mdev *lm)
 {
 	struct lio_region *r = &lm->region;
 	struct lio_vctrl *vc = lm->vc;
-	int ret;
+	int ret = 0;
 	u16 q;
 
-	ret = lio_dp_pin_dbbuf_slot(lm, 0);
-	if (!ret)
-		ret = lio_dp_pin_dbbuf_slot(lm, 1);
+	/* The admin queue's slots are the model's, reached by vfio_dma_rw(). */
 	for (q = 1; !ret && q <= vc->p.nr_ioq; q++) {
 		if (vc->sq[q].valid)
 			ret = lio_dp_pin_dbbuf_slot(lm, 2 * q);
