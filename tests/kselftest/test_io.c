@@ -104,7 +104,8 @@ TEST_F(io, prp_list)
 }
 
 /* The list's pages in reverse order: the runtime must follow every entry,
- * not assume the data is contiguous.
+ * not assume the data is contiguous. The lists start inside their pages
+ * (a list pointer may carry an offset).
  */
 TEST_F(io, prp_list_scattered)
 {
@@ -129,6 +130,10 @@ TEST_F(io, prp_list_scattered)
 	rl = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &rlist);
 	ASSERT_NE(NULL, list);
 	ASSERT_NE(NULL, rl);
+	list += 3;
+	list_iova += 3 * 8;
+	rl += 5;
+	rlist += 5 * 8;
 	/* Data page k of the transfer is pg[pages - 1 - k]. */
 	for (i = 0; i < pages; i++) {
 		nio_fill(pg[pages - 1 - i], GMEM_PAGE, 30 + i);
