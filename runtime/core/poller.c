@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,50 @@ struct lio_poller {
 	bool			stop;
 };
 
+/*
+ * A SIGBUS is this process touching a guest page the driver had not
+ * translated for it: a bug in the core, which must check first. Say
+ * which guest address, then die as the signal would have it.
+ */
+static u8 *lio_windows[LIO_MAX_VDEVS];
+
+static void lio_sigbus(int sig, siginfo_t *si, void *uc __attribute__((unused)))
+{
+	char msg[128];
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < LIO_MAX_VDEVS; i++) {
+		u8 *w = __atomic_load_n(&lio_windows[i], __ATOMIC_RELAXED);
+
+		if (w && (u8 *)si->si_addr >= w &&
+		    (u8 *)si->si_addr < w + LEAPIO_MMAP_GUEST_OFFSET) {
+			n = snprintf(msg, sizeof(msg),
+				     "leapiod: SIGBUS at guest address %#lx: untranslated page\n",
+				     (unsigned long)((u8 *)si->si_addr - w));
+			if (write(2, msg, n) < 0)
+				break;
+			break;
+		}
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void lio_window_track(u8 *w, bool add)
+{
+	unsigned int i;
+
+	for (i = 0; i < LIO_MAX_VDEVS; i++) {
+		u8 *want = add ? NULL : w;
+
+		if (__atomic_compare_exchange_n(&lio_windows[i], &want,
+						add ? w : NULL, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return;
+	}
+}
+
 static int lio_plat_kick(struct lio_vdev *v)
 {
 	struct lio_slot *s = v->plat_ctx;
@@ -122,6 +167,7 @@ static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 		lio_host_detach(&s->host);
 		return ret;
 	}
+	lio_window_track(s->host.gmem, true);
 	s->attached = true;
 	s->waiting = false;
 	lio_log("vdev %s: attached (%u I/O queue pairs)", s->cfg.uuid,
@@ -150,6 +196,7 @@ static void lio_slot_free(struct lio_poller *p, struct lio_slot *s)
 	if (s->attached) {
 		lio_slot_drain(p, s);
 		lio_vdev_fini(&s->v);
+		lio_window_track(s->host.gmem, false);
 		lio_host_detach(&s->host);
 	}
 	if (s->bdev)
@@ -404,6 +451,12 @@ int lio_poller_start(const struct lio_poller_cfg *cfg, unsigned int index,
 	}
 	p->cfg = *cfg;
 	p->index = index;
+	{
+		struct sigaction sa = { .sa_sigaction = lio_sigbus,
+					.sa_flags = SA_SIGINFO };
+
+		sigaction(SIGBUS, &sa, NULL);
+	}
 	if (!p->cfg.idle_poll_us)
 		p->cfg.idle_poll_us = 20;
 	/* SQE128/CQE32 for whichever vdev turns out to be passthrough. */
