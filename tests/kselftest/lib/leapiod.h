@@ -42,8 +42,9 @@ struct leapiod {
 	char		config[64];
 };
 
-/* $LEAPIO_TOP/runtime/leapiod (or runtime/leapiod from the current
- * directory, run.sh's); NULL when it is not built.
+/* $LEAPIOD_BIN if set, else $LEAPIO_TOP/runtime/leapiod (or
+ * runtime/leapiod from the current directory, run.sh's); NULL when it is
+ * not built.
  */
 const char *leapiod_binary(void);
 
