@@ -37,6 +37,7 @@ include tests/fuzz/fuzz.mk
 -include tests/kselftest/kselftest.mk
 -include runtime/runtime.mk
 -include tests/unit-rt/rt.mk
+-include bench/runtime/bench.mk
 
 # ---- setup ----
 setup:

@@ -158,7 +158,8 @@ void lio_cmd_finish(struct lio_cmd *c, u16 status)
 	else
 		cq->backlog = c;
 	cq->backlog_tail = c;
-	lio_cq_flush(v, sq->cqid);
+	/* Posted at the end of the pass, in one batch per CQ. */
+	cq->flush_due = true;
 }
 
 /* ---- interrupts ---- */

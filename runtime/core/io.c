@@ -114,11 +114,12 @@ static void lio_io_done(struct lio_io *io)
 	struct lio_cmd *c = (struct lio_cmd *)io;
 	u16 st = io->res ? lio_res_status(io->res) : 0;
 
-	if (!st && c->opcode == nvme_cmd_compare &&
-	    !lio_iov_equal(c->iov + 1, c->nr_sub, c->bounce))
-		st = NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR;
-	free(c->bounce);
-	c->bounce = NULL;
+	if (unlikely(c->bounce)) {
+		if (!st && !lio_iov_equal(c->iov + 1, c->nr_sub, c->bounce))
+			st = NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR;
+		free(c->bounce);
+		c->bounce = NULL;
+	}
 	lio_cmd_finish(c, st);
 }
 
@@ -146,6 +147,18 @@ static u16 lio_submit(struct lio_vdev *v, struct lio_io *io)
 		return ret == -EAGAIN ? NVME_SC_NS_NOT_READY :
 					lio_res_status(ret);
 	return 0;
+}
+
+/* Every field of the backend request, without a memset per command. */
+static inline void lio_io_init(struct lio_io *io, u8 op)
+{
+	io->op = op;
+	io->fua = false;
+	io->offset = 0;
+	io->len = 0;
+	io->iov = NULL;
+	io->iovcnt = 0;
+	io->res = 0;
 }
 
 static u16 lio_lba_check(struct lio_vdev *v, u64 slba, u32 nlb)
@@ -233,8 +246,7 @@ static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 	case nvme_cmd_flush:
 		if (nsid != LIO_NSID && nsid != 0xffffffffU)
 			return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
-		memset(io, 0, sizeof(*io));
-		io->op = LIO_IO_FLUSH;
+		lio_io_init(io, LIO_IO_FLUSH);
 		break;
 	case nvme_cmd_read:
 	case nvme_cmd_write:
@@ -249,9 +261,8 @@ static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 		st = lio_map_data(v, c, sqe, len, &iovcnt);
 		if (st)
 			return st;
-		memset(io, 0, sizeof(*io));
-		io->op = sqe->opcode == nvme_cmd_write ? LIO_IO_WRITE :
-							 LIO_IO_READ;
+		lio_io_init(io, sqe->opcode == nvme_cmd_write ? LIO_IO_WRITE :
+								LIO_IO_READ);
 		io->fua = sqe->opcode == nvme_cmd_write && (cdw12 & LIO_FUA);
 		io->offset = slba << v->lba_shift;
 		io->len = len;
@@ -280,8 +291,7 @@ static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 		st = lio_lba_check(v, slba, nlb);
 		if (st)
 			return st;
-		memset(io, 0, sizeof(*io));
-		io->op = LIO_IO_WRITE_ZEROES;
+		lio_io_init(io, LIO_IO_WRITE_ZEROES);
 		io->offset = slba << v->lba_shift;
 		io->len = (u64)nlb << v->lba_shift;
 		break;
@@ -305,10 +315,9 @@ static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 void lio_cmd_start(struct lio_vdev *v, struct lio_cmd *c)
 {
 	struct leapio_inflight *e = leapio_inflight_ptr(&v->r, c->sqid, c->tag);
-	struct nvme_sqe sqe;
 	u16 st;
 
-	memcpy(&sqe, e->sqe, sizeof(sqe));
+	/* The journal's copy is ours alone: the guest can't change it. */
 	c->bytes = 0;
 	c->bounce = NULL;
 	c->sub = NULL;
@@ -317,7 +326,7 @@ void lio_cmd_start(struct lio_vdev *v, struct lio_cmd *c)
 	c->generation = v->generation;
 	v->inflight++;
 	v->sq[c->sqid].inflight++;
-	st = lio_cmd_exec(v, c, &sqe);
+	st = lio_cmd_exec(v, c, (const struct nvme_sqe *)e->sqe);
 	if (st != 0xffff)
 		lio_cmd_finish(c, st);
 }

@@ -393,11 +393,27 @@ static void lio_sq_fetch(struct lio_vdev *v, u16 q)
 	}
 }
 
+void lio_vdev_flush(struct lio_vdev *v)
+{
+	u16 q;
+
+	for (q = 1; q <= v->nr_ioq; q++) {
+		struct lio_rcq *cq = &v->cq[q];
+
+		if (cq->flush_due) {
+			cq->flush_due = false;
+			if (cq->live)
+				lio_cq_flush(v, q);
+		}
+	}
+}
+
 bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 {
 	u16 q;
 
 	v->did_work = false;
+	lio_vdev_flush(v);	/* completions reaped since the last pass */
 	lio_sync(v);
 	if (v->state != LEAPIO_VDEV_READY || v->ack_pending)
 		return v->did_work;
@@ -420,6 +436,7 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 		for (q = 1; q <= v->nr_ioq; q++)
 			if (v->sq[q].live)
 				lio_sq_fetch(v, q);
+	lio_vdev_flush(v);
 	lio_irq_pass(v, now);
 	return v->did_work;
 }

@@ -80,6 +80,7 @@ struct lio_rcq {
 	u8		*base;
 	struct leapio_cq_desc *d;
 	struct lio_cmd	*backlog, *backlog_tail;	/* waiting for room */
+	bool		flush_due;	/* new completions this pass */
 	u32		owed;		/* posted, not yet interrupted */
 	u64		owed_since_ns;
 };
@@ -126,6 +127,8 @@ int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 void lio_vdev_fini(struct lio_vdev *v);
 /* One pass: follow seq, fetch, complete, interrupt. Work done or not. */
 bool lio_vdev_poll(struct lio_vdev *v, u64 now_ns);
+/* Post the completions of this pass (backend reaping calls done()). */
+void lio_vdev_flush(struct lio_vdev *v);
 /* Can the poller sleep on the wake fd (arms EventIdx if so)? */
 bool lio_vdev_may_sleep(struct lio_vdev *v);
 /* Recover the journal after attach. */

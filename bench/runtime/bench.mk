@@ -1,0 +1,16 @@
+# The runtime benchmark (not part of make check): make bench-runtime.
+BRT_OUT		:= build/bench
+BRT_CFLAGS	:= -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
+		   -Wno-unused-parameter -Itests/unit/env -I.
+BRT_SRCS	:= $(filter-out runtime/main.c,$(sort $(shell find runtime -name '*.c'))) \
+		   common/nvme/prp.c common/leapio/region_layout.c \
+		   tests/unit-rt/fake_host.c
+
+$(BRT_OUT)/bench_rt: bench/runtime/bench_rt.c $(BRT_SRCS) $(shell find runtime tests/unit-rt -name '*.h')
+	@mkdir -p $(@D)
+	$(CC) $(BRT_CFLAGS) -o $@ bench/runtime/bench_rt.c $(BRT_SRCS) -luring -ljansson -lpthread
+
+bench-runtime: $(BRT_OUT)/bench_rt
+	bench/runtime/run.sh $(BRT_OUT)/bench_rt
+
+.PHONY: bench-runtime
