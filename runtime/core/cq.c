@@ -95,7 +95,8 @@ void lio_cq_flush(struct lio_vdev *v, u16 cqid)
 		u16 head = lio_cq_head(v, cqid);
 		u16 tail = cq->d->tail;
 
-		if (head == 0xffff || (u16)((tail + 1) % cq->size) == head)
+		if (head == 0xffff ||
+		    (tail + 1 == cq->size ? 0 : tail + 1) == head)
 			break;		/* full: wait for the guest */
 		cq->backlog = c->next;
 		if (!cq->backlog)

@@ -51,8 +51,20 @@ void *lio_gptr(struct lio_vdev *v, u64 gpa, u64 len)
 
 	if (!len || gpa >= v->gmem_size || len > v->gmem_size - gpa)
 		return NULL;
-	if (likely(leapio_xlate_range_ok(&v->r, gpa, len)))
+	/* The leaf found last: valid until the next ack (lio_apply()). */
+	if (likely(gpa >= v->xl_lo && gpa + len <= v->xl_hi))
 		return v->gmem + gpa;
+	if (likely(leapio_xlate_range_ok(&v->r, gpa, len))) {
+		u64 span;
+
+		if (leapio_xlate_lookup(&v->r, gpa, &span)) {
+			u64 leaf = span > 4096 ? 1ULL << LEAPIO_L1_SHIFT : 4096;
+
+			v->xl_lo = (gpa + span) - leaf;
+			v->xl_hi = gpa + span;
+		}
+		return v->gmem + gpa;
+	}
 	ret = lio_mbox_call(v, LEAPIO_MBOX_MAP, gpa, len);
 	if (ret) {
 		if (ret == -EPERM)

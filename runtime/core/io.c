@@ -78,9 +78,21 @@ static u16 lio_map_data(struct lio_vdev *v, struct lio_cmd *c,
 		.ctx		= &ctx,
 	};
 	u16 err_loc, st;
+	u32 first;
 
 	if (w.page_size < 4096)
 		w.page_size = 4096;
+	/* One or two pages, the common case: no list to walk. */
+	first = w.page_size - (w.prp1 & (w.page_size - 1));
+	if (!(w.prp1 & 3) && len <= (u64)first + w.page_size &&
+	    (len <= first || !(w.prp2 & (w.page_size - 1)))) {
+		if (lio_prp_segment(&ctx, w.prp1, len <= first ? len : first) ||
+		    (len > first &&
+		     lio_prp_segment(&ctx, w.prp2, len - first)))
+			return NVME_SC_DATA_XFER_ERROR | NVME_STATUS_DNR;
+		*iovcnt = ctx.n;
+		return 0;
+	}
 	st = nvme_prp_walk(&w, &err_loc);
 	*iovcnt = ctx.n;
 	return st ? (st | NVME_STATUS_DNR) : 0;

@@ -241,6 +241,8 @@ static void lio_apply(struct lio_vdev *v)
 	u32 mdts;
 	u16 q;
 
+	/* Translations may have gone: forget the one remembered. */
+	v->xl_lo = v->xl_hi = 0;
 	v->state = __atomic_load_n(&ctrl->state, __ATOMIC_ACQUIRE);
 	if (gen != v->generation) {
 		/* Reset: nothing of the old generation completes. */

@@ -115,6 +115,7 @@ struct lio_vdev {
 	struct lio_rsq		*sq;		/* [nr_ioq + 1] */
 	struct lio_rcq		*cq;
 	bool			did_work;
+	u64			xl_lo, xl_hi;	/* a translated leaf */
 	bool			recovering;	/* first sync after attach */
 	bool			drain_gen;	/* ack waits for inflight == 0 */
 };
