@@ -118,6 +118,11 @@ static u16 lio_res_status(int32_t res)
 		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	if (res == -EROFS || res == -EPERM || res == -EACCES)
 		return NVME_STATUS(NVME_SCT_MEDIA, 0x80) | NVME_STATUS_DNR;
+	/* Guest memory unmapped while the request waited to run (io_uring
+	 * pins the pages only when it issues it): the transfer failed.
+	 */
+	if (res == -EFAULT)
+		return NVME_SC_DATA_XFER_ERROR | NVME_STATUS_DNR;
 	return NVME_SC_INTERNAL;
 }
 
