@@ -15,6 +15,14 @@ $(FUZZ_OUT)/%: tests/fuzz/%.c $(UNIT_PURE) $(UNIT_SUPPORT) $(UNIT_HDRS)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(UNIT_PURE) $(UNIT_SUPPORT)
 
+# leapiod's core, with the unit tests' fake host and backend.
+FUZZ_RT_SRCS	:= $(filter-out runtime/main.c,$(sort $(shell find runtime -name '*.c'))) \
+		   common/nvme/prp.c common/leapio/region_layout.c \
+		   tests/unit-rt/fake_host.c
+$(FUZZ_OUT)/fuzz_rt: tests/fuzz/fuzz_rt.c $(FUZZ_RT_SRCS) $(shell find runtime tests/unit-rt -name '*.h')
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -D_GNU_SOURCE -I. -o $@ $< $(FUZZ_RT_SRCS) -luring -ljansson -lpthread
+
 fuzz-build: $(FUZZ_TARGETS)
 
 # One TAP line per target: ok when libFuzzer finished its runs clean.
