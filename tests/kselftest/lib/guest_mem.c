@@ -8,22 +8,12 @@
 
 #include "guest_mem.h"
 
-int gmem_init(struct gmem *m, struct vfio_dev *dev, uint64_t iova, size_t size)
+/* Map p (size bytes, ours) for the device at iova, and remember it. */
+static int gmem_map(struct gmem *m, struct vfio_dev *dev, void *p,
+		    uint64_t iova, size_t size)
 {
-	void *p;
 	int err;
 
-	memset(m, 0, sizeof(*m));
-	if (size == 0 || size % GMEM_PAGE || iova % GMEM_PAGE)
-		return -EINVAL;
-	/* MAP_POPULATE: pinning by the vendor driver then never faults pages
-	 * in underneath a test's timing; MADV_DONTFORK keeps the harness's
-	 * fork()s from making the pinned pages copy-on-write.
-	 */
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (p == MAP_FAILED)
-		return -errno;
 	madvise(p, size, MADV_DONTFORK);
 	err = vfio_dma_map(dev, p, iova, size);
 	if (err) {
@@ -36,6 +26,24 @@ int gmem_init(struct gmem *m, struct vfio_dev *dev, uint64_t iova, size_t size)
 	m->size = size;
 	m->mapped = 1;
 	return 0;
+}
+
+int gmem_init(struct gmem *m, struct vfio_dev *dev, uint64_t iova, size_t size)
+{
+	void *p;
+
+	memset(m, 0, sizeof(*m));
+	if (size == 0 || size % GMEM_PAGE || iova % GMEM_PAGE)
+		return -EINVAL;
+	/* MAP_POPULATE: pinning by the vendor driver then never faults pages
+	 * in underneath a test's timing; MADV_DONTFORK keeps the harness's
+	 * fork()s from making the pinned pages copy-on-write.
+	 */
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	return gmem_map(m, dev, p, iova, size);
 }
 
 int gmem_init_memfd(struct gmem *m, struct vfio_dev *dev, uint64_t iova,
@@ -62,18 +70,7 @@ int gmem_init_memfd(struct gmem *m, struct vfio_dev *dev, uint64_t iova,
 	close(fd);
 	if (err)
 		return err;
-	madvise(p, size, MADV_DONTFORK);
-	err = vfio_dma_map(dev, p, iova, size);
-	if (err) {
-		munmap(p, size);
-		return err;
-	}
-	m->dev = dev;
-	m->base = p;
-	m->iova = iova;
-	m->size = size;
-	m->mapped = 1;
-	return 0;
+	return gmem_map(m, dev, p, iova, size);
 }
 
 void gmem_fini(struct gmem *m)

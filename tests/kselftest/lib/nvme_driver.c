@@ -373,8 +373,8 @@ int nvd_take_stashed(struct nvd *n, uint16_t sqid, struct nvme_cqe *cqe)
 	return -ENOENT;
 }
 
-static int take_stashed_cid(struct nvd *n, uint16_t sqid, uint16_t cid,
-			    struct nvme_cqe *cqe)
+int nvd_take_stashed_cid(struct nvd *n, uint16_t sqid, uint16_t cid,
+			 struct nvme_cqe *cqe)
 {
 	unsigned int i;
 
@@ -400,7 +400,7 @@ int nvd_wait_cid(struct nvd *n, uint16_t sqid, uint16_t cid,
 
 	if (sqid > NVD_MAX_QID)
 		return -EINVAL;
-	if (!take_stashed_cid(n, sqid, cid, cqe))
+	if (!nvd_take_stashed_cid(n, sqid, cid, cqe))
 		return 0;
 	cqid = n->q[sqid].cqid;
 	for (;;) {

@@ -132,6 +132,9 @@ int nvd_wait_cid(struct nvd *n, uint16_t sqid, uint16_t cid,
 		 struct nvme_cqe *cqe, int timeout_ms);
 /* Take a stashed CQE of sqid (any CID): 0 or -ENOENT. */
 int nvd_take_stashed(struct nvd *n, uint16_t sqid, struct nvme_cqe *cqe);
+/* The stashed completion of command cid on sqid, if any: 0 or -ENOENT. */
+int nvd_take_stashed_cid(struct nvd *n, uint16_t sqid, uint16_t cid,
+			 struct nvme_cqe *cqe);
 
 /* Submit one command to SQ qid and wait for its completion. */
 int nvd_cmd(struct nvd *n, uint16_t qid, struct nvme_sqe *sqe,

@@ -256,24 +256,6 @@ int nio_reap(struct nio *io, uint16_t cqid, struct nvme_cqe *cqe, int timeout_ms
 	return err ? err : nio_ring_cq(io, cqid);
 }
 
-static int take_stashed(struct nvd *n, uint16_t sqid, uint16_t cid,
-			struct nvme_cqe *cqe)
-{
-	unsigned int i;
-
-	for (i = 0; i < n->nr_stash; i++) {
-		if (le16toh(n->stash[i].sq_id) != sqid ||
-		    le16toh(n->stash[i].cid) != cid)
-			continue;
-		*cqe = n->stash[i];
-		memmove(&n->stash[i], &n->stash[i + 1],
-			(n->nr_stash - i - 1) * sizeof(*cqe));
-		n->nr_stash--;
-		return 0;
-	}
-	return -ENOENT;
-}
-
 int nio_wait(struct nio *io, uint16_t sqid, uint16_t cid, struct nvme_cqe *cqe,
 	     int timeout_ms)
 {
@@ -283,7 +265,7 @@ int nio_wait(struct nio *io, uint16_t sqid, uint16_t cid, struct nvme_cqe *cqe,
 
 	if (sqid > NVD_MAX_QID)
 		return -EINVAL;
-	if (!take_stashed(n, sqid, cid, cqe))
+	if (!nvd_take_stashed_cid(n, sqid, cid, cqe))
 		return 0;
 	for (;;) {
 		left = deadline - now_ms();
