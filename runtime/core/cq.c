@@ -89,7 +89,7 @@ void lio_cq_flush(struct lio_vdev *v, u16 cqid)
 	struct lio_rcq *cq = &v->cq[cqid];
 	u64 now = 0;
 
-	while (cq->backlog && !cq->stale) {
+	while (cq->backlog) {
 		struct lio_cmd *c = cq->backlog;
 		struct leapio_inflight *e;
 		u16 head = lio_cq_head(v, cqid);

@@ -233,51 +233,6 @@ static void lio_sq_setup(struct lio_vdev *v, u16 q)
 	}
 }
 
-static void lio_stale(struct lio_vdev *v, bool *stale, u64 *since)
-{
-	*stale = true;
-	*since = lio_now_ns();
-	v->any_stale = true;
-}
-
-/*
- * Translate stale queue memory again; a queue whose memory stays gone for
- * a second was really taken from the guest: the controller fails.
- */
-static void lio_unstale(struct lio_vdev *v, u64 now)
-{
-	bool left = false;
-	u16 q;
-
-	for (q = 1; q <= v->nr_ioq; q++) {
-		struct lio_rcq *cq = &v->cq[q];
-		struct lio_rsq *sq = &v->sq[q];
-
-		if (cq->live && cq->stale) {
-			if (lio_gptr(v, cq->d->gpa, (u64)cq->size * 16)) {
-				cq->stale = false;
-			} else if (now - cq->stale_since > 1000000000ULL) {
-				lio_cq_drop_backlog(v, cq);
-				cq->live = false;
-				lio_fatal(v, "a CQ's memory was unmapped");
-			} else {
-				left = true;
-			}
-		}
-		if (sq->live && sq->stale) {
-			if (lio_gptr(v, sq->d->gpa, (u64)sq->size * 64)) {
-				sq->stale = false;
-			} else if (now - sq->stale_since > 1000000000ULL) {
-				sq->live = false;
-				lio_fatal(v, "an SQ's memory was unmapped");
-			} else {
-				left = true;
-			}
-		}
-	}
-	v->any_stale = left;
-}
-
 /* Apply what the driver published since seen_seq. */
 static void lio_apply(struct lio_vdev *v)
 {
@@ -324,20 +279,24 @@ static void lio_apply(struct lio_vdev *v)
 	}
 	/*
 	 * Translations may have been taken away (the VFIO user unmapped
-	 * guest memory, often only to map it again at once, as QEMU does
-	 * when the guest remaps low memory): a queue whose memory went is
-	 * not touched past this ack until it is translated again.
+	 * guest memory): a queue whose memory went with them can't be
+	 * touched any more, past this ack.
 	 */
 	for (q = 1; q <= v->nr_ioq; q++) {
 		struct lio_rcq *cq = &v->cq[q];
 		struct lio_rsq *sq = &v->sq[q];
 
-		if (cq->live && !cq->stale &&
-		    !leapio_xlate_range_ok(&v->r, cq->d->gpa, (u64)cq->size * 16))
-			lio_stale(v, &cq->stale, &cq->stale_since);
-		if (sq->live && !sq->stale &&
-		    !leapio_xlate_range_ok(&v->r, sq->d->gpa, (u64)sq->size * 64))
-			lio_stale(v, &sq->stale, &sq->stale_since);
+		if (cq->live && !leapio_xlate_range_ok(&v->r, cq->d->gpa,
+						       (u64)cq->size * 16)) {
+			lio_cq_drop_backlog(v, cq);
+			cq->live = false;
+			lio_fatal(v, "a CQ's memory was unmapped");
+		}
+		if (sq->live && !leapio_xlate_range_ok(&v->r, sq->d->gpa,
+						       (u64)sq->size * 64)) {
+			sq->live = false;
+			lio_fatal(v, "an SQ's memory was unmapped");
+		}
 	}
 	for (q = 1; q <= v->nr_ioq; q++)
 		lio_cq_setup(v, q);
@@ -475,12 +434,9 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 					 __ATOMIC_RELAXED);
 		}
 	}
-	if (unlikely(v->any_stale))
-		lio_unstale(v, now);
 	if (!v->quiesce)
 		for (q = 1; q <= v->nr_ioq; q++)
-			if (v->sq[q].live && !v->sq[q].stale &&
-			    !v->cq[v->sq[q].cqid].stale)
+			if (v->sq[q].live)
 				lio_sq_fetch(v, q);
 	lio_vdev_flush(v);
 	lio_irq_pass(v, now);

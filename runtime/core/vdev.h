@@ -53,8 +53,6 @@ struct lio_cmd {
 struct lio_rsq {
 	bool		live;
 	bool		dying;		/* deleted: finishing what is in flight */
-	bool		stale;		/* memory untranslated since this time */
-	u64		stale_since;
 	bool		bad_db;		/* bad tail seen: stopped till it changes */
 	__le32		*tail_p;	/* doorbell page or shadow doorbell */
 	__le32		*eventidx_p;	/* NULL without shadow doorbells */
@@ -72,8 +70,6 @@ struct lio_rsq {
 
 struct lio_rcq {
 	bool		live;
-	bool		stale;		/* memory untranslated since this time */
-	u64		stale_since;
 	bool		bad_db;
 	__le32		*head_p;
 	__le32		*eventidx_p;
@@ -120,7 +116,6 @@ struct lio_vdev {
 	struct lio_rcq		*cq;
 	bool			did_work;
 	u64			xl_lo, xl_hi;	/* a translated leaf */
-	bool			any_stale;
 	bool			recovering;	/* first sync after attach */
 	bool			drain_gen;	/* ack waits for inflight == 0 */
 };
