@@ -277,27 +277,6 @@ static void lio_apply(struct lio_vdev *v)
 			(unsigned long long)v->bdev->size);
 		v->warned_size = true;
 	}
-	/*
-	 * Translations may have been taken away (the VFIO user unmapped
-	 * guest memory): a queue whose memory went with them can't be
-	 * touched any more, past this ack.
-	 */
-	for (q = 1; q <= v->nr_ioq; q++) {
-		struct lio_rcq *cq = &v->cq[q];
-		struct lio_rsq *sq = &v->sq[q];
-
-		if (cq->live && !leapio_xlate_range_ok(&v->r, cq->d->gpa,
-						       (u64)cq->size * 16)) {
-			lio_cq_drop_backlog(v, cq);
-			cq->live = false;
-			lio_fatal(v, "a CQ's memory was unmapped");
-		}
-		if (sq->live && !leapio_xlate_range_ok(&v->r, sq->d->gpa,
-						       (u64)sq->size * 64)) {
-			sq->live = false;
-			lio_fatal(v, "an SQ's memory was unmapped");
-		}
-	}
 	for (q = 1; q <= v->nr_ioq; q++)
 		lio_cq_setup(v, q);
 	for (q = 1; q <= v->nr_ioq; q++)
