@@ -20,15 +20,30 @@ static void lio_tag_free(struct lio_vdev *v, struct lio_cmd *c)
 	sq->free = c;
 }
 
+void lio_cq_head_resync(struct lio_rcq *cq)
+{
+	/* One past the tail: every head value is within reach once. */
+	cq->last_head = cq->d->tail + 1 == cq->size ? 0 : cq->d->tail + 1;
+}
+
+/*
+ * The guest's CQ head, or 0xffff when it is invalid: beyond the queue, or
+ * releasing entries that were never posted (past the tail). Told once per
+ * bad value by an AEN; the queue takes nothing more until it is fixed.
+ */
 u16 lio_cq_head(struct lio_vdev *v, u16 cqid)
 {
 	struct lio_rcq *cq = &v->cq[cqid];
-	u32 head;
+	u32 head, size = cq->size;
+	u32 tail = cq->d->tail, last = cq->last_head;
 
 	head = le32_to_cpu(__atomic_load_n(cq->head_p, __ATOMIC_ACQUIRE));
-	if (head >= cq->size) {
+	if (likely(head == last && !cq->bad_db))
+		return head;
+	/* Distances from the last head, without a division. */
+	if (head >= size ||
+	    head + (head < last ? size : 0) > tail + (tail < last ? size : 0)) {
 		if (!cq->bad_db) {
-			/* Once per bad value: the guest's bug, told by AEN. */
 			lio_mbox_call(v, LEAPIO_MBOX_AEN,
 				      NVME_AER_DW0(NVME_AER_TYPE_ERROR,
 						   NVME_AER_ERROR_INVALID_DB_VAL,
@@ -38,6 +53,7 @@ u16 lio_cq_head(struct lio_vdev *v, u16 cqid)
 		return 0xffff;
 	}
 	cq->bad_db = false;
+	cq->last_head = head;
 	return head;
 }
 
@@ -116,6 +132,7 @@ void lio_cq_flush(struct lio_vdev *v, u16 cqid)
 			      le16_to_cpu(((struct nvme_sqe *)e->sqe)->cid),
 			      c->status, 0);
 		lio_cq_advance(v, cq, now);
+		v->sq[c->sqid].queued--;
 		lio_tag_free(v, c);
 		v->stats->cmds++;
 		v->did_work = true;
@@ -153,6 +170,7 @@ void lio_cmd_finish(struct lio_cmd *c, u16 status)
 	}
 	c->status = status;
 	c->next = NULL;
+	sq->queued++;
 	cq = &v->cq[sq->cqid];
 	if (cq->backlog_tail)
 		cq->backlog_tail->next = c;
@@ -215,11 +233,12 @@ static void lio_irq_raise(struct lio_vdev *v, u16 vec)
 	v->stats->irqs++;
 	if (mode == LEAPIO_IRQ_MSIX && !lio_vec_bit(v->r.ctrl->msix_masked, vec)) {
 		for (tries = 0; tries < 3; tries++) {
-			u32 seq = v->irq_seq;
+			u32 seq;
 
 			fd = lio_irq_fd(v, vec);
 			if (fd < 0)
 				break;
+			seq = v->irq_seq;	/* what fd is valid for */
 			if (write(fd, &one, sizeof(one)) < 0)
 				break;
 			/* The VFIO user swapped eventfds meanwhile: a spurious
@@ -252,7 +271,10 @@ void lio_irq_pass(struct lio_vdev *v, u64 now)
 			cq->owed = 0;
 			continue;
 		}
-		if (coal && time_ns && cq->owed < thr &&
+		/* Never for vector 0 (the admin queue's), nor for vectors
+		 * with Coalescing Disable.
+		 */
+		if (coal && time_ns && cq->owed < thr && cq->vector &&
 		    !lio_vec_bit(v->r.ctrl->irq_cd, cq->vector) &&
 		    (s64)(now - cq->owed_since_ns) < (s64)time_ns)
 			continue;	/* coalescing: not yet */

@@ -191,14 +191,19 @@ static void lio_slot_drain(struct lio_poller *p, struct lio_slot *s)
 	 */
 }
 
+static void lio_slot_detach(struct lio_poller *p, struct lio_slot *s)
+{
+	lio_slot_drain(p, s);
+	lio_vdev_fini(&s->v);
+	lio_window_track(s->host.gmem, false);
+	lio_host_detach(&s->host);
+	s->attached = false;
+}
+
 static void lio_slot_free(struct lio_poller *p, struct lio_slot *s)
 {
-	if (s->attached) {
-		lio_slot_drain(p, s);
-		lio_vdev_fini(&s->v);
-		lio_window_track(s->host.gmem, false);
-		lio_host_detach(&s->host);
-	}
+	if (s->attached)
+		lio_slot_detach(p, s);
 	if (s->bdev)
 		lio_bdev_close(s->bdev);
 	free(s);
@@ -409,9 +414,24 @@ static void *lio_poller_main(void *arg)
 		p->stats.polls++;
 		if (lio_ring_poll(p->ring) > 0)
 			work = true;
-		for (i = 0; i < p->nr_slots; i++)
-			if (p->slots[i]->attached)
-				work |= lio_vdev_poll(&p->slots[i]->v, now);
+		for (i = 0; i < p->nr_slots; i++) {
+			struct lio_slot *s = p->slots[i];
+
+			if (!s->attached)
+				continue;
+			work |= lio_vdev_poll(&s->v, now);
+			/* The mdev is gone (acked): let its region go, and
+			 * serve it again if one with this UUID comes back.
+			 */
+			if (s->v.state == LEAPIO_VDEV_REMOVED &&
+			    !s->v.ack_pending) {
+				lio_log("vdev %s: its mdev was removed; waiting for it to come back",
+					s->cfg.uuid);
+				lio_slot_detach(p, s);
+				s->waiting = true;
+				s->next_try_ns = now + 1000000000ULL;
+			}
+		}
 		if (work) {
 			last_work = now;
 			continue;

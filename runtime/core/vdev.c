@@ -91,6 +91,7 @@ static void lio_cq_drop_backlog(struct lio_vdev *v, struct lio_rcq *cq)
 		struct leapio_inflight *e;
 
 		cq->backlog = c->next;
+		v->sq[c->sqid].queued--;
 		e = leapio_inflight_ptr(&v->r, c->sqid, c->tag);
 		__atomic_store_n(&e->state, LEAPIO_INFLIGHT_FREE,
 				 __ATOMIC_RELEASE);
@@ -126,7 +127,35 @@ static void lio_cq_setup(struct lio_vdev *v, u16 q)
 		return;
 	}
 	lio_db_ptrs(v, 2 * q + 1, &cq->head_p, &cq->eventidx_p);
+	cq->last_head = d->tail;	/* a new CQ: both 0 */
 	cq->live = true;
+}
+
+/*
+ * A fetch killed between ISSUED and the head's advance left the command
+ * both in the journal and at the head: it is the journal's, so the head
+ * moves past it. A guest never has two commands with one CID outstanding
+ * on an SQ, so an ISSUED entry equal to the SQE at the head is that one.
+ */
+static void lio_sq_recover_head(struct lio_vdev *v, u16 q)
+{
+	struct lio_rsq *sq = &v->sq[q];
+	u16 head = sq->d->head;
+	u32 tail = le32_to_cpu(__atomic_load_n(sq->tail_p, __ATOMIC_ACQUIRE));
+	const u8 *slot = sq->base + (u64)head * 64;
+	u32 tag;
+
+	if (head >= sq->size || tail >= sq->size || tail == head)
+		return;
+	for (tag = 0; tag < LEAPIO_INFLIGHT_PER_SQ; tag++) {
+		struct leapio_inflight *e = leapio_inflight_ptr(&v->r, q, tag);
+
+		if (sq->cmds[tag].busy && !memcmp(e->sqe, slot, 64)) {
+			head = head + 1 == sq->size ? 0 : head + 1;
+			__atomic_store_n(&sq->d->head, head, __ATOMIC_RELEASE);
+			return;
+		}
+	}
 }
 
 /* Redo the journal of SQ q (see struct leapio_inflight). */
@@ -154,6 +183,7 @@ static void lio_sq_recover(struct lio_vdev *v, u16 q)
 		__atomic_store_n(&e->state, LEAPIO_INFLIGHT_FREE,
 				 __ATOMIC_RELEASE);
 	}
+	lio_sq_recover_head(v, q);
 }
 
 static void lio_sq_setup(struct lio_vdev *v, u16 q)
@@ -166,7 +196,8 @@ static void lio_sq_setup(struct lio_vdev *v, u16 q)
 	sq->d = d;
 	if (sq->live && (!valid || d->qgen != sq->qgen)) {
 		sq->live = false;
-		sq->dying = sq->inflight > 0;	/* completions still go out */
+		/* completions still go out */
+		sq->dying = sq->inflight > 0 || sq->queued > 0;
 	}
 	if (sq->live || !valid || v->state != LEAPIO_VDEV_READY)
 		return;
@@ -283,12 +314,20 @@ static void lio_apply(struct lio_vdev *v)
 		lio_sq_setup(v, q);
 	/* Shadow doorbells may have been turned on or off. */
 	for (q = 1; q <= v->nr_ioq; q++) {
+		struct lio_rcq *cq = &v->cq[q];
+		__le32 *old = cq->head_p;
+
 		if (v->sq[q].live)
 			lio_db_ptrs(v, 2 * q, &v->sq[q].tail_p,
 				    &v->sq[q].eventidx_p);
-		if (v->cq[q].live)
-			lio_db_ptrs(v, 2 * q + 1, &v->cq[q].head_p,
-				    &v->cq[q].eventidx_p);
+		if (!cq->live)
+			continue;
+		lio_db_ptrs(v, 2 * q + 1, &cq->head_p, &cq->eventidx_p);
+		/* A head we never saw move: a restart (the journal may
+		 * have posted, too), or the doorbell is elsewhere now.
+		 */
+		if (v->recovering || old != cq->head_p)
+			lio_cq_head_resync(cq);
 	}
 	v->recovering = false;
 	v->ack_pending = true;
@@ -300,8 +339,9 @@ static bool lio_drained(struct lio_vdev *v)
 
 	if (v->drain_gen && v->inflight)
 		return false;
+	/* A deleted SQ's commands are done once their CQEs are posted. */
 	for (q = 1; q <= v->nr_ioq; q++)
-		if (v->sq[q].dying && v->sq[q].inflight)
+		if (v->sq[q].dying && (v->sq[q].inflight || v->sq[q].queued))
 			return false;
 	return true;
 }
@@ -320,7 +360,7 @@ static void lio_sync(struct lio_vdev *v)
 		return;
 	v->drain_gen = false;
 	for (q = 1; q <= v->nr_ioq; q++)
-		if (!v->sq[q].inflight)
+		if (!v->sq[q].inflight && !v->sq[q].queued)
 			v->sq[q].dying = false;
 	__atomic_store_n(&v->r.ctrl->ack, v->seen_seq, __ATOMIC_RELEASE);
 	v->ack_pending = false;
@@ -396,7 +436,7 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 	v->did_work = false;
 	lio_vdev_flush(v);	/* completions reaped since the last pass */
 	lio_sync(v);
-	if (v->state != LEAPIO_VDEV_READY || v->ack_pending)
+	if (v->state != LEAPIO_VDEV_READY)
 		return v->did_work;
 	for (q = 1; q <= v->nr_ioq; q++) {
 		if (!v->cq[q].live)
@@ -413,7 +453,8 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 					 __ATOMIC_RELAXED);
 		}
 	}
-	if (!v->quiesce)
+	/* While an ack waits (a drain), CQs still take what is done. */
+	if (!v->quiesce && !v->ack_pending)
 		for (q = 1; q <= v->nr_ioq; q++)
 			if (v->sq[q].live)
 				lio_sq_fetch(v, q);

@@ -65,6 +65,7 @@ struct lio_rsq {
 	struct lio_cmd	*cmds;		/* [LEAPIO_INFLIGHT_PER_SQ] */
 	struct lio_cmd	*free;
 	u32		inflight;
+	u32		queued;		/* done, waiting in its CQ's backlog */
 	u16		last_tail;	/* as last seen, for EventIdx */
 };
 
@@ -75,6 +76,9 @@ struct lio_rcq {
 	__le32		*eventidx_p;
 	u32		qgen;
 	u16		size;
+	u16		last_head;	/* head last seen: the guest's next may
+					 * not release more than was posted
+					 */
 	u16		vector;
 	bool		ien;
 	u8		*base;
@@ -150,6 +154,8 @@ void lio_cq_post_journal(struct lio_vdev *v, struct leapio_inflight *e,
 void lio_irq_pass(struct lio_vdev *v, u64 now_ns);
 void lio_irq_fds_close(struct lio_vdev *v);
 u16 lio_cq_head(struct lio_vdev *v, u16 cqid);
+/* The next head read is taken as it is (restart, doorbell moved). */
+void lio_cq_head_resync(struct lio_rcq *cq);
 
 u64 lio_now_ns(void);
 
