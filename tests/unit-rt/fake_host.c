@@ -314,6 +314,43 @@ u64 fh_irq_count(struct fake_host *h, u16 vec)
 	return n;
 }
 
+struct leapio_inflight *fh_journal(struct fake_host *h, u16 sqid, u16 cid)
+{
+	u32 tag;
+
+	for (tag = 0; tag < LEAPIO_INFLIGHT_PER_SQ; tag++) {
+		struct leapio_inflight *e = leapio_inflight_ptr(&h->r, sqid, tag);
+		struct nvme_sqe *s = (struct nvme_sqe *)e->sqe;
+
+		if (e->sqid == sqid && s->opcode && le16_to_cpu(s->cid) == cid)
+			return e;
+	}
+	return NULL;
+}
+
+void fh_unmap(struct fake_host *h, u64 gpa, u64 len)
+{
+	u64 a;
+
+	h->hole_start = gpa;
+	h->hole_len = len;
+	for (a = gpa & ~((1ULL << 21) - 1); a < gpa + len; a += 1ULL << 21)
+		h->r.l1[a >> 21] = 0;
+	fh_bump(h);
+}
+
+void fh_map_back(struct fake_host *h)
+{
+	h->hole_start = 0;
+	h->hole_len = 0;
+}
+
+bool fh_acked(struct fake_host *h)
+{
+	return __atomic_load_n(&h->r.ctrl->ack, __ATOMIC_ACQUIRE) ==
+	       h->r.ctrl->seq;
+}
+
 void fh_rw_sqe(struct nvme_sqe *s, u8 op, u16 cid, u64 slba, u32 nlb,
 	       u64 prp1, u64 prp2)
 {

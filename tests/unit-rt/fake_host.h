@@ -68,6 +68,17 @@ void fh_poll(struct fake_host *h, unsigned int n);
 void fh_release(struct fake_host *h, unsigned int n);
 /* Counts of eventfd signals on a vector (reads and resets it). */
 u64 fh_irq_count(struct fake_host *h, u16 vec);
+/* The journal entry that holds (or held) command cid of SQ sqid. */
+struct leapio_inflight *fh_journal(struct fake_host *h, u16 sqid, u16 cid);
+/*
+ * The VFIO user unmaps [gpa, gpa + len): translations of the 2 MiB
+ * blocks it touches go, MAP refuses it, the runtime is told (bump).
+ * fh_map_back(): mapped again, which the driver is not told about.
+ */
+void fh_unmap(struct fake_host *h, u64 gpa, u64 len);
+void fh_map_back(struct fake_host *h);
+/* The runtime acknowledged the last change. */
+bool fh_acked(struct fake_host *h);
 void fh_rw_sqe(struct nvme_sqe *s, u8 op, u16 cid, u64 slba, u32 nlb,
 	       u64 prp1, u64 prp2);
 
