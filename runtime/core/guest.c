@@ -76,3 +76,10 @@ void *lio_gptr(struct lio_vdev *v, u64 gpa, u64 len)
 	}
 	return leapio_xlate_range_ok(&v->r, gpa, len) ? v->gmem + gpa : NULL;
 }
+
+void *lio_gpeek(struct lio_vdev *v, u64 gpa, u64 len)
+{
+	if (!len || gpa >= v->gmem_size || len > v->gmem_size - gpa)
+		return NULL;
+	return leapio_xlate_range_ok(&v->r, gpa, len) ? v->gmem + gpa : NULL;
+}

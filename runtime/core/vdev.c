@@ -64,24 +64,78 @@ static void lio_fatal(struct lio_vdev *v, const char *what)
 	lio_mbox_call(v, LEAPIO_MBOX_FATAL, 0, 0);
 }
 
-/* A doorbell: its shadow when Doorbell Buffer Config is on, else its page. */
-static void lio_db_ptrs(struct lio_vdev *v, u32 idx, __le32 **val,
+/*
+ * A doorbell: its shadow when Doorbell Buffer Config is on, else its page.
+ * False when the shadow slots are not translated: not to be touched.
+ * ask: a MAP request for them if not (never while an ack is owed: the
+ * driver refuses memory it is taking away).
+ */
+static bool lio_db_ptrs(struct lio_vdev *v, u32 idx, bool ask, __le32 **val,
 			__le32 **eventidx)
 {
 	struct leapio_vdev_ctrl *ctrl = v->r.ctrl;
 	u64 off = (u64)idx * LEAPIO_REGION_ALIGN;
+	void *(*get)(struct lio_vdev *, u64, u64) = ask ? lio_gptr : lio_gpeek;
+	__le32 *s, *e;
 
 	*val = lio_db(v, idx);
 	*eventidx = NULL;
-	if (ctrl->dbbuf) {
-		__le32 *s = lio_gptr(v, ctrl->dbbuf_shadow + off, 4);
-		__le32 *e = lio_gptr(v, ctrl->dbbuf_eventidx + off, 4);
+	if (!ctrl->dbbuf)
+		return true;
+	s = get(v, ctrl->dbbuf_shadow + off, 4);
+	e = s ? get(v, ctrl->dbbuf_eventidx + off, 4) : NULL;
+	if (!e)
+		return false;
+	*val = s;
+	*eventidx = e;
+	return true;
+}
 
-		if (s && e) {
-			*val = s;
-			*eventidx = e;
-		}
-	}
+/*
+ * Guest memory a queue lives in: translated (asking the driver first if
+ * ask), and its place in the window. A queue whose memory or shadow
+ * doorbell slots are not translated is held: never touched until they
+ * are again (the VFIO user unmapped them, maybe only for a moment, as
+ * QEMU does when the guest's memory map changes around them).
+ */
+static bool lio_q_reach(struct lio_vdev *v, u64 gpa, u64 len, bool ask)
+{
+	return (ask ? lio_gptr : lio_gpeek)(v, gpa, len) != NULL;
+}
+
+static bool lio_cq_reach(struct lio_vdev *v, u16 q, bool ask)
+{
+	struct lio_rcq *cq = &v->cq[q];
+	__le32 *old = cq->head_p;
+
+	if (!lio_q_reach(v, cq->d->gpa, (u64)cq->size * 16, ask) ||
+	    !lio_db_ptrs(v, 2 * q + 1, ask, &cq->head_p, &cq->eventidx_p))
+		return false;
+	/* A head we never saw move: the doorbell is elsewhere now. */
+	if (old != cq->head_p)
+		lio_cq_head_resync(cq);
+	return true;
+}
+
+static bool lio_sq_reach(struct lio_vdev *v, u16 q, bool ask)
+{
+	struct lio_rsq *sq = &v->sq[q];
+
+	return lio_q_reach(v, sq->d->gpa, (u64)sq->size * 64, ask) &&
+	       lio_db_ptrs(v, 2 * q, ask, &sq->tail_p, &sq->eventidx_p);
+}
+
+static void lio_held(struct lio_vdev *v, bool *held, bool now_held,
+		     const char *what, u16 q)
+{
+	if (*held == now_held)
+		return;
+	*held = now_held;
+	lio_log("vdev %s: %s %u: %s", v->cfg.uuid, what, q, now_held ?
+		"its memory is not translated: held until it is again" :
+		"its memory is translated again: served");
+	if (now_held)
+		v->any_held = true;
 }
 
 static void lio_cq_drop_backlog(struct lio_vdev *v, struct lio_rcq *cq)
@@ -121,12 +175,15 @@ static void lio_cq_setup(struct lio_vdev *v, u16 q)
 	cq->ien = d->ien;
 	cq->owed = 0;
 	cq->bad_db = false;
-	cq->base = lio_gptr(v, d->gpa, (u64)cq->size * 16);
-	if (!cq->base || cq->size < 2) {
-		lio_fatal(v, "a CQ's memory is unreachable");
+	if (cq->size < 2 || d->gpa >= v->gmem_size ||
+	    (u64)cq->size * 16 > v->gmem_size - d->gpa) {
+		lio_fatal(v, "a CQ is outside guest memory");
 		return;
 	}
-	lio_db_ptrs(v, 2 * q + 1, &cq->head_p, &cq->eventidx_p);
+	cq->base = v->gmem + d->gpa;
+	cq->head_p = NULL;
+	cq->held = false;
+	lio_held(v, &cq->held, !lio_cq_reach(v, q, true), "CQ", q);
 	cq->last_head = d->tail;	/* a new CQ: both 0 */
 	cq->live = true;
 }
@@ -177,13 +234,14 @@ static void lio_sq_recover(struct lio_vdev *v, u16 q)
 			continue;	/* redone below, once the free list is built */
 		}
 		if (mine && st == LEAPIO_INFLIGHT_COMPLETING &&
-		    v->cq[sq->cqid].live &&
+		    v->cq[sq->cqid].live && !v->cq[sq->cqid].held &&
 		    v->cq[sq->cqid].d->tail == e->cq_pos)
 			lio_cq_post_journal(v, e, q);
 		__atomic_store_n(&e->state, LEAPIO_INFLIGHT_FREE,
 				 __ATOMIC_RELEASE);
 	}
-	lio_sq_recover_head(v, q);
+	if (!sq->held)
+		lio_sq_recover_head(v, q);
 }
 
 static void lio_sq_setup(struct lio_vdev *v, u16 q)
@@ -225,12 +283,14 @@ static void lio_sq_setup(struct lio_vdev *v, u16 q)
 	sq->cqid = d->cqid;
 	sq->bad_db = false;
 	sq->dying = false;
-	sq->base = lio_gptr(v, d->gpa, (u64)sq->size * 64);
-	if (!sq->base) {
-		lio_fatal(v, "an SQ's memory is unreachable");
+	if (d->gpa >= v->gmem_size ||
+	    (u64)sq->size * 64 > v->gmem_size - d->gpa) {
+		lio_fatal(v, "an SQ is outside guest memory");
 		return;
 	}
-	lio_db_ptrs(v, 2 * q, &sq->tail_p, &sq->eventidx_p);
+	sq->base = v->gmem + d->gpa;
+	sq->held = false;
+	lio_held(v, &sq->held, !lio_sq_reach(v, q, true), "SQ", q);
 	sq->live = true;
 	if (v->recovering)
 		lio_sq_recover(v, q);
@@ -312,25 +372,52 @@ static void lio_apply(struct lio_vdev *v)
 		lio_cq_setup(v, q);
 	for (q = 1; q <= v->nr_ioq; q++)
 		lio_sq_setup(v, q);
-	/* Shadow doorbells may have been turned on or off. */
+	/*
+	 * Translations may have been taken away, shadow doorbells turned on
+	 * or off: past this ack, held queues are not touched.
+	 */
 	for (q = 1; q <= v->nr_ioq; q++) {
 		struct lio_rcq *cq = &v->cq[q];
-		__le32 *old = cq->head_p;
+		struct lio_rsq *sq = &v->sq[q];
 
-		if (v->sq[q].live)
-			lio_db_ptrs(v, 2 * q, &v->sq[q].tail_p,
-				    &v->sq[q].eventidx_p);
-		if (!cq->live)
-			continue;
-		lio_db_ptrs(v, 2 * q + 1, &cq->head_p, &cq->eventidx_p);
-		/* A head we never saw move: a restart (the journal may
-		 * have posted, too), or the doorbell is elsewhere now.
-		 */
-		if (v->recovering || old != cq->head_p)
-			lio_cq_head_resync(cq);
+		if (cq->live) {
+			lio_held(v, &cq->held, !lio_cq_reach(v, q, false),
+				 "CQ", q);
+			/* A restart: the journal may have posted. */
+			if (v->recovering)
+				lio_cq_head_resync(cq);
+		}
+		if (sq->live)
+			lio_held(v, &sq->held, !lio_sq_reach(v, q, false),
+				 "SQ", q);
 	}
 	v->recovering = false;
 	v->ack_pending = true;
+}
+
+/* The completions of SQ sqid waiting in cq's backlog go unposted. */
+static void lio_cq_drop_sq(struct lio_vdev *v, struct lio_rcq *cq, u16 sqid)
+{
+	struct lio_cmd **pp = &cq->backlog, *c;
+
+	cq->backlog_tail = NULL;
+	while ((c = *pp)) {
+		struct leapio_inflight *e;
+
+		if (c->sqid != sqid) {
+			cq->backlog_tail = c;
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		v->sq[sqid].queued--;
+		e = leapio_inflight_ptr(&v->r, sqid, c->tag);
+		__atomic_store_n(&e->state, LEAPIO_INFLIGHT_FREE,
+				 __ATOMIC_RELEASE);
+		c->busy = false;
+		c->next = v->sq[sqid].free;
+		v->sq[sqid].free = c;
+	}
 }
 
 static bool lio_drained(struct lio_vdev *v)
@@ -339,10 +426,18 @@ static bool lio_drained(struct lio_vdev *v)
 
 	if (v->drain_gen && v->inflight)
 		return false;
-	/* A deleted SQ's commands are done once their CQEs are posted. */
-	for (q = 1; q <= v->nr_ioq; q++)
-		if (v->sq[q].dying && (v->sq[q].inflight || v->sq[q].queued))
+	/*
+	 * A deleted SQ's commands are done once their CQEs are posted, or
+	 * once they are known never to be: its CQ is held.
+	 */
+	for (q = 1; q <= v->nr_ioq; q++) {
+		struct lio_rsq *sq = &v->sq[q];
+
+		if (sq->dying && sq->queued && v->cq[sq->cqid].held)
+			lio_cq_drop_sq(v, &v->cq[sq->cqid], q);
+		if (sq->dying && (sq->inflight || sq->queued))
 			return false;
+	}
 	return true;
 }
 
@@ -423,10 +518,36 @@ void lio_vdev_flush(struct lio_vdev *v)
 
 		if (cq->flush_due) {
 			cq->flush_due = false;
-			if (cq->live)
+			if (cq->live && !cq->held)
 				lio_cq_flush(v, q);
 		}
 	}
+}
+
+/* Ask again for the memory of held queues, once a millisecond. */
+static void lio_unhold(struct lio_vdev *v, u64 now)
+{
+	bool left = false;
+	u16 q;
+
+	if ((s64)(now - v->held_retry_ns) < 0 || v->ack_pending)
+		return;
+	v->held_retry_ns = now + 1000000;
+	for (q = 1; q <= v->nr_ioq; q++) {
+		struct lio_rcq *cq = &v->cq[q];
+		struct lio_rsq *sq = &v->sq[q];
+
+		if (cq->live && cq->held)
+			lio_held(v, &cq->held, !lio_cq_reach(v, q, true),
+				 "CQ", q);
+		if (sq->live && sq->held)
+			lio_held(v, &sq->held, !lio_sq_reach(v, q, true),
+				 "SQ", q);
+		left |= (cq->live && cq->held) || (sq->live && sq->held);
+	}
+	v->any_held = left;
+	if (!left)
+		v->did_work = true;
 }
 
 bool lio_vdev_poll(struct lio_vdev *v, u64 now)
@@ -438,26 +559,33 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 	lio_sync(v);
 	if (v->state != LEAPIO_VDEV_READY)
 		return v->did_work;
+	if (unlikely(v->any_held))
+		lio_unhold(v, now);
 	for (q = 1; q <= v->nr_ioq; q++) {
-		if (!v->cq[q].live)
+		struct lio_rcq *cq = &v->cq[q];
+
+		if (!cq->live || cq->held)
 			continue;
-		if (v->cq[q].backlog)
+		if (cq->backlog)
 			lio_cq_flush(v, q);
 		else
 			lio_cq_head(v, q);	/* a bad head: AEN */
-		if (v->cq[q].live && v->cq[q].eventidx_p) {
-			u32 h = le32_to_cpu(*v->cq[q].head_p);
+		if (cq->eventidx_p) {
+			u32 h = le32_to_cpu(*cq->head_p);
 
-			__atomic_store_n(v->cq[q].eventidx_p,
+			__atomic_store_n(cq->eventidx_p,
 					 cpu_to_le32((u16)(h - 1)),
 					 __ATOMIC_RELAXED);
 		}
 	}
 	/* While an ack waits (a drain), CQs still take what is done. */
 	if (!v->quiesce && !v->ack_pending)
-		for (q = 1; q <= v->nr_ioq; q++)
-			if (v->sq[q].live)
+		for (q = 1; q <= v->nr_ioq; q++) {
+			struct lio_rsq *sq = &v->sq[q];
+
+			if (sq->live && !sq->held && !v->cq[sq->cqid].held)
 				lio_sq_fetch(v, q);
+		}
 	lio_vdev_flush(v);
 	lio_irq_pass(v, now);
 	return v->did_work;
@@ -469,7 +597,8 @@ bool lio_vdev_may_sleep(struct lio_vdev *v)
 	bool any = false;
 	u16 q;
 
-	if (v->inflight || v->ack_pending)
+	/* Held queues are asked for again while polling. */
+	if (v->inflight || v->ack_pending || v->any_held)
 		return false;
 	for (q = 1; q <= v->nr_ioq; q++) {
 		if (v->cq[q].backlog || v->cq[q].owed)

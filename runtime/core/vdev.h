@@ -54,6 +54,7 @@ struct lio_rsq {
 	bool		live;
 	bool		dying;		/* deleted: finishing what is in flight */
 	bool		bad_db;		/* bad tail seen: stopped till it changes */
+	bool		held;		/* memory untranslated: not touched */
 	__le32		*tail_p;	/* doorbell page or shadow doorbell */
 	__le32		*eventidx_p;	/* NULL without shadow doorbells */
 	u32		qgen;
@@ -72,6 +73,7 @@ struct lio_rsq {
 struct lio_rcq {
 	bool		live;
 	bool		bad_db;
+	bool		held;		/* memory untranslated: not touched */
 	__le32		*head_p;
 	__le32		*eventidx_p;
 	u32		qgen;
@@ -119,6 +121,8 @@ struct lio_vdev {
 	struct lio_rsq		*sq;		/* [nr_ioq + 1] */
 	struct lio_rcq		*cq;
 	bool			did_work;
+	bool			any_held;	/* a live queue is held */
+	u64			held_retry_ns;	/* next MAP of held queues */
 	u64			xl_lo, xl_hi;	/* a translated leaf */
 	bool			recovering;	/* first sync after attach */
 	bool			drain_gen;	/* ack waits for inflight == 0 */
@@ -141,6 +145,8 @@ void lio_vdev_recover(struct lio_vdev *v);
 
 /* guest.c: guest memory through the translation tables */
 void *lio_gptr(struct lio_vdev *v, u64 gpa, u64 len);
+/* The same, without asking the driver: NULL if not translated now. */
+void *lio_gpeek(struct lio_vdev *v, u64 gpa, u64 len);
 int lio_mbox_call(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1);
 
 /* io.c */

@@ -8,7 +8,8 @@
  * exiting): every pin is dropped, leapiod keeps serving its other mdev,
  * and the mdev serves a new user. Guest memory unmapped under the runtime
  * (VFIO_IOMMU_UNMAP_DMA): its pins are dropped and later I/O to it gets
- * Data Transfer Error.
+ * Data Transfer Error; queues in it wait, untouched, until it is mapped
+ * back.
  *
  * "No more completions" is checked after a synchronisation point, not a
  * sleep: a full I/O round trip through the same runtime after the event,
@@ -552,6 +553,64 @@ TEST_F(flt, dma_unmap_with_io_in_flight)
 	ASSERT_EQ(p0, dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES));
 	gmem_fini(&x);
 	dp_read_seed(_metadata, dp, 1, 0, 16 * bpp(dp), 6300);
+}
+
+/*
+ * All of guest memory unmapped and mapped back, queues (and shadow
+ * doorbells) included, as QEMU does when the guest's memory map changes
+ * under live queues (SeaBIOS's): nothing stays pinned in between, the
+ * runtime never touches the memory meanwhile (it would die of SIGBUS), a
+ * command queued meanwhile completes once the memory is back, and the
+ * queues go on.
+ */
+static void unmap_under_queues(struct __test_metadata *_metadata,
+			       struct dp *dp, bool dbbuf)
+{
+	struct gmem *m = &dp->l.mem;
+	size_t len = nio_bytes(&dp->io, bpp(dp));
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	uint16_t status;
+	uint64_t iova;
+	uint8_t *buf;
+	int cid;
+
+	ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 1, 16, 1));
+	if (dbbuf) {
+		ASSERT_EQ(0, nio_dbbuf_on(&dp->io, &status));
+		ASSERT_EQ(NVME_SC_SUCCESS, status);
+	}
+	dp_write_seed(_metadata, dp, 1, 0, bpp(dp), 6400);
+	buf = gmem_alloc_pages(m, len, &iova);
+	ASSERT_NE(NULL, buf);
+	nio_fill(buf, len, 6401);
+
+	ASSERT_EQ(0, vfio_dma_unmap(&dp->l.dev, m->iova, m->size));
+	m->mapped = 0;
+	ASSERT_EQ(0, dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES));
+	nio_sqe_rw(&sqe, nvme_cmd_write, 64, bpp(dp), iova, 0);
+	cid = nvd_queue_sqe(&dp->l.nvd, 1, &sqe);
+	ASSERT_GE(cid, 0);
+	ASSERT_EQ(0, nio_ring_sq(&dp->io, 1));
+
+	ASSERT_EQ(0, vfio_dma_map(&dp->l.dev, m->base, m->iova, m->size));
+	m->mapped = 1;
+	ASSERT_EQ(0, nio_wait(&dp->io, 1, cid, &cqe, NIO_TIMEOUT_MS));
+	ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
+	dp_backing_seed(_metadata, dp, 0, 64, bpp(dp), 6401);
+	dp_read_seed(_metadata, dp, 1, 64, bpp(dp), 6401);
+	dp_read_seed(_metadata, dp, 1, 0, bpp(dp), 6400);
+	ASSERT_TRUE(alive(dp->d.pid));
+}
+
+TEST_F(flt, queues_unmapped_and_mapped_back)
+{
+	unmap_under_queues(_metadata, &self->dp, false);
+}
+
+TEST_F(flt, queues_unmapped_and_mapped_back_dbbuf)
+{
+	unmap_under_queues(_metadata, &self->dp, true);
 }
 
 TEST_HARNESS_MAIN
