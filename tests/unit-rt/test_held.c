@@ -75,6 +75,21 @@ static bool next_cqe_empty(struct fake_host *h, u16 cqid)
 		    16);
 }
 
+/* A write at the backend (held there), then the queues' memory goes. */
+static void write_then_unmap(struct __test_metadata *_metadata,
+			     struct fake_host *h, u16 cid)
+{
+	struct nvme_sqe s;
+
+	h->hold = true;
+	fh_rw_sqe(&s, nvme_cmd_write, cid, 0, 8, DATA_GPA, 0);
+	fh_submit(h, 1, &s);
+	fh_poll(h, 2);
+	ASSERT_EQ(1, h->nr_held);
+	fh_unmap(h, Q_BLOCK, 1ULL << 21);
+	ASSERT_TRUE(poll_ack(h));
+}
+
 TEST_F(held, untouched_while_unmapped_then_served)
 {
 	struct fake_host *h = &self->h;
@@ -112,16 +127,9 @@ TEST_F(held, untouched_while_unmapped_then_served)
 TEST_F(held, completion_waits_for_its_cq)
 {
 	struct fake_host *h = &self->h;
-	struct nvme_sqe s;
 	struct nvme_cqe c;
 
-	h->hold = true;
-	fh_rw_sqe(&s, nvme_cmd_write, 5, 0, 8, DATA_GPA, 0);
-	fh_submit(h, 1, &s);
-	fh_poll(h, 2);
-	ASSERT_EQ(1, h->nr_held);
-	fh_unmap(h, Q_BLOCK, 1ULL << 21);
-	ASSERT_TRUE(poll_ack(h));
+	write_then_unmap(_metadata, h, 5);
 	fh_release(h, 0);
 	fh_poll(h, 1000);
 	EXPECT_TRUE(next_cqe_empty(h, 1));
@@ -140,15 +148,9 @@ TEST_F(held, completion_waits_for_its_cq)
 TEST_F(held, sq_delete_with_its_cq_held)
 {
 	struct fake_host *h = &self->h;
-	struct nvme_sqe s;
 	unsigned int i;
 
-	h->hold = true;
-	fh_rw_sqe(&s, nvme_cmd_write, 6, 0, 8, DATA_GPA, 0);
-	fh_submit(h, 1, &s);
-	fh_poll(h, 2);
-	fh_unmap(h, Q_BLOCK, 1ULL << 21);
-	ASSERT_TRUE(poll_ack(h));
+	write_then_unmap(_metadata, h, 6);
 	fh_delete_sq(h, 1);
 	fh_release(h, 0);
 	ASSERT_TRUE(poll_ack(h));
