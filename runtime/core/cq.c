@@ -9,10 +9,10 @@
 
 #include "vdev.h"
 
-static void lio_tag_free(struct lio_vdev *v, struct lio_cmd *c)
+static inline void lio_tag_free(struct lio_vdev *v, struct lio_cmd *c)
 {
 	struct lio_rsq *sq = &v->sq[c->sqid];
-	struct leapio_inflight *e = leapio_inflight_ptr(&v->r, c->sqid, c->tag);
+	struct leapio_inflight *e = c->je;
 
 	__atomic_store_n(&e->state, LEAPIO_INFLIGHT_FREE, __ATOMIC_RELEASE);
 	c->busy = false;
@@ -103,24 +103,28 @@ void lio_cq_post_journal(struct lio_vdev *v, struct leapio_inflight *e,
 void lio_cq_flush(struct lio_vdev *v, u16 cqid)
 {
 	struct lio_rcq *cq = &v->cq[cqid];
+	u16 head = lio_cq_head(v, cqid);
 	u64 now = 0;
 
-	while (cq->backlog) {
+	while (cq->backlog && head != 0xffff) {
 		struct lio_cmd *c = cq->backlog;
 		struct leapio_inflight *e;
-		u16 head = lio_cq_head(v, cqid);
 		u16 tail = cq->d->tail;
 
-		if (head == 0xffff ||
-		    (tail + 1 == cq->size ? 0 : tail + 1) == head)
-			break;		/* full: wait for the guest */
+		/* Full as last seen: the guest may have consumed since. */
+		if ((tail + 1 == cq->size ? 0 : tail + 1) == head) {
+			head = lio_cq_head(v, cqid);
+			if (head == 0xffff ||
+			    (tail + 1 == cq->size ? 0 : tail + 1) == head)
+				break;	/* full: wait for the guest */
+		}
 		cq->backlog = c->next;
 		if (!cq->backlog)
 			cq->backlog_tail = NULL;
 		if (!now)
 			now = lio_now_ns();
 
-		e = leapio_inflight_ptr(&v->r, c->sqid, c->tag);
+		e = c->je;
 		e->cq_pos = tail;
 		e->cq_phase = cq->d->phase;
 		e->status = c->status;
@@ -150,7 +154,7 @@ void lio_cmd_finish(struct lio_cmd *c, u16 status)
 	/* A reset or a deleted queue: the guest must never see it. */
 	if (c->abandoned || c->generation != v->generation ||
 	    (!sq->live && !sq->dying) ||
-	    leapio_inflight_ptr(&v->r, c->sqid, c->tag)->qgen != sq->qgen ||
+	    c->je->qgen != sq->qgen ||
 	    !v->cq[sq->cqid].live) {
 		lio_tag_free(v, c);
 		return;

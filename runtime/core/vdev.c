@@ -146,7 +146,7 @@ static void lio_cq_drop_backlog(struct lio_vdev *v, struct lio_rcq *cq)
 
 		cq->backlog = c->next;
 		v->sq[c->sqid].queued--;
-		e = leapio_inflight_ptr(&v->r, c->sqid, c->tag);
+		e = c->je;
 		__atomic_store_n(&e->state, LEAPIO_INFLIGHT_FREE,
 				 __ATOMIC_RELEASE);
 		c->busy = false;
@@ -306,6 +306,7 @@ static void lio_sq_setup(struct lio_vdev *v, u16 q)
 		c->v = v;
 		c->sqid = q;
 		c->tag = tag;
+		c->je = leapio_inflight_ptr(&v->r, q, tag);
 		if (c->busy)
 			continue;
 		c->next = sq->free;
@@ -359,6 +360,8 @@ static void lio_apply(struct lio_vdev *v)
 	mdts = ctrl->mdts;
 	v->max_xfer = mdts && mdts <= 8 ? 4096U << mdts :
 					  LIO_MAX_XFER_PAGES * 4096U;
+	v->page_size = ctrl->page_shift > 12 && ctrl->page_shift < 28 ?
+		       1U << ctrl->page_shift : 4096;
 	if (v->state == LEAPIO_VDEV_READY && !v->warned_size &&
 	    (v->nsze << v->lba_shift) > v->bdev->size) {
 		lio_log("vdev %s: the namespace (%llu bytes) is larger than "
@@ -411,7 +414,7 @@ static void lio_cq_drop_sq(struct lio_vdev *v, struct lio_rcq *cq, u16 sqid)
 		}
 		*pp = c->next;
 		v->sq[sqid].queued--;
-		e = leapio_inflight_ptr(&v->r, sqid, c->tag);
+		e = c->je;
 		__atomic_store_n(&e->state, LEAPIO_INFLIGHT_FREE,
 				 __ATOMIC_RELEASE);
 		c->busy = false;
@@ -492,7 +495,7 @@ static void lio_sq_fetch(struct lio_vdev *v, u16 q)
 	while (head != tail && sq->free &&
 	       lio_ring_inflight(v->bdev->ring) + LIO_RING_ROOM < 1024) {
 		struct lio_cmd *c = sq->free;
-		struct leapio_inflight *e = leapio_inflight_ptr(&v->r, q, c->tag);
+		struct leapio_inflight *e = c->je;
 
 		sq->free = c->next;
 		c->busy = true;

@@ -36,6 +36,7 @@ struct lio_cmd {
 	struct lio_io	io;		/* first: done() gets &io */
 	struct lio_vdev	*v;
 	struct lio_cmd	*next;		/* free list / CQ backlog */
+	struct leapio_inflight *je;	/* its journal entry */
 	u16		sqid;
 	u16		tag;
 	u32		generation;
@@ -111,6 +112,7 @@ struct lio_vdev {
 	u64			nsze;
 	u8			lba_shift;
 	u32			max_xfer;
+	u32			page_size;	/* CC.MPS, at least 4 KiB */
 	u32			inflight;	/* commands at the backend */
 
 	u32			irq_seq;
