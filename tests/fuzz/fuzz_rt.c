@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * leapiod's core under guest-controlled input: arbitrary SQEs (PRPs, PRP
- * lists and DSM ranges pointing anywhere), doorbell values, queue resets,
+ * lists and DSM ranges pointing anywhere), doorbell values, queue resets
+ * and deletions, guest memory unmapped under the queues and mapped back,
  * and backend completions held back and released in any order, against
  * the fake host of the unit tests. ASan and UBSan report what goes wrong:
  * the core must touch guest memory only through checked translations.
@@ -41,6 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fh_poll(&h, 2);
 	h.r.ctrl->state = LEAPIO_VDEV_READY;
 	h.hold = false;
+	fh_map_back(&h);
 	h.hole_start = 0xc00000;
 	h.hole_len = 0x100000;
 	queues();
@@ -84,7 +86,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			i += 9;
 			break;
 		case 6:
-			h.hold = !h.hold;
+			switch (op >> 3 & 3) {
+			case 0:
+				h.hold = !h.hold;
+				break;
+			case 1:	/* queues and data unmapped: held */
+				fh_unmap(&h, 0, 1ULL << 21);
+				break;
+			case 2:	/* mapped back; the fixed hole again */
+				fh_map_back(&h);
+				h.hole_start = 0xc00000;
+				h.hole_len = 0x100000;
+				break;
+			case 3:
+				fh_delete_sq(&h, q);
+				break;
+			}
 			break;
 		case 7:		/* reset and bring the queues back */
 			fh_release(&h, 0);
