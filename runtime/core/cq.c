@@ -9,17 +9,6 @@
 
 #include "vdev.h"
 
-static inline void lio_tag_free(struct lio_vdev *v, struct lio_cmd *c)
-{
-	struct lio_rsq *sq = &v->sq[c->sqid];
-	struct leapio_inflight *e = c->je;
-
-	__atomic_store_n(&e->state, LEAPIO_INFLIGHT_FREE, __ATOMIC_RELEASE);
-	c->busy = false;
-	c->next = sq->free;
-	sq->free = c;
-}
-
 void lio_cq_head_resync(struct lio_rcq *cq)
 {
 	/* One past the tail: every head value is within reach once. */
@@ -137,7 +126,7 @@ void lio_cq_flush(struct lio_vdev *v, u16 cqid)
 			      c->status, 0);
 		lio_cq_advance(v, cq, now);
 		v->sq[c->sqid].queued--;
-		lio_tag_free(v, c);
+		lio_cmd_free(v, c);
 		v->stats->cmds++;
 		v->did_work = true;
 	}
@@ -156,7 +145,7 @@ void lio_cmd_finish(struct lio_cmd *c, u16 status)
 	    (!sq->live && !sq->dying) ||
 	    c->je->qgen != sq->qgen ||
 	    !v->cq[sq->cqid].live) {
-		lio_tag_free(v, c);
+		lio_cmd_free(v, c);
 		return;
 	}
 	if (!status) {

@@ -134,26 +134,53 @@ static void lio_held(struct lio_vdev *v, bool *held, bool now_held,
 	lio_log("vdev %s: %s %u: %s", v->cfg.uuid, what, q, now_held ?
 		"its memory is not translated: held until it is again" :
 		"its memory is translated again: served");
-	if (now_held)
-		v->any_held = true;
 }
 
-static void lio_cq_drop_backlog(struct lio_vdev *v, struct lio_rcq *cq)
+/*
+ * Hold the live queues whose memory is not translated, release the others.
+ * retry: only the held ones, asking the driver for what is missing (MAP);
+ * else all, looking at the tables only (at an ack, the driver may be
+ * taking memory away and would refuse it).
+ */
+static void lio_hold_check(struct lio_vdev *v, bool retry)
 {
-	while (cq->backlog) {
-		struct lio_cmd *c = cq->backlog;
-		struct leapio_inflight *e;
+	bool any = false;
+	u16 q;
 
-		cq->backlog = c->next;
-		v->sq[c->sqid].queued--;
-		e = c->je;
-		__atomic_store_n(&e->state, LEAPIO_INFLIGHT_FREE,
-				 __ATOMIC_RELEASE);
-		c->busy = false;
-		c->next = v->sq[c->sqid].free;
-		v->sq[c->sqid].free = c;
+	for (q = 1; q <= v->nr_ioq; q++) {
+		struct lio_rcq *cq = &v->cq[q];
+		struct lio_rsq *sq = &v->sq[q];
+
+		if (cq->live && (cq->held || !retry))
+			lio_held(v, &cq->held, !lio_cq_reach(v, q, retry),
+				 "CQ", q);
+		if (sq->live && (sq->held || !retry))
+			lio_held(v, &sq->held, !lio_sq_reach(v, q, retry),
+				 "SQ", q);
+		any |= (cq->live && cq->held) || (sq->live && sq->held);
 	}
+	v->any_held = any;
+}
+
+/*
+ * The completions waiting in cq's backlog go unposted: those of SQ sqid,
+ * or all of them (sqid 0: the admin SQ's never wait there).
+ */
+static void lio_cq_drop(struct lio_vdev *v, struct lio_rcq *cq, u16 sqid)
+{
+	struct lio_cmd **pp = &cq->backlog, *c;
+
 	cq->backlog_tail = NULL;
+	while ((c = *pp)) {
+		if (sqid && c->sqid != sqid) {
+			cq->backlog_tail = c;
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		v->sq[c->sqid].queued--;
+		lio_cmd_free(v, c);
+	}
 }
 
 static void lio_cq_setup(struct lio_vdev *v, u16 q)
@@ -164,7 +191,7 @@ static void lio_cq_setup(struct lio_vdev *v, u16 q)
 
 	cq->d = d;
 	if (cq->live && (!valid || d->qgen != cq->qgen)) {
-		lio_cq_drop_backlog(v, cq);
+		lio_cq_drop(v, cq, 0);
 		cq->live = false;
 	}
 	if (cq->live || !valid || v->state != LEAPIO_VDEV_READY)
@@ -340,7 +367,7 @@ static void lio_apply(struct lio_vdev *v)
 		/* Reset: nothing of the old generation completes. */
 		v->generation = gen;
 		for (q = 1; q <= v->nr_ioq; q++) {
-			lio_cq_drop_backlog(v, &v->cq[q]);
+			lio_cq_drop(v, &v->cq[q], 0);
 			v->cq[q].live = false;
 			v->sq[q].live = false;
 			v->sq[q].dying = false;
@@ -349,7 +376,7 @@ static void lio_apply(struct lio_vdev *v)
 	}
 	if (v->state == LEAPIO_VDEV_OFF || v->state == LEAPIO_VDEV_REMOVED) {
 		for (q = 1; q <= v->nr_ioq; q++) {
-			lio_cq_drop_backlog(v, &v->cq[q]);
+			lio_cq_drop(v, &v->cq[q], 0);
 			v->cq[q].live = false;
 			v->sq[q].live = false;
 		}
@@ -379,48 +406,13 @@ static void lio_apply(struct lio_vdev *v)
 	 * Translations may have been taken away, shadow doorbells turned on
 	 * or off: past this ack, held queues are not touched.
 	 */
-	for (q = 1; q <= v->nr_ioq; q++) {
-		struct lio_rcq *cq = &v->cq[q];
-		struct lio_rsq *sq = &v->sq[q];
-
-		if (cq->live) {
-			lio_held(v, &cq->held, !lio_cq_reach(v, q, false),
-				 "CQ", q);
-			/* A restart: the journal may have posted. */
-			if (v->recovering)
-				lio_cq_head_resync(cq);
-		}
-		if (sq->live)
-			lio_held(v, &sq->held, !lio_sq_reach(v, q, false),
-				 "SQ", q);
-	}
+	lio_hold_check(v, false);
+	/* A restart: the journal may have posted. */
+	for (q = 1; v->recovering && q <= v->nr_ioq; q++)
+		if (v->cq[q].live)
+			lio_cq_head_resync(&v->cq[q]);
 	v->recovering = false;
 	v->ack_pending = true;
-}
-
-/* The completions of SQ sqid waiting in cq's backlog go unposted. */
-static void lio_cq_drop_sq(struct lio_vdev *v, struct lio_rcq *cq, u16 sqid)
-{
-	struct lio_cmd **pp = &cq->backlog, *c;
-
-	cq->backlog_tail = NULL;
-	while ((c = *pp)) {
-		struct leapio_inflight *e;
-
-		if (c->sqid != sqid) {
-			cq->backlog_tail = c;
-			pp = &c->next;
-			continue;
-		}
-		*pp = c->next;
-		v->sq[sqid].queued--;
-		e = c->je;
-		__atomic_store_n(&e->state, LEAPIO_INFLIGHT_FREE,
-				 __ATOMIC_RELEASE);
-		c->busy = false;
-		c->next = v->sq[sqid].free;
-		v->sq[sqid].free = c;
-	}
 }
 
 static bool lio_drained(struct lio_vdev *v)
@@ -437,7 +429,7 @@ static bool lio_drained(struct lio_vdev *v)
 		struct lio_rsq *sq = &v->sq[q];
 
 		if (sq->dying && sq->queued && v->cq[sq->cqid].held)
-			lio_cq_drop_sq(v, &v->cq[sq->cqid], q);
+			lio_cq_drop(v, &v->cq[sq->cqid], q);
 		if (sq->dying && (sq->inflight || sq->queued))
 			return false;
 	}
@@ -530,26 +522,11 @@ void lio_vdev_flush(struct lio_vdev *v)
 /* Ask again for the memory of held queues, once a millisecond. */
 static void lio_unhold(struct lio_vdev *v, u64 now)
 {
-	bool left = false;
-	u16 q;
-
 	if ((s64)(now - v->held_retry_ns) < 0 || v->ack_pending)
 		return;
 	v->held_retry_ns = now + 1000000;
-	for (q = 1; q <= v->nr_ioq; q++) {
-		struct lio_rcq *cq = &v->cq[q];
-		struct lio_rsq *sq = &v->sq[q];
-
-		if (cq->live && cq->held)
-			lio_held(v, &cq->held, !lio_cq_reach(v, q, true),
-				 "CQ", q);
-		if (sq->live && sq->held)
-			lio_held(v, &sq->held, !lio_sq_reach(v, q, true),
-				 "SQ", q);
-		left |= (cq->live && cq->held) || (sq->live && sq->held);
-	}
-	v->any_held = left;
-	if (!left)
+	lio_hold_check(v, true);
+	if (!v->any_held)
 		v->did_work = true;
 }
 

@@ -167,6 +167,17 @@ void lio_cq_head_resync(struct lio_rcq *cq);
 
 u64 lio_now_ns(void);
 
+/* A command done with: its journal entry free, its tag reusable. */
+static inline void lio_cmd_free(struct lio_vdev *v, struct lio_cmd *c)
+{
+	struct lio_rsq *sq = &v->sq[c->sqid];
+
+	__atomic_store_n(&c->je->state, LEAPIO_INFLIGHT_FREE, __ATOMIC_RELEASE);
+	c->busy = false;
+	c->next = sq->free;
+	sq->free = c;
+}
+
 static inline __le32 *lio_db(struct lio_vdev *v, u32 idx)
 {
 	return leapio_db_ptr(&v->r, idx);
