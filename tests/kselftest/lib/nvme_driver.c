@@ -357,12 +357,15 @@ int nvd_ring_cq(struct nvd *n, uint16_t cqid)
 	return nvd_wr32(n, db_off(n, cqid, true), n->q[cqid].cq_head);
 }
 
-int nvd_take_stashed(struct nvd *n, uint16_t sqid, struct nvme_cqe *cqe)
+/* The first stashed CQE of sqid, and of cid unless cid < 0. */
+static int take_stashed(struct nvd *n, uint16_t sqid, int cid,
+			struct nvme_cqe *cqe)
 {
 	unsigned int i;
 
 	for (i = 0; i < n->nr_stash; i++) {
-		if (le16toh(n->stash[i].sq_id) != sqid)
+		if (le16toh(n->stash[i].sq_id) != sqid ||
+		    (cid >= 0 && le16toh(n->stash[i].cid) != cid))
 			continue;
 		*cqe = n->stash[i];
 		memmove(&n->stash[i], &n->stash[i + 1],
@@ -373,22 +376,26 @@ int nvd_take_stashed(struct nvd *n, uint16_t sqid, struct nvme_cqe *cqe)
 	return -ENOENT;
 }
 
+int nvd_take_stashed(struct nvd *n, uint16_t sqid, struct nvme_cqe *cqe)
+{
+	return take_stashed(n, sqid, -1, cqe);
+}
+
 int nvd_take_stashed_cid(struct nvd *n, uint16_t sqid, uint16_t cid,
 			 struct nvme_cqe *cqe)
 {
-	unsigned int i;
+	return take_stashed(n, sqid, cid, cqe);
+}
 
-	for (i = 0; i < n->nr_stash; i++) {
-		if (le16toh(n->stash[i].sq_id) != sqid ||
-		    le16toh(n->stash[i].cid) != cid)
-			continue;
-		*cqe = n->stash[i];
-		memmove(&n->stash[i], &n->stash[i + 1],
-			(n->nr_stash - i - 1) * sizeof(*cqe));
-		n->nr_stash--;
+int nvd_match_or_stash(struct nvd *n, uint16_t sqid, uint16_t cid,
+		       const struct nvme_cqe *cqe)
+{
+	if (le16toh(cqe->sq_id) == sqid && le16toh(cqe->cid) == cid)
 		return 0;
-	}
-	return -ENOENT;
+	if (n->nr_stash == NVD_STASH)
+		return -ENOSPC;
+	n->stash[n->nr_stash++] = *cqe;
+	return -EAGAIN;
 }
 
 int nvd_wait_cid(struct nvd *n, uint16_t sqid, uint16_t cid,
@@ -411,11 +418,9 @@ int nvd_wait_cid(struct nvd *n, uint16_t sqid, uint16_t cid,
 		err = nvd_ring_cq(n, cqid);
 		if (err)
 			return err;
-		if (le16toh(cqe->sq_id) == sqid && le16toh(cqe->cid) == cid)
-			return 0;
-		if (n->nr_stash == NVD_STASH)
-			return -ENOSPC;
-		n->stash[n->nr_stash++] = *cqe;
+		err = nvd_match_or_stash(n, sqid, cid, cqe);
+		if (err != -EAGAIN)
+			return err;
 	}
 }
 

@@ -135,6 +135,12 @@ int nvd_take_stashed(struct nvd *n, uint16_t sqid, struct nvme_cqe *cqe);
 /* The stashed completion of command cid on sqid, if any: 0 or -ENOENT. */
 int nvd_take_stashed_cid(struct nvd *n, uint16_t sqid, uint16_t cid,
 			 struct nvme_cqe *cqe);
+/*
+ * A CQE reaped while waiting for command cid of sqid: 0 when it is that
+ * one; else stashed for a later wait (-EAGAIN), or -ENOSPC (stash full).
+ */
+int nvd_match_or_stash(struct nvd *n, uint16_t sqid, uint16_t cid,
+		       const struct nvme_cqe *cqe);
 
 /* Submit one command to SQ qid and wait for its completion. */
 int nvd_cmd(struct nvd *n, uint16_t qid, struct nvme_sqe *sqe,

@@ -272,11 +272,9 @@ int nio_wait(struct nio *io, uint16_t sqid, uint16_t cid, struct nvme_cqe *cqe,
 		err = nio_reap(io, n->q[sqid].cqid, cqe, left > 0 ? (int)left : 0);
 		if (err)
 			return err;
-		if (le16toh(cqe->sq_id) == sqid && le16toh(cqe->cid) == cid)
-			return 0;
-		if (n->nr_stash == NVD_STASH)
-			return -ENOSPC;
-		n->stash[n->nr_stash++] = *cqe;
+		err = nvd_match_or_stash(n, sqid, cid, cqe);
+		if (err != -EAGAIN)
+			return err;
 	}
 }
 
