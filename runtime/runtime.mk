@@ -6,10 +6,10 @@
 RT_OUT		:= build/runtime
 RT_BIN		:= runtime/leapiod
 RT_CFLAGS	:= -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
-		   -Itests/unit/env -I. -MMD -MP
+		   -Icommon/env -I. -MMD -MP
 RT_LDLIBS	:= -luring -ljansson -lpthread
 RT_SRCS		:= $(sort $(shell find runtime -name '*.c')) \
-		   common/nvme/prp.c common/leapio/region_layout.c
+		   $(wildcard common/nvme/*.c common/leapio/*.c)
 RT_OBJS		:= $(patsubst %.c,$(RT_OUT)/%.o,$(RT_SRCS))
 
 # Part of plain `make` once the core exists: until runtime/core/ has its

@@ -1,9 +1,9 @@
 # The runtime benchmark (not part of make check): make bench-runtime.
 BRT_OUT		:= build/bench
 BRT_CFLAGS	:= -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
-		   -Wno-unused-parameter -Itests/unit/env -I.
+		   -Wno-unused-parameter -Icommon/env -I.
 BRT_SRCS	:= $(filter-out runtime/main.c,$(sort $(shell find runtime -name '*.c'))) \
-		   common/nvme/prp.c common/leapio/region_layout.c \
+		   $(wildcard common/nvme/*.c common/leapio/*.c) \
 		   tests/unit-rt/fake_host.c
 
 $(BRT_OUT)/bench_rt: bench/runtime/bench_rt.c $(BRT_SRCS) $(shell find runtime tests/unit-rt -name '*.h')

@@ -8,7 +8,7 @@ FUZZ_TIME	?= 120
 FUZZ_CFLAGS	:= -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 		   -Wno-unused-parameter -Wno-missing-field-initializers \
 		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		   -Itests/unit/env
+		   -Icommon/env
 FUZZ_TARGETS	:= $(patsubst tests/fuzz/%.c,$(FUZZ_OUT)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 $(FUZZ_OUT)/%: tests/fuzz/%.c $(UNIT_PURE) $(UNIT_SUPPORT) $(UNIT_HDRS)
@@ -17,7 +17,7 @@ $(FUZZ_OUT)/%: tests/fuzz/%.c $(UNIT_PURE) $(UNIT_SUPPORT) $(UNIT_HDRS)
 
 # leapiod's core, with the unit tests' fake host and backend.
 FUZZ_RT_SRCS	:= $(filter-out runtime/main.c,$(sort $(shell find runtime -name '*.c'))) \
-		   common/nvme/prp.c common/leapio/region_layout.c \
+		   $(wildcard common/nvme/*.c common/leapio/*.c) \
 		   tests/unit-rt/fake_host.c
 $(FUZZ_OUT)/fuzz_rt: tests/fuzz/fuzz_rt.c $(FUZZ_RT_SRCS) $(shell find runtime tests/unit-rt -name '*.h')
 	@mkdir -p $(@D)

@@ -9,9 +9,9 @@ URT_CFLAGS	:= -std=gnu11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
 		   -Wno-unused-parameter -Wno-missing-field-initializers -Wno-clobbered -Wno-sign-compare \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer \
-		   -Itests/unit/env -I. -I$(KSRC_UNIT)/tools/testing/selftests
+		   -Icommon/env -I. -I$(KSRC_UNIT)/tools/testing/selftests
 URT_SRCS	:= $(filter-out runtime/main.c,$(sort $(shell find runtime -name '*.c'))) \
-		   common/nvme/prp.c common/leapio/region_layout.c \
+		   $(wildcard common/nvme/*.c common/leapio/*.c) \
 		   $(wildcard tests/unit-rt/fake_*.c)
 URT_HDRS	:= $(shell find runtime common uapi tests/unit-rt -name '*.h')
 URT_TESTS	:= $(patsubst tests/unit-rt/%.c,$(URT_OUT)/%,$(wildcard tests/unit-rt/test_*.c))
