@@ -1,12 +1,12 @@
 # Style and static checks of the kernel code (included from the top Makefile).
-#   make style    checkpatch.pl --strict over kernel/ and common/nvme/
+#   make style    checkpatch.pl --strict over kernel/ and common/ (kernel-built)
 #   make sparse   sparse (C=2) over the module, for each Debian kernel
+#                 (scripts/kvers.sh: a missing one fails the check)
 # Each fails on any message.
 
 STYLE_CHECKPATCH	:= $(KSRC_UNIT)/scripts/checkpatch.pl
-STYLE_FILES		 = $(sort $(shell find kernel common/nvme -type f \
+STYLE_FILES		 = $(sort $(shell find kernel common/nvme common/leapio -type f \
 				     \( -name '*.c' -o -name '*.h' \) ! -name '*.mod.c'))
-SPARSE_KVERS		:= $(KVER_61) $(KVER_612)
 
 style: $(KSRC_UNIT)/.stamp
 	@$(STYLE_CHECKPATCH) --strict --no-tree --terse --show-types \
@@ -15,8 +15,9 @@ style: $(KSRC_UNIT)/.stamp
 # C=2 runs sparse on every file, built or not. Kbuild prints what sparse
 # and the compiler say as "file:line:col: warning|error:", and sparse
 # exits 0 after warnings: fail on those lines.
-sparse: setup-if-needed
-	@rc=0; for v in $(SPARSE_KVERS); do \
+sparse:
+	@rc=0; kvers=$$(scripts/kvers.sh) || rc=1; \
+	for v in $$kvers; do \
 		echo "# sparse, $$v"; \
 		out=$$($(MAKE) -s -C /lib/modules/$$v/build M=$(CURDIR) C=2 \
 			modules 2>&1) || rc=1; \

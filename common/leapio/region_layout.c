@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "region_layout.h"
 
-#define LIO_ALIGN_UP(x, a)	(((x) + (a) - 1) & ~((u64)(a) - 1))
+/* x rounded up to a multiple of a, a power of two. */
+static u64 lio_align_up(u64 x, u64 a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
 
 u64 leapio_region_layout(struct leapio_region_hdr *h, u16 nr_ioq,
 			 u64 l1_entries, u64 l2_tables)
@@ -18,14 +22,14 @@ u64 leapio_region_layout(struct leapio_region_hdr *h, u16 nr_ioq,
 
 	h->ctrl_off = off;
 	h->ctrl_size = sizeof(struct leapio_vdev_ctrl);
-	off = LIO_ALIGN_UP(off + h->ctrl_size, LEAPIO_REGION_ALIGN);
+	off = lio_align_up(off + h->ctrl_size, LEAPIO_REGION_ALIGN);
 
 	h->sq_off = off;
 	h->sq_desc_size = sizeof(struct leapio_sq_desc);
-	off = LIO_ALIGN_UP(off + nq * h->sq_desc_size, LEAPIO_REGION_ALIGN);
+	off = lio_align_up(off + nq * h->sq_desc_size, LEAPIO_REGION_ALIGN);
 	h->cq_off = off;
 	h->cq_desc_size = sizeof(struct leapio_cq_desc);
-	off = LIO_ALIGN_UP(off + nq * h->cq_desc_size, LEAPIO_REGION_ALIGN);
+	off = lio_align_up(off + nq * h->cq_desc_size, LEAPIO_REGION_ALIGN);
 
 	h->db_off = off;
 	h->db_stride = LEAPIO_REGION_ALIGN;
@@ -35,16 +39,16 @@ u64 leapio_region_layout(struct leapio_region_hdr *h, u16 nr_ioq,
 	h->inflight_off = off;
 	h->inflight_size = sizeof(struct leapio_inflight);
 	h->inflight_per_sq = LEAPIO_INFLIGHT_PER_SQ;
-	off = LIO_ALIGN_UP(off + (u64)nr_ioq * h->inflight_per_sq *
+	off = lio_align_up(off + (u64)nr_ioq * h->inflight_per_sq *
 			   h->inflight_size, LEAPIO_REGION_ALIGN);
 
 	h->mbox_off = off;
 	h->mbox_size = sizeof(struct leapio_mbox);
-	off = LIO_ALIGN_UP(off + h->mbox_size, LEAPIO_REGION_ALIGN);
+	off = lio_align_up(off + h->mbox_size, LEAPIO_REGION_ALIGN);
 
 	h->l1_off = off;
 	h->l1_entries = l1_entries;
-	off = LIO_ALIGN_UP(off + l1_entries * 8, LEAPIO_REGION_ALIGN);
+	off = lio_align_up(off + l1_entries * 8, LEAPIO_REGION_ALIGN);
 
 	h->l2_off = off;
 	h->l2_tables = l2_tables;
