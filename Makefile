@@ -1,16 +1,19 @@
 # LeapIO top-level Makefile.
 #   make [KVER=<version> | KDIR=<dir>]   modules (+ user space, when present)
-#   make setup                           install what builds and tests need
-#   make check                           every test, both Debian kernels
-#   make demo                            boot host VM + guest, show nvme-cli/fio
+#   make setup                           install what builds and tests need (root)
+#   make check                           install what is missing, then every
+#                                        test, both Debian kernels
+#   make demo                            install what is missing, then boot
+#                                        host VM + guest, show nvme-cli/fio
 SHELL		:= /bin/bash
 .DEFAULT_GOAL	:= all
 
 # Debian's 6.1 kernel is the default target; the running kernel of these
-# machines has no headers, so it is never a sensible default.
-KVER_61		:= $(notdir $(firstword $(wildcard /lib/modules/6.1.*-amd64)))
-KVER_612	:= $(notdir $(firstword $(wildcard /lib/modules/6.12.*-amd64 /lib/modules/6.12.*+deb12-amd64)))
-KVER		?= $(KVER_61)
+# machines has no headers, so it is never a sensible default. The kernels
+# are looked up (scripts/kvers.sh) when a rule first needs one, and once:
+# `make check` and `make demo` install them first and only then start the
+# make that looks (a list taken before the install would be empty).
+KVER		?= $(eval KVER := $(shell scripts/kvers.sh --default 2>/dev/null))$(KVER)
 KDIR		?= /lib/modules/$(KVER)/build
 
 # Kernel sources (harness, checkpatch) come from Debian's linux-source.
@@ -23,8 +26,11 @@ build/ksrc-%/.stamp:
 	scripts/ksrc.sh $* build/ksrc-$*
 
 # ---- kernel modules ----
-modules: setup-if-needed
-	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR): set KVER= or KDIR=, or run make setup" >&2; exit 1; }
+# Plain `make` builds only: it never installs (that is `make setup`, as
+# root), so it works as any user once the packages are there.
+modules:
+	@test -d "$(KDIR)" || { scripts/kvers.sh --default >/dev/null || true; \
+		echo "no kernel headers at '$(KDIR)': run make setup (as root), or set KVER= or KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 modules-clean:
@@ -43,7 +49,7 @@ include tests/fuzz/fuzz.mk
 setup:
 	scripts/setup.sh
 
-# Run setup only when a stamp of it is missing or older than the script.
+# Run setup only when a package it installs is missing.
 setup-if-needed:
 	@scripts/setup.sh --if-needed
 

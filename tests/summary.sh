@@ -1,6 +1,7 @@
 #!/bin/bash
 # Count every TAP result under a directory (default build/results) and print,
-# as the very last line, "N passed, N failed, N skipped". Exit 1 if anything
+# as the very last line, "N passed, N failed, N skipped"; before it, the
+# counts of each file and of each kernel's VM run (vm-<kver>/). Exit 1 if anything
 # failed or nothing ran.
 #   tests/summary.sh [dir]
 # Nesting: kselftest streams indent a binary's own TAP with "# " and TAP 14
@@ -62,6 +63,12 @@ function end_file(   k) {
 	}
 	printf "%s: %d passed, %d failed, %d skipped\n", FILENAME_prev, fp, ff, fs
 	tp += fp; tf += ff; ts += fs
+	# The VM runs of make check, one directory per kernel: vm-<kver>/.
+	if (match(FILENAME_prev, /\/vm-[^\/]+\//)) {
+		k = substr(FILENAME_prev, RSTART + 4, RLENGTH - 5)
+		if (!(k in gp)) kern[++nkern] = k
+		gp[k] += fp; gf[k] += ff; gs[k] += fs
+	}
 	fp = ff = fs = 0; maxd = 0
 }
 FNR == 1 { end_file(); FILENAME_prev = FILENAME }
@@ -111,6 +118,10 @@ FNR == 1 { end_file(); FILENAME_prev = FILENAME }
 }
 END {
 	end_file()
+	for (i = 1; i <= nkern; i++) {
+		k = kern[i]
+		printf "VM tests on %s: %d ran (%d passed, %d failed, %d skipped)\n", k, gp[k] + gf[k] + gs[k], gp[k], gf[k], gs[k]
+	}
 	for (i = 1; i <= nfail; i++) print "FAILED " failures[i]
 	printf "%d passed, %d failed, %d skipped\n", tp, tf, ts
 	exit (tf > 0 || tp + tf + ts == 0) ? 1 : 0

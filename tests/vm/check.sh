@@ -2,16 +2,21 @@
 # `make check`: every test of the project, on both Debian kernels, then one
 # summary of all TAP under build/results whose last line is
 # "N passed, N failed, N skipped".
-#   tests/vm/check.sh <kver>...
+#   tests/vm/check.sh [kver...]
 # Each stage's verdict is a TAP line in build/results/check.tap (its log in
 # build/check-logs/); a failed stage does not stop the ones after it, so one
 # run shows everything that is broken. The VM runs go one after the other:
 # each QEMU already keeps both cores of a CI machine busy.
+#
+# The kernels are found after the setup stage has installed them
+# (scripts/kvers.sh): both Debian kernels must be there, and each must
+# have built its module and run its VM tests with results, or the run
+# fails saying which. Naming kernels on the command line tests only those
+# (a developer's shortcut); the check that both are there still runs.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
 cd "$top"
-kvers=("$@")
 results=build/results logs=build/check-logs
 rm -rf "$results" "$logs"
 mkdir -p "$results" "$logs"
@@ -37,36 +42,45 @@ if ! stage setup "setup (install what is missing)" make --no-print-directory set
 	tap_plan
 	exec tests/summary.sh "$results"
 fi
+# Only now can the kernels be looked up: setup may just have installed them.
+required=$(scripts/kvers.sh 2> "$logs/kvers.log") && kvers_rc=0 || kvers_rc=$?
+tap "$(ok_if [ "$kvers_rc" = 0 ])" "both Debian kernels installed: $(echo $required)" \
+	"$(cat "$logs/kvers.log")"
+if [ $# -gt 0 ]; then
+	kvers=("$@")
+else
+	read -r -a kvers <<< "$(echo $required)"
+fi
+stage meta "the test suite's own guards" tests/meta/run.sh || true
+# Every stage always runs: a stage that is not there is a failure, never
+# a silent skip.
 stage unit "unit tests" make --no-print-directory unit || true
-if [ -f tests/unit-rt/rt.mk ]; then
-	stage unit-rt "leapiod unit tests" make --no-print-directory unit-rt || true
-fi
-if [ -f runtime/runtime.mk ]; then
-	stage leapiod "leapiod build" make --no-print-directory runtime/leapiod || true
-fi
+stage unit-rt "leapiod unit tests" make --no-print-directory unit-rt || true
+stage leapiod "leapiod build" make --no-print-directory runtime/leapiod || true
 stage fuzz "fuzz smoke (bounded libFuzzer runs)" make --no-print-directory fuzz || true
-if [ -f scripts/style.mk ]; then
-	stage style "checkpatch (make style)" make --no-print-directory style || true
-	stage sparse "sparse (make sparse)" make --no-print-directory sparse || true
-fi
-if [ -f tests/kselftest/kselftest.mk ]; then
-	stage kselftest-build "kselftest binaries" make --no-print-directory kselftest-build || true
-fi
+stage style "checkpatch (make style)" make --no-print-directory style || true
+stage sparse "sparse (make sparse)" make --no-print-directory sparse || true
+stage kselftest-build "kselftest binaries" make --no-print-directory kselftest-build || true
 for v in "${kvers[@]}"; do
 	# A failed build must not leave an older module to be tested.
 	stage "kmod-$v" "leapio_host.ko for $v" make --no-print-directory kmod KVER="$v" ||
 		rm -f "build/kmod/$v/kernel/host/leapio_host.ko"
 	stage "vm-images-$v" "VM images for $v" make --no-print-directory vm-images KVER="$v" || true
 done
-tap_plan
 
 # The VM runs record their own verdicts (run.tap, l1.tap, l2.tap, and the
-# kselftests' TAP).
+# kselftests' TAP); here, that each of them is there and holds results.
 for v in "${kvers[@]}"; do
 	echo "=== check: VM tests on $v"
 	start=$SECONDS
 	tests/vm/run-l1.sh "$v" tests/vm/l1-main.sh "$results/vm-$v" || true
 	echo "=== check: VM tests on $v: $((SECONDS - start)) s"
+	if tests/vm/vm-ran.sh "$v" "$results/vm-$v" build/kselftest \
+		> "$logs/vm-ran-$v.log" 2>&1; then ran=1; else ran=0; fi
+	sed 's/^/=== check: /' "$logs/vm-ran-$v.log"
+	tap "$ran" "VM tests ran on $v: $(tail -n 1 "$logs/vm-ran-$v.log")" \
+		"$(head -n -1 "$logs/vm-ran-$v.log")"
 done
+tap_plan
 
 exec tests/summary.sh "$results"

@@ -66,6 +66,7 @@ echo "init-l1: running $L1_SCRIPT on $(uname -r)"
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME=/tmp TERM=dumb LANG=C.UTF-8 \
 		LEAPIO_TOP="$LEAPIO_TOP" KVER="$KVER" RESULTS=/results \
+		LEAPIO_KSFT_TESTS="${LEAPIO_KSFT_TESTS:-}" \
 		/bin/bash -c 'cd "$LEAPIO_TOP" && exec bash "$0"' "$L1_SCRIPT" 2>&1
 	echo $? > /newroot/results/l1-exit-status
 } | tee /newroot/results/l1-script.log

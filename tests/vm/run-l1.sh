@@ -12,6 +12,7 @@
 #   LEAPIO_L1_MEM      L1 memory (default 3G: L2 takes 640M of it)
 #   LEAPIO_VM_TTY=1    also copy the console to this terminal
 #   LEAPIO_L1_APPEND   extra kernel command line
+#   LEAPIO_KSFT_TESTS  only these kselftest binaries (tests/kselftest/run.sh)
 set -euo pipefail
 
 [ $# -ge 3 ] || { echo "usage: $0 <kver> <script> <outdir> [qemu args]" >&2; exit 2; }
@@ -37,8 +38,8 @@ mkdir -p "$(dirname "$initrd")"
 "$top/tests/vm/mk-initramfs.sh" "$kver" "$top/tests/vm/init-l1.sh" "$initrd" \
 	-m virtio_pci -m 9pnet_virtio -m 9p
 
-printf 'LEAPIO_TOP=%q\nKVER=%q\nL1_SCRIPT=%q\n' "$top" "$kver" "$script" \
-	> "$outdir/l1.env"
+printf 'LEAPIO_TOP=%q\nKVER=%q\nL1_SCRIPT=%q\nLEAPIO_KSFT_TESTS=%q\n' \
+	"$top" "$kver" "$script" "${LEAPIO_KSFT_TESTS:-}" > "$outdir/l1.env"
 
 # panic_on_warn/oops=panic: a WARN or oops in our module ends the run and
 # shows in console.log; panic=-1 with -no-reboot makes QEMU exit at once.

@@ -7,18 +7,19 @@
 #   make check              everything, both kernels; last line "N passed, N failed"
 #   make demo [KVER=<v>]    boot L1 and a guest, show what nvme-cli and fio see
 
-VM_KVERS	:= $(KVER_61) $(KVER_612)
 KMOD_OUT	 = build/kmod/$(KVER)
 
 # Each kernel builds in its own copy of the sources: Kbuild writes objects
 # beside them, so one tree would mix 6.1 and 6.12 objects.
-kmod: setup-if-needed
-	@test -d /lib/modules/$(KVER)/build || { echo "kmod: no headers for '$(KVER)'" >&2; exit 1; }
+kmod:
+	@test -n "$(KVER)" -a -d /lib/modules/$(KVER)/build || { echo "kmod: no headers for '$(KVER)': run make setup (as root), or set KVER=" >&2; exit 1; }
 	@tests/vm/kmod-sync.sh $(CURDIR) $(KMOD_OUT)
 	$(MAKE) -C /lib/modules/$(KVER)/build M=$(CURDIR)/$(KMOD_OUT) modules
 
+# Every required kernel (scripts/kvers.sh), looked up when this runs.
 kmod-all:
-	@set -e; for v in $(VM_KVERS); do $(MAKE) --no-print-directory kmod KVER=$$v; done
+	@set -e; kvers=$$(scripts/kvers.sh); \
+	for v in $$kvers; do $(MAKE) --no-print-directory kmod KVER=$$v; done
 
 .PHONY: kmod kmod-all
 
@@ -63,14 +64,20 @@ vm-selftest: vm-images
 	tests/vm/run-l1.sh $(KVER) tests/vm/l1-standin.sh build/results/vm-selftest-$(KVER)
 	tests/summary.sh build/results/vm-selftest-$(KVER)
 
+# check.sh installs what is missing, then finds the kernels itself.
 check:
-	@tests/vm/check.sh $(VM_KVERS)
+	@tests/vm/check.sh
 
-demo: kmod vm-images
+# Install first, then a new make that finds the kernels just installed.
+demo:
+	@scripts/setup.sh --if-needed
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: kmod vm-images
 	@LEAPIO_VM_TTY=1 LEAPIO_L1_APPEND=quiet \
 		tests/vm/run-l1.sh $(KVER) tests/vm/l1-demo.sh build/demo/$(KVER)
 
-.PHONY: vm-test vm-selftest check demo
+.PHONY: vm-test vm-selftest check demo demo-run
 
 # ---- benchmark (not part of make check) ----
 # make bench-e2e [KVER=<v>]: the same fio job in a nested guest through

@@ -1,0 +1,182 @@
+#!/bin/bash
+# Tests of the test suite: the guards that make `make check` fail when a
+# kernel, a stage or a test binary silently did not run, and the build
+# rules that must not look for kernels before setup has installed them.
+# Each case builds the situation it checks (a system root lacking a
+# kernel, a VM run that left no results, ...) and asserts the guard's
+# verdict. TAP on stdout; exit 1 if any case failed.
+#   tests/meta/run.sh
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+cd "$top"
+# shellcheck source=tests/vm/tap.sh
+. tests/vm/tap.sh
+
+# ok_if with a negated command.
+not() {
+	! "$@"
+}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo "TAP version 13"
+
+# ---- scripts/kvers.sh: which kernels are there ----
+
+# A system root with the given kernels' images and headers.
+fake_root() {
+	local root=$1 k
+	shift
+	mkdir -p "$root/boot"
+	for k in "$@"; do
+		: > "$root/boot/vmlinuz-$k"
+		mkdir -p "$root/lib/modules/$k/build"
+		: > "$root/lib/modules/$k/build/Makefile"
+	done
+}
+
+# The kernels Debian's metapackages name here (the real dpkg database).
+k61=$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null |
+	sed -n 's/^linux-image-\([^ ,]*\).*/\1/p')
+k612=$(dpkg-query -W -f='${Depends}' linux-image-6.12-amd64 2>/dev/null |
+	sed -n 's/^linux-image-\([^ ,]*\).*/\1/p')
+tap "$(ok_if [ -n "$k61" ] && [ -n "$k612" ])" \
+	"Debian's kernel metapackages are installed ($k61, $k612)"
+
+fake_root "$tmp/both" "$k61" "$k612"
+out=$(LEAPIO_SYSROOT=$tmp/both scripts/kvers.sh 2>&1)
+tap_is "kvers.sh lists both kernels when both are there" \
+	"$(echo $out)" "$k61 $k612"
+
+fake_root "$tmp/no612" "$k61"
+out=$(LEAPIO_SYSROOT=$tmp/no612 scripts/kvers.sh 2>&1) && rc=0 || rc=$?
+tap "$(ok_if [ $rc != 0 ])" "kvers.sh fails when the 6.12 kernel is missing" \
+	"exit $rc: $out"
+tap "$(ok_if grep -q "Debian kernel 6.12 ($k612): no .*vmlinuz" <<< "$out")" \
+	"... and says which kernel and what of it is missing" "$out"
+
+fake_root "$tmp/noheaders" "$k61" "$k612"
+rm -rf "$tmp/noheaders/lib/modules/$k61"
+out=$(LEAPIO_SYSROOT=$tmp/noheaders scripts/kvers.sh 2>&1) && rc=0 || rc=$?
+tap "$(ok_if [ $rc != 0 ] && grep -q "Debian kernel 6.1 ($k61): no headers" <<< "$out")" \
+	"kvers.sh fails, naming it, when a kernel has no headers" "exit $rc: $out"
+
+out=$(LEAPIO_KSERIES="6.1 6.12 5.10" scripts/kvers.sh 2>&1) && rc=0 || rc=$?
+tap "$(ok_if [ $rc != 0 ] && grep -q "Debian kernel 5.10: package linux-image-5.10-amd64 is not installed" <<< "$out")" \
+	"kvers.sh fails when a required series' package is not installed" "exit $rc: $out"
+
+# ---- tests/vm/vm-ran.sh: did a kernel's VM tests run ----
+
+mkdir -p "$tmp/bin"
+for b in test_a test_b test_lifecycle; do
+	printf '#!/bin/sh\n' > "$tmp/bin/$b"
+	chmod +x "$tmp/bin/$b"
+done
+
+# A VM run's results as l1-main.sh leaves them, for binaries "$@".
+fake_vm_results() {
+	local dir=$1 n=0 b
+	shift
+	mkdir -p "$dir"
+	printf 'TAP version 13\n1..1\nok 1 L1 completed\n' > "$dir/run.tap"
+	printf 'TAP version 13\nok 1 insmod\n1..1\n' > "$dir/l1.tap"
+	printf 'TAP version 13\nok 1 nvme list\n1..1\n' > "$dir/l2.tap"
+	{
+		echo "TAP version 13"
+		echo "1..$#"
+		for b in "$@"; do
+			n=$((n + 1))
+			echo "# ok 1 $b.one"
+			echo "ok $n selftests: leapio: $b"
+		done
+	} > "$dir/l1-kselftest.tap"
+}
+
+fake_vm_results "$tmp/vm-all" test_a test_b test_lifecycle
+out=$(tests/vm/vm-ran.sh kX "$tmp/vm-all" "$tmp/bin" 2>&1) && rc=0 || rc=$?
+tap "$(ok_if [ $rc = 0 ])" "vm-ran.sh accepts a complete VM run" "exit $rc: $out"
+tap_is "... and counts its results" "$(tail -n 1 <<< "$out")" \
+	"6 results (6 passed, 0 failed, 0 skipped)"
+
+out=$(tests/vm/vm-ran.sh kX "$tmp/vm-none" "$tmp/bin" 2>&1) && rc=0 || rc=$?
+tap "$(ok_if [ $rc != 0 ] && grep -q '^kX: no VM test result at all' <<< "$out")" \
+	"vm-ran.sh fails a kernel whose VM never ran" "exit $rc: $out"
+
+fake_vm_results "$tmp/vm-short" test_a test_lifecycle
+out=$(tests/vm/vm-ran.sh kX "$tmp/vm-short" "$tmp/bin" 2>&1) && rc=0 || rc=$?
+tap "$(ok_if [ $rc != 0 ] && grep -q '^kX: kselftest test_b did not run' <<< "$out")" \
+	"vm-ran.sh fails, naming it, a built kselftest binary that did not run" \
+	"exit $rc: $out"
+
+fake_vm_results "$tmp/vm-nol2" test_a test_b test_lifecycle
+rm "$tmp/vm-nol2/l2.tap"
+out=$(tests/vm/vm-ran.sh kX "$tmp/vm-nol2" "$tmp/bin" 2>&1) && rc=0 || rc=$?
+tap "$(ok_if [ $rc != 0 ] && grep -q '^kX: no l2.tap' <<< "$out")" \
+	"vm-ran.sh fails a run whose nested guest left no verdict" "exit $rc: $out"
+
+fake_vm_results "$tmp/vm-empty" test_a test_b test_lifecycle
+printf 'TAP version 13\n1..0\n' > "$tmp/vm-empty/l1.tap"
+out=$(tests/vm/vm-ran.sh kX "$tmp/vm-empty" "$tmp/bin" 2>&1) && rc=0 || rc=$?
+tap "$(ok_if [ $rc != 0 ] && grep -q '^kX: l1.tap holds no result' <<< "$out")" \
+	"vm-ran.sh fails a TAP file with no result in it" "exit $rc: $out"
+
+# ---- tests/summary.sh: what make check's last line says ----
+
+mkdir -p "$tmp/sum"
+printf 'TAP version 13\nok 1 unit\nnot ok 2 VM tests ran on kX: 0 results\n1..2\n' \
+	> "$tmp/sum/check.tap"
+out=$(tests/summary.sh "$tmp/sum" 2>&1) && rc=0 || rc=$?
+tap "$(ok_if [ $rc != 0 ])" "summary.sh exits 1 when a kernel's VM tests are missing" \
+	"exit $rc: $out"
+tap_is "... and its last line counts that as a failure" "$(tail -n 1 <<< "$out")" \
+	"1 passed, 1 failed, 0 skipped"
+
+fake_vm_results "$tmp/sum2/vm-kY" test_a
+out=$(tests/summary.sh "$tmp/sum2" 2>&1)
+tap "$(ok_if grep -qx 'VM tests on kY: 4 ran (4 passed, 0 failed, 0 skipped)' <<< "$out")" \
+	"summary.sh names, per kernel, how many VM tests ran" "$out"
+
+# ---- tests/kselftest/run.sh: every built binary runs ----
+
+listed=$(tests/kselftest/run.sh --list | LC_ALL=C sort | tr '\n' ' ')
+sources=$(for f in tests/kselftest/test_*.c; do basename "$f" .c; done |
+	LC_ALL=C sort | tr '\n' ' ')
+tap_is "kselftest run.sh runs every tests/kselftest/test_*.c" "$listed" "$sources"
+tap_is "... test_lifecycle (it reloads the module) last" \
+	"$(tests/kselftest/run.sh --list | tail -n 1)" test_lifecycle
+
+# ---- the Makefile: plain make builds only ----
+
+# The rules make knows, read without running anything (-q -p on a target
+# that does not exist: make -n would still run the kernel's sub-make).
+db=$(make -qp --no-print-directory __meta_no_such_target__ 2>/dev/null)
+# Prerequisites of a rule in that database.
+deps_of() {
+	awk -v t="$1:" '$1 == t { $1 = ""; print; exit }' <<< "$db"
+}
+for t in all modules kmod runtime/leapiod sparse style unit unit-rt kselftest-build; do
+	d=$(deps_of "$t")
+	tap "$(ok_if grep -q "^$t:" <<< "$db" && not grep -qw 'setup\|setup-if-needed' <<< "$d")" \
+		"make $t never installs (no setup among its prerequisites)" "$t: $d"
+done
+recipe=$(awk '/^demo:/ { r = 1; next } r && /^$/ { exit } r' <<< "$db")
+tap "$(ok_if grep -q 'setup.sh --if-needed' <<< "$recipe")" \
+	"make demo installs what is missing before it looks for kernels" "$recipe"
+# check.sh finds the kernels only after its setup stage has run.
+setup_line=$(grep -n 'stage setup ' tests/vm/check.sh | head -n 1 | cut -d: -f1)
+kvers_line=$(grep -n 'scripts/kvers.sh' tests/vm/check.sh | head -n 1 | cut -d: -f1)
+tap "$(ok_if [ -n "$setup_line" ] && [ -n "$kvers_line" ] && [ "$kvers_line" -gt "$setup_line" ])" \
+	"check.sh looks for the kernels after its setup stage" \
+	"setup stage at line ${setup_line:-none}, kvers.sh at ${kvers_line:-none}"
+out=$(grep -n '/lib/modules/\*\|wildcard /lib/modules' Makefile tests/*/*.mk \
+	scripts/*.mk runtime/*.mk bench/*/*.mk 2>/dev/null || true)
+tap_is "no Makefile globs /lib/modules for kernels (scripts/kvers.sh does)" "$out" ""
+
+# ---- leapiod's production build takes nothing from tests/ ----
+
+out=$(grep -nE '^RT_(CFLAGS|SRCS)' -A3 runtime/runtime.mk | grep -n 'tests/' || true)
+tap_is "leapiod's build takes no header or source from tests/" "$out" ""
+
+tap_plan
+[ "$tap_failed" = 0 ]

@@ -1,0 +1,51 @@
+#!/bin/bash
+# Did one kernel's VM tests really run? A VM that never booted, a module
+# that did not build, or a kselftest binary that was never started leaves
+# fewer results, not failed ones: this turns their absence into a failure.
+#   tests/vm/vm-ran.sh <kver> <results dir of its run> <kselftest bin dir>
+# Prints what is missing, one line each, then a last line with the count
+# of results found; exits 1 if anything is missing or nothing ran.
+set -uo pipefail
+
+kver=$1 dir=$2 bindir=$3
+here=$(cd "$(dirname "$0")" && pwd)
+missing=0
+
+miss() {
+	echo "$kver: $*"
+	missing=1
+}
+
+# Results of a TAP file (ok / not ok lines at any depth).
+results_in() {
+	grep -cE '^([#] |    )*(not )?ok( |$)' "$1" 2>/dev/null || true
+}
+
+for f in run.tap l1.tap l1-kselftest.tap l2.tap; do
+	if [ ! -s "$dir/$f" ]; then
+		miss "no $f: that part of the VM run did not run"
+	elif [ "$(results_in "$dir/$f")" = 0 ]; then
+		miss "$f holds no result"
+	fi
+done
+
+# Every kselftest binary that was built has its own verdict line.
+bins=$(find "$bindir" -maxdepth 1 -type f -name 'test_*' -perm -u+x \
+	-printf '%f\n' 2>/dev/null | LC_ALL=C sort)
+[ -n "$bins" ] || miss "no kselftest binary in $bindir"
+if [ -s "$dir/l1-kselftest.tap" ]; then
+	for b in $bins; do
+		grep -qE "^(not )?ok [0-9]+ selftests: leapio: $b( |$)" \
+			"$dir/l1-kselftest.tap" || miss "kselftest $b did not run"
+	done
+fi
+
+counts="0 passed, 0 failed, 0 skipped" total=0
+if [ -n "$(find "$dir" -name '*.tap' 2>/dev/null)" ]; then
+	counts=$("$here/../summary.sh" "$dir" 2>/dev/null | tail -n 1)
+	read -r p _ f _ s _ <<< "${counts//,/}"
+	total=$((${p:-0} + ${f:-0} + ${s:-0}))
+fi
+[ "$total" -gt 0 ] || miss "no VM test result at all"
+echo "$total results ($counts)"
+exit $missing
