@@ -10,9 +10,9 @@ UNIT_CFLAGS	:= -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 		   -fno-omit-frame-pointer \
 		   -Icommon/env -I$(KSRC_UNIT)/tools/testing/selftests
 UNIT_PURE	:= $(wildcard kernel/host/vctrl/*.c common/nvme/*.c common/leapio/*.c)
-UNIT_SUPPORT	:= tests/unit/fake_guest.c
+UNIT_SUPPORT	:= tests/unit/fake_guest.c tests/lib/nvme_build.c
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(UNIT_OUT)/%,$(wildcard tests/unit/test_*.c))
-UNIT_HDRS	:= $(wildcard kernel/host/vctrl/*.h common/nvme/*.h common/leapio/*.h uapi/linux/*.h tests/unit/*.h common/env/*.h)
+UNIT_HDRS	:= $(wildcard kernel/host/vctrl/*.h common/nvme/*.h common/leapio/*.h uapi/linux/*.h tests/unit/*.h tests/lib/*.h common/env/*.h)
 
 $(UNIT_OUT)/%: tests/unit/%.c $(UNIT_PURE) $(UNIT_SUPPORT) $(UNIT_HDRS) $(KSRC_UNIT)/.stamp
 	@mkdir -p $(@D)
