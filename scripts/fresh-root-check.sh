@@ -18,13 +18,10 @@ top=$(cd "$(dirname "$0")/.." && pwd -P)
 command -v debootstrap > /dev/null || apt-get install -y -q debootstrap
 
 if [ ! -x "$root/usr/bin/make" ]; then
+	# Nothing else: scripts/setup.sh must cope with what this lacks
+	# (bookworm-security in the APT sources, every tool).
 	debootstrap --variant=minbase --include=git,make,ca-certificates \
 		bookworm "$root"
-	# What a Debian 12 installation has: the security suite too (the
-	# 6.12 kernel and current 6.1 ABI come from there).
-	rm -f "$root/etc/apt/sources.list"
-	cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/" 2>/dev/null ||
-		cp /etc/apt/sources.list "$root/etc/apt/sources.list"
 fi
 
 mounted=()

@@ -31,6 +31,26 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
+# The 6.12 kernel and the current 6.1 ABI come from the security suite. An
+# installed Debian 12 has it in its APT sources; a root made by debootstrap
+# does not: add it, from the mirror the main suite already comes from.
+security_suite() {
+	local uri list=/etc/apt/sources.list.d/leapio-bookworm-security.list
+	[ -n "$(apt-cache madison linux-image-6.12-amd64 2>/dev/null)" ] && return 0
+	uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		/etc/apt/sources.list.d/*.sources 2>/dev/null |
+		sed -nE 's,^(deb(\s+\[[^]]*\])?|URIs:)\s+(\S+/debian)/?(\s.*)?$,\3,p' |
+		head -n 1)
+	if [ -z "$uri" ]; then
+		echo "setup: no APT source of Debian's main archive to derive bookworm-security from" >&2
+		return 1
+	fi
+	echo "setup: adding bookworm-security ($uri-security) to the APT sources"
+	echo "deb $uri-security bookworm-security main" > "$list"
+	apt-get update -q
+}
+
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
+security_suite
 apt-get install -y -q --no-install-recommends "${PKGS[@]}"
