@@ -37,8 +37,9 @@ fi
 security_suite() {
 	local uri list=/etc/apt/sources.list.d/leapio-bookworm-security.list
 	[ -n "$(apt-cache madison linux-image-6.12-amd64 2>/dev/null)" ] && return 0
-	uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-		/etc/apt/sources.list.d/*.sources 2>/dev/null |
+	# (Some of these files may not exist: no pipefail verdict from cat.)
+	uri=$({ cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		/etc/apt/sources.list.d/*.sources 2>/dev/null || true; } |
 		sed -nE 's,^(deb(\s+\[[^]]*\])?|URIs:)\s+(\S+/debian)/?(\s.*)?$,\3,p' |
 		head -n 1)
 	if [ -z "$uri" ]; then
