@@ -351,9 +351,8 @@ int fg_err_log_newest(struct fake_guest *g, struct nvme_error_log_entry *e)
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
-	fg_sqe_get_log(&sqe, NVME_LOG_ERROR, 0xffffffff, sizeof(*e),
-		       FG_HELPER_BUF);
-	sqe.cdw10 |= cpu_to_le32(NVME_LOG_RAE);
+	nb_get_log(&sqe, NVME_LOG_ERROR, 0xffffffff, sizeof(*e),
+		   FG_HELPER_BUF, true);
 	if (fg_admin(g, &sqe, &cqe) || fg_status(&cqe))
 		return -1;
 	memcpy(e, fg_ptr(g, FG_HELPER_BUF), sizeof(*e));
@@ -387,62 +386,31 @@ bool fg_filled(const void *p, u8 val, size_t len)
 	return true;
 }
 
-void fg_sqe_identify(struct nvme_sqe *sqe, u8 cns, u32 nsid, u64 buf)
+/* Submit sqe and reap its completion: its status, or 0xffff if none. */
+static u16 fg_admin_status(struct fake_guest *g, struct nvme_sqe *sqe)
 {
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = nvme_admin_identify;
-	sqe->nsid = cpu_to_le32(nsid);
-	sqe->prp1 = cpu_to_le64(buf);
-	sqe->cdw10 = cpu_to_le32(cns);
-}
+	struct nvme_cqe cqe;
 
-void fg_sqe_get_log(struct nvme_sqe *sqe, u8 lid, u32 nsid, u32 len, u64 buf)
-{
-	u32 numd = len / 4 - 1;
-
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = nvme_admin_get_log_page;
-	sqe->nsid = cpu_to_le32(nsid);
-	sqe->prp1 = cpu_to_le64(buf);
-	if ((buf & 0xfff) + len > 4096)
-		sqe->prp2 = cpu_to_le64((buf & ~0xfffULL) + 4096);
-	sqe->cdw10 = cpu_to_le32(lid | ((numd & 0xffff) << 16));
-	sqe->cdw11 = cpu_to_le32(numd >> 16);
-}
-
-void fg_sqe_features(struct nvme_sqe *sqe, bool set, u8 fid, u32 cdw11)
-{
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = set ? nvme_admin_set_features : nvme_admin_get_features;
-	sqe->cdw10 = cpu_to_le32(fid);
-	sqe->cdw11 = cpu_to_le32(cdw11);
+	if (fg_admin(g, sqe, &cqe))
+		return 0xffff;
+	return fg_status(&cqe);
 }
 
 u16 fg_create_cq(struct fake_guest *g, u16 qid, u16 qsize, u64 gpa, u16 iv, bool ien)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_create_cq };
-	struct nvme_cqe cqe;
+	struct nvme_sqe sqe;
 
-	sqe.prp1 = cpu_to_le64(gpa);
-	sqe.cdw10 = cpu_to_le32(((u32)(qsize - 1) << 16) | qid);
-	sqe.cdw11 = cpu_to_le32(((u32)iv << 16) | (ien ? NVME_CQ_IRQ_ENABLED : 0) |
-				NVME_QUEUE_PHYS_CONTIG);
-	if (fg_admin(g, &sqe, &cqe))
-		return 0xffff;
-	return fg_status(&cqe);
+	nb_create_cq(&sqe, qid, qsize, gpa, NVME_QUEUE_PHYS_CONTIG |
+		     (ien ? NVME_CQ_IRQ_ENABLED : 0), iv);
+	return fg_admin_status(g, &sqe);
 }
 
 u16 fg_create_sq(struct fake_guest *g, u16 qid, u16 qsize, u64 gpa, u16 cqid)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_create_sq };
-	struct nvme_cqe cqe;
+	struct nvme_sqe sqe;
 
-	sqe.prp1 = cpu_to_le64(gpa);
-	sqe.cdw10 = cpu_to_le32(((u32)(qsize - 1) << 16) | qid);
-	sqe.cdw11 = cpu_to_le32(((u32)cqid << 16) | NVME_QUEUE_PHYS_CONTIG);
-	if (fg_admin(g, &sqe, &cqe))
-		return 0xffff;
-	return fg_status(&cqe);
+	nb_create_sq(&sqe, qid, qsize, gpa, NVME_QUEUE_PHYS_CONTIG, cqid);
+	return fg_admin_status(g, &sqe);
 }
 
 u32 fg_msix_read32(struct fake_guest *g, u64 off)
@@ -461,25 +429,20 @@ void fg_msix_write32(struct fake_guest *g, u64 off, u32 val)
 	lio_vctrl_bar_write(g->c, LEAPIO_BAR_MSIX, off, &v, 4);
 }
 
-static u16 fg_delete_queue(struct fake_guest *g, u8 opcode, u16 qid)
-{
-	struct nvme_sqe sqe = { .opcode = opcode };
-	struct nvme_cqe cqe;
-
-	sqe.cdw10 = cpu_to_le32(qid);
-	if (fg_admin(g, &sqe, &cqe))
-		return 0xffff;
-	return fg_status(&cqe);
-}
-
 u16 fg_delete_sq(struct fake_guest *g, u16 qid)
 {
-	return fg_delete_queue(g, nvme_admin_delete_sq, qid);
+	struct nvme_sqe sqe;
+
+	nb_delete_sq(&sqe, qid);
+	return fg_admin_status(g, &sqe);
 }
 
 u16 fg_delete_cq(struct fake_guest *g, u16 qid)
 {
-	return fg_delete_queue(g, nvme_admin_delete_cq, qid);
+	struct nvme_sqe sqe;
+
+	nb_delete_cq(&sqe, qid);
+	return fg_admin_status(g, &sqe);
 }
 
 u16 fg_ioq_create(struct fake_guest *g, struct fg_ioq *q, u16 qid, u16 size,

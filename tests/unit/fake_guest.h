@@ -8,6 +8,8 @@
 #define LEAPIO_FAKE_GUEST_H
 
 #include "../../kernel/host/vctrl/vctrl.h"
+/* SQEs are built with the test drivers' shared nb_*() builders. */
+#include "../lib/nvme_build.h"
 
 #define FG_MEM_BASE	0x100000ULL		/* GPA of mem[0] */
 #define FG_MEM_SIZE	(8U << 20)
@@ -127,10 +129,6 @@ bool fg_mem_unchanged(struct fake_guest *g, const u8 *saved);
 /* Whether len bytes at p all hold val. */
 bool fg_filled(const void *p, u8 val, size_t len);
 
-/* Convenience builders. */
-void fg_sqe_identify(struct nvme_sqe *sqe, u8 cns, u32 nsid, u64 buf);
-void fg_sqe_get_log(struct nvme_sqe *sqe, u8 lid, u32 nsid, u32 len, u64 buf);
-void fg_sqe_features(struct nvme_sqe *sqe, bool set, u8 fid, u32 cdw11);
 /* Create CQ/SQ of qsize entries at gpa; returns status. */
 u16 fg_create_cq(struct fake_guest *g, u16 qid, u16 qsize, u64 gpa, u16 iv, bool ien);
 u16 fg_create_sq(struct fake_guest *g, u16 qid, u16 qsize, u64 gpa, u16 cqid);

@@ -126,25 +126,24 @@ TEST_F(admin, fused_and_sgl_refused)
 	u32 dw0;
 
 	for (i = 0; i < ARRAY_SIZE(flags); i++) {
-		fg_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, BUF);
+		nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, BUF);
 		sqe.flags = flags[i];
 		ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe, NULL));
 		expect_err(_metadata, self->g, 0, le16_to_cpu(sqe.cid),
 			   NVME_SC_INVALID_FIELD, NVME_SQE_OFF_FLAGS, 0);
 
-		fg_sqe_features(&sqe, true, NVME_FEAT_KATO, 1000);
+		nb_set_features(&sqe, NVME_FEAT_KATO, false, 1000);
 		sqe.flags = flags[i];
 		ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe, NULL));
 
 		/* Refused, not held. */
-		memset(&sqe, 0, sizeof(sqe));
-		sqe.opcode = nvme_admin_async_event;
+		nb_aer(&sqe);
 		sqe.flags = flags[i];
 		ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe, NULL));
 	}
 	ASSERT_TRUE(fg_mem_unchanged(self->g, saved));
 	/* The Set Features never happened. */
-	fg_sqe_features(&sqe, false, NVME_FEAT_KATO, 0);
+	nb_get_features(&sqe, NVME_FEAT_KATO, NVME_FEAT_SEL_CURRENT, 0);
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe, &dw0));
 	ASSERT_EQ(0U, dw0);
 	free(saved);
@@ -155,20 +154,21 @@ TEST_F(admin, flags_ignored_bits)
 	/* Bits 5:2 of CDW0 byte 1 are reserved: no reason to refuse. */
 	struct nvme_sqe sqe;
 
-	fg_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, BUF);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, BUF);
 	sqe.flags = 0x3c;
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe, NULL));
 }
 
 TEST_F(admin, abort_never_aborts)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_abort_cmd };
+	struct nvme_sqe sqe;
 	u32 dw0 = 0;
 
 	/* Admin SQ, I/O SQ, a CID never used. */
+	nb_abort(&sqe, 0, 0);
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe, &dw0));
 	EXPECT_EQ(1U, dw0);
-	sqe.cdw10 = cpu_to_le32(0x1234U << 16 | 1);
+	nb_abort(&sqe, 1, 0x1234);
 	dw0 = 0;
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe, &dw0));
 	EXPECT_EQ(1U, dw0);
@@ -180,9 +180,10 @@ TEST_F(admin, abort_never_aborts)
 
 TEST_F(admin, keep_alive)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_keep_alive };
+	struct nvme_sqe sqe;
 	u32 dw0 = 0xdead;
 
+	nb_keep_alive(&sqe);
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe, &dw0));
 	EXPECT_EQ(0U, dw0);
 }
@@ -192,10 +193,9 @@ TEST_F(admin, successes_leave_the_error_log_alone)
 	struct nvme_sqe sqe;
 	struct nvme_error_log_entry e;
 
-	fg_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, BUF);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, BUF);
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe, NULL));
-	memset(&sqe, 0, sizeof(sqe));
-	sqe.opcode = nvme_admin_keep_alive;
+	nb_keep_alive(&sqe);
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe, NULL));
 	ASSERT_EQ(0, fg_err_log_newest(self->g, &e));
 	ASSERT_EQ(0ULL, le64_to_cpu(e.error_count));
@@ -234,12 +234,10 @@ static u16 io(FIXTURE_DATA(admin) *self, struct nvme_sqe *sqe)
 	return fg_status(cqe);
 }
 
+/* One block at LBA 0 into BUF, laid out as a Read (opcode aside). */
 static void io_sqe(struct nvme_sqe *sqe, u8 opcode, u32 nsid)
 {
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = opcode;
-	sqe->nsid = cpu_to_le32(nsid);
-	sqe->prp1 = cpu_to_le64(BUF);
+	nb_rw(sqe, opcode, nsid, 0, 1, BUF, 0);
 }
 
 TEST_F(admin, io_not_ready)

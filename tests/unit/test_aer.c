@@ -40,8 +40,9 @@ FIXTURE_TEARDOWN(aer)
 /* Submit an AER: its CID, or -1 if it completed at once (cqe then). */
 static int aer(struct fake_guest *g, struct nvme_cqe *cqe)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_async_event };
+	struct nvme_sqe sqe;
 
+	nb_aer(&sqe);
 	if (!fg_admin(g, &sqe, cqe))
 		return -1;
 	return le16_to_cpu(sqe.cid);
@@ -60,7 +61,7 @@ static u16 set_feature(struct fake_guest *g, u8 fid, u32 cdw11)
 {
 	struct nvme_sqe sqe;
 
-	fg_sqe_features(&sqe, true, fid, cdw11);
+	nb_set_features(&sqe, fid, false, cdw11);
 	return submit(g, &sqe);
 }
 
@@ -68,9 +69,7 @@ static u16 read_log(struct fake_guest *g, u8 lid, bool rae)
 {
 	struct nvme_sqe sqe;
 
-	fg_sqe_get_log(&sqe, lid, 0xffffffff, 512, BUF);
-	if (rae)
-		sqe.cdw10 |= cpu_to_le32(NVME_LOG_RAE);
+	nb_get_log(&sqe, lid, 0xffffffff, 512, BUF, rae);
 	return submit(g, &sqe);
 }
 
@@ -200,9 +199,10 @@ TEST_F(aer, limit)
 
 TEST_F(aer, event_waits_for_an_aer)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_async_event };
+	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
+	nb_aer(&sqe);
 	lio_aer_event(self->g->c, EV_DB);
 	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
 	/* Completed as it arrives. */
@@ -256,12 +256,13 @@ TEST_F(aer, failed_log_read_unmasks_nothing)
 	lio_aer_event(self->g->c, EV_REL);
 
 	/* Bad PRP, bad offset, bad NSID: the host has read nothing. */
-	fg_sqe_get_log(&sqe, NVME_LOG_SMART, 0, 512, FG_MEM_BASE + FG_MEM_SIZE);
+	nb_get_log(&sqe, NVME_LOG_SMART, 0, 512, FG_MEM_BASE + FG_MEM_SIZE, false);
 	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, submit(self->g, &sqe));
-	fg_sqe_get_log(&sqe, NVME_LOG_SMART, 0, 512, BUF);
-	sqe.cdw12 = cpu_to_le32(512);
+	nb_get_log_page(&sqe, &(struct nb_log){ .lid = NVME_LOG_SMART,
+					       .lpo = 512, .len = 512,
+					       .buf = BUF });
 	ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe));
-	fg_sqe_get_log(&sqe, NVME_LOG_SMART, 5, 512, BUF);
+	nb_get_log(&sqe, NVME_LOG_SMART, 5, 512, BUF, false);
 	ASSERT_EQ(NVME_SC_INVALID_NS, submit(self->g, &sqe));
 	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
 
@@ -358,8 +359,7 @@ TEST_F(aer, full_admin_cq_keeps_the_event)
 	ASSERT_LE(0, cid);
 	/* Fill the admin CQ (size - 1 entries) without reaping. */
 	for (i = 0; i < FG_ADMIN_QSIZE - 1; i++) {
-		memset(&sqe, 0, sizeof(sqe));
-		sqe.opcode = nvme_admin_keep_alive;
+		nb_keep_alive(&sqe);
 		fg_admin_submit(self->g, &sqe);
 	}
 	lio_aer_event(self->g->c, EV_DB);
@@ -384,11 +384,10 @@ TEST_F(aer, event_waits_behind_the_command_that_raised_it)
 					       NVME_SMART_CRIT_TEMPERATURE));
 	/* One free slot in the admin CQ, for the Set Features below. */
 	for (i = 0; i < FG_ADMIN_QSIZE - 2; i++) {
-		memset(&sqe, 0, sizeof(sqe));
-		sqe.opcode = nvme_admin_keep_alive;
+		nb_keep_alive(&sqe);
 		fg_admin_submit(self->g, &sqe);
 	}
-	fg_sqe_features(&sqe, true, NVME_FEAT_TEMP_THRESH, LIO_TEMP_KELVIN - 1);
+	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false, LIO_TEMP_KELVIN - 1);
 	fg_admin_submit(self->g, &sqe);
 	for (i = 0; i < FG_ADMIN_QSIZE - 2; i++)
 		ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
@@ -402,12 +401,12 @@ TEST_F(aer, event_waits_behind_the_command_that_raised_it)
 
 TEST_F(aer, abort_does_not_abort_an_aer)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_abort_cmd };
+	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 	int cid = aer(self->g, &cqe);
 
 	ASSERT_LE(0, cid);
-	sqe.cdw10 = cpu_to_le32((u32)cid << 16 | 0);
+	nb_abort(&sqe, 0, cid);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
 	ASSERT_EQ(1U, le32_to_cpu(cqe.dw0));

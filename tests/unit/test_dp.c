@@ -39,16 +39,17 @@ FIXTURE_TEARDOWN(dp)
 
 static void put_flush(struct fake_guest *g, struct fg_ioq *q)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_cmd_flush };
+	struct nvme_sqe sqe;
 
-	sqe.nsid = cpu_to_le32(1);
+	nb_flush(&sqe, 1);
 	fg_ioq_put(g, q, &sqe);
 }
 
 static u16 submit_aer(struct fake_guest *g)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_async_event };
+	struct nvme_sqe sqe;
 
+	nb_aer(&sqe);
 	fg_admin_submit(g, &sqe);
 	return le16_to_cpu(sqe.cid);
 }
@@ -58,7 +59,7 @@ static u16 set_feature(struct fake_guest *g, u8 fid, u32 cdw11)
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
-	fg_sqe_features(&sqe, true, fid, cdw11);
+	nb_set_features(&sqe, fid, false, cdw11);
 	if (fg_admin(g, &sqe, &cqe))
 		return 0xffff;
 	return fg_status(&cqe);
@@ -66,11 +67,10 @@ static u16 set_feature(struct fake_guest *g, u8 fid, u32 cdw11)
 
 static u16 dbbuf(struct fake_guest *g, u64 shadow, u64 eventidx)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_dbbuf };
+	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
-	sqe.prp1 = cpu_to_le64(shadow);
-	sqe.prp2 = cpu_to_le64(eventidx);
+	nb_dbbuf(&sqe, shadow, eventidx);
 	if (fg_admin(g, &sqe, &cqe))
 		return 0xffff;
 	return fg_status(&cqe);
@@ -309,8 +309,8 @@ static void bad_doorbell(struct __test_metadata *_metadata,
 	{
 		struct nvme_sqe sqe;
 
-		fg_sqe_get_log(&sqe, NVME_LOG_ERROR, 0xffffffff, 64,
-			       FG_HELPER_BUF);
+		nb_get_log(&sqe, NVME_LOG_ERROR, 0xffffffff, 64,
+			       FG_HELPER_BUF, false);
 		ASSERT_EQ(0, fg_admin(g, &sqe, &cqe));
 		ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
 	}
@@ -341,7 +341,7 @@ TEST_F(dp, admin_doorbells_stay_with_the_model)
 	struct nvme_cqe cqe;
 
 	self->dp.serve = true;
-	fg_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, FG_DATA);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, FG_DATA);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
 	ASSERT_EQ(0U, fg_dp_count(&self->dp, FG_DP_DOORBELL));
@@ -362,7 +362,7 @@ TEST_F(dp, smart_adds_the_data_path_counters)
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
-	fg_sqe_get_log(&sqe, NVME_LOG_SMART, 0xffffffff, 512, FG_DATA);
+	nb_get_log(&sqe, NVME_LOG_SMART, 0xffffffff, 512, FG_DATA, false);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
 	dur = le128_lo(s->data_units_read);

@@ -36,10 +36,14 @@ static u16 feature(struct fake_guest *g, bool set, u32 cdw10, u32 cdw11,
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
-	fg_sqe_features(&sqe, set, cdw10 & 0xff, cdw11);
+	if (set)
+		nb_set_features(&sqe, cdw10 & 0xff, false, cdw11);
+	else
+		nb_get_features(&sqe, cdw10 & 0xff, NVME_FEAT_SEL_CURRENT, cdw11);
+	/* CDW10 as the test gives it: SEL, SV and reserved bits included. */
 	sqe.cdw10 = cpu_to_le32(cdw10);
 	sqe.nsid = cpu_to_le32(nsid);
-	sqe.prp1 = cpu_to_le64(BUF);
+	nb_data(&sqe, BUF, NB_PAGE_SIZE);
 	if (fg_admin(g, &sqe, &cqe))
 		return 0xffff;
 	if (dw0)
@@ -549,7 +553,7 @@ TEST_F(feat, timestamp_prp_outside_guest_memory)
 	unsigned int faults = self->g->dma_faults;
 
 	/* Get: nothing written anywhere. */
-	fg_sqe_features(&sqe, false, NVME_FEAT_TIMESTAMP, 0);
+	nb_get_features(&sqe, NVME_FEAT_TIMESTAMP, NVME_FEAT_SEL_CURRENT, 0);
 	sqe.prp1 = cpu_to_le64(FG_MEM_BASE - 0x1000);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, fg_status(&cqe));
@@ -559,7 +563,7 @@ TEST_F(feat, timestamp_prp_outside_guest_memory)
 
 	/* Set: nothing read, nothing set. */
 	faults = self->g->dma_faults;
-	fg_sqe_features(&sqe, true, NVME_FEAT_TIMESTAMP, 0);
+	nb_set_features(&sqe, NVME_FEAT_TIMESTAMP, false, 0);
 	sqe.prp1 = cpu_to_le64(FG_MEM_BASE + FG_MEM_SIZE);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, fg_status(&cqe));

@@ -43,7 +43,7 @@ static u16 identify(struct fake_guest *g, u8 cns, u32 nsid, u32 cdw11)
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
-	fg_sqe_identify(&sqe, cns, nsid, BUF);
+	nb_identify(&sqe, cns, nsid, BUF);
 	sqe.cdw11 = cpu_to_le32(cdw11);
 	if (fg_admin(g, &sqe, &cqe))
 		return 0xffff;
@@ -362,7 +362,7 @@ TEST_F(id, cns_upper_bits_ignored)
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
-	fg_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, BUF);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, BUF);
 	sqe.cdw10 = cpu_to_le32(0xffff0000U | NVME_ID_CNS_CTRL);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
@@ -378,7 +378,7 @@ TEST_F(id, prp_across_pages)
 	/* Half a page at the end of one page, half at a second page
 	 * that is not the next one.
 	 */
-	fg_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, BUF + 0x800);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, BUF + 0x800);
 	sqe.prp2 = cpu_to_le64(FG_FREE);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
@@ -407,7 +407,7 @@ TEST_F(id, prp_outside_guest_memory)
 	for (i = 0; i < ARRAY_SIZE(cns); i++) {
 		unsigned int faults = self->g->dma_faults;
 
-		fg_sqe_identify(&sqe, cns[i], 1, FG_MEM_BASE + FG_MEM_SIZE);
+		nb_identify(&sqe, cns[i], 1, FG_MEM_BASE + FG_MEM_SIZE);
 		ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
 		ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, fg_status(&cqe));
 		ASSERT_LT(faults, self->g->dma_faults);

@@ -36,9 +36,9 @@ FIXTURE_TEARDOWN(irq)
 
 static void put_flush(struct fake_guest *g, struct fg_ioq *q)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_cmd_flush };
+	struct nvme_sqe sqe;
 
-	sqe.nsid = cpu_to_le32(1);
+	nb_flush(&sqe, 1);
 	fg_ioq_put(g, q, &sqe);
 }
 
@@ -65,7 +65,7 @@ static void admin_one(struct fake_guest *g)
 {
 	struct nvme_sqe sqe;
 
-	fg_sqe_features(&sqe, false, NVME_FEAT_ARBITRATION, 0);
+	nb_get_features(&sqe, NVME_FEAT_ARBITRATION, NVME_FEAT_SEL_CURRENT, 0);
 	fg_admin_submit(g, &sqe);
 }
 
@@ -255,7 +255,7 @@ TEST_F(irq, one_interrupt_per_batch)
 	int i;
 
 	/* Admin: one per doorbell that completed something. */
-	fg_sqe_features(&sqe, false, NVME_FEAT_ARBITRATION, 0);
+	nb_get_features(&sqe, NVME_FEAT_ARBITRATION, NVME_FEAT_SEL_CURRENT, 0);
 	ASSERT_EQ(0, fg_admin(g, &sqe, &cqe));
 	ASSERT_EQ(n + 1, g->msix_count[0]);
 	ASSERT_EQ(0, fg_ioq_create(g, &q, 1, 16, SQ1, CQ1, 1));
@@ -276,11 +276,11 @@ TEST_F(irq, coalescing_not_applied_to_admin)
 	int i;
 
 	/* Aggregate 8 completions, 10 ms: admin completions ignore it. */
-	fg_sqe_features(&sqe, true, NVME_FEAT_IRQ_COALESCE, 0x0107);
+	nb_set_features(&sqe, NVME_FEAT_IRQ_COALESCE, false, 0x0107);
 	ASSERT_EQ(0, fg_admin(g, &sqe, &cqe));
 	n = g->msix_count[0];
 	for (i = 0; i < 3; i++) {
-		fg_sqe_features(&sqe, false, NVME_FEAT_ARBITRATION, 0);
+		nb_get_features(&sqe, NVME_FEAT_ARBITRATION, NVME_FEAT_SEL_CURRENT, 0);
 		ASSERT_EQ(0, fg_admin(g, &sqe, &cqe));
 		ASSERT_EQ(n + i + 1, g->msix_count[0]);
 	}

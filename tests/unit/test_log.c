@@ -43,17 +43,19 @@ static u16 get_log(struct fake_guest *g, u8 lid, u32 nsid, u32 len)
 {
 	struct nvme_sqe sqe;
 
-	fg_sqe_get_log(&sqe, lid, nsid, len, BUF);
+	nb_get_log(&sqe, lid, nsid, len, BUF, false);
 	return submit(g, &sqe);
 }
 
 static u16 get_log_at(struct fake_guest *g, u8 lid, u32 len, u64 off)
 {
+	const struct nb_log l = {
+		.lid = lid, .nsid = 0xffffffff, .lpo = off, .len = len,
+		.buf = BUF,
+	};
 	struct nvme_sqe sqe;
 
-	fg_sqe_get_log(&sqe, lid, 0xffffffff, len, BUF);
-	sqe.cdw12 = cpu_to_le32((u32)off);
-	sqe.cdw13 = cpu_to_le32(off >> 32);
+	nb_get_log_page(&sqe, &l);
 	return submit(g, &sqe);
 }
 
@@ -93,10 +95,10 @@ TEST_F(log, error_log_entries_newest_first)
 
 	ASSERT_EQ(NVME_SC_INVALID_OPCODE, fail_one(self->g, 7));
 	cid[0] = self->g->next_cid - 1;
-	fg_sqe_identify(&sqe, 0x42, 0, BUF);
+	nb_identify(&sqe, 0x42, 0, BUF);
 	ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe));
 	cid[1] = self->g->next_cid - 1;
-	fg_sqe_identify(&sqe, NVME_ID_CNS_NS, 9, BUF);
+	nb_identify(&sqe, NVME_ID_CNS_NS, 9, BUF);
 	ASSERT_EQ(NVME_SC_INVALID_NS, submit(self->g, &sqe));
 	cid[2] = self->g->next_cid - 1;
 
@@ -227,24 +229,24 @@ TEST_F(log, smart_temperature_warning)
 	struct nvme_sqe sqe;
 
 	/* An over threshold at the temperature itself counts as crossed. */
-	fg_sqe_features(&sqe, true, NVME_FEAT_TEMP_THRESH, LIO_TEMP_KELVIN);
+	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false, LIO_TEMP_KELVIN);
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_SMART, 0, 512));
 	EXPECT_EQ(NVME_SMART_CRIT_TEMPERATURE, s->critical_warning);
 	EXPECT_EQ(NVME_SMART_CRIT_TEMPERATURE, lio_smart_critical_warning(self->g->c));
 
-	fg_sqe_features(&sqe, true, NVME_FEAT_TEMP_THRESH, LIO_TEMP_KELVIN + 1);
+	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false, LIO_TEMP_KELVIN + 1);
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_SMART, 0, 512));
 	EXPECT_EQ(0, s->critical_warning);
 
 	/* Likewise for the under threshold. */
-	fg_sqe_features(&sqe, true, NVME_FEAT_TEMP_THRESH,
+	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false,
 			1U << 20 | LIO_TEMP_KELVIN);
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_SMART, 0, 512));
 	EXPECT_EQ(NVME_SMART_CRIT_TEMPERATURE, s->critical_warning);
-	fg_sqe_features(&sqe, true, NVME_FEAT_TEMP_THRESH,
+	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false,
 			1U << 20 | (LIO_TEMP_KELVIN - 1));
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_SMART, 0, 512));
@@ -439,17 +441,20 @@ TEST_F(log, zero_fill_two_pages)
 	EXPECT_TRUE(fg_filled(self->buf + 8192, POISON, 4096));
 }
 
-/* PRP1 at page 0 of dst, PRP2 a list of the pages after it. */
-static void prp_list(struct fake_guest *g, struct nvme_sqe *sqe, u64 dst,
-		     u64 list, u32 len)
+/* PRP1/PRP2 of len bytes at dst, with the PRP list in guest memory at list. */
+static int prp_list(struct fake_guest *g, struct nvme_sqe *sqe, u64 dst,
+		    u64 list, u32 len)
 {
-	__le64 *l = fg_ptr(g, list);
-	u32 i;
+	const struct nb_prp_list l = {
+		fg_ptr(g, list), list, nb_prp_list_size(NB_PAGE_SIZE, dst, len),
+	};
+	struct nb_prp p;
+	int err;
 
-	sqe->prp1 = cpu_to_le64(dst);
-	sqe->prp2 = cpu_to_le64(list);
-	for (i = 1; i < len / 4096; i++)
-		l[i - 1] = cpu_to_le64(dst + i * 4096ULL);
+	err = nb_prp_contig(&p, NB_PAGE_SIZE, dst, len, &l);
+	if (!err)
+		nb_set_prp(sqe, &p);
+	return err;
 }
 
 TEST_F(log, zero_fill_largest_transfer)
@@ -460,9 +465,9 @@ TEST_F(log, zero_fill_largest_transfer)
 
 	/* NUMDL FFFFh: 256 KiB, MDTS, from a PRP list. */
 	memset(p, POISON, LIO_MAX_XFER + 4096);
-	fg_sqe_get_log(&sqe, NVME_LOG_CMD_EFFECTS, 0xffffffff, LIO_MAX_XFER, dst);
+	nb_get_log(&sqe, NVME_LOG_CMD_EFFECTS, 0xffffffff, LIO_MAX_XFER, dst, false);
 	ASSERT_EQ(0xffffU << 16 | NVME_LOG_CMD_EFFECTS, le32_to_cpu(sqe.cdw10));
-	prp_list(self->g, &sqe, dst, FG_FREE, LIO_MAX_XFER);
+	ASSERT_EQ(0, prp_list(self->g, &sqe, dst, FG_FREE, LIO_MAX_XFER));
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
 	EXPECT_EQ(NVME_CMD_EFFECTS_CSUPP, le32_to_cpu(*(__le32 *)(p + 4 * 6)));
 	EXPECT_TRUE(fg_filled(p + 4096, 0, LIO_MAX_XFER - 4096));
@@ -484,14 +489,14 @@ TEST_F(log, oversize_transfer)
 	struct nvme_sqe sqe;
 
 	/* One dword past MDTS, through NUMDU. */
-	fg_sqe_get_log(&sqe, NVME_LOG_SMART, 0, LIO_MAX_XFER + 4, BUF);
+	nb_get_log(&sqe, NVME_LOG_SMART, 0, LIO_MAX_XFER + 4, BUF, false);
 	ASSERT_EQ(1U, le32_to_cpu(sqe.cdw11));
 	ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe));
 	expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD, NVME_SQE_OFF_CDW11);
 	ASSERT_TRUE(fg_filled(self->buf, POISON, 0x10000));
 
 	/* The largest NUMD there is. */
-	fg_sqe_get_log(&sqe, NVME_LOG_ERROR, 0, 4, BUF);
+	nb_get_log(&sqe, NVME_LOG_ERROR, 0, 4, BUF, false);
 	sqe.cdw10 |= cpu_to_le32(0xffffU << 16);
 	sqe.cdw11 = cpu_to_le32(0xffff);
 	ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe));
@@ -511,7 +516,7 @@ TEST_F(log, prp_outside_guest_memory)
 	for (i = 0; i < ARRAY_SIZE(lids); i++) {
 		unsigned int faults = self->g->dma_faults;
 
-		fg_sqe_get_log(&sqe, lids[i], 0, 512, 0x1000);
+		nb_get_log(&sqe, lids[i], 0, 512, 0x1000, false);
 		ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, submit(self->g, &sqe));
 		ASSERT_LT(faults, self->g->dma_faults);
 		ASSERT_TRUE(fg_mem_unchanged(self->g, saved));
@@ -522,7 +527,7 @@ TEST_F(log, prp_outside_guest_memory)
 	/* A transfer longer than a page goes out in two steps: the first
 	 * failing must stop it.
 	 */
-	fg_sqe_get_log(&sqe, NVME_LOG_SMART, 0, 8192, FG_MEM_BASE + FG_MEM_SIZE);
+	nb_get_log(&sqe, NVME_LOG_SMART, 0, 8192, FG_MEM_BASE + FG_MEM_SIZE, false);
 	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, submit(self->g, &sqe));
 	ASSERT_TRUE(fg_mem_unchanged(self->g, saved));
 	free(saved);

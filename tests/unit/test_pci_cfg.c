@@ -336,7 +336,7 @@ static void admin_completion_pending(struct __test_metadata *_metadata,
 
 	lio_vctrl_set_irq_mode(g->c, LIO_IRQ_INTX);
 	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g));
-	fg_sqe_features(&sqe, false, NVME_FEAT_ARBITRATION, 0);
+	nb_get_features(&sqe, NVME_FEAT_ARBITRATION, NVME_FEAT_SEL_CURRENT, 0);
 	fg_admin_submit(g, &sqe);
 }
 
@@ -466,7 +466,7 @@ TEST_F(cfg, d3hot_keeps_the_controller)
 	fg_cfg_write(g, PM + 4, 0x0000, 2);
 	ASSERT_EQ(NVME_CSTS_RDY, fg_read32(g, NVME_REG_CSTS));
 	ASSERT_EQ(0x0006U, fg_cfg_read(g, CMD, 2));
-	fg_sqe_features(&sqe, false, NVME_FEAT_ARBITRATION, 0);
+	nb_get_features(&sqe, NVME_FEAT_ARBITRATION, NVME_FEAT_SEL_CURRENT, 0);
 	ASSERT_EQ(0, fg_admin(g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
 }

@@ -689,12 +689,12 @@ TEST_F(dma, identify_with_a_prp1_offset_and_prp2)
 
 	ASSERT_NE(NULL, whole);
 	/* The reference: the same data in one page. */
-	fg_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, GBUF);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, GBUF);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
 	memcpy(whole, fg_ptr(self->g, GBUF), PG);
 
-	fg_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, GBUF + 2 * PG + 0xc00);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, GBUF + 2 * PG + 0xc00);
 	sqe.prp2 = cpu_to_le64(GBUF + 6 * PG);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
@@ -710,13 +710,13 @@ TEST_F(dma, identify_bad_prps_fail_with_their_location)
 	struct nvme_cqe cqe;
 
 	self->saved = fg_mem_save(self->g);
-	fg_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, GBUF + 2);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, GBUF + 2);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_PRP_OFFSET_INVALID, fg_status(&cqe));
 	ASSERT_EQ(0, fg_err_log_newest(self->g, &e));
 	ASSERT_EQ(NVME_SQE_OFF_PRP1, le16_to_cpu(e.param_error_location));
 
-	fg_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, GBUF + 0x800);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, GBUF + 0x800);
 	sqe.prp2 = cpu_to_le64(GBUF + PG + 0x800);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_PRP_OFFSET_INVALID, fg_status(&cqe));
@@ -724,7 +724,7 @@ TEST_F(dma, identify_bad_prps_fail_with_their_location)
 	ASSERT_EQ(NVME_SQE_OFF_PRP2, le16_to_cpu(e.param_error_location));
 	ASSERT_TRUE(fg_mem_unchanged(self->g, self->saved));
 
-	fg_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, OUTSIDE);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, OUTSIDE);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, fg_status(&cqe));
 	ASSERT_EQ(0, fg_err_log_newest(self->g, &e));

@@ -45,9 +45,9 @@ FIXTURE_TEARDOWN(q)
 
 static void put_flush(struct fake_guest *g, struct fg_ioq *q)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_cmd_flush };
+	struct nvme_sqe sqe;
 
-	sqe.nsid = cpu_to_le32(1);
+	nb_flush(&sqe, 1);
 	fg_ioq_put(g, q, &sqe);
 }
 
@@ -85,7 +85,7 @@ static u16 set_nr_queues(struct fake_guest *g, u16 n)
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
-	fg_sqe_features(&sqe, true, NVME_FEAT_NUM_QUEUES,
+	nb_set_features(&sqe, NVME_FEAT_NUM_QUEUES, false,
 			(u32)(n - 1) << 16 | (n - 1));
 	if (fg_admin(g, &sqe, &cqe))
 		return 0xffff;
@@ -97,7 +97,7 @@ static u16 get_arbitration(struct fake_guest *g)
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
-	fg_sqe_features(&sqe, false, NVME_FEAT_ARBITRATION, 0);
+	nb_get_features(&sqe, NVME_FEAT_ARBITRATION, NVME_FEAT_SEL_CURRENT, 0);
 	if (fg_admin(g, &sqe, &cqe))
 		return 0xffff;
 	return fg_status(&cqe);
@@ -105,8 +105,9 @@ static u16 get_arbitration(struct fake_guest *g)
 
 static u16 submit_aer(struct fake_guest *g)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_async_event };
+	struct nvme_sqe sqe;
 
+	nb_aer(&sqe);
 	fg_admin_submit(g, &sqe);
 	return le16_to_cpu(sqe.cid);
 }
@@ -118,7 +119,7 @@ static void read_error_log(struct __test_metadata *_metadata,
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
-	fg_sqe_get_log(&sqe, NVME_LOG_ERROR, 0xffffffff, 64, FG_HELPER_BUF);
+	nb_get_log(&sqe, NVME_LOG_ERROR, 0xffffffff, 64, FG_HELPER_BUF, false);
 	ASSERT_EQ(0, fg_admin(g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
 }
@@ -314,7 +315,7 @@ static void admin_put(struct fake_guest *g, struct admin_q *a, u16 cid)
 {
 	struct nvme_sqe *slot = fg_ptr(g, FG_ASQ + a->tail * NVME_SQE_SIZE);
 
-	fg_sqe_features(slot, false, NVME_FEAT_ARBITRATION, 0);
+	nb_get_features(slot, NVME_FEAT_ARBITRATION, NVME_FEAT_SEL_CURRENT, 0);
 	slot->cid = cpu_to_le16(cid);
 	a->tail = (a->tail + 1) % a->sqsize;
 }
@@ -373,7 +374,7 @@ TEST_F(q, deferred_command_posts_nothing)
 	u16 aer;
 
 	aer = submit_aer(g);
-	fg_sqe_features(&sqe, false, NVME_FEAT_ARBITRATION, 0);
+	nb_get_features(&sqe, NVME_FEAT_ARBITRATION, NVME_FEAT_SEL_CURRENT, 0);
 	ASSERT_EQ(0, fg_admin(g, &sqe, &cqe));
 	ASSERT_EQ(le16_to_cpu(sqe.cid), le16_to_cpu(cqe.cid));
 	ASSERT_NE(aer, le16_to_cpu(cqe.cid));
@@ -397,7 +398,7 @@ TEST_F(q, sqe_fetch_failure_is_fatal)
 	ASSERT_EQ(0U, g->msix_count[1]);
 
 	/* Fatal: nothing runs until a reset. */
-	fg_sqe_features(&sqe, false, NVME_FEAT_ARBITRATION, 0);
+	nb_get_features(&sqe, NVME_FEAT_ARBITRATION, NVME_FEAT_SEL_CURRENT, 0);
 	ASSERT_EQ(-1, fg_admin(g, &sqe, &cqe));
 	ASSERT_EQ(0U, fg_disable(g));
 	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g));
@@ -434,7 +435,7 @@ TEST_F(q, no_bus_master_is_fatal)
 	ASSERT_NE(NULL, acq);
 	fg_cfg_write(g, 0x04, 0x0002, 2);
 	memcpy(acq, fg_ptr(g, FG_ACQ), 0x1000);
-	fg_sqe_features(&sqe, false, NVME_FEAT_ARBITRATION, 0);
+	nb_get_features(&sqe, NVME_FEAT_ARBITRATION, NVME_FEAT_SEL_CURRENT, 0);
 	ASSERT_EQ(-1, fg_admin(g, &sqe, &cqe));
 	ASSERT_EQ(NVME_CSTS_RDY | NVME_CSTS_CFS, fg_read32(g, NVME_REG_CSTS));
 	ASSERT_EQ(0, memcmp(acq, fg_ptr(g, FG_ACQ), 0x1000));

@@ -52,15 +52,16 @@ static void admin_works(struct __test_metadata *_metadata,
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
-	fg_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, FG_DATA);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, FG_DATA);
 	ASSERT_EQ(0, fg_admin(g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
 }
 
 static u16 submit_aer(struct fake_guest *g)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_async_event };
+	struct nvme_sqe sqe;
 
+	nb_aer(&sqe);
 	fg_admin_submit(g, &sqe);
 	return le16_to_cpu(sqe.cid);
 }
@@ -227,10 +228,7 @@ static void bad_enable(struct __test_metadata *_metadata, struct fake_guest *g,
 	unsigned int irqs;
 
 	ASSERT_NE(NULL, before);
-	memset(slot, 0, sizeof(*slot));
-	slot->opcode = nvme_admin_identify;
-	slot->prp1 = cpu_to_le64(FG_DATA);
-	slot->cdw10 = cpu_to_le32(NVME_ID_CNS_CTRL);
+	nb_identify(slot, NVME_ID_CNS_CTRL, 0, FG_DATA);
 
 	ASSERT_EQ(NVME_CSTS_CFS, enable_with(g, aqa, cc)) {
 		TH_LOG("AQA %#x CC %#x", aqa, cc);
@@ -387,7 +385,7 @@ TEST_F(regs, doorbells_ignored_while_disabled)
 	struct nvme_cqe cqe;
 
 	ASSERT_NE(NULL, before);
-	fg_sqe_identify(slot, NVME_ID_CNS_CTRL, 0, FG_DATA);
+	nb_identify(slot, NVME_ID_CNS_CTRL, 0, FG_DATA);
 	memcpy(before, g->mem, FG_MEM_SIZE);
 	fg_write32(g, LEAPIO_SQ_DB(0), 1);
 	fg_write32(g, LEAPIO_CQ_DB(0), 1);
@@ -420,18 +418,13 @@ TEST_F(regs, reset_with_io_queues)
 	ASSERT_NE(NULL, before);
 	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g));
 	ASSERT_EQ(0, fg_ioq_create(g, &q, 1, 16, IO_SQ, IO_CQ, 1));
-	memset(&sqe, 0, sizeof(sqe));
-	sqe.opcode = nvme_admin_dbbuf;
-	sqe.prp1 = cpu_to_le64(DBBUF_SHADOW);
-	sqe.prp2 = cpu_to_le64(DBBUF_EI);
+	nb_dbbuf(&sqe, DBBUF_SHADOW, DBBUF_EI);
 	ASSERT_EQ(0, fg_admin(g, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
 	submit_aer(g);
 	/* I/O completions waiting in a full CQ. */
 	for (i = 0; i < 15; i++) {
-		memset(&sqe, 0, sizeof(sqe));
-		sqe.opcode = nvme_cmd_flush;
-		sqe.nsid = cpu_to_le32(1);
+		nb_flush(&sqe, 1);
 		fg_ioq_put(g, &q, &sqe);
 	}
 	fg_ioq_ring(g, &q);
@@ -472,7 +465,7 @@ TEST_F(regs, reset_restores_features_and_intms)
 	struct nvme_cqe cqe;
 
 	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g));
-	fg_sqe_features(&sqe, true, NVME_FEAT_NUM_QUEUES, 0x00000000);
+	nb_set_features(&sqe, NVME_FEAT_NUM_QUEUES, false, 0x00000000);
 	ASSERT_EQ(0, fg_admin(g, &sqe, &cqe));
 	ASSERT_TRUE(g->c->feat.nr_queues_set);
 	ASSERT_EQ(0, g->c->feat.nsqa);
