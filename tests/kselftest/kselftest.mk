@@ -18,13 +18,19 @@ KSFT_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 		   -Itests/kselftest/lib/env -Itests/kselftest/lib \
 		   -I$(KSFT_KSRC)/tools/testing/selftests
 KSFT_TEST_CFLAGS := $(KSFT_CFLAGS) -O0 -Wno-sign-compare
-KSFT_LIB_SRC	:= $(wildcard tests/kselftest/lib/*.c)
-KSFT_LIB_OBJ	:= $(patsubst tests/kselftest/lib/%.c,$(KSFT_OUT)/lib/%.o,$(KSFT_LIB_SRC))
+# tests/lib/: the SQE builders the three test drivers share, built here
+# with the client's lio_env.h.
+KSFT_LIB_SRC	:= $(wildcard tests/kselftest/lib/*.c tests/lib/*.c)
+KSFT_LIB_OBJ	:= $(patsubst %.c,$(KSFT_OUT)/lib/%.o,$(notdir $(KSFT_LIB_SRC)))
 KSFT_HDRS	:= $(wildcard tests/kselftest/*.h tests/kselftest/lib/*.h \
-		   tests/kselftest/lib/env/*.h common/nvme/*.h uapi/linux/*.h)
+		   tests/kselftest/lib/env/*.h tests/lib/*.h common/nvme/*.h uapi/linux/*.h)
 KSFT_TESTS	:= $(patsubst tests/kselftest/%.c,$(KSFT_OUT)/%,$(wildcard tests/kselftest/test_*.c))
 
 $(KSFT_OUT)/lib/%.o: tests/kselftest/lib/%.c $(KSFT_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(KSFT_CFLAGS) -c -o $@ $<
+
+$(KSFT_OUT)/lib/%.o: tests/lib/%.c $(KSFT_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(KSFT_CFLAGS) -c -o $@ $<
 

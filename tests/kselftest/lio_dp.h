@@ -62,7 +62,7 @@ static inline void dp_open(struct __test_metadata *_metadata, struct dp *dp)
 	dp->nr = dp->l.mdev.nr_ioq;
 	/* As nvme-pci does before creating queues: ask for all of them. */
 	n = dp->nr - 1;
-	nvd_sqe_set_features(&sqe, NVME_FEAT_NUM_QUEUES, n | n << 16);
+	nb_set_features(&sqe, NVME_FEAT_NUM_QUEUES, false, n | n << 16);
 	ADMIN_OK(&dp->l, &sqe);
 }
 
@@ -160,7 +160,7 @@ static inline uint16_t dp_rw(struct __test_metadata *_metadata, struct dp *dp,
 	int cid;
 
 	{ ASSERT_EQ(0, nio_prp(&dp->io, iova, nio_bytes(&dp->io, nlb), &prp1, &prp2)); }
-	nio_sqe_rw(&sqe, opcode, slba, nlb, prp1, prp2);
+	nb_rw(&sqe, opcode, NIO_NSID, slba, nlb, prp1, prp2);
 	sqe.cdw12 |= htole32(flags);
 	cid = nio_submit(&dp->io, qid, &sqe);
 	{ ASSERT_GE(cid, 0); }

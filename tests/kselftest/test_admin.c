@@ -23,18 +23,19 @@ FIXTURE_TEARDOWN(admin)
 
 TEST_F(admin, keep_alive)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_keep_alive };
+	struct nvme_sqe sqe;
 
+	nb_keep_alive(&sqe);
 	ADMIN_OK(&self->l, &sqe);
 }
 
 TEST_F(admin, abort_unknown_command)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_abort_cmd };
+	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
 	/* SQID 0, CID 0x1234: nothing by that CID is outstanding. */
-	sqe.cdw10 = htole32(0x1234U << 16 | 0);
+	nb_abort(&sqe, 0, 0x1234);
 	cqe = ADMIN_OK(&self->l, &sqe);
 	/* DW0 bit 0 set: the command was not aborted. */
 	ASSERT_EQ(1, le32toh(cqe.dw0) & 1);
@@ -42,8 +43,9 @@ TEST_F(admin, abort_unknown_command)
 
 static int submit_aer(struct lio *l)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_async_event };
+	struct nvme_sqe sqe;
 
+	nb_aer(&sqe);
 	return nvd_submit(&l->nvd, 0, &sqe);
 }
 
@@ -54,7 +56,7 @@ static void enable_temp_events(struct __test_metadata *_metadata, struct lio *l)
 {
 	struct nvme_sqe sqe;
 
-	nvd_sqe_set_features(&sqe, NVME_FEAT_ASYNC_EVENT, NVME_SMART_CRIT_TEMPERATURE);
+	nb_set_features(&sqe, NVME_FEAT_ASYNC_EVENT, false, NVME_SMART_CRIT_TEMPERATURE);
 	ADMIN_OK(l, &sqe);
 }
 
@@ -72,14 +74,14 @@ TEST_F(admin, aer_held_until_temperature_event)
 	ASSERT_GE(cid, 0);
 	/* Held: no completion for it, and other commands still complete. */
 	ASSERT_EQ(-ETIMEDOUT, nvd_wait_cid(&l->nvd, 0, cid, &cqe, 0));
-	sqe = (struct nvme_sqe){ .opcode = nvme_admin_keep_alive };
+	nb_keep_alive(&sqe);
 	ADMIN_OK(l, &sqe);
 	ASSERT_EQ(-ETIMEDOUT, nvd_wait_cid(&l->nvd, 0, cid, &cqe, 0));
 
 	/* Over-temperature threshold below the 313 K the sensor reads: the
 	 * condition holds at once and the AER completes.
 	 */
-	nvd_sqe_set_features(&sqe, NVME_FEAT_TEMP_THRESH, 300);
+	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false, 300);
 	ADMIN_OK(l, &sqe);
 	ASSERT_EQ(0, nvd_wait_cid(&l->nvd, 0, cid, &cqe, NVD_CQE_TIMEOUT_MS));
 	ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
@@ -89,7 +91,7 @@ TEST_F(admin, aer_held_until_temperature_event)
 	/* SMART says why. */
 	smart = gmem_alloc_pages(&l->mem, sizeof(*smart), &iova);
 	ASSERT_NE(NULL, smart);
-	nvd_sqe_get_log(&sqe, NVME_LOG_SMART, 0xffffffff, sizeof(*smart), iova, false);
+	nb_get_log(&sqe, NVME_LOG_SMART, 0xffffffff, sizeof(*smart), iova, false);
 	ADMIN_OK(l, &sqe);
 	ASSERT_NE(0, smart->critical_warning & NVME_SMART_CRIT_TEMPERATURE);
 }
@@ -103,7 +105,7 @@ TEST_F(admin, aer_waits_for_request)
 
 	/* The event comes first; the AER submitted later takes it. */
 	enable_temp_events(_metadata, l);
-	nvd_sqe_set_features(&sqe, NVME_FEAT_TEMP_THRESH, 300);
+	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false, 300);
 	ADMIN_OK(l, &sqe);
 	ASSERT_EQ(-ENOENT, nvd_take_stashed(&l->nvd, 0, &cqe));
 	cid = submit_aer(l);
@@ -125,7 +127,7 @@ TEST_F(admin, aer_event_disabled_not_reported)
 	 */
 	cid = submit_aer(l);
 	ASSERT_GE(cid, 0);
-	nvd_sqe_set_features(&sqe, NVME_FEAT_TEMP_THRESH, 300);
+	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false, 300);
 	ADMIN_OK(l, &sqe);
 	ASSERT_EQ(-ETIMEDOUT, nvd_wait_cid(&l->nvd, 0, cid, &cqe, 0));
 }
@@ -144,7 +146,7 @@ TEST_F(admin, aer_type_masked_until_log_read)
 	enable_temp_events(_metadata, l);
 	cid = submit_aer(l);
 	ASSERT_GE(cid, 0);
-	nvd_sqe_set_features(&sqe, NVME_FEAT_TEMP_THRESH, 300);
+	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false, 300);
 	ADMIN_OK(l, &sqe);
 	ASSERT_EQ(0, nvd_wait_cid(&l->nvd, 0, cid, &cqe, NVD_CQE_TIMEOUT_MS));
 
@@ -153,13 +155,13 @@ TEST_F(admin, aer_type_masked_until_log_read)
 	 */
 	cid = submit_aer(l);
 	ASSERT_GE(cid, 0);
-	nvd_sqe_set_features(&sqe, NVME_FEAT_TEMP_THRESH, 350);
+	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false, 350);
 	ADMIN_OK(l, &sqe);
-	nvd_sqe_set_features(&sqe, NVME_FEAT_TEMP_THRESH, 301);
+	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false, 301);
 	ADMIN_OK(l, &sqe);
 	ASSERT_EQ(-ETIMEDOUT, nvd_wait_cid(&l->nvd, 0, cid, &cqe, 0));
 	/* ... and reading it with RAE clear lets the held event out. */
-	nvd_sqe_get_log(&sqe, NVME_LOG_SMART, 0xffffffff, sizeof(*smart), iova, false);
+	nb_get_log(&sqe, NVME_LOG_SMART, 0xffffffff, sizeof(*smart), iova, false);
 	ADMIN_OK(l, &sqe);
 	ASSERT_EQ(0, nvd_wait_cid(&l->nvd, 0, cid, &cqe, NVD_CQE_TIMEOUT_MS));
 	ASSERT_EQ(NVME_AER_DW0(NVME_AER_TYPE_SMART, NVME_AER_SMART_TEMP_THRESH,
@@ -169,7 +171,7 @@ TEST_F(admin, aer_type_masked_until_log_read)
 TEST_F(admin, aer_limit)
 {
 	struct lio *l = &self->l;
-	struct nvme_sqe sqe = { .opcode = nvme_admin_async_event };
+	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 	int i, cid;
 
@@ -179,6 +181,7 @@ TEST_F(admin, aer_limit)
 		ASSERT_GE(cid, 0);
 		ASSERT_EQ(-ETIMEDOUT, nvd_wait_cid(&l->nvd, 0, cid, &cqe, 0));
 	}
+	nb_aer(&sqe);
 	ADMIN_STATUS(l, &sqe, NVME_SC_ASYNC_LIMIT);
 }
 
@@ -201,18 +204,20 @@ TEST_F(admin, bad_opcode)
 		ADMIN_STATUS(&self->l, &sqe, NVME_SC_INVALID_OPCODE);
 	}
 	/* The controller carries on. */
-	sqe = (struct nvme_sqe){ .opcode = nvme_admin_keep_alive };
+	nb_keep_alive(&sqe);
 	ADMIN_OK(&self->l, &sqe);
 }
 
 TEST_F(admin, fused_and_sgl_refused)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_keep_alive };
+	struct nvme_sqe sqe;
 
 	/* No fused operations (FUSES 0) and no SGLs (SGLS 0). */
+	nb_keep_alive(&sqe);
 	sqe.flags = 1;
 	ADMIN_STATUS(&self->l, &sqe, NVME_SC_INVALID_FIELD);
-	sqe = (struct nvme_sqe){ .opcode = nvme_admin_keep_alive, .flags = 0x40 };
+	nb_keep_alive(&sqe);
+	sqe.flags = 0x40;
 	ADMIN_STATUS(&self->l, &sqe, NVME_SC_INVALID_FIELD);
 }
 
@@ -220,8 +225,7 @@ TEST_F(admin, set_features_not_saveable)
 {
 	struct nvme_sqe sqe;
 
-	nvd_sqe_set_features(&sqe, NVME_FEAT_VOLATILE_WC, 1);
-	sqe.cdw10 |= htole32(NVME_FEAT_SV);
+	nb_set_features(&sqe, NVME_FEAT_VOLATILE_WC, true, 1);
 	ADMIN_STATUS(&self->l, &sqe, NVME_SC_FEATURE_NOT_SAVEABLE);
 }
 

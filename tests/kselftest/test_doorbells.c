@@ -42,10 +42,11 @@ static uint32_t cq_db(struct lio *l, uint16_t qid)
 static void bad_doorbell(struct __test_metadata *_metadata, struct lio *l,
 			 uint32_t off, uint32_t val, uint8_t info, uint64_t buf)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_async_event };
+	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 	int cid;
 
+	nb_aer(&sqe);
 	cid = nvd_submit(&l->nvd, 0, &sqe);
 	ASSERT_GE(cid, 0);
 	ASSERT_EQ(-ETIMEDOUT, nvd_wait_cid(&l->nvd, 0, cid, &cqe, 0));
@@ -55,7 +56,7 @@ static void bad_doorbell(struct __test_metadata *_metadata, struct lio *l,
 	ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
 	ASSERT_EQ(NVME_AER_DW0(NVME_AER_TYPE_ERROR, info, NVME_LOG_ERROR),
 		  le32toh(cqe.dw0));
-	nvd_sqe_get_log(&sqe, NVME_LOG_ERROR, 0xffffffff, GMEM_PAGE, buf, false);
+	nb_get_log(&sqe, NVME_LOG_ERROR, 0xffffffff, GMEM_PAGE, buf, false);
 	ADMIN_OK(l, &sqe);
 	/* The controller carries on. */
 	ASSERT_EQ(0, REG_RD32(l, NVME_REG_CSTS) & NVME_CSTS_CFS);
@@ -83,7 +84,7 @@ TEST_F(db, value_outside_queue)
 	/* Nothing posted on CQ 1: its head cannot move. */
 	bad_doorbell(_metadata, l, cq_db(l, 1), 1, NVME_AER_ERROR_INVALID_DB_VAL, self->buf);
 	/* The queue still works with the values it had. */
-	nvd_sqe_read(&sqe, 1, 0, 1, self->buf);
+	nb_rw(&sqe, nvme_cmd_read, 1, 0, 1, self->buf, 0);
 	ASSERT_EQ(0, nvd_cmd(&l->nvd, 1, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_NS_NOT_READY, nvd_status_code(&cqe));
 }
@@ -95,7 +96,7 @@ TEST_F(db, only_first_dword_is_a_register)
 	struct nvme_cqe cqe;
 
 	/* A write elsewhere in a doorbell's page is no doorbell write. */
-	nvd_sqe_read(&sqe, 1, 0, 1, self->buf);
+	nb_rw(&sqe, nvme_cmd_read, 1, 0, 1, self->buf, 0);
 	ASSERT_GE(nvd_queue_sqe(&l->nvd, 1, &sqe), 0);
 	REG_WR32(l, sq_db(l, 1) + 4, 1);
 	ASSERT_FALSE(nvd_cqe_ready(&l->nvd, 1));
@@ -106,25 +107,23 @@ TEST_F(db, only_first_dword_is_a_register)
 
 TEST_F(db, dbbuf_config_rejects_unaligned)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_dbbuf };
+	struct nvme_sqe sqe;
 	uint64_t shadow, eventidx;
 
 	ASSERT_NE(NULL, gmem_alloc_pages(&self->l.mem, GMEM_PAGE, &shadow));
 	ASSERT_NE(NULL, gmem_alloc_pages(&self->l.mem, GMEM_PAGE, &eventidx));
-	sqe.prp1 = htole64(shadow + 4);
-	sqe.prp2 = htole64(eventidx);
+	nb_dbbuf(&sqe, shadow + 4, eventidx);
 	ADMIN_STATUS(&self->l, &sqe, NVME_SC_INVALID_FIELD);
-	sqe.prp1 = htole64(shadow);
-	sqe.prp2 = htole64(eventidx + 64);
+	nb_dbbuf(&sqe, shadow, eventidx + 64);
 	ADMIN_STATUS(&self->l, &sqe, NVME_SC_INVALID_FIELD);
-	sqe.prp2 = 0;
+	nb_dbbuf(&sqe, shadow, 0);
 	ADMIN_STATUS(&self->l, &sqe, NVME_SC_INVALID_FIELD);
 }
 
 TEST_F(db, dbbuf_shadow_follows_doorbells)
 {
 	struct lio *l = &self->l;
-	struct nvme_sqe sqe = { .opcode = nvme_admin_dbbuf };
+	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 	size_t size = (size_t)(l->mdev.nr_ioq + 1) * 2 * l->nvd.db_stride;
 	uint32_t *shadow, *eventidx;
@@ -141,14 +140,12 @@ TEST_F(db, dbbuf_shadow_follows_doorbells)
 
 	/* Advance queue 1 before: the buffers start at its current values. */
 	for (i = 0; i < 3; i++) {
-		nvd_sqe_read(&sqe, 1, 0, 1, self->buf);
+		nb_rw(&sqe, nvme_cmd_read, 1, 0, 1, self->buf, 0);
 		ASSERT_EQ(0, nvd_cmd(&l->nvd, 1, &sqe, &cqe));
 	}
 	memset(shadow, 0xa5, size);
 	memset(eventidx, 0xa5, size);
-	sqe = (struct nvme_sqe){ .opcode = nvme_admin_dbbuf };
-	sqe.prp1 = htole64(s_iova);
-	sqe.prp2 = htole64(e_iova);
+	nb_dbbuf(&sqe, s_iova, e_iova);
 	ADMIN_OK(l, &sqe);
 	ASSERT_EQ(3, le32toh(shadow[sq1]));
 	ASSERT_EQ(3, le32toh(shadow[cq1]));
@@ -156,7 +153,7 @@ TEST_F(db, dbbuf_shadow_follows_doorbells)
 	ASSERT_EQ(3, le32toh(eventidx[cq1]));
 
 	/* Each trapped doorbell write shows in both. */
-	nvd_sqe_read(&sqe, 1, 0, 1, self->buf);
+	nb_rw(&sqe, nvme_cmd_read, 1, 0, 1, self->buf, 0);
 	ASSERT_EQ(0, nvd_cmd(&l->nvd, 1, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_NS_NOT_READY, nvd_status_code(&cqe));
 	ASSERT_EQ(4, le32toh(shadow[sq1]));

@@ -111,7 +111,7 @@ static void batch_submit(struct __test_metadata *_metadata, struct dp *dp,
 	for (k = 0; k < b->nr; k++) {
 		ASSERT_EQ(0, nio_prp(&dp->io, b->iova + (uint64_t)k * FLT_BYTES,
 				     FLT_BYTES, &prp1, &prp2));
-		nio_sqe_rw(&sqe, is_write(k) ? nvme_cmd_write : nvme_cmd_read,
+		nb_rw(&sqe, is_write(k) ? nvme_cmd_write : nvme_cmd_read, NIO_NSID,
 			   batch_lba(dp, b, k), FLT_PAGES * bpp(dp), prp1, prp2);
 		b->cid[k] = nvd_queue_sqe(&dp->l.nvd, b->qid, &sqe);
 		ASSERT_GE(b->cid[k], 0);
@@ -183,7 +183,7 @@ static void enable_again(struct __test_metadata *_metadata, struct dp *dp)
 	uint32_t n = dp->nr - 1;
 
 	LIO_ENABLE(&dp->l);
-	nvd_sqe_set_features(&sqe, NVME_FEAT_NUM_QUEUES, n | n << 16);
+	nb_set_features(&sqe, NVME_FEAT_NUM_QUEUES, false, n | n << 16);
 	ADMIN_OK(&dp->l, &sqe);
 }
 
@@ -526,7 +526,7 @@ TEST_F(flt, dma_unmap_with_io_in_flight)
 	p0 = dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES);
 	ASSERT_EQ(0, gmem_init_memfd(&x, &dp->l.dev, xiova, xsize));
 	for (k = 0; k < 16; k++) {
-		nio_sqe_rw(&sqe, nvme_cmd_read, k * bpp(dp), bpp(dp),
+		nb_rw(&sqe, nvme_cmd_read, NIO_NSID, k * bpp(dp), bpp(dp),
 			   xiova + k * GMEM_PAGE, 0);
 		cid = nvd_queue_sqe(n, 1, &sqe);
 		ASSERT_GE(cid, 0);
@@ -588,7 +588,7 @@ static void unmap_under_queues(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, vfio_dma_unmap(&dp->l.dev, m->iova, m->size));
 	m->mapped = 0;
 	ASSERT_EQ(0, dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES));
-	nio_sqe_rw(&sqe, nvme_cmd_write, 64, bpp(dp), iova, 0);
+	nb_rw(&sqe, nvme_cmd_write, NIO_NSID, 64, bpp(dp), iova, 0);
 	cid = nvd_queue_sqe(&dp->l.nvd, 1, &sqe);
 	ASSERT_GE(cid, 0);
 	ASSERT_EQ(0, nio_ring_sq(&dp->io, 1));

@@ -29,7 +29,7 @@ static uint32_t get_feat(struct __test_metadata *_metadata, struct lio *l,
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
-	nvd_sqe_get_features(&sqe, fid, NVME_FEAT_SEL_CURRENT, cdw11);
+	nb_get_features(&sqe, fid, NVME_FEAT_SEL_CURRENT, cdw11);
 	cqe = ADMIN_STATUS(l, &sqe, status);
 	return le32toh(cqe.dw0);
 }
@@ -40,7 +40,7 @@ static uint32_t set_feat(struct __test_metadata *_metadata, struct lio *l,
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 
-	nvd_sqe_set_features(&sqe, fid, cdw11);
+	nb_set_features(&sqe, fid, false, cdw11);
 	cqe = ADMIN_STATUS(l, &sqe, status);
 	return le32toh(cqe.dw0);
 }
@@ -162,14 +162,14 @@ TEST_F(features, timestamp)
 	 */
 	set_ms = 1000000000000ULL;
 	memcpy(buf, &(uint64_t){ htole64(set_ms) }, 6);
-	nvd_sqe_set_features(&sqe, NVME_FEAT_TIMESTAMP, 0);
-	sqe.prp1 = htole64(iova);
+	nb_set_features(&sqe, NVME_FEAT_TIMESTAMP, false, 0);
+	nb_data(&sqe, iova, 8);
 	ADMIN_OK(l, &sqe);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 
 	memset(buf, 0xa5, 8);
-	nvd_sqe_get_features(&sqe, NVME_FEAT_TIMESTAMP, NVME_FEAT_SEL_CURRENT, 0);
-	sqe.prp1 = htole64(iova);
+	nb_get_features(&sqe, NVME_FEAT_TIMESTAMP, NVME_FEAT_SEL_CURRENT, 0);
+	nb_data(&sqe, iova, 8);
 	ADMIN_OK(l, &sqe);
 	got_ms = 0;
 	memcpy(&got_ms, buf, 6);

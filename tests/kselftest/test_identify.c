@@ -57,7 +57,7 @@ static void identify(struct __test_metadata *_metadata, struct lio *l,
 {
 	struct nvme_sqe sqe;
 
-	nvd_sqe_identify(&sqe, cns, nsid, iova);
+	nb_identify(&sqe, cns, nsid, iova);
 	ADMIN_STATUS(l, &sqe, status);
 }
 
@@ -264,7 +264,7 @@ TEST_F(identify, unmapped_prp)
 	struct nvme_sqe sqe;
 	uint8_t *p = self->buf;
 
-	nvd_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, gmem_unmapped_iova(&self->l.mem));
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, gmem_unmapped_iova(&self->l.mem));
 	ADMIN_STATUS(&self->l, &sqe, NVME_SC_DATA_XFER_ERROR);
 	/* The controller survives it. */
 	ASSERT_EQ(0, REG_RD32(&self->l, NVME_REG_CSTS) & NVME_CSTS_CFS);

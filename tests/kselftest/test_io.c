@@ -115,6 +115,8 @@ TEST_F(io, prp_list_scattered)
 	uint64_t list_iova = 0, page_iova[6], rd_iova[6], rlist = 0;
 	uint64_t *list, *rl;
 	uint8_t *pg[6], *rp[6];
+	u64 wr_pages[6], rd_pages[6];	/* in transfer order */
+	struct nb_prp wr, rd;
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 	unsigned int i;
@@ -137,15 +139,22 @@ TEST_F(io, prp_list_scattered)
 	/* Data page k of the transfer is pg[pages - 1 - k]. */
 	for (i = 0; i < pages; i++) {
 		nio_fill(pg[pages - 1 - i], GMEM_PAGE, 30 + i);
-		if (i) {
-			list[i - 1] = htole64(page_iova[pages - 1 - i]);
-			rl[i - 1] = htole64(rd_iova[pages - 1 - i]);
-		}
+		wr_pages[i] = page_iova[pages - 1 - i];
+		rd_pages[i] = rd_iova[pages - 1 - i];
 	}
-	nio_sqe_rw(&sqe, nvme_cmd_write, 300, nlb, page_iova[pages - 1], list_iova);
+	ASSERT_EQ(0, nb_prp_pages(&wr, GMEM_PAGE, wr_pages, pages, 0,
+				  pages * GMEM_PAGE, &(struct nb_prp_list){
+					(__le64 *)list, list_iova, GMEM_PAGE - 3 * 8 }));
+	ASSERT_EQ(0, nb_prp_pages(&rd, GMEM_PAGE, rd_pages, pages, 0,
+				  pages * GMEM_PAGE, &(struct nb_prp_list){
+					(__le64 *)rl, rlist, GMEM_PAGE - 5 * 8 }));
+	ASSERT_EQ(list_iova, wr.prp2);
+	nb_rw(&sqe, nvme_cmd_write, NIO_NSID, 300, nlb, 0, 0);
+	nb_set_prp(&sqe, &wr);
 	ASSERT_EQ(0, nio_cmd(&dp->io, 1, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
-	nio_sqe_rw(&sqe, nvme_cmd_read, 300, nlb, rd_iova[pages - 1], rlist);
+	nb_rw(&sqe, nvme_cmd_read, NIO_NSID, 300, nlb, 0, 0);
+	nb_set_prp(&sqe, &rd);
 	ASSERT_EQ(0, nio_cmd(&dp->io, 1, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
 	for (i = 0; i < pages; i++) {
@@ -206,7 +215,7 @@ static void wrap(struct __test_metadata *_metadata, struct dp *dp)
 		memset(seen, 0, sizeof(seen));
 		for (j = 0; j < entries - 1U; j++) {
 			nio_fill(buf + j * GMEM_PAGE, GMEM_PAGE, 200 + 10 * round + j);
-			nio_sqe_rw(&sqe, nvme_cmd_write, 1000 + 8 * j, bpp(dp),
+			nb_rw(&sqe, nvme_cmd_write, NIO_NSID, 1000 + 8 * j, bpp(dp),
 				   iova + j * GMEM_PAGE, 0);
 			cid = nvd_queue_sqe(n, 1, &sqe);
 			ASSERT_GE(cid, 0);
@@ -271,7 +280,7 @@ TEST_F(io, many_queues)
 			size_t k = (q - 1) * per + j;
 
 			nio_fill(buf + k * GMEM_PAGE, GMEM_PAGE, 300 + k);
-			nio_sqe_rw(&sqe, nvme_cmd_write, 8 * k, bpp(dp),
+			nb_rw(&sqe, nvme_cmd_write, NIO_NSID, 8 * k, bpp(dp),
 				   iova + k * GMEM_PAGE, 0);
 			ASSERT_GE(nvd_queue_sqe(n, q, &sqe), 0);
 		}
@@ -324,7 +333,7 @@ TEST_F(io, cq_full)
 	ASSERT_NE(NULL, buf);
 	for (i = 0; i < 8; i++) {
 		nio_fill(buf + i * GMEM_PAGE, GMEM_PAGE, 400 + i);
-		nio_sqe_rw(&sqe, nvme_cmd_write, 8 * i, bpp(dp), iova + i * GMEM_PAGE, 0);
+		nb_rw(&sqe, nvme_cmd_write, NIO_NSID, 8 * i, bpp(dp), iova + i * GMEM_PAGE, 0);
 		ASSERT_EQ(i, nvd_queue_sqe(n, 1, &sqe));
 	}
 	ASSERT_EQ(0, nio_ring_sq(&dp->io, 1));
@@ -363,11 +372,11 @@ TEST_F(io, flush)
 
 	ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 1, 16, 1));
 	dp_write_seed(_metadata, dp, 1, 0, 8, 500);
-	nio_sqe_flush(&sqe, NIO_NSID);
+	nb_flush(&sqe, NIO_NSID);
 	ASSERT_EQ(0, nio_cmd(&dp->io, 1, &sqe, &cqe));
 	CQE_IS(&cqe, 1, le16toh(sqe.cid), NVME_SC_SUCCESS);
 	/* VWC's "flush all namespaces" NSID. */
-	nio_sqe_flush(&sqe, 0xffffffff);
+	nb_flush(&sqe, 0xffffffff);
 	ASSERT_EQ(0, nio_cmd(&dp->io, 1, &sqe, &cqe));
 	CQE_IS(&cqe, 1, le16toh(sqe.cid), NVME_SC_SUCCESS);
 	dp_read_seed(_metadata, dp, 1, 0, 8, 500);
@@ -417,7 +426,7 @@ TEST_F(io, write_zeroes)
 	ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 1, 16, 1));
 	dp_write_seed(_metadata, dp, 1, 64, n, 520);
 	/* The middle two pages' worth. */
-	nio_sqe_rw(&sqe, nvme_cmd_write_zeroes, 64 + bpp(dp), 2 * bpp(dp), 0, 0);
+	nb_write_zeroes(&sqe, NIO_NSID, 64 + bpp(dp), 2 * bpp(dp), 0);
 	ASSERT_EQ(0, nio_cmd(&dp->io, 1, &sqe, &cqe));
 	CQE_IS(&cqe, 1, le16toh(sqe.cid), NVME_SC_SUCCESS);
 	check_zeroes(_metadata, dp, 64 + bpp(dp), 2 * bpp(dp));
@@ -445,7 +454,7 @@ TEST_F(io, dsm_deallocate)
 	r[0].slba = htole64(256);
 	r[1].nlb = htole32(2 * bpp(dp));
 	r[1].slba = htole64(1024);
-	nio_sqe_dsm(&sqe, iova, 2);
+	nb_dsm(&sqe, NIO_NSID, NB_DSM_AD, 2, iova);
 	ASSERT_EQ(0, nio_cmd(&dp->io, 1, &sqe, &cqe));
 	CQE_IS(&cqe, 1, le16toh(sqe.cid), NVME_SC_SUCCESS);
 	TH_LOG("DLFEAT %#x", dp->io.dlfeat);
@@ -491,7 +500,7 @@ TEST_F(io, write_zeroes_one_block)
 	dp_write_seed(_metadata, dp, 1, 32, 1, 545);
 	dp_write_seed(_metadata, dp, 1, 33, 1, 546);
 	dp_write_seed(_metadata, dp, 1, 34, 1, 547);
-	nio_sqe_rw(&sqe, nvme_cmd_write_zeroes, 33, 1, 0, 0);
+	nb_write_zeroes(&sqe, NIO_NSID, 33, 1, 0);
 	ASSERT_EQ(0, nio_cmd(&dp->io, 1, &sqe, &cqe));
 	CQE_IS(&cqe, 1, le16toh(sqe.cid), NVME_SC_SUCCESS);
 	check_zeroes(_metadata, dp, 33, 1);
@@ -567,7 +576,7 @@ TEST_F(io, irq_on_cq_vector)
 		ASSERT_EQ(0, nvd_create_io_pair(&l->nvd, q, 16, vec));
 		for (v = 0; v < l->nr_msix; v++)
 			evfd_take(l->msix_fd[v]);
-		nio_sqe_rw(&sqe, nvme_cmd_write, 8 * q, 1, iova, 0);
+		nb_rw(&sqe, nvme_cmd_write, NIO_NSID, 8 * q, 1, iova, 0);
 		cid = nio_submit(&dp->io, q, &sqe);
 		ASSERT_GE(cid, 0);
 		ASSERT_GE(evfd_wait(l->msix_fd[vec], NIO_TIMEOUT_MS), 1);

@@ -44,7 +44,7 @@ static uint16_t identify_no_ring(struct __test_metadata *_metadata, struct lio *
 	struct nvme_cqe cqe;
 	int cid;
 
-	nvd_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, buf);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, buf);
 	cid = nvd_submit(&l->nvd, 0, &sqe);
 	ASSERT_GE(cid, 0);
 	ASSERT_EQ(0, nvd_reap(&l->nvd, 0, &cqe, NVD_CQE_TIMEOUT_MS));
@@ -57,7 +57,7 @@ static void identify_ok(struct __test_metadata *_metadata, struct lio *l, uint64
 {
 	struct nvme_sqe sqe;
 
-	nvd_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, buf);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, buf);
 	ADMIN_OK(l, &sqe);
 }
 
@@ -99,7 +99,7 @@ TEST_F(irq, msix_io_vectors)
 		/* The creates completed on the admin vector. */
 		ASSERT_GE(evfd_take(l->msix_fd[0]), 1);
 		no_msix(_metadata, l);
-		nvd_sqe_read(&sqe, 1, 0, 1, self->buf);
+		nb_rw(&sqe, nvme_cmd_read, 1, 0, 1, self->buf, 0);
 		ASSERT_EQ(0, nvd_cmd(&l->nvd, qid, &sqe, &cqe));
 		TH_LOG("qid %u vector %u", qid, vec);
 		ASSERT_GE(evfd_wait(l->msix_fd[vec], EVFD_TIMEOUT_MS), 1);
@@ -121,7 +121,7 @@ TEST_F(irq, msix_cq_without_ien)
 	ASSERT_EQ(0, nvd_create_sq(&l->nvd, 1, 8, 1, &status));
 	ASSERT_EQ(NVME_SC_SUCCESS, status);
 	evfd_take(l->msix_fd[0]);
-	nvd_sqe_read(&sqe, 1, 0, 1, self->buf);
+	nb_rw(&sqe, nvme_cmd_read, 1, 0, 1, self->buf, 0);
 	ASSERT_EQ(0, nvd_cmd(&l->nvd, 1, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_NS_NOT_READY, nvd_status_code(&cqe));
 	no_msix(_metadata, l);
@@ -182,7 +182,7 @@ TEST_F(irq, msix_mask_io_vector)
 	ASSERT_EQ(0, nvd_create_io_pair(&l->nvd, 1, 8, vec));
 	evfd_take(l->msix_fd[0]);
 	MSIX_WR32(l, MSIX_ENTRY(vec) + MSIX_CTRL, MSIX_CTRL_MASKED);
-	nvd_sqe_read(&sqe, 1, 0, 1, self->buf);
+	nb_rw(&sqe, nvme_cmd_read, 1, 0, 1, self->buf, 0);
 	ASSERT_EQ(0, nvd_cmd(&l->nvd, 1, &sqe, &cqe));
 	no_msix(_metadata, l);
 	ASSERT_EQ(1U << vec, MSIX_RD32(l, LEAPIO_MSIX_PBA_OFFSET));

@@ -172,7 +172,7 @@ TEST_F(lifecycle, pci_id_override)
 	LIO_ENABLE(l);
 	id = gmem_alloc_pages(&l->mem, sizeof(*id), &iova);
 	ASSERT_NE(NULL, id);
-	nvd_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, iova);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, iova);
 	ADMIN_OK(l, &sqe);
 	ASSERT_EQ(0x1234, le16toh(id->vid));
 }
@@ -223,9 +223,10 @@ TEST_F(lifecycle, unload_removes_closed_mdevs)
 TEST_F(lifecycle, reload_cycles)
 {
 	struct lio *l = &self->l[0];
-	struct nvme_sqe sqe = { .opcode = nvme_admin_keep_alive };
+	struct nvme_sqe sqe;
 	int i;
 
+	nb_keep_alive(&sqe);
 	for (i = 0; i < 3; i++) {
 		TH_LOG("cycle %d", i);
 		reload(_metadata, self->ko, "");

@@ -30,7 +30,7 @@ static void get_log(struct __test_metadata *_metadata, struct lio *l, uint8_t li
 {
 	struct nvme_sqe sqe;
 
-	nvd_sqe_get_log(&sqe, lid, nsid, len, iova, false);
+	nb_get_log(&sqe, lid, nsid, len, iova, false);
 	ADMIN_STATUS(l, &sqe, status);
 }
 
@@ -72,7 +72,7 @@ TEST_F(logs, error_log_records_failed_command)
 	count = le64toh(e->error_count);
 
 	/* A second failure, on another field, gets the next count. */
-	nvd_sqe_identify(&sqe, NVME_ID_CNS_NS, 9, self->iova);
+	nb_identify(&sqe, NVME_ID_CNS_NS, 9, self->iova);
 	ADMIN(l, &sqe, &cqe);
 	ASSERT_EQ(NVME_SC_INVALID_NS, nvd_status_code(&cqe));
 	get_log(_metadata, l, NVME_LOG_ERROR, 0xffffffff, GMEM_PAGE, self->iova,
@@ -110,7 +110,7 @@ TEST_F(logs, firmware_slot)
 
 	id = gmem_alloc_pages(&self->l.mem, sizeof(*id), &iova);
 	ASSERT_NE(NULL, id);
-	nvd_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, iova);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, iova);
 	ADMIN_OK(&self->l, &sqe);
 
 	get_log(_metadata, &self->l, NVME_LOG_FW_SLOT, 0xffffffff, sizeof(*fw),

@@ -26,7 +26,7 @@ FIXTURE_SETUP(queues)
 	ASSERT_GE(self->nr, 2);
 	/* As nvme-pci does before creating queues: ask for all of them. */
 	n = self->nr - 1;
-	nvd_sqe_set_features(&sqe, NVME_FEAT_NUM_QUEUES, n | n << 16);
+	nb_set_features(&sqe, NVME_FEAT_NUM_QUEUES, false, n | n << 16);
 	ADMIN_OK(&self->l, &sqe);
 	self->data = gmem_alloc_pages(&self->l.mem, GMEM_PAGE, &self->data_iova);
 	ASSERT_NE(NULL, self->data);
@@ -169,7 +169,7 @@ TEST_F(queues, nr_queues_fixed_once_queues_exist)
 	struct nvme_sqe sqe;
 
 	ASSERT_EQ(0, nvd_create_io_pair(&l->nvd, 1, 8, 1));
-	nvd_sqe_set_features(&sqe, NVME_FEAT_NUM_QUEUES, 0);
+	nb_set_features(&sqe, NVME_FEAT_NUM_QUEUES, false, 0);
 	ADMIN_STATUS(l, &sqe, NVME_SC_CMD_SEQ_ERROR);
 }
 
@@ -181,15 +181,15 @@ TEST_F(queues, io_command_errors)
 
 	/* The opcode and namespace are checked before "not ready". */
 	ASSERT_EQ(0, nvd_create_io_pair(&l->nvd, 1, 8, 1));
-	nvd_sqe_read(&sqe, 2, 0, 1, self->data_iova);
+	nb_rw(&sqe, nvme_cmd_read, 2, 0, 1, self->data_iova, 0);
 	ASSERT_EQ(0, nvd_cmd(&l->nvd, 1, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_INVALID_NS, nvd_status_code(&cqe));
-	nvd_sqe_read(&sqe, 1, 0, 1, self->data_iova);
+	nb_rw(&sqe, nvme_cmd_read, 1, 0, 1, self->data_iova, 0);
 	sqe.opcode = 0x7e;
 	ASSERT_EQ(0, nvd_cmd(&l->nvd, 1, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_INVALID_OPCODE, nvd_status_code(&cqe));
 	/* Flush may name every namespace at once (VWC). */
-	sqe = (struct nvme_sqe){ .opcode = nvme_cmd_flush, .nsid = htole32(0xffffffff) };
+	nb_flush(&sqe, 0xffffffff);
 	ASSERT_EQ(0, nvd_cmd(&l->nvd, 1, &sqe, &cqe));
 	ASSERT_EQ(NVME_SC_NS_NOT_READY, nvd_status_code(&cqe));
 }
@@ -229,7 +229,7 @@ static void read_not_ready(struct __test_metadata *_metadata, struct lio *l,
 	 */
 	for (v = 0; v < l->nr_msix; v++)
 		evfd_take(l->msix_fd[v]);
-	nvd_sqe_read(&sqe, 1, 0, 1, buf);
+	nb_rw(&sqe, nvme_cmd_read, 1, 0, 1, buf, 0);
 	cid = nvd_submit(&l->nvd, qid, &sqe);
 	ASSERT_GE(cid, 0);
 	ASSERT_EQ(0, nvd_reap(&l->nvd, q->cqid, &cqe, NVD_CQE_TIMEOUT_MS));
@@ -289,7 +289,7 @@ TEST_F(queues, cq_full_holds_completions)
 	ASSERT_EQ(NVME_SC_SUCCESS, status);
 
 	for (i = 0; i < 8; i++) {
-		nvd_sqe_read(&sqe, 1, 0, 1, self->data_iova);
+		nb_rw(&sqe, nvme_cmd_read, 1, 0, 1, self->data_iova, 0);
 		ASSERT_EQ(i, nvd_queue_sqe(&l->nvd, 1, &sqe));
 	}
 	ASSERT_EQ(0, nvd_ring_sq(&l->nvd, 1));

@@ -87,7 +87,7 @@ static void identify_works(struct __test_metadata *_metadata, struct lio *l)
 
 	id = gmem_alloc_pages(&l->mem, sizeof(*id), &iova);
 	ASSERT_NE(NULL, id);
-	nvd_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, iova);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, iova);
 	ADMIN_OK(l, &sqe);
 	ASSERT_EQ(LEAPIO_PCI_VENDOR_ID, le16toh(id->vid));
 }

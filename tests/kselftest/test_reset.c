@@ -31,7 +31,7 @@ FIXTURE_SETUP(reset)
 	ASSERT_NE(NULL, gmem_alloc_pages(&l->mem, GMEM_PAGE, &self->buf));
 	for (qid = 1; qid <= NR_IOQ_USED; qid++) {
 		ASSERT_EQ(0, nvd_create_io_pair(&l->nvd, qid, QSIZE, qid));
-		nvd_sqe_read(&sqe, 1, 0, 1, self->buf);
+		nb_rw(&sqe, nvme_cmd_read, 1, 0, 1, self->buf, 0);
 		ASSERT_EQ(0, nvd_cmd(&l->nvd, qid, &sqe, &cqe));
 		ASSERT_EQ(NVME_SC_NS_NOT_READY, nvd_status_code(&cqe));
 	}
@@ -65,9 +65,9 @@ static void old_doorbells_write_nothing(struct __test_metadata *_metadata,
 
 		for (i = 0; i < 3; i++) {
 			if (qid)
-				nvd_sqe_read(&sqe, 1, 0, 1, buf);
+				nb_rw(&sqe, nvme_cmd_read, 1, 0, 1, buf, 0);
 			else
-				nvd_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, buf);
+				nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, buf);
 			sqe.cid = htole16(0x100 + i);
 			memcpy(&q->sq[(q->sq_tail + i) % q->entries], &sqe, sizeof(sqe));
 		}
@@ -112,12 +112,12 @@ static void comes_back(struct __test_metadata *_metadata, struct lio *l, uint64_
 	uint16_t qid;
 
 	LIO_ENABLE(l);
-	nvd_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, buf);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, buf);
 	ADMIN_OK(l, &sqe);
 	ASSERT_EQ(LEAPIO_PCI_VENDOR_ID, le16toh(id->vid));
 	for (qid = 1; qid <= NR_IOQ_USED; qid++) {
 		ASSERT_EQ(0, nvd_create_io_pair(&l->nvd, qid, QSIZE, qid));
-		nvd_sqe_read(&sqe, 1, 0, 1, buf);
+		nb_rw(&sqe, nvme_cmd_read, 1, 0, 1, buf, 0);
 		ASSERT_EQ(0, nvd_cmd(&l->nvd, qid, &sqe, &cqe));
 		ASSERT_EQ(NVME_SC_NS_NOT_READY, nvd_status_code(&cqe));
 		ASSERT_EQ(1, nvd_phase(&cqe));
@@ -166,11 +166,12 @@ TEST_F(reset, controller_reset)
 TEST_F(reset, reset_while_aer_outstanding)
 {
 	struct lio *l = &self->l;
-	struct nvme_sqe sqe = { .opcode = nvme_admin_async_event };
+	struct nvme_sqe sqe;
 
 	/* An AER outstanding at reset is dropped, never completed into the
 	 * old admin CQ.
 	 */
+	nb_aer(&sqe);
 	ASSERT_GE(nvd_submit(&l->nvd, 0, &sqe), 0);
 	ASSERT_EQ(0, vfio_reset(&l->dev));
 	old_doorbells_write_nothing(_metadata, l, self->buf);
@@ -191,7 +192,7 @@ TEST_F(reset, close_and_reopen)
 	ASSERT_EQ(0, lio_msix_on(l));
 	ASSERT_NE(NULL, gmem_alloc_pages(&l->mem, GMEM_PAGE, &self->buf));
 	comes_back(_metadata, l, self->buf);
-	nvd_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, self->buf);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, self->buf);
 	ADMIN_OK(l, &sqe);
 }
 

@@ -208,59 +208,6 @@ int nvd_enable(struct nvd *n)
 
 /* ---- Commands ---- */
 
-void nvd_sqe_identify(struct nvme_sqe *sqe, uint8_t cns, uint32_t nsid,
-		      uint64_t buf)
-{
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = nvme_admin_identify;
-	sqe->nsid = htole32(nsid);
-	sqe->prp1 = htole64(buf);
-	sqe->cdw10 = htole32(cns);
-}
-
-void nvd_sqe_get_log(struct nvme_sqe *sqe, uint8_t lid, uint32_t nsid,
-		     uint32_t len, uint64_t buf, bool rae)
-{
-	uint32_t numd = len / 4 - 1;	/* 0's based dwords */
-
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = nvme_admin_get_log_page;
-	sqe->nsid = htole32(nsid);
-	sqe->prp1 = htole64(buf);
-	/* A log of up to 4 KiB needs PRP1 only: callers pass a page. */
-	sqe->cdw10 = htole32(lid | (rae ? NVME_LOG_RAE : 0) | ((numd & 0xffff) << 16));
-	sqe->cdw11 = htole32(numd >> 16);
-}
-
-void nvd_sqe_get_features(struct nvme_sqe *sqe, uint8_t fid, uint8_t sel,
-			  uint32_t cdw11)
-{
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = nvme_admin_get_features;
-	sqe->cdw10 = htole32(fid | ((uint32_t)sel << NVME_FEAT_SEL_SHIFT));
-	sqe->cdw11 = htole32(cdw11);
-}
-
-void nvd_sqe_set_features(struct nvme_sqe *sqe, uint8_t fid, uint32_t cdw11)
-{
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = nvme_admin_set_features;
-	sqe->cdw10 = htole32(fid);
-	sqe->cdw11 = htole32(cdw11);
-}
-
-void nvd_sqe_read(struct nvme_sqe *sqe, uint32_t nsid, uint64_t slba,
-		  uint16_t nlb, uint64_t buf)
-{
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = nvme_cmd_read;
-	sqe->nsid = htole32(nsid);
-	sqe->prp1 = htole64(buf);
-	sqe->cdw10 = htole32((uint32_t)slba);
-	sqe->cdw11 = htole32((uint32_t)(slba >> 32));
-	sqe->cdw12 = htole32(nlb ? nlb - 1U : 0);	/* 0's based */
-}
-
 int nvd_queue_sqe(struct nvd *n, uint16_t qid, struct nvme_sqe *sqe)
 {
 	struct nvd_queue *q;
@@ -455,26 +402,22 @@ static int admin_status(struct nvd *n, struct nvme_sqe *sqe, uint16_t *status)
 }
 
 int nvd_create_cq_raw(struct nvd *n, uint16_t qid, uint16_t qsize0,
-		      uint64_t iova, uint32_t flags, uint16_t vector,
+		      uint64_t iova, uint16_t flags, uint16_t vector,
 		      uint16_t *status)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_create_cq };
+	struct nvme_sqe sqe;
 
-	sqe.prp1 = htole64(iova);
-	sqe.cdw10 = htole32(qid | ((uint32_t)qsize0 << 16));
-	sqe.cdw11 = htole32(flags | ((uint32_t)vector << 16));
+	nb_create_cq(&sqe, qid, qsize0 + 1U, iova, flags, vector);
 	return admin_status(n, &sqe, status);
 }
 
 int nvd_create_sq_raw(struct nvd *n, uint16_t qid, uint16_t qsize0,
-		      uint64_t iova, uint32_t flags, uint16_t cqid,
+		      uint64_t iova, uint16_t flags, uint16_t cqid,
 		      uint16_t *status)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_create_sq };
+	struct nvme_sqe sqe;
 
-	sqe.prp1 = htole64(iova);
-	sqe.cdw10 = htole32(qid | ((uint32_t)qsize0 << 16));
-	sqe.cdw11 = htole32(flags | ((uint32_t)cqid << 16));
+	nb_create_sq(&sqe, qid, qsize0 + 1U, iova, flags, cqid);
 	return admin_status(n, &sqe, status);
 }
 
@@ -530,19 +473,13 @@ int nvd_create_sq(struct nvd *n, uint16_t qid, uint16_t entries,
 	return 0;
 }
 
-static int delete_queue(struct nvd *n, uint8_t opcode, uint16_t qid,
-			uint16_t *status)
-{
-	struct nvme_sqe sqe = { .opcode = opcode };
-
-	sqe.cdw10 = htole32(qid);
-	return admin_status(n, &sqe, status);
-}
-
 int nvd_delete_sq(struct nvd *n, uint16_t qid, uint16_t *status)
 {
-	int err = delete_queue(n, nvme_admin_delete_sq, qid, status);
+	struct nvme_sqe sqe;
+	int err;
 
+	nb_delete_sq(&sqe, qid);
+	err = admin_status(n, &sqe, status);
 	if (!err && *status == NVME_SC_SUCCESS && qid <= NVD_MAX_QID)
 		n->q[qid].sq_live = false;
 	return err;
@@ -550,8 +487,11 @@ int nvd_delete_sq(struct nvd *n, uint16_t qid, uint16_t *status)
 
 int nvd_delete_cq(struct nvd *n, uint16_t qid, uint16_t *status)
 {
-	int err = delete_queue(n, nvme_admin_delete_cq, qid, status);
+	struct nvme_sqe sqe;
+	int err;
 
+	nb_delete_cq(&sqe, qid);
+	err = admin_status(n, &sqe, status);
 	if (!err && *status == NVME_SC_SUCCESS && qid <= NVD_MAX_QID)
 		n->q[qid].cq_live = false;
 	return err;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "../../../common/nvme/nvme_spec.h"
+#include "../../lib/nvme_build.h"
 #include "../../../uapi/linux/leapio.h"
 #include "guest_mem.h"
 #include "vfio_client.h"
@@ -94,14 +95,7 @@ int nvd_disable(struct nvd *n);
 /* Forget every queue without touching the device (after a reset). */
 void nvd_forget_queues(struct nvd *n);
 
-/* ---- Commands ---- */
-void nvd_sqe_identify(struct nvme_sqe *sqe, uint8_t cns, uint32_t nsid,
-		      uint64_t buf);
-void nvd_sqe_get_log(struct nvme_sqe *sqe, uint8_t lid, uint32_t nsid,
-		     uint32_t len, uint64_t buf, bool rae);
-void nvd_sqe_get_features(struct nvme_sqe *sqe, uint8_t fid, uint8_t sel,
-			  uint32_t cdw11);
-void nvd_sqe_set_features(struct nvme_sqe *sqe, uint8_t fid, uint32_t cdw11);
+/* ---- Commands (built with tests/lib/nvme_build.h's nb_*()) ---- */
 
 /*
  * Place sqe (its CID assigned here and returned) at the SQ tail of qid and
@@ -168,17 +162,13 @@ int nvd_delete_sq(struct nvd *n, uint16_t qid, uint16_t *status);
 int nvd_delete_cq(struct nvd *n, uint16_t qid, uint16_t *status);
 /* Raw create with every field chosen by the caller (error tests). */
 int nvd_create_cq_raw(struct nvd *n, uint16_t qid, uint16_t qsize0,
-		      uint64_t iova, uint32_t flags, uint16_t vector,
+		      uint64_t iova, uint16_t flags, uint16_t vector,
 		      uint16_t *status);
 int nvd_create_sq_raw(struct nvd *n, uint16_t qid, uint16_t qsize0,
-		      uint64_t iova, uint32_t flags, uint16_t cqid,
+		      uint64_t iova, uint16_t flags, uint16_t cqid,
 		      uint16_t *status);
 /* CQ then SQ of qid, both of entries, CQ interrupts on vector. */
 int nvd_create_io_pair(struct nvd *n, uint16_t qid, uint16_t entries,
 		       uint16_t vector);
-
-/* An NVM Read of nlb blocks at slba into buf on namespace nsid. */
-void nvd_sqe_read(struct nvme_sqe *sqe, uint32_t nsid, uint64_t slba,
-		  uint16_t nlb, uint64_t buf);
 
 #endif /* LEAPIO_KSFT_NVME_DRIVER_H */

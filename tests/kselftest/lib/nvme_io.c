@@ -46,7 +46,7 @@ int nio_init(struct nio *io, struct lio *l)
 	ctrl = gmem_alloc_pages(&l->mem, GMEM_PAGE, &iova);
 	if (!ctrl)
 		return -ENOMEM;
-	nvd_sqe_identify(&sqe, NVME_ID_CNS_CTRL, 0, iova);
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, iova);
 	err = admin_status(io, &sqe, &st);
 	if (err)
 		return err;
@@ -56,7 +56,7 @@ int nio_init(struct nio *io, struct lio *l)
 	io->vwc = ctrl->vwc;
 	/* Reuse the page: Identify Namespace overwrites all of it. */
 	ns = (struct nvme_id_ns *)ctrl;
-	nvd_sqe_identify(&sqe, NVME_ID_CNS_NS, NIO_NSID, iova);
+	nb_identify(&sqe, NVME_ID_CNS_NS, NIO_NSID, iova);
 	err = admin_status(io, &sqe, &st);
 	if (err)
 		return err;
@@ -182,7 +182,7 @@ int nio_write_db(struct nio *io, uint32_t off, uint32_t val)
 
 int nio_dbbuf_on(struct nio *io, uint16_t *status)
 {
-	struct nvme_sqe sqe = { .opcode = nvme_admin_dbbuf };
+	struct nvme_sqe sqe;
 	size_t size = (size_t)(io->l->mdev.nr_ioq + 1) * 2 * io->n->db_stride;
 	uint64_t s_iova, e_iova;
 	uint32_t *s, *e;
@@ -193,8 +193,7 @@ int nio_dbbuf_on(struct nio *io, uint16_t *status)
 	e = gmem_alloc_pages(&io->l->mem, size, &e_iova);
 	if (!s || !e)
 		return -ENOMEM;
-	sqe.prp1 = htole64(s_iova);
-	sqe.prp2 = htole64(e_iova);
+	nb_dbbuf(&sqe, s_iova, e_iova);
 	err = admin_status(io, &sqe, status);
 	if (err)
 		return err;
@@ -290,72 +289,32 @@ int nio_cmd(struct nio *io, uint16_t qid, struct nvme_sqe *sqe,
 
 /* ---- commands ---- */
 
-void nio_sqe_rw(struct nvme_sqe *sqe, uint8_t opcode, uint64_t slba,
-		uint32_t nlb, uint64_t prp1, uint64_t prp2)
-{
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = opcode;
-	sqe->nsid = htole32(NIO_NSID);
-	sqe->prp1 = htole64(prp1);
-	sqe->prp2 = htole64(prp2);
-	sqe->cdw10 = htole32((uint32_t)slba);
-	sqe->cdw11 = htole32((uint32_t)(slba >> 32));
-	sqe->cdw12 = htole32(nlb ? (nlb - 1) & 0xffff : 0);	/* 0's based */
-}
-
-void nio_sqe_flush(struct nvme_sqe *sqe, uint32_t nsid)
-{
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = nvme_cmd_flush;
-	sqe->nsid = htole32(nsid);
-}
-
-void nio_sqe_dsm(struct nvme_sqe *sqe, uint64_t ranges_iova, unsigned int nr)
-{
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = nvme_cmd_dsm;
-	sqe->nsid = htole32(NIO_NSID);
-	sqe->prp1 = htole64(ranges_iova);
-	sqe->cdw10 = htole32(nr - 1);
-	sqe->cdw11 = htole32(NVME_DSMGMT_AD);
-}
-
 int nio_prp(struct nio *io, uint64_t iova, size_t len, uint64_t *prp1,
 	    uint64_t *prp2)
 {
-	const uint64_t pg = GMEM_PAGE;
-	uint64_t first = pg - (iova & (pg - 1)), page, list_iova;
-	size_t left, slot = 0, per = pg / 8;
-	uint64_t *list = NULL;
+	struct nb_prp_list list = { NULL, 0, 0 };
+	struct nb_prp p;
+	int err;
 
-	*prp1 = iova;
-	*prp2 = 0;
-	if (len <= first)
-		return 0;
-	page = (iova & ~(pg - 1)) + pg;
-	left = len - first;
-	if (left <= pg) {
-		*prp2 = page;
-		return 0;
-	}
-	for (; left; left -= left > pg ? pg : left, page += pg) {
-		/* The last slot of a full list page chains to the next,
-		 * unless this entry is the last one.
-		 */
-		if (!list || (slot == per - 1 && left > pg)) {
-			uint64_t *next = gmem_alloc_pages(&io->l->mem, pg, &list_iova);
+	if (len > UINT32_MAX)
+		return -EINVAL;
+	/* The list, when the transfer needs one, in fresh guest pages:
+	 * contiguous, so that its pages chain one to the next.
+	 */
+	list.bytes = nb_prp_list_size(GMEM_PAGE, iova, (uint32_t)len);
+	if (list.bytes) {
+		uint64_t list_iova;
 
-			if (!next)
-				return -ENOMEM;
-			if (list)
-				list[slot] = htole64(list_iova);
-			else
-				*prp2 = list_iova;
-			list = next;
-			slot = 0;
-		}
-		list[slot++] = htole64(page);
+		list.entries = gmem_alloc_pages(&io->l->mem, list.bytes, &list_iova);
+		if (!list.entries)
+			return -ENOMEM;
+		list.gpa = list_iova;
 	}
+	err = nb_prp_contig(&p, GMEM_PAGE, iova, (uint32_t)len, &list);
+	if (err)
+		return err;
+	*prp1 = p.prp1;
+	*prp2 = p.prp2;
 	return 0;
 }
 
@@ -369,7 +328,7 @@ int nio_rw(struct nio *io, uint16_t qid, uint8_t opcode, uint64_t slba,
 	err = nio_prp(io, iova, nio_bytes(io, nlb), &prp1, &prp2);
 	if (err)
 		return err;
-	nio_sqe_rw(&sqe, opcode, slba, nlb, prp1, prp2);
+	nb_rw(&sqe, opcode, NIO_NSID, slba, nlb, prp1, prp2);
 	sqe.cdw12 |= htole32(flags);
 	return nio_cmd(io, qid, &sqe, cqe);
 }
@@ -422,7 +381,7 @@ int nio_smart(struct nio *io, void *page, uint64_t page_iova, uint16_t *status)
 	struct nvme_sqe sqe;
 
 	memset(page, 0, GMEM_PAGE);
-	nvd_sqe_get_log(&sqe, NVME_LOG_SMART, 0xffffffff, 512, page_iova, false);
+	nb_get_log(&sqe, NVME_LOG_SMART, 0xffffffff, 512, page_iova, false);
 	return admin_status(io, &sqe, status);
 }
 

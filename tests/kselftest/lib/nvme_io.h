@@ -89,17 +89,13 @@ int nio_wait(struct nio *io, uint16_t sqid, uint16_t cid, struct nvme_cqe *cqe,
 int nio_cmd(struct nio *io, uint16_t qid, struct nvme_sqe *sqe,
 	    struct nvme_cqe *cqe);
 
-/* ---- commands ---- */
-void nio_sqe_rw(struct nvme_sqe *sqe, uint8_t opcode, uint64_t slba,
-		uint32_t nlb, uint64_t prp1, uint64_t prp2);
-void nio_sqe_flush(struct nvme_sqe *sqe, uint32_t nsid);
-/* DSM with the Deallocate attribute over nr ranges at ranges_iova. */
-void nio_sqe_dsm(struct nvme_sqe *sqe, uint64_t ranges_iova, unsigned int nr);
+/* ---- commands (built with tests/lib/nvme_build.h's nb_*()) ---- */
 
 /*
  * PRP1/PRP2 for len bytes of guest memory at iova (any dword-aligned
  * start): PRP2 is the second page, or a list (chained when it needs more
- * than a page) allocated from guest memory. 0 or -ENOMEM.
+ * than a page) that nb_prp_contig() writes into guest memory allocated
+ * here. 0, -ENOMEM, or nb_prp_contig()'s -EINVAL.
  */
 int nio_prp(struct nio *io, uint64_t iova, size_t len, uint64_t *prp1,
 	    uint64_t *prp2);
