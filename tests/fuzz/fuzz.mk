@@ -18,8 +18,8 @@ $(FUZZ_OUT)/%: tests/fuzz/%.c $(UNIT_PURE) $(UNIT_SUPPORT) $(UNIT_HDRS)
 # leapiod's core, with the unit tests' fake host and backend.
 FUZZ_RT_SRCS	:= $(filter-out runtime/main.c,$(sort $(shell find runtime -name '*.c'))) \
 		   $(wildcard common/nvme/*.c common/leapio/*.c) \
-		   tests/unit-rt/fake_host.c
-$(FUZZ_OUT)/fuzz_rt: tests/fuzz/fuzz_rt.c $(FUZZ_RT_SRCS) $(shell find runtime tests/unit-rt -name '*.h')
+		   tests/unit-rt/fake_host.c tests/lib/nvme_build.c
+$(FUZZ_OUT)/fuzz_rt: tests/fuzz/fuzz_rt.c $(FUZZ_RT_SRCS) $(shell find runtime tests/unit-rt tests/lib -name '*.h')
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -D_GNU_SOURCE -I. -o $@ $< $(FUZZ_RT_SRCS) -luring -ljansson -lpthread
 

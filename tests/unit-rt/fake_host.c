@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "fake_host.h"
+#include "../lib/nvme_build.h"
 
 
 static int fh_kick(struct lio_vdev *v)
@@ -354,13 +355,6 @@ bool fh_acked(struct fake_host *h)
 void fh_rw_sqe(struct nvme_sqe *s, u8 op, u16 cid, u64 slba, u32 nlb,
 	       u64 prp1, u64 prp2)
 {
-	memset(s, 0, sizeof(*s));
-	s->opcode = op;
+	nb_rw(s, op, 1, slba, nlb, prp1, prp2);
 	s->cid = cpu_to_le16(cid);
-	s->nsid = cpu_to_le32(1);
-	s->prp1 = cpu_to_le64(prp1);
-	s->prp2 = cpu_to_le64(prp2);
-	s->cdw10 = cpu_to_le32((u32)slba);
-	s->cdw11 = cpu_to_le32((u32)(slba >> 32));
-	s->cdw12 = cpu_to_le32(nlb - 1);
 }

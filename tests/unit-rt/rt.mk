@@ -12,8 +12,8 @@ URT_CFLAGS	:= -std=gnu11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
 		   -Icommon/env -I. -I$(KSRC_UNIT)/tools/testing/selftests
 URT_SRCS	:= $(filter-out runtime/main.c,$(sort $(shell find runtime -name '*.c'))) \
 		   $(wildcard common/nvme/*.c common/leapio/*.c) \
-		   $(wildcard tests/unit-rt/fake_*.c)
-URT_HDRS	:= $(shell find runtime common uapi tests/unit-rt -name '*.h')
+		   $(wildcard tests/unit-rt/fake_*.c) tests/lib/nvme_build.c
+URT_HDRS	:= $(shell find runtime common uapi tests/unit-rt tests/lib -name '*.h')
 URT_TESTS	:= $(patsubst tests/unit-rt/%.c,$(URT_OUT)/%,$(wildcard tests/unit-rt/test_*.c))
 
 $(URT_OUT)/%: tests/unit-rt/%.c $(URT_SRCS) $(URT_HDRS) $(KSRC_UNIT)/.stamp

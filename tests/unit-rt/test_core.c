@@ -10,6 +10,7 @@
 
 #include "kselftest_harness.h"
 #include "fake_host.h"
+#include "../lib/nvme_build.h"
 
 #define NSZE		8192		/* 512-byte LBAs: 4 MiB */
 #define SQ_GPA		0x10000
@@ -91,16 +92,25 @@ TEST_F(core, write_read_prp1_prp2)
 
 TEST_F(core, prp_list_unaligned_max_transfer)
 {
-	struct nvme_sqe s;
-	__le64 *list = (__le64 *)(self->h.gmem + LIST_GPA);
+	const struct nb_prp_list list = {
+		(__le64 *)(self->h.gmem + LIST_GPA), LIST_GPA, 4096,
+	};
 	u32 len = 4096U << 6, i;
 	u64 p1 = DATA_GPA + 0x200;	/* unaligned first page */
+	u64 pages[65];
+	struct nvme_sqe s;
+	struct nb_prp p;
 
-	/* Pages scattered backwards, so that nothing merges by luck. */
+	/* After the first, pages scattered backwards, so that nothing
+	 * merges by luck: 65 pages, a list of 64.
+	 */
+	pages[0] = DATA_GPA;
 	for (i = 0; i < 64; i++)
-		list[i] = cpu_to_le64(DATA_GPA + 0x200000 - (u64)i * 8192);
+		pages[i + 1] = DATA_GPA + 0x200000 - (u64)i * 8192;
+	ASSERT_EQ(0, nb_prp_pages(&p, 4096, pages, 65, 0x200, len, &list));
+	ASSERT_EQ(64 * 8U, p.list_bytes);
 	fill(self->h.store, len, 9);
-	fh_rw_sqe(&s, nvme_cmd_read, 1, 0, len / 512, p1, LIST_GPA);
+	fh_rw_sqe(&s, nvme_cmd_read, 1, 0, len / 512, p.prp1, p.prp2);
 	ASSERT_EQ(0, run1(&self->h, &s, NULL));
 	EXPECT_EQ(0, memcmp(self->h.gmem + p1, self->h.store, 4096 - 0x200));
 	EXPECT_EQ(0, memcmp(self->h.gmem + DATA_GPA + 0x200000,
@@ -151,11 +161,12 @@ TEST_F(core, flush_zeroes_dsm_compare_fua)
 	__le64 *r = (__le64 *)(self->h.gmem + LIST_GPA);
 
 	fill(self->h.store, 64 * 512, 1);
-	fh_rw_sqe(&s, nvme_cmd_flush, 1, 0, 1, 0, 0);
-	s.nsid = cpu_to_le32(0xffffffff);
+	nb_flush(&s, 0xffffffff);
+	s.cid = cpu_to_le16(1);
 	EXPECT_EQ(0, run1(&self->h, &s, NULL));
 	EXPECT_EQ(LIO_IO_FLUSH, self->h.last_op);
-	fh_rw_sqe(&s, nvme_cmd_write_zeroes, 2, 0, 8, 0, 0);
+	nb_write_zeroes(&s, 1, 0, 8, 0);
+	s.cid = cpu_to_le16(2);
 	EXPECT_EQ(0, run1(&self->h, &s, NULL));
 	EXPECT_EQ(0, self->h.store[0] | self->h.store[8 * 512 - 1]);
 	EXPECT_NE(0, self->h.store[8 * 512 + 1]);
@@ -163,10 +174,8 @@ TEST_F(core, flush_zeroes_dsm_compare_fua)
 	memset(r, 0, 16);
 	((__le32 *)r)[1] = cpu_to_le32(8);
 	r[1] = cpu_to_le64(16);
-	fh_rw_sqe(&s, nvme_cmd_dsm, 3, 0, 1, LIST_GPA, 0);
-	s.cdw10 = 0;
-	s.cdw11 = cpu_to_le32(4);
-	s.cdw12 = 0;
+	nb_dsm(&s, 1, NB_DSM_AD, 1, LIST_GPA);
+	s.cid = cpu_to_le16(3);
 	EXPECT_EQ(0, run1(&self->h, &s, NULL));
 	EXPECT_EQ(0, self->h.store[16 * 512] | self->h.store[24 * 512 - 1]);
 	/* Compare: equal, then not. */
@@ -178,7 +187,7 @@ TEST_F(core, flush_zeroes_dsm_compare_fua)
 	EXPECT_EQ(NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR,
 		  run1(&self->h, &s, NULL));
 	fh_rw_sqe(&s, nvme_cmd_write, 6, 0, 1, DATA_GPA, 0);
-	s.cdw12 |= cpu_to_le32(1U << 30);
+	s.cdw12 |= cpu_to_le32(NVME_RW_FUA);
 	EXPECT_EQ(0, run1(&self->h, &s, NULL));
 	EXPECT_TRUE(self->h.last_fua);
 }
