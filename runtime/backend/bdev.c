@@ -113,10 +113,18 @@ int lio_bdev_open_path(const struct lio_bdev_cfg *cfg, int flags,
 				    "%s is on a read-only file system or device: set readonly",
 				    cfg->path);
 	case -EINVAL:
+		/*
+		 * tmpfs before Linux 6.6, among others. A loop device over
+		 * the file is a block device that takes O_DIRECT and does
+		 * buffered I/O into the file itself.
+		 */
 		if (flags & O_DIRECT)
 			return lio_bdev_err(fd, err, errlen,
-					    "%s: its file system does not support O_DIRECT",
-					    cfg->path);
+					    "%s: its file system does not support O_DIRECT, "
+					    "which leapiod needs: move the file to one that "
+					    "does (ext4, xfs), or serve a loop device over it "
+					    "(losetup --find --show %s) with type block",
+					    cfg->path, cfg->path);
 		break;
 	case -EBUSY:
 		return lio_bdev_err(fd, err, errlen,
