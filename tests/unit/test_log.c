@@ -475,7 +475,11 @@ TEST_F(log, zero_fill_largest_transfer)
 
 	/* From an offset too: the log's tail, then zeroes. */
 	memset(p, POISON, LIO_MAX_XFER + 4096);
-	sqe.cdw12 = cpu_to_le32(4 * 256);	/* the I/O commands */
+	nb_get_log_page(&sqe, &(struct nb_log){
+		.lid = NVME_LOG_CMD_EFFECTS, .nsid = 0xffffffff,
+		.lpo = 4 * 256,		/* the I/O commands */
+		.len = LIO_MAX_XFER, .buf = dst });
+	ASSERT_EQ(0, prp_list(self->g, &sqe, dst, FG_FREE, LIO_MAX_XFER));
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
 	EXPECT_EQ(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC,
 		  le32_to_cpu(*(__le32 *)(p + 4 * nvme_cmd_write)));
