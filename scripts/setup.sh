@@ -11,6 +11,8 @@ PKGS=(
 	linux-source-6.1 linux-source-6.12
 	qemu-system-x86 qemu-utils busybox-static
 	nvme-cli fio pciutils sparse perl python3 clang libfuzzer-14-dev
+	# clang's sanitizer and libFuzzer runtimes: only a Recommends of clang.
+	libclang-rt-14-dev
 	liburing-dev libjansson-dev libnvme-dev
 )
 
