@@ -32,7 +32,8 @@ discover() {
 	done
 	[ -z "$last" ] || echo "$last"
 }
-mapfile -t order < <(discover)
+# A here-string, not < <(...): L1's initramfs has no /dev/fd.
+mapfile -t order <<< "$(discover)"
 [ -n "${LEAPIO_KSFT_TESTS:-}" ] && read -r -a order <<< "$LEAPIO_KSFT_TESTS"
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' "${order[@]}"
