@@ -46,5 +46,7 @@ typedef int64_t s64;
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #define __packed	__attribute__((packed))
 #define fallthrough	__attribute__((fallthrough))
+/* Stores before it are seen before stores after it (a release fence). */
+#define smp_wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
 
 #endif /* LEAPIO_ENV_H */

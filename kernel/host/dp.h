@@ -32,6 +32,7 @@
 #include <linux/xarray.h>
 
 #include "../../uapi/linux/leapio_region.h"
+#include "../../common/leapio/region_writer.h"
 
 struct lio_mdev;
 struct eventfd_ctx;
@@ -51,6 +52,12 @@ struct lio_region {
 	struct leapio_mbox	*mbox;
 	__le64			*l1;
 	__le64			*l2;		/* l2_tables * 512 */
+	/*
+	 * The same parts for the region writer (common/leapio/), its hdr
+	 * the driver's own copy (layout): bounds never come from memory
+	 * the runtime can write.
+	 */
+	struct leapio_region_view view;
 
 	/* pin.c: pinned guest pages, gfn -> struct page *, and how many */
 	struct mutex		pin_lock;
@@ -111,14 +118,9 @@ struct lio_region {
 	/* datapath.c, under lio_mdev.lock */
 	bool			dp_served;	/* a runtime attached since enable */
 	bool			dp_db_mapped;	/* BAR0 doorbells mmapped */
-	u32			dp_qgen;	/* the last queue generation */
-	u32			dp_generation;	/* controller resets */
 	u32			dp_irq_seq;	/* also read under seq_lock */
-	/* SMART counters of SQs gone (their descriptors are reused) */
-	u64			dp_cmds_read;
-	u64			dp_cmds_written;
-	u64			dp_bytes_read;
-	u64			dp_bytes_written;
+	/* queue and controller generations, SMART counters of SQs gone */
+	struct leapio_wr	dp_wr;
 };
 
 /* ---- region.c ---- */

@@ -15,5 +15,6 @@
 #include <linux/errno.h>
 #include <linux/compiler.h>
 #include <asm/byteorder.h>
+#include <asm/barrier.h>
 
 #endif /* LEAPIO_ENV_H */
