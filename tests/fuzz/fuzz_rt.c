@@ -4,8 +4,9 @@
  * lists and DSM ranges pointing anywhere), doorbell values, queue resets
  * and deletions, guest memory unmapped under the queues and mapped back,
  * and backend completions held back and released in any order, against
- * the fake host of the unit tests. ASan and UBSan report what goes wrong:
- * the core must touch guest memory only through checked translations.
+ * the fake host of the unit tests, whose MAP answers in 2 MiB or 4 KiB
+ * leaves. ASan and UBSan report what goes wrong: the core must touch
+ * guest memory only through checked translations.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,13 +37,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fh_init(&h, 2, 4096, 9);
 		ready = true;
 	}
-	/* A fresh controller generation per input, same process. */
+	/*
+	 * A fresh controller generation per input, same process, and fresh
+	 * translations: 2 MiB leaves, 4 KiB ones or both (by input length).
+	 */
 	fh_release(&h, 0);
 	fh_reset(&h);
+	fh_unmap(&h, 0, FH_GMEM_SIZE);
 	fh_poll(&h, 2);
 	h.r.ctrl->state = LEAPIO_VDEV_READY;
 	h.hold = false;
 	fh_map_back(&h);
+	h.map_mode = (enum fh_map_mode)(size % 3);
 	h.hole_start = 0xc00000;
 	h.hole_len = 0x100000;
 	queues();

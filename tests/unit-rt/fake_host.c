@@ -8,6 +8,86 @@
 #include "fake_host.h"
 #include "../lib/nvme_build.h"
 
+/* fake_host.blk[]: what the L1 entry of a block is. */
+enum { FH_BLK_NONE, FH_BLK_LEAF, FH_BLK_TABLE };
+
+/* A fixed table per block, not the block's own index (a mix-up shows). */
+static u32 fh_table(u64 blk)
+{
+	return FH_L2_TABLES - 1 - blk;
+}
+
+static bool fh_block_4k(const struct fake_host *h, u64 blk)
+{
+	return h->map_mode == FH_MAP_4K ||
+	       (h->map_mode == FH_MAP_MIXED && (blk & 1));
+}
+
+/* Translate [lo, hi) of block blk, as the module's pin.c does. */
+static int fh_map_block(struct fake_host *h, u64 blk, u64 lo, u64 hi)
+{
+	u32 t = fh_table(blk);
+	bool hook = false;
+	u64 a;
+	int ret;
+
+	switch (h->blk[blk]) {
+	case FH_BLK_LEAF:
+		return 0;
+	case FH_BLK_NONE:
+		if (!fh_block_4k(h, blk)) {
+			ret = leapio_wr_xlate_set_2m(&h->r, blk,
+						     FH_HPA + (blk << LEAPIO_L1_SHIFT));
+			if (!ret)
+				h->blk[blk] = FH_BLK_LEAF;
+			return ret;
+		}
+		/* A table handed out afresh: entries first, then the hook. */
+		ret = leapio_wr_xlate_wipe(&h->r, t);
+		if (ret)
+			return ret;
+		hook = true;
+		break;
+	default:
+		/* A block with a table stays one (as in the module). */
+		break;
+	}
+	for (a = lo & ~0xfffULL; a < hi; a += 4096) {
+		ret = leapio_wr_xlate_set_4k(&h->r, t,
+					     (a >> LEAPIO_L2_SHIFT) & (LEAPIO_L2_ENTRIES - 1),
+					     FH_HPA + a);
+		if (ret)
+			return ret;
+	}
+	if (hook) {
+		ret = leapio_wr_xlate_hook(&h->r, blk, t);
+		if (ret)
+			return ret;
+		h->blk[blk] = FH_BLK_TABLE;
+	}
+	return 0;
+}
+
+int fh_map(struct fake_host *h, u64 gpa, u64 len)
+{
+	u64 end = gpa + len, blk;
+	int ret;
+
+	if (!len || end > FH_GMEM_SIZE || end < gpa ||
+	    (gpa < h->hole_start + h->hole_len && end > h->hole_start))
+		return -EFAULT;
+	for (blk = gpa >> LEAPIO_L1_SHIFT; blk <= (end - 1) >> LEAPIO_L1_SHIFT;
+	     blk++) {
+		u64 b0 = blk << LEAPIO_L1_SHIFT;
+
+		ret = fh_map_block(h, blk, gpa > b0 ? gpa : b0,
+				   end < b0 + (1ULL << LEAPIO_L1_SHIFT) ?
+				   end : b0 + (1ULL << LEAPIO_L1_SHIFT));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
 
 static int fh_kick(struct lio_vdev *v)
 {
@@ -16,24 +96,13 @@ static int fh_kick(struct lio_vdev *v)
 
 	while (mb->cons != mb->prod) {
 		struct leapio_mbox_msg *m = &mb->msg[mb->cons % LEAPIO_MBOX_ENTRIES];
-		u64 a, end;
 
 		m->result = 0;
 		switch (m->op) {
 		case LEAPIO_MBOX_MAP:
-			end = m->arg0 + m->arg1;
-			if (end > FH_GMEM_SIZE || end < m->arg0 ||
-			    (m->arg0 < h->hole_start + h->hole_len &&
-			     end > h->hole_start)) {
-				m->result = -EFAULT;
-				break;
-			}
-			h->maps++;
-			for (a = m->arg0 & ~((1ULL << 21) - 1); a < end;
-			     a += 1ULL << 21)
-				h->r.l1[a >> 21] = cpu_to_le64(LEAPIO_XLATE_VALID |
-					LEAPIO_XLATE_LEAF | LEAPIO_XLATE_WRITE |
-					(0x100000000ULL + a));
+			m->result = fh_map(h, m->arg0, m->arg1);
+			if (!m->result)
+				h->maps++;
 			break;
 		case LEAPIO_MBOX_IRQ:
 			h->irqs_mbox++;
@@ -138,7 +207,26 @@ void fh_release(struct fake_host *h, unsigned int n)
 
 void fh_bump(struct fake_host *h)
 {
-	__atomic_add_fetch(&h->r.ctrl->seq, 1, __ATOMIC_RELEASE);
+	leapio_wr_bump(&h->r, &h->seq);
+}
+
+void fh_enable(struct fake_host *h)
+{
+	struct leapio_wr_geometry g = {
+		.nsze = h->store_size >> h->lba_shift,
+		.lba_shift = h->lba_shift,
+		.mdts = 6,
+		.page_shift = 12,
+	};
+	struct leapio_wr_features f = {};
+	struct leapio_wr_irq irq = { .mode = LEAPIO_IRQ_MSIX };
+
+	leapio_wr_put_geometry(&h->r, &g);
+	leapio_wr_put_features(&h->r, &f);
+	leapio_wr_put_irq(&h->r, &irq);
+	leapio_wr_put_dbbuf(&h->r, false, 0, 0);
+	leapio_wr_set_state(&h->r, LEAPIO_VDEV_READY);
+	fh_bump(h);
 }
 
 void fh_init(struct fake_host *h, u16 nr_ioq, u64 nsze, u8 lba_shift)
@@ -155,17 +243,11 @@ void fh_init(struct fake_host *h, u16 nr_ioq, u64 nsze, u8 lba_shift)
 	leapio_region_view(&h->r, h->region);
 	h->gmem = aligned_alloc(1 << 21, FH_GMEM_SIZE);
 	memset(h->gmem, 0, FH_GMEM_SIZE);
+	/* identity, written once before the region is handed out */
 	h->r.ctrl->nr_ioq = nr_ioq;
-	h->r.ctrl->state = LEAPIO_VDEV_READY;
-	h->r.ctrl->generation = 1;
-	h->r.ctrl->nsze = nsze;
-	h->r.ctrl->lba_shift = lba_shift;
-	h->r.ctrl->mdts = 6;
-	h->r.ctrl->page_shift = 12;
-	h->r.ctrl->irq_mode = LEAPIO_IRQ_MSIX;
-	h->r.ctrl->seq = 1;
 	for (i = 0; i < LIO_NR_VEC; i++)
 		h->irqfd[i] = i < 8 ? eventfd(0, EFD_NONBLOCK) : -1;
+	h->lba_shift = lba_shift;
 	h->store_size = nsze << lba_shift;
 	h->store = calloc(1, h->store_size);
 	h->bdev.ops = &fh_bdev_ops;
@@ -175,6 +257,9 @@ void fh_init(struct fake_host *h, u16 nr_ioq, u64 nsze, u8 lba_shift)
 	h->bdev.fd = -1;
 	lio_ring_create(&h->ring, 64, false);
 	h->bdev.ring = h->ring;
+	/* The VFIO user resets and enables the controller. */
+	fh_reset(h);
+	fh_enable(h);
 	fh_attach(h);
 }
 
@@ -207,57 +292,53 @@ void fh_fini(struct fake_host *h)
 	free(h->region);
 }
 
-void fh_create_cq(struct fake_host *h, u16 qid, u64 gpa, u16 size, u16 vec,
-		  bool ien)
+int fh_create_cq(struct fake_host *h, u16 qid, u64 gpa, u16 size, u16 vec,
+		 bool ien)
 {
-	struct leapio_cq_desc *d = &h->r.cq[qid];
+	struct leapio_wr_cq cq = {
+		.gpa = gpa, .size = size, .vector = vec, .ien = ien,
+	};
+	int ret;
 
-	d->gpa = gpa;
-	d->size = size;
-	d->vector = vec;
-	d->ien = ien;
-	d->qgen++;
-	d->tail = 0;
-	d->phase = 1;
-	d->valid = 1;
+	if (gpa + (u64)size * 16 > FH_GMEM_SIZE)
+		return -EINVAL;
+	ret = leapio_wr_publish_cq(&h->w, &h->r, qid, &cq);
+	if (ret)
+		return ret;
+	/* the guest's side: an empty CQ, phase 1 expected */
+	memset(h->gmem + gpa, 0, (size_t)size * 16);
 	h->cq_head[qid] = 0;
 	h->cq_phase[qid] = 1;
-	*leapio_db_ptr(&h->r, 2 * qid + 1) = 0;
-	memset(h->gmem + gpa, 0, (size_t)size * 16);
 	fh_bump(h);
+	return 0;
 }
 
-void fh_create_sq(struct fake_host *h, u16 qid, u64 gpa, u16 size, u16 cqid)
+int fh_create_sq(struct fake_host *h, u16 qid, u64 gpa, u16 size, u16 cqid)
 {
-	struct leapio_sq_desc *d = &h->r.sq[qid];
+	struct leapio_wr_sq sq = { .gpa = gpa, .size = size, .cqid = cqid };
+	int ret;
 
-	d->gpa = gpa;
-	d->size = size;
-	d->cqid = cqid;
-	d->qgen++;
-	d->head = 0;
-	d->valid = 1;
+	ret = leapio_wr_publish_sq(&h->w, &h->r, qid, &sq);
+	if (ret)
+		return ret;
 	h->sq_tail[qid] = 0;
-	*leapio_db_ptr(&h->r, 2 * qid) = 0;
 	fh_bump(h);
+	return 0;
 }
 
-void fh_delete_sq(struct fake_host *h, u16 qid)
+/* The module waits for the ack here, then folds the SMART counters. */
+int fh_delete_sq(struct fake_host *h, u16 qid)
 {
-	h->r.sq[qid].valid = 0;
-	fh_bump(h);
+	int ret = leapio_wr_sq_invalidate(&h->r, qid);
+
+	if (!ret)
+		fh_bump(h);
+	return ret;
 }
 
 void fh_reset(struct fake_host *h)
 {
-	u16 q;
-
-	for (q = 1; q <= h->r.hdr->nr_ioq; q++) {
-		h->r.sq[q].valid = 0;
-		h->r.cq[q].valid = 0;
-	}
-	h->r.ctrl->generation++;
-	h->r.ctrl->state = LEAPIO_VDEV_OFF;
+	leapio_wr_reset(&h->w, &h->r);
 	fh_bump(h);
 }
 
@@ -331,12 +412,17 @@ struct leapio_inflight *fh_journal(struct fake_host *h, u16 sqid, u16 cid)
 
 void fh_unmap(struct fake_host *h, u64 gpa, u64 len)
 {
-	u64 a;
+	u64 blk;
 
 	h->hole_start = gpa;
 	h->hole_len = len;
-	for (a = gpa & ~((1ULL << 21) - 1); a < gpa + len; a += 1ULL << 21)
-		h->r.l1[a >> 21] = 0;
+	/* A table unhooked is handed out again only for its own block. */
+	for (blk = gpa >> LEAPIO_L1_SHIFT;
+	     len && blk <= (gpa + len - 1) >> LEAPIO_L1_SHIFT; blk++) {
+		if (leapio_wr_xlate_clear(&h->r, blk))
+			break;	/* past what the tables cover */
+		h->blk[blk] = FH_BLK_NONE;
+	}
 	fh_bump(h);
 }
 
@@ -348,8 +434,8 @@ void fh_map_back(struct fake_host *h)
 
 bool fh_acked(struct fake_host *h)
 {
-	return __atomic_load_n(&h->r.ctrl->ack, __ATOMIC_ACQUIRE) ==
-	       h->r.ctrl->seq;
+	return leapio_wr_acked(__atomic_load_n(&h->r.ctrl->ack,
+					       __ATOMIC_ACQUIRE), h->seq);
 }
 
 void fh_rw_sqe(struct nvme_sqe *s, u8 op, u16 cid, u64 slba, u32 nlb,

@@ -2,19 +2,34 @@
 /*
  * A host driver and a guest in user space, for leapiod's core: a region
  * laid out by the real uapi in malloc'd memory, a guest memory window,
- * the mailbox answered in-process (MAP fills 2 MiB leaves for guest
- * memory outside the holes the test punched), queues created as the
- * driver would publish them, and a memory backend whose completions are
- * immediate or held until the test releases them. The benchmark
+ * the mailbox answered in-process (MAP translates guest memory outside
+ * the holes the test punched, in 2 MiB leaves or 4 KiB ones: map_mode),
+ * and a memory backend whose completions are immediate or held until
+ * the test releases them. Everything the fake writes into the region as
+ * the driver (queues, resets, seq, translations) goes through the
+ * module's own region writer (common/leapio/region_writer.c), so the
+ * core is tested against the protocol the module speaks. The benchmark
  * (bench/runtime/) drives the core through it too.
  */
 #ifndef LEAPIO_FAKE_HOST_H
 #define LEAPIO_FAKE_HOST_H
 
 #include "../../runtime/core/vdev.h"
+#include "../../common/leapio/region_writer.h"
 
 #define FH_GMEM_SIZE	(16ULL << 20)
 #define FH_MAX_HELD	4096
+#define FH_BLOCKS	(FH_GMEM_SIZE >> LEAPIO_L1_SHIFT)	/* 2 MiB each */
+#define FH_L2_TABLES	16
+/* The "host physical" address of guest page gpa: FH_HPA + gpa. */
+#define FH_HPA		0x100000000ULL
+
+/* How MAP translates (the module does either, by how memory is pinned). */
+enum fh_map_mode {
+	FH_MAP_2M,	/* an L1 leaf for each 2 MiB block touched (default) */
+	FH_MAP_4K,	/* L2 leaves for exactly the 4 KiB pages asked for */
+	FH_MAP_MIXED,	/* odd blocks as FH_MAP_4K, even ones as FH_MAP_2M */
+};
 
 struct fake_host {
 	void			*region;
@@ -22,6 +37,11 @@ struct fake_host {
 	struct leapio_region_view r;
 	u8			*gmem;
 	u64			hole_start, hole_len;	/* MAP refuses it */
+	enum fh_map_mode	map_mode;
+	/* the driver's own state: the region writer's, seq, per block */
+	struct leapio_wr	w;
+	u32			seq;
+	u8			blk[FH_BLOCKS];		/* FH_BLK_* */
 	/* what the runtime asked */
 	unsigned int		maps, irqs_mbox, aens, fatals;
 	u32			last_aen;
@@ -34,6 +54,7 @@ struct fake_host {
 	struct lio_bdev		bdev;
 	u8			*store;
 	u64			store_size;
+	u8			lba_shift;
 	bool			hold;		/* keep completions back */
 	struct lio_io		*held[FH_MAX_HELD];
 	unsigned int		nr_held;
@@ -51,12 +72,21 @@ void fh_fini(struct fake_host *h);
 /* (Re)start the runtime side on the same region: a restart. */
 void fh_attach(struct fake_host *h);
 void fh_detach(struct fake_host *h);
+/* Announce the changes made to the region (the writer's seq bump). */
 void fh_bump(struct fake_host *h);
-void fh_create_cq(struct fake_host *h, u16 qid, u64 gpa, u16 size, u16 vec,
-		  bool ien);
-void fh_create_sq(struct fake_host *h, u16 qid, u64 gpa, u16 size, u16 cqid);
-void fh_delete_sq(struct fake_host *h, u16 qid);
+/*
+ * As the module's data path hooks do, through the region writer, each
+ * with a bump; 0 or the writer's -EINVAL (qid outside the layout). The
+ * guest's view of a created queue starts afresh (CQ memory zeroed).
+ */
+int fh_create_cq(struct fake_host *h, u16 qid, u64 gpa, u16 size, u16 vec,
+		 bool ien);
+int fh_create_sq(struct fake_host *h, u16 qid, u64 gpa, u16 size, u16 cqid);
+int fh_delete_sq(struct fake_host *h, u16 qid);
+/* Controller reset: state OFF, next generation, no queue, dbbuf off. */
 void fh_reset(struct fake_host *h);
+/* CSTS.RDY 0 -> 1 after a reset: geometry, features, irq, READY. */
+void fh_enable(struct fake_host *h);
 /* Guest side: put an SQE at the tail and ring; take the next CQE. */
 void fh_submit(struct fake_host *h, u16 sqid, const struct nvme_sqe *sqe);
 void fh_ring(struct fake_host *h, u16 sqid);	/* publish tail */
@@ -70,6 +100,12 @@ void fh_release(struct fake_host *h, unsigned int n);
 u64 fh_irq_count(struct fake_host *h, u16 vec);
 /* The journal entry that holds (or held) command cid of SQ sqid. */
 struct leapio_inflight *fh_journal(struct fake_host *h, u16 sqid, u16 cid);
+/*
+ * The MAP request's answer: translate [gpa, gpa + len) as map_mode says.
+ * 0, -EFAULT (outside guest memory, or in the hole) or the writer's
+ * -EINVAL.
+ */
+int fh_map(struct fake_host *h, u64 gpa, u64 len);
 /*
  * The VFIO user unmaps [gpa, gpa + len): translations of the 2 MiB
  * blocks it touches go, MAP refuses it, the runtime is told (bump).
