@@ -32,6 +32,8 @@ void lio_hook_reset(struct lio_vctrl *c)
 
 void lio_hook_enabled(struct lio_vctrl *c)
 {
+	/* A data path is expected from now on, for the grace period. */
+	lio_vctrl_dp_wait(c);
 	if (c->ops->dp_enabled)
 		c->ops->dp_enabled(c->opaque);
 }

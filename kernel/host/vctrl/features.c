@@ -54,6 +54,7 @@ static u32 lio_feat_caps(u8 fid)
 	case NVME_FEAT_ASYNC_EVENT:
 	case NVME_FEAT_TIMESTAMP:
 	case NVME_FEAT_KATO:
+	case NVME_FEAT_HOST_BEHAVIOR:
 		return NVME_FEAT_CAP_CHANGE;
 	case NVME_FEAT_ERR_RECOVERY:
 		return NVME_FEAT_CAP_CHANGE | NVME_FEAT_CAP_NS;
@@ -144,6 +145,39 @@ static u16 lio_get_timestamp(struct lio_vctrl *c, struct lio_req *req,
 	return lio_prp_to_guest(c, req, &data, sizeof(data));
 }
 
+/*
+ * Host Behavior Support: a 512-byte structure of which we know byte 0,
+ * Advanced Command Retry Enable (0 or 1). The rest (Linux sends LBAFEE
+ * and ETDAS there only for controllers that advertise them) reads as 0.
+ */
+#define LIO_HOST_BEHAVIOR_SIZE	512
+
+static u16 lio_get_host_behavior(struct lio_vctrl *c, struct lio_req *req,
+				 const struct lio_features *f)
+{
+	u8 *data = (u8 *)c->scratch;
+
+	memset(data, 0, LIO_HOST_BEHAVIOR_SIZE);
+	data[0] = f->acre;
+	return lio_prp_to_guest(c, req, data, LIO_HOST_BEHAVIOR_SIZE);
+}
+
+static u16 lio_set_host_behavior(struct lio_vctrl *c, struct lio_req *req)
+{
+	u8 *data = (u8 *)c->scratch;
+	u16 status;
+
+	status = lio_prp_from_guest(c, req, data, LIO_HOST_BEHAVIOR_SIZE);
+	if (status)
+		return status;
+	if (data[0] > 1) {
+		/* No SQE field to point at: the error is in the data. */
+		return NVME_SC_INVALID_FIELD;
+	}
+	c->feat.acre = data[0];
+	return NVME_SC_SUCCESS;
+}
+
 /* The value of fid in f, the current or the default features. */
 static u16 lio_get_value(struct lio_vctrl *c, struct lio_req *req, u8 fid,
 			 const struct lio_features *f)
@@ -193,6 +227,8 @@ static u16 lio_get_value(struct lio_vctrl *c, struct lio_req *req, u8 fid,
 		break;
 	case NVME_FEAT_TIMESTAMP:
 		return lio_get_timestamp(c, req, f);
+	case NVME_FEAT_HOST_BEHAVIOR:
+		return lio_get_host_behavior(c, req, f);
 	case NVME_FEAT_KATO:
 		req->dw0 = f->kato;
 		break;
@@ -378,6 +414,8 @@ u16 lio_admin_set_features(struct lio_vctrl *c, struct lio_req *req)
 		break;
 	case NVME_FEAT_TIMESTAMP:
 		return lio_set_timestamp(c, req);
+	case NVME_FEAT_HOST_BEHAVIOR:
+		return lio_set_host_behavior(c, req);
 	case NVME_FEAT_KATO:
 		f->kato = cdw11;
 		break;

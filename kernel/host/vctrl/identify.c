@@ -103,6 +103,8 @@ static void lio_fill_id_ctrl(struct lio_vctrl *c, struct nvme_id_ctrl *id)
 	id->cctemp = cpu_to_le16(LIO_CCTEMP);
 	lio_put_le128(id->tnvmcap, c->ns.size);
 	id->kas = cpu_to_le16(LIO_KAS);
+	/* How long a host waits before retrying a command we gave CRD 1. */
+	id->crdt1 = cpu_to_le16(lio_nodp_crdt(c));
 
 	id->sqes = (NVME_SQES_LOG2 << 4) | NVME_SQES_LOG2;
 	id->cqes = (NVME_CQES_LOG2 << 4) | NVME_CQES_LOG2;

@@ -23,7 +23,11 @@ u32 lio_page_size(const struct lio_vctrl *c)
  */
 void lio_ctrl_reset(struct lio_vctrl *c)
 {
-	/* A data path finishes what it fetched before the queues go. */
+	/*
+	 * A data path finishes what it fetched before the queues go; one
+	 * that does not answer makes this reset end with CSTS.CFS.
+	 */
+	c->nodp.lost = false;
 	lio_hook_reset(c);
 	lio_queues_teardown(c);
 	lio_aer_reset(c);
@@ -32,7 +36,8 @@ void lio_ctrl_reset(struct lio_vctrl *c)
 	c->dbbuf_shadow = 0;
 	c->dbbuf_eventidx = 0;
 	c->intms = 0;
-	c->csts = 0;
+	c->csts = c->nodp.lost ? NVME_CSTS_CFS : 0;
+	c->nodp.lost = false;
 	c->shutdown_done = false;
 	c->in_admin = false;
 	lio_irq_update_intx(c);

@@ -40,6 +40,12 @@
 #define LIO_CCTEMP		358
 #define LIO_KAS			10		/* Keep Alive granularity, 100 ms units */
 #define LIO_FR			"1.0"		/* firmware revision, the one slot's */
+/* How long I/O waits for a data path runtime (nodp.c), milliseconds. */
+#define LIO_DP_GRACE_MS_MAX	600000		/* 10 minutes */
+/* Linux retries a command (nvme_max_retries) 5 times: CRDT1 spreads
+ * those over the grace period.
+ */
+#define LIO_DP_RETRIES		5
 
 /* BAR0 size for a type with nr_ioq queue pairs: registers + doorbells,
  * rounded up to a power of two as a PCI BAR must be.
@@ -173,6 +179,29 @@ struct lio_features {
 	u64	ts_offset_ms;	/* host timestamp minus now_ms when set */
 	bool	ts_set;
 	u32	kato;
+	bool	acre;		/* Host Behavior Support: retry delays */
+};
+
+/*
+ * A data path that may be missing (nodp.c). grace_ms is the embedder's
+ * setting; a runtime is expected until deadline_ms (set at enable and
+ * when a runtime goes away).
+ */
+struct lio_nodp {
+	u32	grace_ms;	/* 0: no wait, I/O fails at once */
+	u64	deadline_ms;
+	bool	lost;		/* the data path did not answer: CSTS.CFS */
+};
+
+/* Where an I/O queue pair is, as a data path leaves it (nodp.c). */
+struct lio_ioq_pos {
+	bool	sq_valid;
+	u16	sq_head;
+	u16	sq_tail;
+	bool	cq_valid;
+	u16	cq_tail;
+	u8	cq_phase;
+	u16	cq_head;
 };
 
 struct lio_aer {
@@ -255,6 +284,7 @@ struct lio_vctrl {
 	u64			dbbuf_eventidx;
 
 	struct lio_features	feat;
+	struct lio_nodp		nodp;
 	struct lio_aer		aer;
 	struct lio_err_log	elog;
 	struct lio_smart	smart;
@@ -327,6 +357,32 @@ void lio_vctrl_power_off(struct lio_vctrl *c);
 void lio_vctrl_raise_irq(struct lio_vctrl *c, u16 vector);
 void lio_vctrl_post_aen(struct lio_vctrl *c, u32 dw0);
 void lio_vctrl_fatal(struct lio_vctrl *c);
+/*
+ * A data path that may be missing (nodp.c, Documentation/design/data-path.rst
+ * "When the runtime does not answer"):
+ *   set_dp_grace: how long (ms, <= LIO_DP_GRACE_MS_MAX) I/O waits for a
+ *     data path after the controller is enabled or a data path went away:
+ *     until then I/O the model answers gets Namespace Not Ready without
+ *     DNR (with CRD 1 when the host enabled ACRE), then with DNR.
+ *     -EINVAL beyond the bound.
+ *   dp_wait: the data path went away: the grace period starts now.
+ *   dp_waiting: still within it.
+ *   dp_lost: the data path did not acknowledge a change in time: CSTS.CFS,
+ *     kept through the reset being carried out (if that was the change).
+ *   dp_takeback: queue pair qid is the model's again, where pos says.
+ *   dp_complete: post a completion for a command the data path had
+ *     fetched (0, -ENOSPC when its CQ is full, -EINVAL).
+ *   dp_run: run the I/O queues the model holds (after a takeback).
+ */
+int lio_vctrl_set_dp_grace(struct lio_vctrl *c, u32 ms);
+void lio_vctrl_dp_wait(struct lio_vctrl *c);
+bool lio_vctrl_dp_waiting(const struct lio_vctrl *c);
+void lio_vctrl_dp_lost(struct lio_vctrl *c);
+void lio_vctrl_dp_takeback(struct lio_vctrl *c, u16 qid,
+			   const struct lio_ioq_pos *pos);
+int lio_vctrl_dp_complete(struct lio_vctrl *c, u16 sqid, u16 cid, u16 status,
+			  u32 dw0);
+void lio_vctrl_dp_run(struct lio_vctrl *c);
 /* Vector v is masked, by its table entry or the function mask. */
 bool lio_vctrl_vector_masked(const struct lio_vctrl *c, u16 v);
 /* Enabled, not failed and not shut down: commands may run. */
@@ -416,6 +472,10 @@ u16 lio_admin_exec(struct lio_vctrl *c, struct lio_req *req);
 u16 lio_sqe_check_flags(struct lio_req *req);
 /* Commands Supported and Effects of an opcode (0: not supported). */
 u32 lio_admin_cmd_effects(u8 opcode);
+/* nodp.c: the status of a valid I/O command no data path serves. */
+u16 lio_nodp_status(const struct lio_vctrl *c);
+/* CRDT1 of Identify Controller, 100 ms units. */
+u16 lio_nodp_crdt(const struct lio_vctrl *c);
 /* io.c: one I/O command when no data path serves the queue. */
 u16 lio_io_exec(struct lio_vctrl *c, struct lio_req *req);
 u32 lio_io_cmd_effects(u8 opcode);
