@@ -123,6 +123,14 @@ struct nvme_sqe {
 #define NVME_SQE_OFF_CDW14	56
 #define NVME_SQE_OFF_CDW15	60
 
+/*
+ * Parameter Error Location of an Error Information log entry: the byte of
+ * the SQE [7:0] and the bit within it [10:8] where the field at fault
+ * starts; FFFFh when no field is (the error is not about one).
+ */
+#define NVME_ERR_LOC(byte, bit)	((u16)(((byte) & 0xff) | (((bit) & 7) << 8)))
+#define NVME_ERR_LOC_NONE	((u16)0xffff)
+
 struct nvme_cqe {
 	__le32	dw0;
 	__le32	dw1;

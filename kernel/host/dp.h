@@ -32,6 +32,7 @@
 #include <linux/xarray.h>
 
 #include "../../uapi/linux/leapio_region.h"
+#include "../../common/nvme/io_cmd.h"
 #include "../../common/leapio/region_writer.h"
 
 struct lio_mdev;
@@ -114,6 +115,16 @@ struct lio_region {
 	u32			pend_aen[LEAPIO_MBOX_ENTRIES];
 	u32			pend_aen_nr;
 	bool			pend_fatal;
+	/*
+	 * LEAPIO_MBOX_ERROR: failed I/O commands on their way into the
+	 * model's Error Information log, oldest at pend_err_first. No more
+	 * than the log holds: an older one is counted only (lost), as the
+	 * log would have replaced its entry with the newer ones anyway.
+	 */
+	struct nvme_io_error	pend_err[LEAPIO_MBOX_ENTRIES];
+	u32			pend_err_first;
+	u32			pend_err_nr;
+	u64			pend_err_lost;
 
 	/* datapath.c, under lio_mdev.lock */
 	bool			dp_served;	/* a runtime attached since enable */
@@ -192,6 +203,11 @@ pid_t lio_chardev_runtime_pid(struct lio_mdev *lm);
 /* ---- mbox.c ---- */
 /* Answer every request up to prod (LEAPIO_VDEV_IOC_KICK). */
 int lio_mbox_kick(struct lio_mdev *lm);
+/*
+ * The model's dp_errors hook (under lio_mdev.lock): the errors the
+ * runtime reported into the model's Error Information log, now.
+ */
+void lio_mbox_dp_errors(void *opaque);
 /* Region create/destroy: the work item that runs requests under lm->lock. */
 void lio_mbox_init(struct lio_mdev *lm);
 void lio_mbox_fini(struct lio_mdev *lm);

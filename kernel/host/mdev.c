@@ -29,6 +29,7 @@ static const struct lio_vctrl_ops lio_vctrl_ops = {
 	.dp_update	= lio_dp_update,
 	.dp_doorbell	= lio_dp_doorbell,
 	.dp_smart	= lio_dp_smart,
+	.dp_errors	= lio_mbox_dp_errors,
 };
 
 /*

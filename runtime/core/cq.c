@@ -12,7 +12,7 @@
 void lio_cq_head_resync(struct lio_rcq *cq)
 {
 	/* One past the tail: every head value is within reach once. */
-	cq->last_head = cq->d->tail + 1 == cq->size ? 0 : cq->d->tail + 1;
+	cq->last_head = nvme_q_next(cq->d->tail, cq->size);
 }
 
 /*
@@ -29,14 +29,10 @@ u16 lio_cq_head(struct lio_vdev *v, u16 cqid)
 	head = le32_to_cpu(__atomic_load_n(cq->head_p, __ATOMIC_ACQUIRE));
 	if (likely(head == last && !cq->bad_db))
 		return head;
-	/* Distances from the last head, without a division. */
-	if (head >= size ||
-	    head + (head < last ? size : 0) > tail + (tail < last ? size : 0)) {
+	if (unlikely(!nvme_cq_head_valid(size, last, tail, head))) {
 		if (!cq->bad_db) {
 			lio_mbox_call(v, LEAPIO_MBOX_AEN,
-				      NVME_AER_DW0(NVME_AER_TYPE_ERROR,
-						   NVME_AER_ERROR_INVALID_DB_VAL,
-						   NVME_LOG_ERROR), 0);
+				      NVME_AEN_INVALID_DB_VAL, 0);
 			cq->bad_db = true;
 		}
 		return 0xffff;
@@ -49,17 +45,15 @@ u16 lio_cq_head(struct lio_vdev *v, u16 cqid)
 static void lio_cqe_write(struct lio_rcq *cq, u16 pos, u8 phase, u16 sqid,
 			  u16 sq_head, u16 cid, u16 status, u32 dw0)
 {
-	struct nvme_cqe *slot = (struct nvme_cqe *)(cq->base + (u64)pos * 16);
-	u32 last = cid | (u32)((status & ~1U) | phase) << 16;
+	struct nvme_cqe *slot = (struct nvme_cqe *)(cq->base +
+						    (u64)pos * NVME_CQE_SIZE);
 
-	slot->dw0 = cpu_to_le32(dw0);
-	slot->dw1 = 0;
-	slot->sq_head = cpu_to_le16(sq_head);
-	slot->sq_id = cpu_to_le16(sqid);
+	nvme_cqe_fill_head(slot, dw0, sq_head, sqid);
 	/* The dword with the phase tag last: a polling guest never sees a
 	 * new phase with old contents.
 	 */
-	__atomic_store_n((u32 *)&slot->cid, cpu_to_le32(last), __ATOMIC_RELEASE);
+	__atomic_store_n((__le32 *)((u8 *)slot + NVME_CQE_DW3),
+			 nvme_cqe_dw3(cid, status, phase), __ATOMIC_RELEASE);
 }
 
 static void lio_cq_advance(struct lio_vdev *v, struct lio_rcq *cq, u64 now)
@@ -89,6 +83,43 @@ void lio_cq_post_journal(struct lio_vdev *v, struct leapio_inflight *e,
 	lio_cq_advance(v, cq, lio_now_ns());
 }
 
+/*
+ * The failed commands among the next room of a CQ's backlog (c first),
+ * told to the driver for the Error Information log (LEAPIO_MBOX_ERROR)
+ * in one kick, before their CQEs are written: a guest that reads the log
+ * after seeing a command fail finds it there. Told before the journal
+ * entry turns COMPLETING, so a restart that posts it again (it is
+ * COMPLETING) does not tell again, and one that redoes it (ISSUED) tells
+ * it then.
+ */
+static void lio_err_report(struct lio_vdev *v, struct lio_cmd *c, u32 room)
+{
+	bool posted = false;
+
+	for (; c && room; c = c->next, room--) {
+		const struct nvme_sqe *sqe = (const struct nvme_sqe *)c->je->sqe;
+		u64 arg0;
+
+		if (!c->status || c->reported)
+			continue;
+		arg0 = (u64)c->sqid | (u64)le16_to_cpu(sqe->cid) << 16 |
+		       (u64)(c->status & ~1U) << 32 | (u64)c->err_loc << 48;
+		/*
+		 * Not posted only when the mailbox is full and the kick that
+		 * would empty it fails (the driver is gone): tried again when
+		 * the command's CQE is due.
+		 */
+		if (v->err_reports &&
+		    lio_mbox_post(v, LEAPIO_MBOX_ERROR, arg0, c->err_lba,
+				  le32_to_cpu(sqe->nsid)))
+			break;
+		c->reported = true;
+		posted |= v->err_reports;
+	}
+	if (posted)
+		lio_mbox_flush(v);
+}
+
 void lio_cq_flush(struct lio_vdev *v, u16 cqid)
 {
 	struct lio_rcq *cq = &v->cq[cqid];
@@ -101,12 +132,15 @@ void lio_cq_flush(struct lio_vdev *v, u16 cqid)
 		u16 tail = cq->d->tail;
 
 		/* Full as last seen: the guest may have consumed since. */
-		if ((tail + 1 == cq->size ? 0 : tail + 1) == head) {
+		if (nvme_q_full(head, tail, cq->size)) {
 			head = lio_cq_head(v, cqid);
-			if (head == 0xffff ||
-			    (tail + 1 == cq->size ? 0 : tail + 1) == head)
+			if (head == 0xffff || nvme_q_full(head, tail, cq->size))
 				break;	/* full: wait for the guest */
 		}
+		/* The driver has the error before the guest sees it fail. */
+		if (unlikely(c->status && !c->reported))
+			lio_err_report(v, c, cq->size - 1 -
+				       nvme_q_used(head, tail, cq->size));
 		cq->backlog = c->next;
 		if (!cq->backlog)
 			cq->backlog_tail = NULL;

@@ -17,6 +17,64 @@ u64 lio_now_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/*
+ * The answers to posted requests: nobody waits for them, but one the
+ * driver refused is a protocol bug worth saying once.
+ */
+static void lio_mbox_check(struct lio_vdev *v, u32 upto)
+{
+	struct leapio_mbox *mb = v->r.mbox;
+	u32 cons = __atomic_load_n(&mb->cons, __ATOMIC_ACQUIRE);
+
+	for (; v->mbox_checked != upto &&
+	       (s32)(cons - v->mbox_checked) > 0; v->mbox_checked++) {
+		struct leapio_mbox_msg *m =
+			&mb->msg[v->mbox_checked % LEAPIO_MBOX_ENTRIES];
+		s32 res = __atomic_load_n(&m->result, __ATOMIC_RELAXED);
+
+		if (res < 0 && !v->err_warned) {
+			lio_log("vdev %s: the driver refused mailbox request %u: %d",
+				v->cfg.uuid, m->op, res);
+			v->err_warned = true;
+		}
+	}
+}
+
+int lio_mbox_flush(struct lio_vdev *v)
+{
+	u32 prod = v->r.mbox->prod;
+	int ret;
+
+	if (v->mbox_checked == prod)
+		return 0;
+	ret = v->plat->kick(v);
+	lio_mbox_check(v, prod);
+	return ret;
+}
+
+int lio_mbox_post(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1, u64 arg2)
+{
+	struct leapio_mbox *mb = v->r.mbox;
+	u32 prod = mb->prod;
+	struct leapio_mbox_msg *m;
+	int ret;
+
+	if (prod - __atomic_load_n(&mb->cons, __ATOMIC_ACQUIRE) >=
+	    LEAPIO_MBOX_ENTRIES) {
+		ret = lio_mbox_flush(v);
+		if (ret)
+			return ret;
+	}
+	m = &mb->msg[prod % LEAPIO_MBOX_ENTRIES];
+	m->op = op;
+	m->arg0 = arg0;
+	m->arg1 = arg1;
+	m->rsvd = arg2;
+	m->result = -EINPROGRESS;
+	__atomic_store_n(&mb->prod, prod + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
 int lio_mbox_call(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1)
 {
 	struct leapio_mbox *mb = v->r.mbox;
@@ -24,6 +82,12 @@ int lio_mbox_call(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1)
 	struct leapio_mbox_msg *m;
 	int ret;
 
+	/* Posted requests first: their answers are looked at. */
+	if (v->mbox_checked != prod) {
+		ret = lio_mbox_flush(v);
+		if (ret)
+			return ret;
+	}
 	/* One request at a time: the kick answers everything up to prod. */
 	if (prod - __atomic_load_n(&mb->cons, __ATOMIC_ACQUIRE) >=
 	    LEAPIO_MBOX_ENTRIES) {
@@ -35,11 +99,13 @@ int lio_mbox_call(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1)
 	m->op = op;
 	m->arg0 = arg0;
 	m->arg1 = arg1;
+	m->rsvd = 0;
 	m->result = -EINPROGRESS;
 	__atomic_store_n(&mb->prod, prod + 1, __ATOMIC_RELEASE);
 	ret = v->plat->kick(v);
 	if (ret)
 		return ret;
+	v->mbox_checked = prod + 1;
 	if ((s32)(__atomic_load_n(&mb->cons, __ATOMIC_ACQUIRE) - (prod + 1)) < 0)
 		return -EIO;
 	return __atomic_load_n(&m->result, __ATOMIC_ACQUIRE);

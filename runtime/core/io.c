@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One fetched I/O command: checked field by field as the NVMe spec
- * orders the checks, its PRPs turned into an iovec straight over guest
- * memory, and handed to the backend. Every failure completes the command
- * at once with the spec's status, before anything reaches the backend.
+ * One fetched I/O command: checked by the rules the controller model
+ * applies too (common/nvme/io_cmd.c), its PRPs turned into an iovec
+ * straight over guest memory, and handed to the backend. Every failure
+ * completes the command at once with the spec's status, before anything
+ * reaches the backend, and what the Error Information log wants to know
+ * of it is kept for the driver (lio_cmd.err_loc, err_lba).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,16 +14,7 @@
 #include "../../common/nvme/prp.h"
 #include "vdev.h"
 
-#define LIO_NSID		1
 #define LIO_DSM_MAX_RANGES	256
-#define LIO_FUA			(1U << 30)
-#define LIO_DSM_AD		(1U << 2)
-
-struct lio_dsm_range {
-	__le32	attrs;
-	__le32	nlb;
-	__le64	slba;
-};
 
 struct lio_prp_ctx {
 	struct lio_vdev	*v;
@@ -77,9 +70,14 @@ lio_map_data_slow(struct lio_vdev *v, struct lio_cmd *c,
 	/* One or two pages: no list to walk. */
 	if (!(prp1 & 3) && len <= (u64)first + psz &&
 	    (len <= first || !(prp2 & (psz - 1)))) {
-		if (lio_prp_segment(&ctx, prp1, len <= first ? len : first) ||
-		    (len > first && lio_prp_segment(&ctx, prp2, len - first)))
+		if (lio_prp_segment(&ctx, prp1, len <= first ? len : first)) {
+			c->err_loc = NVME_ERR_LOC(NVME_SQE_OFF_PRP1, 0);
 			return NVME_SC_DATA_XFER_ERROR | NVME_STATUS_DNR;
+		}
+		if (len > first && lio_prp_segment(&ctx, prp2, len - first)) {
+			c->err_loc = NVME_ERR_LOC(NVME_SQE_OFF_PRP2, 0);
+			return NVME_SC_DATA_XFER_ERROR | NVME_STATUS_DNR;
+		}
 		*iovcnt = ctx.n;
 		return 0;
 	}
@@ -94,7 +92,10 @@ lio_map_data_slow(struct lio_vdev *v, struct lio_cmd *c,
 	};
 	st = nvme_prp_walk(&w, &err_loc);
 	*iovcnt = ctx.n;
-	return st ? (st | NVME_STATUS_DNR) : 0;
+	if (!st)
+		return 0;
+	c->err_loc = err_loc;
+	return st | NVME_STATUS_DNR;
 }
 
 /* The command's data as an iovec in c->iov: an NVMe status. */
@@ -199,25 +200,15 @@ static inline void lio_io_init(struct lio_io *io, u8 op)
 	io->res = 0;
 }
 
-static u16 lio_lba_check(struct lio_vdev *v, u64 slba, u32 nlb)
-{
-	u64 end = slba + nlb;
-
-	if (end < slba || end > v->nsze ||
-	    (end << v->lba_shift) > v->bdev->size)
-		return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
-	return 0;
-}
-
 static u16 lio_cmd_dsm(struct lio_vdev *v, struct lio_cmd *c,
-		       const struct nvme_sqe *sqe)
+		       const struct nvme_sqe *sqe, u32 len)
 {
-	u32 nr = (le32_to_cpu(sqe->cdw10) & 0xff) + 1;
-	struct lio_dsm_range r[LIO_DSM_MAX_RANGES];
+	u32 nr = len / sizeof(struct nvme_dsm_range);
+	struct nvme_dsm_range r[LIO_DSM_MAX_RANGES];
 	u32 iovcnt, i, off = 0;
 	u16 st;
 
-	st = lio_map_data(v, c, sqe, nr * sizeof(r[0]), &iovcnt);
+	st = lio_map_data(v, c, sqe, len, &iovcnt);
 	if (st)
 		return st;
 	for (i = 0; i < iovcnt; i++) {
@@ -225,12 +216,15 @@ static u16 lio_cmd_dsm(struct lio_vdev *v, struct lio_cmd *c,
 		off += c->iov[i].iov_len;
 	}
 	for (i = 0; i < nr; i++) {
-		st = lio_lba_check(v, le64_to_cpu(r[i].slba),
-				   le32_to_cpu(r[i].nlb));
-		if (st)
+		st = nvme_io_lba_check(&v->ns, le64_to_cpu(r[i].slba),
+				       le32_to_cpu(r[i].nlb));
+		if (st) {
+			/* The range is in the data, not the SQE: no field. */
+			c->err_lba = le64_to_cpu(r[i].slba);
 			return st;
+		}
 	}
-	if (!(le32_to_cpu(sqe->cdw11) & LIO_DSM_AD))
+	if (!(le32_to_cpu(sqe->cdw11) & NVME_DSMGMT_AD))
 		return 0;	/* attributes only: nothing to do */
 	c->sub = calloc(nr, sizeof(*c->sub));
 	if (!c->sub)
@@ -268,76 +262,65 @@ static u16 lio_cmd_dsm(struct lio_vdev *v, struct lio_cmd *c,
 static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 			const struct nvme_sqe *sqe)
 {
-	u32 nsid = le32_to_cpu(sqe->nsid);
-	u32 cdw12 = le32_to_cpu(sqe->cdw12);
-	u64 slba = ((u64)le32_to_cpu(sqe->cdw11) << 32) |
-		   le32_to_cpu(sqe->cdw10);
-	u32 nlb = (cdw12 & 0xffff) + 1;
-	u32 len = nlb << v->lba_shift, iovcnt;
 	struct lio_io *io = &c->io;
+	struct nvme_io_cmd cmd;
+	u32 iovcnt;
 	u16 st;
 
 	c->opcode = sqe->opcode;
-	if (sqe->flags & (NVME_SQE_FUSE_MASK | NVME_SQE_PSDT_MASK))
-		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
-	switch (sqe->opcode) {
-	case nvme_cmd_flush:
-		if (nsid != LIO_NSID && nsid != 0xffffffffU)
-			return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+	st = nvme_io_check(sqe, &v->ns, &cmd);
+	if (unlikely(st)) {
+		c->err_loc = cmd.err_loc;
+		c->err_lba = cmd.err_lba;
+		return st;
+	}
+	/* Errors from here on are about the command's blocks as a whole. */
+	c->err_lba = cmd.slba;
+	/* By what the table says the command names and moves. */
+	switch (cmd.op->xfer) {
+	case NVME_IO_XFER_NONE:		/* Flush */
 		lio_io_init(io, LIO_IO_FLUSH);
 		break;
-	case nvme_cmd_read:
-	case nvme_cmd_write:
-	case nvme_cmd_compare:
-		if (nsid != LIO_NSID)
-			return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
-		st = lio_lba_check(v, slba, nlb);
-		if (st)
-			return st;
-		if (len > v->max_xfer)
-			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
-		st = lio_map_data(v, c, sqe, len, &iovcnt);
+	case NVME_IO_XFER_LBAS:		/* Read, Write, Compare */
+		st = lio_map_data(v, c, sqe, cmd.len, &iovcnt);
 		if (st)
 			return st;
 		lio_io_init(io, sqe->opcode == nvme_cmd_write ? LIO_IO_WRITE :
 								LIO_IO_READ);
-		io->fua = sqe->opcode == nvme_cmd_write && (cdw12 & LIO_FUA);
-		io->offset = slba << v->lba_shift;
-		io->len = len;
+		io->fua = sqe->opcode == nvme_cmd_write &&
+			  (le32_to_cpu(sqe->cdw12) & NVME_RW_FUA);
+		io->offset = cmd.slba << v->lba_shift;
+		io->len = cmd.len;
 		io->iov = c->iov;
 		io->iovcnt = iovcnt;
-		c->bytes = len;
+		c->bytes = cmd.len;
 		if (sqe->opcode == nvme_cmd_compare) {
 			/* The only copy: the backend's data, to compare. */
 			if (iovcnt >= LIO_IOV_MAX)
 				return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 			memmove(c->iov + 1, c->iov, iovcnt * sizeof(c->iov[0]));
-			c->bounce = aligned_alloc(4096, (len + 4095) & ~4095U);
+			c->bounce = aligned_alloc(4096,
+						  (cmd.len + 4095) & ~4095U);
 			if (!c->bounce)
 				return NVME_SC_INTERNAL;
 			c->iov[0].iov_base = c->bounce;
-			c->iov[0].iov_len = len;
+			c->iov[0].iov_len = cmd.len;
 			io->iov = c->iov;
 			io->iovcnt = 1;
 			/* lio_io_done() compares c->iov[1..nr_sub] */
 			c->nr_sub = iovcnt;
 		}
 		break;
-	case nvme_cmd_write_zeroes:
-		if (nsid != LIO_NSID)
-			return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
-		st = lio_lba_check(v, slba, nlb);
-		if (st)
-			return st;
+	case NVME_IO_XFER_LBAS_NODATA:	/* Write Zeroes */
 		lio_io_init(io, LIO_IO_WRITE_ZEROES);
-		io->offset = slba << v->lba_shift;
-		io->len = (u64)nlb << v->lba_shift;
+		io->offset = cmd.slba << v->lba_shift;
+		io->len = (u64)cmd.nlb << v->lba_shift;
 		break;
-	case nvme_cmd_dsm:
-		if (nsid != LIO_NSID)
-			return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
-		return lio_cmd_dsm(v, c, sqe);
+	case NVME_IO_XFER_DSM:
+		return lio_cmd_dsm(v, c, sqe, cmd.len);
 	default:
+		/* io_cmd.c describes a command this file cannot carry out. */
+		c->err_loc = NVME_ERR_LOC(NVME_SQE_OFF_OPCODE, 0);
 		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
 	}
 	io->done = lio_io_done;
@@ -361,6 +344,8 @@ void lio_cmd_start(struct lio_vdev *v, struct lio_cmd *c)
 	c->sub = NULL;
 	c->status = 0;
 	c->abandoned = false;
+	c->reported = false;
+	c->err_loc = NVME_ERR_LOC_NONE;
 	c->generation = v->generation;
 	v->inflight++;
 	v->sq[c->sqid].inflight++;

@@ -40,6 +40,10 @@ int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 	}
 	v->generation = v->r.ctrl->generation;
 	v->seen_seq = v->r.ctrl->seq - 1;	/* apply everything first */
+	/* Requests an earlier runtime posted are not ours to look at. */
+	v->mbox_checked = v->r.mbox->prod;
+	/* Drivers before region 1.1 refuse error reports: none is sent. */
+	v->err_reports = v->r.hdr->version_minor >= 1;
 	v->recovering = true;
 	return 0;
 }
@@ -55,6 +59,18 @@ void lio_vdev_fini(struct lio_vdev *v)
 	free(v->cq);
 	v->sq = NULL;
 	v->cq = NULL;
+}
+
+void lio_vdev_ns_update(struct lio_vdev *v)
+{
+	u64 held = v->bdev->size >> v->lba_shift;
+
+	/*
+	 * LBAs the backend does not hold are out of range, as beyond nsze.
+	 * The model's WZSL is its MDTS.
+	 */
+	nvme_io_ns_set(&v->ns, v->nsze < held ? v->nsze : held, v->lba_shift,
+		       v->max_xfer, v->max_xfer);
 }
 
 static void lio_fatal(struct lio_vdev *v, const char *what)
@@ -389,6 +405,7 @@ static void lio_apply(struct lio_vdev *v)
 					  LIO_MAX_XFER_PAGES * 4096U;
 	v->page_size = ctrl->page_shift > 12 && ctrl->page_shift < 28 ?
 		       1U << ctrl->page_shift : 4096;
+	lio_vdev_ns_update(v);
 	if (v->state == LEAPIO_VDEV_READY && !v->warned_size &&
 	    (v->nsze << v->lba_shift) > v->bdev->size) {
 		lio_log("vdev %s: the namespace (%llu bytes) is larger than "
@@ -464,12 +481,10 @@ static void lio_sq_fetch(struct lio_vdev *v, u16 q)
 	u32 tail = le32_to_cpu(__atomic_load_n(sq->tail_p, __ATOMIC_ACQUIRE));
 	u16 head = sq->d->head;
 
-	if (tail >= sq->size) {
+	if (unlikely(!nvme_sq_tail_valid(sq->size, tail))) {
 		if (!sq->bad_db || tail != sq->last_bad)
 			lio_mbox_call(v, LEAPIO_MBOX_AEN,
-				      NVME_AER_DW0(NVME_AER_TYPE_ERROR,
-						   NVME_AER_ERROR_INVALID_DB_VAL,
-						   NVME_LOG_ERROR), 0);
+				      NVME_AEN_INVALID_DB_VAL, 0);
 		sq->bad_db = true;
 		sq->last_bad = tail;
 		return;
@@ -497,7 +512,7 @@ static void lio_sq_fetch(struct lio_vdev *v, u16 q)
 		e->generation = v->generation;
 		__atomic_store_n(&e->state, LEAPIO_INFLIGHT_ISSUED,
 				 __ATOMIC_RELEASE);
-		head = head + 1 == sq->size ? 0 : head + 1;
+		head = nvme_q_next(head, sq->size);
 		__atomic_store_n(&sq->d->head, head, __ATOMIC_RELEASE);
 		lio_cmd_start(v, c);
 		v->did_work = true;

@@ -16,6 +16,8 @@
 
 #include "lio_env.h"
 #include "../../common/leapio/region_layout.h"
+#include "../../common/nvme/io_cmd.h"
+#include "../../common/nvme/queue_rules.h"
 #include "../backend/backend.h"
 #include "runtime.h"
 
@@ -44,6 +46,9 @@ struct lio_cmd {
 	u8		opcode;
 	bool		abandoned;	/* reset: drop the completion */
 	bool		busy;		/* fetched, not yet freed */
+	bool		reported;	/* its error is with the driver */
+	u16		err_loc;	/* failed: Parameter Error Location */
+	u64		err_lba;	/* failed: the LBA at fault */
 	u32		nr_sub;		/* DSM: backend requests left */
 	struct lio_io	*sub;		/* DSM ranges */
 	void		*bounce;	/* Compare */
@@ -112,6 +117,10 @@ struct lio_vdev {
 	u64			nsze;
 	u8			lba_shift;
 	u32			max_xfer;
+	struct nvme_io_ns	ns;		/* as the I/O checks see it */
+	bool			err_reports;	/* the driver takes MBOX_ERROR */
+	bool			err_warned;	/* ... and refused one */
+	u32			mbox_checked;	/* posted up to here: results seen */
 	u32			page_size;	/* CC.MPS, at least 4 KiB */
 	u32			inflight;	/* commands at the backend */
 
@@ -150,6 +159,16 @@ void *lio_gptr(struct lio_vdev *v, u64 gpa, u64 len);
 /* The same, without asking the driver: NULL if not translated now. */
 void *lio_gpeek(struct lio_vdev *v, u64 gpa, u64 len);
 int lio_mbox_call(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1);
+/*
+ * A request the answer of which nobody waits for: in the mailbox, but
+ * the driver sees it only at the next kick (lio_mbox_flush() or any
+ * lio_mbox_call()). 0, or the kick's error when the mailbox was full.
+ */
+int lio_mbox_post(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1, u64 arg2);
+/* Kick: the driver answers every request posted. 0 or -errno. */
+int lio_mbox_flush(struct lio_vdev *v);
+/* Recompute v->ns: the namespace, and what of it the backend holds. */
+void lio_vdev_ns_update(struct lio_vdev *v);
 
 /* io.c */
 void lio_cmd_start(struct lio_vdev *v, struct lio_cmd *c);

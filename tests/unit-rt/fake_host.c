@@ -96,6 +96,7 @@ static int fh_kick(struct lio_vdev *v)
 
 	while (mb->cons != mb->prod) {
 		struct leapio_mbox_msg *m = &mb->msg[mb->cons % LEAPIO_MBOX_ENTRIES];
+		struct nvme_io_error e;
 
 		m->result = 0;
 		switch (m->op) {
@@ -113,6 +114,26 @@ static int fh_kick(struct lio_vdev *v)
 			break;
 		case LEAPIO_MBOX_FATAL:
 			h->fatals++;
+			break;
+		case LEAPIO_MBOX_ERROR:
+			/* The checks of the module's mbox.c. */
+			e = (struct nvme_io_error) {
+				.sqid = m->arg0 & 0xffff,
+				.cid = (m->arg0 >> 16) & 0xffff,
+				.status = (m->arg0 >> 32) & 0xffff,
+				.loc = m->arg0 >> 48,
+				.lba = m->arg1,
+				.nsid = (u32)m->rsvd,
+			};
+			if (!e.sqid || e.sqid > h->r.hdr->nr_ioq || !e.status ||
+			    (e.status & 1) || m->rsvd >> 32) {
+				h->bad_errs++;
+				m->result = -EINVAL;
+				break;
+			}
+			if (h->nr_errs < FH_MAX_ERRS)
+				h->errs[h->nr_errs] = e;
+			h->nr_errs++;
 			break;
 		default:
 			m->result = -EINVAL;

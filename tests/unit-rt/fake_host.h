@@ -19,6 +19,7 @@
 
 #define FH_GMEM_SIZE	(16ULL << 20)
 #define FH_MAX_HELD	4096
+#define FH_MAX_ERRS	256
 #define FH_BLOCKS	(FH_GMEM_SIZE >> LEAPIO_L1_SHIFT)	/* 2 MiB each */
 #define FH_L2_TABLES	16
 /* The "host physical" address of guest page gpa: FH_HPA + gpa. */
@@ -45,6 +46,10 @@ struct fake_host {
 	/* what the runtime asked */
 	unsigned int		maps, irqs_mbox, aens, fatals;
 	u32			last_aen;
+	/* LEAPIO_MBOX_ERROR, in the order sent (the first FH_MAX_ERRS) */
+	struct nvme_io_error	errs[FH_MAX_ERRS];
+	unsigned int		nr_errs;
+	unsigned int		bad_errs;	/* refused as the driver would */
 	int			irqfd[LIO_NR_VEC];
 	/* the guest's view of its queues */
 	u16			sq_tail[LEAPIO_INFLIGHT_PER_SQ];

@@ -273,12 +273,15 @@ TEST_F(admin, io_bad_opcode)
 	io_queues(_metadata, self);
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
 		io_sqe(&sqe, ops[i], 1);
-		ASSERT_EQ(NVME_SC_INVALID_OPCODE, io(self, &sqe));
+		/* A permanent error: Do Not Retry, as leapiod says. */
+		ASSERT_EQ(NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR,
+			  io(self, &sqe));
 		expect_err(_metadata, self->g, 1, le16_to_cpu(sqe.cid),
-			   NVME_SC_INVALID_OPCODE, NVME_SQE_OFF_OPCODE, 1);
+			   NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR,
+			   NVME_SQE_OFF_OPCODE, 1);
 	}
 	for (i = 0; i < 256; i++)
-		ASSERT_EQ(lio_io_cmd_effects(i) != 0,
+		ASSERT_EQ(nvme_io_cmd_effects(i) != 0,
 			  i == nvme_cmd_flush || i == nvme_cmd_write ||
 			  i == nvme_cmd_read || i == nvme_cmd_compare ||
 			  i == nvme_cmd_write_zeroes || i == nvme_cmd_dsm);
@@ -293,17 +296,18 @@ TEST_F(admin, io_bad_nsid)
 	io_queues(_metadata, self);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		io_sqe(&sqe, nvme_cmd_read, bad[i]);
-		ASSERT_EQ(NVME_SC_INVALID_NS, io(self, &sqe));
+		ASSERT_EQ(NVME_SC_INVALID_NS | NVME_STATUS_DNR, io(self, &sqe));
 		expect_err(_metadata, self->g, 1, le16_to_cpu(sqe.cid),
-			   NVME_SC_INVALID_NS, NVME_SQE_OFF_NSID, bad[i]);
+			   NVME_SC_INVALID_NS | NVME_STATUS_DNR,
+			   NVME_SQE_OFF_NSID, bad[i]);
 		io_sqe(&sqe, nvme_cmd_flush, bad[i]);
-		ASSERT_EQ(NVME_SC_INVALID_NS, io(self, &sqe));
+		ASSERT_EQ(NVME_SC_INVALID_NS | NVME_STATUS_DNR, io(self, &sqe));
 	}
 	/* Only flush takes every namespace. */
 	io_sqe(&sqe, nvme_cmd_write, 0xffffffff);
-	ASSERT_EQ(NVME_SC_INVALID_NS, io(self, &sqe));
+	ASSERT_EQ(NVME_SC_INVALID_NS | NVME_STATUS_DNR, io(self, &sqe));
 	io_sqe(&sqe, nvme_cmd_dsm, 0xffffffff);
-	ASSERT_EQ(NVME_SC_INVALID_NS, io(self, &sqe));
+	ASSERT_EQ(NVME_SC_INVALID_NS | NVME_STATUS_DNR, io(self, &sqe));
 }
 
 TEST_F(admin, io_fused_and_sgl_refused)
@@ -314,15 +318,19 @@ TEST_F(admin, io_fused_and_sgl_refused)
 	/* A fused compare and write. */
 	io_sqe(&sqe, nvme_cmd_compare, 1);
 	sqe.flags = 0x01;
-	ASSERT_EQ(NVME_SC_INVALID_FIELD, io(self, &sqe));
+	ASSERT_EQ(NVME_SC_INVALID_FIELD | NVME_STATUS_DNR, io(self, &sqe));
 	expect_err(_metadata, self->g, 1, le16_to_cpu(sqe.cid),
-		   NVME_SC_INVALID_FIELD, NVME_SQE_OFF_FLAGS, 1);
+		   NVME_SC_INVALID_FIELD | NVME_STATUS_DNR, NVME_SQE_OFF_FLAGS, 1);
 	io_sqe(&sqe, nvme_cmd_write, 1);
 	sqe.flags = 0x02;
-	ASSERT_EQ(NVME_SC_INVALID_FIELD, io(self, &sqe));
+	ASSERT_EQ(NVME_SC_INVALID_FIELD | NVME_STATUS_DNR, io(self, &sqe));
+	/* PSDT: bit 6 of the flags byte. */
 	io_sqe(&sqe, nvme_cmd_read, 1);
 	sqe.flags = 0x40;
-	ASSERT_EQ(NVME_SC_INVALID_FIELD, io(self, &sqe));
+	ASSERT_EQ(NVME_SC_INVALID_FIELD | NVME_STATUS_DNR, io(self, &sqe));
+	expect_err(_metadata, self->g, 1, le16_to_cpu(sqe.cid),
+		   NVME_SC_INVALID_FIELD | NVME_STATUS_DNR,
+		   NVME_ERR_LOC(NVME_SQE_OFF_FLAGS, 6), 1);
 }
 
 TEST_HARNESS_MAIN

@@ -48,7 +48,7 @@
 
 #define LEAPIO_REGION_MAGIC		0x47524f495041454cULL	/* "LEAPIORG" */
 #define LEAPIO_REGION_VERSION_MAJOR	1
-#define LEAPIO_REGION_VERSION_MINOR	0
+#define LEAPIO_REGION_VERSION_MINOR	1	/* 1: LEAPIO_MBOX_ERROR */
 
 #define LEAPIO_REGION_ALIGN		4096
 #define LEAPIO_CACHELINE		64
@@ -276,6 +276,20 @@ enum leapio_mbox_op {
 	LEAPIO_MBOX_AEN		= 3,
 	/* The controller cannot go on (a queue unreachable): CSTS.CFS. */
 	LEAPIO_MBOX_FATAL	= 4,
+	/*
+	 * An I/O command the runtime failed, for the Error Information log
+	 * (version_minor 1; an older driver answers -EINVAL). Sent for
+	 * every failed command before its CQE is written, the request
+	 * answered before the guest can see the completion:
+	 *   arg0  [15:0] SQ ID, [31:16] command ID, [47:32] the CQE's
+	 *         status field (phase bit 0), [63:48] Parameter Error
+	 *         Location (FFFFh: none)
+	 *   arg1  LBA (0 when none applies)
+	 *   rsvd  [31:0] NSID as the command gave it, [63:32] 0
+	 * result 0, or -EINVAL (SQ ID not an I/O queue of the type, status
+	 * 0 or with bit 0 set, rsvd [63:32] not 0).
+	 */
+	LEAPIO_MBOX_ERROR	= 5,
 };
 
 struct leapio_mbox_msg {
@@ -283,7 +297,7 @@ struct leapio_mbox_msg {
 	__s32	result;			/* [drv] */
 	__u64	arg0;			/* [rt] */
 	__u64	arg1;			/* [rt] */
-	__u64	rsvd;
+	__u64	rsvd;			/* [rt] 0, but for LEAPIO_MBOX_ERROR */
 };
 
 /*

@@ -35,27 +35,71 @@ u8 lio_smart_critical_warning(const struct lio_vctrl *c)
 	return w;
 }
 
-void lio_err_log_add(struct lio_vctrl *c, const struct lio_req *req, u16 status)
+/* One more entry, the newest; the oldest goes when the log is full. */
+static void lio_err_log_put(struct lio_vctrl *c, const struct nvme_io_error *err)
 {
 	struct lio_err_log *l = &c->elog;
-	struct nvme_error_log_entry *e = &l->e[l->next % LIO_NR_ERR_LOG];
+	struct nvme_error_log_entry *e = &l->e[l->next];
 
 	memset(e, 0, sizeof(*e));
 	l->next = (l->next + 1) % LIO_NR_ERR_LOG;
 	l->count++;
 	e->error_count = cpu_to_le64(l->count);
-	e->status_field = cpu_to_le16(status);
+	e->sqid = cpu_to_le16(err->sqid);
+	e->cmdid = cpu_to_le16(err->cid);
+	e->status_field = cpu_to_le16(err->status);
+	e->param_error_location = cpu_to_le16(err->loc);
+	e->lba = cpu_to_le64(err->lba);
+	e->nsid = cpu_to_le32(err->nsid);
+}
+
+/*
+ * Errors a data path found come in after the fact: the log takes them
+ * before it is read or grows, so that entries are in the order the
+ * errors happened and a host reading the log after a failed completion
+ * finds its entry.
+ */
+static void lio_err_log_sync(struct lio_vctrl *c)
+{
+	if (c->ops->dp_errors)
+		c->ops->dp_errors(c->opaque);
+}
+
+void lio_err_log_add(struct lio_vctrl *c, const struct lio_req *req, u16 status)
+{
+	struct nvme_io_error e = {
+		.sqid = 0xffff, .cid = 0xffff, .status = status,
+		.loc = LIO_NO_ERR_LOC,
+	};
+
+	lio_err_log_sync(c);
 	if (req) {
-		e->sqid = cpu_to_le16(req->sqid);
-		e->cmdid = req->sqe.cid;
-		e->param_error_location = cpu_to_le16(req->err_loc);
-		e->nsid = req->sqe.nsid;
-	} else {
-		/* An error of no command in particular. */
-		e->sqid = cpu_to_le16(0xffff);
-		e->cmdid = cpu_to_le16(0xffff);
-		e->param_error_location = cpu_to_le16(LIO_NO_ERR_LOC);
+		e.sqid = req->sqid;
+		e.cid = le16_to_cpu(req->sqe.cid);
+		e.loc = req->err_loc;
+		e.lba = req->err_lba;
+		e.nsid = le32_to_cpu(req->sqe.nsid);
 	}
+	/* else an error of no command in particular */
+	lio_err_log_put(c, &e);
+}
+
+void lio_vctrl_log_error(struct lio_vctrl *c, const struct nvme_io_error *e)
+{
+	lio_err_log_put(c, e);
+}
+
+void lio_vctrl_count_errors(struct lio_vctrl *c, u64 n)
+{
+	struct lio_err_log *l = &c->elog;
+	u64 i;
+
+	/* Slots they would have taken read as unused until reused. */
+	for (i = 0; i < n && i < LIO_NR_ERR_LOG; i++)
+		memset(&l->e[(l->next + i) % LIO_NR_ERR_LOG], 0,
+		       sizeof(l->e[0]));
+	l->next = (u32)((l->next + n) % LIO_NR_ERR_LOG);
+	l->count += n;
 }
 
 /* Newest first; entries never used stay zero (error count 0: invalid). */
@@ -136,7 +180,7 @@ static u32 lio_log_cmd_effects(void *buf)
 
 	for (op = 0; op < ARRAY_SIZE(log->acs); op++) {
 		log->acs[op] = cpu_to_le32(lio_admin_cmd_effects(op));
-		log->iocs[op] = cpu_to_le32(lio_io_cmd_effects(op));
+		log->iocs[op] = cpu_to_le32(nvme_io_cmd_effects(op));
 	}
 	return sizeof(*log);
 }
@@ -160,12 +204,14 @@ static u16 lio_log_build(struct lio_vctrl *c, struct lio_req *req, u8 lid,
 
 	switch (lid) {
 	case NVME_LOG_ERROR:
+		lio_err_log_sync(c);
 		*size = lio_log_error(c, buf);
 		break;
 	case NVME_LOG_SMART:
 		status = lio_log_check_smart_nsid(req);
 		if (status)
 			return status;
+		lio_err_log_sync(c);	/* its count of error log entries */
 		*size = lio_log_smart(c, buf);
 		break;
 	case NVME_LOG_FW_SLOT:

@@ -39,7 +39,7 @@ bool lio_cq_full(struct lio_vctrl *c, u16 cqid)
 	/* A CQ that does not exist has room for nothing. */
 	if (!cq->valid)
 		return true;
-	return (u16)((cq->tail + 1) % cq->size) == cq->head;
+	return nvme_q_full(cq->head, cq->tail, cq->size);
 }
 
 int lio_cq_post(struct lio_vctrl *c, u16 cqid, u16 sqid, u16 cid,
@@ -56,20 +56,16 @@ int lio_cq_post(struct lio_vctrl *c, u16 cqid, u16 sqid, u16 cid,
 	if (lio_cq_full(c, cqid))
 		return -ENOSPC;
 
-	e.dw0 = cpu_to_le32(dw0);
-	e.dw1 = 0;
-	e.sq_head = cpu_to_le16(c->sq[sqid].head);
-	e.sq_id = cpu_to_le16(sqid);
-	e.cid = cpu_to_le16(cid);
-	e.status = cpu_to_le16((status & ~1U) | cq->phase);
-
+	nvme_cqe_build(&e, dw0, c->sq[sqid].head, sqid, cid, status,
+		       cq->phase);
 	/*
 	 * The dword holding the phase tag goes last, so a host polling the
 	 * queue never sees a new phase with old contents.
 	 */
 	slot = cq->gpa + (u64)cq->tail * NVME_CQE_SIZE;
-	if (lio_dma_write(c, slot, &e, 12) ||
-	    lio_dma_write(c, slot + 12, &e.cid, 4)) {
+	if (lio_dma_write(c, slot, &e, NVME_CQE_DW3) ||
+	    lio_dma_write(c, slot + NVME_CQE_DW3, (u8 *)&e + NVME_CQE_DW3,
+			  NVME_CQE_SIZE - NVME_CQE_DW3)) {
 		lio_ctrl_fatal(c);
 		return -EIO;
 	}
@@ -99,7 +95,7 @@ void lio_sq_run(struct lio_vctrl *c, u16 sqid)
 			lio_ctrl_fatal(c);
 			break;
 		}
-		sq->head = (sq->head + 1) % sq->size;
+		sq->head = nvme_q_next(sq->head, sq->size);
 
 		if (sqid == 0) {
 			c->in_admin = true;
@@ -141,23 +137,23 @@ static void lio_db_error(struct lio_vctrl *c, u8 info)
 static void lio_cq_doorbell(struct lio_vctrl *c, u16 qid, u32 val)
 {
 	struct lio_cq *cq = &c->cq[qid];
-	u16 used, freed;
 
 	if (!cq->valid) {
 		lio_db_error(c, NVME_AER_ERROR_INVALID_DB_REG);
 		return;
 	}
-	if (val >= cq->size) {
+	/*
+	 * A data path knows where its tail is; the model's is stale, so only
+	 * the queue's bounds are checked before the data path takes it (it
+	 * checks the rest itself, with the same nvme_cq_head_valid()).
+	 */
+	if (!nvme_db_in_queue(cq->size, val)) {
 		lio_db_error(c, NVME_AER_ERROR_INVALID_DB_VAL);
 		return;
 	}
-	/* A data path knows where its tail is; the model's is stale. */
 	if (qid && lio_hook_doorbell(c, 2 * qid + 1, val))
 		return;
-	/* The new head may release only entries the controller posted. */
-	used = (cq->tail + cq->size - cq->head) % cq->size;
-	freed = (val + cq->size - cq->head) % cq->size;
-	if (freed > used) {
+	if (!nvme_cq_head_valid(cq->size, cq->head, cq->tail, val)) {
 		lio_db_error(c, NVME_AER_ERROR_INVALID_DB_VAL);
 		return;
 	}
@@ -175,7 +171,7 @@ static void lio_sq_doorbell(struct lio_vctrl *c, u16 qid, u32 val)
 		lio_db_error(c, NVME_AER_ERROR_INVALID_DB_REG);
 		return;
 	}
-	if (val >= sq->size) {
+	if (!nvme_sq_tail_valid(sq->size, val)) {
 		lio_db_error(c, NVME_AER_ERROR_INVALID_DB_VAL);
 		return;
 	}

@@ -17,6 +17,8 @@
 
 #include "lio_env.h"
 #include "../../../common/nvme/nvme_spec.h"
+#include "../../../common/nvme/io_cmd.h"
+#include "../../../common/nvme/queue_rules.h"
 #include "../../../uapi/linux/leapio.h"
 
 /* ---- Limits and fixed capabilities ---- */
@@ -32,7 +34,7 @@
 #define LIO_ACL			3		/* 0's based */
 #define LIO_ELPE		63		/* 0's based: 64 error log entries */
 #define LIO_NR_ERR_LOG		(LIO_ELPE + 1)
-#define LIO_NSID		1		/* the one namespace */
+#define LIO_NSID		LIO_IO_NSID	/* the one namespace */
 #define LIO_NN			1
 #define LIO_NR_PENDING_EVENTS	16		/* events waiting for an AER */
 #define LIO_TEMP_KELVIN		313		/* reported composite temperature */
@@ -114,6 +116,12 @@ struct lio_vctrl_ops {
 	bool (*dp_doorbell)(void *opaque, u32 idx, u32 val);
 	/* Add the data path's counters to *s (Get Log Page SMART). */
 	void (*dp_smart)(void *opaque, struct lio_dp_smart *s);
+	/*
+	 * The Error Information log is about to be read or to grow: add the
+	 * I/O errors the data path reported since (lio_vctrl_log_error()),
+	 * so that they take their place in it before.
+	 */
+	void (*dp_errors)(void *opaque);
 };
 
 /* Fixed at creation of the mdev. */
@@ -310,11 +318,12 @@ struct lio_req {
 	struct nvme_sqe	sqe;		/* a private copy: the guest can't change it */
 	u16		sqid;
 	u32		dw0;		/* completion dword 0 */
-	u16		err_loc;	/* SQE byte offset of the bad field, or LIO_NO_ERR_LOC */
+	u16		err_loc;	/* NVME_ERR_LOC() of the bad field, or LIO_NO_ERR_LOC */
+	u64		err_lba;	/* LBA of the error (I/O commands), or 0 */
 	bool		deferred;	/* completion posted later (AER) */
 };
 
-#define LIO_NO_ERR_LOC	0xffff
+#define LIO_NO_ERR_LOC	NVME_ERR_LOC_NONE
 
 /* ===================== API for the embedding code ===================== */
 
@@ -357,6 +366,13 @@ void lio_vctrl_power_off(struct lio_vctrl *c);
 void lio_vctrl_raise_irq(struct lio_vctrl *c, u16 vector);
 void lio_vctrl_post_aen(struct lio_vctrl *c, u32 dw0);
 void lio_vctrl_fatal(struct lio_vctrl *c);
+/*
+ * For a data path: one failed I/O command into the Error Information log
+ * (from dp_errors, or with the same serialisation). count_errors: n
+ * errors whose entries newer ones have replaced already; counted only.
+ */
+void lio_vctrl_log_error(struct lio_vctrl *c, const struct nvme_io_error *e);
+void lio_vctrl_count_errors(struct lio_vctrl *c, u64 n);
 /*
  * A data path that may be missing (nodp.c, Documentation/design/data-path.rst
  * "When the runtime does not answer"):
@@ -478,7 +494,6 @@ u16 lio_nodp_status(const struct lio_vctrl *c);
 u16 lio_nodp_crdt(const struct lio_vctrl *c);
 /* io.c: one I/O command when no data path serves the queue. */
 u16 lio_io_exec(struct lio_vctrl *c, struct lio_req *req);
-u32 lio_io_cmd_effects(u8 opcode);
 
 /* identify.c */
 u16 lio_admin_identify(struct lio_vctrl *c, struct lio_req *req);
