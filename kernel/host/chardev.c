@@ -82,6 +82,17 @@ pid_t lio_chardev_runtime_pid(struct lio_mdev *lm)
 	return pid;
 }
 
+u32 lio_chardev_revoked(struct lio_mdev *lm)
+{
+	struct lio_region *r = &lm->region;
+	u32 n;
+
+	spin_lock(&r->seq_lock);
+	n = r->revoked;
+	spin_unlock(&r->seq_lock);
+	return n;
+}
+
 /* The live mdev with this UUID, with a reference on its vfio_device. */
 static struct lio_mdev *lio_find_get(const u8 *uuid)
 {
@@ -114,6 +125,27 @@ static const struct vm_operations_struct lio_window_ops = {
 	.fault	= lio_window_fault,
 };
 
+/*
+ * The region is mapped whole at mmap time; a page is missing only once
+ * lio_chardev_revoke() zapped it: the runtime lost the vdev.
+ */
+static vm_fault_t lio_region_fault(struct vm_fault *vmf)
+{
+	return VM_FAULT_SIGBUS;
+}
+
+static const struct vm_operations_struct lio_region_vm_ops = {
+	.fault	= lio_region_fault,
+};
+
+/* This vdev file is the mdev's runtime (not detached, not revoked). */
+static bool lio_vdevf_current(struct file *file)
+{
+	struct lio_mdev *lm = file->private_data;
+
+	return READ_ONCE(lm->region.runtime) == file;
+}
+
 static int lio_vdevf_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct lio_mdev *lm = file->private_data;
@@ -121,12 +153,15 @@ static int lio_vdevf_mmap(struct file *file, struct vm_area_struct *vma)
 	u64 len = vma->vm_end - vma->vm_start;
 	u64 win = lio_pin_window_size(lm);
 
+	if (!lio_vdevf_current(file))
+		return -ENOLINK;
 	/* Both sides see one copy: a private mapping would copy on write. */
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	if (off == LEAPIO_MMAP_REGION_OFFSET) {
 		if (len > lm->region.size)
 			return -EINVAL;
+		vma->vm_ops = &lio_region_vm_ops;
 		return remap_vmalloc_range(vma, lm->region.base, 0);
 	}
 	if (off < LEAPIO_MMAP_GUEST_OFFSET ||
@@ -196,6 +231,9 @@ static long lio_vdevf_ioctl(struct file *file, unsigned int cmd,
 	struct lio_mdev *lm = file->private_data;
 	long ret;
 
+	/* A revoked runtime asks nothing of the driver any more. */
+	if (!lio_vdevf_current(file))
+		return -ENOLINK;
 	switch (cmd) {
 	case LEAPIO_VDEV_IOC_KICK:
 		ret = lio_mbox_kick(lm);
@@ -210,12 +248,31 @@ static long lio_vdevf_ioctl(struct file *file, unsigned int cmd,
 	return -ENOTTY;
 }
 
+/*
+ * The runtime (file) is gone, detached or revoked: whoever waits for its
+ * ack waits no more, and the controller waits for another runtime
+ * (standby.c). Under seq_lock; *wake is the eventfd to put.
+ */
+static bool lio_runtime_clear(struct lio_region *r, struct file *file,
+			      struct eventfd_ctx **wake)
+{
+	if (r->runtime != file)
+		return false;
+	WRITE_ONCE(r->runtime, NULL);
+	r->runtime_pid = 0;
+	WRITE_ONCE(r->ctrl->runtime_pid, 0);
+	*wake = r->wake;
+	r->wake = NULL;
+	return true;
+}
+
 /* Detach: queues and pins stay for the next runtime. */
 static int lio_vdevf_release(struct inode *inode, struct file *file)
 {
 	struct lio_mdev *lm = file->private_data;
 	struct lio_region *r = &lm->region;
 	struct eventfd_ctx *wake = NULL;
+	bool was;
 
 	mutex_lock(&r->pin_lock);
 	if (r->window_mapping == file->f_mapping)
@@ -223,20 +280,59 @@ static int lio_vdevf_release(struct inode *inode, struct file *file)
 	mutex_unlock(&r->pin_lock);
 
 	spin_lock(&r->seq_lock);
-	if (r->runtime == file) {
-		WRITE_ONCE(r->runtime, NULL);
-		r->runtime_pid = 0;
-		WRITE_ONCE(r->ctrl->runtime_pid, 0);
-		wake = r->wake;
-		r->wake = NULL;
-	}
+	was = lio_runtime_clear(r, file, &wake);
 	spin_unlock(&r->seq_lock);
 	if (wake)
 		eventfd_ctx_put(wake);
-	/* Whoever waits for this runtime's ack waits no more. */
 	wake_up_all(&r->ack_wq);
+	if (was)
+		lio_standby_detached(lm);
 	put_device(&lm->vdev.device);
 	return 0;
+}
+
+void lio_chardev_revoke(struct lio_mdev *lm)
+{
+	struct lio_region *r = &lm->region;
+	struct eventfd_ctx *wake = NULL;
+	struct inode *inode = NULL;
+	struct file *file;
+
+	spin_lock(&r->seq_lock);
+	file = r->runtime;
+	/*
+	 * Its release has not run past lio_runtime_clear() (it would have
+	 * found the file still the runtime), so the inode is alive.
+	 */
+	if (file && lio_runtime_clear(r, file, &wake)) {
+		inode = file_inode(file);
+		ihold(inode);
+		r->revoked++;
+	}
+	spin_unlock(&r->seq_lock);
+	if (!inode)
+		return;
+	if (wake)
+		eventfd_ctx_put(wake);
+
+	mutex_lock(&r->pin_lock);
+	if (r->window_mapping == inode->i_mapping)
+		r->window_mapping = NULL;
+	mutex_unlock(&r->pin_lock);
+	/*
+	 * A fault that found the file still the runtime has mapped its page
+	 * once win_lock is free; later ones refuse (lio_pin_fault()). Then
+	 * every page of the file goes from the runtime's address space:
+	 * the guest window and the region. Its next touch of either is a
+	 * SIGBUS, so nothing it was about to write reaches the guest or
+	 * the region the next runtime takes over.
+	 */
+	mutex_lock(&r->win_lock);
+	mutex_unlock(&r->win_lock);
+	unmap_mapping_range(inode->i_mapping, 0, 0, 1);
+	iput(inode);
+	wake_up_all(&r->ack_wq);
+	lio_standby_detached(lm);
 }
 
 static const struct file_operations lio_vdev_fops = {
@@ -287,13 +383,13 @@ static int lio_attach_file(struct lio_mdev *lm, struct file *file)
 		WRITE_ONCE(r->runtime, file);
 		r->runtime_pid = pid;
 		WRITE_ONCE(r->ctrl->runtime_pid, pid);
-		r->ack_warned = false;
 	}
 	spin_unlock(&r->seq_lock);
 	if (!ret) {
 		mutex_lock(&r->pin_lock);
 		r->window_mapping = file->f_mapping;
 		mutex_unlock(&r->pin_lock);
+		lio_mbox_attach(lm);
 		lio_dp_attach(lm);
 	}
 	mutex_unlock(&lm->lock);

@@ -31,9 +31,8 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include "../../uapi/linux/leapio.h"
 #include "../../uapi/linux/leapio_region.h"
-#include "../../common/nvme/io_cmd.h"
-#include "../../common/leapio/region_writer.h"
 
 struct lio_mdev;
 struct eventfd_ctx;
@@ -53,12 +52,6 @@ struct lio_region {
 	struct leapio_mbox	*mbox;
 	__le64			*l1;
 	__le64			*l2;		/* l2_tables * 512 */
-	/*
-	 * The same parts for the region writer (common/leapio/), its hdr
-	 * the driver's own copy (layout): bounds never come from memory
-	 * the runtime can write.
-	 */
-	struct leapio_region_view view;
 
 	/* pin.c: pinned guest pages, gfn -> struct page *, and how many */
 	struct mutex		pin_lock;
@@ -86,7 +79,7 @@ struct lio_region {
 	struct leapio_region_hdr layout;	/* the header as written */
 	u32			seq;		/* under seq_lock */
 	pid_t			runtime_pid;	/* under seq_lock */
-	bool			ack_warned;
+	u32			revoked;	/* runtimes revoked, under seq_lock */
 
 	/*
 	 * pin.c. unmap_lock serialises unmaps (held across the ack wait,
@@ -115,23 +108,25 @@ struct lio_region {
 	u32			pend_aen[LEAPIO_MBOX_ENTRIES];
 	u32			pend_aen_nr;
 	bool			pend_fatal;
-	/*
-	 * LEAPIO_MBOX_ERROR: failed I/O commands on their way into the
-	 * model's Error Information log, oldest at pend_err_first. No more
-	 * than the log holds: an older one is counted only (lost), as the
-	 * log would have replaced its entry with the newer ones anyway.
-	 */
-	struct nvme_io_error	pend_err[LEAPIO_MBOX_ENTRIES];
-	u32			pend_err_first;
-	u32			pend_err_nr;
-	u64			pend_err_lost;
+
+	/* standby.c: the queues while no runtime is attached */
+	struct delayed_work	sb_work;
+	bool			sb_detached;	/* a runtime went: grace from now */
+	bool			sb_journal;	/* journal entries to complete */
+	u32			sb_bad[2 * (LEAPIO_MAX_IOQ + 1)];	/* refused */
+	u32			sb_qgen[2 * (LEAPIO_MAX_IOQ + 1)];	/* of sb_bad */
 
 	/* datapath.c, under lio_mdev.lock */
 	bool			dp_served;	/* a runtime attached since enable */
 	bool			dp_db_mapped;	/* BAR0 doorbells mmapped */
+	u32			dp_qgen;	/* the last queue generation */
+	u32			dp_generation;	/* controller resets */
 	u32			dp_irq_seq;	/* also read under seq_lock */
-	/* queue and controller generations, SMART counters of SQs gone */
-	struct leapio_wr	dp_wr;
+	/* SMART counters of SQs gone (their descriptors are reused) */
+	u64			dp_cmds_read;
+	u64			dp_cmds_written;
+	u64			dp_bytes_read;
+	u64			dp_bytes_written;
 };
 
 /* ---- region.c ---- */
@@ -149,9 +144,11 @@ u64 lio_region_db_offset(struct lio_region *r, u32 idx);
  */
 u32 lio_region_bump(struct lio_mdev *lm);
 /*
- * Wait until the attached runtime has acked seq (or detached, or the
- * timeout passed: then warn once, and return -ETIMEDOUT). No runtime
- * attached: returns 0 at once. See the locking rule above.
+ * Wait until the attached runtime has acked seq, or detached. No runtime
+ * attached: returns 0 at once. See the locking rule above. After CAP.TO
+ * (10 s) without the ack, the runtime is revoked (lio_chardev_revoke())
+ * and -ETIMEDOUT returned: the caller goes on as if it had acked and
+ * fails the controller (CSTS.CFS).
  */
 int lio_region_wait_ack(struct lio_mdev *lm, u32 seq);
 /* Signal the runtime's wake eventfd, if it gave one (trapped doorbell). */
@@ -199,18 +196,36 @@ void lio_chardev_add(struct lio_mdev *lm);
 void lio_chardev_remove(struct lio_mdev *lm);
 /* The pid of the attached runtime (its tgid), 0 if none. */
 pid_t lio_chardev_runtime_pid(struct lio_mdev *lm);
+/*
+ * Give up on the attached runtime: it is detached, its mappings of the
+ * region and the guest window are zapped and refault nothing (SIGBUS),
+ * and its vdev file refuses every ioctl and mmap (-ENOLINK). From the
+ * return on, nothing it does reaches the guest or the region. Any
+ * context that may sleep, without pin_lock.
+ */
+void lio_chardev_revoke(struct lio_mdev *lm);
+/* Runtimes revoked since the mdev was created. */
+u32 lio_chardev_revoked(struct lio_mdev *lm);
 
 /* ---- mbox.c ---- */
 /* Answer every request up to prod (LEAPIO_VDEV_IOC_KICK). */
 int lio_mbox_kick(struct lio_mdev *lm);
-/*
- * The model's dp_errors hook (under lio_mdev.lock): the errors the
- * runtime reported into the model's Error Information log, now.
- */
-void lio_mbox_dp_errors(void *opaque);
+/* Fail the controller from a context without lm->lock (the work item). */
+void lio_mbox_fatal(struct lio_mdev *lm);
+/* A runtime attached (lm->lock held): drop what an earlier one left. */
+void lio_mbox_attach(struct lio_mdev *lm);
 /* Region create/destroy: the work item that runs requests under lm->lock. */
 void lio_mbox_init(struct lio_mdev *lm);
 void lio_mbox_fini(struct lio_mdev *lm);
+
+/* ---- standby.c ---- */
+/* Region create/destroy. */
+void lio_standby_init(struct lio_mdev *lm);
+void lio_standby_fini(struct lio_mdev *lm);
+/* The runtime went away (detached or revoked): the grace period starts. */
+void lio_standby_detached(struct lio_mdev *lm);
+/* Look again: the controller was enabled, doorbells mmapped. Any context. */
+void lio_standby_kick(struct lio_mdev *lm);
 
 /* ---- irq.c ---- */
 /*

@@ -32,14 +32,14 @@
 /* Being unpinned: the window must not map it any more. */
 #define LIO_XA_DYING		XA_MARK_1
 
-/*
- * The table entries are the region writer's (common/leapio/); it refuses
- * only indices outside the layout or a misaligned address, which the
- * callers here never pass: a WARN if they ever do.
- */
-static inline u32 lio_l2_slot(unsigned long gfn)
+#define LIO_XLATE_PAGE		(LEAPIO_XLATE_VALID | LEAPIO_XLATE_LEAF | \
+				 LEAPIO_XLATE_WRITE)
+
+static inline __le64 *lio_l2_entry(struct lio_region *r, u32 t,
+				   unsigned long gfn)
 {
-	return gfn & (LIO_BLOCK_PAGES - 1);
+	return &r->l2[(u64)t * LEAPIO_L2_ENTRIES +
+		      (gfn & (LIO_BLOCK_PAGES - 1))];
 }
 
 u64 lio_pin_window_size(struct lio_mdev *lm)
@@ -57,7 +57,7 @@ static int lio_l2_alloc(struct lio_region *r)
 	r->l2_used++;
 	r->l2_cnt[t] = 0;
 	/* Whatever a runtime may have scribbled on a free table goes. */
-	WARN_ON_ONCE(leapio_wr_xlate_wipe(&r->view, t));
+	memset(lio_l2_entry(r, t, 0), 0, LEAPIO_L2_ENTRIES * sizeof(__le64));
 	return t;
 }
 
@@ -179,8 +179,8 @@ static int lio_xlate_block(struct lio_mdev *lm, u64 blk)
 			for (gfn = first; gfn < first + LIO_BLOCK_PAGES; gfn++)
 				xa_set_mark(&r->pages, gfn, LIO_XA_XLATED);
 			r->l1_shadow[blk] = LIO_L1_LEAF;
-			WARN_ON_ONCE(leapio_wr_xlate_set_2m(&r->view, blk,
-							    page_to_phys(p)));
+			WRITE_ONCE(r->l1[blk], cpu_to_le64(LIO_XLATE_PAGE |
+							   page_to_phys(p)));
 			return 0;
 		}
 		t = lio_l2_alloc(r);
@@ -196,16 +196,17 @@ static int lio_xlate_block(struct lio_mdev *lm, u64 blk)
 			  first + LIO_BLOCK_PAGES - 1) {
 		if (xa_get_mark(&r->pages, gfn, LIO_XA_XLATED))
 			continue;
-		if (WARN_ON_ONCE(leapio_wr_xlate_set_4k(&r->view, t,
-							lio_l2_slot(gfn),
-							page_to_phys(p))))
-			continue;
+		WRITE_ONCE(*lio_l2_entry(r, t, gfn),
+			   cpu_to_le64(LIO_XLATE_PAGE | page_to_phys(p)));
 		xa_set_mark(&r->pages, gfn, LIO_XA_XLATED);
 		r->l2_cnt[t]++;
 	}
-	/* the entries before the pointer to their table (the writer's barrier) */
-	if (hook)
-		WARN_ON_ONCE(leapio_wr_xlate_hook(&r->view, blk, t));
+	if (hook) {
+		/* the entries before the pointer to their table */
+		smp_wmb();
+		WRITE_ONCE(r->l1[blk], cpu_to_le64(LEAPIO_XLATE_VALID |
+						   ((u64)t << LEAPIO_L2_SHIFT)));
+	}
 	return 0;
 }
 
@@ -303,25 +304,26 @@ static void lio_split_leaf(struct lio_region *r, u64 blk, unsigned long lo,
 
 	xa_for_each_range(&r->pages, gfn, p, first,
 			  first + LIO_BLOCK_PAGES - 1) {
-		if ((gfn >= lo && gfn <= hi) || t < 0 ||
-		    WARN_ON_ONCE(leapio_wr_xlate_set_4k(&r->view, t,
-							lio_l2_slot(gfn),
-							page_to_phys(p)))) {
+		if ((gfn >= lo && gfn <= hi) || t < 0) {
 			xa_clear_mark(&r->pages, gfn, LIO_XA_XLATED);
 			continue;
 		}
+		WRITE_ONCE(*lio_l2_entry(r, t, gfn),
+			   cpu_to_le64(LIO_XLATE_PAGE | page_to_phys(p)));
 		r->l2_cnt[t]++;
 	}
 	if (t >= 0 && r->l2_cnt[t]) {
-		/* the entries before the pointer to their table (its barrier) */
-		WARN_ON_ONCE(leapio_wr_xlate_hook(&r->view, blk, t));
+		/* the entries before the pointer to their table */
+		smp_wmb();
+		WRITE_ONCE(r->l1[blk], cpu_to_le64(LEAPIO_XLATE_VALID |
+						   ((u64)t << LEAPIO_L2_SHIFT)));
 		r->l1_shadow[blk] = t + 1;
 		return;
 	}
 	/* Nothing left to translate: the table was never hooked. */
 	if (t >= 0)
 		lio_l2_free(r, t);
-	WARN_ON_ONCE(leapio_wr_xlate_clear(&r->view, blk));
+	WRITE_ONCE(r->l1[blk], 0);
 	r->l1_shadow[blk] = LIO_L1_NONE;
 }
 
@@ -352,12 +354,11 @@ static bool lio_unxlate(struct lio_region *r, unsigned long first,
 		if (WARN_ON_ONCE(sh == LIO_L1_NONE))
 			continue;
 		t = sh - 1;
-		WARN_ON_ONCE(leapio_wr_xlate_clear_4k(&r->view, t,
-						      lio_l2_slot(gfn)));
+		WRITE_ONCE(*lio_l2_entry(r, t, gfn), 0);
 		xa_clear_mark(&r->pages, gfn, LIO_XA_XLATED);
 		if (--r->l2_cnt[t])
 			continue;
-		WARN_ON_ONCE(leapio_wr_xlate_clear(&r->view, blk));
+		WRITE_ONCE(r->l1[blk], 0);
 		r->l1_shadow[blk] = LIO_L1_NONE;
 		__set_bit(t, r->l2_zombie);
 	}
@@ -433,9 +434,14 @@ static void lio_pin_drop(struct lio_mdev *lm, unsigned long first,
 	any = lio_unxlate(r, first, last);
 	mutex_unlock(&r->pin_lock);
 
-	if (any)
-		/* Not under pin_lock: the runtime may be in a MAP request. */
-		lio_region_wait_ack(lm, lio_region_bump(lm));
+	/*
+	 * Not under pin_lock: the runtime may be in a MAP request. A runtime
+	 * that does not answer is revoked: its window is gone and refaults
+	 * nothing, so the pages can go; the controller fails (it may have
+	 * been using them).
+	 */
+	if (any && lio_region_wait_ack(lm, lio_region_bump(lm)))
+		lio_mbox_fatal(lm);
 
 	mutex_lock(&r->pin_lock);
 	if (any)
@@ -478,7 +484,7 @@ unsigned long lio_pin_count(struct lio_mdev *lm)
 
 /*
  * The guest window's fault: the page of gfn if it is translated (so the
- * window shows what the tables say, no more). Anonymous pages cannot be
+ * window shows what the tables say, no more), to the attached runtime. Anonymous pages cannot be
  * mapped into a second process (vm_insert_page() says no): the VFIO user
  * must back guest memory with a file (memfd).
  */
@@ -493,7 +499,9 @@ vm_fault_t lio_pin_fault(struct lio_mdev *lm, struct vm_area_struct *vma,
 	if (gfn >= lio_pin_window_size(lm) >> PAGE_SHIFT)
 		return VM_FAULT_SIGBUS;
 	mutex_lock(&r->win_lock);
-	p = xa_load(&r->pages, gfn);
+	/* A revoked runtime's file (lio_chardev_revoke()) maps nothing. */
+	p = READ_ONCE(r->runtime) == vma->vm_file ? xa_load(&r->pages, gfn) :
+						      NULL;
 	if (p && xa_get_mark(&r->pages, gfn, LIO_XA_XLATED) &&
 	    !xa_get_mark(&r->pages, gfn, LIO_XA_DYING) && !PageAnon(p)) {
 		ret = vm_insert_page(vma, addr, p);

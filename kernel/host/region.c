@@ -26,6 +26,8 @@ MODULE_PARM_DESC(l2_tables,
 /*
  * The most the runtime may take to acknowledge: CAP.TO (10 s), which is
  * what the guest's driver allows a reset or a queue deletion anyway.
+ * Documentation/design/data-path.rst, "When the runtime does not answer",
+ * says what happens after it.
  */
 #define LIO_ACK_TIMEOUT		(10 * HZ)
 
@@ -62,6 +64,7 @@ int lio_region_create(struct lio_mdev *lm)
 	init_waitqueue_head(&r->ack_wq);
 	xa_init(&r->pages);
 	lio_mbox_init(lm);
+	lio_standby_init(lm);
 
 	r->size = leapio_region_layout(&r->layout, lm->vc->p.nr_ioq,
 				       l1_entries, lio_l2_tables);
@@ -90,13 +93,11 @@ int lio_region_create(struct lio_mdev *lm)
 	r->mbox = v.mbox;
 	r->l1 = v.l1;
 	r->l2 = v.l2;
-	r->view = v;
-	r->view.hdr = &r->layout;
 
 	memcpy(r->ctrl->uuid, lm->vc->p.uuid, sizeof(r->ctrl->uuid));
 	r->ctrl->nr_ioq = lm->vc->p.nr_ioq;
 	r->ctrl->cntlid = lm->vc->p.cntlid;
-	leapio_wr_set_state(&r->view, LEAPIO_VDEV_OFF);
+	r->ctrl->state = LEAPIO_VDEV_OFF;
 	return 0;
 }
 
@@ -105,6 +106,7 @@ void lio_region_destroy(struct lio_mdev *lm)
 {
 	struct lio_region *r = &lm->region;
 
+	lio_standby_fini(lm);
 	lio_mbox_fini(lm);
 	/* Pins need an open device to be dropped: close dropped them all. */
 	WARN_ON(r->nr_pinned || !xa_empty(&r->pages));
@@ -136,7 +138,10 @@ u32 lio_region_bump(struct lio_mdev *lm)
 	u32 seq;
 
 	spin_lock(&r->seq_lock);
-	seq = leapio_wr_bump(&r->view, &r->seq);
+	/* Everything written to the region before is seen before seq. */
+	smp_wmb();
+	seq = ++r->seq;
+	WRITE_ONCE(r->ctrl->seq, seq);
 	if (r->wake)
 		lio_eventfd_signal(r->wake);
 	spin_unlock(&r->seq_lock);
@@ -154,24 +159,28 @@ static bool lio_region_acked(struct lio_region *r, u32 seq)
 	if (!READ_ONCE(r->runtime))
 		return true;
 	/* pairs with the runtime's release of ack */
-	return leapio_wr_acked(smp_load_acquire(&r->ctrl->ack), seq);
+	return (s32)(smp_load_acquire(&r->ctrl->ack) - seq) >= 0;
 }
 
 int lio_region_wait_ack(struct lio_mdev *lm, u32 seq)
 {
 	struct lio_region *r = &lm->region;
+	pid_t pid = READ_ONCE(r->runtime_pid);
 
 	if (!lio_region_attached(lm))
 		return 0;
 	if (wait_event_timeout(r->ack_wq, lio_region_acked(r, seq),
 			       LIO_ACK_TIMEOUT))
 		return 0;
-	if (!r->ack_warned) {
-		r->ack_warned = true;
-		dev_warn(lm->vdev.dev,
-			 "runtime (pid %d) did not acknowledge change %u within 10 s\n",
-			 READ_ONCE(r->runtime_pid), seq);
-	}
+	/*
+	 * Stopped or wedged: whatever it does when (if) it goes on must not
+	 * reach the guest, and the caller cannot wait any longer. It loses
+	 * the vdev (lio_chardev_revoke()); the caller fails the controller.
+	 */
+	dev_warn(lm->vdev.dev,
+		 "runtime (pid %d) did not acknowledge change %u within %u s: revoked, the controller fails (CSTS.CFS)\n",
+		 pid, seq, LIO_ACK_TIMEOUT / HZ);
+	lio_chardev_revoke(lm);
 	return -ETIMEDOUT;
 }
 

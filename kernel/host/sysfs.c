@@ -154,6 +154,46 @@ static ssize_t runtime_pid_show(struct device *dev,
 			  lio_chardev_runtime_pid(lio_dev_to_mdev(dev)));
 }
 
+/* How long I/O waits for a runtime (Documentation/ABI/testing/...-leapio). */
+static ssize_t runtime_grace_ms_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	struct lio_mdev *lm = lio_dev_to_mdev(dev);
+	u32 ms;
+
+	mutex_lock(&lm->lock);
+	ms = lm->vc->nodp.grace_ms;
+	mutex_unlock(&lm->lock);
+	return sysfs_emit(buf, "%u\n", ms);
+}
+
+static ssize_t runtime_grace_ms_store(struct device *dev,
+				      struct device_attribute *attr,
+				      const char *buf, size_t count)
+{
+	struct lio_mdev *lm = lio_dev_to_mdev(dev);
+	u32 ms;
+	int ret;
+
+	ret = kstrtou32(buf, 0, &ms);
+	if (ret)
+		return ret;
+	mutex_lock(&lm->lock);
+	ret = lio_vctrl_set_dp_grace(lm->vc, ms);
+	mutex_unlock(&lm->lock);
+	if (ret)
+		dev_dbg(dev, "runtime_grace_ms: at most %u\n",
+			LIO_DP_GRACE_MS_MAX);
+	return ret ? ret : count;
+}
+
+static ssize_t runtime_revoked_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  lio_chardev_revoked(lio_dev_to_mdev(dev)));
+}
+
 LIO_ATTR(lio_attr_ns_size, LEAPIO_SYSFS_NS_SIZE, 0644, ns_size_show,
 	 ns_size_store);
 LIO_ATTR(lio_attr_lba_size, LEAPIO_SYSFS_LBA_SIZE, 0644, lba_size_show,
@@ -166,6 +206,10 @@ LIO_ATTR(lio_attr_pinned_pages, LEAPIO_SYSFS_PINNED_PAGES, 0444,
 	 pinned_pages_show, NULL);
 LIO_ATTR(lio_attr_runtime_pid, LEAPIO_SYSFS_RUNTIME_PID, 0444,
 	 runtime_pid_show, NULL);
+LIO_ATTR(lio_attr_runtime_grace_ms, LEAPIO_SYSFS_RUNTIME_GRACE_MS, 0644,
+	 runtime_grace_ms_show, runtime_grace_ms_store);
+LIO_ATTR(lio_attr_runtime_revoked, LEAPIO_SYSFS_RUNTIME_REVOKED, 0444,
+	 runtime_revoked_show, NULL);
 
 static struct attribute *lio_mdev_attrs[] = {
 	&lio_attr_ns_size.attr,
@@ -176,6 +220,8 @@ static struct attribute *lio_mdev_attrs[] = {
 	&lio_attr_subnqn.attr,
 	&lio_attr_pinned_pages.attr,
 	&lio_attr_runtime_pid.attr,
+	&lio_attr_runtime_grace_ms.attr,
+	&lio_attr_runtime_revoked.attr,
 	NULL,
 };
 

@@ -60,6 +60,10 @@
 #define LEAPIO_SYSFS_SUBNQN		"subnqn"	/* ro */
 #define LEAPIO_SYSFS_PINNED_PAGES	"pinned_pages"	/* ro, data path pins */
 #define LEAPIO_SYSFS_RUNTIME_PID	"runtime_pid"	/* ro, 0: none attached */
+/* rw, ms: how long I/O waits for a runtime (0-600000, default 10000) */
+#define LEAPIO_SYSFS_RUNTIME_GRACE_MS	"runtime_grace_ms"
+/* ro: runtimes revoked for not acknowledging a change within CAP.TO */
+#define LEAPIO_SYSFS_RUNTIME_REVOKED	"runtime_revoked"
 
 #define LEAPIO_DEFAULT_NS_SIZE		(1ULL << 30)
 #define LEAPIO_DEFAULT_LBA_SIZE		512
