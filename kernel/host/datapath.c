@@ -5,11 +5,14 @@
  * (Documentation/design/data-path.rst, "Who does what"). Everything here
  * runs under lio_mdev.lock, the model's serialisation.
  *
- * Writes to the region are WRITE_ONCE()s of whole fields, and a change
- * is announced by lio_region_bump(), whose barrier orders it before the
- * new seq. Nothing is read back from the region to decide anything but
- * the runtime's own fields (counters, positions), since the runtime can
- * write anywhere in its mapping.
+ * Every write to the region is the region writer's
+ * (common/leapio/region_writer.c, shared with the unit tests' fake host),
+ * and a change is announced by lio_region_bump(), whose barrier orders it
+ * before the new seq. Nothing is read back from the region to decide
+ * anything but the runtime's own fields (counters, positions), since the
+ * runtime can write anywhere in its mapping. The writer refuses only a
+ * qid or doorbell outside the layout, which the model never passes: a
+ * WARN if it ever does.
  */
 #include <linux/build_bug.h>
 #include <linux/lockdep.h>
@@ -33,27 +36,30 @@ static u32 *lio_dp_db(struct lio_region *r, u32 idx)
 
 static void lio_dp_put_geometry(struct lio_mdev *lm)
 {
-	struct leapio_vdev_ctrl *ctrl = lm->region.ctrl;
 	struct lio_vctrl *vc = lm->vc;
+	struct leapio_wr_geometry g = {
+		.nsze = vc->ns.size >> vc->ns.lba_shift,
+		.lba_shift = vc->ns.lba_shift,
+		.mdts = LIO_MDTS,
+		.page_shift = ilog2(lio_page_size(vc)),
+	};
 
-	WRITE_ONCE(ctrl->nsze, vc->ns.size >> vc->ns.lba_shift);
-	WRITE_ONCE(ctrl->lba_shift, vc->ns.lba_shift);
-	WRITE_ONCE(ctrl->mdts, LIO_MDTS);
-	WRITE_ONCE(ctrl->page_shift, ilog2(lio_page_size(vc)));
+	leapio_wr_put_geometry(&lm->region.view, &g);
 }
 
 static void lio_dp_put_features(struct lio_mdev *lm)
 {
-	struct leapio_vdev_ctrl *ctrl = lm->region.ctrl;
 	struct lio_features *f = &lm->vc->feat;
+	struct leapio_wr_features wf = {
+		.vwc = f->vwc,
+		.irq_coalesce = f->irq_coalesce,
+	};
 	unsigned int i;
 
 	BUILD_BUG_ON(ARRAY_SIZE(f->irq_cd) > LEAPIO_VECTOR_WORDS);
-	WRITE_ONCE(ctrl->vwc, f->vwc);
-	WRITE_ONCE(ctrl->irq_coalesce, f->irq_coalesce);
-	for (i = 0; i < LEAPIO_VECTOR_WORDS; i++)
-		WRITE_ONCE(ctrl->irq_cd[i],
-			   i < ARRAY_SIZE(f->irq_cd) ? f->irq_cd[i] : 0);
+	for (i = 0; i < ARRAY_SIZE(f->irq_cd); i++)
+		wf.irq_cd[i] = f->irq_cd[i];
+	leapio_wr_put_features(&lm->region.view, &wf);
 }
 
 static u32 lio_dp_irq_mode(enum lio_irq_mode mode)
@@ -70,30 +76,26 @@ static u32 lio_dp_irq_mode(enum lio_irq_mode mode)
 
 static void lio_dp_put_irq(struct lio_mdev *lm)
 {
-	struct leapio_vdev_ctrl *ctrl = lm->region.ctrl;
-	u64 masked[LEAPIO_VECTOR_WORDS] = {};
 	struct lio_vctrl *vc = lm->vc;
-	unsigned int i;
+	struct leapio_wr_irq irq = {
+		.mode = lio_dp_irq_mode(vc->irq_mode),
+		.irq_seq = lm->region.dp_irq_seq,
+	};
 	u16 v;
 
 	BUILD_BUG_ON(LEAPIO_VECTOR_WORDS * 64 < LIO_MAX_VECTORS);
 	for (v = 0; v < vc->nr_vectors; v++)
 		if (lio_vctrl_vector_masked(vc, v))
-			masked[v / 64] |= 1ULL << (v % 64);
-	WRITE_ONCE(ctrl->irq_mode, lio_dp_irq_mode(vc->irq_mode));
-	for (i = 0; i < LEAPIO_VECTOR_WORDS; i++)
-		WRITE_ONCE(ctrl->msix_masked[i], masked[i]);
-	WRITE_ONCE(ctrl->irq_seq, lm->region.dp_irq_seq);
+			irq.masked[v / 64] |= 1ULL << (v % 64);
+	leapio_wr_put_irq(&lm->region.view, &irq);
 }
 
 static void lio_dp_put_dbbuf(struct lio_mdev *lm)
 {
-	struct leapio_vdev_ctrl *ctrl = lm->region.ctrl;
 	struct lio_vctrl *vc = lm->vc;
 
-	WRITE_ONCE(ctrl->dbbuf_shadow, vc->dbbuf ? vc->dbbuf_shadow : 0);
-	WRITE_ONCE(ctrl->dbbuf_eventidx, vc->dbbuf ? vc->dbbuf_eventidx : 0);
-	WRITE_ONCE(ctrl->dbbuf, vc->dbbuf);
+	leapio_wr_put_dbbuf(&lm->region.view, vc->dbbuf, vc->dbbuf_shadow,
+			    vc->dbbuf_eventidx);
 }
 
 /*
@@ -116,56 +118,35 @@ static int lio_dp_pin_dbbuf_slot(struct lio_mdev *lm, u32 idx)
 /* A gone SQ's counters go on counting for SMART after its descriptor. */
 static void lio_dp_fold_sq(struct lio_region *r, u16 qid)
 {
-	struct leapio_sq_desc *d = &r->sq[qid];
-
-	r->dp_cmds_read += READ_ONCE(d->cmds_read);
-	r->dp_cmds_written += READ_ONCE(d->cmds_written);
-	r->dp_bytes_read += READ_ONCE(d->bytes_read);
-	r->dp_bytes_written += READ_ONCE(d->bytes_written);
+	WARN_ON_ONCE(leapio_wr_fold_sq(&r->dp_wr, &r->view, qid));
 }
 
-static void lio_dp_publish_cq(struct lio_mdev *lm, u16 qid)
+static int lio_dp_publish_cq(struct lio_mdev *lm, u16 qid)
 {
 	struct lio_region *r = &lm->region;
-	struct leapio_cq_desc *d = &r->cq[qid];
 	struct lio_cq *cq = &lm->vc->cq[qid];
+	struct leapio_wr_cq d = {
+		.gpa = cq->gpa,
+		.size = cq->size,
+		.vector = cq->vector,
+		.ien = cq->ien,
+	};
 
-	WRITE_ONCE(d->valid, 0);
-	WRITE_ONCE(d->gpa, cq->gpa);
-	WRITE_ONCE(d->size, cq->size);
-	WRITE_ONCE(d->vector, cq->vector);
-	WRITE_ONCE(d->ien, cq->ien);
-	WRITE_ONCE(d->qgen, ++r->dp_qgen);
-	WRITE_ONCE(d->tail, 0);
-	WRITE_ONCE(d->phase, 1);
-	/* The head an earlier queue left must not be taken for this one's. */
-	WRITE_ONCE(*lio_dp_db(r, 2 * qid + 1), 0);
-	/* A runtime that looks at valid outside a seq change sees it last. */
-	smp_wmb();
-	WRITE_ONCE(d->valid, 1);
+	return leapio_wr_publish_cq(&r->dp_wr, &r->view, qid, &d);
 }
 
-static void lio_dp_publish_sq(struct lio_mdev *lm, u16 qid)
+static int lio_dp_publish_sq(struct lio_mdev *lm, u16 qid)
 {
 	struct lio_region *r = &lm->region;
-	struct leapio_sq_desc *d = &r->sq[qid];
 	struct lio_sq *sq = &lm->vc->sq[qid];
+	struct leapio_wr_sq d = {
+		.gpa = sq->gpa,
+		.size = sq->size,
+		.cqid = sq->cqid,
+		.prio = sq->prio,
+	};
 
-	WRITE_ONCE(d->valid, 0);
-	WRITE_ONCE(d->gpa, sq->gpa);
-	WRITE_ONCE(d->size, sq->size);
-	WRITE_ONCE(d->cqid, sq->cqid);
-	WRITE_ONCE(d->prio, sq->prio);
-	WRITE_ONCE(d->qgen, ++r->dp_qgen);
-	WRITE_ONCE(d->head, 0);
-	WRITE_ONCE(d->cmds_read, 0);
-	WRITE_ONCE(d->cmds_written, 0);
-	WRITE_ONCE(d->bytes_read, 0);
-	WRITE_ONCE(d->bytes_written, 0);
-	WRITE_ONCE(*lio_dp_db(r, 2 * qid), 0);
-	/* As for a CQ: valid last. */
-	smp_wmb();
-	WRITE_ONCE(d->valid, 1);
+	return leapio_wr_publish_sq(&r->dp_wr, &r->view, qid, &d);
 }
 
 /* Create I/O SQ/CQ: pin the queue (and its shadow slots), then publish. */
@@ -191,10 +172,9 @@ int lio_dp_create(void *opaque, u16 qid, bool cq)
 			cq ? "CQ" : "SQ", qid, gpa, ret);
 		return ret;
 	}
-	if (cq)
-		lio_dp_publish_cq(lm, qid);
-	else
-		lio_dp_publish_sq(lm, qid);
+	ret = cq ? lio_dp_publish_cq(lm, qid) : lio_dp_publish_sq(lm, qid);
+	if (WARN_ON_ONCE(ret))
+		return ret;
 	lio_region_bump(lm);
 	return 0;
 }
@@ -208,7 +188,8 @@ void lio_dp_sq_delete(void *opaque, u16 qid)
 	struct lio_mdev *lm = lio_dp_lm(opaque);
 	struct lio_region *r = &lm->region;
 
-	WRITE_ONCE(r->sq[qid].valid, 0);
+	if (WARN_ON_ONCE(leapio_wr_sq_invalidate(&r->view, qid)))
+		return;
 	/* A runtime that does not answer is revoked: the controller fails. */
 	if (lio_region_wait_ack(lm, lio_region_bump(lm)))
 		lio_vctrl_dp_lost(lm->vc);
@@ -219,7 +200,8 @@ void lio_dp_cq_deleted(void *opaque, u16 qid)
 {
 	struct lio_mdev *lm = lio_dp_lm(opaque);
 
-	WRITE_ONCE(lm->region.cq[qid].valid, 0);
+	if (WARN_ON_ONCE(leapio_wr_cq_invalidate(&lm->region.view, qid)))
+		return;
 	lio_region_bump(lm);
 }
 
@@ -235,13 +217,7 @@ void lio_dp_reset(void *opaque)
 	struct lio_vctrl *vc = lm->vc;
 	u16 q;
 
-	WRITE_ONCE(r->ctrl->state, LEAPIO_VDEV_OFF);
-	WRITE_ONCE(r->ctrl->generation, ++r->dp_generation);
-	for (q = 1; q <= vc->p.nr_ioq; q++) {
-		WRITE_ONCE(r->sq[q].valid, 0);
-		WRITE_ONCE(r->cq[q].valid, 0);
-	}
-	WRITE_ONCE(r->ctrl->dbbuf, 0);
+	leapio_wr_reset(&r->dp_wr, &r->view);
 	/* A runtime that does not answer is revoked: the controller fails. */
 	if (lio_region_wait_ack(lm, lio_region_bump(lm)))
 		lio_vctrl_dp_lost(lm->vc);
@@ -264,7 +240,7 @@ void lio_dp_enabled(void *opaque)
 	lio_dp_put_irq(lm);
 	lio_dp_put_dbbuf(lm);
 	r->dp_served = lio_region_attached(lm);
-	WRITE_ONCE(r->ctrl->state, LEAPIO_VDEV_READY);
+	leapio_wr_set_state(&r->view, LEAPIO_VDEV_READY);
 	lio_region_bump(lm);
 	/* None attached: the model answers, or waits for one (standby.c). */
 	lio_standby_kick(lm);
@@ -323,7 +299,7 @@ int lio_dp_update(void *opaque, u32 what)
 	if (what & LIO_DP_IRQ)
 		lio_dp_put_irq(lm);
 	if (what & LIO_DP_FATAL)
-		WRITE_ONCE(lm->region.ctrl->state, LEAPIO_VDEV_FATAL);
+		leapio_wr_set_state(&lm->region.view, LEAPIO_VDEV_FATAL);
 	if (!ret)
 		lio_region_bump(lm);
 	return ret;
@@ -338,9 +314,8 @@ bool lio_dp_doorbell(void *opaque, u32 idx, u32 val)
 	struct lio_mdev *lm = lio_dp_lm(opaque);
 	struct lio_region *r = &lm->region;
 
-	if (!r->dp_served)
+	if (!r->dp_served || WARN_ON_ONCE(leapio_wr_doorbell(&r->view, idx, val)))
 		return false;
-	WRITE_ONCE(*lio_dp_db(r, idx), val);
 	lio_region_wake(lm);
 	return true;
 }
@@ -351,20 +326,16 @@ void lio_dp_smart(void *opaque, struct lio_dp_smart *s)
 	struct lio_region *r = &lm->region;
 	u16 q;
 
-	s->cmds_read += r->dp_cmds_read;
-	s->cmds_written += r->dp_cmds_written;
-	s->bytes_read += r->dp_bytes_read;
-	s->bytes_written += r->dp_bytes_written;
-	for (q = 1; q <= lm->vc->p.nr_ioq; q++) {
-		struct leapio_sq_desc *d = &r->sq[q];
+	struct leapio_wr_smart sum = {};
 
-		if (!lm->vc->sq[q].valid)
-			continue;
-		s->cmds_read += READ_ONCE(d->cmds_read);
-		s->cmds_written += READ_ONCE(d->cmds_written);
-		s->bytes_read += READ_ONCE(d->bytes_read);
-		s->bytes_written += READ_ONCE(d->bytes_written);
-	}
+	leapio_wr_smart_gone(&r->dp_wr, &sum);
+	for (q = 1; q <= lm->vc->p.nr_ioq; q++)
+		if (lm->vc->sq[q].valid)
+			WARN_ON_ONCE(leapio_wr_smart_sq(&r->view, q, &sum));
+	s->cmds_read += sum.cmds_read;
+	s->cmds_written += sum.cmds_written;
+	s->bytes_read += sum.bytes_read;
+	s->bytes_written += sum.bytes_written;
 }
 
 /* ---- dp.h: the mailbox's requests and the runtime's arrival ---- */
@@ -406,18 +377,16 @@ void lio_dp_attach(struct lio_mdev *lm)
 	if (!(vc->csts & NVME_CSTS_RDY) || r->dp_served)
 		return;
 	for (q = 1; q <= vc->p.nr_ioq; q++) {
-		if (vc->sq[q].valid) {
-			WRITE_ONCE(r->sq[q].head, vc->sq[q].head);
-			if (!db_mapped)
-				WRITE_ONCE(*lio_dp_db(r, 2 * q), vc->sq[q].tail);
-		}
-		if (vc->cq[q].valid) {
-			WRITE_ONCE(r->cq[q].tail, vc->cq[q].tail);
-			WRITE_ONCE(r->cq[q].phase, vc->cq[q].phase);
-			if (!db_mapped)
-				WRITE_ONCE(*lio_dp_db(r, 2 * q + 1),
-					   vc->cq[q].head);
-		}
+		struct lio_sq *sq = &vc->sq[q];
+		struct lio_cq *cq = &vc->cq[q];
+
+		if (sq->valid)
+			WARN_ON_ONCE(leapio_wr_handover_sq(&r->view, q, sq->head,
+							   sq->tail, !db_mapped));
+		if (cq->valid)
+			WARN_ON_ONCE(leapio_wr_handover_cq(&r->view, q, cq->tail,
+							   cq->phase, cq->head,
+							   !db_mapped));
 	}
 	r->dp_served = true;
 	lio_region_bump(lm);
@@ -445,7 +414,7 @@ void lio_dp_db_mapped(struct lio_mdev *lm, bool mapped)
 	struct lio_region *r = &lm->region;
 
 	WRITE_ONCE(r->dp_db_mapped, mapped);
-	WRITE_ONCE(r->ctrl->db_mapped, mapped);
+	leapio_wr_put_db_mapped(&r->view, mapped);
 	lio_region_bump(lm);
 	if (mapped)
 		lio_standby_kick(lm);

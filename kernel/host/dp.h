@@ -33,6 +33,8 @@
 
 #include "../../uapi/linux/leapio.h"
 #include "../../uapi/linux/leapio_region.h"
+#include "../../common/nvme/io_cmd.h"
+#include "../../common/leapio/region_writer.h"
 
 struct lio_mdev;
 struct eventfd_ctx;
@@ -52,6 +54,12 @@ struct lio_region {
 	struct leapio_mbox	*mbox;
 	__le64			*l1;
 	__le64			*l2;		/* l2_tables * 512 */
+	/*
+	 * The same parts for the region writer (common/leapio/), its hdr
+	 * the driver's own copy (layout): bounds never come from memory
+	 * the runtime can write.
+	 */
+	struct leapio_region_view view;
 
 	/* pin.c: pinned guest pages, gfn -> struct page *, and how many */
 	struct mutex		pin_lock;
@@ -108,6 +116,16 @@ struct lio_region {
 	u32			pend_aen[LEAPIO_MBOX_ENTRIES];
 	u32			pend_aen_nr;
 	bool			pend_fatal;
+	/*
+	 * LEAPIO_MBOX_ERROR: failed I/O commands on their way into the
+	 * model's Error Information log, oldest at pend_err_first. No more
+	 * than the log holds: an older one is counted only (lost), as the
+	 * log would have replaced its entry with the newer ones anyway.
+	 */
+	struct nvme_io_error	pend_err[LEAPIO_MBOX_ENTRIES];
+	u32			pend_err_first;
+	u32			pend_err_nr;
+	u64			pend_err_lost;
 
 	/* standby.c: the queues while no runtime is attached */
 	struct delayed_work	sb_work;
@@ -119,14 +137,9 @@ struct lio_region {
 	/* datapath.c, under lio_mdev.lock */
 	bool			dp_served;	/* a runtime attached since enable */
 	bool			dp_db_mapped;	/* BAR0 doorbells mmapped */
-	u32			dp_qgen;	/* the last queue generation */
-	u32			dp_generation;	/* controller resets */
 	u32			dp_irq_seq;	/* also read under seq_lock */
-	/* SMART counters of SQs gone (their descriptors are reused) */
-	u64			dp_cmds_read;
-	u64			dp_cmds_written;
-	u64			dp_bytes_read;
-	u64			dp_bytes_written;
+	/* queue and controller generations, SMART counters of SQs gone */
+	struct leapio_wr	dp_wr;
 };
 
 /* ---- region.c ---- */
@@ -214,6 +227,11 @@ int lio_mbox_kick(struct lio_mdev *lm);
 void lio_mbox_fatal(struct lio_mdev *lm);
 /* A runtime attached (lm->lock held): drop what an earlier one left. */
 void lio_mbox_attach(struct lio_mdev *lm);
+/*
+ * The model's dp_errors hook (under lio_mdev.lock): the errors the
+ * runtime reported into the model's Error Information log, now.
+ */
+void lio_mbox_dp_errors(void *opaque);
 /* Region create/destroy: the work item that runs requests under lm->lock. */
 void lio_mbox_init(struct lio_mdev *lm);
 void lio_mbox_fini(struct lio_mdev *lm);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The runtime's requests (struct leapio_mbox). MAP is answered within the
- * KICK. IRQ, AEN and FATAL need the controller model, whose lock a KICK
- * must not take (the driver may be holding it while it waits for this
- * very runtime's ack), so they are recorded here and carried out by a
- * work item.
+ * KICK. IRQ, AEN, FATAL and ERROR need the controller model, whose lock a
+ * KICK must not take (the driver may be holding it while it waits for
+ * this very runtime's ack), so they are recorded here and carried out by
+ * a work item. Errors are also taken by the model itself, through its
+ * dp_errors hook, whenever its Error Information log is read or grows:
+ * a guest that saw a command fail finds its entry even if the work item
+ * has not run yet.
  *
  * Everything read from the mailbox is the runtime's to get wrong: indices
  * are bounded, ops and arguments checked, and nothing is read twice.
@@ -14,6 +17,60 @@
 #include "lio_host.h"
 
 #define LIO_PEND_VECTORS	(LEAPIO_VECTOR_WORDS * 64)
+#define LIO_PEND_ERRORS		ARRAY_SIZE(((struct lio_region *)0)->pend_err)
+
+static_assert(LIO_PEND_ERRORS >= LIO_NR_ERR_LOG);
+
+/* Under lm->lock: the errors reported so far into the model's log. */
+static void lio_mbox_errors_apply(struct lio_mdev *lm)
+{
+	struct lio_region *r = &lm->region;
+	u32 i;
+
+	lockdep_assert_held(&lm->lock);
+	/* The model's log is pure memory: filled under the spinlock. */
+	spin_lock(&r->pend_lock);
+	if (r->pend_err_lost)
+		lio_vctrl_count_errors(lm->vc, r->pend_err_lost);
+	for (i = 0; i < r->pend_err_nr; i++)
+		lio_vctrl_log_error(lm->vc, &r->pend_err[(r->pend_err_first + i) %
+							 LIO_PEND_ERRORS]);
+	r->pend_err_lost = 0;
+	r->pend_err_first = 0;
+	r->pend_err_nr = 0;
+	spin_unlock(&r->pend_lock);
+}
+
+void lio_mbox_dp_errors(void *opaque)
+{
+	lio_mbox_errors_apply(opaque);
+}
+
+/* LEAPIO_MBOX_ERROR (uapi/linux/leapio_region.h): checked and kept. */
+static s32 lio_mbox_error(struct lio_region *r, u64 arg0, u64 arg1, u64 arg2)
+{
+	struct nvme_io_error e = {
+		.sqid	= arg0 & 0xffff,
+		.cid	= (arg0 >> 16) & 0xffff,
+		.status	= (arg0 >> 32) & 0xffff,
+		.loc	= arg0 >> 48,
+		.lba	= arg1,
+		.nsid	= (u32)arg2,
+	};
+
+	if (!e.sqid || e.sqid > r->layout.nr_ioq || !e.status ||
+	    (e.status & 1) || arg2 >> 32)
+		return -EINVAL;
+	spin_lock(&r->pend_lock);
+	if (r->pend_err_nr == LIO_PEND_ERRORS) {
+		r->pend_err_first = (r->pend_err_first + 1) % LIO_PEND_ERRORS;
+		r->pend_err_nr--;
+		r->pend_err_lost++;
+	}
+	r->pend_err[(r->pend_err_first + r->pend_err_nr++) % LIO_PEND_ERRORS] = e;
+	spin_unlock(&r->pend_lock);
+	return 0;
+}
 
 static void lio_mbox_work(struct work_struct *work)
 {
@@ -37,6 +94,7 @@ static void lio_mbox_work(struct work_struct *work)
 	spin_unlock(&r->pend_lock);
 
 	mutex_lock(&lm->lock);
+	lio_mbox_errors_apply(lm);
 	for (i = 0; i < nr_aen; i++)
 		lio_dp_post_aen(lm, aen[i]);
 	for_each_set_bit(v, irq, LIO_PEND_VECTORS)
@@ -48,7 +106,7 @@ static void lio_mbox_work(struct work_struct *work)
 
 /* One request: its result; *work when the work item has something. */
 static s32 lio_mbox_one(struct lio_mdev *lm, u32 op, u64 arg0, u64 arg1,
-			bool *work)
+			u64 arg2, bool *work)
 {
 	struct lio_region *r = &lm->region;
 	s32 ret = 0;
@@ -79,6 +137,9 @@ static s32 lio_mbox_one(struct lio_mdev *lm, u32 op, u64 arg0, u64 arg1,
 		r->pend_fatal = true;
 		spin_unlock(&r->pend_lock);
 		break;
+	case LEAPIO_MBOX_ERROR:
+		ret = lio_mbox_error(r, arg0, arg1, arg2);
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -108,7 +169,7 @@ int lio_mbox_kick(struct lio_mdev *lm)
 
 		w = false;
 		res = lio_mbox_one(lm, READ_ONCE(m->op), READ_ONCE(m->arg0),
-				   READ_ONCE(m->arg1), &w);
+				   READ_ONCE(m->arg1), READ_ONCE(m->rsvd), &w);
 		work |= w;
 		WRITE_ONCE(m->result, res);
 		/* The result is seen before the runtime sees cons pass it. */

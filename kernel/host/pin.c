@@ -32,14 +32,14 @@
 /* Being unpinned: the window must not map it any more. */
 #define LIO_XA_DYING		XA_MARK_1
 
-#define LIO_XLATE_PAGE		(LEAPIO_XLATE_VALID | LEAPIO_XLATE_LEAF | \
-				 LEAPIO_XLATE_WRITE)
-
-static inline __le64 *lio_l2_entry(struct lio_region *r, u32 t,
-				   unsigned long gfn)
+/*
+ * The table entries are the region writer's (common/leapio/); it refuses
+ * only indices outside the layout or a misaligned address, which the
+ * callers here never pass: a WARN if they ever do.
+ */
+static inline u32 lio_l2_slot(unsigned long gfn)
 {
-	return &r->l2[(u64)t * LEAPIO_L2_ENTRIES +
-		      (gfn & (LIO_BLOCK_PAGES - 1))];
+	return gfn & (LIO_BLOCK_PAGES - 1);
 }
 
 u64 lio_pin_window_size(struct lio_mdev *lm)
@@ -57,7 +57,7 @@ static int lio_l2_alloc(struct lio_region *r)
 	r->l2_used++;
 	r->l2_cnt[t] = 0;
 	/* Whatever a runtime may have scribbled on a free table goes. */
-	memset(lio_l2_entry(r, t, 0), 0, LEAPIO_L2_ENTRIES * sizeof(__le64));
+	WARN_ON_ONCE(leapio_wr_xlate_wipe(&r->view, t));
 	return t;
 }
 
@@ -179,8 +179,8 @@ static int lio_xlate_block(struct lio_mdev *lm, u64 blk)
 			for (gfn = first; gfn < first + LIO_BLOCK_PAGES; gfn++)
 				xa_set_mark(&r->pages, gfn, LIO_XA_XLATED);
 			r->l1_shadow[blk] = LIO_L1_LEAF;
-			WRITE_ONCE(r->l1[blk], cpu_to_le64(LIO_XLATE_PAGE |
-							   page_to_phys(p)));
+			WARN_ON_ONCE(leapio_wr_xlate_set_2m(&r->view, blk,
+							    page_to_phys(p)));
 			return 0;
 		}
 		t = lio_l2_alloc(r);
@@ -196,17 +196,16 @@ static int lio_xlate_block(struct lio_mdev *lm, u64 blk)
 			  first + LIO_BLOCK_PAGES - 1) {
 		if (xa_get_mark(&r->pages, gfn, LIO_XA_XLATED))
 			continue;
-		WRITE_ONCE(*lio_l2_entry(r, t, gfn),
-			   cpu_to_le64(LIO_XLATE_PAGE | page_to_phys(p)));
+		if (WARN_ON_ONCE(leapio_wr_xlate_set_4k(&r->view, t,
+							lio_l2_slot(gfn),
+							page_to_phys(p))))
+			continue;
 		xa_set_mark(&r->pages, gfn, LIO_XA_XLATED);
 		r->l2_cnt[t]++;
 	}
-	if (hook) {
-		/* the entries before the pointer to their table */
-		smp_wmb();
-		WRITE_ONCE(r->l1[blk], cpu_to_le64(LEAPIO_XLATE_VALID |
-						   ((u64)t << LEAPIO_L2_SHIFT)));
-	}
+	/* the entries before the pointer to their table (the writer's barrier) */
+	if (hook)
+		WARN_ON_ONCE(leapio_wr_xlate_hook(&r->view, blk, t));
 	return 0;
 }
 
@@ -304,26 +303,25 @@ static void lio_split_leaf(struct lio_region *r, u64 blk, unsigned long lo,
 
 	xa_for_each_range(&r->pages, gfn, p, first,
 			  first + LIO_BLOCK_PAGES - 1) {
-		if ((gfn >= lo && gfn <= hi) || t < 0) {
+		if ((gfn >= lo && gfn <= hi) || t < 0 ||
+		    WARN_ON_ONCE(leapio_wr_xlate_set_4k(&r->view, t,
+							lio_l2_slot(gfn),
+							page_to_phys(p)))) {
 			xa_clear_mark(&r->pages, gfn, LIO_XA_XLATED);
 			continue;
 		}
-		WRITE_ONCE(*lio_l2_entry(r, t, gfn),
-			   cpu_to_le64(LIO_XLATE_PAGE | page_to_phys(p)));
 		r->l2_cnt[t]++;
 	}
 	if (t >= 0 && r->l2_cnt[t]) {
-		/* the entries before the pointer to their table */
-		smp_wmb();
-		WRITE_ONCE(r->l1[blk], cpu_to_le64(LEAPIO_XLATE_VALID |
-						   ((u64)t << LEAPIO_L2_SHIFT)));
+		/* the entries before the pointer to their table (its barrier) */
+		WARN_ON_ONCE(leapio_wr_xlate_hook(&r->view, blk, t));
 		r->l1_shadow[blk] = t + 1;
 		return;
 	}
 	/* Nothing left to translate: the table was never hooked. */
 	if (t >= 0)
 		lio_l2_free(r, t);
-	WRITE_ONCE(r->l1[blk], 0);
+	WARN_ON_ONCE(leapio_wr_xlate_clear(&r->view, blk));
 	r->l1_shadow[blk] = LIO_L1_NONE;
 }
 
@@ -354,11 +352,12 @@ static bool lio_unxlate(struct lio_region *r, unsigned long first,
 		if (WARN_ON_ONCE(sh == LIO_L1_NONE))
 			continue;
 		t = sh - 1;
-		WRITE_ONCE(*lio_l2_entry(r, t, gfn), 0);
+		WARN_ON_ONCE(leapio_wr_xlate_clear_4k(&r->view, t,
+						      lio_l2_slot(gfn)));
 		xa_clear_mark(&r->pages, gfn, LIO_XA_XLATED);
 		if (--r->l2_cnt[t])
 			continue;
-		WRITE_ONCE(r->l1[blk], 0);
+		WARN_ON_ONCE(leapio_wr_xlate_clear(&r->view, blk));
 		r->l1_shadow[blk] = LIO_L1_NONE;
 		__set_bit(t, r->l2_zombie);
 	}

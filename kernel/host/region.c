@@ -93,11 +93,13 @@ int lio_region_create(struct lio_mdev *lm)
 	r->mbox = v.mbox;
 	r->l1 = v.l1;
 	r->l2 = v.l2;
+	r->view = v;
+	r->view.hdr = &r->layout;
 
 	memcpy(r->ctrl->uuid, lm->vc->p.uuid, sizeof(r->ctrl->uuid));
 	r->ctrl->nr_ioq = lm->vc->p.nr_ioq;
 	r->ctrl->cntlid = lm->vc->p.cntlid;
-	r->ctrl->state = LEAPIO_VDEV_OFF;
+	leapio_wr_set_state(&r->view, LEAPIO_VDEV_OFF);
 	return 0;
 }
 
@@ -138,10 +140,7 @@ u32 lio_region_bump(struct lio_mdev *lm)
 	u32 seq;
 
 	spin_lock(&r->seq_lock);
-	/* Everything written to the region before is seen before seq. */
-	smp_wmb();
-	seq = ++r->seq;
-	WRITE_ONCE(r->ctrl->seq, seq);
+	seq = leapio_wr_bump(&r->view, &r->seq);
 	if (r->wake)
 		lio_eventfd_signal(r->wake);
 	spin_unlock(&r->seq_lock);
@@ -159,7 +158,7 @@ static bool lio_region_acked(struct lio_region *r, u32 seq)
 	if (!READ_ONCE(r->runtime))
 		return true;
 	/* pairs with the runtime's release of ack */
-	return (s32)(smp_load_acquire(&r->ctrl->ack) - seq) >= 0;
+	return leapio_wr_acked(smp_load_acquire(&r->ctrl->ack), seq);
 }
 
 int lio_region_wait_ack(struct lio_mdev *lm, u32 seq)
