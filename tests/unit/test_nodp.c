@@ -91,6 +91,40 @@ static u16 crdt1(struct fake_guest *g)
 	return le16_to_cpu(id->crdt1);
 }
 
+TEST_F(nodp, retry_status_within_grace_then_dnr)
+{
+	struct fake_guest *g = self->g;
+
+	/* Without ACRE: retry, no delay. */
+	ASSERT_EQ(NVME_SC_NS_NOT_READY, io(g, &self->q));
+	ASSERT_EQ(NVME_SC_SUCCESS, host_behavior(g, true, 1, 0));
+	g->now_ms += GRACE_MS - 1;
+	ASSERT_EQ(NVME_SC_NS_NOT_READY | 1U << 12, io(g, &self->q));
+	/* The grace period is over: retrying will not help. */
+	g->now_ms += 1;
+	ASSERT_EQ(NVME_SC_NS_NOT_READY | NVME_STATUS_DNR, io(g, &self->q));
+	/* A data path went away: it starts again. */
+	lio_vctrl_dp_wait(g->c);
+	ASSERT_TRUE(lio_vctrl_dp_waiting(g->c));
+	ASSERT_EQ(1, CRD(io(g, &self->q)));
+	g->now_ms += GRACE_MS;
+	ASSERT_FALSE(lio_vctrl_dp_waiting(g->c));
+	ASSERT_EQ(NVME_SC_NS_NOT_READY | NVME_STATUS_DNR, io(g, &self->q));
+}
+
+TEST_F(nodp, grace_restarts_at_enable)
+{
+	struct fake_guest *g = self->g;
+
+	g->now_ms += GRACE_MS;
+	ASSERT_EQ(NVME_SC_NS_NOT_READY | NVME_STATUS_DNR, io(g, &self->q));
+	ASSERT_EQ(0U, fg_disable(g));
+	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g));
+	ASSERT_EQ(0, fg_ioq_create(g, &self->q, 1, QSIZE, SQ1, CQ1, 1));
+	/* ACRE went with the reset: no CRD. */
+	ASSERT_EQ(NVME_SC_NS_NOT_READY, io(g, &self->q));
+}
+
 TEST_F(nodp, no_grace_fails_at_once)
 {
 	struct fake_guest *g = self->g;
