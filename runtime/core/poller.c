@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../host/host_dev.h"
+#include "../host/revoke.h"
 #include "vdev.h"
 
 #define LIO_RING_ENTRIES	1024
@@ -88,50 +89,6 @@ struct lio_poller {
 	bool			stop;
 };
 
-/*
- * A SIGBUS is this process touching a guest page the driver had not
- * translated for it: a bug in the core, which must check first. Say
- * which guest address, then die as the signal would have it.
- */
-static u8 *lio_windows[LIO_MAX_VDEVS];
-
-static void lio_sigbus(int sig, siginfo_t *si, void *uc __attribute__((unused)))
-{
-	char msg[128];
-	unsigned int i;
-	int n;
-
-	for (i = 0; i < LIO_MAX_VDEVS; i++) {
-		u8 *w = __atomic_load_n(&lio_windows[i], __ATOMIC_RELAXED);
-
-		if (w && (u8 *)si->si_addr >= w &&
-		    (u8 *)si->si_addr < w + LEAPIO_MMAP_GUEST_OFFSET) {
-			n = snprintf(msg, sizeof(msg),
-				     "leapiod: SIGBUS at guest address %#lx: untranslated page\n",
-				     (unsigned long)((u8 *)si->si_addr - w));
-			if (write(2, msg, n) < 0)
-				break;
-			break;
-		}
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void lio_window_track(u8 *w, bool add)
-{
-	unsigned int i;
-
-	for (i = 0; i < LIO_MAX_VDEVS; i++) {
-		u8 *want = add ? NULL : w;
-
-		if (__atomic_compare_exchange_n(&lio_windows[i], &want,
-						add ? w : NULL, false,
-						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-			return;
-	}
-}
-
 static int lio_plat_kick(struct lio_vdev *v)
 {
 	struct lio_slot *s = v->plat_ctx;
@@ -159,15 +116,21 @@ static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 	ret = lio_host_attach(s->cfg.uuid, &s->host, err, errlen);
 	if (ret)
 		return ret;
+	ret = lio_revoke_track(&s->host);
+	if (ret) {
+		snprintf(err, errlen, "more vdevs attached than leapiod can watch");
+		lio_host_detach(&s->host);
+		return ret;
+	}
 	ret = lio_vdev_init(&s->v, &s->cfg, s->host.region, s->host.gmem,
 			    s->host.gmem_size, s->host.wake_fd, &lio_host_plat,
 			    s, s->bdev, &p->stats);
 	if (ret) {
 		snprintf(err, errlen, "out of memory");
+		lio_revoke_untrack(&s->host);
 		lio_host_detach(&s->host);
 		return ret;
 	}
-	lio_window_track(s->host.gmem, true);
 	s->attached = true;
 	s->waiting = false;
 	lio_log("vdev %s: attached (%u I/O queue pairs)", s->cfg.uuid,
@@ -195,7 +158,7 @@ static void lio_slot_detach(struct lio_poller *p, struct lio_slot *s)
 {
 	lio_slot_drain(p, s);
 	lio_vdev_fini(&s->v);
-	lio_window_track(s->host.gmem, false);
+	lio_revoke_untrack(&s->host);
 	lio_host_detach(&s->host);
 	s->attached = false;
 }
@@ -421,6 +384,19 @@ static void *lio_poller_main(void *arg)
 			if (!s->attached)
 				continue;
 			work |= lio_vdev_poll(&s->v, now);
+			/*
+			 * The driver gave up on us (we did not acknowledge in
+			 * time: stopped, or starved): what the pass wrote went
+			 * to private memory (revoke.h). Attach again.
+			 */
+			if (unlikely(lio_revoked(&s->host))) {
+				lio_log("vdev %s: revoked by the driver (it did not acknowledge a change in time): attaching again",
+					s->cfg.uuid);
+				lio_slot_detach(p, s);
+				s->waiting = true;
+				s->next_try_ns = now;
+				continue;
+			}
 			/* The mdev is gone (acked): let its region go, and
 			 * serve it again if one with this UUID comes back.
 			 */
@@ -472,12 +448,7 @@ int lio_poller_start(const struct lio_poller_cfg *cfg, unsigned int index,
 	}
 	p->cfg = *cfg;
 	p->index = index;
-	{
-		struct sigaction sa = { .sa_sigaction = lio_sigbus,
-					.sa_flags = SA_SIGINFO };
-
-		sigaction(SIGBUS, &sa, NULL);
-	}
+	lio_revoke_init();
 	if (!p->cfg.idle_poll_us)
 		p->cfg.idle_poll_us = 20;
 	/* SQE128/CQE32 for whichever vdev turns out to be passthrough. */
