@@ -125,6 +125,12 @@ enum leapio_irq_mode {
  * then means: no command of a deleted SQ or of an earlier generation is
  * still being executed, none will be completed, and no address translated
  * through an entry that is now invalid is used again.
+ *
+ * A runtime that has not acked after CAP.TO is revoked: the driver zaps
+ * its mappings of the region and the guest window (its next access to
+ * either is a SIGBUS), refuses its vdev file's ioctls and mmaps with
+ * -ENOLINK, lets another runtime attach, and fails the controller
+ * (state FATAL, CSTS.CFS) until the guest resets it.
  */
 struct leapio_vdev_ctrl {
 	/* [drv] identity, fixed while the region exists */
