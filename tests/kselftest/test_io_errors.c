@@ -7,7 +7,8 @@
  * PRP offsets, PRPs to guest-physical addresses the client never mapped
  * (Data Transfer Error); and doorbell values outside the queue written
  * into the mmapped doorbell pages (no trap: the runtime reports them as
- * an Asynchronous Event).
+ * an Asynchronous Event). Every command the runtime fails is in the
+ * Error Information log the driver keeps, by the time its CQE is seen.
  */
 #include "lio_dp.h"
 
@@ -286,6 +287,121 @@ TEST_F(ioerr, unmapped_gpa)
 
 	/* The queue and the data are fine afterwards. */
 	dp_read_seed(_metadata, dp, 1, 64, 4 * bpp(dp), 940);
+}
+
+/* One bad command, and the Error Information log entry it must leave. */
+struct ioerr_case {
+	const char	*what;
+	struct nvme_sqe	sqe;
+	uint16_t	status;		/* with DNR */
+	uint16_t	loc;
+	uint64_t	lba;
+	uint16_t	cid;		/* as submitted */
+};
+
+#define LOC(byte, bit)	NVME_ERR_LOC(byte, bit)
+
+/*
+ * Commands the runtime refuses, then Get Log Page 01h: the newest entries
+ * are theirs, in order, with the SQ, CID, status (DNR included), the
+ * parameter error location, LBA and NSID the shared rules give them
+ * (common/nvme/io_cmd.h; the model gives the same, tests/unit/).
+ */
+TEST_F(ioerr, error_log_has_every_failed_command)
+{
+	struct dp *dp = &self->dp;
+	uint64_t nsze = dp->io.nsze, b = self->iova, log_iova = 0;
+	uint32_t mdts_nlb = dp->io.mdts_bytes >> dp->io.lba_shift;
+	const struct nvme_error_log_entry *log;
+	struct ioerr_case c[8];
+	struct nvme_sqe sqe;
+	unsigned int i, n = 0, newest = 0;
+	uint64_t top = 0;
+
+	ASSERT_NE(0, mdts_nlb);
+	log = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &log_iova);
+	ASSERT_NE(NULL, log);
+	memset(c, 0, sizeof(c));
+	c[n].what = "no such opcode";
+	nb_rw(&c[n].sqe, 0x7e, NIO_NSID, 0, 1, b, 0);
+	c[n].status = NVME_SC_INVALID_OPCODE;
+	c[n++].loc = LOC(NVME_SQE_OFF_OPCODE, 0);
+	c[n].what = "namespace 2";
+	nb_rw(&c[n].sqe, nvme_cmd_read, 2, 0, 1, b, 0);
+	c[n].status = NVME_SC_INVALID_NS;
+	c[n++].loc = LOC(NVME_SQE_OFF_NSID, 0);
+	c[n].what = "fused";
+	nb_rw(&c[n].sqe, nvme_cmd_write, NIO_NSID, 0, 1, b, 0);
+	c[n].sqe.flags = 1;
+	c[n].status = NVME_SC_INVALID_FIELD;
+	c[n++].loc = LOC(NVME_SQE_OFF_FLAGS, 0);
+	c[n].what = "SGL (PSDT)";
+	nb_rw(&c[n].sqe, nvme_cmd_read, NIO_NSID, 0, 1, b, 0);
+	c[n].sqe.flags = 0x40;
+	c[n].status = NVME_SC_INVALID_FIELD;
+	c[n++].loc = LOC(NVME_SQE_OFF_FLAGS, 6);
+	c[n].what = "starting at the end";
+	nb_rw(&c[n].sqe, nvme_cmd_read, NIO_NSID, nsze, 1, b, 0);
+	c[n].status = NVME_SC_LBA_RANGE;
+	c[n].lba = nsze;
+	c[n++].loc = LOC(NVME_SQE_OFF_CDW10, 0);
+	c[n].what = "ending past the end";
+	nb_rw(&c[n].sqe, nvme_cmd_write, NIO_NSID, nsze - 1, 2, b, b + GMEM_PAGE);
+	c[n].status = NVME_SC_LBA_RANGE;
+	c[n].lba = nsze - 1;
+	c[n++].loc = LOC(NVME_SQE_OFF_CDW12, 0);
+	c[n].what = "above MDTS";
+	nb_rw(&c[n].sqe, nvme_cmd_read, NIO_NSID, 0, mdts_nlb + 1, b, 0);
+	c[n].status = NVME_SC_INVALID_FIELD;
+	c[n++].loc = LOC(NVME_SQE_OFF_CDW12, 0);
+	c[n].what = "PRP1 off a dword";
+	nb_rw(&c[n].sqe, nvme_cmd_read, NIO_NSID, 3, 1, b + 2, 0);
+	c[n].status = NVME_SC_PRP_OFFSET_INVALID;
+	c[n].lba = 3;
+	c[n++].loc = LOC(NVME_SQE_OFF_PRP1, 0);
+	ASSERT_EQ(ARRAY_SIZE(c), n);
+
+	for (i = 0; i < n; i++) {
+		struct nvme_cqe cqe;
+		int cid;
+
+		c[i].status |= NVME_STATUS_DNR;
+		sqe = c[i].sqe;
+		cid = nio_submit(&dp->io, 1, &sqe);
+		ASSERT_GE(cid, 0);
+		ASSERT_EQ(0, nio_wait(&dp->io, 1, cid, &cqe, NIO_TIMEOUT_MS));
+		TH_LOG("%s: cid %d status %#x", c[i].what, cid, nvd_status(&cqe));
+		ASSERT_EQ(c[i].status, nvd_status(&cqe));
+		c[i].cid = cid;
+	}
+
+	nb_get_log(&sqe, NVME_LOG_ERROR, 0xffffffff, GMEM_PAGE, log_iova, false);
+	ADMIN_OK(&dp->l, &sqe);
+	/* Newest first; the last n are ours, oldest of them at [n - 1]. */
+	for (i = 0; i < GMEM_PAGE / sizeof(*log); i++)
+		if (le64toh(log[i].error_count) > top) {
+			top = le64toh(log[i].error_count);
+			newest = i;
+		}
+	ASSERT_EQ(0, newest);
+	ASSERT_GE(top, n);
+	for (i = 0; i < n; i++) {
+		const struct nvme_error_log_entry *e = &log[n - 1 - i];
+
+		TH_LOG("%s: entry %llu sqid %u cid %u status %#x loc %#x lba %llu",
+		       c[i].what, (unsigned long long)le64toh(e->error_count),
+		       le16toh(e->sqid), le16toh(e->cmdid),
+		       le16toh(e->status_field), le16toh(e->param_error_location),
+		       (unsigned long long)le64toh(e->lba));
+		EXPECT_EQ(top - (n - 1 - i), le64toh(e->error_count));
+		EXPECT_EQ(1, le16toh(e->sqid));
+		EXPECT_EQ(c[i].cid, le16toh(e->cmdid));
+		EXPECT_EQ(c[i].status, le16toh(e->status_field) & ~1U);
+		EXPECT_EQ(c[i].loc, le16toh(e->param_error_location));
+		EXPECT_EQ(c[i].lba, le64toh(e->lba));
+		EXPECT_EQ(le32toh(c[i].sqe.nsid), le32toh(e->nsid));
+	}
+	backing_untouched(_metadata, dp);
 }
 
 /*
