@@ -229,6 +229,9 @@ static void read_not_ready(struct __test_metadata *_metadata, struct lio *l,
 	 */
 	for (v = 0; v < l->nr_msix; v++)
 		evfd_take(l->msix_fd[v]);
+	/* No grace period for a runtime (test_runtime_lost has one). */
+	ASSERT_EQ(0, mdev_attr_write_u64(&l->mdev,
+					 LEAPIO_SYSFS_RUNTIME_GRACE_MS, 0));
 	nb_rw(&sqe, nvme_cmd_read, 1, 0, 1, buf, 0);
 	cid = nvd_submit(&l->nvd, qid, &sqe);
 	ASSERT_GE(cid, 0);
@@ -238,7 +241,7 @@ static void read_not_ready(struct __test_metadata *_metadata, struct lio *l,
 	ASSERT_EQ(qid, le16toh(cqe.sq_id));
 	ASSERT_EQ(q->sq_tail, le16toh(cqe.sq_head));
 	ASSERT_EQ(NVME_SC_NS_NOT_READY, nvd_status_code(&cqe));
-	/* Retrying will not make a data path appear (io.c): DNR. */
+	/* Retrying will not make a data path appear (nodp.c): DNR. */
 	ASSERT_NE(0, nvd_status(&cqe) & NVME_STATUS_DNR);
 	ASSERT_EQ(0, nvd_ring_cq(&l->nvd, q->cqid));
 	ASSERT_GE(evfd_wait(l->msix_fd[vec], EVFD_TIMEOUT_MS), 1);
