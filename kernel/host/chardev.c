@@ -207,9 +207,10 @@ static long lio_get_irqfd(struct lio_mdev *lm, struct leapio_irqfd __user *arg)
 	/* Vectors are nr_ioq + 1: one per I/O CQ and the admin CQ's. */
 	if (q.vector > lm->region.layout.nr_ioq)
 		return -EINVAL;
-	f = lio_irq_get_file(lm, q.vector, &q.irq_seq);
-	if (!f)
-		return -ENOENT;
+	/* Ours, not the VFIO user's file: it can be revoked (irqfd.c). */
+	f = lio_irqfd_get(lm, q.vector, &q.irq_seq);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
 		fput(f);
@@ -259,6 +260,8 @@ static bool lio_runtime_clear(struct lio_region *r, struct file *file,
 	if (r->runtime != file)
 		return false;
 	WRITE_ONCE(r->runtime, NULL);
+	/* The eventfds it was given signal nothing any more. */
+	r->rt_epoch++;
 	r->runtime_pid = 0;
 	WRITE_ONCE(r->ctrl->runtime_pid, 0);
 	*wake = r->wake;

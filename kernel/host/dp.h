@@ -88,6 +88,7 @@ struct lio_region {
 	u32			seq;		/* under seq_lock */
 	pid_t			runtime_pid;	/* under seq_lock */
 	u32			revoked;	/* runtimes revoked, under seq_lock */
+	u32			rt_epoch;	/* runtimes gone, under seq_lock */
 
 	/*
 	 * pin.c. unmap_lock serialises unmaps (held across the ack wait,
@@ -244,6 +245,14 @@ void lio_standby_fini(struct lio_mdev *lm);
 void lio_standby_detached(struct lio_mdev *lm);
 /* Look again: the controller was enabled, doorbells mmapped. Any context. */
 void lio_standby_kick(struct lio_mdev *lm);
+
+/* ---- irqfd.c ---- */
+/*
+ * For the attached runtime (GET_IRQFD): a file that signals MSI-X vector
+ * `vector`'s eventfd while that runtime stays attached; ERR_PTR(-ENOENT)
+ * if the VFIO user set none. *irq_seq as lio_irq_get_file() says.
+ */
+struct file *lio_irqfd_get(struct lio_mdev *lm, u16 vector, u32 *irq_seq);
 
 /* ---- irq.c ---- */
 /*

@@ -19,13 +19,24 @@
  * command still completes once, what it never ran with Namespace Not
  * Ready and DNR, and a runtime started later serves the queues again.
  *
+ * The revocation itself, with the test as the runtime that does not
+ * acknowledge a reset: its vdev file refuses every ioctl and mmap with
+ * ENOLINK, the eventfd it was given signals nothing, its region mapping
+ * is gone (SIGBUS), and another runtime can attach.
+ *
  * Waits are bounded polls of an observable state (CSTS, sysfs, the
  * process's state), never sleeps.
  */
+#include <fcntl.h>
+#include <setjmp.h>
 #include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "lio_dp.h"
+#include "../../uapi/linux/leapio_region.h"
 
 #define RL_QSIZE	32
 #define RL_CMDS		16
@@ -533,6 +544,159 @@ TEST_F_TIMEOUT(nort, killed_mid_io_not_restarted, 90)
 	dp_start_leapiod(_metadata, dp);
 	dp_write_seed(_metadata, dp, 1, 0, 8, 7300);
 	dp_read_seed(_metadata, dp, 1, 0, 8, 7300);
+}
+
+/* ---- the revocation, seen by the runtime ---- */
+
+FIXTURE(rvk) {
+	struct lio l;
+};
+
+FIXTURE_SETUP(rvk)
+{
+	struct lio_opts o = { .no_open = true };
+
+	lio_init(&self->l);
+	LIO_SETUP(&self->l, &o);
+	ASSERT_EQ(0, lio_open_shared(&self->l));
+	LIO_ENABLE(&self->l);
+	ASSERT_EQ(0, lio_msix_on(&self->l));
+}
+
+FIXTURE_TEARDOWN(rvk)
+{
+	LIO_TEARDOWN(&self->l);
+}
+
+/* LEAPIO_IOC_ATTACH to l's mdev: the vdev fd, or -errno. */
+static int rvk_attach(const struct lio *l, struct leapio_attach *a)
+{
+	const char *s = l->mdev.uuid;
+	unsigned int n = 0;
+	int dev, ret;
+
+	memset(a, 0, sizeof(*a));
+	a->fd = -1;
+	for (; *s && n < 32; s++) {
+		unsigned int d;
+
+		if (*s == '-')
+			continue;
+		d = *s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10;
+		a->uuid[n / 2] |= d << (n % 2 ? 0 : 4);
+		n++;
+	}
+	dev = open("/dev/" LEAPIO_DEV_NAME, O_RDWR | O_CLOEXEC);
+	if (dev < 0)
+		return -errno;
+	ret = ioctl(dev, LEAPIO_IOC_ATTACH, a) < 0 ? -errno : a->fd;
+	close(dev);
+	return ret;
+}
+
+static int rvk_irqfd(int fd, uint32_t vector)
+{
+	struct leapio_irqfd q = { .vector = vector, .fd = -1 };
+
+	return ioctl(fd, LEAPIO_VDEV_IOC_GET_IRQFD, &q) ? -errno : q.fd;
+}
+
+static sigjmp_buf rvk_jmp;
+
+static void rvk_sigbus(int sig)
+{
+	siglongjmp(rvk_jmp, 1);
+}
+
+/* Whether reading *p raises SIGBUS. */
+static bool rvk_faults(const volatile uint32_t *p)
+{
+	struct sigaction sa = { .sa_handler = rvk_sigbus }, old;
+	bool faulted = false;
+	uint32_t v;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(rvk_jmp, 1))
+		faulted = true;
+	else
+		v = *p;
+	sigaction(SIGBUS, &old, NULL);
+	(void)v;
+	return faulted;
+}
+
+/* Each of the waits takes CAP.TO. */
+TEST_F_TIMEOUT(rvk, revoked_runtime_is_refused_everything, 90)
+{
+	struct lio *l = &self->l;
+	struct leapio_attach a, a2;
+	volatile uint32_t *seq;
+	uint64_t one = 1;
+	unsigned long long v = ~0ULL;
+	int fd, fd2, irq, irq2, w;
+	void *region;
+
+	fd = rvk_attach(l, &a);
+	ASSERT_LE(0, fd);
+	region = mmap(NULL, a.region_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      fd, LEAPIO_MMAP_REGION_OFFSET);
+	ASSERT_NE(MAP_FAILED, region);
+	seq = &((struct leapio_vdev_ctrl *)((uint8_t *)region +
+		((struct leapio_region_hdr *)region)->ctrl_off))->seq;
+	ASSERT_FALSE(rvk_faults(seq));
+	irq = rvk_irqfd(fd, 0);
+	ASSERT_LE(0, irq);
+	ASSERT_LE(0, evfd_take(l->msix_fd[0]));
+	ASSERT_EQ(sizeof(one), write(irq, &one, sizeof(one)));
+	ASSERT_EQ(1, evfd_wait(l->msix_fd[0], EVFD_TIMEOUT_MS));
+
+	/* A reset it never acknowledges: carried out, with CFS, after CAP.TO. */
+	ASSERT_EQ(0, nvd_disable(&l->nvd));
+	ASSERT_EQ(NVME_CSTS_CFS, REG_RD32(l, NVME_REG_CSTS));
+	ASSERT_EQ(0, mdev_attr_read_u64(&l->mdev, LEAPIO_SYSFS_RUNTIME_REVOKED, &v));
+	ASSERT_EQ(1, v);
+	ASSERT_EQ(0, mdev_attr_read_u64(&l->mdev, LEAPIO_SYSFS_RUNTIME_PID, &v));
+	ASSERT_EQ(0, v);
+
+	/* Nothing it had or asks for works any more. */
+	ASSERT_EQ(-1, ioctl(fd, LEAPIO_VDEV_IOC_KICK));
+	ASSERT_EQ(ENOLINK, errno);
+	ASSERT_EQ(-ENOLINK, rvk_irqfd(fd, 0));
+	w = -1;
+	ASSERT_EQ(-1, ioctl(fd, LEAPIO_VDEV_IOC_SET_WAKE, &w));
+	ASSERT_EQ(ENOLINK, errno);
+	ASSERT_EQ(MAP_FAILED, mmap(NULL, a.region_size, PROT_READ, MAP_SHARED,
+				   fd, LEAPIO_MMAP_REGION_OFFSET));
+	ASSERT_EQ(ENOLINK, errno);
+	ASSERT_EQ(-1, write(irq, &one, sizeof(one)));
+	ASSERT_EQ(ENOLINK, errno);
+	ASSERT_EQ(0, evfd_take(l->msix_fd[0]));
+	ASSERT_TRUE(rvk_faults(seq));
+
+	/* Another runtime may attach, and its eventfds work. */
+	fd2 = rvk_attach(l, &a2);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, mdev_attr_read_u64(&l->mdev, LEAPIO_SYSFS_RUNTIME_PID, &v));
+	ASSERT_EQ(getpid(), v);
+	irq2 = rvk_irqfd(fd2, 0);
+	ASSERT_LE(0, irq2);
+	ASSERT_EQ(sizeof(one), write(irq2, &one, sizeof(one)));
+	ASSERT_EQ(1, evfd_wait(l->msix_fd[0], EVFD_TIMEOUT_MS));
+	/* The old one's still signals nothing. */
+	ASSERT_EQ(-1, write(irq, &one, sizeof(one)));
+	ASSERT_EQ(0, evfd_take(l->msix_fd[0]));
+
+	/* The next enable starts clean. */
+	LIO_ENABLE(l);
+	ASSERT_EQ(NVME_CSTS_RDY, REG_RD32(l, NVME_REG_CSTS));
+	close(irq2);
+	close(fd2);
+	/* Detached: its eventfds signal nothing either. */
+	ASSERT_EQ(0, mdev_attr_read_u64(&l->mdev, LEAPIO_SYSFS_RUNTIME_PID, &v));
+	ASSERT_EQ(0, v);
+	close(irq);
+	munmap(region, a.region_size);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

@@ -380,9 +380,13 @@ struct leapio_attach {
 #define LEAPIO_VDEV_IOC_SET_WAKE _IOW(LEAPIO_IOC_MAGIC, 0x11, __s32)
 
 /*
- * The eventfd the VFIO user gave for MSI-X vector `vector`, as a new file
- * descriptor (O_CLOEXEC) in fd; -ENOENT when it has none. irq_seq is the
- * leapio_vdev_ctrl.irq_seq the answer is valid for.
+ * A file descriptor (O_CLOEXEC) in fd that signals the eventfd the VFIO
+ * user gave for MSI-X vector `vector`: an 8-byte write to it is an
+ * interrupt, as a write to that eventfd would be, while this runtime
+ * stays attached; once it has detached or been revoked the write fails
+ * with -ENOLINK and signals nothing. -ENOENT when the VFIO user set no
+ * eventfd. irq_seq is the leapio_vdev_ctrl.irq_seq the answer is valid
+ * for.
  */
 struct leapio_irqfd {
 	__u32	vector;			/* in */
