@@ -78,30 +78,22 @@ int lio_mbox_post(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1, u64 arg2)
 int lio_mbox_call(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1)
 {
 	struct leapio_mbox *mb = v->r.mbox;
-	u32 prod = mb->prod;
 	struct leapio_mbox_msg *m;
+	u32 prod;
 	int ret;
 
-	/* Posted requests first: their answers are looked at. */
-	if (v->mbox_checked != prod) {
-		ret = lio_mbox_flush(v);
-		if (ret)
-			return ret;
-	}
-	/* One request at a time: the kick answers everything up to prod. */
-	if (prod - __atomic_load_n(&mb->cons, __ATOMIC_ACQUIRE) >=
-	    LEAPIO_MBOX_ENTRIES) {
-		ret = v->plat->kick(v);
-		if (ret)
-			return ret;
-	}
+	/* Posted requests first: their answers are looked at, and the
+	 * ring is empty after.
+	 */
+	ret = lio_mbox_flush(v);
+	if (ret)
+		return ret;
+	prod = mb->prod;
+	ret = lio_mbox_post(v, op, arg0, arg1, 0);
+	if (ret)
+		return ret;
 	m = &mb->msg[prod % LEAPIO_MBOX_ENTRIES];
-	m->op = op;
-	m->arg0 = arg0;
-	m->arg1 = arg1;
-	m->rsvd = 0;
-	m->result = -EINPROGRESS;
-	__atomic_store_n(&mb->prod, prod + 1, __ATOMIC_RELEASE);
+	/* The kick answers everything up to prod: this request too. */
 	ret = v->plat->kick(v);
 	if (ret)
 		return ret;
