@@ -2,6 +2,12 @@
 /*
  * The environment of LeapIO's pure logic in user space: the same names the
  * kernel build gets from kernel/host/env/lio_env.h, made from libc.
+ *
+ * LIO_ENV_UAPI_INTS (the kselftest VFIO client): u8..s64 are the kernel
+ * uapi's __u8..__s64 instead of <stdint.h>'s. The client passes them to
+ * and from <linux/vfio.h>'s structures, whose __u64 is an unsigned long
+ * long while uint64_t is an unsigned long: pointers to the one are not
+ * pointers to the other.
  */
 #ifndef LEAPIO_ENV_H
 #define LEAPIO_ENV_H
@@ -16,6 +22,16 @@
 /* __le16/32/64: the uapi headers the pure files include define them too. */
 #include <linux/types.h>
 
+#ifdef LIO_ENV_UAPI_INTS
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s8 s8;
+typedef __s16 s16;
+typedef __s32 s32;
+typedef __s64 s64;
+#else
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
@@ -24,6 +40,7 @@ typedef int8_t s8;
 typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
+#endif
 
 #define cpu_to_le16(x)	htole16(x)
 #define cpu_to_le32(x)	htole32(x)

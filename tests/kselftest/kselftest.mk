@@ -15,7 +15,7 @@
 KSFT_OUT	:= build/kselftest
 KSFT_KSRC	:= build/ksrc-6.12
 KSFT_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-		   -Itests/kselftest/lib/env -Itests/kselftest/lib \
+		   -DLIO_ENV_UAPI_INTS -Icommon/env -Itests/kselftest/lib \
 		   -I$(KSFT_KSRC)/tools/testing/selftests
 KSFT_TEST_CFLAGS := $(KSFT_CFLAGS) -O0 -Wno-sign-compare
 # tests/lib/: the SQE builders the three test drivers share, built here
@@ -23,7 +23,7 @@ KSFT_TEST_CFLAGS := $(KSFT_CFLAGS) -O0 -Wno-sign-compare
 KSFT_LIB_SRC	:= $(wildcard tests/kselftest/lib/*.c tests/lib/*.c)
 KSFT_LIB_OBJ	:= $(patsubst %.c,$(KSFT_OUT)/lib/%.o,$(notdir $(KSFT_LIB_SRC)))
 KSFT_HDRS	:= $(wildcard tests/kselftest/*.h tests/kselftest/lib/*.h \
-		   tests/kselftest/lib/env/*.h tests/lib/*.h common/nvme/*.h uapi/linux/*.h)
+		   common/env/*.h tests/lib/*.h common/nvme/*.h uapi/linux/*.h)
 KSFT_TESTS	:= $(patsubst tests/kselftest/%.c,$(KSFT_OUT)/%,$(wildcard tests/kselftest/test_*.c))
 
 $(KSFT_OUT)/lib/%.o: tests/kselftest/lib/%.c $(KSFT_HDRS)
