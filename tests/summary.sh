@@ -13,9 +13,17 @@
 # died midway cannot pass by falling silent. "# SKIP" and "# TODO" count as
 # skipped; "Bail out!" as a failure, and so does a file with results but no
 # plan at all (a checker that died before its trailing plan).
+#
+# Skips are honest: every one is listed ("SKIPPED <file>: <line>"), and one
+# that no line of the expected-skips file matches counts as a failure.
+# That file (default tests/expected-skips beside this script; override
+# with LEAPIO_EXPECTED_SKIPS) holds one extended regular expression a
+# line, matched against "<file>: <result line>"; # starts a comment.
 set -euo pipefail
 
 dir=${1:-build/results}
+expected=${LEAPIO_EXPECTED_SKIPS:-$(dirname "$0")/expected-skips}
+[ -r "$expected" ] || expected=/dev/null
 files=$(find "$dir" -name '*.tap' -type f 2>/dev/null | LC_ALL=C sort)
 if [ -z "$files" ]; then
 	echo "summary: no TAP files under $dir"
@@ -24,8 +32,21 @@ if [ -z "$files" ]; then
 fi
 
 # shellcheck disable=SC2086
-awk '
-BEGIN { maxd = 0; tp = tf = ts = 0; fp = ff = fs = 0 }
+awk -v expected="$expected" '
+BEGIN {
+	maxd = 0; tp = tf = ts = 0; fp = ff = fs = 0; nexp = 0
+	while ((getline line < expected) > 0) {
+		sub(/[ \t]*#.*$/, "", line)
+		if (line != "") exp_re[++nexp] = line
+	}
+}
+# A skip: listed, and expected or else a failure. Returns 1 if expected.
+function skip_ok(what,   i) {
+	for (i = 1; i <= nexp; i++)
+		if (what ~ exp_re[i]) { skipped[++nskip] = what; return 1 }
+	failures[++nfail] = what " (a skip not listed in " expected ")"
+	return 0
+}
 function depth_of(line,   d) {
 	d = 0
 	for (;;) {
@@ -109,7 +130,7 @@ FNR == 1 { end_file(); FILENAME_prev = FILENAME }
 		}
 		pp[d] += cp; pf[d] += cf; ps[d] += cs
 	} else if (skip) {
-		ps[d]++
+		if (skip_ok(FILENAME ": " body)) ps[d]++; else pf[d]++
 	} else if (bad) {
 		pf[d]++; failures[++nfail] = FILENAME ": " body
 	} else {
@@ -122,6 +143,7 @@ END {
 		k = kern[i]
 		printf "VM tests on %s: %d ran (%d passed, %d failed, %d skipped)\n", k, gp[k] + gf[k] + gs[k], gp[k], gf[k], gs[k]
 	}
+	for (i = 1; i <= nskip; i++) print "SKIPPED " skipped[i]
 	for (i = 1; i <= nfail; i++) print "FAILED " failures[i]
 	printf "%d passed, %d failed, %d skipped\n", tp, tf, ts
 	exit (tf > 0 || tp + tf + ts == 0) ? 1 : 0

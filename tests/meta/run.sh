@@ -137,6 +137,18 @@ out=$(tests/summary.sh "$tmp/sum2" 2>&1)
 tap "$(ok_if grep -qx 'VM tests on kY: 4 ran (4 passed, 0 failed, 0 skipped)' <<< "$out")" \
 	"summary.sh names, per kernel, how many VM tests ran" "$out"
 
+# A skip counts only when it is expected, and every skip is listed.
+mkdir -p "$tmp/skip"
+printf 'TAP version 13\n1..2\nok 1 a\nok 2 hugepages # SKIP no THP\n' > "$tmp/skip/k.tap"
+: > "$tmp/skip-none"
+out=$(LEAPIO_EXPECTED_SKIPS=$tmp/skip-none tests/summary.sh "$tmp/skip" 2>&1) && rc=0 || rc=$?
+tap "$(ok_if [ $rc != 0 ] && grep -q 'FAILED .*k.tap: ok 2 hugepages # SKIP no THP (a skip not listed' <<< "$out")" \
+	"summary.sh fails a skip that is not listed as expected" "exit $rc: $out"
+echo 'k\.tap: ok [0-9]+ hugepages # SKIP   # the reason' > "$tmp/skip-listed"
+out=$(LEAPIO_EXPECTED_SKIPS=$tmp/skip-listed tests/summary.sh "$tmp/skip" 2>&1) && rc=0 || rc=$?
+tap "$(ok_if [ $rc = 0 ] && grep -q '^SKIPPED .*k.tap: ok 2 hugepages # SKIP no THP' <<< "$out")" \
+	"summary.sh lists an expected skip with its reason, and passes" "exit $rc: $out"
+
 # ---- tests/kselftest/run.sh: every built binary runs ----
 
 listed=$(tests/kselftest/run.sh --list | LC_ALL=C sort | tr '\n' ' ')
