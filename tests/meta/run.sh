@@ -190,5 +190,22 @@ tap_is "no Makefile globs /lib/modules for kernels (scripts/kvers.sh does)" "$ou
 out=$(grep -nE '^RT_(CFLAGS|SRCS)' -A3 runtime/runtime.mk | grep -n 'tests/' || true)
 tap_is "leapiod's build takes no header or source from tests/" "$out" ""
 
+# ---- LeakSanitizer in the unit builds: a leak fails its test ----
+
+# tests/meta/leak_check.c, built as the unit tests are (their flags, their
+# harness header), runs tests that leak and tests that do not.
+read -ra cflags < <(awk '$1 == "UNIT_CFLAGS" && $2 == ":=" { $1 = $2 = ""; print; exit }' <<< "$db")
+ksrc=$(awk '$1 == "KSRC_UNIT" && $2 == ":=" { print $3; exit }' <<< "$db")
+out=$(make -s --no-print-directory "$ksrc/.stamp" 2>&1 &&
+	"${CC:-cc}" "${cflags[@]}" -o "$tmp/leak_check" tests/meta/leak_check.c 2>&1) && rc=0 || rc=$?
+tap "$(ok_if [ "$rc" = 0 ] && [ "${#cflags[@]}" -gt 0 ])" \
+	"the leak check's test binary builds with the unit build's flags" "$out"
+out=$("$tmp/leak_check" 2>&1) && rc=0 || rc=$?
+verdicts=$(sed -n 's/^\(\(not \)\{0,1\}ok\) [0-9]* \([^ ]*\).*/\1 \3/p' <<< "$out" | paste -sd ' ')
+tap_is "a test that leaks fails, in a TEST, a TEST_F, a fixture and a skip" "$verdicts" \
+	"not ok global.leak_in_test ok global.no_leak not ok global.leak_in_skipped_test not ok buf.leak_in_body ok buf.no_leak not ok lost.leak_in_setup"
+tap "$(ok_if [ "$rc" != 0 ] && grep -q 'ERROR: LeakSanitizer: detected memory leaks' <<< "$out")" \
+	"... the binary fails and LeakSanitizer's report says where" "exit $rc"
+
 tap_plan
 [ "$tap_failed" = 0 ]

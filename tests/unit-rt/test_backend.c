@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kselftest_harness.h"
+#include "../lib/lio_harness.h"
 #include "../../runtime/backend/backend.h"
 
 #define FILE_SIZE	(1024 * 1024)

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kselftest_harness.h"
+#include "../lib/lio_harness.h"
 #include "../../runtime/backend/backend.h"
 
 TEST(file_without_o_direct_names_the_fix)

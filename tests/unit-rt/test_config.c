@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kselftest_harness.h"
+#include "../lib/lio_harness.h"
 #include "../../runtime/config/args.h"
 
 #define U1	"6f1a0c8e-0000-4000-8000-000000000001"

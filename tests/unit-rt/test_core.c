@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kselftest_harness.h"
+#include "../lib/lio_harness.h"
 #include "fake_host.h"
 #include "../lib/nvme_build.h"
 

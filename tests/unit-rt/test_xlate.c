@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "kselftest_harness.h"
+#include "../lib/lio_harness.h"
 #include "fake_host.h"
 
 #define NSZE		8192		/* 512-byte LBAs: 4 MiB */

@@ -8,7 +8,7 @@
  * event types are raised directly with lio_aer_event(), as the parts of
  * the controller that detect them do.
  */
-#include "kselftest_harness.h"
+#include "../lib/lio_harness.h"
 #include "fake_guest.h"
 
 #define BUF	FG_DATA

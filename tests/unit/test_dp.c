@@ -8,7 +8,7 @@
  */
 #include <stdlib.h>
 
-#include "kselftest_harness.h"
+#include "../lib/lio_harness.h"
 #include "fake_guest.h"
 
 #define CQ1		(FG_FREE)

@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "kselftest_harness.h"
+#include "../lib/lio_harness.h"
 #include "fake_guest.h"
 
 #define BUF	FG_DATA

@@ -7,7 +7,7 @@
  */
 #include <stdlib.h>
 
-#include "kselftest_harness.h"
+#include "../lib/lio_harness.h"
 #include "../lib/nvme_build.h"
 #include "../../common/nvme/prp.h"
 

@@ -7,7 +7,7 @@
  */
 #include <stdlib.h>
 
-#include "kselftest_harness.h"
+#include "../lib/lio_harness.h"
 #include "fake_guest.h"
 #include "../../common/nvme/prp.h"
 

@@ -14,7 +14,7 @@
 /* The harness compares expected and seen in their own types (EXPECT_EQ(0, u32)). */
 #pragma GCC diagnostic ignored "-Wsign-compare"
 
-#include "kselftest_harness.h"
+#include "../lib/lio_harness.h"
 #include "../../common/leapio/region_writer.h"
 
 #define NR_IOQ		4

@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include "kselftest_harness.h"
+#include "../lib/lio_harness.h"
 #include "fake_guest.h"
 
 #define CC_GOOD		((NVME_CQES_LOG2 << NVME_CC_IOCQES_SHIFT) | \
