@@ -15,6 +15,7 @@
 #include <linux/bitmap.h>
 
 #include "lio_host.h"
+#include "../../common/leapio/mbox_decode.h"
 
 #define LIO_PEND_VECTORS	(LEAPIO_VECTOR_WORDS * 64)
 #define LIO_PEND_ERRORS		ARRAY_SIZE(((struct lio_region *)0)->pend_err)
@@ -46,30 +47,17 @@ void lio_mbox_dp_errors(void *opaque)
 	lio_mbox_errors_apply(opaque);
 }
 
-/* LEAPIO_MBOX_ERROR (uapi/linux/leapio_region.h): checked and kept. */
-static s32 lio_mbox_error(struct lio_region *r, u64 arg0, u64 arg1, u64 arg2)
+/* LEAPIO_MBOX_ERROR, checked by leapio_mbox_decode(): kept. */
+static void lio_mbox_error(struct lio_region *r, const struct nvme_io_error *e)
 {
-	struct nvme_io_error e = {
-		.sqid	= arg0 & 0xffff,
-		.cid	= (arg0 >> 16) & 0xffff,
-		.status	= (arg0 >> 32) & 0xffff,
-		.loc	= arg0 >> 48,
-		.lba	= arg1,
-		.nsid	= (u32)arg2,
-	};
-
-	if (!e.sqid || e.sqid > r->layout.nr_ioq || !e.status ||
-	    (e.status & 1) || arg2 >> 32)
-		return -EINVAL;
 	spin_lock(&r->pend_lock);
 	if (r->pend_err_nr == LIO_PEND_ERRORS) {
 		r->pend_err_first = (r->pend_err_first + 1) % LIO_PEND_ERRORS;
 		r->pend_err_nr--;
 		r->pend_err_lost++;
 	}
-	r->pend_err[(r->pend_err_first + r->pend_err_nr++) % LIO_PEND_ERRORS] = e;
+	r->pend_err[(r->pend_err_first + r->pend_err_nr++) % LIO_PEND_ERRORS] = *e;
 	spin_unlock(&r->pend_lock);
-	return 0;
 }
 
 static void lio_mbox_work(struct work_struct *work)
@@ -104,30 +92,28 @@ static void lio_mbox_work(struct work_struct *work)
 	mutex_unlock(&lm->lock);
 }
 
-/* One request: its result; *work when the work item has something. */
-static s32 lio_mbox_one(struct lio_mdev *lm, u32 op, u64 arg0, u64 arg1,
-			u64 arg2, bool *work)
+/*
+ * One request, decoded and checked by leapio_mbox_decode(): its result;
+ * *work when the work item has something.
+ */
+static s32 lio_mbox_one(struct lio_mdev *lm, const struct leapio_mbox_req *req,
+			bool *work)
 {
 	struct lio_region *r = &lm->region;
 	s32 ret = 0;
 
-	switch (op) {
+	switch (req->op) {
 	case LEAPIO_MBOX_MAP:
-		return lio_pin_map(lm, arg0, arg1);
+		return lio_pin_map(lm, req->map.gpa, req->map.len);
 	case LEAPIO_MBOX_IRQ:
-		/* Vectors 0..nr_ioq: the MSI-X table's size. */
-		if (arg0 > r->layout.nr_ioq)
-			return -EINVAL;
 		spin_lock(&r->pend_lock);
-		__set_bit(arg0, r->pend_irq);
+		__set_bit(req->vector, r->pend_irq);
 		spin_unlock(&r->pend_lock);
 		break;
 	case LEAPIO_MBOX_AEN:
-		if (arg0 > U32_MAX)
-			return -EINVAL;
 		spin_lock(&r->pend_lock);
 		if (r->pend_aen_nr < ARRAY_SIZE(r->pend_aen))
-			r->pend_aen[r->pend_aen_nr++] = arg0;
+			r->pend_aen[r->pend_aen_nr++] = req->aen;
 		else
 			ret = -EBUSY;
 		spin_unlock(&r->pend_lock);
@@ -138,7 +124,7 @@ static s32 lio_mbox_one(struct lio_mdev *lm, u32 op, u64 arg0, u64 arg1,
 		spin_unlock(&r->pend_lock);
 		break;
 	case LEAPIO_MBOX_ERROR:
-		ret = lio_mbox_error(r, arg0, arg1, arg2);
+		lio_mbox_error(r, &req->err);
 		break;
 	default:
 		return -EINVAL;
@@ -158,18 +144,22 @@ int lio_mbox_kick(struct lio_mdev *lm)
 	mutex_lock(&r->mbox_lock);
 	/* Pairs with the runtime's release of prod: the messages are in. */
 	prod = smp_load_acquire(&mb->prod);
-	if (prod - r->mbox_cons > LEAPIO_MBOX_ENTRIES) {
+	if (leapio_mbox_pending(r->mbox_cons, prod) < 0) {
 		ret = -EINVAL;
 		goto out;
 	}
 	while (r->mbox_cons != prod) {
 		struct leapio_mbox_msg *m =
 			&mb->msg[r->mbox_cons % LEAPIO_MBOX_ENTRIES];
+		struct leapio_mbox_req req;
 		s32 res;
 
 		w = false;
-		res = lio_mbox_one(lm, READ_ONCE(m->op), READ_ONCE(m->arg0),
-				   READ_ONCE(m->arg1), READ_ONCE(m->rsvd), &w);
+		res = leapio_mbox_decode(READ_ONCE(m->op), READ_ONCE(m->arg0),
+					 READ_ONCE(m->arg1), READ_ONCE(m->rsvd),
+					 r->layout.nr_ioq, &req);
+		if (!res)
+			res = lio_mbox_one(lm, &req, &w);
 		work |= w;
 		WRITE_ONCE(m->result, res);
 		/* The result is seen before the runtime sees cons pass it. */
