@@ -1,10 +1,20 @@
-# libFuzzer targets over the guest-controlled parsers (user-space build of
-# the pure logic). `make fuzz` builds them and runs each for a bounded
-# number of inputs, as a smoke test inside `make check`; `make fuzz
-# FUZZ_RUNS=-1 FUZZ_TIME=600` fuzzes for real.
+# libFuzzer targets over what a guest, a runtime or an administrator can
+# put in front of the code (user-space builds of the pure logic). `make
+# fuzz` builds them and runs each for a bounded number of inputs
+# (FUZZ_RUNS, at most FUZZ_TIME seconds), as a smoke test inside `make
+# check`; `make fuzz FUZZ_SECONDS=3600` fuzzes every target for real, that
+# many seconds each, one after the other.
 FUZZ_OUT	:= build/fuzz
 FUZZ_RUNS	?= 20000
 FUZZ_TIME	?= 120
+# Fewer inputs in the smoke for fuzz_rt, which builds a fresh fake host
+# per input (tens of ms), and for the targets added after it (config,
+# --vdev, region), to keep `make check` bounded; FUZZ_RUNS given on the
+# command line sets them all.
+FUZZ_CLI_RUNS	:= $(filter command line,$(origin FUZZ_RUNS))
+FUZZ_RUNS_fuzz_rt ?= $(if $(FUZZ_CLI_RUNS),$(FUZZ_RUNS),500)
+FUZZ_RUNS_small	?= $(if $(FUZZ_CLI_RUNS),$(FUZZ_RUNS),3000)
+FUZZ_SECONDS	?=
 FUZZ_CFLAGS	:= -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 		   -Wno-unused-parameter -Wno-missing-field-initializers \
 		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -23,6 +33,12 @@ $(FUZZ_OUT)/fuzz_rt: tests/fuzz/fuzz_rt.c $(FUZZ_RT_SRCS) $(shell find runtime t
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -D_GNU_SOURCE -I. -o $@ $< $(FUZZ_RT_SRCS) -luring -ljansson -lpthread
 
+# leapiod's configuration: the JSON file and --vdev arguments.
+FUZZ_CFG_SRCS	:= $(sort $(wildcard runtime/config/*.c runtime/backend/*.c))
+$(FUZZ_OUT)/fuzz_config $(FUZZ_OUT)/fuzz_vdev_arg: $(FUZZ_OUT)/%: tests/fuzz/%.c $(FUZZ_CFG_SRCS) $(shell find runtime -name '*.h')
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -D_GNU_SOURCE -I. -o $@ $< $(FUZZ_CFG_SRCS) -luring -ljansson
+
 fuzz-build: $(FUZZ_TARGETS)
 
 # One TAP line per target: ok when libFuzzer finished its runs clean.
@@ -31,7 +47,11 @@ fuzz: fuzz-build
 	@( n=0; rc=0; echo "TAP version 13"; echo "1..$(words $(FUZZ_TARGETS))"; \
 	for t in $(FUZZ_TARGETS); do n=$$((n+1)); \
 		c=$(FUZZ_OUT)/corpus/$$(basename $$t); mkdir -p $$c; \
-		if $$t -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_TIME) -max_len=4096 \
+		case $$(basename $$t) in fuzz_vctrl) runs=$(FUZZ_RUNS);; \
+		fuzz_rt) runs=$(FUZZ_RUNS_fuzz_rt);; *) runs=$(FUZZ_RUNS_small);; esac; \
+		lim="-runs=$$runs -max_total_time=$(FUZZ_TIME)"; \
+		[ -z "$(FUZZ_SECONDS)" ] || lim="-runs=-1 -max_total_time=$(FUZZ_SECONDS)"; \
+		if $$t $$lim -max_len=4096 -artifact_prefix=$$t- \
 			$$c tests/fuzz/seeds/$$(basename $$t) > $$t.log 2>&1; \
 		then echo "ok $$n $$(basename $$t)"; \
 		else echo "not ok $$n $$(basename $$t) # see $$t.log"; rc=1; fi; \
