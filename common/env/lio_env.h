@@ -63,6 +63,8 @@ typedef int64_t s64;
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #define __packed	__attribute__((packed))
 #define fallthrough	__attribute__((fallthrough))
+/* A compile-time check; the kernel build's is its static_assert(). */
+#define LIO_STATIC_ASSERT(expr)	_Static_assert(expr, #expr)
 /* Stores before it are seen before stores after it (a release fence). */
 #define smp_wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
 

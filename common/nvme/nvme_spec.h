@@ -12,6 +12,19 @@
 
 #include "lio_env.h"
 
+/*
+ * Every structure below is followed by its size and field offsets as the
+ * NVM Express Base Specification 2.0 (and, for the NVM command set's own
+ * structures, the NVM Command Set Specification 1.0) gives them: literal
+ * byte numbers next to the spec's field names, never values taken from
+ * the structs, so that a struct and the tests reading it cannot drift
+ * from the spec together. Both builds check them at compile time.
+ */
+#define NVME_SPEC_SIZE(type, size) \
+	LIO_STATIC_ASSERT(sizeof(struct type) == (size))
+#define NVME_SPEC_OFFSET(type, field, off) \
+	LIO_STATIC_ASSERT(offsetof(struct type, field) == (off))
+
 /* ---- Controller registers (BAR0 offsets) ---- */
 #define NVME_REG_CAP		0x0000	/* 64 bit */
 #define NVME_REG_VS		0x0008
@@ -123,6 +136,32 @@ struct nvme_sqe {
 #define NVME_SQE_OFF_CDW14	56
 #define NVME_SQE_OFF_CDW15	60
 
+/* Common Command Format (Base 2.0). */
+NVME_SPEC_SIZE(nvme_sqe, 64);
+NVME_SPEC_OFFSET(nvme_sqe, opcode, 0);	/* CDW0.OPC */
+NVME_SPEC_OFFSET(nvme_sqe, flags, 1);	/* CDW0.FUSE, PSDT */
+NVME_SPEC_OFFSET(nvme_sqe, cid, 2);	/* CDW0.CID */
+NVME_SPEC_OFFSET(nvme_sqe, nsid, 4);
+NVME_SPEC_OFFSET(nvme_sqe, cdw2, 8);
+NVME_SPEC_OFFSET(nvme_sqe, cdw3, 12);
+NVME_SPEC_OFFSET(nvme_sqe, mptr, 16);
+NVME_SPEC_OFFSET(nvme_sqe, prp1, 24);	/* DPTR bytes 7:0 */
+NVME_SPEC_OFFSET(nvme_sqe, prp2, 32);	/* DPTR bytes 15:8 */
+NVME_SPEC_OFFSET(nvme_sqe, cdw10, 40);
+NVME_SPEC_OFFSET(nvme_sqe, cdw11, 44);
+NVME_SPEC_OFFSET(nvme_sqe, cdw12, 48);
+NVME_SPEC_OFFSET(nvme_sqe, cdw13, 52);
+NVME_SPEC_OFFSET(nvme_sqe, cdw14, 56);
+NVME_SPEC_OFFSET(nvme_sqe, cdw15, 60);
+LIO_STATIC_ASSERT(NVME_SQE_SIZE == 64 && (1 << NVME_SQES_LOG2) == 64);
+/* The Parameter Error Locations name the same bytes. */
+LIO_STATIC_ASSERT(NVME_SQE_OFF_OPCODE == 0 && NVME_SQE_OFF_FLAGS == 1 &&
+		  NVME_SQE_OFF_CID == 2 && NVME_SQE_OFF_NSID == 4);
+LIO_STATIC_ASSERT(NVME_SQE_OFF_PRP1 == 24 && NVME_SQE_OFF_PRP2 == 32);
+LIO_STATIC_ASSERT(NVME_SQE_OFF_CDW10 == 40 && NVME_SQE_OFF_CDW11 == 44 &&
+		  NVME_SQE_OFF_CDW12 == 48 && NVME_SQE_OFF_CDW13 == 52 &&
+		  NVME_SQE_OFF_CDW14 == 56 && NVME_SQE_OFF_CDW15 == 60);
+
 /*
  * Parameter Error Location of an Error Information log entry: the byte of
  * the SQE [7:0] and the bit within it [10:8] where the field at fault
@@ -139,6 +178,16 @@ struct nvme_cqe {
 	__le16	cid;
 	__le16	status;		/* phase tag in bit 0, status field in [15:1] */
 };
+
+/* Common Completion Queue Entry (Base 2.0). */
+NVME_SPEC_SIZE(nvme_cqe, 16);
+NVME_SPEC_OFFSET(nvme_cqe, dw0, 0);
+NVME_SPEC_OFFSET(nvme_cqe, dw1, 4);
+NVME_SPEC_OFFSET(nvme_cqe, sq_head, 8);	/* SQHD */
+NVME_SPEC_OFFSET(nvme_cqe, sq_id, 10);	/* SQID */
+NVME_SPEC_OFFSET(nvme_cqe, cid, 12);
+NVME_SPEC_OFFSET(nvme_cqe, status, 14);	/* P, Status Field */
+LIO_STATIC_ASSERT(NVME_CQE_SIZE == 16 && (1 << NVME_CQES_LOG2) == 16);
 
 /*
  * Status field, as the 15-bit value the spec calls "Status Field" shifted
@@ -314,6 +363,21 @@ struct nvme_id_power_state {
 	u8	rsvd23[9];
 };
 
+/* Power State Descriptor (Base 2.0). */
+NVME_SPEC_SIZE(nvme_id_power_state, 32);
+NVME_SPEC_OFFSET(nvme_id_power_state, max_power, 0);	/* MP */
+NVME_SPEC_OFFSET(nvme_id_power_state, flags, 3);	/* MXPS, NOPS */
+NVME_SPEC_OFFSET(nvme_id_power_state, entry_lat, 4);	/* ENLAT */
+NVME_SPEC_OFFSET(nvme_id_power_state, exit_lat, 8);	/* EXLAT */
+NVME_SPEC_OFFSET(nvme_id_power_state, read_tput, 12);	/* RRT */
+NVME_SPEC_OFFSET(nvme_id_power_state, read_lat, 13);	/* RRL */
+NVME_SPEC_OFFSET(nvme_id_power_state, write_tput, 14);	/* RWT */
+NVME_SPEC_OFFSET(nvme_id_power_state, write_lat, 15);	/* RWL */
+NVME_SPEC_OFFSET(nvme_id_power_state, idle_power, 16);	/* IDLP */
+NVME_SPEC_OFFSET(nvme_id_power_state, idle_scale, 18);	/* IPS */
+NVME_SPEC_OFFSET(nvme_id_power_state, active_power, 20);	/* ACTP */
+NVME_SPEC_OFFSET(nvme_id_power_state, active_work_scale, 22);	/* APW, APS */
+
 /* Identify Controller data structure (CNS 01h), 4096 bytes. */
 struct nvme_id_ctrl {
 	__le16	vid;
@@ -403,6 +467,88 @@ struct nvme_id_ctrl {
 	u8	vs[1024];
 };
 
+/* Identify Controller Data Structure (Base 2.0). */
+NVME_SPEC_SIZE(nvme_id_ctrl, 4096);
+NVME_SPEC_OFFSET(nvme_id_ctrl, vid, 0);
+NVME_SPEC_OFFSET(nvme_id_ctrl, ssvid, 2);
+NVME_SPEC_OFFSET(nvme_id_ctrl, sn, 4);
+NVME_SPEC_OFFSET(nvme_id_ctrl, mn, 24);
+NVME_SPEC_OFFSET(nvme_id_ctrl, fr, 64);
+NVME_SPEC_OFFSET(nvme_id_ctrl, rab, 72);
+NVME_SPEC_OFFSET(nvme_id_ctrl, ieee, 73);
+NVME_SPEC_OFFSET(nvme_id_ctrl, cmic, 76);
+NVME_SPEC_OFFSET(nvme_id_ctrl, mdts, 77);
+NVME_SPEC_OFFSET(nvme_id_ctrl, cntlid, 78);
+NVME_SPEC_OFFSET(nvme_id_ctrl, ver, 80);
+NVME_SPEC_OFFSET(nvme_id_ctrl, rtd3r, 84);
+NVME_SPEC_OFFSET(nvme_id_ctrl, rtd3e, 88);
+NVME_SPEC_OFFSET(nvme_id_ctrl, oaes, 92);
+NVME_SPEC_OFFSET(nvme_id_ctrl, ctratt, 96);
+NVME_SPEC_OFFSET(nvme_id_ctrl, rrls, 100);
+NVME_SPEC_OFFSET(nvme_id_ctrl, cntrltype, 111);
+NVME_SPEC_OFFSET(nvme_id_ctrl, fguid, 112);
+NVME_SPEC_OFFSET(nvme_id_ctrl, crdt1, 128);
+NVME_SPEC_OFFSET(nvme_id_ctrl, crdt2, 130);
+NVME_SPEC_OFFSET(nvme_id_ctrl, crdt3, 132);
+NVME_SPEC_OFFSET(nvme_id_ctrl, oacs, 256);
+NVME_SPEC_OFFSET(nvme_id_ctrl, acl, 258);
+NVME_SPEC_OFFSET(nvme_id_ctrl, aerl, 259);
+NVME_SPEC_OFFSET(nvme_id_ctrl, frmw, 260);
+NVME_SPEC_OFFSET(nvme_id_ctrl, lpa, 261);
+NVME_SPEC_OFFSET(nvme_id_ctrl, elpe, 262);
+NVME_SPEC_OFFSET(nvme_id_ctrl, npss, 263);
+NVME_SPEC_OFFSET(nvme_id_ctrl, avscc, 264);
+NVME_SPEC_OFFSET(nvme_id_ctrl, apsta, 265);
+NVME_SPEC_OFFSET(nvme_id_ctrl, wctemp, 266);
+NVME_SPEC_OFFSET(nvme_id_ctrl, cctemp, 268);
+NVME_SPEC_OFFSET(nvme_id_ctrl, mtfa, 270);
+NVME_SPEC_OFFSET(nvme_id_ctrl, hmpre, 272);
+NVME_SPEC_OFFSET(nvme_id_ctrl, hmmin, 276);
+NVME_SPEC_OFFSET(nvme_id_ctrl, tnvmcap, 280);
+NVME_SPEC_OFFSET(nvme_id_ctrl, unvmcap, 296);
+NVME_SPEC_OFFSET(nvme_id_ctrl, rpmbs, 312);
+NVME_SPEC_OFFSET(nvme_id_ctrl, edstt, 316);
+NVME_SPEC_OFFSET(nvme_id_ctrl, dsto, 318);
+NVME_SPEC_OFFSET(nvme_id_ctrl, fwug, 319);
+NVME_SPEC_OFFSET(nvme_id_ctrl, kas, 320);
+NVME_SPEC_OFFSET(nvme_id_ctrl, hctma, 322);
+NVME_SPEC_OFFSET(nvme_id_ctrl, mntmt, 324);
+NVME_SPEC_OFFSET(nvme_id_ctrl, mxtmt, 326);
+NVME_SPEC_OFFSET(nvme_id_ctrl, sanicap, 328);
+NVME_SPEC_OFFSET(nvme_id_ctrl, hmminds, 332);
+NVME_SPEC_OFFSET(nvme_id_ctrl, hmmaxd, 336);
+NVME_SPEC_OFFSET(nvme_id_ctrl, nsetidmax, 338);
+NVME_SPEC_OFFSET(nvme_id_ctrl, endgidmax, 340);
+NVME_SPEC_OFFSET(nvme_id_ctrl, anatt, 342);
+NVME_SPEC_OFFSET(nvme_id_ctrl, anacap, 343);
+NVME_SPEC_OFFSET(nvme_id_ctrl, anagrpmax, 344);
+NVME_SPEC_OFFSET(nvme_id_ctrl, nanagrpid, 348);
+NVME_SPEC_OFFSET(nvme_id_ctrl, pels, 352);
+NVME_SPEC_OFFSET(nvme_id_ctrl, sqes, 512);
+NVME_SPEC_OFFSET(nvme_id_ctrl, cqes, 513);
+NVME_SPEC_OFFSET(nvme_id_ctrl, maxcmd, 514);
+NVME_SPEC_OFFSET(nvme_id_ctrl, nn, 516);
+NVME_SPEC_OFFSET(nvme_id_ctrl, oncs, 520);
+NVME_SPEC_OFFSET(nvme_id_ctrl, fuses, 522);
+NVME_SPEC_OFFSET(nvme_id_ctrl, fna, 524);
+NVME_SPEC_OFFSET(nvme_id_ctrl, vwc, 525);
+NVME_SPEC_OFFSET(nvme_id_ctrl, awun, 526);
+NVME_SPEC_OFFSET(nvme_id_ctrl, awupf, 528);
+NVME_SPEC_OFFSET(nvme_id_ctrl, nvscc, 530);	/* ICSVSCC */
+NVME_SPEC_OFFSET(nvme_id_ctrl, nwpc, 531);
+NVME_SPEC_OFFSET(nvme_id_ctrl, acwu, 532);
+NVME_SPEC_OFFSET(nvme_id_ctrl, sgls, 536);
+NVME_SPEC_OFFSET(nvme_id_ctrl, mnan, 540);
+NVME_SPEC_OFFSET(nvme_id_ctrl, subnqn, 768);
+NVME_SPEC_OFFSET(nvme_id_ctrl, ioccsz, 1792);
+NVME_SPEC_OFFSET(nvme_id_ctrl, iorcsz, 1796);
+NVME_SPEC_OFFSET(nvme_id_ctrl, icdoff, 1800);
+NVME_SPEC_OFFSET(nvme_id_ctrl, ctrattr, 1802);	/* FCATT */
+NVME_SPEC_OFFSET(nvme_id_ctrl, msdbd, 1803);
+NVME_SPEC_OFFSET(nvme_id_ctrl, psd, 2048);	/* PSD0; PSD31 at 3040 */
+NVME_SPEC_OFFSET(nvme_id_ctrl, vs, 3072);
+LIO_STATIC_ASSERT(NVME_IDENTIFY_DATA_SIZE == 4096);
+
 /* OACS bits */
 #define NVME_CTRL_OACS_SEC_SUPP		BIT(0)
 #define NVME_CTRL_OACS_FORMAT		BIT(1)
@@ -440,6 +586,12 @@ struct nvme_lbaf {
 	u8	ds;	/* log2 of LBA data size */
 	u8	rp;
 };
+
+/* LBA Format Data Structure (NVM Command Set 1.0). */
+NVME_SPEC_SIZE(nvme_lbaf, 4);
+NVME_SPEC_OFFSET(nvme_lbaf, ms, 0);
+NVME_SPEC_OFFSET(nvme_lbaf, ds, 2);	/* LBADS */
+NVME_SPEC_OFFSET(nvme_lbaf, rp, 3);
 
 /* Identify Namespace data structure, NVM command set (CNS 00h). */
 struct nvme_id_ns {
@@ -486,6 +638,47 @@ struct nvme_id_ns {
 	u8	vs[3712];
 };
 
+/* Identify Namespace Data Structure, NVM (NVM Command Set 1.0). */
+NVME_SPEC_SIZE(nvme_id_ns, 4096);
+NVME_SPEC_OFFSET(nvme_id_ns, nsze, 0);
+NVME_SPEC_OFFSET(nvme_id_ns, ncap, 8);
+NVME_SPEC_OFFSET(nvme_id_ns, nuse, 16);
+NVME_SPEC_OFFSET(nvme_id_ns, nsfeat, 24);
+NVME_SPEC_OFFSET(nvme_id_ns, nlbaf, 25);
+NVME_SPEC_OFFSET(nvme_id_ns, flbas, 26);
+NVME_SPEC_OFFSET(nvme_id_ns, mc, 27);
+NVME_SPEC_OFFSET(nvme_id_ns, dpc, 28);
+NVME_SPEC_OFFSET(nvme_id_ns, dps, 29);
+NVME_SPEC_OFFSET(nvme_id_ns, nmic, 30);
+NVME_SPEC_OFFSET(nvme_id_ns, rescap, 31);
+NVME_SPEC_OFFSET(nvme_id_ns, fpi, 32);
+NVME_SPEC_OFFSET(nvme_id_ns, dlfeat, 33);
+NVME_SPEC_OFFSET(nvme_id_ns, nawun, 34);
+NVME_SPEC_OFFSET(nvme_id_ns, nawupf, 36);
+NVME_SPEC_OFFSET(nvme_id_ns, nacwu, 38);
+NVME_SPEC_OFFSET(nvme_id_ns, nabsn, 40);
+NVME_SPEC_OFFSET(nvme_id_ns, nabo, 42);
+NVME_SPEC_OFFSET(nvme_id_ns, nabspf, 44);
+NVME_SPEC_OFFSET(nvme_id_ns, noiob, 46);
+NVME_SPEC_OFFSET(nvme_id_ns, nvmcap, 48);
+NVME_SPEC_OFFSET(nvme_id_ns, npwg, 64);
+NVME_SPEC_OFFSET(nvme_id_ns, npwa, 66);
+NVME_SPEC_OFFSET(nvme_id_ns, npdg, 68);
+NVME_SPEC_OFFSET(nvme_id_ns, npda, 70);
+NVME_SPEC_OFFSET(nvme_id_ns, nows, 72);
+NVME_SPEC_OFFSET(nvme_id_ns, mssrl, 74);
+NVME_SPEC_OFFSET(nvme_id_ns, mcl, 76);
+NVME_SPEC_OFFSET(nvme_id_ns, msrc, 80);
+NVME_SPEC_OFFSET(nvme_id_ns, nulbaf, 82);
+NVME_SPEC_OFFSET(nvme_id_ns, anagrpid, 92);
+NVME_SPEC_OFFSET(nvme_id_ns, nsattr, 99);
+NVME_SPEC_OFFSET(nvme_id_ns, nvmsetid, 100);
+NVME_SPEC_OFFSET(nvme_id_ns, endgid, 102);
+NVME_SPEC_OFFSET(nvme_id_ns, nguid, 104);
+NVME_SPEC_OFFSET(nvme_id_ns, eui64, 120);
+NVME_SPEC_OFFSET(nvme_id_ns, lbaf, 128);	/* LBAF0; LBAF63 at 380 */
+NVME_SPEC_OFFSET(nvme_id_ns, vs, 384);
+
 /* Namespace Identification Descriptor types (CNS 03h) */
 #define NVME_NIDT_EUI64		0x01
 #define NVME_NIDT_NGUID		0x02
@@ -502,6 +695,11 @@ struct nvme_ns_id_desc {
 	__le16	rsvd;
 };
 
+/* Namespace Identification Descriptor header (Base 2.0). */
+NVME_SPEC_SIZE(nvme_ns_id_desc, 4);	/* NID follows at byte 4 */
+NVME_SPEC_OFFSET(nvme_ns_id_desc, nidt, 0);
+NVME_SPEC_OFFSET(nvme_ns_id_desc, nidl, 1);
+
 /* I/O Command Set specific Identify Controller, NVM (CNS 06h, CSI 0). */
 struct nvme_id_ctrl_nvm {
 	u8	vsl;
@@ -512,6 +710,15 @@ struct nvme_id_ctrl_nvm {
 	__le64	dmsl;
 	u8	rsvd16[4080];
 };
+
+/* I/O Command Set Specific Identify Controller, NVM (NVM CS 1.0). */
+NVME_SPEC_SIZE(nvme_id_ctrl_nvm, 4096);
+NVME_SPEC_OFFSET(nvme_id_ctrl_nvm, vsl, 0);
+NVME_SPEC_OFFSET(nvme_id_ctrl_nvm, wzsl, 1);
+NVME_SPEC_OFFSET(nvme_id_ctrl_nvm, wusl, 2);
+NVME_SPEC_OFFSET(nvme_id_ctrl_nvm, dmrl, 3);
+NVME_SPEC_OFFSET(nvme_id_ctrl_nvm, dmrsl, 4);
+NVME_SPEC_OFFSET(nvme_id_ctrl_nvm, dmsl, 8);
 
 /* I/O Command Set Independent Identify Namespace (CNS 08h). */
 struct nvme_id_ns_cs_indep {
@@ -527,6 +734,18 @@ struct nvme_id_ns_cs_indep {
 	u8	nstat;
 	u8	rsvd15[4081];
 };
+
+/* I/O Command Set Independent Identify Namespace (Base 2.0). */
+NVME_SPEC_SIZE(nvme_id_ns_cs_indep, 4096);
+NVME_SPEC_OFFSET(nvme_id_ns_cs_indep, nsfeat, 0);
+NVME_SPEC_OFFSET(nvme_id_ns_cs_indep, nmic, 1);
+NVME_SPEC_OFFSET(nvme_id_ns_cs_indep, rescap, 2);
+NVME_SPEC_OFFSET(nvme_id_ns_cs_indep, fpi, 3);
+NVME_SPEC_OFFSET(nvme_id_ns_cs_indep, anagrpid, 4);
+NVME_SPEC_OFFSET(nvme_id_ns_cs_indep, nsattr, 8);
+NVME_SPEC_OFFSET(nvme_id_ns_cs_indep, nvmsetid, 10);
+NVME_SPEC_OFFSET(nvme_id_ns_cs_indep, endgid, 12);
+NVME_SPEC_OFFSET(nvme_id_ns_cs_indep, nstat, 14);
 
 /* ---- Features ---- */
 enum nvme_feat_id {
@@ -604,6 +823,20 @@ struct nvme_error_log_entry {
 	u8	rsvd42[22];
 };
 
+/* Error Information Log Entry (Base 2.0). */
+NVME_SPEC_SIZE(nvme_error_log_entry, 64);
+NVME_SPEC_OFFSET(nvme_error_log_entry, error_count, 0);
+NVME_SPEC_OFFSET(nvme_error_log_entry, sqid, 8);
+NVME_SPEC_OFFSET(nvme_error_log_entry, cmdid, 10);
+NVME_SPEC_OFFSET(nvme_error_log_entry, status_field, 12);
+NVME_SPEC_OFFSET(nvme_error_log_entry, param_error_location, 14);
+NVME_SPEC_OFFSET(nvme_error_log_entry, lba, 16);
+NVME_SPEC_OFFSET(nvme_error_log_entry, nsid, 24);
+NVME_SPEC_OFFSET(nvme_error_log_entry, vs, 28);
+NVME_SPEC_OFFSET(nvme_error_log_entry, trtype, 29);
+NVME_SPEC_OFFSET(nvme_error_log_entry, cs, 32);
+NVME_SPEC_OFFSET(nvme_error_log_entry, trtype_spec_info, 40);
+
 struct nvme_smart_log {
 	u8	critical_warning;
 	u8	temperature[2];	/* Kelvin, little endian */
@@ -632,6 +865,32 @@ struct nvme_smart_log {
 	u8	rsvd232[280];
 };
 
+/* SMART / Health Information Log Page (Base 2.0). */
+NVME_SPEC_SIZE(nvme_smart_log, 512);
+NVME_SPEC_OFFSET(nvme_smart_log, critical_warning, 0);
+NVME_SPEC_OFFSET(nvme_smart_log, temperature, 1);
+NVME_SPEC_OFFSET(nvme_smart_log, avail_spare, 3);
+NVME_SPEC_OFFSET(nvme_smart_log, spare_thresh, 4);
+NVME_SPEC_OFFSET(nvme_smart_log, percent_used, 5);
+NVME_SPEC_OFFSET(nvme_smart_log, endu_grp_crit_warn_sumry, 6);
+NVME_SPEC_OFFSET(nvme_smart_log, data_units_read, 32);
+NVME_SPEC_OFFSET(nvme_smart_log, data_units_written, 48);
+NVME_SPEC_OFFSET(nvme_smart_log, host_reads, 64);
+NVME_SPEC_OFFSET(nvme_smart_log, host_writes, 80);
+NVME_SPEC_OFFSET(nvme_smart_log, ctrl_busy_time, 96);
+NVME_SPEC_OFFSET(nvme_smart_log, power_cycles, 112);
+NVME_SPEC_OFFSET(nvme_smart_log, power_on_hours, 128);
+NVME_SPEC_OFFSET(nvme_smart_log, unsafe_shutdowns, 144);
+NVME_SPEC_OFFSET(nvme_smart_log, media_errors, 160);
+NVME_SPEC_OFFSET(nvme_smart_log, num_err_log_entries, 176);
+NVME_SPEC_OFFSET(nvme_smart_log, warning_temp_time, 192);
+NVME_SPEC_OFFSET(nvme_smart_log, critical_comp_time, 196);
+NVME_SPEC_OFFSET(nvme_smart_log, temp_sensor, 200);	/* sensor 8 at 214 */
+NVME_SPEC_OFFSET(nvme_smart_log, thm_temp1_trans_count, 216);
+NVME_SPEC_OFFSET(nvme_smart_log, thm_temp2_trans_count, 220);
+NVME_SPEC_OFFSET(nvme_smart_log, thm_temp1_total_time, 224);
+NVME_SPEC_OFFSET(nvme_smart_log, thm_temp2_total_time, 228);
+
 /* SMART critical warning bits */
 #define NVME_SMART_CRIT_SPARE		BIT(0)
 #define NVME_SMART_CRIT_TEMPERATURE	BIT(1)
@@ -646,15 +905,28 @@ struct nvme_fw_slot_log {
 	u8	rsvd64[448];
 };
 
+/* Firmware Slot Information Log Page (Base 2.0). */
+NVME_SPEC_SIZE(nvme_fw_slot_log, 512);
+NVME_SPEC_OFFSET(nvme_fw_slot_log, afi, 0);
+NVME_SPEC_OFFSET(nvme_fw_slot_log, frs, 8);	/* FRS1; FRS7 at 56 */
+
 struct nvme_changed_ns_log {
 	__le32	nsid[1024];
 };
+
+/* Changed Namespace List Log Page (Base 2.0). */
+NVME_SPEC_SIZE(nvme_changed_ns_log, 4096);
 
 struct nvme_effects_log {
 	__le32	acs[256];
 	__le32	iocs[256];
 	u8	rsvd2048[2048];
 };
+
+/* Commands Supported and Effects Log Page (Base 2.0). */
+NVME_SPEC_SIZE(nvme_effects_log, 4096);
+NVME_SPEC_OFFSET(nvme_effects_log, acs, 0);	/* ACS0; ACS255 at 1020 */
+NVME_SPEC_OFFSET(nvme_effects_log, iocs, 1024);	/* IOCS0; IOCS255 at 2044 */
 
 #define NVME_CMD_EFFECTS_CSUPP	BIT(0)
 #define NVME_CMD_EFFECTS_LBCC	BIT(1)
@@ -699,6 +971,12 @@ struct nvme_dsm_range {
 	__le32	nlb;
 	__le64	slba;
 };
+
+/* Dataset Management Range Definition (NVM Command Set 1.0). */
+NVME_SPEC_SIZE(nvme_dsm_range, 16);
+NVME_SPEC_OFFSET(nvme_dsm_range, cattr, 0);	/* Context Attributes */
+NVME_SPEC_OFFSET(nvme_dsm_range, nlb, 4);	/* Length in logical blocks */
+NVME_SPEC_OFFSET(nvme_dsm_range, slba, 8);	/* Starting LBA */
 
 /* Command dword 12 of Read / Write */
 #define NVME_RW_FUA		BIT(30)

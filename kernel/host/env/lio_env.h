@@ -12,9 +12,14 @@
 #include <linux/minmax.h>
 #include <linux/string.h>
 #include <linux/bits.h>
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
 #include <linux/errno.h>
 #include <linux/compiler.h>
 #include <asm/byteorder.h>
 #include <asm/barrier.h>
+
+/* A compile-time check, in user space C11's _Static_assert. */
+#define LIO_STATIC_ASSERT(expr)	static_assert(expr)
 
 #endif /* LEAPIO_ENV_H */
