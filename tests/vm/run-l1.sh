@@ -13,6 +13,7 @@
 #   LEAPIO_VM_TTY=1    also copy the console to this terminal
 #   LEAPIO_L1_APPEND   extra kernel command line
 #   LEAPIO_KSFT_TESTS  only these kselftest binaries (tests/kselftest/run.sh)
+#   LEAPIO_L1_CHECKERS=0  no slub_debug, page_poison, kfence (benchmarks)
 set -euo pipefail
 
 [ $# -ge 3 ] || { echo "usage: $0 <kver> <script> <outdir> [qemu args]" >&2; exit 2; }
@@ -44,6 +45,16 @@ printf 'LEAPIO_TOP=%q\nKVER=%q\nL1_SCRIPT=%q\nLEAPIO_KSFT_TESTS=%q\n' \
 # panic_on_warn/oops=panic: a WARN or oops in our module ends the run and
 # shows in console.log; panic=-1 with -no-reboot makes QEMU exit at once.
 append="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic"
+# The memory checkers Debian's stock kernels have, off by default there:
+# SLUB's red zones, poisoning, sanity checks and owner tracking; page
+# poisoning; KFENCE sampling where it is built in (6.12). Their reports
+# are looked for by tests/vm/kmsg-reports.sh. LEAPIO_L1_CHECKERS=0 (the
+# benchmark) boots without them.
+if [ "${LEAPIO_L1_CHECKERS:-1}" = 1 ]; then
+	append+=" slub_debug=FZPU page_poison=1"
+	grep -q '^CONFIG_KFENCE=y' "/boot/config-$kver" 2>/dev/null &&
+		append+=" kfence.sample_interval=5"
+fi
 append+=" ${LEAPIO_L1_APPEND:-}"
 
 # -display none rather than -nographic: the same with the serial port and
