@@ -2,7 +2,7 @@
 /*
  * The environment of LeapIO's pure logic when it is built into the kernel
  * module. The user-space unit tests provide their own lio_env.h with the
- * same names (tests/unit/env/lio_env.h); the pure files include only this.
+ * same names (common/env/lio_env.h); the pure files include only this.
  */
 #ifndef LEAPIO_ENV_H
 #define LEAPIO_ENV_H
