@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../../runtime/config/config.h"
+#include "fuzz_input.h"
 
 static void refused(int ret, const char *err)
 {
@@ -29,11 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text;
 	int ret;
 
-	text = malloc(size + 1);
+	text = fuzz_cstring(data, size);
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = 0;
 	lio_config_init(&c);
 	lio_config_init(&copy);
 	ret = lio_config_parse_json(&c, text, err, sizeof(err));

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "../unit-rt/fake_host.h"
+#include "fuzz_input.h"
 
 #define SQ_GPA(q)	(0x10000ULL * (q))
 #define CQ_GPA(q)	(0x80000ULL + 0x10000ULL * (q))
@@ -35,20 +36,6 @@
 #define NR_IOQ		2
 #define QMAX		1024		/* the model's CAP.MQES + 1 */
 
-struct prog {
-	const uint8_t *p;
-	size_t n;
-};
-
-static bool take(struct prog *pr, void *out, size_t len)
-{
-	if (pr->n < len)
-		return false;
-	memcpy(out, pr->p, len);
-	pr->p += len;
-	pr->n -= len;
-	return true;
-}
 
 static void queues(struct fake_host *h)
 {

@@ -11,21 +11,8 @@
 #include <stdlib.h>
 
 #include "../unit/fake_guest.h"
+#include "fuzz_input.h"
 
-struct prog {
-	const u8 *p;
-	size_t n;
-};
-
-static bool take(struct prog *pr, void *out, size_t len)
-{
-	if (pr->n < len)
-		return false;
-	memcpy(out, pr->p, len);
-	pr->p += len;
-	pr->n -= len;
-	return true;
-}
 
 /* Keep fuzzed addresses mostly inside guest memory so commands get deep. */
 static u64 steer_gpa(u64 raw)

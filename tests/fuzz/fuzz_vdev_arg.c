@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../../runtime/config/config.h"
+#include "fuzz_input.h"
 
 static void refused(int ret, const char *err)
 {
@@ -28,11 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned int before;
 	int ret;
 
-	text = malloc(size + 1);
+	text = fuzz_cstring(data, size);
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = 0;
 	lio_config_init(&c);
 	for (arg = strtok_r(text, "\n", &save); arg;
 	     arg = strtok_r(NULL, "\n", &save)) {
