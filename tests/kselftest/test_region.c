@@ -503,26 +503,19 @@ static uint8_t *thp_block(struct __test_metadata *_metadata, char *old,
 
 /*
  * A block pinned whole on one huge page is an L1 leaf; when half of it is
- * unmapped, the other half stays translated through an L2 table.
+ * unmapped, the other half stays translated through an L2 table. @p is
+ * 2 MiB, aligned, filled with 0x5a; returns false when the kernel did not
+ * back it with one huge page (nothing was checked).
  */
-TEST_F(region, huge_block_leaf_and_split)
+static bool huge_block_checks(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(region) *self, uint8_t *p)
 {
 	const size_t blk = 1UL << LEAPIO_L1_SHIFT, half = blk / 2;
 	const uint64_t a = 0x80000000ULL;
 	struct rt *rt = &self->rt;
 	struct lio *l = &self->l;
-	char old[128] = "";
 	uint64_t e;
-	uint8_t *p;
 
-	ASSERT_EQ(0, lio_open_shared(l));
-	rt_open(_metadata, rt, l);
-	p = thp_block(_metadata, old, sizeof(old));
-	if (!p) {
-		if (old[0])
-			sysfs_write(SHMEM_THP, old);
-		SKIP(return, "no shmem THP control");
-	}
 	/* Two DMA mappings, half the block each. */
 	ASSERT_EQ(0, vfio_dma_map(&l->dev, p, a, half));
 	ASSERT_EQ(0, vfio_dma_map(&l->dev, p + half, a + half, half));
@@ -530,9 +523,7 @@ TEST_F(region, huge_block_leaf_and_split)
 	e = rt->v.l1[a >> LEAPIO_L1_SHIFT];
 	if (!(e & LEAPIO_XLATE_LEAF)) {
 		vfio_dma_unmap(&l->dev, a, blk);
-		munmap(p, blk);
-		sysfs_write(SHMEM_THP, old);
-		SKIP(return, "the kernel gave no huge page");
+		return false;
 	}
 	EXPECT_EQ(512, PINNED(l));
 	EXPECT_TRUE(leapio_xlate_range_ok(&rt->v, a, blk));
@@ -551,8 +542,67 @@ TEST_F(region, huge_block_leaf_and_split)
 	ASSERT_EQ(0, vfio_dma_unmap(&l->dev, a + half, half));
 	EXPECT_EQ(0, PINNED(l));
 	EXPECT_EQ(0, rt->v.l1[a >> LEAPIO_L1_SHIFT]);
+	return true;
+}
+
+/* Guest memory in a transparent huge page of shmem, as QEMU's memfd is. */
+TEST_F(region, huge_block_leaf_and_split)
+{
+	const size_t blk = 1UL << LEAPIO_L1_SHIFT;
+	char old[128] = "";
+	bool huge;
+	uint8_t *p;
+
+	ASSERT_EQ(0, lio_open_shared(&self->l));
+	rt_open(_metadata, &self->rt, &self->l);
+	p = thp_block(_metadata, old, sizeof(old));
+	if (!p) {
+		if (old[0])
+			sysfs_write(SHMEM_THP, old);
+		SKIP(return, "no shmem THP control");
+	}
+	huge = huge_block_checks(_metadata, self, p);
 	munmap(p, blk);
 	sysfs_write(SHMEM_THP, old);
+	if (!huge)
+		SKIP(return, "the kernel gave no huge page");
+}
+
+/*
+ * The same on hugetlbfs (QEMU's -mem-path /dev/hugepages): a page the
+ * kernel cannot refuse, since the rig reserves them at boot (hugepages= on
+ * L1's command line, tests/vm/run-l1.sh), so this one runs on every
+ * kernel.
+ */
+TEST_F(region, hugetlb_block_leaf_and_split)
+{
+	const size_t blk = 1UL << LEAPIO_L1_SHIFT;
+	uint8_t *p, *q;
+	int fd;
+
+	ASSERT_EQ(0, lio_open_shared(&self->l));
+	rt_open(_metadata, &self->rt, &self->l);
+	fd = memfd_create("leapio-hugetlb", MFD_CLOEXEC | MFD_HUGETLB);
+	if (fd < 0)
+		SKIP(return, "no hugetlb memfd: %s (hugepages= on the command line?)",
+		     strerror(errno));
+	ASSERT_EQ(0, ftruncate(fd, blk));
+	/* A 2 MiB aligned address inside a mapping twice as big. */
+	q = mmap(NULL, 2 * blk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, q);
+	p = (uint8_t *)(((uintptr_t)q + blk - 1) & ~(blk - 1));
+	munmap(q, p - q);
+	munmap(p + blk, q + blk - p);
+	ASSERT_EQ(p, mmap(p, blk, PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd, 0)) {
+		TH_LOG("mmap of a huge page failed: %s (none reserved?)",
+		       strerror(errno));
+	}
+	close(fd);
+	memset(p, 0x5a, blk);
+	/* hugetlbfs has no other page size: a small page here is a bug. */
+	EXPECT_TRUE(huge_block_checks(_metadata, self, p));
+	munmap(p, blk);
 }
 
 TEST_F(region, map_of_unmapped_gpa)

@@ -55,6 +55,9 @@ if [ "${LEAPIO_L1_CHECKERS:-1}" = 1 ]; then
 	grep -q '^CONFIG_KFENCE=y' "/boot/config-$kver" 2>/dev/null &&
 		append+=" kfence.sample_interval=5"
 fi
+# Huge pages reserved at boot (32 MiB): the huge-page tests of pin.c
+# (test_region.c) get one for certain, not when memory happens to allow.
+append+=" hugepages=16"
 append+=" ${LEAPIO_L1_APPEND:-}"
 
 # -display none rather than -nographic: the same with the serial port and
