@@ -12,6 +12,31 @@ int leapio_mbox_pending(u32 cons, u32 prod)
 	return prod - cons;
 }
 
+/*
+ * An Asynchronous Event the runtime may ask for: an error event about a
+ * doorbell write it found bad (the only ones it can see), naming the
+ * Error Information log, with dword 0's reserved bits (7:3, 31:24) 0.
+ * Anything else would let a runtime make up events the controller never
+ * had (SMART, notices) or ones of no log page.
+ */
+static bool leapio_mbox_aen_ok(u64 dw0)
+{
+	return dw0 == NVME_AER_DW0(NVME_AER_TYPE_ERROR,
+				   NVME_AER_ERROR_INVALID_DB_REG, NVME_LOG_ERROR) ||
+	       dw0 == NVME_AER_DW0(NVME_AER_TYPE_ERROR,
+				   NVME_AER_ERROR_INVALID_DB_VAL, NVME_LOG_ERROR);
+}
+
+/*
+ * A Parameter Error Location: none (FFFFh), or a byte of the 64-byte
+ * command and a bit of it, bits 15:11 reserved.
+ */
+static bool leapio_mbox_loc_ok(u16 loc)
+{
+	return loc == NVME_ERR_LOC_NONE ||
+	       (!(loc & 0xf800) && (loc & 0xff) < NVME_SQE_SIZE);
+}
+
 /* LEAPIO_MBOX_ERROR: the fields as the uapi header lays them out. */
 static int leapio_mbox_error(u64 arg0, u64 arg1, u64 rsvd, u16 nr_ioq,
 			     struct nvme_io_error *e)
@@ -22,9 +47,14 @@ static int leapio_mbox_error(u64 arg0, u64 arg1, u64 rsvd, u16 nr_ioq,
 	e->loc = arg0 >> 48;
 	e->lba = arg1;
 	e->nsid = (u32)rsvd;
-	/* An I/O SQ, a failure (not success), no phase bit, rsvd [63:32] 0. */
-	if (!e->sqid || e->sqid > nr_ioq || !e->status || (e->status & 1) ||
-	    rsvd >> 32)
+	/*
+	 * An I/O SQ; a failure: a status code or type that is not success
+	 * (DNR, More or CRD alone are not one); no phase bit; a location
+	 * the command has; rsvd [63:32] 0.
+	 */
+	if (!e->sqid || e->sqid > nr_ioq ||
+	    !(e->status & NVME_STATUS(7, 0xff)) || (e->status & 1) ||
+	    !leapio_mbox_loc_ok(e->loc) || rsvd >> 32)
 		return -EINVAL;
 	return 0;
 }
@@ -33,6 +63,9 @@ int leapio_mbox_decode(u32 op, u64 arg0, u64 arg1, u64 rsvd, u16 nr_ioq,
 		       struct leapio_mbox_req *req)
 {
 	req->op = op;
+	/* rsvd is an argument of LEAPIO_MBOX_ERROR only, 0 for the rest. */
+	if (op != LEAPIO_MBOX_ERROR && rsvd)
+		return -EINVAL;
 	switch (op) {
 	case LEAPIO_MBOX_MAP:
 		req->map.gpa = arg0;
@@ -40,16 +73,18 @@ int leapio_mbox_decode(u32 op, u64 arg0, u64 arg1, u64 rsvd, u16 nr_ioq,
 		return 0;
 	case LEAPIO_MBOX_IRQ:
 		/* Vectors 0..nr_ioq: the MSI-X table's size. */
-		if (arg0 > nr_ioq)
+		if (arg0 > nr_ioq || arg1)
 			return -EINVAL;
 		req->vector = arg0;
 		return 0;
 	case LEAPIO_MBOX_AEN:
-		if (arg0 >> 32)
+		if (!leapio_mbox_aen_ok(arg0) || arg1)
 			return -EINVAL;
 		req->aen = arg0;
 		return 0;
 	case LEAPIO_MBOX_FATAL:
+		if (arg0 || arg1)
+			return -EINVAL;
 		return 0;
 	case LEAPIO_MBOX_ERROR:
 		return leapio_mbox_error(arg0, arg1, rsvd, nr_ioq, &req->err);

@@ -7,8 +7,10 @@
  * kernel/host/mbox.c's KICK reads it) and the runtime's SQ counters the
  * driver folds into SMART (common/leapio/region_writer.c). ASan and UBSan
  * watch the reading; the decoder's promises are checked on what it
- * accepts: a vector the MSI-X table has, an AEN dword, an error on an
- * I/O SQ with a failure status and no phase bit, an unknown op refused.
+ * accepts: a vector the MSI-X table has, an AEN that is a doorbell
+ * error event, an error on an I/O SQ with a failure status, no phase bit
+ * and a location inside the command, rsvd 0 but for errors, an unknown
+ * op refused.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,8 +19,10 @@
 #include "../../common/leapio/mbox_decode.h"
 #include "../../common/leapio/region_writer.h"
 
-static void check(const struct leapio_mbox_req *req, u16 nr_ioq)
+static void check(const struct leapio_mbox_req *req, u64 rsvd, u16 nr_ioq)
 {
+	if (req->op != LEAPIO_MBOX_ERROR && rsvd)
+		abort();
 	switch (req->op) {
 	case LEAPIO_MBOX_MAP:
 	case LEAPIO_MBOX_FATAL:
@@ -28,10 +32,18 @@ static void check(const struct leapio_mbox_req *req, u16 nr_ioq)
 			abort();
 		break;
 	case LEAPIO_MBOX_AEN:
+		/* Error type, Error Information log page, nothing else. */
+		if ((req->aen & 7) != NVME_AER_TYPE_ERROR ||
+		    ((req->aen >> 16) & 0xff) != NVME_LOG_ERROR ||
+		    (req->aen & 0xff0000f8U))
+			abort();
 		break;
 	case LEAPIO_MBOX_ERROR:
 		if (!req->err.sqid || req->err.sqid > nr_ioq ||
-		    !req->err.status || (req->err.status & 1))
+		    !(req->err.status & NVME_STATUS(7, 0xff)) ||
+		    (req->err.status & 1) ||
+		    (req->err.loc != NVME_ERR_LOC_NONE &&
+		     (req->err.loc & 0xff) >= NVME_SQE_SIZE))
 			abort();
 		break;
 	default:	/* accepted an op the driver does not know */
@@ -87,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					 READ_ONCE(m->arg1), READ_ONCE(m->rsvd),
 					 nr_ioq, &req);
 		if (!ret)
-			check(&req, nr_ioq);
+			check(&req, READ_ONCE(m->rsvd), nr_ioq);
 		else if (ret != -EINVAL)
 			abort();
 		WRITE_ONCE(m->result, ret);

@@ -10,7 +10,10 @@
  * held back and released in any order, against the fake host of the unit
  * tests, whose MAP answers in 2 MiB or 4 KiB leaves. ASan and UBSan
  * report what goes wrong: the core must touch guest memory only through
- * checked translations.
+ * checked translations. Whatever the guest does, every request the core
+ * puts in the mailbox must pass the driver's decoding
+ * (leapio_mbox_decode(), which the fake's KICK runs): a refused one
+ * aborts.
  *
  * What the fake writes as the driver stays within what the controller
  * model lets a guest reach (queue sizes 2..MQES + 1, page-aligned queues,
@@ -217,6 +220,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fh_release(h, 0);
 	fh_poll(h, 2);
 	fh_release(h, 0);
+	if (h->bad_reqs)
+		abort();
 	fh_fini(h);
 	free(h);
 	return 0;

@@ -89,6 +89,7 @@ int fh_map(struct fake_host *h, u64 gpa, u64 len)
 	return 0;
 }
 
+/* The module's KICK: each request decoded and checked as mbox.c has it. */
 static int fh_kick(struct lio_vdev *v)
 {
 	struct fake_host *h = v->plat_ctx;
@@ -96,12 +97,20 @@ static int fh_kick(struct lio_vdev *v)
 
 	while (mb->cons != mb->prod) {
 		struct leapio_mbox_msg *m = &mb->msg[mb->cons % LEAPIO_MBOX_ENTRIES];
-		struct nvme_io_error e;
+		struct leapio_mbox_req req;
 
-		m->result = 0;
-		switch (m->op) {
+		m->result = leapio_mbox_decode(m->op, m->arg0, m->arg1, m->rsvd,
+					       h->r.hdr->nr_ioq, &req);
+		if (m->result) {
+			h->bad_reqs++;
+			if (m->op == LEAPIO_MBOX_ERROR)
+				h->bad_errs++;
+			mb->cons++;
+			continue;
+		}
+		switch (req.op) {
 		case LEAPIO_MBOX_MAP:
-			m->result = fh_map(h, m->arg0, m->arg1);
+			m->result = fh_map(h, req.map.gpa, req.map.len);
 			if (!m->result)
 				h->maps++;
 			break;
@@ -110,33 +119,16 @@ static int fh_kick(struct lio_vdev *v)
 			break;
 		case LEAPIO_MBOX_AEN:
 			h->aens++;
-			h->last_aen = m->arg0;
+			h->last_aen = req.aen;
 			break;
 		case LEAPIO_MBOX_FATAL:
 			h->fatals++;
 			break;
 		case LEAPIO_MBOX_ERROR:
-			/* The checks of the module's mbox.c. */
-			e = (struct nvme_io_error) {
-				.sqid = m->arg0 & 0xffff,
-				.cid = (m->arg0 >> 16) & 0xffff,
-				.status = (m->arg0 >> 32) & 0xffff,
-				.loc = m->arg0 >> 48,
-				.lba = m->arg1,
-				.nsid = (u32)m->rsvd,
-			};
-			if (!e.sqid || e.sqid > h->r.hdr->nr_ioq || !e.status ||
-			    (e.status & 1) || m->rsvd >> 32) {
-				h->bad_errs++;
-				m->result = -EINVAL;
-				break;
-			}
 			if (h->nr_errs < FH_MAX_ERRS)
-				h->errs[h->nr_errs] = e;
+				h->errs[h->nr_errs] = req.err;
 			h->nr_errs++;
 			break;
-		default:
-			m->result = -EINVAL;
 		}
 		mb->cons++;
 	}

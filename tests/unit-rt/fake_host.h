@@ -2,7 +2,8 @@
 /*
  * A host driver and a guest in user space, for leapiod's core: a region
  * laid out by the real uapi in malloc'd memory, a guest memory window,
- * the mailbox answered in-process (MAP translates guest memory outside
+ * the mailbox answered in-process, each request decoded by the module's
+ * own leapio_mbox_decode() (MAP translates guest memory outside
  * the holes the test punched, in 2 MiB leaves or 4 KiB ones: map_mode),
  * and a memory backend whose completions are immediate or held until
  * the test releases them. Everything the fake writes into the region as
@@ -15,6 +16,7 @@
 #define LEAPIO_FAKE_HOST_H
 
 #include "../../runtime/core/vdev.h"
+#include "../../common/leapio/mbox_decode.h"
 #include "../../common/leapio/region_writer.h"
 
 #define FH_GMEM_SIZE	(16ULL << 20)
@@ -50,6 +52,8 @@ struct fake_host {
 	struct nvme_io_error	errs[FH_MAX_ERRS];
 	unsigned int		nr_errs;
 	unsigned int		bad_errs;	/* refused as the driver would */
+	/* requests of any op refused by the driver's decoding */
+	unsigned int		bad_reqs;
 	int			irqfd[LIO_NR_VEC];
 	/* the guest's view of its queues */
 	u16			sq_tail[LEAPIO_INFLIGHT_PER_SQ];

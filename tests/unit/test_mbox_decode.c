@@ -2,8 +2,9 @@
 /*
  * The driver's decoding of the runtime's mailbox requests
  * (common/leapio/mbox_decode.c, called by kernel/host/mbox.c for each):
- * every op with good arguments, and every refusal the uapi header
- * documents.
+ * every op with good arguments, and every malformed field of every op
+ * refused: the mailbox is the runtime's to write, so whatever it puts
+ * there is decoded before the driver acts on it.
  */
 #include "../lib/lio_harness.h"
 #include "../../common/leapio/mbox_decode.h"
@@ -12,6 +13,20 @@
 /* LEAPIO_MBOX_ERROR's arg0 */
 #define ERR0(sqid, cid, status, loc) \
 	((u64)(sqid) | (u64)(cid) << 16 | (u64)(status) << 32 | (u64)(loc) << 48)
+/* The two events a runtime may ask for: bad doorbell writes it found. */
+#define AEN_DB_VAL	NVME_AER_DW0(NVME_AER_TYPE_ERROR, \
+				     NVME_AER_ERROR_INVALID_DB_VAL, NVME_LOG_ERROR)
+#define AEN_DB_REG	NVME_AER_DW0(NVME_AER_TYPE_ERROR, \
+				     NVME_AER_ERROR_INVALID_DB_REG, NVME_LOG_ERROR)
+/* A good LEAPIO_MBOX_ERROR's status: LBA Out of Range with DNR. */
+#define ERR_ST		(NVME_SC_LBA_RANGE | NVME_STATUS_DNR)
+
+static int dec(u32 op, u64 arg0, u64 arg1, u64 rsvd)
+{
+	struct leapio_mbox_req r;
+
+	return leapio_mbox_decode(op, arg0, arg1, rsvd, NR_IOQ, &r);
+}
 
 TEST(pending_counts_across_the_wrap)
 {
@@ -34,9 +49,12 @@ TEST(each_op_decoded)
 	EXPECT_EQ(4096ULL, r.map.len);
 	ASSERT_EQ(0, leapio_mbox_decode(LEAPIO_MBOX_IRQ, NR_IOQ, 0, 0, NR_IOQ, &r));
 	EXPECT_EQ(NR_IOQ, (int)r.vector);
-	ASSERT_EQ(0, leapio_mbox_decode(LEAPIO_MBOX_AEN, 0xffffffff, 0, 0,
+	ASSERT_EQ(0, leapio_mbox_decode(LEAPIO_MBOX_AEN, AEN_DB_VAL, 0, 0,
 					NR_IOQ, &r));
-	EXPECT_EQ(0xffffffffU, r.aen);
+	EXPECT_EQ(AEN_DB_VAL, r.aen);
+	ASSERT_EQ(0, leapio_mbox_decode(LEAPIO_MBOX_AEN, AEN_DB_REG, 0, 0,
+					NR_IOQ, &r));
+	EXPECT_EQ(AEN_DB_REG, r.aen);
 	EXPECT_EQ(0, leapio_mbox_decode(LEAPIO_MBOX_FATAL, 0, 0, 0, NR_IOQ, &r));
 	ASSERT_EQ(0, leapio_mbox_decode(LEAPIO_MBOX_ERROR,
 					ERR0(NR_IOQ, 0xbeef, 0x4004, 0xffff),
@@ -47,40 +65,134 @@ TEST(each_op_decoded)
 	EXPECT_EQ(0xffff, (int)r.err.loc);
 	EXPECT_EQ(1234ULL, r.err.lba);
 	EXPECT_EQ(0xffffffffU, r.err.nsid);
+	/* Every location the command has: byte 63 bit 7 the last. */
+	ASSERT_EQ(0, leapio_mbox_decode(LEAPIO_MBOX_ERROR,
+					ERR0(1, 0, ERR_ST, NVME_ERR_LOC(63, 7)),
+					0, 1, NR_IOQ, &r));
+	EXPECT_EQ(NVME_ERR_LOC(63, 7), r.err.loc);
+	/* A status of another type (a path error), without DNR. */
+	EXPECT_EQ(0, dec(LEAPIO_MBOX_ERROR,
+			 ERR0(1, 0, NVME_STATUS(NVME_SCT_PATH, 0), 0), 0, 1));
+	/* The status code alone, the status code type alone. */
+	EXPECT_EQ(0, dec(LEAPIO_MBOX_ERROR,
+			 ERR0(1, 0, NVME_STATUS(0, 1), 0), 0, 1));
+	EXPECT_EQ(0, dec(LEAPIO_MBOX_ERROR,
+			 ERR0(1, 0, NVME_STATUS(1, 0), 0), 0, 1));
 }
 
-TEST(bad_requests_refused)
+TEST(bad_ops_refused)
 {
-	struct leapio_mbox_req r;
+	/* Unknown ops, below, between and above the ones there are. */
+	EXPECT_EQ(-EINVAL, dec(0, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR + 1, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(0x80000001, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(0xffffffff, 0, 0, 0));
+}
 
-	/* unknown ops */
-	EXPECT_EQ(-EINVAL, leapio_mbox_decode(0, 0, 0, 0, NR_IOQ, &r));
-	EXPECT_EQ(-EINVAL, leapio_mbox_decode(LEAPIO_MBOX_ERROR + 1, 0, 0, 0,
-					      NR_IOQ, &r));
-	EXPECT_EQ(-EINVAL, leapio_mbox_decode(0xffffffff, 0, 0, 0, NR_IOQ, &r));
-	/* a vector past the MSI-X table */
-	EXPECT_EQ(-EINVAL, leapio_mbox_decode(LEAPIO_MBOX_IRQ, NR_IOQ + 1, 0, 0,
-					      NR_IOQ, &r));
-	EXPECT_EQ(-EINVAL, leapio_mbox_decode(LEAPIO_MBOX_IRQ, 1ULL << 32, 0, 0,
-					      NR_IOQ, &r));
-	/* an AEN dword wider than 32 bits */
-	EXPECT_EQ(-EINVAL, leapio_mbox_decode(LEAPIO_MBOX_AEN, 1ULL << 32, 0, 0,
-					      NR_IOQ, &r));
-	/* errors: the admin SQ, an SQ past nr_ioq, success, phase bit, rsvd */
-	EXPECT_EQ(-EINVAL, leapio_mbox_decode(LEAPIO_MBOX_ERROR,
-					      ERR0(0, 1, 0x4004, 0), 0, 0,
-					      NR_IOQ, &r));
-	EXPECT_EQ(-EINVAL, leapio_mbox_decode(LEAPIO_MBOX_ERROR,
-					      ERR0(NR_IOQ + 1, 1, 0x4004, 0), 0,
-					      0, NR_IOQ, &r));
-	EXPECT_EQ(-EINVAL, leapio_mbox_decode(LEAPIO_MBOX_ERROR,
-					      ERR0(1, 1, 0, 0), 0, 0, NR_IOQ, &r));
-	EXPECT_EQ(-EINVAL, leapio_mbox_decode(LEAPIO_MBOX_ERROR,
-					      ERR0(1, 1, 0x4005, 0), 0, 0,
-					      NR_IOQ, &r));
-	EXPECT_EQ(-EINVAL, leapio_mbox_decode(LEAPIO_MBOX_ERROR,
-					      ERR0(1, 1, 0x4004, 0), 0,
-					      1ULL << 32, NR_IOQ, &r));
+/* rsvd is LEAPIO_MBOX_ERROR's NSID; for every other op it is 0. */
+TEST(rsvd_refused_but_for_errors)
+{
+	static const u32 ops[] = {
+		LEAPIO_MBOX_MAP, LEAPIO_MBOX_IRQ, LEAPIO_MBOX_AEN,
+		LEAPIO_MBOX_FATAL,
+	};
+	static const u64 good0[] = { 0x200000, 1, AEN_DB_VAL, 0 };
+	static const u64 good1[] = { 4096, 0, 0, 0 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		TH_LOG("op %u", ops[i]);
+		EXPECT_EQ(0, dec(ops[i], good0[i], good1[i], 0));
+		EXPECT_EQ(-EINVAL, dec(ops[i], good0[i], good1[i], 1));
+		EXPECT_EQ(-EINVAL, dec(ops[i], good0[i], good1[i], 1ULL << 63));
+	}
+}
+
+/* Arguments an op does not take are 0: IRQ's arg1, AEN's, FATAL's both. */
+TEST(unused_arguments_refused)
+{
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_IRQ, 1, 1, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_AEN, AEN_DB_VAL, 1ULL << 40, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_FATAL, 1, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_FATAL, 0, 1, 0));
+}
+
+TEST(bad_vectors_refused)
+{
+	/* Past the MSI-X table (nr_ioq + 1 vectors), in either half. */
+	EXPECT_EQ(0, dec(LEAPIO_MBOX_IRQ, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_IRQ, NR_IOQ + 1, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_IRQ, 0xffff, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_IRQ, 1ULL << 32, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_IRQ, ~0ULL, 0, 0));
+}
+
+/* Only the doorbell error events, each field of dword 0 in turn. */
+TEST(bad_events_refused)
+{
+	/* wider than dword 0 */
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_AEN, 1ULL << 32 | AEN_DB_VAL, 0, 0));
+	/* other types: SMART, notice, command set, vendor */
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_AEN,
+			       NVME_AER_DW0(NVME_AER_TYPE_SMART, 0, 2), 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_AEN,
+			       NVME_AER_DW0(NVME_AER_TYPE_NOTICE, 0, 4), 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_AEN,
+			       NVME_AER_DW0(NVME_AER_TYPE_VENDOR,
+					    NVME_AER_ERROR_INVALID_DB_VAL,
+					    NVME_LOG_ERROR), 0, 0));
+	/* error events a runtime cannot see */
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_AEN,
+			       NVME_AER_DW0(NVME_AER_TYPE_ERROR,
+					    NVME_AER_ERROR_PERSIST_INTERNAL,
+					    NVME_LOG_ERROR), 0, 0));
+	/* another log page than Error Information */
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_AEN,
+			       NVME_AER_DW0(NVME_AER_TYPE_ERROR,
+					    NVME_AER_ERROR_INVALID_DB_VAL, 2),
+			       0, 0));
+	/* reserved bits 7:3 and 31:24 */
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_AEN, AEN_DB_VAL | 1U << 3, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_AEN, AEN_DB_VAL | 1U << 24, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_AEN, AEN_DB_VAL | 0x80000000U, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_AEN, 0, 0, 0));
+}
+
+/* LEAPIO_MBOX_ERROR: each field of arg0 and rsvd. */
+TEST(bad_errors_refused)
+{
+	/* SQ ID: the admin SQ, one past nr_ioq, the largest */
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR, ERR0(0, 1, ERR_ST, 0), 0, 1));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR,
+			       ERR0(NR_IOQ + 1, 1, ERR_ST, 0), 0, 1));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR,
+			       ERR0(0xffff, 1, ERR_ST, 0), 0, 1));
+	/* Status: success, success with DNR, More or CRD alone, phase bit */
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR, ERR0(1, 1, 0, 0), 0, 1));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR,
+			       ERR0(1, 1, NVME_STATUS_DNR, 0), 0, 1));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR,
+			       ERR0(1, 1, NVME_STATUS_MORE, 0), 0, 1));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR, ERR0(1, 1, 3U << 12, 0),
+			       0, 1));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR, ERR0(1, 1, ERR_ST | 1, 0),
+			       0, 1));
+	/* Location: a byte past the 64-byte command, reserved bits 15:11 */
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR,
+			       ERR0(1, 1, ERR_ST, NVME_ERR_LOC(64, 0)), 0, 1));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR,
+			       ERR0(1, 1, ERR_ST, NVME_ERR_LOC(0xff, 7)), 0, 1));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR,
+			       ERR0(1, 1, ERR_ST, 1U << 11), 0, 1));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR, ERR0(1, 1, ERR_ST, 0xfffe),
+			       0, 1));
+	/* rsvd: the NSID in 31:0, 63:32 reserved */
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR, ERR0(1, 1, ERR_ST, 0), 0,
+			       1ULL << 32 | 1));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR, ERR0(1, 1, ERR_ST, 0), 0,
+			       ~0ULL));
+	/* ... and the same request with each field right goes through */
+	EXPECT_EQ(0, dec(LEAPIO_MBOX_ERROR, ERR0(1, 1, ERR_ST, 0), 0, 1));
 }
 
 TEST_HARNESS_MAIN

@@ -143,6 +143,11 @@ struct leapio_vdev_ctrl {
 	/* [drv] what the runtime must follow; seq last */
 	__u32	state;			/* enum leapio_vdev_state */
 	__u32	generation;		/* bumped at every controller reset */
+	/*
+	 * The namespace: nsze LBAs of 1 << lba_shift bytes, written when a
+	 * runtime attaches (the mdev's ns_size is fixed while one is) and
+	 * at enable.
+	 */
 	__u64	nsze;			/* namespace size, in LBAs */
 	__u8	lba_shift;		/* 9 or 12 */
 	__u8	mdts;			/* max transfer: 4 KiB << mdts */
@@ -277,7 +282,9 @@ enum leapio_mbox_op {
 	 */
 	LEAPIO_MBOX_IRQ		= 2,
 	/* Post an Asynchronous Event, dword 0 arg0 (an invalid doorbell
-	 * write found in a mmapped doorbell page).
+	 * write found in a mmapped doorbell page): only the error events
+	 * Invalid Doorbell Register and Invalid Doorbell Write Value, log
+	 * page 01h, else -EINVAL.
 	 */
 	LEAPIO_MBOX_AEN		= 3,
 	/* The controller cannot go on (a queue unreachable): CSTS.CFS. */
@@ -298,6 +305,7 @@ enum leapio_mbox_op {
 	LEAPIO_MBOX_ERROR	= 5,
 };
 
+/* Arguments an op does not take are 0: -EINVAL otherwise. */
 struct leapio_mbox_msg {
 	__u32	op;			/* [rt] */
 	__s32	result;			/* [drv] */
