@@ -15,27 +15,42 @@ void lio_cq_head_resync(struct lio_rcq *cq)
 	cq->last_head = nvme_q_next(cq->d->tail, cq->size);
 }
 
+void lio_db_bad(struct lio_vdev *v, bool *bad, u32 *last_bad, u32 val)
+{
+	/* Polled, not written: a value that stays is one write, told once. */
+	if (!*bad || val != *last_bad)
+		lio_mbox_call(v, LEAPIO_MBOX_AEN, NVME_AEN_INVALID_DB_VAL, 0);
+	*bad = true;
+	*last_bad = val;
+}
+
 /*
- * The guest's CQ head, or 0xffff when it is invalid: beyond the queue, or
- * releasing entries that were never posted (past the tail). Told once per
- * bad value by an AEN; the queue takes nothing more until it is fixed.
+ * The guest's CQ head: the doorbell's value when it is valid (an entry of
+ * the queue releasing only entries posted, nvme_cq_head_valid()), else
+ * the last valid one. As the controller model takes a bad doorbell write
+ * (kernel/host/vctrl/queue.c), a bad value is told by an AEN and has no
+ * other effect: the queue goes on from the head it had, never from a
+ * value the guest may not write.
  */
 u16 lio_cq_head(struct lio_vdev *v, u16 cqid)
 {
 	struct lio_rcq *cq = &v->cq[cqid];
-	u32 head, size = cq->size;
-	u32 tail = cq->d->tail, last = cq->last_head;
+	u32 head = le32_to_cpu(__atomic_load_n(cq->head_p, __ATOMIC_ACQUIRE));
 
-	head = le32_to_cpu(__atomic_load_n(cq->head_p, __ATOMIC_ACQUIRE));
-	if (likely(head == last && !cq->bad_db))
+	if (likely(head == cq->last_head)) {
+		cq->bad_db = false;
 		return head;
-	if (unlikely(!nvme_cq_head_valid(size, last, tail, head))) {
-		if (!cq->bad_db) {
-			lio_mbox_call(v, LEAPIO_MBOX_AEN,
-				      NVME_AEN_INVALID_DB_VAL, 0);
-			cq->bad_db = true;
-		}
-		return 0xffff;
+	}
+	/*
+	 * A value found bad stays bad while it stands, even once the tail
+	 * has moved past it: the guest wrote it when it released entries
+	 * never posted.
+	 */
+	if (unlikely((cq->bad_db && head == cq->last_bad) ||
+		     !nvme_cq_head_valid(cq->size, cq->last_head, cq->d->tail,
+					 head))) {
+		lio_db_bad(v, &cq->bad_db, &cq->last_bad, head);
+		return cq->last_head;
 	}
 	cq->bad_db = false;
 	cq->last_head = head;
@@ -126,7 +141,7 @@ void lio_cq_flush(struct lio_vdev *v, u16 cqid)
 	u16 head = lio_cq_head(v, cqid);
 	u64 now = 0;
 
-	while (cq->backlog && head != 0xffff) {
+	while (cq->backlog) {
 		struct lio_cmd *c = cq->backlog;
 		struct leapio_inflight *e;
 		u16 tail = cq->d->tail;
@@ -134,7 +149,7 @@ void lio_cq_flush(struct lio_vdev *v, u16 cqid)
 		/* Full as last seen: the guest may have consumed since. */
 		if (nvme_q_full(head, tail, cq->size)) {
 			head = lio_cq_head(v, cqid);
-			if (head == 0xffff || nvme_q_full(head, tail, cq->size))
+			if (nvme_q_full(head, tail, cq->size))
 				break;	/* full: wait for the guest */
 		}
 		/* The driver has the error before the guest sees it fail. */

@@ -337,6 +337,8 @@ static void lio_sq_setup(struct lio_vdev *v, u16 q)
 	sq->live = true;
 	if (v->recovering)
 		lio_sq_recover(v, q);
+	/* Nothing submitted until the doorbell says so. */
+	sq->tail = sq->d->head;
 
 	/* At most size - 1 commands of a queue can be outstanding at once
 	 * from a host's view; the journal bounds us at its own size.
@@ -478,18 +480,21 @@ static void lio_sq_fetch(struct lio_vdev *v, u16 q)
 {
 	struct lio_rsq *sq = &v->sq[q];
 	struct lio_rcq *cq = &v->cq[sq->cqid];
-	u32 tail = le32_to_cpu(__atomic_load_n(sq->tail_p, __ATOMIC_ACQUIRE));
-	u16 head = sq->d->head;
+	u32 db = le32_to_cpu(__atomic_load_n(sq->tail_p, __ATOMIC_ACQUIRE));
+	u16 head = sq->d->head, tail;
 
-	if (unlikely(!nvme_sq_tail_valid(sq->size, tail))) {
-		if (!sq->bad_db || tail != sq->last_bad)
-			lio_mbox_call(v, LEAPIO_MBOX_AEN,
-				      NVME_AEN_INVALID_DB_VAL, 0);
-		sq->bad_db = true;
-		sq->last_bad = tail;
-		return;
+	/*
+	 * A bad value (past the queue, or with reserved bits 31:16 set) is
+	 * told and has no other effect, as in the controller model: what
+	 * the last valid one submitted is still fetched, nothing beyond.
+	 */
+	if (likely(nvme_sq_tail_valid(sq->size, db))) {
+		sq->bad_db = false;
+		sq->tail = db;
+	} else {
+		lio_db_bad(v, &sq->bad_db, &sq->last_bad, db);
 	}
-	sq->bad_db = false;
+	tail = sq->tail;
 	if (sq->eventidx_p && sq->last_tail != tail) {
 		/* Polling: keep EventIdx behind, so the guest never rings. */
 		__atomic_store_n(sq->eventidx_p, cpu_to_le32((u16)(tail - 1)),

@@ -59,14 +59,15 @@ struct lio_cmd {
 struct lio_rsq {
 	bool		live;
 	bool		dying;		/* deleted: finishing what is in flight */
-	bool		bad_db;		/* bad tail seen: stopped till it changes */
+	bool		bad_db;		/* its doorbell holds last_bad */
 	bool		held;		/* memory untranslated: not touched */
 	__le32		*tail_p;	/* doorbell page or shadow doorbell */
 	__le32		*eventidx_p;	/* NULL without shadow doorbells */
 	u32		qgen;
 	u16		size;
 	u16		cqid;
-	u32		last_bad;
+	u32		last_bad;	/* the bad value last told (AEN) */
+	u16		tail;		/* the last valid tail doorbell value */
 	u8		*base;		/* guest SQ memory */
 	struct leapio_sq_desc *d;
 	struct lio_cmd	*cmds;		/* [LEAPIO_INFLIGHT_PER_SQ] */
@@ -78,10 +79,11 @@ struct lio_rsq {
 
 struct lio_rcq {
 	bool		live;
-	bool		bad_db;
+	bool		bad_db;		/* its doorbell holds last_bad */
 	bool		held;		/* memory untranslated: not touched */
 	__le32		*head_p;
 	__le32		*eventidx_p;
+	u32		last_bad;	/* the bad value last told (AEN) */
 	u32		qgen;
 	u16		size;
 	u16		last_head;	/* head last seen: the guest's next may
@@ -181,6 +183,11 @@ void lio_cq_post_journal(struct lio_vdev *v, struct leapio_inflight *e,
 void lio_irq_pass(struct lio_vdev *v, u64 now_ns);
 void lio_irq_fds_close(struct lio_vdev *v);
 u16 lio_cq_head(struct lio_vdev *v, u16 cqid);
+/*
+ * A doorbell holds val, which is not valid: told to the guest by an AEN
+ * (Invalid Doorbell Write Value), once per value it holds.
+ */
+void lio_db_bad(struct lio_vdev *v, bool *bad, u32 *last_bad, u32 val);
 /* The next head read is taken as it is (restart, doorbell moved). */
 void lio_cq_head_resync(struct lio_rcq *cq);
 
