@@ -41,10 +41,19 @@ static inline bool nvme_q_full(u16 head, u16 tail, u16 size)
 	return nvme_q_next(tail, size) == head;
 }
 
-/* A doorbell value naming an entry of a queue of size entries. */
+/*
+ * A doorbell value naming an entry of a queue of size entries. A doorbell
+ * is a 32-bit register whose value is bits 15:0; bits 31:16 are reserved,
+ * which the host writes as 0. A value with any of them set names no entry
+ * (it is an Invalid Doorbell Write Value, not its low 16 bits): so for
+ * the register (the model), the mmapped doorbell page and the shadow
+ * doorbell (leapiod), each read whole as 32 bits. An invalid value is
+ * told by an Asynchronous Event (NVME_AEN_INVALID_DB_VAL) and has no
+ * other effect: the queue goes on from its last valid value.
+ */
 static inline bool nvme_db_in_queue(u16 size, u32 val)
 {
-	return val < size;
+	return !(val >> 16) && val < size;
 }
 
 /* An SQ tail doorbell value: any entry of the queue. */

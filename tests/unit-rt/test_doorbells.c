@@ -165,4 +165,70 @@ TEST_F(db, each_bad_cq_head_told_once)
 	EXPECT_EQ(2U, take(_metadata, self));
 }
 
+/*
+ * Bits 31:16 are reserved: a head with one set is not its low 16 bits.
+ * Taken as 3 it would release the three posted, and all 14 to come
+ * would fit; only 12 do.
+ */
+TEST_F(db, cq_head_beyond_16_bits)
+{
+	submit_reads(self, 3);
+	fh_poll(&self->h, 2);
+	ring(self, CQ_DB, 0x10000 | 3);
+	fh_poll(&self->h, 2);
+	EXPECT_EQ(1U, self->h.aens);
+	EXPECT_EQ(DB_VAL, self->h.last_aen);
+	submit_reads(self, 14);
+	fh_poll(&self->h, 3);
+	EXPECT_EQ(15U, take(_metadata, self));
+	ring(self, CQ_DB, 0xffffffff);
+	fh_poll(&self->h, 2);
+	EXPECT_EQ(2U, self->h.aens);
+	EXPECT_EQ(0U, take(_metadata, self));
+	ring(self, CQ_DB, self->h.cq_head[1]);
+	fh_poll(&self->h, 2);
+	EXPECT_EQ(2U, take(_metadata, self));
+	EXPECT_EQ(17, self->reaped);
+}
+
+/*
+ * SQ tail values past the queue or with bits 31:16 set: told, and what
+ * the last valid tail submitted is still fetched, nothing past it.
+ */
+TEST_F(db, sq_tail_bad_values)
+{
+	/* 20 commands: 15 CQEs fit, 5 wait, so the SQ is not fetched. */
+	submit_reads(self, 20);
+	fh_poll(&self->h, 2);
+	submit_reads(self, 4);			/* tail 24: fetched later */
+	fh_poll(&self->h, 2);
+	EXPECT_EQ(20U, self->h.submitted);
+	ring(self, SQ_DB, 40);
+	fh_poll(&self->h, 2);
+	EXPECT_EQ(1U, self->h.aens);
+	EXPECT_EQ(DB_VAL, self->h.last_aen);
+	/* Room again: the 5 waiting, and the 4 the good tail submitted. */
+	EXPECT_EQ(15U, take(_metadata, self));
+	ring(self, CQ_DB, self->h.cq_head[1]);
+	fh_poll(&self->h, 3);
+	EXPECT_EQ(24U, self->h.submitted);
+	EXPECT_EQ(9U, take(_metadata, self));
+	ring(self, CQ_DB, self->h.cq_head[1]);
+	/* Four more in the SQ, the tail that names them with bit 16 set. */
+	queue_reads(self, 4);
+	ring(self, SQ_DB, 0x10000 | self->h.sq_tail[1]);
+	fh_poll(&self->h, 3);
+	EXPECT_EQ(2U, self->h.aens);
+	EXPECT_EQ(24U, self->h.submitted);
+	ring(self, SQ_DB, 0xffffffff);
+	fh_poll(&self->h, 3);
+	EXPECT_EQ(3U, self->h.aens);
+	EXPECT_EQ(24U, self->h.submitted);
+	ring(self, SQ_DB, self->h.sq_tail[1]);
+	fh_poll(&self->h, 3);
+	EXPECT_EQ(28U, self->h.submitted);
+	EXPECT_EQ(4U, take(_metadata, self));
+	EXPECT_EQ(3U, self->h.aens);
+}
+
 TEST_HARNESS_MAIN

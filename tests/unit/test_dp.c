@@ -333,6 +333,13 @@ TEST_F(dp, bad_doorbells_still_raise_events)
 		     NVME_AER_ERROR_INVALID_DB_VAL);
 	bad_doorbell(_metadata, g, &self->dp, LEAPIO_CQ_DB(1), QSIZE,
 		     NVME_AER_ERROR_INVALID_DB_VAL);
+	/* Reserved bits 31:16 set: refused whole, never handed over. */
+	bad_doorbell(_metadata, g, &self->dp, LEAPIO_SQ_DB(1), 0x10000 | 1,
+		     NVME_AER_ERROR_INVALID_DB_VAL);
+	bad_doorbell(_metadata, g, &self->dp, LEAPIO_CQ_DB(1), 0x10000,
+		     NVME_AER_ERROR_INVALID_DB_VAL);
+	bad_doorbell(_metadata, g, &self->dp, LEAPIO_CQ_DB(1), 0xffffffffU,
+		     NVME_AER_ERROR_INVALID_DB_VAL);
 }
 
 TEST_F(dp, admin_doorbells_stay_with_the_model)

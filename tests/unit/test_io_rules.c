@@ -271,6 +271,12 @@ TEST(cq_head_rule_examples)
 	/* Beyond the queue. */
 	EXPECT_FALSE(nvme_cq_head_valid(1024, 0, 1023, 1024));
 	EXPECT_FALSE(nvme_cq_head_valid(65535, 0, 1, 65535));
+	/* Reserved bits 31:16 set: not the low 16 bits, which are good. */
+	EXPECT_TRUE(nvme_cq_head_valid(16, 0, 15, 3));
+	EXPECT_FALSE(nvme_cq_head_valid(16, 0, 15, 0x10000 | 3));
+	EXPECT_FALSE(nvme_cq_head_valid(16, 0, 15, 0x80000000U | 3));
+	EXPECT_FALSE(nvme_sq_tail_valid(65535, 0x10000 | 3));
+	EXPECT_FALSE(nvme_db_in_queue(65535, 0xffff0000U));
 }
 
 TEST(sq_tail_rule)

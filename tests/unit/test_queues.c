@@ -738,6 +738,41 @@ TEST_F(q, refused_doorbell_is_ignored)
 	ASSERT_EQ(-1, fg_ioq_take(g, &q, &cqe));
 }
 
+/*
+ * Bits 31:16 of a doorbell are reserved: a value with any set is refused
+ * whole (common/nvme/queue_rules.h), never taken as its low 16 bits,
+ * which here would name a good tail or head.
+ */
+TEST_F(q, doorbell_bits_31_16_are_not_the_value)
+{
+	struct fake_guest *g = self->g;
+	struct fg_ioq q;
+	struct nvme_cqe cqe;
+	int i;
+
+	ASSERT_EQ(0, fg_ioq_create(g, &q, 1, 8, SQ1, CQ1, 1));
+	for (i = 0; i < 7; i++)
+		put_flush(g, &q);
+	bad_doorbell(_metadata, g, LEAPIO_SQ_DB(1), 0x10000 | 2, DB_VAL);
+	bad_doorbell(_metadata, g, LEAPIO_SQ_DB(1), 0x80000000U | 2, DB_VAL);
+	bad_doorbell(_metadata, g, LEAPIO_SQ_DB(1), 0xffff0002U, DB_VAL);
+	ASSERT_EQ(0, g->c->sq[1].tail);
+	ASSERT_EQ(-1, fg_ioq_take(g, &q, &cqe));
+	/* The same low bits alone: two run, two CQEs posted. */
+	fg_write32(g, LEAPIO_SQ_DB(1), 2);
+	ASSERT_EQ(2, g->c->cq[1].tail);
+	/* Head 2 would release both; with bit 16 or 31 it is refused. */
+	bad_doorbell(_metadata, g, LEAPIO_CQ_DB(1), 0x10000 | 2, DB_VAL);
+	bad_doorbell(_metadata, g, LEAPIO_CQ_DB(1), 0x80000000U | 2, DB_VAL);
+	bad_doorbell(_metadata, g, LEAPIO_CQ_DB(1), 0xffffffffU, DB_VAL);
+	ASSERT_EQ(0, g->c->cq[1].head);
+	fg_write32(g, LEAPIO_CQ_DB(1), 2);
+	ASSERT_EQ(2, g->c->cq[1].head);
+	/* The admin queue's doorbells too. */
+	bad_doorbell(_metadata, g, LEAPIO_SQ_DB(0), 0x10000 | g->asq_tail,
+		     DB_VAL);
+}
+
 TEST_F(q, doorbell_page_padding_is_not_a_register)
 {
 	struct fake_guest *g = self->g;
