@@ -570,13 +570,11 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 			lio_cq_flush(v, q);
 		else
 			lio_cq_head(v, q);	/* a bad head: AEN */
-		if (cq->eventidx_p) {
-			u32 h = le32_to_cpu(*cq->head_p);
-
+		/* Behind the head taken, never a value the guest got wrong. */
+		if (cq->eventidx_p)
 			__atomic_store_n(cq->eventidx_p,
-					 cpu_to_le32((u16)(h - 1)),
+					 cpu_to_le32((u16)(cq->last_head - 1)),
 					 __ATOMIC_RELAXED);
-		}
 	}
 	/* While an ack waits (a drain), CQs still take what is done. */
 	if (!v->quiesce && !v->ack_pending)
@@ -617,6 +615,9 @@ bool lio_vdev_may_sleep(struct lio_vdev *v)
 		if (!sq->live || !sq->eventidx_p)
 			return false;
 		tail = le32_to_cpu(*sq->tail_p);
+		/* A bad value stays polled (and told), not an EventIdx. */
+		if (!nvme_sq_tail_valid(sq->size, tail))
+			return false;
 		__atomic_store_n(sq->eventidx_p, cpu_to_le32(tail),
 				 __ATOMIC_SEQ_CST);
 		sq->last_tail = 0xffff;

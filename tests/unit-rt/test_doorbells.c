@@ -117,6 +117,15 @@ static unsigned int take(struct __test_metadata *_metadata,
 	}
 }
 
+static void dbbuf_on(FIXTURE_DATA(db) *self)
+{
+	self->h.r.ctrl->dbbuf_shadow = SHADOW_GPA;
+	self->h.r.ctrl->dbbuf_eventidx = EVIDX_GPA;
+	self->h.r.ctrl->dbbuf = 1;
+	fh_bump(&self->h);
+	fh_poll(&self->h, 2);
+}
+
 /*
  * A CQ head inside the queue but past the tail releases entries never
  * posted: told, and the head stays where it was. Completions then fill
@@ -229,6 +238,63 @@ TEST_F(db, sq_tail_bad_values)
 	EXPECT_EQ(28U, self->h.submitted);
 	EXPECT_EQ(4U, take(_metadata, self));
 	EXPECT_EQ(3U, self->h.aens);
+}
+
+/*
+ * Shadow doorbells hold what the guest writes into its own memory: an SQ
+ * tail past the queue or beyond 16 bits fetches nothing (no SQ entry
+ * past the queue is read), a CQ head past what was posted writes over
+ * nothing, and EventIdx is never derived from a bad value.
+ */
+TEST_F(db, shadow_values_out_of_range)
+{
+	__le32 *evidx_cq;
+	u16 head;
+
+	dbbuf_on(self);
+	evidx_cq = self->evidx + CQ_DB * LEAPIO_DB_STRIDE / 4;
+	queue_reads(self, 4);
+	ring(self, SQ_DB, SQSIZE);
+	fh_poll(&self->h, 2);
+	EXPECT_EQ(1U, self->h.aens);
+	/* Idle, but not asleep on a bad value, nor an EventIdx made of it. */
+	EXPECT_FALSE(lio_vdev_may_sleep(&self->h.v));
+	EXPECT_NE(SQSIZE, le32_to_cpu(self->evidx[SQ_DB * LEAPIO_DB_STRIDE / 4]));
+	ring(self, SQ_DB, 0x10000 | 4);
+	fh_poll(&self->h, 2);
+	EXPECT_EQ(2U, self->h.aens);
+	ring(self, SQ_DB, 0xffffffff);
+	fh_poll(&self->h, 2);
+	EXPECT_EQ(3U, self->h.aens);
+	EXPECT_EQ(0U, self->h.submitted);
+	EXPECT_EQ(0, self->h.r.sq[1].head);
+	ring(self, SQ_DB, 4);
+	fh_poll(&self->h, 2);
+	EXPECT_EQ(4U, self->h.submitted);
+	EXPECT_EQ(3U, self->h.aens);
+
+	/* CQ: 4 posted, head 0; the guest's shadow says 9. */
+	ring(self, CQ_DB, 9);
+	fh_poll(&self->h, 2);
+	EXPECT_EQ(4U, self->h.aens);
+	EXPECT_EQ(0xffffU, le32_to_cpu(*evidx_cq));	/* head 0, minus 1 */
+	submit_reads(self, 13);
+	fh_poll(&self->h, 3);
+	EXPECT_EQ(15U, take(_metadata, self));		/* 11 of 13 fit */
+	ring(self, CQ_DB, CQSIZE);
+	fh_poll(&self->h, 2);
+	EXPECT_EQ(5U, self->h.aens);
+	ring(self, CQ_DB, 0x10000 | 15);
+	fh_poll(&self->h, 2);
+	EXPECT_EQ(6U, self->h.aens);
+	EXPECT_EQ(0U, take(_metadata, self));
+	head = self->h.cq_head[1];
+	ring(self, CQ_DB, head);
+	fh_poll(&self->h, 2);
+	EXPECT_EQ(2U, take(_metadata, self));
+	EXPECT_EQ(17, self->reaped);
+	EXPECT_EQ(6U, self->h.aens);
+	EXPECT_EQ((u16)(head - 1), le32_to_cpu(*evidx_cq));
 }
 
 TEST_HARNESS_MAIN
