@@ -60,6 +60,21 @@ struct nvme_io_ns {
 	u8	lba_shift;
 };
 
+/* A limit given as a power of two of CAP.MPSMIN (4 KiB) pages, in bytes. */
+#define NVME_IO_LIMIT_BYTES(log2)	(4096U << (log2))
+
+/*
+ * The Write Zeroes Size Limit (NVM Command Set Identify Controller, CNS
+ * 06h, WZSL) for an MDTS: the same power of two, so a Write Zeroes names
+ * as many blocks as the longest Read or Write. Identify advertises it
+ * (kernel/host/vctrl/identify.c), and the model (io.c) and leapiod
+ * (runtime/core/vdev.c) enforce what it says, from this one rule.
+ */
+static inline u8 nvme_io_wzsl(u8 mdts)
+{
+	return mdts;
+}
+
 /* nsze blocks of 1 << lba_shift bytes; MDTS and WZSL in bytes. */
 static inline void nvme_io_ns_set(struct nvme_io_ns *ns, u64 nsze,
 				  u8 lba_shift, u32 max_xfer, u32 max_wz)

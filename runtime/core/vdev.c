@@ -65,12 +65,9 @@ void lio_vdev_ns_update(struct lio_vdev *v)
 {
 	u64 held = v->bdev->size >> v->lba_shift;
 
-	/*
-	 * LBAs the backend does not hold are out of range, as beyond nsze.
-	 * The model's WZSL is its MDTS.
-	 */
+	/* LBAs the backend does not hold are out of range, as beyond nsze. */
 	nvme_io_ns_set(&v->ns, v->nsze < held ? v->nsze : held, v->lba_shift,
-		       v->max_xfer, v->max_xfer);
+		       v->max_xfer, v->max_wz);
 }
 
 static void lio_fatal(struct lio_vdev *v, const char *what)
@@ -403,8 +400,18 @@ static void lio_apply(struct lio_vdev *v)
 	v->nsze = ctrl->nsze;
 	v->lba_shift = ctrl->lba_shift;
 	mdts = ctrl->mdts;
-	v->max_xfer = mdts && mdts <= 8 ? 4096U << mdts :
-					  LIO_MAX_XFER_PAGES * 4096U;
+	/*
+	 * The guest's limits as Identify gives them: MDTS, and WZSL from it
+	 * (common/nvme/io_cmd.h); without one (0), or past what an iovec
+	 * here holds, LIO_MAX_XFER_PAGES.
+	 */
+	if (mdts && mdts <= 8) {
+		v->max_xfer = NVME_IO_LIMIT_BYTES(mdts);
+		v->max_wz = NVME_IO_LIMIT_BYTES(nvme_io_wzsl(mdts));
+	} else {
+		v->max_xfer = LIO_MAX_XFER_PAGES * 4096U;
+		v->max_wz = v->max_xfer;
+	}
 	v->page_size = ctrl->page_shift > 12 && ctrl->page_shift < 28 ?
 		       1U << ctrl->page_shift : 4096;
 	lio_vdev_ns_update(v);

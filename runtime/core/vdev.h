@@ -118,7 +118,8 @@ struct lio_vdev {
 	bool			warned_size;
 	u64			nsze;
 	u8			lba_shift;
-	u32			max_xfer;
+	u32			max_xfer;	/* MDTS, bytes */
+	u32			max_wz;		/* WZSL, bytes */
 	struct nvme_io_ns	ns;		/* as the I/O checks see it */
 	bool			err_reports;	/* the driver takes MBOX_ERROR */
 	bool			err_warned;	/* ... and refused one */

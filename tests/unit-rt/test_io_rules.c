@@ -217,6 +217,49 @@ TEST_F(rules, reported_when_their_completion_is_posted)
 	}
 }
 
+/*
+ * Write Zeroes to WZSL: the limit the model advertises for the MDTS the
+ * driver publishes (nvme_io_wzsl()), here MDTS 3 (32 KiB, 64 blocks)
+ * instead of the table's 6. Exactly the blocks named are zeroed; one
+ * block more is refused, reported, and nothing reaches the backend.
+ */
+TEST_F(rules, write_zeroes_limit_follows_the_published_mdts)
+{
+	const struct leapio_wr_geometry g = {
+		.nsze = IOR_NSZE, .lba_shift = IOR_LBA_SHIFT, .mdts = 3,
+		.page_shift = 12,
+	};
+	u32 max_nlb = (4096U << nvme_io_wzsl(g.mdts)) >> IOR_LBA_SHIFT;
+	u8 *st = self->h.store;
+	struct nvme_sqe sqe;
+
+	ASSERT_EQ(64U, max_nlb);
+	leapio_wr_put_geometry(&self->h.r, &g);
+	fh_bump(&self->h);
+	fh_poll(&self->h, 2);
+	memset(st, 0xa5, IOR_NSZE << IOR_LBA_SHIFT);
+
+	nb_write_zeroes(&sqe, 1, 10, max_nlb, 0);
+	ASSERT_EQ(NVME_SC_SUCCESS, run1(&self->h, &sqe, 1));
+	EXPECT_EQ(1U, self->h.submitted);
+	EXPECT_EQ(0xa5, st[(10 << IOR_LBA_SHIFT) - 1]);
+	EXPECT_EQ(0, st[10 << IOR_LBA_SHIFT]);
+	EXPECT_EQ(0, st[((10 + max_nlb) << IOR_LBA_SHIFT) - 1]);
+	EXPECT_EQ(0xa5, st[(10 + max_nlb) << IOR_LBA_SHIFT]);
+
+	nb_write_zeroes(&sqe, 1, 100, max_nlb + 1, 0);
+	ASSERT_EQ(IOR_BAD_FIELD, run1(&self->h, &sqe, 2));
+	EXPECT_EQ(1U, self->h.submitted);
+	EXPECT_EQ(0xa5, st[100 << IOR_LBA_SHIFT]);
+	ASSERT_EQ(1U, self->h.nr_errs);
+	expect_report(_metadata, &self->h.errs[0], 2, IOR_BAD_FIELD,
+		      IOR_LOC_NLB, 0, 1);
+	/* Past the namespace is its LBA range's fault, whatever the size. */
+	nb_write_zeroes(&sqe, 1, IOR_NSZE - 1, max_nlb + 1, 0);
+	ASSERT_EQ(IOR_BAD_LBA, run1(&self->h, &sqe, 3));
+	EXPECT_EQ(1U, self->h.submitted);
+}
+
 /* A driver of region version 1.0 does not take them: none is sent. */
 TEST_F(rules, older_driver_gets_no_reports)
 {

@@ -160,6 +160,72 @@ TEST_F(rules, command_set_matches_identify_and_effects_log)
 			NVME_CMD_EFFECTS_LBCC));
 }
 
+/*
+ * Write Zeroes: as long as Identify's WZSL (CNS 06h, in 4 KiB pages as a
+ * power of two) says and no longer, the limit read from what the guest
+ * sees, not from the model's constants.
+ */
+TEST_F(rules, write_zeroes_limit_is_what_identify_says)
+{
+	struct nvme_id_ctrl_nvm *id = fg_ptr(self->g, BUF);
+	struct nvme_error_log_entry e;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	u32 max_nlb;
+
+	nb_identify_csi(&sqe, NVME_ID_CNS_CS_CTRL, NVME_CSI_NVM, 0, BUF);
+	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
+	/* 0 would be no limit: one is advertised, within the namespace. */
+	ASSERT_NE(0, id->wzsl);
+	max_nlb = (4096U << id->wzsl) >> IOR_LBA_SHIFT;
+	ASSERT_LE(max_nlb, IOR_NSZE);
+	ASSERT_LE(max_nlb, 0x10000U);		/* NLB can name it */
+
+	nb_write_zeroes(&sqe, 1, 0, max_nlb, 0);
+	ASSERT_EQ(NVME_SC_NS_NOT_READY, SCT_SC(io(self, &sqe, 0x300)));
+	nb_write_zeroes(&sqe, 1, 0, max_nlb + 1, 0);
+	ASSERT_EQ(IOR_BAD_FIELD, io(self, &sqe, 0x301));
+	ASSERT_EQ(0, fg_err_log_newest(self->g, &e));
+	EXPECT_EQ(IOR_LOC_NLB, le16_to_cpu(e.param_error_location));
+	EXPECT_EQ(0x301, le16_to_cpu(e.cmdid));
+}
+
+/*
+ * The check takes Write Zeroes to WZSL and transfers to MDTS, each its
+ * own limit: with the two apart, neither stands in for the other.
+ */
+TEST(write_zeroes_and_transfers_have_their_own_limits)
+{
+	struct nvme_io_ns ns;
+	struct nvme_io_cmd cmd;
+	struct nvme_sqe sqe;
+
+	/* MDTS 64 KiB (128 blocks), WZSL 256 KiB (512 blocks). */
+	nvme_io_ns_set(&ns, 4096, 9, 64 << 10, 256 << 10);
+	nb_write_zeroes(&sqe, 1, 0, 512, 0);
+	EXPECT_EQ(0, nvme_io_check(&sqe, &ns, &cmd));
+	EXPECT_EQ(512U, cmd.nlb);
+	EXPECT_EQ(0U, cmd.len);			/* no data moves */
+	nb_write_zeroes(&sqe, 1, 0, 513, 0);
+	EXPECT_EQ(IOR_BAD_FIELD, nvme_io_check(&sqe, &ns, &cmd));
+	EXPECT_EQ(IOR_LOC_NLB, cmd.err_loc);
+	nb_rw(&sqe, nvme_cmd_write, 1, 0, 129, 0x1000, 0x2000);
+	EXPECT_EQ(IOR_BAD_FIELD, nvme_io_check(&sqe, &ns, &cmd));
+	/* And the other way round: WZSL below MDTS. */
+	nvme_io_ns_set(&ns, 4096, 9, 256 << 10, 64 << 10);
+	nb_write_zeroes(&sqe, 1, 0, 129, 0);
+	EXPECT_EQ(IOR_BAD_FIELD, nvme_io_check(&sqe, &ns, &cmd));
+	EXPECT_EQ(IOR_LOC_NLB, cmd.err_loc);
+	nb_write_zeroes(&sqe, 1, 0, 128, 0);
+	EXPECT_EQ(0, nvme_io_check(&sqe, &ns, &cmd));
+	nb_rw(&sqe, nvme_cmd_write, 1, 0, 512, 0x1000, 0x2000);
+	EXPECT_EQ(0, nvme_io_check(&sqe, &ns, &cmd));
+	/* Past the namespace first: an LBA range error, not a size one. */
+	nb_write_zeroes(&sqe, 1, 4000, 129, 0);
+	EXPECT_EQ(IOR_BAD_LBA, nvme_io_check(&sqe, &ns, &cmd));
+}
+
 /* ---- errors a data path reports (the dp_errors hook) ---- */
 
 static struct nvme_io_error dp_pending[4];

@@ -127,7 +127,7 @@ static void lio_fill_id_ctrl(struct lio_vctrl *c, struct nvme_id_ctrl *id)
 static void lio_fill_id_ctrl_nvm(struct nvme_id_ctrl_nvm *id)
 {
 	id->vsl = LIO_MDTS;
-	id->wzsl = LIO_MDTS;
+	id->wzsl = nvme_io_wzsl(LIO_MDTS);
 	/* Write Uncorrectable is not supported: no limit to report. DMRL
 	 * and DMRSL stay 0, no limit beyond the command's own 256 ranges.
 	 */
