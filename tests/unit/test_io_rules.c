@@ -226,6 +226,33 @@ TEST(write_zeroes_and_transfers_have_their_own_limits)
 	EXPECT_EQ(IOR_BAD_LBA, nvme_io_check(&sqe, &ns, &cmd));
 }
 
+/*
+ * Dataset Management: NR is 0's based, 256 ranges of 16 bytes at most,
+ * a 4 KiB list that may start inside a page and go on at PRP2. The model
+ * passes such a command through every check (the data path reads the
+ * ranges: tests/unit-rt/test_dsm.c).
+ */
+TEST_F(rules, dsm_of_256_ranges_passes_the_checks)
+{
+	struct nvme_io_ns ns;
+	struct nvme_io_cmd cmd;
+	struct nvme_sqe sqe;
+
+	nvme_io_ns_set(&ns, IOR_NSZE, IOR_LBA_SHIFT, IOR_MAX_XFER,
+		       IOR_MAX_XFER);
+	nb_dsm(&sqe, 1, NB_DSM_AD, 256, BUF + 0x800);
+	EXPECT_EQ(255U, le32_to_cpu(sqe.cdw10));
+	ASSERT_EQ(0, nvme_io_check(&sqe, &ns, &cmd));
+	EXPECT_EQ(4096U, cmd.len);
+	nb_dsm(&sqe, 1, NB_DSM_AD, 1, BUF);
+	ASSERT_EQ(0, nvme_io_check(&sqe, &ns, &cmd));
+	EXPECT_EQ(16U, cmd.len);
+	/* The model, without a data path: not ready, no error of its own. */
+	nb_dsm(&sqe, 1, NB_DSM_AD, 256, BUF + 0x800);
+	sqe.prp2 = cpu_to_le64(LIST);
+	ASSERT_EQ(NVME_SC_NS_NOT_READY, SCT_SC(io(self, &sqe, 0x400)));
+}
+
 /* ---- errors a data path reports (the dp_errors hook) ---- */
 
 static struct nvme_io_error dp_pending[4];
