@@ -55,6 +55,16 @@ mount -t tmpfs run /newroot/run
 mount -t 9p -o "$opts" results /newroot/results || fail "mount results"
 
 . /newroot/results/l1.env
+# A kernel that is not installed (the debug kernel) brings its modules:
+# they take the place of the shared root's, so modprobe finds them.
+if [ -n "${L1_MODROOT:-}" ]; then
+	mods=/newroot/lib/modules
+	[ -L /newroot/lib ] && mods=/newroot/usr/lib/modules
+	mount -t tmpfs -o mode=755 modules "$mods" || fail "mount $mods"
+	mkdir -p "$mods/$KVER"
+	mount -o bind,ro "/host$L1_MODROOT/lib/modules/$KVER" "$mods/$KVER" ||
+		fail "mount $L1_MODROOT"
+fi
 # The repository again, at its own path, from a share of its own: a clone
 # under /tmp or /run (CI's may be) is hidden by the VM's own tmpfs there.
 mkdir -p "/newroot$LEAPIO_TOP"
@@ -66,7 +76,7 @@ echo "init-l1: running $L1_SCRIPT on $(uname -r)"
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME=/tmp TERM=dumb LANG=C.UTF-8 \
 		LEAPIO_TOP="$LEAPIO_TOP" KVER="$KVER" RESULTS=/results \
-		LEAPIO_KSFT_TESTS="${LEAPIO_KSFT_TESTS:-}" \
+		LEAPIO_KSFT_TESTS="${LEAPIO_KSFT_TESTS:-}" L2_KVER="${L2_KVER:-}" \
 		/bin/bash -c 'cd "$LEAPIO_TOP" && exec bash "$0"' "$L1_SCRIPT" 2>&1
 	echo $? > /newroot/results/l1-exit-status
 } | tee /newroot/results/l1-script.log

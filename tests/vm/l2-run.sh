@@ -1,5 +1,6 @@
 #!/bin/bash
-# Inside L1: boot the nested guest (L2) on the same Debian kernel with the
+# Inside L1: boot the nested guest (L2) on the same Debian kernel (or
+# L2_KVER's) with the
 # lean initramfs built on the host, and the devices given as arguments:
 #   tests/vm/l2-run.sh <check|demo> <name> <qemu device args...>
 # Writes $RESULTS/<name>-console.log (kernel console), <name>-out.log (the
@@ -22,10 +23,13 @@ shift 2
 # Both built on the host by make (vm.mk): L1 sees this tree read-only. The
 # kernel is the unpacked vmlinux, booted through its PVH entry: nested
 # under TCG, unpacking a bzImage costs about 30 s of every boot.
-img=$LEAPIO_TOP/build/vm/$KVER
+# L2_KVER: a stock kernel for the guest when L1 runs one that is not
+# installed (the debug kernel: the guest's driver is the stock one).
+l2_kver=${L2_KVER:-$KVER}
+img=$LEAPIO_TOP/build/vm/$l2_kver
 initrd=$img/l2-$plan.cpio
 for f in "$img/vmlinux" "$initrd"; do
-	[ -r "$f" ] || { echo "l2-run: no $f (make vm-images KVER=$KVER)" >&2; exit 2; }
+	[ -r "$f" ] || { echo "l2-run: no $f (make vm-images KVER=$l2_kver)" >&2; exit 2; }
 done
 timeout_s=${LEAPIO_L2_TIMEOUT:-480}
 tmp=$(mktemp -d)

@@ -14,6 +14,11 @@
 #   LEAPIO_L1_APPEND   extra kernel command line
 #   LEAPIO_KSFT_TESTS  only these kselftest binaries (tests/kselftest/run.sh)
 #   LEAPIO_L1_CHECKERS=0  no slub_debug, page_poison, kfence (benchmarks)
+#   LEAPIO_L1_KERNEL   boot this kernel image, not /boot/vmlinuz-<kver>; its
+#                      drivers for the 9p root are built in, and its modules
+#                      are under LEAPIO_L1_MODROOT/lib/modules/<kver> (the
+#                      debug kernel, tests/vm/check-debug.sh)
+#   L2_KVER            the stock kernel the nested guest boots (default <kver>)
 set -euo pipefail
 
 [ $# -ge 3 ] || { echo "usage: $0 <kver> <script> <outdir> [qemu args]" >&2; exit 2; }
@@ -22,7 +27,8 @@ shift 3
 
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
 timeout_s=${LEAPIO_L1_TIMEOUT:-1500}
-kernel=/boot/vmlinuz-$kver
+kernel=${LEAPIO_L1_KERNEL:-/boot/vmlinuz-$kver}
+modroot=${LEAPIO_L1_MODROOT:-}
 [ -r "$kernel" ] || { echo "run-l1: no $kernel" >&2; exit 2; }
 script=$(realpath "$script")
 [ -r "$script" ] || { echo "run-l1: no script $script" >&2; exit 2; }
@@ -36,11 +42,13 @@ rm -f "$outdir"/{console.log,l1-script.log,l1-exit-status,l1-done,run.tap}
 
 initrd=$top/build/vm/$kver/l1-initramfs.cpio
 mkdir -p "$(dirname "$initrd")"
+boot_mods=(-m virtio_pci -m 9pnet_virtio -m 9p)
+[ -z "${LEAPIO_L1_KERNEL:-}" ] || boot_mods=()
 "$top/tests/vm/mk-initramfs.sh" "$kver" "$top/tests/vm/init-l1.sh" "$initrd" \
-	-m virtio_pci -m 9pnet_virtio -m 9p
+	${boot_mods[@]+"${boot_mods[@]}"}
 
-printf 'LEAPIO_TOP=%q\nKVER=%q\nL1_SCRIPT=%q\nLEAPIO_KSFT_TESTS=%q\n' \
-	"$top" "$kver" "$script" "${LEAPIO_KSFT_TESTS:-}" > "$outdir/l1.env"
+printf 'LEAPIO_TOP=%q\nKVER=%q\nL1_SCRIPT=%q\nLEAPIO_KSFT_TESTS=%q\nL1_MODROOT=%q\nL2_KVER=%q\n' \
+	"$top" "$kver" "$script" "${LEAPIO_KSFT_TESTS:-}" "$modroot" "${L2_KVER:-}" > "$outdir/l1.env"
 
 # panic_on_warn/oops=panic: a WARN or oops in our module ends the run and
 # shows in console.log; panic=-1 with -no-reboot makes QEMU exit at once.

@@ -11,10 +11,12 @@ KMOD_OUT	 = build/kmod/$(KVER)
 
 # Each kernel builds in its own copy of the sources: Kbuild writes objects
 # beside them, so one tree would mix 6.1 and 6.12 objects.
+# KDIR= builds for a kernel that is not installed (the debug kernel,
+# tests/vm/check-debug.sh); KVER then names its release.
 kmod:
-	@test -n "$(KVER)" -a -d /lib/modules/$(KVER)/build || { echo "kmod: no headers for '$(KVER)': run make setup (as root), or set KVER=" >&2; exit 1; }
+	@test -n "$(KVER)" -a -d "$(KDIR)" || { echo "kmod: no headers for '$(KVER)' at '$(KDIR)': run make setup (as root), or set KVER=" >&2; exit 1; }
 	@tests/vm/kmod-sync.sh $(CURDIR) $(KMOD_OUT)
-	$(MAKE) -C /lib/modules/$(KVER)/build M=$(CURDIR)/$(KMOD_OUT) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KMOD_OUT) modules
 
 # Every required kernel (scripts/kvers.sh), looked up when this runs.
 kmod-all:
@@ -68,6 +70,11 @@ vm-selftest: vm-images
 check:
 	@tests/vm/check.sh
 
+# The kselftests and the L1 stages on the rig's debug kernel (KASAN,
+# UBSAN, kmemleak, lockdep; built once, cached: tests/vm/debug-kernel.sh).
+check-debug:
+	@tests/vm/check-debug.sh
+
 # Install first, then a new make that finds the kernels just installed.
 demo:
 	@scripts/setup.sh --if-needed
@@ -77,7 +84,7 @@ demo-run: kmod vm-images
 	@LEAPIO_VM_TTY=1 LEAPIO_L1_APPEND=quiet \
 		tests/vm/run-l1.sh $(KVER) tests/vm/l1-demo.sh build/demo/$(KVER)
 
-.PHONY: vm-test vm-selftest check demo demo-run
+.PHONY: vm-test vm-selftest check check-debug demo demo-run
 
 # ---- benchmark (not part of make check) ----
 # make bench-e2e [KVER=<v>]: the same fio job in a nested guest through
