@@ -79,7 +79,7 @@ tap_is "SLUB debugging on (kmalloc-64: sanity_checks red_zone poison store_user)
 	"1 1 1 1 "
 tap_is "page poisoning on (page_poison=1 on the command line)" \
 	"$(grep -o 'page_poison=1' /proc/cmdline)" page_poison=1
-if grep -q '^CONFIG_KFENCE=y' "/boot/config-$KVER"; then
+if grep -qs '^CONFIG_KFENCE=y' "/boot/config-$KVER"; then
 	tap "$(ok_if grep -q 'kfence: initialized' <<< "$(dmesg)")" "KFENCE initialized (kfence.sample_interval)"
 fi
 
