@@ -461,6 +461,31 @@ TEST_F(region, unmap_keeps_the_rest_of_a_block)
 #define SHMEM_THP	"/sys/kernel/mm/transparent_hugepage/shmem_enabled"
 
 /*
+ * Map the 2 MiB file fd shared at a 2 MiB aligned address (inside a
+ * mapping twice as big), with extra mmap flags: what a huge page needs.
+ */
+static uint8_t *map_aligned_block(struct __test_metadata *_metadata, int fd,
+				  int flags)
+{
+	const size_t blk = 1UL << LEAPIO_L1_SHIFT;
+	uint8_t *p, *q;
+
+	q = mmap(NULL, 2 * blk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (q == MAP_FAILED)
+		return NULL;
+	p = (uint8_t *)(((uintptr_t)q + blk - 1) & ~(blk - 1));
+	munmap(q, p - q);
+	munmap(p + blk, q + blk - p);
+	if (mmap(p, blk, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | flags,
+		 fd, 0) != p) {
+		TH_LOG("mmap of the block: %s", strerror(errno));
+		munmap(p, blk);
+		return NULL;
+	}
+	return p;
+}
+
+/*
  * 2 MiB of memfd in one transparent huge page when the kernel gives one
  * (shmem THP on request, put back as it was afterwards): a block pinned
  * whole onto aligned contiguous memory, which gets an L1 leaf.
@@ -469,7 +494,7 @@ static uint8_t *thp_block(struct __test_metadata *_metadata, char *old,
 			  size_t oldlen)
 {
 	const size_t blk = 1UL << LEAPIO_L1_SHIFT;
-	uint8_t *p, *q;
+	uint8_t *p;
 	char *sel;
 	int fd;
 
@@ -487,15 +512,9 @@ static uint8_t *thp_block(struct __test_metadata *_metadata, char *old,
 	fd = memfd_create("leapio-thp", MFD_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ftruncate(fd, blk));
-	/* A 2 MiB aligned address inside a mapping twice as big. */
-	q = mmap(NULL, 2 * blk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, q);
-	p = (uint8_t *)(((uintptr_t)q + blk - 1) & ~(blk - 1));
-	munmap(q, p - q);
-	munmap(p + blk, q + blk - p);
-	ASSERT_EQ(p, mmap(p, blk, PROT_READ | PROT_WRITE,
-			  MAP_SHARED | MAP_FIXED, fd, 0));
+	p = map_aligned_block(_metadata, fd, 0);
 	close(fd);
+	ASSERT_NE(NULL, p);
 	madvise(p, blk, MADV_HUGEPAGE);
 	memset(p, 0x5a, blk);
 	return p;
@@ -577,7 +596,7 @@ TEST_F(region, huge_block_leaf_and_split)
 TEST_F(region, hugetlb_block_leaf_and_split)
 {
 	const size_t blk = 1UL << LEAPIO_L1_SHIFT;
-	uint8_t *p, *q;
+	uint8_t *p;
 	int fd;
 
 	ASSERT_EQ(0, lio_open_shared(&self->l));
@@ -587,18 +606,10 @@ TEST_F(region, hugetlb_block_leaf_and_split)
 		SKIP(return, "no hugetlb memfd: %s (hugepages= on the command line?)",
 		     strerror(errno));
 	ASSERT_EQ(0, ftruncate(fd, blk));
-	/* A 2 MiB aligned address inside a mapping twice as big. */
-	q = mmap(NULL, 2 * blk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, q);
-	p = (uint8_t *)(((uintptr_t)q + blk - 1) & ~(blk - 1));
-	munmap(q, p - q);
-	munmap(p + blk, q + blk - p);
-	ASSERT_EQ(p, mmap(p, blk, PROT_READ | PROT_WRITE,
-			  MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd, 0)) {
-		TH_LOG("mmap of a huge page failed: %s (none reserved?)",
-		       strerror(errno));
-	}
+	/* MAP_POPULATE: fails here, not at a fault, if none is reserved. */
+	p = map_aligned_block(_metadata, fd, MAP_POPULATE);
 	close(fd);
+	ASSERT_NE(NULL, p);
 	memset(p, 0x5a, blk);
 	/* hugetlbfs has no other page size: a small page here is a bug. */
 	EXPECT_TRUE(huge_block_checks(_metadata, self, p));

@@ -14,25 +14,13 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
 cd "$top"
 results=build/results-debug logs=build/check-debug-logs
-rm -rf "$results" "$logs"
-mkdir -p "$results" "$logs"
 
 # shellcheck source=tests/vm/tap.sh
 . tests/vm/tap.sh
-exec 3> "$results/check-debug.tap"
-TAP_FD=3
-echo "TAP version 13" >&3
+# shellcheck source=tests/vm/stage.sh
+. tests/vm/stage.sh
+stage_init "$results" "$logs" check-debug.tap check-debug
 
-stage() {
-	local name=$1 what=$2 start=$SECONDS rc=0
-	shift 2
-	echo "=== check-debug: $what"
-	"$@" > "$logs/$name.log" 2>&1 || rc=$?
-	tail -n 5 "$logs/$name.log"
-	echo "=== check-debug: $what: $([ $rc = 0 ] && echo ok || echo "FAILED ($rc)") in $((SECONDS - start)) s"
-	tap "$(ok_if [ $rc = 0 ])" "$what # $((SECONDS - start))s"
-	return $rc
-}
 finish() {
 	tap_plan
 	exec tests/summary.sh "$results"

@@ -18,25 +18,12 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
 cd "$top"
 results=build/results logs=build/check-logs
-rm -rf "$results" "$logs"
-mkdir -p "$results" "$logs"
 
 # shellcheck source=tests/vm/tap.sh
 . tests/vm/tap.sh
-exec 3> "$results/check.tap"
-TAP_FD=3
-echo "TAP version 13" >&3
-
-# stage <log name> <description> <command...>
-stage() {
-	local name=$1 what=$2 start=$SECONDS rc=0
-	shift 2
-	echo "=== check: $what"
-	"$@" 2>&1 | tee "$logs/$name.log" || rc=${PIPESTATUS[0]}
-	echo "=== check: $what: $([ $rc = 0 ] && echo ok || echo "FAILED ($rc)") in $((SECONDS - start)) s"
-	tap "$(ok_if [ $rc = 0 ])" "$what # $((SECONDS - start))s"
-	return $rc
-}
+# shellcheck source=tests/vm/stage.sh
+. tests/vm/stage.sh
+stage_init "$results" "$logs" check.tap check
 
 if ! stage setup "setup (install what is missing)" make --no-print-directory setup-if-needed; then
 	tap_plan
