@@ -308,14 +308,30 @@ int lio_dp_update(void *opaque, u32 what)
 /*
  * A trapped I/O doorbell the model checked: into the page the runtime
  * polls, and wake it (it may sleep while every doorbell traps).
+ *
+ * Without a runtime the model takes it, and the page gets it all the
+ * same: the page must hold what the guest last wrote whichever way it
+ * wrote it (QEMU traps a mapped BAR's accesses for a while after an
+ * INTx), since the standby work gives the model the mmapped pages'
+ * values that differ from its own, and lio_dp_attach() leaves mapped
+ * pages as they are. The model had this value once: the standby work
+ * is told not to give it again (sb_bad), whether the model took it or
+ * refused it.
  */
 bool lio_dp_doorbell(void *opaque, u32 idx, u32 val)
 {
 	struct lio_mdev *lm = lio_dp_lm(opaque);
 	struct lio_region *r = &lm->region;
+	u16 q = idx / 2;
 
-	if (!r->dp_served || WARN_ON_ONCE(leapio_wr_doorbell(&r->view, idx, val)))
+	if (WARN_ON_ONCE(leapio_wr_doorbell(&r->view, idx, val)))
 		return false;
+	if (!r->dp_served) {
+		r->sb_bad[idx] = val;
+		r->sb_qgen[idx] = idx & 1 ? READ_ONCE(r->cq[q].qgen) :
+					    READ_ONCE(r->sq[q].qgen);
+		return false;
+	}
 	lio_region_wake(lm);
 	return true;
 }
