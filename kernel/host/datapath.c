@@ -390,6 +390,11 @@ void lio_dp_attach(struct lio_mdev *lm)
 	u16 q;
 
 	lockdep_assert_held(&lm->lock);
+	/*
+	 * The namespace, for the runtime to check against its backend now
+	 * (sysfs keeps it fixed while a runtime is attached).
+	 */
+	lio_dp_put_geometry(lm);
 	if (!(vc->csts & NVME_CSTS_RDY) || r->dp_served)
 		return;
 	for (q = 1; q <= vc->p.nr_ioq; q++) {

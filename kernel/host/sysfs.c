@@ -26,7 +26,10 @@ static struct lio_mdev *lio_dev_to_mdev(struct device *dev)
 
 /*
  * Change one of the namespace size and LBA size, keeping the other. The
- * model judges the pair; the log says what it wants.
+ * model judges the pair; the size's upper bound is the ABI's
+ * (LEAPIO_NS_SIZE_MAX). Fixed while the VFIO user has the device and
+ * while a runtime serves it: leapiod checks at attach that its backend
+ * holds the namespace. The log says what is wanted.
  */
 static int lio_set_ns(struct device *dev, const u64 *new_size,
 		      const u32 *new_lba_size)
@@ -40,9 +43,13 @@ static int lio_set_ns(struct device *dev, const u64 *new_size,
 	size = new_size ? *new_size : lm->vc->ns.size;
 	lba_size = new_lba_size ? *new_lba_size : 1U << lm->vc->ns.lba_shift;
 
-	if (lm->open) {
-		dev_dbg(dev, "namespace geometry is fixed while the device is open\n");
+	if (lm->open || lio_region_attached(lm)) {
+		dev_dbg(dev, "namespace geometry is fixed while the device is open or a runtime serves it\n");
 		ret = -EBUSY;
+	} else if (size > LEAPIO_NS_SIZE_MAX) {
+		dev_dbg(dev, "ns_size %llu refused: at most %llu\n", size,
+			LEAPIO_NS_SIZE_MAX);
+		ret = -ERANGE;
 	} else {
 		ret = lio_vctrl_set_ns(lm->vc, size, lba_size);
 		if (ret)

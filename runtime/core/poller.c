@@ -116,6 +116,12 @@ static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 	ret = lio_host_attach(s->cfg.uuid, &s->host, err, errlen);
 	if (ret)
 		return ret;
+	ret = lio_host_ns_check(&s->host, s->bdev->size, s->bdev->cfg.path,
+				err, errlen);
+	if (ret) {
+		lio_host_detach(&s->host);
+		return ret;
+	}
 	ret = lio_revoke_track(&s->host);
 	if (ret) {
 		snprintf(err, errlen, "more vdevs attached than leapiod can watch");

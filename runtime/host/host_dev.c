@@ -117,6 +117,35 @@ fail:
 	return ret;
 }
 
+int lio_host_ns_check(const struct lio_host_vdev *h, uint64_t backend_size,
+		      const char *backend, char *err, size_t errlen)
+{
+	struct leapio_region_view v;
+	uint64_t nsze, bytes;
+	uint8_t shift;
+
+	leapio_region_view(&v, h->region);
+	nsze = __atomic_load_n(&v.ctrl->nsze, __ATOMIC_RELAXED);
+	shift = __atomic_load_n(&v.ctrl->lba_shift, __ATOMIC_RELAXED);
+	/* A driver older than the geometry at attach: judged at enable. */
+	if (!nsze)
+		return 0;
+	if (shift != 9 && shift != 12) {
+		snprintf(err, errlen, "the namespace's LBA size (shift %u) is "
+			 "neither 512 nor 4096 bytes", shift);
+		return -EPROTO;
+	}
+	bytes = nsze > UINT64_MAX >> shift ? UINT64_MAX : nsze << shift;
+	if (bytes <= backend_size)
+		return 0;
+	snprintf(err, errlen, "the namespace (ns_size %llu bytes) is larger "
+		 "than its backend %s (%llu bytes): give the mdev a smaller "
+		 "ns_size or leapiod a larger backend",
+		 (unsigned long long)bytes, backend,
+		 (unsigned long long)backend_size);
+	return -EFBIG;
+}
+
 void lio_host_detach(struct lio_host_vdev *h)
 {
 	if (h->gmem)

@@ -29,6 +29,15 @@ int lio_uuid_bytes(const char *s, uint8_t out[16]);
  */
 int lio_host_attach(const char *uuid, struct lio_host_vdev *h, char *err,
 		    size_t errlen);
+/*
+ * The namespace the driver gives the attached vdev fits in the
+ * backend_size usable bytes of backend (a path, for the message)? 0;
+ * -EFBIG (too large) or -EPROTO (a geometry no driver writes) with a
+ * sentence in err. Checked at attach, so that a namespace the backend
+ * cannot hold is refused then rather than failing I/O later.
+ */
+int lio_host_ns_check(const struct lio_host_vdev *h, uint64_t backend_size,
+		      const char *backend, char *err, size_t errlen);
 void lio_host_detach(struct lio_host_vdev *h);
 /* Answer the mailbox / tell the driver ack moved. 0 or -errno. */
 int lio_host_kick(struct lio_host_vdev *h);

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The per-mdev sysfs attributes and the types' instance accounting:
- * namespace geometry accepted only when valid and only while the device
- * is closed, read-only identity attributes, available_instances.
+ * namespace geometry accepted only when valid (ns_size up to
+ * LEAPIO_NS_SIZE_MAX, which the guest sees in full) and only while
+ * neither the device is open nor a runtime serves it, read-only identity
+ * attributes, available_instances. A namespace larger than the backend
+ * leapiod is given is refused by leapiod when it attaches: it exits
+ * non-zero, saying so, rather than failing I/O later.
  */
-#include "lio_test.h"
+#include <sys/wait.h>
+
+#include "lio_dp.h"
 
 FIXTURE(sysfs) {
 	struct lio l;
@@ -63,6 +69,44 @@ TEST_F(sysfs, ns_size_rejects_bad_values)
 	ASSERT_EQ(0, mdev_attr_write(m, LEAPIO_SYSFS_LBA_SIZE, "4096"));
 	ASSERT_EQ(-EINVAL, mdev_attr_write_u64(m, LEAPIO_SYSFS_NS_SIZE, 4096 * 100 + 512));
 	ASSERT_EQ(LEAPIO_DEFAULT_NS_SIZE, attr(_metadata, &self->l, LEAPIO_SYSFS_NS_SIZE));
+}
+
+TEST_F(sysfs, ns_size_top_of_range)
+{
+	const struct lio_mdev *m = &self->l.mdev;
+	struct lio *l = &self->l;
+	static const unsigned long long too_big[] = {
+		LEAPIO_NS_SIZE_MAX + 512, LEAPIO_NS_SIZE_MAX + 4096, 1ULL << 63,
+		~0ULL - 511, ~0ULL,
+	};
+	struct nvme_id_ns *ns;
+	struct nvme_sqe sqe;
+	uint64_t iova;
+	unsigned int i;
+
+	/* The largest size is taken, with either LBA size. */
+	ASSERT_EQ(0, mdev_attr_write_u64(m, LEAPIO_SYSFS_NS_SIZE, LEAPIO_NS_SIZE_MAX));
+	ASSERT_EQ(LEAPIO_NS_SIZE_MAX, attr(_metadata, l, LEAPIO_SYSFS_NS_SIZE));
+	/* One LBA past it, and beyond: out of range, the size kept. */
+	for (i = 0; i < ARRAY_SIZE(too_big); i++) {
+		TH_LOG("ns_size %llu", too_big[i]);
+		ASSERT_EQ(-ERANGE, mdev_attr_write_u64(m, LEAPIO_SYSFS_NS_SIZE, too_big[i]));
+		ASSERT_EQ(LEAPIO_NS_SIZE_MAX, attr(_metadata, l, LEAPIO_SYSFS_NS_SIZE));
+	}
+	ASSERT_EQ(0, mdev_attr_write(m, LEAPIO_SYSFS_LBA_SIZE, "4096"));
+	ASSERT_EQ(LEAPIO_NS_SIZE_MAX, attr(_metadata, l, LEAPIO_SYSFS_NS_SIZE));
+	ASSERT_EQ(-ERANGE, mdev_attr_write_u64(m, LEAPIO_SYSFS_NS_SIZE,
+					       LEAPIO_NS_SIZE_MAX + 4096));
+
+	/* And the guest sees all of it. */
+	ASSERT_EQ(0, lio_open(l));
+	LIO_ENABLE(l);
+	ns = gmem_alloc_pages(&l->mem, NVME_IDENTIFY_DATA_SIZE, &iova);
+	ASSERT_NE(NULL, ns);
+	nb_identify(&sqe, NVME_ID_CNS_NS, 1, iova);
+	ADMIN_OK(l, &sqe);
+	ASSERT_EQ(LEAPIO_NS_SIZE_MAX >> 12, le64toh(ns->nsze));
+	ASSERT_EQ(LEAPIO_NS_SIZE_MAX >> 12, le64toh(ns->ncap));
 }
 
 TEST_F(sysfs, lba_size_rejects_bad_values)
@@ -203,6 +247,109 @@ TEST_F(sysfs, duplicate_uuid_refused)
 	snprintf(path, sizeof(path), "%s/create", dir);
 	ASSERT_EQ(-EEXIST, sysfs_write(path, self->l.mdev.uuid));
 	ASSERT_TRUE(mdev_exists(self->l.mdev.uuid));
+}
+
+/* ---- the namespace against leapiod's backend ---- */
+
+FIXTURE(nsfit) {
+	struct dp dp;
+};
+
+FIXTURE_SETUP(nsfit)
+{
+	leapiod_init(&self->dp.d);
+	lio_init(&self->dp.l);
+	self->dp.bk.file = self->dp.bk.loop = -1;
+}
+
+FIXTURE_TEARDOWN(nsfit)
+{
+	dp_teardown(_metadata, &self->dp);
+}
+
+/* Wait (bounded) for leapiod to end by itself: its exit code, or -errno. */
+static int leapiod_exit_code(struct leapiod *d)
+{
+	int i;
+
+	for (i = 0; i < LEAPIOD_TIMEOUT_MS / 10 && leapiod_alive(d); i++)
+		usleep(10000);
+	if (d->pid)
+		return -ETIMEDOUT;
+	return WIFEXITED(d->status) ? WEXITSTATUS(d->status) : -EINTR;
+}
+
+/* leapiod's log holds s. */
+static bool leapiod_log_has(const struct leapiod *d, const char *s)
+{
+	char buf[8192];
+	size_t n;
+	FILE *f = fopen(d->log, "r");
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return strstr(buf, s) != NULL;
+}
+
+/* leapiod serving path (from offset) for an mdev of ns_size: refused. */
+static void refused_at_attach(struct __test_metadata *_metadata, struct dp *dp,
+			      uint64_t offset)
+{
+	int err, code;
+
+	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, dp->bk.path, offset));
+	err = leapiod_start(&dp->d);
+	/* It may be seen attached for the moment before it checks. */
+	ASSERT_TRUE(err == -ECHILD || err == 0);
+	code = leapiod_exit_code(&dp->d);
+	if (code != 1)
+		leapiod_dump_log(&dp->d, stderr);
+	ASSERT_EQ(1, code);
+	ASSERT_TRUE(leapiod_log_has(&dp->d, "larger than its backend"));
+	ASSERT_EQ(0, dp_attr(_metadata, dp, LEAPIO_SYSFS_RUNTIME_PID));
+}
+
+TEST_F(nsfit, one_lba_larger_than_the_backend)
+{
+	dp_create(_metadata, &self->dp, DP_NS_SIZE + 512, DP_NS_SIZE, 0);
+	refused_at_attach(_metadata, &self->dp, 0);
+}
+
+TEST_F(nsfit, larger_than_what_follows_the_offset)
+{
+	/* 2 x DP_NS_SIZE of backend; from this offset on, one block short. */
+	dp_create(_metadata, &self->dp, DP_NS_SIZE, 2 * DP_NS_SIZE, 4096);
+	refused_at_attach(_metadata, &self->dp, DP_NS_SIZE + 4096);
+}
+
+TEST_F(nsfit, as_large_as_the_backend)
+{
+	struct dp *dp = &self->dp;
+	uint64_t last;
+
+	dp_create(_metadata, dp, DP_NS_SIZE, DP_NS_SIZE, 0);
+	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, dp->bk.path, 0));
+	dp_start_leapiod(_metadata, dp);
+	/* Served: the namespace stays as leapiod checked it. */
+	ASSERT_EQ(-EBUSY, mdev_attr_write_u64(&dp->l.mdev, LEAPIO_SYSFS_NS_SIZE,
+					      2 * DP_NS_SIZE));
+	ASSERT_EQ(-EBUSY, mdev_attr_write(&dp->l.mdev, LEAPIO_SYSFS_LBA_SIZE, "4096"));
+	ASSERT_EQ(DP_NS_SIZE, dp_attr(_metadata, dp, LEAPIO_SYSFS_NS_SIZE));
+	dp_open(_metadata, dp);
+	ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 1, 16, 1));
+	/* Its last block is the backend's. */
+	last = DP_NS_SIZE / 512 - 1;
+	dp_write_seed(_metadata, dp, 1, last, 1, 4242);
+	dp_read_seed(_metadata, dp, 1, last, 1, 4242);
+	dp_backing_seed(_metadata, dp, 0, last, 1, 4242);
+	/* Once leapiod is gone and the device closed, it may change again. */
+	dp_close(_metadata, dp);
+	ASSERT_EQ(0, leapiod_stop(&dp->d, SIGTERM));
+	ASSERT_EQ(0, leapiod_wait_runtime_pid(dp->l.mdev.uuid, 0, LEAPIOD_TIMEOUT_MS));
+	ASSERT_EQ(0, mdev_attr_write_u64(&dp->l.mdev, LEAPIO_SYSFS_NS_SIZE, 2 * DP_NS_SIZE));
 }
 
 TEST_HARNESS_MAIN

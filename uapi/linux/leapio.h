@@ -66,6 +66,12 @@
 #define LEAPIO_SYSFS_RUNTIME_REVOKED	"runtime_revoked"
 
 #define LEAPIO_DEFAULT_NS_SIZE		(1ULL << 30)
+/*
+ * The largest ns_size: what a signed 64-bit file offset holds (the
+ * guest's block device, the runtime's backend), in whole 4 KiB blocks so
+ * that it is a multiple of either LBA size. Larger values: ERANGE.
+ */
+#define LEAPIO_NS_SIZE_MAX		((1ULL << 63) - 4096)
 #define LEAPIO_DEFAULT_LBA_SIZE		512
 
 #endif /* _UAPI_LINUX_LEAPIO_H */
