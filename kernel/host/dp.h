@@ -112,6 +112,7 @@ struct lio_region {
 	/* mbox.c */
 	struct mutex		mbox_lock;	/* one KICK at a time */
 	u32			mbox_cons;
+	u64			mbox_refused;	/* sysfs mbox_refused */
 	spinlock_t		pend_lock;	/* the work item's requests */
 	DECLARE_BITMAP(pend_irq, LEAPIO_VECTOR_WORDS * 64);
 	u32			pend_aen[LEAPIO_MBOX_ENTRIES];
@@ -224,6 +225,8 @@ u32 lio_chardev_revoked(struct lio_mdev *lm);
 /* ---- mbox.c ---- */
 /* Answer every request up to prod (LEAPIO_VDEV_IOC_KICK). */
 int lio_mbox_kick(struct lio_mdev *lm);
+/* Requests and KICKs refused as malformed since the mdev was created. */
+u64 lio_mbox_refused(struct lio_mdev *lm);
 /* Fail the controller from a context without lm->lock (the work item). */
 void lio_mbox_fatal(struct lio_mdev *lm);
 /* A runtime attached (lm->lock held): drop what an earlier one left. */

@@ -10,7 +10,9 @@
  * has not run yet.
  *
  * Everything read from the mailbox is the runtime's to get wrong: indices
- * are bounded, ops and arguments checked, and nothing is read twice.
+ * are bounded, ops and arguments checked (leapio_mbox_decode()), and
+ * nothing is read twice. What fails the checks is answered -EINVAL,
+ * counted in sysfs mbox_refused and logged (rate limited).
  */
 #include <linux/bitmap.h>
 
@@ -133,6 +135,17 @@ static s32 lio_mbox_one(struct lio_mdev *lm, const struct leapio_mbox_req *req,
 	return ret;
 }
 
+/*
+ * A request or a KICK the runtime got wrong: refused, counted (sysfs
+ * mbox_refused) and logged by the caller, so that a runtime bug or a
+ * corrupted region is seen; the guest is served on.
+ */
+static void lio_mbox_count_refusal(struct lio_region *r)
+{
+	lockdep_assert_held(&r->mbox_lock);
+	WRITE_ONCE(r->mbox_refused, r->mbox_refused + 1);
+}
+
 int lio_mbox_kick(struct lio_mdev *lm)
 {
 	struct lio_region *r = &lm->region;
@@ -145,21 +158,39 @@ int lio_mbox_kick(struct lio_mdev *lm)
 	/* Pairs with the runtime's release of prod: the messages are in. */
 	prod = smp_load_acquire(&mb->prod);
 	if (leapio_mbox_pending(r->mbox_cons, prod) < 0) {
+		/* Nothing is read: no slot can be told from garbage. */
+		lio_mbox_count_refusal(r);
+		dev_warn_ratelimited(lm->vdev.dev,
+				     "runtime (pid %d): mailbox prod %u is not within %u requests of cons %u: KICK refused\n",
+				     READ_ONCE(r->runtime_pid), prod,
+				     LEAPIO_MBOX_ENTRIES, r->mbox_cons);
 		ret = -EINVAL;
 		goto out;
 	}
 	while (r->mbox_cons != prod) {
 		struct leapio_mbox_msg *m =
 			&mb->msg[r->mbox_cons % LEAPIO_MBOX_ENTRIES];
+		/* Each field read once: the runtime may be changing them. */
+		u32 op = READ_ONCE(m->op);
+		u64 arg0 = READ_ONCE(m->arg0);
+		u64 arg1 = READ_ONCE(m->arg1);
+		u64 rsvd = READ_ONCE(m->rsvd);
 		struct leapio_mbox_req req;
 		s32 res;
 
 		w = false;
-		res = leapio_mbox_decode(READ_ONCE(m->op), READ_ONCE(m->arg0),
-					 READ_ONCE(m->arg1), READ_ONCE(m->rsvd),
-					 r->layout.nr_ioq, &req);
-		if (!res)
+		res = leapio_mbox_decode(op, arg0, arg1, rsvd, r->layout.nr_ioq,
+					 &req);
+		if (res) {
+			lio_mbox_count_refusal(r);
+			dev_warn_ratelimited(lm->vdev.dev,
+					     "runtime (pid %d): mailbox request %u refused: op %u, arguments %#llx %#llx %#llx\n",
+					     READ_ONCE(r->runtime_pid),
+					     r->mbox_cons, op, arg0, arg1,
+					     rsvd);
+		} else {
 			res = lio_mbox_one(lm, &req, &w);
+		}
 		work |= w;
 		WRITE_ONCE(m->result, res);
 		/* The result is seen before the runtime sees cons pass it. */
@@ -170,6 +201,11 @@ out:
 	if (work)
 		schedule_work(&r->mbox_work);
 	return ret;
+}
+
+u64 lio_mbox_refused(struct lio_mdev *lm)
+{
+	return READ_ONCE(lm->region.mbox_refused);
 }
 
 void lio_mbox_fatal(struct lio_mdev *lm)

@@ -201,6 +201,13 @@ static ssize_t runtime_revoked_show(struct device *dev,
 			  lio_chardev_revoked(lio_dev_to_mdev(dev)));
 }
 
+static ssize_t mbox_refused_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  lio_mbox_refused(lio_dev_to_mdev(dev)));
+}
+
 LIO_ATTR(lio_attr_ns_size, LEAPIO_SYSFS_NS_SIZE, 0644, ns_size_show,
 	 ns_size_store);
 LIO_ATTR(lio_attr_lba_size, LEAPIO_SYSFS_LBA_SIZE, 0644, lba_size_show,
@@ -217,6 +224,8 @@ LIO_ATTR(lio_attr_runtime_grace_ms, LEAPIO_SYSFS_RUNTIME_GRACE_MS, 0644,
 	 runtime_grace_ms_show, runtime_grace_ms_store);
 LIO_ATTR(lio_attr_runtime_revoked, LEAPIO_SYSFS_RUNTIME_REVOKED, 0444,
 	 runtime_revoked_show, NULL);
+LIO_ATTR(lio_attr_mbox_refused, LEAPIO_SYSFS_MBOX_REFUSED, 0444,
+	 mbox_refused_show, NULL);
 
 static struct attribute *lio_mdev_attrs[] = {
 	&lio_attr_ns_size.attr,
@@ -229,6 +238,7 @@ static struct attribute *lio_mdev_attrs[] = {
 	&lio_attr_runtime_pid.attr,
 	&lio_attr_runtime_grace_ms.attr,
 	&lio_attr_runtime_revoked.attr,
+	&lio_attr_mbox_refused.attr,
 	NULL,
 };
 

@@ -64,6 +64,8 @@
 #define LEAPIO_SYSFS_RUNTIME_GRACE_MS	"runtime_grace_ms"
 /* ro: runtimes revoked for not acknowledging a change within CAP.TO */
 #define LEAPIO_SYSFS_RUNTIME_REVOKED	"runtime_revoked"
+/* ro: malformed mailbox requests (and KICKs) of runtimes, refused */
+#define LEAPIO_SYSFS_MBOX_REFUSED	"mbox_refused"
 
 #define LEAPIO_DEFAULT_NS_SIZE		(1ULL << 30)
 /*
