@@ -102,29 +102,39 @@ static void lio_intx_unmask_thread(void *opaque, void *unused)
 	mutex_unlock(&lm->lock);
 }
 
-static void lio_intx_disable(struct lio_mdev *lm)
+/*
+ * Turn INTx off, as VFIO's count 0 DATA_NONE TRIGGER does: -EINVAL if it
+ * was not on (vfio-pci's answer), 0 once it is off.
+ */
+static int lio_intx_disable(struct lio_mdev *lm)
 {
+	int ret = -EINVAL;
+
 	/* Not under lm->lock: this waits for the thread, which takes it. */
 	vfio_virqfd_disable(&lm->intx_unmask);
 
 	mutex_lock(&lm->lock);
 	if (lm->irq_mode == LIO_IRQ_INTX) {
-		eventfd_ctx_put(lm->intx_trigger);
+		if (lm->intx_trigger)
+			eventfd_ctx_put(lm->intx_trigger);
 		lm->intx_trigger = NULL;
 		lm->irq_mode = LIO_IRQ_NONE;
 		lio_vctrl_set_irq_mode(lm->vc, LIO_IRQ_NONE);
 		lio_dp_irq_changed(lm);
+		ret = 0;
 	}
 	mutex_unlock(&lm->lock);
+	return ret;
 }
 
-static int lio_intx_enable(struct lio_mdev *lm, s32 fd)
+/*
+ * INTx on with trigger as its eventfd, or with none (fd -1: the line is
+ * on and signals nobody until an eventfd is set, as in vfio-pci). The
+ * reference to trigger is ours from here on.
+ */
+static int lio_intx_enable(struct lio_mdev *lm, struct eventfd_ctx *trigger)
 {
-	struct eventfd_ctx *trigger = eventfd_ctx_fdget(fd);
 	int ret = 0;
-
-	if (IS_ERR(trigger))
-		return PTR_ERR(trigger);
 
 	mutex_lock(&lm->lock);
 	if (lm->irq_mode == LIO_IRQ_MSIX) {
@@ -153,23 +163,23 @@ static int lio_intx_enable(struct lio_mdev *lm, s32 fd)
 static int lio_intx_trigger(struct lio_mdev *lm, u32 dtype, u32 count,
 			    const void *data)
 {
+	struct eventfd_ctx *trigger = NULL;
 	int ret = 0;
 
-	if (!count) {
-		if (dtype != VFIO_IRQ_SET_DATA_NONE)
-			return -EINVAL;
-		lio_intx_disable(lm);
-		return 0;
-	}
+	/* count 0 is only the teardown; the validation left count <= 1. */
+	if (!count)
+		return dtype == VFIO_IRQ_SET_DATA_NONE ? lio_intx_disable(lm) :
+							 -EINVAL;
 
 	if (dtype == VFIO_IRQ_SET_DATA_EVENTFD) {
 		s32 fd = *(const s32 *)data;
 
-		if (fd < 0) {
-			lio_intx_disable(lm);
-			return 0;
+		if (fd >= 0) {
+			trigger = eventfd_ctx_fdget(fd);
+			if (IS_ERR(trigger))
+				return PTR_ERR(trigger);
 		}
-		return lio_intx_enable(lm, fd);
+		return lio_intx_enable(lm, trigger);
 	}
 
 	/* No eventfd: the user fires the interrupt itself, as a test does. */
@@ -192,34 +202,29 @@ static int lio_intx_unmask_fd(struct lio_mdev *lm, s32 fd)
 				  &lm->intx_unmask, fd);
 }
 
-static int lio_set_intx(struct lio_mdev *lm, const struct vfio_irq_set *hdr,
-			const void *data)
+/*
+ * MASK and UNMASK act on an enabled INTx, one line (vfio-pci's checks,
+ * in its order). An unmask eventfd is KVM's resamplefd; a mask eventfd
+ * is not supported, by vfio-pci either (-ENOTTY).
+ */
+static int lio_intx_mask(struct lio_mdev *lm, const struct vfio_irq_set *hdr,
+			 const void *data, bool mask)
 {
 	u32 dtype = hdr->flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
-	u32 action = hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
 	bool on = dtype == VFIO_IRQ_SET_DATA_NONE ||
 		  (dtype == VFIO_IRQ_SET_DATA_BOOL && *(const u8 *)data);
 	int ret = 0;
 
-	if (action == VFIO_IRQ_SET_ACTION_TRIGGER)
-		return lio_intx_trigger(lm, dtype, hdr->count, data);
-
-	/* Masking acts on an enabled INTx, one line. */
-	if (hdr->count != 1)
+	if (READ_ONCE(lm->irq_mode) != LIO_IRQ_INTX || hdr->count != 1)
 		return -EINVAL;
-	if (action == VFIO_IRQ_SET_ACTION_UNMASK &&
-	    dtype == VFIO_IRQ_SET_DATA_EVENTFD) {
-		if (READ_ONCE(lm->irq_mode) != LIO_IRQ_INTX)
-			return -EINVAL;
-		return lio_intx_unmask_fd(lm, *(const s32 *)data);
-	}
 	if (dtype == VFIO_IRQ_SET_DATA_EVENTFD)
-		return -EINVAL;
+		return mask ? -ENOTTY :
+			      lio_intx_unmask_fd(lm, *(const s32 *)data);
 
 	mutex_lock(&lm->lock);
 	if (lm->irq_mode != LIO_IRQ_INTX)
 		ret = -EINVAL;
-	else if (on && action == VFIO_IRQ_SET_ACTION_MASK)
+	else if (on && mask)
 		lm->intx_masked = true;
 	else if (on)
 		lio_intx_unmask(lm);
@@ -243,8 +248,10 @@ static void lio_msix_swap(struct lio_mdev *lm, u32 v, struct eventfd_ctx **ctx,
 	spin_unlock(&lm->region.seq_lock);
 }
 
-static void lio_msix_disable(struct lio_mdev *lm)
+/* MSI-X off (count 0 DATA_NONE TRIGGER); -EINVAL if it was not on. */
+static int lio_msix_disable(struct lio_mdev *lm)
 {
+	int ret = -EINVAL;
 	u32 i;
 
 	mutex_lock(&lm->lock);
@@ -262,8 +269,10 @@ static void lio_msix_disable(struct lio_mdev *lm)
 				fput(file);
 		}
 		lio_dp_irq_changed(lm);
+		ret = 0;
 	}
 	mutex_unlock(&lm->lock);
+	return ret;
 }
 
 /*
@@ -329,6 +338,7 @@ out:
 	return ret;
 }
 
+/* MSI-X TRIGGER (the validation kept start + count within the table). */
 static int lio_set_msix(struct lio_mdev *lm, const struct vfio_irq_set *hdr,
 			const void *data)
 {
@@ -337,17 +347,13 @@ static int lio_set_msix(struct lio_mdev *lm, const struct vfio_irq_set *hdr,
 	int ret = 0;
 	u32 i;
 
-	/* Vectors are masked in the MSI-X table, which the model emulates. */
-	if ((hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) !=
-	    VFIO_IRQ_SET_ACTION_TRIGGER)
-		return -EINVAL;
-
-	if (!hdr->count) {
-		if (dtype != VFIO_IRQ_SET_DATA_NONE)
-			return -EINVAL;
-		lio_msix_disable(lm);
-		return 0;
-	}
+	/*
+	 * count 0 is only the teardown. (vfio-pci also takes count 0 with
+	 * data as a no-op once MSI-X is on; nothing needs that.)
+	 */
+	if (!hdr->count)
+		return dtype == VFIO_IRQ_SET_DATA_NONE ? lio_msix_disable(lm) :
+							 -EINVAL;
 
 	if (dtype == VFIO_IRQ_SET_DATA_EVENTFD)
 		return lio_msix_set_triggers(lm, hdr->start, hdr->count, data);
@@ -370,12 +376,22 @@ static int lio_set_msix(struct lio_mdev *lm, const struct vfio_irq_set *hdr,
 	return ret;
 }
 
+/*
+ * VFIO_DEVICE_SET_IRQS, answered as vfio-pci answers it (include/uapi/
+ * linux/vfio.h; Documentation/abi/pci-function.rst lists the cases):
+ * vfio_set_irqs_validate_and_prepare() refuses an index, start, count,
+ * flag or argsz it cannot take with -EINVAL, including every index
+ * with no interrupts (MSI, ERR, REQ); an action the index does not
+ * have, no action or several, is -ENOTTY. A request that fails changes
+ * nothing.
+ */
 long lio_ioctl_set_irqs(struct lio_mdev *lm, void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
 	struct vfio_irq_set hdr;
 	size_t data_size = 0;
 	void *data = NULL;
+	u32 action;
 	int ret;
 
 	if (copy_from_user(&hdr, arg, minsz))
@@ -391,14 +407,29 @@ long lio_ioctl_set_irqs(struct lio_mdev *lm, void __user *arg)
 			return PTR_ERR(data);
 	}
 
+	action = hdr.flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
 	switch (hdr.index) {
 	case VFIO_PCI_INTX_IRQ_INDEX:
-		ret = lio_set_intx(lm, &hdr, data);
+		if (action == VFIO_IRQ_SET_ACTION_TRIGGER)
+			ret = lio_intx_trigger(lm, hdr.flags &
+					       VFIO_IRQ_SET_DATA_TYPE_MASK,
+					       hdr.count, data);
+		else if (action == VFIO_IRQ_SET_ACTION_MASK ||
+			 action == VFIO_IRQ_SET_ACTION_UNMASK)
+			ret = lio_intx_mask(lm, &hdr, data,
+					    action == VFIO_IRQ_SET_ACTION_MASK);
+		else
+			ret = -ENOTTY;
 		break;
 	case VFIO_PCI_MSIX_IRQ_INDEX:
-		ret = lio_set_msix(lm, &hdr, data);
+		/* Vectors are masked in the MSI-X table, which the model emulates. */
+		if (action == VFIO_IRQ_SET_ACTION_TRIGGER)
+			ret = lio_set_msix(lm, &hdr, data);
+		else
+			ret = -ENOTTY;
 		break;
 	default:
+		/* Not reached: an index without interrupts fails validation. */
 		ret = -EINVAL;
 	}
 	kfree(data);
@@ -421,6 +452,7 @@ struct file *lio_irq_get_file(struct lio_mdev *lm, u16 vector, u32 *irq_seq)
 /* The VFIO user is gone: forget its eventfds, interrupts off. */
 void lio_irq_teardown(struct lio_mdev *lm)
 {
+	/* Whichever was on: the other says -EINVAL, which is fine here. */
 	lio_intx_disable(lm);
 	lio_msix_disable(lm);
 }
