@@ -47,6 +47,8 @@
 #define LA_POISON	0x5a
 /* Long enough that no wait of a test under TCG reaches it. */
 #define LA_GRACE_MS	120000
+/* Short enough to pass while the test waits for what follows it. */
+#define LA_SHORT_GRACE_MS 300
 /* LBAs: the main batch's ranges from 0, the warm-up's from here. */
 #define LA_WARM_LBA	4096
 /* Pattern seeds (nio_fill() per LBA: seed + LBA). */
@@ -520,6 +522,7 @@ enum la_swap {
 	LA_SWAP_KILL,	/* the first dies (SIGKILL) */
 	LA_SWAP_TERM,	/* the first drains and exits (SIGTERM) */
 	LA_SWAP_BUSY,	/* the second starts while the first is attached */
+	LA_SWAP_TAKEBACK, /* the first dies, the model takes the queues back */
 };
 
 FIXTURE(swap) {
@@ -534,6 +537,7 @@ FIXTURE_VARIANT(swap) {
 FIXTURE_VARIANT_ADD(swap, killed) { .how = LA_SWAP_KILL };
 FIXTURE_VARIANT_ADD(swap, terminated) { .how = LA_SWAP_TERM };
 FIXTURE_VARIANT_ADD(swap, second_while_attached) { .how = LA_SWAP_BUSY };
+FIXTURE_VARIANT_ADD(swap, after_takeback) { .how = LA_SWAP_TAKEBACK };
 
 FIXTURE_SETUP(swap)
 {
@@ -578,7 +582,11 @@ static bool la_log_has(const struct leapiod *d, const char *s)
  * command completes exactly once, with success, its data in place.
  * A second leapiod started while the first is attached is refused (the
  * driver's EBUSY: one runtime per mdev), exits 1 saying so, and changes
- * nothing: the first goes on serving.
+ * nothing: the first goes on serving. When none comes within the grace
+ * period the model takes the queues back and answers what the first
+ * left, Namespace Not Ready with DNR, as the CQ gives it room (one slot
+ * here): a runtime attaching after that gets the rest, handed over from
+ * the model, and a command of either is completed by one of them only.
  */
 TEST_F_TIMEOUT(swap, runtime_replaced_commands_outstanding, 120)
 {
@@ -586,12 +594,16 @@ TEST_F_TIMEOUT(swap, runtime_replaced_commands_outstanding, 120)
 	struct la_batch w, b;
 	struct nvme_cqe before[LA_CQ];
 	pid_t first = dp->d.pid;
-	unsigned int k;
+	unsigned int k, dnr = 0;
 	int st;
 
 	la_queues(_metadata, dp);
 	la_warm_up(_metadata, dp, &w);
 	la_check_ok(_metadata, dp, &w);
+	if (variant->how == LA_SWAP_TAKEBACK)
+		ASSERT_EQ(0, mdev_attr_write_u64(&dp->l.mdev,
+						 LEAPIO_SYSFS_RUNTIME_GRACE_MS,
+						 LA_SHORT_GRACE_MS));
 
 	la_main(_metadata, dp, &b);
 	ASSERT_LT(b.tail, b.c[0].slot);
@@ -624,10 +636,40 @@ TEST_F_TIMEOUT(swap, runtime_replaced_commands_outstanding, 120)
 		ASSERT_EQ(first, dp_attr(_metadata, dp, LEAPIO_SYSFS_RUNTIME_PID));
 		ASSERT_EQ(0, memcmp(before, dp->l.nvd.q[1].cq, sizeof(before)));
 		break;
+	case LA_SWAP_TAKEBACK:
+		ASSERT_EQ(128 + SIGKILL, leapiod_stop(&dp->d, SIGKILL));
+		ASSERT_EQ(0, leapiod_wait_runtime_pid(dp->l.mdev.uuid, 0,
+						      LEAPIOD_TIMEOUT_MS));
+		ASSERT_EQ(0, memcmp(before, dp->l.nvd.q[1].cq, sizeof(before)));
+		/* One slot freed: past the grace period the model fills it. */
+		la_reap_one(_metadata, dp, &b);
+		la_wait_posted(_metadata, dp, LA_ROOM);
+		dp_start_leapiod(_metadata, dp);
+		break;
 	}
 
 	la_reap_all(_metadata, dp, &b);
-	la_check_ok(_metadata, dp, &b);
+	for (k = 0; k < LA_CMDS; k++) {
+		if (b.c[k].status == (NVME_SC_NS_NOT_READY | NVME_STATUS_DNR)) {
+			dnr++;
+			continue;
+		}
+		la_check_cmd(_metadata, dp, &b.c[k]);
+	}
+	/* The one slot the model had, or none. */
+	ASSERT_EQ(variant->how == LA_SWAP_TAKEBACK, dnr);
+	for (k = 0; k < LA_CMDS && dnr; k++) {
+		struct la_batch retry;
+
+		if (b.c[k].status == NVME_SC_SUCCESS)
+			continue;
+		/* Run or not by the first, the guest's retry decides. */
+		memset(&retry, 0, sizeof(retry));
+		la_add(_metadata, dp, &retry, b.c[k].opc, b.c[k].slba, b.c[k].seed);
+		la_submit(_metadata, dp, &retry);
+		la_reap_all(_metadata, dp, &retry);
+		la_check_ok(_metadata, dp, &retry);
+	}
 	la_nothing_more(_metadata, dp, 0, LA_WARM_LBA * 2, 0x50000);
 	la_read_back(_metadata, dp);
 	for (k = 0; k < LA_WARM; k++)
