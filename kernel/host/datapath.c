@@ -196,13 +196,20 @@ void lio_dp_sq_delete(void *opaque, u16 qid)
 	lio_dp_fold_sq(r, qid);
 }
 
+/*
+ * Delete I/O CQ: once the runtime acks, it no longer reads the CQ's head
+ * doorbell, so a store the guest makes there after the Delete completed
+ * is judged by nobody (no Invalid Doorbell event for a queue gone).
+ */
 void lio_dp_cq_deleted(void *opaque, u16 qid)
 {
 	struct lio_mdev *lm = lio_dp_lm(opaque);
 
 	if (WARN_ON_ONCE(leapio_wr_cq_invalidate(&lm->region.view, qid)))
 		return;
-	lio_region_bump(lm);
+	/* A runtime that does not answer is revoked: the controller fails. */
+	if (lio_region_wait_ack(lm, lio_region_bump(lm)))
+		lio_vctrl_dp_lost(lm->vc);
 }
 
 /*

@@ -120,7 +120,7 @@ enum leapio_irq_mode {
  * what must be drained, see below), then writes ack = that seq (release).
  *
  * The driver waits for ack == seq (bounded by CAP.TO) before it goes on
- * after: a controller reset or shutdown, Delete I/O SQ, the VFIO user
+ * after: a controller reset or shutdown, Delete I/O SQ or CQ, the VFIO user
  * closing the device, and taking translations away (DMA unmap). "Applied"
  * then means: no command of a deleted SQ or of an earlier generation is
  * still being executed, none will be completed, and no address translated
