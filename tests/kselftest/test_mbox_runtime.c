@@ -22,129 +22,23 @@
 #include <unistd.h>
 
 #include "lio_test.h"
+#include "hand_rt.h"
 #include "nvme_io.h"
 #include "../../uapi/linux/leapio_region.h"
 
-/* The layout code the module and leapiod are built from (as test_region). */
-#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
-#include "../../common/leapio/region_layout.c"
-
-#define RT_ACK_POLL_MS	100
 #define RESULT_UNSET	0x7eadbeef
-
-struct rt {
-	int			dev;	/* /dev/leapio */
-	int			fd;	/* the vdev file */
-	struct leapio_attach	a;
-	void			*base;
-	struct leapio_region_view v;
-	void			*win;
-	int			wake;
-	pthread_t		acker;
-	bool			acking;
-	int			stop;
-};
-
-static void uuid_bytes(const char *s, uint8_t out[16])
-{
-	unsigned int n = 0;
-
-	memset(out, 0, 16);
-	for (; *s && n < 32; s++) {
-		unsigned int d;
-
-		if (*s == '-')
-			continue;
-		d = *s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10;
-		out[n / 2] |= d << (n % 2 ? 0 : 4);
-		n++;
-	}
-}
-
-/* Acks every seq bump, as leapiod does, so the driver's waits end. */
-static void *acker(void *arg)
-{
-	struct rt *rt = arg;
-	struct leapio_vdev_ctrl *c = rt->v.ctrl;
-	struct pollfd p = { .fd = rt->wake, .events = POLLIN };
-	uint64_t n;
-
-	while (!__atomic_load_n(&rt->stop, __ATOMIC_ACQUIRE)) {
-		uint32_t seq;
-
-		if (poll(&p, 1, RT_ACK_POLL_MS) > 0 &&
-		    read(rt->wake, &n, sizeof(n)) < 0)
-			continue;
-		seq = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
-		if (__atomic_load_n(&c->ack, __ATOMIC_RELAXED) == seq)
-			continue;
-		__atomic_store_n(&c->ack, seq, __ATOMIC_RELEASE);
-		ioctl(rt->fd, LEAPIO_VDEV_IOC_KICK);
-	}
-	return NULL;
-}
-
-static void rt_init(struct rt *rt)
-{
-	memset(rt, 0, sizeof(*rt));
-	rt->dev = rt->fd = rt->wake = -1;
-	rt->base = rt->win = MAP_FAILED;
-}
 
 /* Attach to l's mdev and map the region and the guest window. */
 static void rt_open(struct __test_metadata *_metadata, struct rt *rt,
 		    const struct lio *l)
 {
-	int32_t w;
-
-	rt->dev = open("/dev/" LEAPIO_DEV_NAME, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, rt->dev);
-	memset(&rt->a, 0, sizeof(rt->a));
-	uuid_bytes(l->mdev.uuid, rt->a.uuid);
-	ASSERT_EQ(0, ioctl(rt->dev, LEAPIO_IOC_ATTACH, &rt->a));
-	rt->fd = rt->a.fd;
-	rt->base = mmap(NULL, rt->a.region_size, PROT_READ | PROT_WRITE,
-			MAP_SHARED, rt->fd, LEAPIO_MMAP_REGION_OFFSET);
-	ASSERT_NE(MAP_FAILED, rt->base);
-	leapio_region_view(&rt->v, rt->base);
-	rt->win = mmap(NULL, rt->a.guest_size, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_NORESERVE, rt->fd,
-		       LEAPIO_MMAP_GUEST_OFFSET);
-	ASSERT_NE(MAP_FAILED, rt->win);
-	rt->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, rt->wake);
-	w = rt->wake;
-	ASSERT_EQ(0, ioctl(rt->fd, LEAPIO_VDEV_IOC_SET_WAKE, &w));
+	ASSERT_EQ(0, hand_rt_open(rt, l->mdev.uuid, false));
 }
 
-/*
- * Ack from now on. A test of KICKs it makes itself leaves this off:
- * nothing it does waits for an ack, and a KICK of the acker's could
- * come while prod is bad on purpose.
- */
+/* Ack from now on (hand_rt.h says when a test leaves it off). */
 static void rt_ack(struct __test_metadata *_metadata, struct rt *rt)
 {
-	ASSERT_EQ(0, pthread_create(&rt->acker, NULL, acker, rt));
-	rt->acking = true;
-}
-
-static void rt_close(struct rt *rt)
-{
-	if (rt->acking) {
-		__atomic_store_n(&rt->stop, 1, __ATOMIC_RELEASE);
-		pthread_join(rt->acker, NULL);
-	}
-	if (rt->win != MAP_FAILED)
-		munmap(rt->win, rt->a.guest_size);
-	if (rt->base != MAP_FAILED)
-		munmap(rt->base, rt->a.region_size);
-	if (rt->fd >= 0)
-		close(rt->fd);
-	if (rt->wake >= 0)
-		close(rt->wake);
-	if (rt->dev >= 0)
-		close(rt->dev);
-	rt_init(rt);
+	ASSERT_EQ(0, hand_rt_ack(rt));
 }
 
 /* Fill the next slot; prod is not moved. */

@@ -24,132 +24,14 @@
 #include <unistd.h>
 
 #include "lio_test.h"
+#include "hand_rt.h"
 #include "../../uapi/linux/leapio_region.h"
-
-/*
- * The layout code the module and leapiod are built from, so that the
- * header is judged by the same rules (it reads the tables with READ_ONCE).
- */
-#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
-#include "../../common/leapio/region_layout.c"
-
-#define RT_ACK_POLL_MS	100
-
-struct rt {
-	int			dev;	/* /dev/leapio */
-	int			fd;	/* the vdev file */
-	struct leapio_attach	a;
-	void			*base;
-	struct leapio_region_view v;
-	uint8_t			*win;	/* the guest window, whole */
-	int			wake;
-	pthread_t		acker;
-	bool			acking;
-	int			stop;
-};
-
-static void uuid_bytes(const char *s, uint8_t out[16])
-{
-	unsigned int n = 0;
-
-	memset(out, 0, 16);
-	for (; *s && n < 32; s++) {
-		unsigned int d;
-
-		if (*s == '-')
-			continue;
-		d = *s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10;
-		out[n / 2] |= d << (n % 2 ? 0 : 4);
-		n++;
-	}
-}
-
-/* LEAPIO_IOC_ATTACH: the vdev fd, or -errno. */
-static int attach(int dev, const uint8_t uuid[16], uint32_t flags,
-		  struct leapio_attach *a)
-{
-	memset(a, 0, sizeof(*a));
-	memcpy(a->uuid, uuid, 16);
-	a->flags = flags;
-	a->fd = -1;
-	return ioctl(dev, LEAPIO_IOC_ATTACH, a) < 0 ? -errno : a->fd;
-}
-
-static void *acker(void *arg)
-{
-	struct rt *rt = arg;
-	struct leapio_vdev_ctrl *c = rt->v.ctrl;
-	struct pollfd p = { .fd = rt->wake, .events = POLLIN };
-	uint64_t n;
-
-	while (!__atomic_load_n(&rt->stop, __ATOMIC_ACQUIRE)) {
-		uint32_t seq;
-
-		if (poll(&p, 1, RT_ACK_POLL_MS) > 0 &&
-		    read(rt->wake, &n, sizeof(n)) < 0)
-			continue;
-		seq = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
-		if (__atomic_load_n(&c->ack, __ATOMIC_RELAXED) == seq)
-			continue;
-		__atomic_store_n(&c->ack, seq, __ATOMIC_RELEASE);
-		ioctl(rt->fd, LEAPIO_VDEV_IOC_KICK);
-	}
-	return NULL;
-}
-
-static void rt_init(struct rt *rt)
-{
-	memset(rt, 0, sizeof(*rt));
-	rt->dev = rt->fd = rt->wake = -1;
-	rt->base = rt->win = MAP_FAILED;
-}
 
 /* Attach to l's mdev, map the region and the window, start acking. */
 static void rt_open(struct __test_metadata *_metadata, struct rt *rt,
 		    const struct lio *l)
 {
-	uint8_t uuid[16];
-	int32_t w;
-
-	rt->dev = open("/dev/" LEAPIO_DEV_NAME, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, rt->dev);
-	uuid_bytes(l->mdev.uuid, uuid);
-	rt->fd = attach(rt->dev, uuid, 0, &rt->a);
-	ASSERT_LE(0, rt->fd);
-	rt->base = mmap(NULL, rt->a.region_size, PROT_READ | PROT_WRITE,
-			MAP_SHARED, rt->fd, LEAPIO_MMAP_REGION_OFFSET);
-	ASSERT_NE(MAP_FAILED, rt->base);
-	leapio_region_view(&rt->v, rt->base);
-	rt->win = mmap(NULL, rt->a.guest_size, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_NORESERVE, rt->fd,
-		       LEAPIO_MMAP_GUEST_OFFSET);
-	ASSERT_NE(MAP_FAILED, rt->win);
-
-	rt->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, rt->wake);
-	w = rt->wake;
-	ASSERT_EQ(0, ioctl(rt->fd, LEAPIO_VDEV_IOC_SET_WAKE, &w));
-	ASSERT_EQ(0, pthread_create(&rt->acker, NULL, acker, rt));
-	rt->acking = true;
-}
-
-static void rt_close(struct rt *rt)
-{
-	if (rt->acking) {
-		__atomic_store_n(&rt->stop, 1, __ATOMIC_RELEASE);
-		pthread_join(rt->acker, NULL);
-	}
-	if (rt->win != MAP_FAILED)
-		munmap(rt->win, rt->a.guest_size);
-	if (rt->base != MAP_FAILED)
-		munmap(rt->base, rt->a.region_size);
-	if (rt->fd >= 0)
-		close(rt->fd);
-	if (rt->wake >= 0)
-		close(rt->wake);
-	if (rt->dev >= 0)
-		close(rt->dev);
-	rt_init(rt);
+	ASSERT_EQ(0, hand_rt_open(rt, l->mdev.uuid, true));
 }
 
 /* One mailbox request: 0 and its result in *res, or the KICK's -errno. */
@@ -245,11 +127,11 @@ TEST_F(region, attach_by_uuid)
 	ASSERT_EQ(0, mdev_new_uuid(ouuid));
 	uuid_bytes(ouuid, other);
 
-	ASSERT_EQ(-ENODEV, attach(dev, other, 0, &a));
-	ASSERT_EQ(-EINVAL, attach(dev, uuid, 1, &a));
+	ASSERT_EQ(-ENODEV, rt_attach(dev, other, 0, &a));
+	ASSERT_EQ(-EINVAL, rt_attach(dev, uuid, 1, &a));
 	ASSERT_EQ(0, attr_u64(_metadata, &self->l, LEAPIO_SYSFS_RUNTIME_PID));
 
-	fd = attach(dev, uuid, 0, &a);
+	fd = rt_attach(dev, uuid, 0, &a);
 	ASSERT_LE(0, fd);
 	EXPECT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	EXPECT_LT(0, a.region_size);
@@ -257,12 +139,12 @@ TEST_F(region, attach_by_uuid)
 	EXPECT_LT(0, a.guest_size);
 	EXPECT_EQ(0, a.guest_size % (1ULL << LEAPIO_L1_SHIFT));
 	ASSERT_EQ(getpid(), attr_u64(_metadata, &self->l, LEAPIO_SYSFS_RUNTIME_PID));
-	ASSERT_EQ(-EBUSY, attach(dev, uuid, 0, &a));
+	ASSERT_EQ(-EBUSY, rt_attach(dev, uuid, 0, &a));
 
 	/* Closing detaches; the next runtime may come. */
 	close(fd);
 	ASSERT_EQ(0, attr_u64(_metadata, &self->l, LEAPIO_SYSFS_RUNTIME_PID));
-	fd2 = attach(dev, uuid, 0, &a);
+	fd2 = rt_attach(dev, uuid, 0, &a);
 	ASSERT_LE(0, fd2);
 	ASSERT_EQ(getpid(), attr_u64(_metadata, &self->l, LEAPIO_SYSFS_RUNTIME_PID));
 	close(fd2);
@@ -812,7 +694,7 @@ TEST_F(region, mdev_removed_under_its_runtime)
 	/* The region stays usable until the runtime lets go. */
 	EXPECT_EQ(LEAPIO_REGION_MAGIC, rt->v.hdr->magic);
 	uuid_bytes(self->l.mdev.uuid, uuid);
-	EXPECT_EQ(-ENODEV, attach(rt->dev, uuid, 0, &a));
+	EXPECT_EQ(-ENODEV, rt_attach(rt->dev, uuid, 0, &a));
 }
 
 TEST_HARNESS_MAIN
