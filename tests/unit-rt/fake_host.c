@@ -457,3 +457,19 @@ void fh_rw_sqe(struct nvme_sqe *s, u8 op, u16 cid, u64 slba, u32 nlb,
 	nb_rw(s, op, 1, slba, nlb, prp1, prp2);
 	s->cid = cpu_to_le16(cid);
 }
+
+u16 fh_run1(struct fake_host *h, u16 qid, struct nvme_sqe *s, u16 cid)
+{
+	struct nvme_cqe cqe;
+	int i;
+
+	s->cid = cpu_to_le16(cid);
+	fh_submit(h, qid, s);
+	for (i = 0; i < 8; i++) {
+		fh_poll(h, 1);
+		if (fh_reap(h, qid, &cqe))
+			return le16_to_cpu(cqe.cid) == cid ?
+			       le16_to_cpu(cqe.status) & ~1U : 0xfffe;
+	}
+	return 0xffff;
+}

@@ -101,6 +101,13 @@ void fh_submit(struct fake_host *h, u16 sqid, const struct nvme_sqe *sqe);
 void fh_ring(struct fake_host *h, u16 sqid);	/* publish tail */
 void fh_queue(struct fake_host *h, u16 sqid, const struct nvme_sqe *sqe);
 bool fh_reap(struct fake_host *h, u16 cqid, struct nvme_cqe *cqe);
+
+/*
+ * One command on queue pair qid: submit s with cid, poll (up to 8 rounds),
+ * reap. The CQE's status field without its phase bit; 0xfffe if the CQE
+ * reaped carries another CID, 0xffff if none came.
+ */
+u16 fh_run1(struct fake_host *h, u16 qid, struct nvme_sqe *s, u16 cid);
 /* Poll the runtime n passes. */
 void fh_poll(struct fake_host *h, unsigned int n);
 /* Complete held backend requests (all if n == 0). */

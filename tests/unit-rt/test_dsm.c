@@ -71,21 +71,10 @@ static void put_ranges(struct fake_host *h, u64 prp1, u64 prp2, u32 n)
 		memcpy(h->gmem + prp2, list + first, len - first);
 }
 
-/* Submit, poll, reap: the status field, 0xffff if no completion. */
+/* One command on queue pair 1 (fake_host.h, fh_run1()). */
 static u16 run1(struct fake_host *h, struct nvme_sqe *s, u16 cid)
 {
-	struct nvme_cqe cqe;
-	int i;
-
-	s->cid = cpu_to_le16(cid);
-	fh_submit(h, 1, s);
-	for (i = 0; i < 8; i++) {
-		fh_poll(h, 1);
-		if (fh_reap(h, 1, &cqe))
-			return le16_to_cpu(cqe.cid) == cid ?
-			       le16_to_cpu(cqe.status) & ~1U : 0xfffe;
-	}
-	return 0xffff;
+	return fh_run1(h, 1, s, cid);
 }
 
 static void dsm_sqe(struct nvme_sqe *s, u32 nr, u64 prp1, u64 prp2)

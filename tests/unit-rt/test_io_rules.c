@@ -39,21 +39,10 @@ FIXTURE_TEARDOWN(rules)
 	fh_fini(&self->h);
 }
 
-/* Submit one command with cid, poll, reap its CQE: the status field. */
+/* One command on queue pair 1 (fake_host.h, fh_run1()). */
 static u16 run1(struct fake_host *h, struct nvme_sqe *s, u16 cid)
 {
-	struct nvme_cqe cqe;
-	int i;
-
-	s->cid = cpu_to_le16(cid);
-	fh_submit(h, 1, s);
-	for (i = 0; i < 8; i++) {
-		fh_poll(h, 1);
-		if (fh_reap(h, 1, &cqe))
-			return le16_to_cpu(cqe.cid) == cid ?
-			       le16_to_cpu(cqe.status) & ~1U : 0xfffe;
-	}
-	return 0xffff;
+	return fh_run1(h, 1, s, cid);
 }
 
 static void expect_report(struct __test_metadata *_metadata,
