@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(
 	build-essential make gcc libc6-dev bc kmod cpio xz-utils zstd
 	# the debug kernel (tests/vm/debug-kernel.sh)
-	flex bison libelf-dev libssl-dev
+	flex bison libelf-dev libssl-dev patch
 	linux-headers-amd64 linux-image-amd64
 	linux-headers-6.12-amd64 linux-image-6.12-amd64
 	linux-source-6.1 linux-source-6.12

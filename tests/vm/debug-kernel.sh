@@ -4,10 +4,14 @@
 # From Debian's linux-source-6.12 tarball: x86_64_defconfig, the kernel's
 # kvm_guest.config, then tests/vm/debug-kernel.config (KASAN, UBSAN,
 # kmemleak, lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, KFENCE, and what
-# L1 boots and tests with). The result is cached outside the tree, under
+# L1 boots and tests with), with tests/vm/debug-kernel-patches/*.patch
+# applied (fixes to the kernel's own code that its checkers would report
+# before reaching ours; each says why). The result is cached outside the
+# tree, under
 #   ${LEAPIO_CACHE:-/var/cache/leapio}/debug-kernel/<key>/
 # where <key> is a hash of everything the build depends on (the source
-# package's version, the config fragment, this script, the compiler), so
+# package's version, the config fragment, the patches, this script, the
+# compiler), so
 # a clean clone reuses it and a changed input rebuilds it. The directory
 # holds:
 #   src/       the configured, built tree (KDIR for leapio_host.ko)
@@ -23,6 +27,7 @@ here=$(cd "$(dirname "$0")" && pwd -P)
 series=6.12
 tarball=/usr/src/linux-source-$series.tar.xz
 fragment=$here/debug-kernel.config
+patches=$(find "$here/debug-kernel-patches" -name '*.patch' | sort)
 cache=${LEAPIO_CACHE:-/var/cache/leapio}/debug-kernel
 
 die() { echo "debug-kernel: $*" >&2; exit 1; }
@@ -32,7 +37,7 @@ srcver=$(dpkg-query -W -f='${Version}' "linux-source-$series" 2>/dev/null) ||
 	die "linux-source-$series is not installed"
 key=$({
 	echo "$srcver"
-	cat "$fragment" "$0"
+	cat "$fragment" "$0" $patches
 	gcc --version | head -n 1
 } | sha256sum | cut -c1-16)
 dir=$cache/$series-$key
@@ -57,10 +62,14 @@ echo "debug-kernel: building linux $srcver with KASAN, lockdep, kmemleak into $d
 {
 	tar -xJf "$tarball" -C "$dir.tmp/src" --strip-components=1
 	cd "$dir.tmp/src"
+	for p in $patches; do
+		echo "applying $p"
+		patch -p1 --forward --batch < "$p"
+	done
 	make -s x86_64_defconfig
 	scripts/kconfig/merge_config.sh -m .config kernel/configs/kvm_guest.config "$fragment"
 	make -s olddefconfig
-} > "$log" 2>&1 || die "configuring failed; see $log"
+} > "$log" 2>&1 || die "patching or configuring failed; see $log"
 
 # Every line of the fragment must have survived olddefconfig: a dependency
 # that silently turned an option off would leave a checker missing.
