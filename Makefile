@@ -44,6 +44,7 @@ include tests/fuzz/fuzz.mk
 -include runtime/runtime.mk
 -include tests/unit-rt/rt.mk
 -include bench/runtime/bench.mk
+include tools/ivshmem-server/ivshmem-server.mk
 
 # ---- setup ----
 setup:
