@@ -102,3 +102,6 @@ bench-e2e: kmod $(VM_IMG)/vmlinux $(VM_IMG)/l2-bench.cpio
 	@bench/e2e/report.py $(BENCH_OUT) | tee $(BENCH_OUT)/report.txt
 
 .PHONY: bench-e2e
+
+# The emulated card: L1 with its windows, the arm64 kit, the card VM.
+include tests/vm/card/card.mk
