@@ -15,6 +15,7 @@
 
 #include "config/args.h"
 #include "core/runtime.h"
+#include "host/host_dev.h"
 
 #define EXIT_USAGE	2
 
@@ -44,7 +45,8 @@ static int start_pollers(struct leapiod *d, const struct lio_config *c)
 	}
 	d->pollers = np;
 	for (i = d->nr_pollers; i < c->nr_pollers; i++) {
-		ret = lio_poller_start(&c->pollers[i], i, &d->pollers[i], err, sizeof(err));
+		ret = lio_poller_start(&c->pollers[i], &lio_host_plat, NULL, i,
+				       &d->pollers[i], err, sizeof(err));
 		if (ret) {
 			lio_log("poller %u: %s", i, err);
 			return ret;

@@ -17,8 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../host/host_dev.h"
-#include "../host/revoke.h"
 #include "vdev.h"
 
 #define LIO_RING_ENTRIES	1024
@@ -54,7 +52,7 @@ void lio_dbg(const char *fmt, ...)
 struct lio_slot {
 	struct lio_vdev		v;
 	struct lio_vdev_cfg	cfg;
-	struct lio_host_vdev	host;
+	struct lio_plat_att	att;
 	struct lio_bdev		*bdev;
 	bool			attached;
 	bool			waiting;	/* for its mdev to appear */
@@ -75,6 +73,8 @@ struct lio_req {
 
 struct lio_poller {
 	struct lio_poller_cfg	cfg;
+	const struct lio_plat	*plat;
+	void			*plat_ctx;
 	unsigned int		index;
 	pthread_t		thread;
 	struct lio_ring		*ring;
@@ -89,52 +89,26 @@ struct lio_poller {
 	bool			stop;
 };
 
-static int lio_plat_kick(struct lio_vdev *v)
-{
-	struct lio_slot *s = v->plat_ctx;
-
-	return lio_host_kick(&s->host);
-}
-
-static int lio_plat_irqfd(struct lio_vdev *v, u16 vector, u32 *irq_seq)
-{
-	struct lio_slot *s = v->plat_ctx;
-
-	return lio_host_irqfd(&s->host, vector, irq_seq);
-}
-
-static const struct lio_plat lio_host_plat = {
-	.kick	= lio_plat_kick,
-	.irqfd	= lio_plat_irqfd,
-};
-
 static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 			   char *err, size_t errlen)
 {
 	int ret;
 
-	ret = lio_host_attach(s->cfg.uuid, &s->host, err, errlen);
+	ret = p->plat->attach(p->plat_ctx, s->cfg.uuid, &s->att, err, errlen);
 	if (ret)
 		return ret;
-	ret = lio_host_ns_check(&s->host, s->bdev->size, s->bdev->cfg.path,
-				err, errlen);
+	ret = lio_ns_check(s->att.region, s->bdev->size, s->bdev->cfg.path,
+			   err, errlen);
 	if (ret) {
-		lio_host_detach(&s->host);
+		p->plat->detach(&s->att);
 		return ret;
 	}
-	ret = lio_revoke_track(&s->host);
-	if (ret) {
-		snprintf(err, errlen, "more vdevs attached than leapiod can watch");
-		lio_host_detach(&s->host);
-		return ret;
-	}
-	ret = lio_vdev_init(&s->v, &s->cfg, s->host.region, s->host.gmem,
-			    s->host.gmem_size, s->host.wake_fd, &lio_host_plat,
-			    s, s->bdev, &p->stats);
+	ret = lio_vdev_init(&s->v, &s->cfg, s->att.region, s->att.gmem,
+			    s->att.gmem_size, s->att.wake_fd, p->plat,
+			    s->att.priv, s->bdev, &p->stats);
 	if (ret) {
 		snprintf(err, errlen, "out of memory");
-		lio_revoke_untrack(&s->host);
-		lio_host_detach(&s->host);
+		p->plat->detach(&s->att);
 		return ret;
 	}
 	s->attached = true;
@@ -164,8 +138,7 @@ static void lio_slot_detach(struct lio_poller *p, struct lio_slot *s)
 {
 	lio_slot_drain(p, s);
 	lio_vdev_fini(&s->v);
-	lio_revoke_untrack(&s->host);
-	lio_host_detach(&s->host);
+	p->plat->detach(&s->att);
 	s->attached = false;
 }
 
@@ -219,10 +192,9 @@ static int lio_do_add(struct lio_poller *p, struct lio_req *r)
 	}
 	ret = lio_slot_attach(p, s, r->err, r->errlen);
 	if (ret == -ENODEV) {
-		lio_log("vdev %s: no such mdev yet; trying again every second",
-			s->cfg.uuid);
+		lio_log("vdev %s: %s", s->cfg.uuid, p->plat->absent);
 		s->waiting = true;
-		s->next_try_ns = lio_now_ns() + 1000000000ULL;
+		s->next_try_ns = lio_now_ns() + p->plat->retry_ns;
 		ret = 0;
 	}
 	if (ret) {
@@ -318,12 +290,14 @@ static void lio_retry_waiting(struct lio_poller *p, u64 now)
 
 		if (!s->waiting || now < s->next_try_ns)
 			continue;
+		if (p->plat->idle)
+			p->plat->idle(p->plat_ctx, s->cfg.uuid);
 		ret = lio_slot_attach(p, s, err, sizeof(err));
 		if (ret == -ENODEV) {
-			s->next_try_ns = now + 1000000000ULL;
+			s->next_try_ns = now + p->plat->retry_ns;
 		} else if (ret) {
 			lio_log("vdev %s: %s", s->cfg.uuid, err);
-			s->next_try_ns = now + 1000000000ULL;
+			s->next_try_ns = now + p->plat->retry_ns;
 		}
 	}
 }
@@ -343,22 +317,24 @@ static void lio_idle(struct lio_poller *p)
 			continue;
 		if (!lio_vdev_may_sleep(&s->v))
 			sleep_ok = false;
-		fds[n].fd = s->host.wake_fd;
+		fds[n].fd = s->att.wake_fd;
 		fds[n].events = POLLIN;
 		n++;
 	}
 	if (sleep_ok) {
-		u64 junk;
-
 		p->stats.sleeps++;
 		/* Bounded: requests from the main thread and mdevs to
 		 * attach to are looked at between sleeps.
 		 */
 		poll(fds, n, 100);
-		for (i = 0; i < n; i++)
-			if (fds[i].revents & POLLIN &&
-			    read(fds[i].fd, &junk, sizeof(junk)) < 0)
+		for (i = 0, n = 0; i < p->nr_slots; i++) {
+			struct lio_slot *s = p->slots[i];
+
+			if (!s->attached)
 				continue;
+			if (fds[n++].revents & POLLIN)
+				p->plat->woken(&s->att);
+		}
 		return;
 	}
 	if (lio_ring_inflight(p->ring))
@@ -375,6 +351,7 @@ static void *lio_poller_main(void *arg)
 	while (!p->stop) {
 		u64 now = lio_now_ns();
 		bool work = false;
+		const char *why;
 		unsigned int i;
 
 		if (__atomic_load_n(&p->has_req, __ATOMIC_ACQUIRE)) {
@@ -391,13 +368,15 @@ static void *lio_poller_main(void *arg)
 				continue;
 			work |= lio_vdev_poll(&s->v, now);
 			/*
-			 * The driver gave up on us (we did not acknowledge in
-			 * time: stopped, or starved): what the pass wrote went
-			 * to private memory (revoke.h). Attach again.
+			 * The driver gave up on us (host mode: we did not
+			 * acknowledge in time, stopped or starved), or took
+			 * the vdev elsewhere (card mode: handed over). Attach
+			 * again once we may.
 			 */
-			if (unlikely(lio_revoked(&s->host))) {
-				lio_log("vdev %s: revoked by the driver (it did not acknowledge a change in time): attaching again",
-					s->cfg.uuid);
+			why = p->plat->gone ? p->plat->gone(&s->att) : NULL;
+			if (unlikely(why != NULL)) {
+				lio_log("vdev %s: %s: attaching again",
+					s->cfg.uuid, why);
 				lio_slot_detach(p, s);
 				s->waiting = true;
 				s->next_try_ns = now;
@@ -412,7 +391,7 @@ static void *lio_poller_main(void *arg)
 					s->cfg.uuid);
 				lio_slot_detach(p, s);
 				s->waiting = true;
-				s->next_try_ns = now + 1000000000ULL;
+				s->next_try_ns = now + p->plat->retry_ns;
 			}
 		}
 		if (work) {
@@ -442,8 +421,10 @@ static int lio_call(struct lio_poller *p, struct lio_req *r)
 	return r->ret;
 }
 
-int lio_poller_start(const struct lio_poller_cfg *cfg, unsigned int index,
-		     struct lio_poller **out, char *err, size_t errlen)
+int lio_poller_start(const struct lio_poller_cfg *cfg,
+		     const struct lio_plat *plat, void *plat_ctx,
+		     unsigned int index, struct lio_poller **out, char *err,
+		     size_t errlen)
 {
 	struct lio_poller *p = calloc(1, sizeof(*p));
 	int ret;
@@ -453,8 +434,9 @@ int lio_poller_start(const struct lio_poller_cfg *cfg, unsigned int index,
 		return -ENOMEM;
 	}
 	p->cfg = *cfg;
+	p->plat = plat;
+	p->plat_ctx = plat_ctx;
 	p->index = index;
-	lio_revoke_init();
 	if (!p->cfg.idle_poll_us)
 		p->cfg.idle_poll_us = 20;
 	/* SQE128/CQE32 for whichever vdev turns out to be passthrough. */

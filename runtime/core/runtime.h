@@ -37,12 +37,20 @@ struct lio_poller_cfg {
 };
 
 struct lio_poller;
+struct lio_plat;
 
-int lio_poller_start(const struct lio_poller_cfg *cfg, unsigned int index,
-		     struct lio_poller **out, char *err, size_t errlen);
 /*
- * Serve a vdev: attach to its mdev through /dev/leapio (when the mdev does
- * not exist yet, keep trying once a second, saying so once), open its
+ * A poller thread serving its vdevs through the platform plat (plat.h;
+ * plat_ctx is handed to its attach).
+ */
+int lio_poller_start(const struct lio_poller_cfg *cfg,
+		     const struct lio_plat *plat, void *plat_ctx,
+		     unsigned int index, struct lio_poller **out, char *err,
+		     size_t errlen);
+/*
+ * Serve a vdev: attach to it through the platform (host mode: its mdev
+ * through /dev/leapio; when it does not exist yet, keep trying, once a
+ * second in host mode, saying so once), open its
  * backend, pick the queues up where they are (redoing journalled
  * commands). 0, or -errno with a sentence in err.
  */

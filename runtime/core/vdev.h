@@ -4,8 +4,9 @@
  * driver's changes (seq/ack), fetching and validating commands, handing
  * them to the backend, completing them. Platform-neutral: guest memory is
  * a window (GPA g at gmem + g) whose pages may be touched only once the
- * region's tables say they are translated; the host driver is reached
- * through struct lio_plat.
+ * region's tables say they are translated (and, where the platform has
+ * reach(), only through the pointer it gives); the host driver is
+ * reached through struct lio_plat (plat.h).
  */
 #ifndef LEAPIOD_VDEV_H
 #define LEAPIOD_VDEV_H
@@ -19,6 +20,7 @@
 #include "../../common/nvme/io_cmd.h"
 #include "../../common/nvme/queue_rules.h"
 #include "../backend/backend.h"
+#include "plat.h"
 #include "runtime.h"
 
 #define LIO_IOV_MAX	(LIO_MAX_XFER_PAGES + 1)
@@ -26,13 +28,6 @@
 #define LIO_NR_VEC	(LEAPIO_VECTOR_WORDS * 64)
 
 struct lio_vdev;
-
-/* How the core reaches the host driver (host mode: runtime/host/). */
-struct lio_plat {
-	int	(*kick)(struct lio_vdev *v);
-	/* A new fd for the vector's eventfd, or -errno. */
-	int	(*irqfd)(struct lio_vdev *v, u16 vector, u32 *irq_seq);
-};
 
 struct lio_cmd {
 	struct lio_io	io;		/* first: done() gets &io */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Host mode: reaching a vdev's shared region through /dev/leapio. Every
- * system call the core makes to the host driver is here, so that the
- * SoC card's platform can replace this file alone.
+ * system call the core makes to the host driver is here; host_plat.c
+ * puts it behind the platform table (runtime/core/plat.h).
  */
 #ifndef LEAPIOD_HOST_DEV_H
 #define LEAPIOD_HOST_DEV_H
@@ -19,9 +19,6 @@ struct lio_host_vdev {
 	uint64_t	gmem_size;
 };
 
-/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" to its 16 bytes; 0 or -EINVAL. */
-int lio_uuid_bytes(const char *s, uint8_t out[16]);
-
 /*
  * Attach to the mdev, map its region and guest window, check the header.
  * 0; -ENODEV when there is no such mdev (yet); another -errno with a
@@ -29,19 +26,13 @@ int lio_uuid_bytes(const char *s, uint8_t out[16]);
  */
 int lio_host_attach(const char *uuid, struct lio_host_vdev *h, char *err,
 		    size_t errlen);
-/*
- * The namespace the driver gives the attached vdev fits in the
- * backend_size usable bytes of backend (a path, for the message)? 0;
- * -EFBIG (too large) or -EPROTO (a geometry no driver writes) with a
- * sentence in err. Checked at attach, so that a namespace the backend
- * cannot hold is refused then rather than failing I/O later.
- */
-int lio_host_ns_check(const struct lio_host_vdev *h, uint64_t backend_size,
-		      const char *backend, char *err, size_t errlen);
 void lio_host_detach(struct lio_host_vdev *h);
 /* Answer the mailbox / tell the driver ack moved. 0 or -errno. */
 int lio_host_kick(struct lio_host_vdev *h);
 /* A new fd for MSI-X vector's eventfd, or -errno; *irq_seq as of then. */
 int lio_host_irqfd(struct lio_host_vdev *h, uint16_t vector, uint32_t *irq_seq);
+
+/* The platform table of host mode (host_plat.c). */
+extern const struct lio_plat lio_host_plat;
 
 #endif /* LEAPIOD_HOST_DEV_H */

@@ -26,7 +26,8 @@ unit-rt-build: $(URT_TESTS)
 # that the module and the fake host link one region writer.
 unit-rt: unit-rt-build
 	@mkdir -p build/results
-	@( rc=0; for t in $(URT_TESTS) tests/unit-rt/writer_shared.sh; do \
+	@( rc=0; for t in $(URT_TESTS) tests/unit-rt/writer_shared.sh \
+			tests/unit-rt/core_includes.sh; do \
 		echo "# $$t"; $$t || rc=1; \
 	done; exit $$rc ) 2>&1 | tee build/results/unit-rt.tap; \
 	exit $${PIPESTATUS[0]}
