@@ -305,6 +305,26 @@ static struct pci_driver lio_soc_driver = {
 	.remove		= lio_soc_remove,
 };
 
+/* Each parameter is given, and is a PCI address. */
+static int lio_soc_parse_param(enum lio_soc_role role)
+{
+	const char *what = lio_soc_role_name[role];
+	const char *s = lio_soc_param[role];
+
+	if (!s || !*s) {
+		pr_err("%s= is required: the PCI address of the %s\n", what,
+		       role == LIO_SOC_DRAM ? "card DRAM function" :
+					      "host-DRAM window function");
+		return -EINVAL;
+	}
+	if (lio_soc_parse(s, &lio_soc_addr[role])) {
+		pr_err("%s=%s: not a PCI address ([domain:]bus:dev.fn)\n",
+		       what, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
  * Each parameter names a PCI function of a kind the module drives and
  * that no other driver holds; what the function must look like is
@@ -313,34 +333,24 @@ static struct pci_driver lio_soc_driver = {
 static int lio_soc_check_param(enum lio_soc_role role)
 {
 	const char *what = lio_soc_role_name[role];
-	const char *s = lio_soc_param[role];
 	struct lio_soc_addr *a = &lio_soc_addr[role];
+	struct device_driver *drv;
 	struct pci_dev *pdev;
 	int ret = 0;
 
-	if (!s || !*s) {
-		pr_err("%s= is required: the PCI address of the %s\n", what,
-		       role == LIO_SOC_DRAM ? "card DRAM function" :
-					      "host-DRAM window function");
-		return -EINVAL;
-	}
-	if (lio_soc_parse(s, a)) {
-		pr_err("%s=%s: not a PCI address ([domain:]bus:dev.fn)\n",
-		       what, s);
-		return -EINVAL;
-	}
 	pdev = pci_get_domain_bus_and_slot(a->domain, a->bus, a->devfn);
 	if (!pdev) {
-		pr_err("%s=%s: no such PCI device\n", what, s);
+		pr_err("%s=%s: no such PCI device\n", what, lio_soc_param[role]);
 		return -EINVAL;
 	}
+	drv = READ_ONCE(pdev->dev.driver);
 	if (!lio_soc_hw_of(pdev)) {
 		dev_err(&pdev->dev, "%s=: %04x:%04x is no card function this module drives\n",
 			what, pdev->vendor, pdev->device);
 		ret = -EINVAL;
-	} else if (READ_ONCE(pdev->dev.driver)) {
+	} else if (drv) {
 		dev_err(&pdev->dev, "%s=: already bound to %s\n", what,
-			READ_ONCE(pdev->dev.driver)->name);
+			drv->name);
 		ret = -EBUSY;
 	}
 	pci_dev_put(pdev);
@@ -354,7 +364,7 @@ static int __init lio_soc_init(void)
 	int ret;
 
 	for (role = 0; role < LIO_SOC_NR_ROLES; role++) {
-		ret = lio_soc_check_param(role);
+		ret = lio_soc_parse_param(role);
 		if (ret)
 			return ret;
 	}
@@ -362,6 +372,11 @@ static int __init lio_soc_init(void)
 		    sizeof(lio_soc_addr[0]))) {
 		pr_err("dram= and hostmem= name the same function\n");
 		return -EINVAL;
+	}
+	for (role = 0; role < LIO_SOC_NR_ROLES; role++) {
+		ret = lio_soc_check_param(role);
+		if (ret)
+			return ret;
 	}
 
 	ret = lio_soc_chardev_init();
