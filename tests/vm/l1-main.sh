@@ -153,6 +153,11 @@ if [ $debug_kernel = 1 ]; then
 	leaks=$(cat $kmemleak)
 	tap "$(ok_if [ -z "$leaks" ])" "kmemleak: no unreferenced object after an explicit scan" \
 		"$(head -n 60 <<< "$leaks")"
+	# lockdep turns itself off after its first report, or when it runs
+	# out of room: then the clean log below would have checked nothing.
+	tap "$(ok_if grep -Eq 'debug_locks: +1$' /proc/lockdep_stats)" \
+		"lockdep still on after the run (debug_locks 1)" \
+		"$(grep debug_locks /proc/lockdep_stats)"
 fi
 bad=$(dmesg | tail -n +"$((kmsg_start + 1))" | "$here/kmsg-reports.sh")
 tap "$(ok_if [ -z "$bad" ])" "kernel log clean (no WARN/BUG, KASAN, UBSAN, lockdep, SLUB, KFENCE or page poison report) while leapio_host was loaded" "$bad"
