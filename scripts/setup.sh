@@ -16,6 +16,10 @@ PKGS=(
 	# clang's sanitizer and libFuzzer runtimes: only a Recommends of clang.
 	libclang-rt-14-dev
 	liburing-dev libjansson-dev libnvme-dev
+	# the emulated card (tests/vm/card/): its VM, cross builds for arm64;
+	# the arm64 kernels and libraries are unpacked, not installed
+	# (tests/vm/card/arm64-kit.sh), from the arm64 APT lists
+	qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 )
 
 missing() {
@@ -24,6 +28,7 @@ missing() {
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 			grep -q '^install ok installed$' || echo "$p"
 	done
+	dpkg --print-foreign-architectures | grep -qx arm64 || echo "arm64 (dpkg architecture)"
 }
 
 if [ "${1:-}" = --if-needed ] && [ -z "$(missing)" ]; then
@@ -56,6 +61,7 @@ security_suite() {
 }
 
 export DEBIAN_FRONTEND=noninteractive
+dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 apt-get update -q
 security_suite
 apt-get install -y -q --no-install-recommends "${PKGS[@]}"

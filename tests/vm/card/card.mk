@@ -4,6 +4,13 @@
 #   make kselftest-vm-card [KVER=<v>] [LEAPIO_KSFT_TESTS="test_a test_b"]
 #                           the kselftests in an L1 that has the card's
 #                           devices (tests/vm/card/run-l1-card.sh)
+#   make arm64-kit          unpack the arm64 kernels, headers, busybox and
+#                           libraries once (cached outside the tree)
+#   make arm64              leapiod, leapio_soc.ko (both arm64 kernels) and
+#                           the rig's card tools, cross-built, in build/arm64/
+#   make card-smoke [KVER=<v>]  L1 and the card VM: windows, doorbells, SSD
+#   make card-smoke-loop [KVER=<v>]  the windows and doorbells in one L1
+#                           (the card side played in L1 itself)
 
 KSFT_CARD_OUT	 = build/results/kselftest-card-$(KVER)
 
@@ -12,3 +19,57 @@ kselftest-vm-card: kselftest-build kmod $(IVS_BIN)
 	@grep -E '^(not )?ok ' $(KSFT_CARD_OUT)/kselftest.tap || true
 
 .PHONY: kselftest-vm-card
+
+# ---- the rig's own card tools, x86 (L1) ----
+CARD_OUT	 = build/card
+CARD_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror
+
+$(CARD_OUT)/x86_64/card-smoke: tests/vm/card/card-smoke.c
+	@mkdir -p $(@D)
+	$(CC) $(CARD_CFLAGS) -o $@ $<
+
+# card_dbell.ko (tests/vm/card/kmod/) for L1's kernel, in its own copy.
+card-kmod:
+	@test -n "$(KVER)" -a -d "$(KDIR)" || { echo "card-kmod: no headers for '$(KVER)'" >&2; exit 1; }
+	@mkdir -p $(CARD_OUT)/kmod/$(KVER)
+	@cp -p tests/vm/card/kmod/* $(CARD_OUT)/kmod/$(KVER)/
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(CARD_OUT)/kmod/$(KVER) modules
+
+.PHONY: card-kmod
+
+# ---- arm64 ----
+arm64-kit:
+	@tests/vm/card/arm64-kit.sh
+
+# The kit may take minutes the first time; then a make of its own that
+# knows where it is (tests/vm/card/arm64.mk).
+arm64:
+	@kit=$$(tests/vm/card/arm64-kit.sh) && \
+	$(MAKE) --no-print-directory -f tests/vm/card/arm64.mk ARM64_KIT=$$kit \
+		arm64-leapiod arm64-kmods arm64-tools
+
+.PHONY: arm64-kit arm64
+
+# ---- smoke tests ----
+# The windows and doorbells with both sides in one L1 (the loopback
+# devices 00:11.0 and 00:12.0 play the card).
+card-smoke-loop: card-kmod $(CARD_OUT)/x86_64/card-smoke $(IVS_BIN)
+	tests/vm/card/run-l1-card.sh $(KVER) tests/vm/card/l1-smoke-loop.sh \
+		build/results/card-smoke-loop-$(KVER)
+	tests/summary.sh build/results/card-smoke-loop-$(KVER)
+
+.PHONY: card-smoke-loop
+
+# L1 and the card VM together (tests/vm/card/run-pair.sh): a pattern at
+# L1 physical addresses on both sides of 4 GiB read by the card through
+# its host-DRAM window, a value the card writes into card DRAM read by
+# L1, a doorbell each way, the card's SSD. The card runs the arm64 kernel
+# of L1's ABI (KVER with -arm64 for -amd64).
+CARD_KVER	 = $(KVER:-amd64=-arm64)
+
+card-smoke: card-kmod $(CARD_OUT)/x86_64/card-smoke $(IVS_BIN) arm64
+	tests/vm/card/run-pair.sh $(KVER) tests/vm/card/l1-smoke-pair.sh \
+		$(CARD_KVER) tests/vm/card/card-smoke-card.sh build/results/card-smoke-$(KVER)
+	tests/summary.sh build/results/card-smoke-$(KVER)
+
+.PHONY: card-smoke
