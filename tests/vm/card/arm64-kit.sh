@@ -42,14 +42,34 @@ kbuild_of() {
 	printf '%s\n' "$deps" | tr ',' '\n' | sed -n 's/^ *\(linux-kbuild-[^ ]*\).*/\1/p' | head -n 1
 }
 
+# Candidate versions of every package named, as "<name>=<version>" lines
+# (one apt-cache run: each reads all the lists, seconds with arm64's).
+declare -A cand
+candidates() {
+	local name= line
+	while IFS= read -r line; do
+		case $line in
+		[!\ ]*:) name=${line%:} ;;
+		*Candidate:*) cand[$name]=${line##*Candidate: } ;;
+		esac
+	done < <(apt-cache policy "$@" 2>/dev/null)
+}
 candidate() {
-	apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p'
+	echo "${cand[$1]:-}"
 }
 
 kvers=() kbuilds=()
 pkgs=(busybox-static:arm64 libc6:arm64 libgcc-s1:arm64 liburing2:arm64
 	liburing-dev:arm64 libjansson4:arm64 libjansson-dev:arm64)
-for x in $("$top/scripts/kvers.sh"); do
+xkvers=$("$top/scripts/kvers.sh")
+all=("${pkgs[@]}")
+for x in $xkvers; do
+	abi=${x%-amd64}
+	all+=("linux-image-$abi-arm64:arm64" "linux-headers-$abi-arm64:arm64"
+	      "linux-headers-$abi-common")
+done
+candidates "${all[@]}"
+for x in $xkvers; do
 	abi=${x%-amd64}
 	k=$abi-arm64
 	kb=$(kbuild_of "$x")
