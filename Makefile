@@ -45,6 +45,7 @@ include tests/fuzz/fuzz.mk
 -include tests/unit-rt/rt.mk
 -include bench/runtime/bench.mk
 include tools/ivshmem-server/ivshmem-server.mk
+include tests/tools/tools.mk
 
 # ---- setup ----
 setup:

@@ -49,6 +49,7 @@ done
 # a silent skip.
 stage unit "unit tests" make --no-print-directory unit || true
 stage unit-rt "leapiod unit tests" make --no-print-directory unit-rt || true
+stage unit-tools "tools tests (ivshmem-server)" make --no-print-directory unit-tools || true
 stage leapiod "leapiod build" make --no-print-directory runtime/leapiod || true
 stage fuzz "fuzz smoke (bounded libFuzzer runs)" make --no-print-directory fuzz || true
 stage style "checkpatch (make style)" make --no-print-directory style || true

@@ -347,28 +347,30 @@ int main(int argc, char **argv)
 		return IVS_EXIT_FAIL;
 	}
 
+	/*
+	 * The socket first: a second server started by mistake must fail
+	 * before it resizes a memory file (or truncates a pid file) that a
+	 * running one hands out.
+	 */
+	s.listen_fd = ivs_listen(s.args.sock_path, err, sizeof(err));
+	if (s.listen_fd < 0) {
+		say("%s", err);
+		return IVS_EXIT_SOCKET;
+	}
 	s.shm_fd = ivs_shm_open(s.args.shm_path, s.args.size, err, sizeof(err));
 	if (s.shm_fd < 0) {
 		say("%s", err);
+		cleanup(&s, true);
 		return IVS_EXIT_SHM;
 	}
 	if (s.args.pidfile) {
 		pid_fd = ivs_pidfile_open(s.args.pidfile, err, sizeof(err));
 		if (pid_fd < 0) {
 			say("%s", err);
-			close(s.shm_fd);
+			s.args.pidfile = NULL;	/* not ours to remove */
+			cleanup(&s, true);
 			return IVS_EXIT_PIDFILE;
 		}
-	}
-	s.listen_fd = ivs_listen(s.args.sock_path, err, sizeof(err));
-	if (s.listen_fd < 0) {
-		say("%s", err);
-		if (pid_fd >= 0) {
-			close(pid_fd);
-			unlink(s.args.pidfile);
-		}
-		close(s.shm_fd);
-		return IVS_EXIT_SOCKET;
 	}
 
 	if (!s.args.foreground) {
