@@ -273,6 +273,20 @@ static void lio_irq_raise(struct lio_vdev *v, u16 vec)
 	int fd, tries;
 
 	v->stats->irqs++;
+	if (v->plat->irq) {
+		int ret;
+
+		/* The platform does it all (card mode: irq_post[]). */
+		if (mode == LEAPIO_IRQ_NONE)
+			return;
+		ret = v->plat->irq(v, vec);
+		if (ret && !v->irq_warned) {
+			lio_log("vdev %s: raising vector %u failed: %d",
+				v->cfg.uuid, vec, ret);
+			v->irq_warned = true;
+		}
+		return;
+	}
 	if (mode == LEAPIO_IRQ_MSIX && !lio_vec_bit(v->r.ctrl->msix_masked, vec)) {
 		for (tries = 0; tries < 3; tries++) {
 			u32 seq;

@@ -103,6 +103,14 @@ int lio_mbox_call(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1)
 	return __atomic_load_n(&m->result, __ATOMIC_ACQUIRE);
 }
 
+/* Translated guest memory as the CPU reaches it (plat.h reach). */
+static inline void *lio_at(struct lio_vdev *v, u64 gpa, u64 len)
+{
+	if (likely(!v->plat_mem) || !v->plat->reach)
+		return v->gmem + gpa;
+	return v->plat->reach(v, gpa, len);
+}
+
 void *lio_gptr(struct lio_vdev *v, u64 gpa, u64 len)
 {
 	int ret;
@@ -111,7 +119,7 @@ void *lio_gptr(struct lio_vdev *v, u64 gpa, u64 len)
 		return NULL;
 	/* The leaf found last: valid until the next ack (lio_apply()). */
 	if (likely(gpa >= v->xl_lo && gpa + len <= v->xl_hi))
-		return v->gmem + gpa;
+		return lio_at(v, gpa, len);
 	if (likely(leapio_xlate_range_ok(&v->r, gpa, len))) {
 		u64 span;
 
@@ -121,7 +129,7 @@ void *lio_gptr(struct lio_vdev *v, u64 gpa, u64 len)
 			v->xl_lo = (gpa + span) - leaf;
 			v->xl_hi = gpa + span;
 		}
-		return v->gmem + gpa;
+		return lio_at(v, gpa, len);
 	}
 	ret = lio_mbox_call(v, LEAPIO_MBOX_MAP, gpa, len);
 	if (ret) {
@@ -132,12 +140,14 @@ void *lio_gptr(struct lio_vdev *v, u64 gpa, u64 len)
 				v->cfg.uuid, (unsigned long long)gpa);
 		return NULL;
 	}
-	return leapio_xlate_range_ok(&v->r, gpa, len) ? v->gmem + gpa : NULL;
+	return leapio_xlate_range_ok(&v->r, gpa, len) ? lio_at(v, gpa, len) :
+							NULL;
 }
 
 void *lio_gpeek(struct lio_vdev *v, u64 gpa, u64 len)
 {
 	if (!len || gpa >= v->gmem_size || len > v->gmem_size - gpa)
 		return NULL;
-	return leapio_xlate_range_ok(&v->r, gpa, len) ? v->gmem + gpa : NULL;
+	return leapio_xlate_range_ok(&v->r, gpa, len) ? lio_at(v, gpa, len) :
+							NULL;
 }

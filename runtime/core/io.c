@@ -109,7 +109,8 @@ static inline u16 lio_map_data(struct lio_vdev *v, struct lio_cmd *c,
 	 * Within one page of the leaf translated last, the common case:
 	 * no walk, no lookup. (Differences, so that no sum overflows.)
 	 */
-	if (likely(len <= v->page_size - (prp1 & (v->page_size - 1)) &&
+	if (likely(!v->plat_mem &&
+		   len <= v->page_size - (prp1 & (v->page_size - 1)) &&
 		   !(prp1 & 3) && prp1 - v->xl_lo < v->xl_hi - v->xl_lo &&
 		   len <= v->xl_hi - prp1)) {
 		c->iov[0].iov_base = v->gmem + prp1;
@@ -148,11 +149,31 @@ static u16 lio_res_status(int32_t res)
 	return NVME_SC_INTERNAL;
 }
 
+/*
+ * Staged data (plat.h): a read's goes to the guest now, only if the
+ * backend succeeded; the buffer goes back either way. An NVMe status.
+ */
+static u16 lio_unstage(struct lio_cmd *c, bool read)
+{
+	struct lio_vdev *v = c->v;
+
+	c->staged = false;
+	if (v->plat->stage_out(v, &c->stage, c->iov, c->niov, read))
+		return NVME_SC_DATA_XFER_ERROR | NVME_STATUS_DNR;
+	return 0;
+}
+
 static void lio_io_done(struct lio_io *io)
 {
 	struct lio_cmd *c = (struct lio_cmd *)io;
 	u16 st = io->res ? lio_res_status(io->res) : 0;
 
+	if (unlikely(c->staged)) {
+		u16 ust = lio_unstage(c, !st && io->op == LIO_IO_READ);
+
+		if (!st)
+			st = ust;
+	}
 	if (unlikely(c->bounce)) {
 		if (!st && !lio_iov_equal(c->iov + 1, c->nr_sub, c->bounce))
 			st = NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR;
@@ -309,6 +330,20 @@ static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 			io->iovcnt = 1;
 			/* lio_io_done() compares c->iov[1..nr_sub] */
 			c->nr_sub = iovcnt;
+		} else if (unlikely(v->plat_mem) && v->plat->stage_in) {
+			/* The backend gets a buffer of the platform's. */
+			int ret = v->plat->stage_in(v, c->iov, iovcnt, cmd.len,
+						    io->op == LIO_IO_WRITE,
+						    &c->stage);
+
+			if (ret == -EAGAIN)
+				return NVME_SC_NS_NOT_READY;
+			if (ret)
+				return NVME_SC_DATA_XFER_ERROR | NVME_STATUS_DNR;
+			c->staged = true;
+			c->niov = iovcnt;
+			io->iov = &c->stage;
+			io->iovcnt = 1;
 		}
 		break;
 	case NVME_IO_XFER_LBAS_NODATA:	/* Write Zeroes */
@@ -328,6 +363,8 @@ static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 	if (st) {
 		free(c->bounce);
 		c->bounce = NULL;
+		if (c->staged)
+			lio_unstage(c, false);	/* st says what failed */
 		return st;
 	}
 	return 0xffff;
@@ -341,6 +378,7 @@ void lio_cmd_start(struct lio_vdev *v, struct lio_cmd *c)
 	/* The journal's copy is ours alone: the guest can't change it. */
 	c->bytes = 0;
 	c->bounce = NULL;
+	c->staged = false;
 	c->sub = NULL;
 	c->status = 0;
 	c->abandoned = false;

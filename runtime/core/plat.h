@@ -96,21 +96,21 @@ struct lio_plat {
 	/* Translations may have gone (a seq is being applied). */
 	void	(*forget)(struct lio_vdev *v);
 	/*
-	 * Staging: data goes to the backend from buffers of the platform's
+	 * Staging: data goes to the backend from a buffer of the platform's
 	 * instead of straight from guest memory. room: can another
-	 * command's data be staged now (else fetching waits). stage_in:
-	 * buffers for len bytes in *siov (*siovcnt), the guest's data
-	 * (iov, iovcnt) copied in when write; 0, -EAGAIN (no room),
-	 * -EFAULT. stage_out: the data copied out to the guest when read
-	 * (0 or -EFAULT), the buffers freed either way.
+	 * command's data be staged now (else fetching waits). stage_in: a
+	 * buffer for len bytes in *buf, the guest's data (iov, iovcnt)
+	 * copied into it when write; 0, -EAGAIN (no room), -EFAULT.
+	 * stage_out: the data copied out to the guest when read (0 or
+	 * -EFAULT), the buffer freed either way.
 	 */
 	bool	(*room)(struct lio_vdev *v);
 	int	(*stage_in)(struct lio_vdev *v, const struct iovec *iov,
 			    uint32_t iovcnt, uint32_t len, bool write,
-			    struct iovec *siov, uint32_t *siovcnt);
-	int	(*stage_out)(struct lio_vdev *v, const struct iovec *siov,
-			     uint32_t siovcnt, const struct iovec *iov,
-			     uint32_t iovcnt, bool read);
+			    struct iovec *buf);
+	int	(*stage_out)(struct lio_vdev *v, const struct iovec *buf,
+			     const struct iovec *iov, uint32_t iovcnt,
+			     bool read);
 	/* Does every seq applied wait for commands at the backend (the
 	 * staged data of a read goes to guest memory at completion)?
 	 */

@@ -26,6 +26,7 @@ int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 	v->wake_fd = wake_fd;
 	v->plat = plat;
 	v->plat_ctx = plat_ctx;
+	v->plat_mem = plat->reach || plat->room || plat->stage_in;
 	v->bdev = bdev;
 	v->stats = stats;
 	v->nr_ioq = v->r.hdr->nr_ioq;
@@ -111,19 +112,22 @@ static bool lio_db_ptrs(struct lio_vdev *v, u32 idx, bool ask, __le32 **val,
  * are again (the VFIO user unmapped them, maybe only for a moment, as
  * QEMU does when the guest's memory map changes around them).
  */
-static bool lio_q_reach(struct lio_vdev *v, u64 gpa, u64 len, bool ask)
+static u8 *lio_q_reach(struct lio_vdev *v, u64 gpa, u64 len, bool ask)
 {
-	return (ask ? lio_gptr : lio_gpeek)(v, gpa, len) != NULL;
+	return (ask ? lio_gptr : lio_gpeek)(v, gpa, len);
 }
 
+/* Reached: the queue's base is where the platform put it (plat.h). */
 static bool lio_cq_reach(struct lio_vdev *v, u16 q, bool ask)
 {
 	struct lio_rcq *cq = &v->cq[q];
 	__le32 *old = cq->head_p;
+	u8 *base = lio_q_reach(v, cq->d->gpa, (u64)cq->size * 16, ask);
 
-	if (!lio_q_reach(v, cq->d->gpa, (u64)cq->size * 16, ask) ||
+	if (!base ||
 	    !lio_db_ptrs(v, 2 * q + 1, ask, &cq->head_p, &cq->eventidx_p))
 		return false;
+	cq->base = base;
 	/* A head we never saw move: the doorbell is elsewhere now. */
 	if (old != cq->head_p)
 		lio_cq_head_resync(cq);
@@ -133,9 +137,12 @@ static bool lio_cq_reach(struct lio_vdev *v, u16 q, bool ask)
 static bool lio_sq_reach(struct lio_vdev *v, u16 q, bool ask)
 {
 	struct lio_rsq *sq = &v->sq[q];
+	u8 *base = lio_q_reach(v, sq->d->gpa, (u64)sq->size * 64, ask);
 
-	return lio_q_reach(v, sq->d->gpa, (u64)sq->size * 64, ask) &&
-	       lio_db_ptrs(v, 2 * q, ask, &sq->tail_p, &sq->eventidx_p);
+	if (!base || !lio_db_ptrs(v, 2 * q, ask, &sq->tail_p, &sq->eventidx_p))
+		return false;
+	sq->base = base;
+	return true;
 }
 
 static void lio_held(struct lio_vdev *v, bool *held, bool now_held,
@@ -377,6 +384,13 @@ static void lio_apply(struct lio_vdev *v)
 
 	/* Translations may have gone: forget the one remembered. */
 	v->xl_lo = v->xl_hi = 0;
+	if (v->plat->forget)
+		v->plat->forget(v);
+	/* Staged reads go to guest memory at completion: not past an ack
+	 * that may take it away.
+	 */
+	if (v->plat->drain_on_apply)
+		v->drain_gen = true;
 	v->state = __atomic_load_n(&ctrl->state, __ATOMIC_ACQUIRE);
 	if (gen != v->generation) {
 		/* Reset: nothing of the old generation completes. */
@@ -512,7 +526,8 @@ static void lio_sq_fetch(struct lio_vdev *v, u16 q)
 	if (cq->backlog)
 		return;
 	while (head != tail && sq->free &&
-	       lio_ring_inflight(v->bdev->ring) + LIO_RING_ROOM < 1024) {
+	       lio_ring_inflight(v->bdev->ring) + LIO_RING_ROOM < 1024 &&
+	       (likely(!v->plat_mem) || !v->plat->room || v->plat->room(v))) {
 		struct lio_cmd *c = sq->free;
 		struct leapio_inflight *e = c->je;
 

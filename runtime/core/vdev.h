@@ -47,6 +47,9 @@ struct lio_cmd {
 	u32		nr_sub;		/* DSM: backend requests left */
 	struct lio_io	*sub;		/* DSM ranges */
 	void		*bounce;	/* Compare */
+	bool		staged;		/* data in stage (plat.h stage_in) */
+	u32		niov;		/* ... for iov[0..niov) */
+	struct iovec	stage;
 	u64		bytes;
 	struct iovec	iov[LIO_IOV_MAX];
 };
@@ -98,6 +101,7 @@ struct lio_vdev {
 	struct lio_vdev_cfg	cfg;
 	const struct lio_plat	*plat;
 	void			*plat_ctx;
+	bool			plat_mem;	/* plat has guest-memory hooks */
 	struct leapio_region_view r;
 	u8			*gmem;
 	u64			gmem_size;
@@ -118,6 +122,7 @@ struct lio_vdev {
 	struct nvme_io_ns	ns;		/* as the I/O checks see it */
 	bool			err_reports;	/* the driver takes MBOX_ERROR */
 	bool			err_warned;	/* ... and refused one */
+	bool			irq_warned;	/* the platform failed a raise */
 	u32			mbox_checked;	/* posted up to here: results seen */
 	u32			page_size;	/* CC.MPS, at least 4 KiB */
 	u32			inflight;	/* commands at the backend */
