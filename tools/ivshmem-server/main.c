@@ -338,6 +338,11 @@ int main(int argc, char **argv)
 		return IVS_EXIT_OK;
 	}
 
+	/*
+	 * A log reader that went away must not kill the server (sends to
+	 * peers use MSG_NOSIGNAL already).
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	/* Blocked from the start: a signal during setup waits for the loop. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
