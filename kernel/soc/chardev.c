@@ -99,9 +99,10 @@ out:
 	return ret;
 }
 
-static long lio_soc_get_info(struct lio_soc_card *card, void __user *arg)
+static void lio_soc_get_info(struct lio_soc_card *card,
+			     struct leapio_soc_info *info)
 {
-	struct leapio_soc_info info = {
+	*info = (struct leapio_soc_info){
 		.abi_version	= LEAPIO_SOC_ABI_VERSION,
 		.hw		= card->hw->hw,
 		.dram_size	= card->win[LIO_SOC_DRAM].size,
@@ -110,60 +111,63 @@ static long lio_soc_get_info(struct lio_soc_card *card, void __user *arg)
 		.nr_vectors	= card->nr_vec,
 		.flags		= card->hw->coherent ? LEAPIO_SOC_INFO_COHERENT : 0,
 	};
-
-	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
-static long lio_soc_ring(struct lio_soc_card *card, void __user *arg)
+static long lio_soc_ring(struct lio_soc_card *card,
+			 const struct leapio_soc_ring *q)
 {
-	struct leapio_soc_ring q;
-
-	if (copy_from_user(&q, arg, sizeof(q)))
-		return -EFAULT;
-	if (q.flags || q.rsvd || q.peer > LEAPIO_SOC_PEER_MAX ||
-	    q.vector >= card->nr_vec)
+	if (q->flags || q->rsvd || q->peer > LEAPIO_SOC_PEER_MAX ||
+	    q->vector >= card->nr_vec)
 		return -EINVAL;
-	card->hw->ring(card->regs, q.peer, q.vector);
+	card->hw->ring(card->regs, q->peer, q->vector);
 	return 0;
 }
 
-static long lio_soc_irqfd(struct lio_soc_card *card, struct lio_soc_file *f,
-			  void __user *arg)
-{
-	struct leapio_soc_irqfd q;
-
-	if (copy_from_user(&q, arg, sizeof(q)))
-		return -EFAULT;
-	return lio_soc_set_irqfd(card, f, &q);
-}
-
+/*
+ * The argument is copied in before the lock is taken and out after it is
+ * dropped: a fault on it takes mmap_lock, which mmap holds while it
+ * waits for the lock.
+ */
 static long lio_soc_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
 	struct lio_soc_file *f = file->private_data;
 	struct lio_soc_card *card = &lio_soc_card;
 	void __user *uarg = (void __user *)arg;
+	union {
+		struct leapio_soc_info info;
+		struct leapio_soc_irqfd irqfd;
+		struct leapio_soc_ring ring;
+	} u;
 	long ret;
 
 	/* The size is part of cmd: a wrong one is an unknown ioctl. */
 	switch (cmd) {
 	case LEAPIO_SOC_IOC_GET_INFO:
+		break;
 	case LEAPIO_SOC_IOC_SET_IRQFD:
 	case LEAPIO_SOC_IOC_RING:
+		if (copy_from_user(&u, uarg, _IOC_SIZE(cmd)))
+			return -EFAULT;
 		break;
 	default:
 		return -ENOTTY;
 	}
 	down_read(&card->lock);
-	if (!lio_soc_current(card, f))
+	if (!lio_soc_current(card, f)) {
 		ret = -ENODEV;
-	else if (cmd == LEAPIO_SOC_IOC_GET_INFO)
-		ret = lio_soc_get_info(card, uarg);
-	else if (cmd == LEAPIO_SOC_IOC_SET_IRQFD)
-		ret = lio_soc_irqfd(card, f, uarg);
-	else
-		ret = lio_soc_ring(card, uarg);
+	} else if (cmd == LEAPIO_SOC_IOC_GET_INFO) {
+		lio_soc_get_info(card, &u.info);
+		ret = 0;
+	} else if (cmd == LEAPIO_SOC_IOC_SET_IRQFD) {
+		ret = lio_soc_set_irqfd(card, f, &u.irqfd);
+	} else {
+		ret = lio_soc_ring(card, &u.ring);
+	}
 	up_read(&card->lock);
+	if (!ret && cmd == LEAPIO_SOC_IOC_GET_INFO &&
+	    copy_to_user(uarg, &u.info, sizeof(u.info)))
+		ret = -EFAULT;
 	return ret;
 }
 
