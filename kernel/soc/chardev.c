@@ -3,14 +3,16 @@
  * /dev/leapio_soc (uapi/linux/leapio_soc.h): mmap of the card's two
  * windows at fixed offsets, and the ioctls GET_INFO, SET_IRQFD and RING.
  *
- * The windows are BARs, not RAM the kernel manages: they are mapped
- * whole at mmap time as PFN mappings (io_remap_pfn_range()). When the
- * card goes away (a function unbound) every mapping made from this
- * device is zapped, and the fault handler then answers SIGBUS, so no
- * process keeps a view of a BAR whose address may be given to another
- * device. A file opened before that stays dead; it holds a reference on
- * the module, as do its mappings, so the module unloads only once all
- * are gone.
+ * The windows are BARs, not RAM the kernel manages: they are PFN
+ * mappings, filled page by page by the fault handler, which maps a page
+ * only while the file's card is live. When the card goes away (a
+ * function unbound) every mapping made from this device is zapped, and
+ * faults then answer SIGBUS, so no process keeps a view of a BAR whose
+ * address may be given to another device. (Mapping the whole range at
+ * mmap time instead would race with the zap: the new vma is linked to
+ * the file, where the zap finds it, only after ->mmap returns.) A file
+ * opened before that stays dead; it holds a reference on the module, as
+ * do its mappings, so the module unloads only once all are gone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,19 +30,6 @@ static bool lio_soc_current(struct lio_soc_card *card, struct lio_soc_file *f)
 {
 	return card->live && f->gen == card->gen;
 }
-
-static vm_fault_t lio_soc_fault(struct vm_fault *vmf)
-{
-	return VM_FAULT_SIGBUS;
-}
-
-/*
- * Every page is mapped at mmap time; one is missing only once the card
- * went away and lio_soc_chardev_kill() zapped it.
- */
-static const struct vm_operations_struct lio_soc_vm_ops = {
-	.fault	= lio_soc_fault,
-};
 
 /* The window mmap offset off falls in, and off's place in it. */
 static struct lio_soc_win *lio_soc_win_at(struct lio_soc_card *card, u64 off,
@@ -60,6 +49,36 @@ static struct lio_soc_win *lio_soc_win_at(struct lio_soc_card *card, u64 off,
 	}
 	return NULL;
 }
+
+/*
+ * One page of a window, if the file's card is still live: the card lock
+ * keeps it so until the page is in, and the zap that follows the card's
+ * going away takes the page out again.
+ */
+static vm_fault_t lio_soc_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct lio_soc_file *f = vma->vm_private_data;
+	struct lio_soc_card *card = &lio_soc_card;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+	struct lio_soc_win *w;
+	u64 rel;
+
+	down_read(&card->lock);
+	if (lio_soc_current(card, f)) {
+		w = lio_soc_win_at(card, (u64)vmf->pgoff << PAGE_SHIFT, &rel);
+		if (w && rel < w->size)
+			ret = vmf_insert_pfn_prot(vma, vmf->address,
+						  (w->phys + rel) >> PAGE_SHIFT,
+						  vma->vm_page_prot);
+	}
+	up_read(&card->lock);
+	return ret;
+}
+
+static const struct vm_operations_struct lio_soc_vm_ops = {
+	.fault	= lio_soc_fault,
+};
 
 static int lio_soc_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -87,13 +106,14 @@ static int lio_soc_mmap(struct file *file, struct vm_area_struct *vma)
 	/*
 	 * Cacheable where the windows are coherent RAM (ivshmem.c);
 	 * otherwise write-combined, the most a PCIe prefetchable BAR allows.
+	 * (On x86 PAT gives the pages the type main.c reserved for the BAR.)
 	 */
 	if (!card->hw->coherent)
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	lio_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &lio_soc_vm_ops;
-	ret = io_remap_pfn_range(vma, vma->vm_start,
-				 (w->phys + rel) >> PAGE_SHIFT, len,
-				 vma->vm_page_prot);
+	vma->vm_private_data = f;
+	ret = 0;
 out:
 	up_read(&card->lock);
 	return ret;

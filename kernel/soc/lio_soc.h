@@ -66,6 +66,7 @@ struct lio_soc_win {
 	struct pci_dev	*pdev;		/* NULL while unbound */
 	phys_addr_t	phys;
 	resource_size_t	size;
+	void		*kaddr;		/* memremap()ed: see lio_soc_bind() */
 };
 
 /* A doorbell vector of the card: its interrupt goes to ctx. */

@@ -191,6 +191,7 @@ static int lio_soc_bind(struct lio_soc_card *card,
 {
 	const struct lio_soc_hw_ops *cur;
 	int bar = hw->bar[role];
+	void *kaddr;
 	bool up;
 	int ret;
 
@@ -219,10 +220,25 @@ static int lio_soc_bind(struct lio_soc_card *card,
 		dev_err(&pdev->dev, "BARs in use: %d\n", ret);
 		goto err_disable;
 	}
+	/*
+	 * Nothing reads through this mapping: it gives the window its memory
+	 * type. On x86, PAT maps user pages of a range with the type
+	 * reserved for it, uncached for a BAR nobody mapped; write-back for
+	 * coherent windows (RAM on both sides, ivshmem.c), write-combined
+	 * for a real card's prefetchable BAR.
+	 */
+	kaddr = memremap(pci_resource_start(pdev, bar), pci_resource_len(pdev, bar),
+			 hw->coherent ? MEMREMAP_WB : MEMREMAP_WC);
+	if (!kaddr) {
+		dev_err(&pdev->dev, "%s=: cannot map BAR%d\n",
+			lio_soc_role_name[role], bar);
+		ret = -ENOMEM;
+		goto err_release;
+	}
 	if (role == LIO_SOC_DRAM) {
 		ret = lio_soc_doorbell_init(card, hw, pdev);
 		if (ret)
-			goto err_release;
+			goto err_unmap;
 	}
 
 	down_write(&card->lock);
@@ -230,6 +246,7 @@ static int lio_soc_bind(struct lio_soc_card *card,
 	card->win[role].pdev = pdev;
 	card->win[role].phys = pci_resource_start(pdev, bar);
 	card->win[role].size = pci_resource_len(pdev, bar);
+	card->win[role].kaddr = kaddr;
 	up = card->win[!role].pdev;
 	if (up) {
 		card->live = true;
@@ -242,6 +259,8 @@ static int lio_soc_bind(struct lio_soc_card *card,
 		 up ? "; the card is up" : "");
 	return 0;
 
+err_unmap:
+	memunmap(kaddr);
 err_release:
 	pci_release_regions(pdev);
 err_disable:
@@ -272,6 +291,7 @@ static void lio_soc_remove(struct pci_dev *pdev)
 {
 	struct lio_soc_card *card = &lio_soc_card;
 	enum lio_soc_role role;
+	void *kaddr;
 
 	down_write(&card->lock);
 	role = card->win[LIO_SOC_DRAM].pdev == pdev ? LIO_SOC_DRAM :
@@ -280,13 +300,15 @@ static void lio_soc_remove(struct pci_dev *pdev)
 		card->live = false;
 		lio_soc_chardev_kill(card);
 	}
-	card->win[role].pdev = NULL;
+	kaddr = card->win[role].kaddr;
+	card->win[role] = (struct lio_soc_win){ };
 	if (!card->win[!role].pdev)
 		card->hw = NULL;
 	up_write(&card->lock);
 
 	if (role == LIO_SOC_DRAM)
 		lio_soc_doorbell_exit(card, pdev);
+	memunmap(kaddr);
 	pci_release_regions(pdev);
 	pci_disable_device(pdev);
 	dev_info(&pdev->dev, "%s=: unbound; the card is down\n",
