@@ -54,19 +54,27 @@ static struct lio_soc_addr lio_soc_addr[LIO_SOC_NR_ROLES];
 /* Why probe refused the function of each role (module init reports it). */
 static int lio_soc_probe_err[LIO_SOC_NR_ROLES];
 
+/*
+ * [domain:]bus:dev.fn as lspci -D prints it: hexadecimal digits only (no
+ * sign, space or 0x, which sscanf() would take), each field no wider
+ * than its bits.
+ */
 static int lio_soc_parse(const char *s, struct lio_soc_addr *a)
 {
 	unsigned int dom = 0, bus, dev, fn;
 	int n = 0;
 
-	if (sscanf(s, "%x:%x:%x.%x%n", &dom, &bus, &dev, &fn, &n) != 4 ||
+	if (strspn(s, "0123456789abcdefABCDEF:.") != strlen(s))
+		return -EINVAL;
+	if (sscanf(s, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &n) != 4 ||
 	    s[n]) {
 		dom = 0;
 		n = 0;
-		if (sscanf(s, "%x:%x.%x%n", &bus, &dev, &fn, &n) != 3 || s[n])
+		if (sscanf(s, "%2x:%2x.%1x%n", &bus, &dev, &fn, &n) != 3 ||
+		    s[n])
 			return -EINVAL;
 	}
-	if (dom > 0xffff || bus > 0xff || dev > 0x1f || fn > 7)
+	if (dev > 0x1f || fn > 7)
 		return -EINVAL;
 	a->domain = dom;
 	a->bus = bus;
