@@ -96,6 +96,7 @@ int lio_config_copy(struct lio_config *dst, const struct lio_config *src)
 	}
 	dst->nr_pollers = src->nr_pollers;
 	dst->pollers_given = src->pollers_given;
+	dst->card = src->card;
 	for (i = 0; i < src->nr_vdevs; i++) {
 		if (lio_config_append(dst, &src->vdevs[i], src->where[i])) {
 			lio_config_free(dst);

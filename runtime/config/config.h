@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "../core/runtime.h"
+#include "../card/window.h"
 
 #define LIO_MAX_POLLERS			256
 #define LIO_MAX_VDEVS			4096
@@ -29,6 +30,8 @@ struct lio_config {
 	/* Where each vdev was given, for messages: "vdevs[2]", "--vdev #1". */
 	char			(*where)[32];
 	unsigned int		nr_vdevs;
+	/* card mode, when given: leapiod serves from the SoC card */
+	struct lio_card_cfg	card;
 };
 
 void lio_config_init(struct lio_config *c);

@@ -18,4 +18,12 @@ int lio_cfg_backend_check(struct lio_vdev_cfg *v, bool type_given,
 /* "file" ... "null" into a type; -EINVAL for anything else. */
 int lio_cfg_type_parse(const char *s, enum lio_bdev_type *type);
 
+/*
+ * The "card" object into cc (card mode): 0 or -EINVAL with err naming the
+ * field (card.c).
+ */
+struct json_t;
+int lio_cfg_parse_card(struct lio_card_cfg *cc, const struct json_t *o,
+		       char *err, size_t errlen);
+
 #endif /* LEAPIOD_CONFIG_INTERNAL_H */

@@ -24,6 +24,11 @@ int lio_config_diff(const struct lio_config *old, const struct lio_config *new,
 	int j;
 
 	*changes = NULL;
+	if (!lio_card_cfg_equal(&old->card, &new->card)) {
+		snprintf(err, errlen, "card: changed: the platform leapiod serves "
+			 "from is chosen at start; restart leapiod for that");
+		return -EINVAL;
+	}
 	if (new->nr_pollers < old->nr_pollers) {
 		snprintf(err, errlen, "pollers: %u instead of %u: pollers can be added "
 			 "by a reload, not removed; restart leapiod for that",

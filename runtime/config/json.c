@@ -288,9 +288,11 @@ int lio_config_parse_json(struct lio_config *c, const char *text,
 			ret = parse_pollers(c, val, err, errlen);
 		else if (!strcmp(key, "vdevs"))
 			ret = parse_vdevs(c, val, err, errlen);
+		else if (!strcmp(key, "card"))
+			ret = lio_cfg_parse_card(&c->card, val, err, errlen);
 		else
 			ret = cfg_err(err, errlen, "unknown key \"%s\" at the top level "
-				      "(known: pollers, vdevs)", key);
+				      "(known: pollers, vdevs, card)", key);
 		if (ret)
 			break;
 	}
