@@ -15,12 +15,18 @@
 
 #include "config/args.h"
 #include "core/runtime.h"
+#include "card/card.h"
 #include "host/host_dev.h"
 
 #define EXIT_USAGE	2
 
 struct leapiod {
 	struct lio_args		args;
+	/* The platform the pollers serve through (host or card mode). */
+	const struct lio_plat	*plat;
+	void			*plat_ctx;
+	struct lio_card_dev	card_dev;
+	struct lio_card		*card;
 	/* What runs: the pollers started and the vdevs they serve now,
 	 * which after a partly failed reload is not the file's content.
 	 */
@@ -45,7 +51,7 @@ static int start_pollers(struct leapiod *d, const struct lio_config *c)
 	}
 	d->pollers = np;
 	for (i = d->nr_pollers; i < c->nr_pollers; i++) {
-		ret = lio_poller_start(&c->pollers[i], &lio_host_plat, NULL, i,
+		ret = lio_poller_start(&c->pollers[i], d->plat, d->plat_ctx, i,
 				       &d->pollers[i], err, sizeof(err));
 		if (ret) {
 			lio_log("poller %u: %s", i, err);
@@ -219,12 +225,45 @@ static void shutdown_all(struct leapiod *d)
 	d->nr_pollers = 0;
 }
 
+/*
+ * Host mode, or card mode when the configuration has a "card" section:
+ * the card device opened and its window map checked against it.
+ */
+static int platform_open(struct leapiod *d, const struct lio_config *c)
+{
+	char err[512];
+	int ret;
+
+	d->plat = &lio_host_plat;
+	d->plat_ctx = NULL;
+	if (!c->card.given)
+		return 0;
+	ret = lio_soc_open(c->card.device, &d->card_dev, err, sizeof(err));
+	if (!ret)
+		ret = lio_card_open(&d->card, &d->card_dev, c->card.win,
+				    c->card.nr_win, err, sizeof(err));
+	if (ret) {
+		if (d->card_dev.ops)
+			d->card_dev.ops->close(&d->card_dev);
+		lio_log("card mode: %s", err);
+		return ret;
+	}
+	d->plat = &lio_card_plat;
+	d->plat_ctx = d->card;
+	lio_log("card mode: %s, host-DRAM window %llu bytes, card DRAM %llu bytes",
+		c->card.device, (unsigned long long)d->card_dev.win_size,
+		(unsigned long long)d->card_dev.dram_size);
+	return 0;
+}
+
 static int serve(struct leapiod *d, const struct lio_config *c, const sigset_t *set)
 {
 	siginfo_t si;
 	unsigned int i;
 	int sig;
 
+	if (platform_open(d, c))
+		return 1;
 	if (lio_config_copy(&d->applied, c)) {
 		lio_log("out of memory");
 		return 1;
@@ -300,6 +339,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ret = serve(&d, &c, &set);
+	lio_card_close(d.card);	/* after the pollers: nothing uses it */
 	lio_config_free(&c);
 	lio_config_free(&d.applied);
 	lio_args_free(&d.args);

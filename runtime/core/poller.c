@@ -296,8 +296,9 @@ static void lio_retry_waiting(struct lio_poller *p, u64 now)
 		if (ret == -ENODEV) {
 			s->next_try_ns = now + p->plat->retry_ns;
 		} else if (ret) {
+			/* Said once a second at most, whatever the platform. */
 			lio_log("vdev %s: %s", s->cfg.uuid, err);
-			s->next_try_ns = now + p->plat->retry_ns;
+			s->next_try_ns = now + 1000000000ULL;
 		}
 	}
 }
