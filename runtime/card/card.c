@@ -37,6 +37,7 @@ int lio_card_open(struct lio_card **out, struct lio_card_dev *dev,
 	memcpy(c->win, win, nr_win * sizeof(*win));
 	c->nr_win = nr_win;
 	c->dma.ops = &lio_dma_memcpy;
+	c->kick_ns = LIO_CARD_KICK_NS;
 	pthread_mutex_init(&c->lock, NULL);
 	*out = c;
 	return 0;
@@ -56,6 +57,11 @@ void lio_card_close(struct lio_card *c)
 struct lio_dma *lio_card_dma(struct lio_card *c)
 {
 	return &c->dma;
+}
+
+void lio_card_set_kick_timeout(struct lio_card *c, uint64_t ns)
+{
+	c->kick_ns = ns;
 }
 
 int lio_card_ring(struct lio_card *c)

@@ -26,6 +26,7 @@
 #define LEAPIOD_CARD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "card_dev.h"
 #include "dma.h"
@@ -50,6 +51,8 @@ int lio_card_open(struct lio_card **out, struct lio_card_dev *dev,
 void lio_card_close(struct lio_card *c);
 /* The DMA engine in use (counters for the tests). */
 struct lio_dma *lio_card_dma(struct lio_card *c);
+/* How long a kick waits for the host (default LIO_CARD_KICK_NS). */
+void lio_card_set_kick_timeout(struct lio_card *c, uint64_t ns);
 
 extern const struct lio_plat lio_card_plat;
 

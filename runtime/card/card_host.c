@@ -66,8 +66,8 @@ void lio_card_vdev_free(struct lio_card_vdev *cv)
 /*
  * Ring the host and, when requests are outstanding, wait for the driver
  * to answer them all (cons == prod): spinning a little, then sleeping
- * 1 us, 2 us, ... up to 1 ms between looks; -ETIMEDOUT after
- * LIO_CARD_KICK_NS. (The host does not ring the card when it answers;
+ * 1 us, 2 us, ... up to 1 ms between looks; -ETIMEDOUT after the card's
+ * kick_ns (LIO_CARD_KICK_NS). (The host does not ring the card when it answers;
  * its doorbell means the region's seq or a slot moved.)
  */
 int lio_card_kick(struct lio_vdev *v)
@@ -92,7 +92,7 @@ int lio_card_kick(struct lio_vdev *v)
 		}
 		if (!start)
 			start = lio_now_ns();
-		else if (lio_now_ns() - start > LIO_CARD_KICK_NS)
+		else if (lio_now_ns() - start > cv->card->kick_ns)
 			return -ETIMEDOUT;
 		nanosleep(&ts, NULL);
 		if (ts.tv_nsec < 1000000)

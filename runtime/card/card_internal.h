@@ -19,6 +19,7 @@ struct lio_card {
 	struct lio_win		win[LIO_WIN_MAX];
 	unsigned int		nr_win;
 	struct lio_dma		dma;
+	u64			kick_ns;	/* a kick's bound */
 	/* attach, detach, the staging pool, the list below */
 	pthread_mutex_t		lock;
 	struct lio_card_vdev	*vdevs[LEAPIO_CARD_SLOTS];

@@ -263,6 +263,54 @@ TEST_F(card, doorbell_wakes_the_poller)
 	EXPECT_EQ(0, poll(&p, 1, 0));
 }
 
+TEST_F(card, kick_bounded_when_the_host_does_not_answer)
+{
+	struct fake_card *fc = &self->fc;
+	unsigned int rings = fc->rings;
+
+	fc->answer = false;
+	lio_card_set_kick_timeout(fc->card, 2000000);	/* 2 ms */
+	ASSERT_EQ(0, lio_mbox_post(&fc->v, LEAPIO_MBOX_AEN,
+				   NVME_AEN_INVALID_DB_VAL, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, lio_card_plat.kick(&fc->v));
+	EXPECT_EQ(rings + 1, fc->rings);	/* rung once, then waited */
+	/* The host catches up: the same request answered, kick returns. */
+	fc->answer = true;
+	EXPECT_EQ(0, lio_card_plat.kick(&fc->v));
+	EXPECT_EQ(fc->r.mbox->prod, fc->r.mbox->cons);
+}
+
+static int fail_copy(struct lio_dma *d, void *dst, const void *src, size_t len)
+{
+	return -EIO;
+}
+
+static const struct lio_dma_ops failing_dma = { .copy = fail_copy };
+
+TEST_F(card, dma_engine_failure_is_a_transfer_error)
+{
+	struct fake_card *fc = &self->fc;
+	struct lio_dma *dma = lio_card_dma(fc->card);
+	const struct lio_dma_ops *ops = dma->ops;
+	struct nvme_sqe s;
+
+	fill(fc, DATA_GPA, 512, 6);
+	rw(&s, nvme_cmd_write, 0, 1, DATA_GPA, 0);
+	ASSERT_EQ(0, fc_run1(fc, 1, &s, 1));
+	dma->ops = &failing_dma;
+	memset(fc->store, 0xee, 512);
+	/* A write whose data cannot come in reaches no block. */
+	EXPECT_EQ(NVME_SC_DATA_XFER_ERROR | NVME_STATUS_DNR, fc_run1(fc, 1, &s, 2));
+	EXPECT_EQ(0xee, fc->store[0]);
+	/* A read whose data cannot go out fails too. */
+	rw(&s, nvme_cmd_read, 0, 1, DATA2_GPA, 0);
+	EXPECT_EQ(NVME_SC_DATA_XFER_ERROR | NVME_STATUS_DNR, fc_run1(fc, 1, &s, 3));
+	dma->ops = ops;
+	EXPECT_TRUE(lio_card_plat.room(&fc->v));
+	EXPECT_EQ(0, fc_run1(fc, 1, &s, 4));
+	EXPECT_EQ(0xee, *fc_g(fc, DATA2_GPA));
+}
+
 TEST(card_attach_refusals)
 {
 	struct fake_card *fc = malloc(sizeof(*fc));
