@@ -23,6 +23,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
+#include "card.h"
 #include "lio_host.h"
 
 /* The mdevs a runtime can attach to: from probe to remove. */
@@ -162,6 +163,9 @@ static int lio_vdevf_mmap(struct file *file, struct vm_area_struct *vma)
 		if (len > lm->region.size)
 			return -EINVAL;
 		vma->vm_ops = &lio_region_vm_ops;
+		/* SoC mode: the region is card DRAM, BAR pages. */
+		if (lm->region.card)
+			return lio_card_region_mmap(lm, vma, 0, len);
 		return remap_vmalloc_range(vma, lm->region.base, 0);
 	}
 	if (off < LEAPIO_MMAP_GUEST_OFFSET ||
@@ -369,7 +373,10 @@ static struct file *lio_vdevf_new(struct lio_mdev *lm)
 	return file;
 }
 
-/* Make file the runtime of lm: -EBUSY if it has one already. */
+/*
+ * Make file the runtime of lm: -EBUSY if it has one already, -EREMOTE if
+ * the card's runtime owns it.
+ */
 static int lio_attach_file(struct lio_mdev *lm, struct file *file)
 {
 	struct lio_region *r = &lm->region;
@@ -380,6 +387,9 @@ static int lio_attach_file(struct lio_mdev *lm, struct file *file)
 	spin_lock(&r->seq_lock);
 	if (r->removed) {
 		ret = -ENODEV;
+	} else if (r->card && r->card_owner == LEAPIO_CARD_OWNER_CARD) {
+		/* The card's runtime serves it (SoC mode, card_slot.c). */
+		ret = -EREMOTE;
 	} else if (r->runtime) {
 		ret = -EBUSY;
 	} else {

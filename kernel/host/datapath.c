@@ -14,6 +14,7 @@
  * qid or doorbell outside the layout, which the model never passes: a
  * WARN if it ever does.
  */
+#include <linux/bitmap.h>
 #include <linux/build_bug.h>
 #include <linux/lockdep.h>
 #include <linux/log2.h>
@@ -76,10 +77,11 @@ static u32 lio_dp_irq_mode(enum lio_irq_mode mode)
 
 static void lio_dp_put_irq(struct lio_mdev *lm)
 {
+	struct lio_region *r = &lm->region;
 	struct lio_vctrl *vc = lm->vc;
 	struct leapio_wr_irq irq = {
 		.mode = lio_dp_irq_mode(vc->irq_mode),
-		.irq_seq = lm->region.dp_irq_seq,
+		.irq_seq = r->dp_irq_seq,
 	};
 	u16 v;
 
@@ -88,6 +90,15 @@ static void lio_dp_put_irq(struct lio_mdev *lm)
 		if (lio_vctrl_vector_masked(vc, v))
 			irq.masked[v / 64] |= 1ULL << (v % 64);
 	leapio_wr_put_irq(&lm->region.view, &irq);
+
+	/* The card's interrupt requests go by the same (card_slot.c). */
+	spin_lock(&r->seq_lock);
+	r->irq_msix = irq.mode == LEAPIO_IRQ_MSIX;
+	bitmap_zero(r->irq_masked, LEAPIO_VECTOR_WORDS * 64);
+	for (v = 0; v < vc->nr_vectors; v++)
+		if (irq.masked[v / 64] & 1ULL << (v % 64))
+			__set_bit(v, r->irq_masked);
+	spin_unlock(&r->seq_lock);
 }
 
 static void lio_dp_put_dbbuf(struct lio_mdev *lm)

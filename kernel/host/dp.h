@@ -36,7 +36,9 @@
 #include "../../common/nvme/io_cmd.h"
 #include "../../common/leapio/region_writer.h"
 
+struct lio_card;
 struct lio_mdev;
+struct leapio_card_slot;
 struct eventfd_ctx;
 struct file;
 struct page;
@@ -136,6 +138,27 @@ struct lio_region {
 	u32			sb_bad[2 * (LEAPIO_MAX_IOQ + 1)];	/* refused */
 	u32			sb_qgen[2 * (LEAPIO_MAX_IOQ + 1)];	/* of sb_bad */
 
+	/*
+	 * card_slot.c: the region in card DRAM (SoC mode), card NULL when
+	 * it is vmalloc'ed. card_owner and card_serving under seq_lock
+	 * (written under lio_mdev.lock too); the interrupt thread's copies
+	 * of the card's counters under the card's lock.
+	 */
+	struct lio_card		*card;
+	int			card_slot;
+	u64			card_off;	/* from the start of card DRAM */
+	struct leapio_card_slot	*cslot;
+	bool			card_published;
+	u32			card_owner;	/* enum leapio_card_owner */
+	u32			card_gen;
+	/* The card is the runtime: owner CARD, not revoked. */
+	bool			card_serving;
+	u32			card_irq_any;
+	u32			card_irq_seen[LEAPIO_VECTOR_WORDS * 64];
+	/* What the card's interrupts go to (lio_dp_put_irq()), seq_lock. */
+	bool			irq_msix;
+	DECLARE_BITMAP(irq_masked, LEAPIO_VECTOR_WORDS * 64);
+
 	/* datapath.c, under lio_mdev.lock */
 	bool			dp_served;	/* a runtime attached since enable */
 	bool			dp_db_mapped;	/* BAR0 doorbells mmapped */
@@ -143,6 +166,14 @@ struct lio_region {
 	/* queue and controller generations, SMART counters of SQs gone */
 	struct leapio_wr	dp_wr;
 };
+
+/*
+ * The most a runtime (or the card) may take to acknowledge: CAP.TO
+ * (10 s), which is what the guest's driver allows a reset or a queue
+ * deletion anyway. Documentation/design/data-path.rst, "When the runtime
+ * does not answer", says what happens after it.
+ */
+#define LIO_ACK_TIMEOUT		(10 * HZ)
 
 /* ---- region.c ---- */
 /* Allocate and lay out the region of a new mdev (vdev init). */
@@ -166,7 +197,10 @@ u32 lio_region_bump(struct lio_mdev *lm);
  * fails the controller (CSTS.CFS).
  */
 int lio_region_wait_ack(struct lio_mdev *lm, u32 seq);
-/* Signal the runtime's wake eventfd, if it gave one (trapped doorbell). */
+/*
+ * Signal the runtime's wake eventfd, if it gave one (trapped doorbell),
+ * or ring the card when it serves the region.
+ */
 void lio_region_wake(struct lio_mdev *lm);
 bool lio_region_attached(struct lio_mdev *lm);
 
@@ -227,6 +261,11 @@ u32 lio_chardev_revoked(struct lio_mdev *lm);
 int lio_mbox_kick(struct lio_mdev *lm);
 /* Requests and KICKs refused as malformed since the mdev was created. */
 u64 lio_mbox_refused(struct lio_mdev *lm);
+/*
+ * Raise vector through the controller model, as LEAPIO_MBOX_IRQ does
+ * (the work item): for a card's interrupt the eventfd cannot take.
+ */
+void lio_mbox_raise(struct lio_mdev *lm, u16 vector);
 /* Fail the controller from a context without lm->lock (the work item). */
 void lio_mbox_fatal(struct lio_mdev *lm);
 /* A runtime attached (lm->lock held): drop what an earlier one left. */

@@ -236,14 +236,15 @@ static int lio_intx_mask(struct lio_mdev *lm, const struct vfio_irq_set *hdr,
 
 /*
  * Swap the eventfd and file of vector v for *ctx and *file (either may be
- * NULL), under lm->lock; the file also under seq_lock, which is what
- * lio_irq_get_file() takes (a runtime must not wait for lm->lock).
+ * NULL), under lm->lock and seq_lock, which is what lio_irq_get_file()
+ * and the card's interrupts (card_slot.c) take: neither may wait for
+ * lm->lock.
  */
 static void lio_msix_swap(struct lio_mdev *lm, u32 v, struct eventfd_ctx **ctx,
 			  struct file **file)
 {
-	swap(*ctx, lm->msix_trigger[v]);
 	spin_lock(&lm->region.seq_lock);
+	swap(*ctx, lm->msix_trigger[v]);
 	swap(*file, lm->msix_file[v]);
 	spin_unlock(&lm->region.seq_lock);
 }

@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/sysfs.h>
 
+#include "card.h"
 #include "lio_host.h"
 
 static unsigned int lio_max_instances = 16;
@@ -158,8 +159,15 @@ static int __init lio_init(void)
 	if (ret)
 		goto err_dev;
 
+	/* SoC mode: the card= parameter, if given, binds now. */
+	ret = lio_card_init();
+	if (ret)
+		goto err_parent;
+
 	return 0;
 
+err_parent:
+	mdev_unregister_parent(&lio_parent);
 err_dev:
 	device_unregister(lio_parent_dev);
 err_class:
@@ -173,11 +181,13 @@ err_chardev:
 
 /*
  * An open mdev holds a reference on this module (vfio core), and so does
- * an open vdev file of /dev/leapio, so unload only ever meets closed
- * ones; mdev_unregister_parent() removes them.
+ * an open vdev file of /dev/leapio and an mdev whose region is in card
+ * DRAM, so unload only ever meets closed host-memory ones;
+ * mdev_unregister_parent() removes them.
  */
 static void __exit lio_exit(void)
 {
+	lio_card_exit();
 	mdev_unregister_parent(&lio_parent);
 	device_unregister(lio_parent_dev);
 	class_unregister(&lio_class);

@@ -203,6 +203,18 @@ out:
 	return ret;
 }
 
+void lio_mbox_raise(struct lio_mdev *lm, u16 vector)
+{
+	struct lio_region *r = &lm->region;
+
+	if (vector >= LIO_PEND_VECTORS)
+		return;
+	spin_lock(&r->pend_lock);
+	__set_bit(vector, r->pend_irq);
+	spin_unlock(&r->pend_lock);
+	schedule_work(&r->mbox_work);
+}
+
 u64 lio_mbox_refused(struct lio_mdev *lm)
 {
 	return READ_ONCE(lm->region.mbox_refused);

@@ -11,6 +11,7 @@
 #include <linux/vmalloc.h>
 
 #include "../../common/leapio/region_layout.h"
+#include "card.h"
 #include "lio_host.h"
 
 static unsigned int lio_guest_mem_gb = 64;
@@ -24,14 +25,6 @@ MODULE_PARM_DESC(l2_tables,
 		 "Translation tables per controller, each for 2 MiB of guest memory (1-65536, default 1024)");
 
 /*
- * The most the runtime may take to acknowledge: CAP.TO (10 s), which is
- * what the guest's driver allows a reset or a queue deletion anyway.
- * Documentation/design/data-path.rst, "When the runtime does not answer",
- * says what happens after it.
- */
-#define LIO_ACK_TIMEOUT		(10 * HZ)
-
-/*
  * The bounds keep the driver's own per-entry arrays small (4 bytes per
  * 2 MiB of guest space, a bit and two bytes per table).
  */
@@ -43,6 +36,7 @@ int lio_region_create(struct lio_mdev *lm)
 	struct lio_region *r = &lm->region;
 	struct leapio_region_view v;
 	u64 l1_entries;
+	int ret;
 
 	if (!lio_guest_mem_gb || lio_guest_mem_gb > LIO_GUEST_MEM_GB_MAX ||
 	    !lio_l2_tables || lio_l2_tables > LIO_L2_TABLES_MAX) {
@@ -68,7 +62,13 @@ int lio_region_create(struct lio_mdev *lm)
 
 	r->size = leapio_region_layout(&r->layout, lm->vc->p.nr_ioq,
 				       l1_entries, lio_l2_tables);
-	r->base = vmalloc_user(r->size);
+	/* In card DRAM when a card is bound (SoC mode), else vmalloc'ed. */
+	r->card_slot = -1;
+	ret = lio_card_region_alloc(lm, r->size);
+	if (ret) {
+		lio_region_destroy(lm);
+		return ret;
+	}
 	r->l1_shadow = kvcalloc(l1_entries, sizeof(*r->l1_shadow),
 				GFP_KERNEL);
 	r->l2_cnt = kvcalloc(lio_l2_tables, sizeof(*r->l2_cnt), GFP_KERNEL);
@@ -100,6 +100,7 @@ int lio_region_create(struct lio_mdev *lm)
 	r->ctrl->nr_ioq = lm->vc->p.nr_ioq;
 	r->ctrl->cntlid = lm->vc->p.cntlid;
 	leapio_wr_set_state(&r->view, LEAPIO_VDEV_OFF);
+	lio_card_region_publish(lm);
 	return 0;
 }
 
@@ -108,6 +109,8 @@ void lio_region_destroy(struct lio_mdev *lm)
 {
 	struct lio_region *r = &lm->region;
 
+	/* Before the work items go: the card's interrupts queue no more. */
+	lio_card_region_quiesce(lm);
 	lio_standby_fini(lm);
 	lio_mbox_fini(lm);
 	/* Pins need an open device to be dropped: close dropped them all. */
@@ -119,8 +122,7 @@ void lio_region_destroy(struct lio_mdev *lm)
 	bitmap_free(r->l2_busy);
 	kvfree(r->l2_cnt);
 	kvfree(r->l1_shadow);
-	vfree(r->base);
-	r->base = NULL;
+	lio_card_region_free(lm);
 	mutex_destroy(&r->mbox_lock);
 	mutex_destroy(&r->win_lock);
 	mutex_destroy(&r->unmap_lock);
@@ -134,6 +136,15 @@ u64 lio_region_db_offset(struct lio_region *r, u32 idx)
 	return r->layout.db_off + (u64)idx * r->layout.db_stride;
 }
 
+/* Whoever serves the region looks at it again. Under seq_lock. */
+static void lio_region_wake_locked(struct lio_region *r)
+{
+	if (r->wake)
+		lio_eventfd_signal(r->wake);
+	if (r->card && r->card_owner == LEAPIO_CARD_OWNER_CARD)
+		lio_card_ring(r->card);
+}
+
 u32 lio_region_bump(struct lio_mdev *lm)
 {
 	struct lio_region *r = &lm->region;
@@ -141,8 +152,7 @@ u32 lio_region_bump(struct lio_mdev *lm)
 
 	spin_lock(&r->seq_lock);
 	seq = leapio_wr_bump(&r->view, &r->seq);
-	if (r->wake)
-		lio_eventfd_signal(r->wake);
+	lio_region_wake_locked(r);
 	spin_unlock(&r->seq_lock);
 	return seq;
 }
@@ -155,7 +165,7 @@ u32 lio_region_bump(struct lio_mdev *lm)
  */
 static bool lio_region_acked(struct lio_region *r, u32 seq)
 {
-	if (!READ_ONCE(r->runtime))
+	if (!READ_ONCE(r->runtime) && !READ_ONCE(r->card_serving))
 		return true;
 	/* pairs with the runtime's release of ack */
 	return leapio_wr_acked(smp_load_acquire(&r->ctrl->ack), seq);
@@ -176,6 +186,13 @@ int lio_region_wait_ack(struct lio_mdev *lm, u32 seq)
 	 * reach the guest, and the caller cannot wait any longer. It loses
 	 * the vdev (lio_chardev_revoke()); the caller fails the controller.
 	 */
+	if (READ_ONCE(r->card_serving)) {
+		dev_warn(lm->vdev.dev,
+			 "card runtime did not acknowledge change %u within %u s: revoked, the controller fails (CSTS.CFS)\n",
+			 seq, LIO_ACK_TIMEOUT / HZ);
+		lio_card_revoke(lm);
+		return -ETIMEDOUT;
+	}
 	dev_warn(lm->vdev.dev,
 		 "runtime (pid %d) did not acknowledge change %u within %u s: revoked, the controller fails (CSTS.CFS)\n",
 		 pid, seq, LIO_ACK_TIMEOUT / HZ);
@@ -188,12 +205,13 @@ void lio_region_wake(struct lio_mdev *lm)
 	struct lio_region *r = &lm->region;
 
 	spin_lock(&r->seq_lock);
-	if (r->wake)
-		lio_eventfd_signal(r->wake);
+	lio_region_wake_locked(r);
 	spin_unlock(&r->seq_lock);
 }
 
+/* A host runtime, or the card's (SoC mode). */
 bool lio_region_attached(struct lio_mdev *lm)
 {
-	return READ_ONCE(lm->region.runtime);
+	return READ_ONCE(lm->region.runtime) ||
+	       READ_ONCE(lm->region.card_serving);
 }

@@ -15,6 +15,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
+#include "card.h"
 #include "lio_host.h"
 
 #define LIO_OFFSET_SHIFT	40
@@ -261,6 +262,17 @@ int lio_region_mmap(struct lio_mdev *lm, struct vm_area_struct *vma)
 	if (PAGE_SIZE != LEAPIO_DB_STRIDE)
 		return -EINVAL;
 
+	/* SoC mode: card-DRAM pages, guest stores land on the card. */
+	if (r->card) {
+		ret = lio_card_region_mmap(lm, vma,
+					   lio_region_db_offset(r, (off - LEAPIO_DB_OFFSET) /
+								LEAPIO_DB_STRIDE),
+					   len);
+		if (ret)
+			return ret;
+		lio_dp_db_mapped(lm, true);
+		return 0;
+	}
 	lio_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
 		u32 idx = (off + (addr - vma->vm_start) - LEAPIO_DB_OFFSET) /

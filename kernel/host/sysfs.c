@@ -9,6 +9,7 @@
 #include <linux/kernel.h>
 #include <linux/sysfs.h>
 
+#include "card.h"
 #include "lio_host.h"
 
 /* A device attribute named by its uapi string. */
@@ -208,6 +209,46 @@ static ssize_t mbox_refused_show(struct device *dev,
 			  lio_mbox_refused(lio_dev_to_mdev(dev)));
 }
 
+/* SoC mode (card_slot.c): who serves the vdev; writing hands it over. */
+static ssize_t runtime_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	u32 owner = lio_card_region_owner(lio_dev_to_mdev(dev));
+
+	return sysfs_emit(buf, "%s\n",
+			  owner == LEAPIO_CARD_OWNER_CARD ? "card" : "host");
+}
+
+static ssize_t runtime_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t count)
+{
+	struct lio_mdev *lm = lio_dev_to_mdev(dev);
+	u32 owner;
+	int ret;
+
+	if (sysfs_streq(buf, "host")) {
+		owner = LEAPIO_CARD_OWNER_HOST;
+	} else if (sysfs_streq(buf, "card")) {
+		owner = LEAPIO_CARD_OWNER_CARD;
+	} else {
+		dev_dbg(dev, "runtime: \"host\" or \"card\"\n");
+		return -EINVAL;
+	}
+	ret = lio_card_handover(lm, owner);
+	if (ret == -ENODEV)
+		dev_dbg(dev, "runtime: the region is in host memory (created with no card bound): only a host runtime serves it\n");
+	return ret ? ret : count;
+}
+
+static ssize_t card_slot_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct lio_mdev *lm = lio_dev_to_mdev(dev);
+
+	return sysfs_emit(buf, "%d\n",
+			  lm->region.card ? lm->region.card_slot : -1);
+}
+
 LIO_ATTR(lio_attr_ns_size, LEAPIO_SYSFS_NS_SIZE, 0644, ns_size_show,
 	 ns_size_store);
 LIO_ATTR(lio_attr_lba_size, LEAPIO_SYSFS_LBA_SIZE, 0644, lba_size_show,
@@ -226,6 +267,10 @@ LIO_ATTR(lio_attr_runtime_revoked, LEAPIO_SYSFS_RUNTIME_REVOKED, 0444,
 	 runtime_revoked_show, NULL);
 LIO_ATTR(lio_attr_mbox_refused, LEAPIO_SYSFS_MBOX_REFUSED, 0444,
 	 mbox_refused_show, NULL);
+LIO_ATTR(lio_attr_runtime, LEAPIO_SYSFS_RUNTIME, 0644, runtime_show,
+	 runtime_store);
+LIO_ATTR(lio_attr_card_slot, LEAPIO_SYSFS_CARD_SLOT, 0444, card_slot_show,
+	 NULL);
 
 static struct attribute *lio_mdev_attrs[] = {
 	&lio_attr_ns_size.attr,
@@ -239,6 +284,8 @@ static struct attribute *lio_mdev_attrs[] = {
 	&lio_attr_runtime_grace_ms.attr,
 	&lio_attr_runtime_revoked.attr,
 	&lio_attr_mbox_refused.attr,
+	&lio_attr_runtime.attr,
+	&lio_attr_card_slot.attr,
 	NULL,
 };
 

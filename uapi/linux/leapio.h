@@ -66,6 +66,10 @@
 #define LEAPIO_SYSFS_RUNTIME_REVOKED	"runtime_revoked"
 /* ro: malformed mailbox requests (and KICKs) of runtimes, refused */
 #define LEAPIO_SYSFS_MBOX_REFUSED	"mbox_refused"
+/* rw, SoC mode: "host" or "card", who serves the vdev (the hand-over) */
+#define LEAPIO_SYSFS_RUNTIME		"runtime"
+/* ro, SoC mode: the vdev's slot in card DRAM, -1 if in host memory */
+#define LEAPIO_SYSFS_CARD_SLOT		"card_slot"
 
 #define LEAPIO_DEFAULT_NS_SIZE		(1ULL << 30)
 /*
