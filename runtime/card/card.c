@@ -48,6 +48,8 @@ void lio_card_close(struct lio_card *c)
 	if (!c)
 		return;
 	free(c->stage_free);
+	if (c->stage_own)
+		munmap(c->stage_own, (u64)c->stage_n * LIO_CARD_STAGE_BUF);
 	pthread_mutex_destroy(&c->lock);
 	if (c->dev->ops->close)
 		c->dev->ops->close(c->dev);
@@ -126,6 +128,22 @@ static int lio_card_stage_init(struct lio_card *c, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	c->stage_base = c->dev->dram + h->dram_size - reserve;
+	if (c->dev->dram_pfnmap) {
+		/* As many, in memory io_uring can pin (card_dev.h). */
+		c->stage_own = mmap(NULL, (u64)n * LIO_CARD_STAGE_BUF,
+				    PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+				    -1, 0);
+		if (c->stage_own == MAP_FAILED) {
+			c->stage_own = NULL;
+			free(c->stage_free);
+			c->stage_free = NULL;
+			snprintf(err, errlen, "staging buffers: %s",
+				 strerror(errno));
+			return -ENOMEM;
+		}
+		c->stage_base = c->stage_own;
+	}
 	for (i = 0; i < n; i++)
 		c->stage_free[i] = n - 1 - i;
 	c->nr_free = n;

@@ -18,6 +18,8 @@
 #ifndef LEAPIOD_CARD_DEV_H
 #define LEAPIOD_CARD_DEV_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct lio_card_dev;
@@ -35,6 +37,13 @@ struct lio_card_dev {
 	uint8_t		*win;
 	uint64_t	win_size;
 	int		wake_fd;
+	/*
+	 * dram is a PFN mapping (no struct page behind it, as the rig's
+	 * ivshmem BAR): io_uring cannot do O_DIRECT on it, so the staging
+	 * buffers go to leapiod's own memory, which on the card is card
+	 * DRAM too, instead of to card_reserve.
+	 */
+	bool		dram_pfnmap;
 	const struct lio_card_dev_ops *ops;
 	void		*priv;
 };
@@ -45,5 +54,11 @@ struct lio_card_dev {
  */
 int lio_soc_open(const char *path, struct lio_card_dev *d, char *err,
 		 size_t errlen);
+
+/*
+ * Is the mapping addr is in a PFN mapping (VmFlags "pf" in
+ * /proc/self/smaps)? 1, 0, or -errno (-ENOENT: addr is not mapped).
+ */
+int lio_is_pfnmap(const void *addr);
 
 #endif /* LEAPIOD_CARD_DEV_H */

@@ -25,6 +25,7 @@ struct lio_card {
 	struct lio_card_vdev	*vdevs[LEAPIO_CARD_SLOTS];
 	/* staging buffers: stage_n of LIO_CARD_STAGE_BUF at stage_base */
 	u8			*stage_base;
+	u8			*stage_own;	/* not in card_reserve: dram_pfnmap */
 	u32			stage_n;
 	u32			*stage_free;	/* a stack of indices */
 	u32			nr_free;

@@ -2,6 +2,7 @@
 /* The card device through /dev/leapio_soc (card_dev.h, leapio_soc.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,32 @@
 struct lio_soc {
 	int	fd;
 };
+
+int lio_is_pfnmap(const void *addr)
+{
+	unsigned long start, end, want = (unsigned long)addr;
+	char line[512], perms[8];
+	bool in = false;
+	int ret = -ENOENT;
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		/* "start-end perms ..." opens each mapping's block */
+		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3) {
+			in = want >= start && want < end;
+			continue;
+		}
+		if (in && !strncmp(line, "VmFlags:", 8)) {
+			ret = strstr(line, " pf") != NULL;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
 
 static int lio_soc_ring(struct lio_card_dev *d, uint32_t host_peer)
 {
@@ -123,6 +150,12 @@ int lio_soc_open(const char *path, struct lio_card_dev *d, char *err,
 			 strerror(-ret));
 		goto fail;
 	}
+	ret = lio_is_pfnmap(d->dram);
+	if (ret < 0) {
+		snprintf(err, errlen, "/proc/self/smaps: %s", strerror(-ret));
+		goto fail;
+	}
+	d->dram_pfnmap = ret;
 	d->win = mmap(NULL, d->win_size, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_NORESERVE, s->fd,
 		      LEAPIO_SOC_MMAP_HOSTMEM_OFFSET);

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../lib/lio_harness.h"
@@ -309,6 +310,46 @@ TEST_F(card, dma_engine_failure_is_a_transfer_error)
 	EXPECT_TRUE(lio_card_plat.room(&fc->v));
 	EXPECT_EQ(0, fc_run1(fc, 1, &s, 4));
 	EXPECT_EQ(0xee, *fc_g(fc, DATA2_GPA));
+}
+
+TEST(staging_outside_a_pfn_mapped_dram)
+{
+	struct fake_card *fc = malloc(sizeof(*fc));
+	struct nvme_sqe s;
+	struct iovec buf;
+	u8 *b;
+	char err[256];
+
+	/* As the rig's ivshmem BAR: buffers in leapiod's own memory. */
+	fc_init(fc, 2, NSZE);
+	fc->dev.dram_pfnmap = true;
+	ASSERT_EQ(0, fc_attach(fc, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, fc_create_cq(fc, 1, CQ_GPA, CQS, 1));
+	ASSERT_EQ(0, fc_create_sq(fc, 1, SQ_GPA, QS, 1));
+	fc_poll(fc, 4);
+	fill(fc, DATA_GPA, 4096, 8);
+	rw(&s, nvme_cmd_write, 0, 8, DATA_GPA, 0);
+	ASSERT_EQ(0, fc_run1(fc, 1, &s, 1));
+	EXPECT_TRUE(same(fc, DATA_GPA, fc->store, 4096));
+	ASSERT_EQ(0, lio_card_plat.stage_in(&fc->v, NULL, 0, 512, false, &buf));
+	b = buf.iov_base;
+	EXPECT_TRUE(b < fc->dev.dram || b >= fc->dev.dram + FC_DRAM_SIZE);
+	EXPECT_EQ(0, lio_card_plat.stage_out(&fc->v, &buf, NULL, 0, false));
+	fc_fini(fc);
+	free(fc);
+}
+
+TEST(pfnmap_probe)
+{
+	void *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, m);
+	/* Ordinary memory is not; an address not mapped is no answer. */
+	EXPECT_EQ(0, lio_is_pfnmap(m));
+	EXPECT_EQ(0, lio_is_pfnmap((u8 *)m + 4096));
+	munmap(m, 8192);
+	EXPECT_EQ(-ENOENT, lio_is_pfnmap(m));
 }
 
 TEST(card_attach_refusals)
