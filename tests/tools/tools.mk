@@ -2,7 +2,8 @@
 # Every tests/tools/test_*.c is one kselftest-harness binary linked with
 # ivshmem-server's sources but main.c; the integration tests start the
 # server built with the same sanitizers (UT_SERVER, so LeakSanitizer
-# checks the server too). TAP into build/results/unit-tools.tap.
+# checks the server too), and qemu_ivshmem.sh has QEMU's ivshmem-doorbell
+# device connect to it. TAP into build/results/unit-tools.tap.
 
 UT_OUT		:= build/unit-tools
 UT_SAN		:= -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -31,7 +32,9 @@ unit-tools: unit-tools-build
 	@mkdir -p build/results
 	@( rc=0; for t in $(UT_TESTS); do \
 		echo "# $$t"; $$t || rc=1; \
-	done; exit $$rc ) 2>&1 | tee build/results/unit-tools.tap; \
+	done; echo "# tests/tools/qemu_ivshmem.sh"; \
+	tests/tools/qemu_ivshmem.sh $(UT_SERVER) || rc=1; \
+	exit $$rc ) 2>&1 | tee build/results/unit-tools.tap; \
 	exit $${PIPESTATUS[0]}
 
 .PHONY: unit-tools unit-tools-build
