@@ -299,11 +299,13 @@ static void lio_soc_remove(struct pci_dev *pdev)
 {
 	struct lio_soc_card *card = &lio_soc_card;
 	enum lio_soc_role role;
+	bool was_live;
 	void *kaddr;
 
 	down_write(&card->lock);
 	role = card->win[LIO_SOC_DRAM].pdev == pdev ? LIO_SOC_DRAM :
 						       LIO_SOC_HOSTMEM;
+	was_live = card->live;
 	if (card->live) {
 		card->live = false;
 		lio_soc_chardev_kill(card);
@@ -319,8 +321,8 @@ static void lio_soc_remove(struct pci_dev *pdev)
 	memunmap(kaddr);
 	pci_release_regions(pdev);
 	pci_disable_device(pdev);
-	dev_info(&pdev->dev, "%s=: unbound; the card is down\n",
-		 lio_soc_role_name[role]);
+	dev_info(&pdev->dev, "%s=: unbound%s\n", lio_soc_role_name[role],
+		 was_live ? "; the card is down" : "");
 }
 
 static const struct pci_device_id lio_soc_ids[] = {
