@@ -203,6 +203,26 @@ static void lio_cq_drop(struct lio_vdev *v, struct lio_rcq *cq, u16 sqid)
 	}
 }
 
+/*
+ * The journalled commands of SQ sq still waiting for the platform's room
+ * are dropped with the queue (deleted, reset): never run, their entries
+ * free.
+ */
+static void lio_redo_drop(struct lio_vdev *v, struct lio_rsq *sq)
+{
+	u32 tag;
+
+	for (tag = 0; sq->redo && tag < LEAPIO_INFLIGHT_PER_SQ; tag++) {
+		struct lio_cmd *c = &sq->cmds[tag];
+
+		if (!c->redo)
+			continue;
+		c->redo = false;
+		sq->redo--;
+		lio_cmd_free(v, c);
+	}
+}
+
 static void lio_cq_setup(struct lio_vdev *v, u16 q)
 {
 	struct leapio_cq_desc *d = &v->r.cq[q];
@@ -301,6 +321,7 @@ static void lio_sq_setup(struct lio_vdev *v, u16 q)
 	sq->d = d;
 	if (sq->live && (!valid || d->qgen != sq->qgen)) {
 		sq->live = false;
+		lio_redo_drop(v, sq);
 		/* completions still go out */
 		sq->dying = sq->inflight > 0 || sq->queued > 0;
 	}
@@ -366,10 +387,19 @@ static void lio_sq_setup(struct lio_vdev *v, u16 q)
 			struct leapio_inflight *e =
 				leapio_inflight_ptr(&v->r, q, tag);
 
-			if (sq->cmds[tag].busy &&
-			    e->state == LEAPIO_INFLIGHT_ISSUED &&
-			    e->qgen == sq->qgen)
-				lio_cmd_start(v, &sq->cmds[tag]);
+			if (!sq->cmds[tag].busy ||
+			    e->state != LEAPIO_INFLIGHT_ISSUED ||
+			    e->qgen != sq->qgen)
+				continue;
+			/* No staging room (card mode): redone once there is. */
+			if (unlikely(v->plat_mem) && v->plat->room &&
+			    !v->plat->room(v)) {
+				sq->cmds[tag].redo = true;
+				sq->redo++;
+				v->any_redo = true;
+				continue;
+			}
+			lio_cmd_start(v, &sq->cmds[tag]);
 		}
 	}
 }
@@ -400,6 +430,7 @@ static void lio_apply(struct lio_vdev *v)
 			v->cq[q].live = false;
 			v->sq[q].live = false;
 			v->sq[q].dying = false;
+			lio_redo_drop(v, &v->sq[q]);
 		}
 		v->drain_gen = true;
 	}
@@ -408,6 +439,7 @@ static void lio_apply(struct lio_vdev *v)
 			lio_cq_drop(v, &v->cq[q], 0);
 			v->cq[q].live = false;
 			v->sq[q].live = false;
+			lio_redo_drop(v, &v->sq[q]);
 		}
 		v->drain_gen = true;
 	}
@@ -561,6 +593,33 @@ void lio_vdev_flush(struct lio_vdev *v)
 	}
 }
 
+/* Journalled commands that waited for the platform's room, in order. */
+static void lio_redo(struct lio_vdev *v)
+{
+	bool left = false;
+	u16 q;
+	u32 tag;
+
+	for (q = 1; q <= v->nr_ioq; q++) {
+		struct lio_rsq *sq = &v->sq[q];
+
+		for (tag = 0; sq->redo && tag < LEAPIO_INFLIGHT_PER_SQ; tag++) {
+			struct lio_cmd *c = &sq->cmds[tag];
+
+			if (!c->redo)
+				continue;
+			if (!sq->live || sq->held || !v->plat->room(v))
+				break;
+			c->redo = false;
+			sq->redo--;
+			lio_cmd_start(v, c);
+			v->did_work = true;
+		}
+		left |= sq->redo > 0;
+	}
+	v->any_redo = left;
+}
+
 /* Ask again for the memory of held queues, once a millisecond. */
 static void lio_unhold(struct lio_vdev *v, u64 now)
 {
@@ -583,6 +642,8 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 		return v->did_work;
 	if (unlikely(v->any_held))
 		lio_unhold(v, now);
+	if (unlikely(v->any_redo) && !v->ack_pending)
+		lio_redo(v);
 	for (q = 1; q <= v->nr_ioq; q++) {
 		struct lio_rcq *cq = &v->cq[q];
 
@@ -618,7 +679,7 @@ bool lio_vdev_may_sleep(struct lio_vdev *v)
 	u16 q;
 
 	/* Held queues are asked for again while polling. */
-	if (v->inflight || v->ack_pending || v->any_held)
+	if (v->inflight || v->ack_pending || v->any_held || v->any_redo)
 		return false;
 	for (q = 1; q <= v->nr_ioq; q++) {
 		if (v->cq[q].backlog || v->cq[q].owed)

@@ -41,6 +41,7 @@ struct lio_cmd {
 	u8		opcode;
 	bool		abandoned;	/* reset: drop the completion */
 	bool		busy;		/* fetched, not yet freed */
+	bool		redo;		/* journalled, waits for room */
 	bool		reported;	/* its error is with the driver */
 	u16		err_loc;	/* failed: Parameter Error Location */
 	u64		err_lba;	/* failed: the LBA at fault */
@@ -72,6 +73,7 @@ struct lio_rsq {
 	struct lio_cmd	*free;
 	u32		inflight;
 	u32		queued;		/* done, waiting in its CQ's backlog */
+	u32		redo;		/* journalled commands waiting for room */
 	u16		last_tail;	/* as last seen, for EventIdx */
 };
 
@@ -136,6 +138,7 @@ struct lio_vdev {
 	struct lio_rcq		*cq;
 	bool			did_work;
 	bool			any_held;	/* a live queue is held */
+	bool			any_redo;	/* an SQ has redo commands */
 	u64			held_retry_ns;	/* next MAP of held queues */
 	u64			xl_lo, xl_hi;	/* a translated leaf */
 	bool			recovering;	/* first sync after attach */

@@ -132,9 +132,8 @@ static const struct lio_card_dev_ops fc_dev_ops = {
 
 /* ---- the memory backend ---- */
 
-static int fc_bdev_submit(struct lio_bdev *b, struct lio_io *io)
+static void fc_do(struct fake_card *fc, struct lio_io *io)
 {
-	struct fake_card *fc = b->priv;
 	u64 off = io->offset;
 	u32 i;
 
@@ -149,7 +148,27 @@ static int fc_bdev_submit(struct lio_bdev *b, struct lio_io *io)
 		off += io->iov[i].iov_len;
 	}
 	io->done(io);
+}
+
+static int fc_bdev_submit(struct lio_bdev *b, struct lio_io *io)
+{
+	struct fake_card *fc = b->priv;
+
+	if (fc->hold && fc->nr_held < 16) {
+		fc->held[fc->nr_held++] = io;
+		return 0;
+	}
+	fc_do(fc, io);
 	return 0;
+}
+
+void fc_release(struct fake_card *fc)
+{
+	unsigned int i, n = fc->nr_held;
+
+	fc->nr_held = 0;
+	for (i = 0; i < n; i++)
+		fc_do(fc, fc->held[i]);
 }
 
 static void fc_bdev_close(struct lio_bdev *b)

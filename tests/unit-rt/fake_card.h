@@ -71,6 +71,9 @@ struct fake_card {
 	u8			*store;
 	u64			store_size;
 	struct lio_ring		*ring;
+	bool			hold;		/* keep requests back */
+	struct lio_io		*held[16];
+	unsigned int		nr_held;
 	/* the runtime */
 	struct lio_poller_stats	stats;
 	struct lio_plat_att	att;
@@ -96,6 +99,8 @@ int fc_create_sq(struct fake_card *fc, u16 qid, u64 gpa, u16 size, u16 cqid);
 void fc_submit(struct fake_card *fc, u16 sqid, const struct nvme_sqe *sqe);
 bool fc_reap(struct fake_card *fc, u16 cqid, struct nvme_cqe *cqe);
 void fc_poll(struct fake_card *fc, unsigned int n);
+/* Complete the requests held back (hold), in order. */
+void fc_release(struct fake_card *fc);
 /* Submit, poll up to 8 passes, reap: the status (no phase), 0xffff none. */
 u16 fc_run1(struct fake_card *fc, u16 qid, struct nvme_sqe *s, u16 cid);
 

@@ -312,6 +312,56 @@ TEST_F(card, dma_engine_failure_is_a_transfer_error)
 	EXPECT_EQ(0xee, *fc_g(fc, DATA2_GPA));
 }
 
+TEST_F(card, journal_redo_waits_for_staging_room)
+{
+	struct fake_card *fc = &self->fc;
+	struct iovec taken[4];
+	struct nvme_sqe s;
+	struct nvme_cqe c;
+	char err[256];
+	unsigned int i, done = 0;
+	u16 cid;
+
+	/* Four writes at the backend hold the four buffers; two wait. */
+	fc->hold = true;
+	for (cid = 1; cid <= 6; cid++) {
+		fill(fc, DATA_GPA + cid * 4096, 512, (u8)cid);
+		rw(&s, nvme_cmd_write, cid, 1, DATA_GPA + cid * 4096, 0);
+		s.cid = cpu_to_le16(cid);
+		fc_submit(fc, 1, &s);
+	}
+	fc_poll(fc, 4);
+	ASSERT_EQ(4U, fc->nr_held);
+	EXPECT_FALSE(lio_card_plat.room(&fc->v));
+	/* leapiod dies with them there: the buffers stay taken. */
+	for (i = 0; i < 4; i++)
+		taken[i] = fc->held[i]->iov[0];
+	fc->nr_held = 0;
+	fc_detach(fc);
+
+	/* The next attach finds four to redo and no room for any. */
+	ASSERT_EQ(0, fc_attach(fc, err, sizeof(err))) TH_LOG("%s", err);
+	fc_poll(fc, 4);
+	EXPECT_EQ(0U, fc->nr_held);
+	EXPECT_FALSE(fc_reap(fc, 1, &c));	/* none failed for want of it */
+	EXPECT_TRUE(fc->v.any_redo);
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, lio_card_plat.stage_out(&fc->v, &taken[i], NULL, 0,
+						     false));
+	/* Room again: redone, then the two never fetched. */
+	fc->hold = false;
+	fc_poll(fc, 4);
+	EXPECT_FALSE(fc->v.any_redo);
+	while (fc_reap(fc, 1, &c)) {
+		EXPECT_EQ(0, le16_to_cpu(c.status) & ~1U);
+		done++;
+	}
+	EXPECT_EQ(6U, done);
+	for (cid = 1; cid <= 6; cid++)
+		EXPECT_TRUE(same(fc, DATA_GPA + cid * 4096,
+				 fc->store + cid * 512, 512));
+}
+
 TEST(staging_outside_a_pfn_mapped_dram)
 {
 	struct fake_card *fc = malloc(sizeof(*fc));
