@@ -378,31 +378,36 @@ static struct pci_driver lio_card_driver = {
 	},
 };
 
-/* "dddd:bb:dd.f" to a device, with a reference. */
-static int lio_card_lookup(const char *addr, struct pci_dev **pdev)
+/*
+ * "dddd:bb:dd.f", hex digits only (sscanf()'s %x alone would take a "0x"
+ * or a sign): 0 and the numbers, or -EINVAL said why.
+ */
+static int lio_card_parse_addr(const char *addr, unsigned int *dom,
+			       unsigned int *bus, unsigned int *dev,
+			       unsigned int *fn)
 {
-	unsigned int dom, bus, dev, fn;
-	char extra;
+	int n = -1;
 
-	if (sscanf(addr, "%x:%x:%x.%x%c", &dom, &bus, &dev, &fn, &extra) != 4 ||
-	    dom > 0xffff || bus > 0xff || dev > 0x1f || fn > 7) {
+	if (addr[strspn(addr, "0123456789abcdefABCDEF:.")] ||
+	    sscanf(addr, "%x:%x:%x.%x%n", dom, bus, dev, fn, &n) != 4 ||
+	    (size_t)n != strlen(addr) || *dom > 0xffff || *bus > 0xff ||
+	    *dev > 0x1f || *fn > 7) {
 		pr_err("card=%s: not a PCI address (domain:bus:device.function, as lspci -D shows it)\n",
 		       addr);
 		return -EINVAL;
-	}
-	*pdev = pci_get_domain_bus_and_slot(dom, bus, PCI_DEVFN(dev, fn));
-	if (!*pdev) {
-		pr_err("card=%s: no such PCI device\n", addr);
-		return -ENODEV;
 	}
 	return 0;
 }
 
 static int lio_card_bind(const char *addr)
 {
+	unsigned int dom, bus, dev, fn;
 	struct pci_dev *pdev;
 	int ret;
 
+	ret = lio_card_parse_addr(addr, &dom, &bus, &dev, &fn);
+	if (ret)
+		return ret;
 	mutex_lock(&lio_card_lock);
 	ret = lio_the_card ? -EBUSY : 0;
 	if (ret)
@@ -412,9 +417,11 @@ static int lio_card_bind(const char *addr)
 	if (ret)
 		return ret;
 
-	ret = lio_card_lookup(addr, &pdev);
-	if (ret)
-		return ret;
+	pdev = pci_get_domain_bus_and_slot(dom, bus, PCI_DEVFN(dev, fn));
+	if (!pdev) {
+		pr_err("card=%s: no such PCI device\n", addr);
+		return -ENODEV;
+	}
 	if (READ_ONCE(pdev->dev.driver)) {
 		pci_err(pdev, "card=%s: the device has a driver already\n",
 			addr);
