@@ -363,10 +363,11 @@ static const char *lio_card_gone(struct lio_plat_att *att)
 	gen = __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE);
 	if (likely(gen == cv->gen))
 		return NULL;
-	if (__atomic_load_n(&s->owner, __ATOMIC_RELAXED) != LEAPIO_CARD_OWNER_CARD)
-		return "handed over to the host";
+	/* A slot freed (the mdev removed) has owner NONE as well. */
 	if (s->region_off != cv->region_off || memcmp(s->uuid, cv->uuid, 16))
 		return "its slot on the card was freed";
+	if (__atomic_load_n(&s->owner, __ATOMIC_RELAXED) != LEAPIO_CARD_OWNER_CARD)
+		return "handed over to the host";
 	/* Still ours, as it was: nothing to let go of. */
 	cv->gen = gen;
 	lio_card_ack(c, s, gen);

@@ -246,6 +246,14 @@ TEST_F(card, slot_change_still_ours_is_acknowledged)
 	EXPECT_EQ(NULL, lio_card_plat.gone(&fc->att));
 	EXPECT_EQ(2U, fc->slot->card_ack);
 	EXPECT_EQ(rings + 1, fc->rings);
+	/* The mdev removed: the slot freed, owner NONE. */
+	fc->slot->region_off = 0;
+	fc->slot->owner = LEAPIO_CARD_OWNER_NONE;
+	fc_slot_change(fc, LEAPIO_CARD_OWNER_NONE);
+	EXPECT_NE(NULL, strstr(lio_card_plat.gone(&fc->att) ?: "", "freed"));
+	fc->slot->region_off = LEAPIO_CARD_DATA_OFF;
+	fc_slot_change(fc, LEAPIO_CARD_OWNER_CARD);
+	EXPECT_EQ(NULL, lio_card_plat.gone(&fc->att));
 	/* The host driver bound the card again: everything let go. */
 	fc->hdr->host_gen++;
 	EXPECT_NE(NULL, lio_card_plat.gone(&fc->att));
