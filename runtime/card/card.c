@@ -186,13 +186,21 @@ static void lio_card_ack(struct lio_card *c, struct leapio_card_slot *s,
 			strerror(-ret));
 }
 
+/*
+ * The card side is up for this bind of the host driver: where to ring it
+ * (card_peer), then card_ready = host_gen (release), which the host reads
+ * before it rings.
+ */
 static void lio_card_ready(struct lio_card *c)
 {
 	struct leapio_card_hdr *h = lio_card_hdr(c);
 	u32 g = __atomic_load_n(&h->host_gen, __ATOMIC_ACQUIRE);
 
-	if (__atomic_load_n(&h->card_ready, __ATOMIC_RELAXED) != g)
-		__atomic_store_n(&h->card_ready, g, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&h->card_ready, __ATOMIC_RELAXED) == g &&
+	    __atomic_load_n(&h->card_peer, __ATOMIC_RELAXED) == c->dev->peer)
+		return;
+	__atomic_store_n(&h->card_peer, c->dev->peer, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->card_ready, g, __ATOMIC_RELEASE);
 }
 
 static int lio_card_region_ok(struct lio_card *c, struct leapio_card_slot *s,

@@ -8,6 +8,8 @@
  *   win       the host-DRAM window, mapped whole
  *   wake_fd   an eventfd signalled when the host rings the card
  *             (LEAPIO_CARD_VEC_CARD)
+ *   peer      the card's doorbell address, which leapiod publishes in
+ *             the header (card_peer) for the host to ring
  *   ring_host interrupt the host (LEAPIO_CARD_VEC_HOST of the header's
  *             host_peer)
  *   map_window map window bytes [off, off + len) at address at (page
@@ -37,6 +39,7 @@ struct lio_card_dev {
 	uint8_t		*win;
 	uint64_t	win_size;
 	int		wake_fd;
+	uint32_t	peer;		/* the card's own doorbell address */
 	/*
 	 * dram is a PFN mapping (no struct page behind it, as the rig's
 	 * ivshmem BAR): io_uring cannot do O_DIRECT on it, so the staging

@@ -139,6 +139,7 @@ int lio_soc_open(const char *path, struct lio_card_dev *d, char *err,
 			 path, LEAPIO_CARD_VEC_CARD);
 		goto fail;
 	}
+	d->peer = info.peer;
 	d->dram_size = info.dram_size;
 	d->win_size = info.hostmem_size;
 	d->dram = mmap(NULL, d->dram_size, PROT_READ | PROT_WRITE, MAP_SHARED,

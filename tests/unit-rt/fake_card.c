@@ -215,6 +215,7 @@ void fc_init(struct fake_card *fc, u16 nr_ioq, u64 nsze)
 	fc->dev.ops = &fc_dev_ops;
 	fc->dev.priv = fc;
 	fc->dev.dram_size = FC_DRAM_SIZE;
+	fc->dev.peer = FC_CARD_PEER;
 	fc->dev.dram = aligned_alloc(4096, FC_DRAM_SIZE);
 	memset(fc->dev.dram, 0, FC_DRAM_SIZE);
 	fc->win_fd = memfd_create("fake-card-window", MFD_CLOEXEC);

@@ -37,6 +37,7 @@
 #define FC_BLOCKS	(FC_GMEM_SIZE >> LEAPIO_L1_SHIFT)
 #define FC_SLOT		3
 #define FC_HOST_PEER	7
+#define FC_CARD_PEER	9
 #define FC_4G		(1ULL << 32)
 #define FC_UUID		"12345678-9abc-def0-1234-56789abcdef0"
 #define FC_NO_BLK	0xffffffffU

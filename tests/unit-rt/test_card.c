@@ -76,7 +76,9 @@ TEST_F(card, attached_via_slot)
 	EXPECT_EQ(1U, fc->slot->card_ack);
 	EXPECT_LE(1U, fc->rings);
 	EXPECT_EQ((u32)FC_HOST_PEER, fc->last_peer);
+	/* Up for this bind, and where the host rings it. */
 	EXPECT_EQ(5U, fc->hdr->card_ready);
+	EXPECT_EQ((u32)FC_CARD_PEER, fc->hdr->card_peer);
 	/* The queues' pages were asked for (MAP) and are served. */
 	EXPECT_LE(2U, fc->maps);
 	EXPECT_TRUE(fc->pinned[SQ_GPA >> 12] && fc->pinned[(SQ_GPA >> 12) + 1]);
