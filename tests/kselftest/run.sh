@@ -23,10 +23,19 @@ per_binary_timeout=${LEAPIO_KSFT_TIMEOUT:-900}
 # without its binary is an error, not a skip. A developer may run some:
 # names as arguments, or LEAPIO_KSFT_TESTS="test_a test_b".
 #   run.sh --list   print the order and exit
+# The card's tests (test_card_*, test_soc_*) need the card's devices: they
+# run in the L1 that tests/vm/card/run-l1-card.sh boots (its command line
+# says leapio_card_lowmem=), and only there, where every other test runs
+# too; `make check` runs both L1s.
+card_l1=0
+grep -q 'leapio_card_lowmem=' /proc/cmdline 2>/dev/null && card_l1=1
 discover() {
 	local src name last=
 	for src in "$top"/tests/kselftest/test_*.c; do
 		name=$(basename "$src" .c)
+		case $name in
+		test_card_*|test_soc_*) [ $card_l1 = 1 ] || continue ;;
+		esac
 		if [ "$name" = test_lifecycle ]; then last=$name; continue; fi
 		echo "$name"
 	done

@@ -51,6 +51,8 @@ stage unit "unit tests" make --no-print-directory unit || true
 stage unit-rt "leapiod unit tests" make --no-print-directory unit-rt || true
 stage unit-tools "tools tests (ivshmem-server)" make --no-print-directory unit-tools || true
 stage leapiod "leapiod build" make --no-print-directory runtime/leapiod || true
+stage ivshmem-server "ivshmem-server build (the card L1's)" \
+	make --no-print-directory ivshmem-server || true
 stage fuzz "fuzz smoke (bounded libFuzzer runs)" make --no-print-directory fuzz || true
 stage style "checkpatch (make style)" make --no-print-directory style || true
 stage sparse "sparse (make sparse)" make --no-print-directory sparse || true
@@ -66,7 +68,16 @@ for v in "${kvers[@]}"; do
 	start=$SECONDS
 	tests/vm/run-l1.sh "$v" tests/vm/l1-main.sh "$results/vm-$v" || true
 	echo "=== check: VM tests on $v: $((SECONDS - start)) s"
-	if tests/vm/vm-ran.sh "$v" "$results/vm-$v" build/kselftest \
+	# The card's kselftests, in an L1 with the card's devices (a loopback
+	# card: both sides in L1): only they, the rest ran above.
+	echo "=== check: card L1 kselftests on $v"
+	start=$SECONDS
+	card_tests=$(cd tests/kselftest && ls test_card_*.c test_soc_*.c 2>/dev/null |
+		sed 's/\.c$//' | tr '\n' ' ')
+	LEAPIO_KSFT_TESTS=$card_tests tests/vm/card/run-l1-card.sh "$v" \
+		tests/kselftest/l1.sh "$results/vm-card-$v" || true
+	echo "=== check: card L1 kselftests on $v: $((SECONDS - start)) s"
+	if tests/vm/vm-ran.sh "$v" "$results/vm-$v" build/kselftest "$results/vm-card-$v" \
 		> "$logs/vm-ran-$v.log" 2>&1; then ran=1; else ran=0; fi
 	sed 's/^/=== check: /' "$logs/vm-ran-$v.log"
 	tap "$ran" "VM tests ran on $v: $(tail -n 1 "$logs/vm-ran-$v.log")" \

@@ -2,12 +2,17 @@
 # Did one kernel's VM tests really run? A VM that never booted, a module
 # that did not build, or a kselftest binary that was never started leaves
 # fewer results, not failed ones: this turns their absence into a failure.
-#   tests/vm/vm-ran.sh <kver> <results dir of its run> <kselftest bin dir>
+#   tests/vm/vm-ran.sh <kver> <results dir of its run> <kselftest bin dir> \
+#       [<results dir of its card L1 run>]
+# The card's kselftests (test_card_*, test_soc_*) run only in the card L1
+# (tests/kselftest/run.sh): with a card dir, their verdicts are looked for
+# there, and that run's own TAP files must be there too; without one they
+# are not looked for.
 # Prints what is missing, one line each, then a last line with the count
 # of results found; exits 1 if anything is missing or nothing ran.
 set -uo pipefail
 
-kver=$1 dir=$2 bindir=$3
+kver=$1 dir=$2 bindir=$3 carddir=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 missing=0
 
@@ -33,12 +38,23 @@ done
 bins=$(find "$bindir" -maxdepth 1 -type f -name 'test_*' -perm -u+x \
 	-printf '%f\n' 2>/dev/null | LC_ALL=C sort)
 [ -n "$bins" ] || miss "no kselftest binary in $bindir"
-if [ -s "$dir/l1-kselftest.tap" ]; then
-	for b in $bins; do
-		grep -qE "^(not )?ok [0-9]+ selftests: leapio: $b( |$)" \
-			"$dir/l1-kselftest.tap" || miss "kselftest $b did not run"
+if [ -n "$carddir" ]; then
+	for f in run.tap kselftest.tap; do
+		[ -s "$carddir/$f" ] && [ "$(results_in "$carddir/$f")" != 0 ] ||
+			miss "card L1: no results in $f: that run did not run"
 	done
 fi
+for b in $bins; do
+	tapf=$dir/l1-kselftest.tap
+	case $b in
+	# No card L1 in this run (make check-debug): nothing of the card's.
+	test_card_*|test_soc_*) [ -n "$carddir" ] || continue
+		tapf=$carddir/kselftest.tap ;;
+	esac
+	[ -s "$tapf" ] || continue	# reported above
+	grep -qE "^(not )?ok [0-9]+ selftests: leapio: $b( |$)" "$tapf" ||
+		miss "kselftest $b did not run (in $(basename "$(dirname "$tapf")"))"
+done
 
 counts="0 passed, 0 failed, 0 skipped" total=0
 if [ -n "$(find "$dir" -name '*.tap' 2>/dev/null)" ]; then
