@@ -51,6 +51,22 @@ static bool lio_card_live;
 
 static struct pci_driver lio_card_driver;
 
+/*
+ * Set (a driver name) or clear ("") the device's driver_override: the
+ * driver core keeps it in struct device where it has one of its own
+ * (Debian's 6.12, LIO_HAVE_DEVICE_DRIVER_OVERRIDE), struct pci_dev did
+ * before. Clearing allocates nothing and cannot fail.
+ */
+static int lio_set_driver_override(struct pci_dev *pdev, const char *s)
+{
+#ifdef LIO_HAVE_DEVICE_DRIVER_OVERRIDE
+	return device_set_driver_override(&pdev->dev, s);
+#else
+	return driver_set_override(&pdev->dev, &pdev->driver_override, s,
+				   strlen(s));
+#endif
+}
+
 /* ---- the header ---- */
 
 struct leapio_card_slot *lio_card_slot_ptr(struct lio_card *c, int slot)
@@ -467,7 +483,6 @@ static int lio_card_unbind(void)
 	mutex_unlock(&lio_card_lock);
 
 	device_release_driver(&pdev->dev);
-	/* Clearing cannot fail: it allocates nothing. */
 	lio_set_driver_override(pdev, "");
 	pci_dev_put(pdev);
 	return 0;

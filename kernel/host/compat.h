@@ -33,18 +33,4 @@
 #define lio_vm_flags_set(vma, flags)	((vma)->vm_flags |= (flags))
 #endif
 
-/*
- * Set (a driver name) or clear ("") a PCI device's driver_override: the
- * driver core keeps it in struct device where it has one of its own,
- * struct pci_dev did before.
- */
-#ifdef LIO_HAVE_DEVICE_DRIVER_OVERRIDE
-#define lio_set_driver_override(pdev, s)	\
-	device_set_driver_override(&(pdev)->dev, (s))
-#else
-#define lio_set_driver_override(pdev, s)	\
-	driver_set_override(&(pdev)->dev, &(pdev)->driver_override, (s), \
-			    strlen(s))
-#endif
-
 #endif /* LEAPIO_COMPAT_H */
