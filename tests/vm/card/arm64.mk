@@ -44,13 +44,20 @@ $(ARM64_OUT)/card-smoke: tests/vm/card/card-smoke.c
 
 arm64-tools: $(ARM64_OUT)/card-smoke
 
-# Kbuild writes beside the sources: each kernel builds in its own copy
-# (tests/vm/kmod-sync.sh, as the x86 module builds), kernel/soc alone.
+# Kbuild writes beside the sources: each kernel builds in its own copy,
+# kernel/soc alone. The copy takes sources only (times kept, so Kbuild
+# rebuilds what changed): objects and a leapio_soc.mod.c (the x86
+# kernel's symbol versions) that an in-tree build left beside them would
+# be taken for this build's.
+ARM64_KSRC	:= $(shell find Kbuild kernel common uapi -type f \( -name '*.[ch]' ! -name '*.mod.c' \
+		     -o -name Kbuild -o -name '*.include' -o -name Makefile \))
+
 arm64-kmods:
 	@set -e; for k in $(ARM64_KVERS); do \
 		d=$(CURDIR)/$(ARM64_OUT)/kmod/$$k; \
-		tests/vm/kmod-sync.sh $(CURDIR) $$d; \
-		mkdir -p $$d/card_dbell; cp -p tests/vm/card/kmod/* $$d/card_dbell/; \
+		mkdir -p $$d/card_dbell; \
+		cp -p -u --parents -t $$d $(ARM64_KSRC); \
+		cp -p -u -t $$d/card_dbell tests/vm/card/kmod/*; \
 		for m in kernel/soc card_dbell; do \
 			$(MAKE) ARCH=arm64 CROSS_COMPILE=$(CROSS) \
 				-C $(ARM64_SYSROOT)/usr/src/linux-headers-$$k M=$$d/$$m modules; \

@@ -2,8 +2,9 @@
 # with busybox sh; its environment names the devices): the card's SSD is
 # there and keeps what is written to it, then card-smoke's card side on
 # the card's doorbell device and host-DRAM window, against L1's side
-# (tests/vm/card/l1-smoke-pair.sh). TAP in $RESULTS/card-ssd.tap and
-# $RESULTS/card.tap.
+# (tests/vm/card/l1-smoke-pair.sh); last, the product's leapio_soc.ko
+# loads on those functions and unloads. TAP in $RESULTS/card-ssd.tap,
+# $RESULTS/card.tap and $RESULTS/card-soc.tap.
 set -u
 . "$LEAPIO_TOP/tests/vm/card/card-bind.sh"
 arm=$LEAPIO_TOP/build/arm64
@@ -31,5 +32,30 @@ card_dbell_bind "$arm/kmod/$KVER/card_dbell/card_dbell.ko" "$LEAPIO_CARD_DBELL" 
 "$arm/card-smoke" card "$LEAPIO_CARD_DBELL" "$LEAPIO_CARD_HOSTWIN" \
 	"$LEAPIO_CARD_LOWMEM" > "$RESULTS/card.tap" 2>&1
 rc=$?
+
+# Then the product's card driver on the same functions: leapio_soc.ko,
+# built for this arm64 kernel, binds them and /dev/leapio_soc appears.
+dbell=/sys/bus/pci/devices/$LEAPIO_CARD_DBELL
+{
+	echo "TAP version 13"
+	echo "1..2"
+	echo "$LEAPIO_CARD_DBELL" > /sys/bus/pci/drivers/card_dbell/unbind
+	echo > "$dbell/driver_override"
+	if insmod "$arm/kmod/$KVER/kernel/soc/leapio_soc.ko" \
+		dram="$LEAPIO_CARD_DBELL" hostmem="$LEAPIO_CARD_HOSTWIN" &&
+		[ -c /dev/leapio_soc ]; then
+		echo "ok 1 leapio_soc.ko binds the card's functions on $KVER"
+	else
+		echo "not ok 1 leapio_soc.ko binds the card's functions on $KVER"
+		dmesg | grep leapio_soc | sed 's/^/# /'
+	fi
+	if rmmod leapio_soc && [ ! -e /dev/leapio_soc ]; then
+		echo "ok 2 leapio_soc.ko unloads"
+	else
+		echo "not ok 2 leapio_soc.ko unloads"
+	fi
+} > "$RESULTS/card-soc.tap" 2>&1
+soc_ok=0
+grep -q '^not ok' "$RESULTS/card-soc.tap" && soc_ok=1
 dmesg > "$RESULTS/dmesg.txt"
-[ $rc = 0 ] && [ $ssd_ok = 0 ]
+[ $rc = 0 ] && [ $ssd_ok = 0 ] && [ $soc_ok = 0 ]
