@@ -13,8 +13,10 @@
 #                           (the card side played in L1 itself)
 
 KSFT_CARD_OUT	 = build/results/kselftest-card-$(KVER)
+# ivshmem-server.mk's IVS_BIN, named here: that file is read after this one.
+CARD_IVS	:= build/tools/ivshmem-server/ivshmem-server
 
-kselftest-vm-card: kselftest-build kmod $(IVS_BIN)
+kselftest-vm-card: kselftest-build kmod $(CARD_IVS)
 	tests/vm/card/run-l1-card.sh $(KVER) tests/kselftest/l1.sh $(KSFT_CARD_OUT)
 	@grep -E '^(not )?ok ' $(KSFT_CARD_OUT)/kselftest.tap || true
 
@@ -53,7 +55,7 @@ arm64:
 # ---- smoke tests ----
 # The windows and doorbells with both sides in one L1 (the loopback
 # devices 00:11.0 and 00:12.0 play the card).
-card-smoke-loop: card-kmod $(CARD_OUT)/x86_64/card-smoke $(IVS_BIN)
+card-smoke-loop: card-kmod $(CARD_OUT)/x86_64/card-smoke $(CARD_IVS)
 	tests/vm/card/run-l1-card.sh $(KVER) tests/vm/card/l1-smoke-loop.sh \
 		build/results/card-smoke-loop-$(KVER)
 	tests/summary.sh build/results/card-smoke-loop-$(KVER)
@@ -67,7 +69,7 @@ card-smoke-loop: card-kmod $(CARD_OUT)/x86_64/card-smoke $(IVS_BIN)
 # of L1's ABI (KVER with -arm64 for -amd64).
 CARD_KVER	 = $(KVER:-amd64=-arm64)
 
-card-smoke: card-kmod $(CARD_OUT)/x86_64/card-smoke $(IVS_BIN) arm64
+card-smoke: card-kmod $(CARD_OUT)/x86_64/card-smoke $(CARD_IVS) arm64
 	tests/vm/card/run-pair.sh $(KVER) tests/vm/card/l1-smoke-pair.sh \
 		$(CARD_KVER) tests/vm/card/card-smoke-card.sh build/results/card-smoke-$(KVER)
 	tests/summary.sh build/results/card-smoke-$(KVER)
