@@ -85,24 +85,4 @@ set -e
 elapsed=$((SECONDS - start))
 rm -f "$outdir/card-ssd.img"
 
-{
-	echo "TAP version 13"
-	echo "1..1"
-	if [ ! -e "$outdir/card-done" ]; then
-		why="VM ended before the script did"
-		[ $qemu_rc = 124 ] && why="timed out after ${timeout_s}s"
-		grep -q 'Kernel panic' "$outdir/console.log" && why="kernel panic"
-		echo "not ok 1 $name completed # $why (qemu exit $qemu_rc, ${elapsed}s)"
-		grep -m1 -B2 -A30 -E '(WARNING|BUG|Oops|Kernel panic)' \
-			"$outdir/console.log" | sed 's/^/# /' || true
-	else
-		status=$(cat "$outdir/card-exit-status")
-		if [ "$status" = 0 ]; then
-			echo "ok 1 $name completed # ${elapsed}s"
-		else
-			echo "not ok 1 $name completed # script exit $status, ${elapsed}s"
-		fi
-	fi
-} > "$outdir/run.tap"
-cat "$outdir/run.tap"
-grep -q '^ok 1' "$outdir/run.tap"
+exec "$here/../vm-verdict.sh" "$outdir" card "$name" "$qemu_rc" "$elapsed" "$timeout_s"
