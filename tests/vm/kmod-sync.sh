@@ -12,18 +12,25 @@ src=$1
 dest=$2
 parts=(Kbuild kernel common uapi)
 
-mkdir -p "$dest"
-for p in "${parts[@]}"; do
-	cp -a --update "$src/$p" "$dest/"
-done
-
-# Sources in the copy that no longer exist in the repo.
+# Sources only: objects an in-tree build left in the repo (a kbuild run
+# on the repo itself) were built for some other kernel, and a copied
+# *.o, .*.cmd or *.mod.c newer than its source would be linked as is.
 is_source() {
 	case $1 in
+	*.mod.c) return 1 ;;
 	*.c|*.h|Kbuild|*/Kbuild|*.include|Makefile|*/Makefile) return 0 ;;
 	esac
 	return 1
 }
+
+mkdir -p "$dest"
+(cd "$src" && find "${parts[@]}" -type f) | while read -r f; do
+	is_source "$f" || continue
+	mkdir -p "$dest/$(dirname "$f")"
+	cp -p --update "$src/$f" "$dest/$f"
+done
+
+# Sources in the copy that no longer exist in the repo.
 (cd "$dest" && find "${parts[@]}" -type f) | while read -r f; do
 	is_source "$f" || continue
 	[ -e "$src/$f" ] && continue
