@@ -27,15 +27,27 @@ per_binary_timeout=${LEAPIO_KSFT_TIMEOUT:-900}
 # run in the L1 that tests/vm/card/run-l1-card.sh boots (its command line
 # says leapio_card_lowmem=), and only there, where every other test runs
 # too; `make check` runs both L1s.
+# run.sh --card-list prints them (tests/vm/check.sh runs those in the card
+# L1); LEAPIO_CARD_L1=0|1 overrides the command line's word.
 card_l1=0
 grep -q 'leapio_card_lowmem=' /proc/cmdline 2>/dev/null && card_l1=1
+card_l1=${LEAPIO_CARD_L1:-$card_l1}
+is_card_test() {
+	case $1 in test_card_*|test_soc_*) return 0 ;; esac
+	return 1
+}
+if [ "${1:-}" = --card-list ]; then
+	for src in "$top"/tests/kselftest/test_*.c; do
+		name=$(basename "$src" .c)
+		! is_card_test "$name" || echo "$name"
+	done
+	exit 0
+fi
 discover() {
 	local src name last=
 	for src in "$top"/tests/kselftest/test_*.c; do
 		name=$(basename "$src" .c)
-		case $name in
-		test_card_*|test_soc_*) [ $card_l1 = 1 ] || continue ;;
-		esac
+		if is_card_test "$name" && [ "$card_l1" != 1 ]; then continue; fi
 		if [ "$name" = test_lifecycle ]; then last=$name; continue; fi
 		echo "$name"
 	done

@@ -72,8 +72,7 @@ for v in "${kvers[@]}"; do
 	# card: both sides in L1): only they, the rest ran above.
 	echo "=== check: card L1 kselftests on $v"
 	start=$SECONDS
-	card_tests=$(cd tests/kselftest && ls test_card_*.c test_soc_*.c 2>/dev/null |
-		sed 's/\.c$//' | tr '\n' ' ')
+	card_tests=$(tests/kselftest/run.sh --card-list | tr '\n' ' ')
 	LEAPIO_KSFT_TESTS=$card_tests tests/vm/card/run-l1-card.sh "$v" \
 		tests/kselftest/l1.sh "$results/vm-card-$v" || true
 	echo "=== check: card L1 kselftests on $v: $((SECONDS - start)) s"
