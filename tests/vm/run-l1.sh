@@ -83,17 +83,4 @@ qemu=(qemu-system-x86_64 -accel tcg -machine q35 -m "${LEAPIO_L1_MEM:-3G}"
 
 name="L1 $kver: $(basename "$script")"
 echo "run-l1: $name (timeout ${timeout_s}s), output in $outdir"
-start=$SECONDS
-set +e
-if [ "${LEAPIO_VM_TTY:-0}" = 1 ]; then
-	timeout -k 10 "$timeout_s" "${qemu[@]}" < /dev/null 2>&1 | tee "$outdir/console.log"
-	qemu_rc=${PIPESTATUS[0]}
-else
-	timeout -k 10 "$timeout_s" "${qemu[@]}" < /dev/null > "$outdir/console.log" 2>&1
-	qemu_rc=$?
-fi
-set -e
-elapsed=$((SECONDS - start))
-
-# Verdict, as TAP for the summary.
-exec "$top/tests/vm/vm-verdict.sh" "$outdir" l1 "$name" "$qemu_rc" "$elapsed" "$timeout_s"
+exec "$top/tests/vm/vm-run.sh" "$outdir" l1 "$name" "$timeout_s" "${qemu[@]}"

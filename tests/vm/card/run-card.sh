@@ -72,17 +72,7 @@ qemu=(qemu-system-aarch64 -machine virt,gic-version=3 -cpu cortex-a72
 
 name="card $kver: $(basename "$script")"
 echo "run-card: $name (timeout ${timeout_s}s), output in $outdir"
-start=$SECONDS
-set +e
-if [ "${LEAPIO_VM_TTY:-0}" = 1 ]; then
-	timeout -k 10 "$timeout_s" "${qemu[@]}" < /dev/null 2>&1 | tee "$outdir/console.log"
-	qemu_rc=${PIPESTATUS[0]}
-else
-	timeout -k 10 "$timeout_s" "${qemu[@]}" < /dev/null > "$outdir/console.log" 2>&1
-	qemu_rc=$?
-fi
-set -e
-elapsed=$((SECONDS - start))
+rc=0
+"$here/../vm-run.sh" "$outdir" card "$name" "$timeout_s" "${qemu[@]}" || rc=$?
 rm -f "$outdir/card-ssd.img"
-
-exec "$here/../vm-verdict.sh" "$outdir" card "$name" "$qemu_rc" "$elapsed" "$timeout_s"
+exit $rc
