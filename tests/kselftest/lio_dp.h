@@ -7,6 +7,12 @@
  * namespace 1 is identified (lib/nvme_io.h). Teardown closes VFIO (every
  * pin must be gone then), removes the mdev and stops leapiod with SIGTERM,
  * which must exit 0; its log is copied to stderr when a test failed.
+ *
+ * Built with LIO_DP_CARD 1 (the test_card_<set>.c files, which include a
+ * set's source), the same tests run with the card serving: the card is
+ * brought up before the mdev is created, so its region is in card DRAM,
+ * leapiod runs in card mode and each vdev is handed to it
+ * (lib/card_mode.h); teardown takes the card down again.
  */
 #ifndef LEAPIO_KSFT_LIO_DP_H
 #define LEAPIO_KSFT_LIO_DP_H
@@ -15,10 +21,15 @@
 
 #include "lio_test.h"
 #include "backing.h"
+#include "card_mode.h"
 #include "leapiod.h"
 #include "nvme_io.h"
 
 #define DP_NS_SIZE	(16ULL << 20)
+
+#ifndef LIO_DP_CARD
+#define LIO_DP_CARD	0
+#endif
 
 struct dp {
 	struct backing	bk;
@@ -26,6 +37,7 @@ struct dp {
 	struct lio	l;
 	struct nio	io;
 	uint16_t	nr;		/* I/O queue pairs of the type */
+	struct card_mode cm;		/* LIO_DP_CARD: what to take down */
 };
 
 /* The backing device, an mdev of ns_size bytes, not yet opened or served. */
@@ -39,7 +51,16 @@ static inline void dp_create(struct __test_metadata *_metadata, struct dp *dp,
 
 	leapiod_init(&dp->d);
 	lio_init(&dp->l);
+	memset(&dp->cm, 0, sizeof(dp->cm));
 	dp->bk.file = dp->bk.loop = -1;
+	if (LIO_DP_CARD) {
+		err = card_mode_up(&dp->cm);
+		if (err)
+			TH_LOG("card mode: %s (the loopback-card L1's devices?)",
+			       strerror(-err));
+		ASSERT_EQ(0, err);
+		dp->d.card = true;
+	}
 	err = backing_create(&dp->bk, backing_size, lba_size ? lba_size : 512);
 	if (err)
 		TH_LOG("backing store: %s (is the loop module loaded?)", strerror(-err));
@@ -78,6 +99,18 @@ static inline void dp_start_leapiod(struct __test_metadata *_metadata,
 		leapiod_dump_log(&dp->d, stderr);
 	}
 	ASSERT_EQ(0, err);
+	if (LIO_DP_CARD) {
+		char who[16] = "";
+		unsigned long long pid = ~0ULL;
+
+		/* Served by the card: no host runtime attached. */
+		{ ASSERT_LE(0, mdev_attr_read(&dp->l.mdev, LEAPIO_SYSFS_RUNTIME,
+					      who, sizeof(who))); }
+		{ ASSERT_EQ(0, strncmp(who, "card", 4)) TH_LOG("runtime: %s", who); }
+		{ ASSERT_EQ(0, mdev_attr_read_u64(&dp->l.mdev,
+						  LEAPIO_SYSFS_RUNTIME_PID, &pid)); }
+		{ ASSERT_EQ(0, pid); }
+	}
 }
 
 /* The usual setup: one mdev, its own backing device, leapiod, enabled. */
@@ -131,6 +164,7 @@ static inline void dp_teardown(struct __test_metadata *_metadata, struct dp *dp)
 		leapiod_dump_log(&dp->d, stderr);
 	leapiod_fini(&dp->d);
 	backing_destroy(&dp->bk);
+	EXPECT_EQ(0, card_mode_down(&dp->cm));
 }
 
 /* ---- I/O steps that must succeed ---- */

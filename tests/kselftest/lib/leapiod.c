@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../../../uapi/linux/leapio.h"
+#include "card_mode.h"
 #include "leapiod.h"
 
 static int64_t now_ms(void)
@@ -117,8 +118,16 @@ int leapiod_wait_runtime_pid(const char *uuid, pid_t pid, int timeout_ms)
 
 int leapiod_use_config(struct leapiod *d)
 {
+	char card[512] = "";
 	unsigned int i;
 	FILE *f;
+	int err;
+
+	if (d->card) {
+		err = card_mode_json(card, sizeof(card));
+		if (err)
+			return err;
+	}
 
 	snprintf(d->config, sizeof(d->config), "/tmp/leapiod-ksft-%d.json", getpid());
 	f = fopen(d->config, "w");
@@ -126,7 +135,8 @@ int leapiod_use_config(struct leapiod *d)
 		d->config[0] = 0;
 		return -errno;
 	}
-	fprintf(f, "{\n  \"vdevs\": [\n");
+	fprintf(f, "{\n%s%s%s  \"vdevs\": [\n", card[0] ? "  " : "", card,
+		card[0] ? ",\n" : "");
 	for (i = 0; i < d->nr; i++)
 		fprintf(f, "    {\"uuid\": \"%s\", \"backend\": {\"type\": \"block\", "
 			"\"path\": \"%s\", \"offset\": %" PRIu64 "}}%s\n",
@@ -174,6 +184,12 @@ int leapiod_start(struct leapiod *d)
 		return -ENOENT;
 	if (d->pid)
 		return -EBUSY;
+	/* Card mode is configured in the file only. */
+	if (d->card && !d->config[0]) {
+		err = leapiod_use_config(d);
+		if (err)
+			return err;
+	}
 	if (!d->log[0]) {
 		snprintf(d->log, sizeof(d->log), "/tmp/leapiod-ksft-%d.log", getpid());
 		unlink(d->log);
@@ -187,8 +203,17 @@ int leapiod_start(struct leapiod *d)
 	d->pid = pid;
 	d->status = 0;
 
+	/*
+	 * The card's leapiod looks for its slots every 10 ms: a hand-over
+	 * returns once it attached, bounded by CAP.TO in the driver.
+	 */
+	for (i = 0; i < d->nr && d->card; i++) {
+		err = card_mode_handover(d->uuid[i], "card");
+		if (err)
+			return leapiod_alive(d) ? err : -ECHILD;
+	}
 	deadline = now_ms() + LEAPIOD_TIMEOUT_MS;
-	for (i = 0; i < d->nr; i++) {
+	for (i = 0; i < d->nr && !d->card; i++) {
 		for (;;) {
 			err = leapiod_wait_runtime_pid(d->uuid[i], pid, 100);
 			if (!err)

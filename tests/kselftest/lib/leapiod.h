@@ -40,6 +40,12 @@ struct leapiod {
 	 * added (leapiod_use_config), rather than with --vdev arguments.
 	 */
 	char		config[64];
+	/*
+	 * Card mode (lib/card_mode.h): the configuration carries the card
+	 * section, and leapiod_start() hands every vdev to the card instead
+	 * of waiting for runtime_pid.
+	 */
+	bool		card;
 };
 
 /* $LEAPIOD_BIN if set, else $LEAPIO_TOP/runtime/leapiod (or
@@ -57,7 +63,8 @@ int leapiod_add_vdev(struct leapiod *d, const char *uuid, const char *path,
  */
 int leapiod_use_config(struct leapiod *d);
 /*
- * Start it and wait until every vdev added shows it attached.
+ * Start it and wait until every vdev added shows it attached (card mode:
+ * until each vdev's hand-over to the card returned).
  * 0; -ENOENT (no binary); -ECHILD (it exited: see the log);
  * -ETIMEDOUT; -errno.
  */
