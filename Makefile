@@ -20,7 +20,21 @@ KDIR		?= /lib/modules/$(KVER)/build
 KSRC_VER	?= 6.12
 KSRC_UNIT	:= build/ksrc-$(KSRC_VER)
 
-all: modules
+all: modules arm64-if-kit
+
+# The card's arm64 build (leapiod and leapio_soc.ko, tests/vm/card/arm64.mk)
+# is part of every make once its kit exists (`make arm64` or `make check`
+# makes it, fetching arm64 packages): a plain make never downloads.
+arm64-if-kit:
+	@kit=$$(tests/vm/card/arm64-kit.sh --print-dir 2>/dev/null || true); \
+	if [ -n "$$kit" ]; then \
+		$(MAKE) --no-print-directory -f tests/vm/card/arm64.mk \
+			ARM64_KIT=$$kit arm64-leapiod arm64-kmods; \
+	else \
+		echo "make: no arm64 kit yet: make arm64 builds the card's arm64 leapiod and leapio_soc.ko"; \
+	fi
+
+.PHONY: arm64-if-kit
 
 build/ksrc-%/.stamp:
 	scripts/ksrc.sh $* build/ksrc-$*

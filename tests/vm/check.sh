@@ -53,6 +53,8 @@ stage unit-tools "tools tests (ivshmem-server)" make --no-print-directory unit-t
 stage leapiod "leapiod build" make --no-print-directory runtime/leapiod || true
 stage ivshmem-server "ivshmem-server build (the card L1's)" \
 	make --no-print-directory ivshmem-server || true
+stage arm64 "the card's arm64 build (leapiod, leapio_soc.ko for each arm64 kernel)" \
+	make --no-print-directory arm64 || true
 stage fuzz "fuzz smoke (bounded libFuzzer runs)" make --no-print-directory fuzz || true
 stage style "checkpatch (make style)" make --no-print-directory style || true
 stage sparse "sparse (make sparse)" make --no-print-directory sparse || true
