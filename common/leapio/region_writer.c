@@ -231,6 +231,11 @@ void leapio_wr_put_db_mapped(const struct leapio_region_view *v, bool mapped)
 	WRITE_ONCE(v->ctrl->db_mapped, mapped);
 }
 
+void leapio_wr_put_let_go(const struct leapio_region_view *v, bool on)
+{
+	WRITE_ONCE(v->ctrl->let_go, on);
+}
+
 /* ---- translations ---- */
 
 int leapio_wr_xlate_set_2m(const struct leapio_region_view *v, u64 blk,

@@ -141,6 +141,12 @@ void leapio_wr_put_irq(const struct leapio_region_view *v,
 void leapio_wr_put_dbbuf(const struct leapio_region_view *v, bool on,
 			 u64 shadow, u64 eventidx);
 void leapio_wr_put_db_mapped(const struct leapio_region_view *v, bool mapped);
+/*
+ * Ask the attached runtime to let go (on: it drains and detaches at the
+ * next seq), or clear the request (off: whenever a runtime is given the
+ * region). Region version_minor 2.
+ */
+void leapio_wr_put_let_go(const struct leapio_region_view *v, bool on);
 
 /* ---- translations (GPA -> HPA), all pinned writable ---- */
 

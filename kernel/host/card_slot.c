@@ -237,6 +237,14 @@ void lio_card_revoke(struct lio_mdev *lm)
 	r->card_serving = false;
 	r->revoked++;
 	spin_unlock(&r->seq_lock);
+	/*
+	 * The card must stop touching guest memory, which the caller may
+	 * unpin next: told by the owner alone (no gen bump, which is
+	 * lio_mdev.lock's and the caller may not hold it), checked by the
+	 * card's runtime before every copy and at every poll.
+	 */
+	WRITE_ONCE(r->cslot->owner, LEAPIO_CARD_OWNER_REVOKED);
+	lio_card_ring(r->card);
 	wake_up_all(&r->ack_wq);
 	lio_standby_detached(lm);
 }
@@ -256,12 +264,18 @@ int lio_card_handover(struct lio_mdev *lm, u32 owner)
 
 	if (owner == LEAPIO_CARD_OWNER_CARD) {
 		/*
-		 * A host runtime lets go as at a runtime replacement: revoked,
-		 * what it had in flight stays in the journal for the card's
-		 * runtime to redo (leapiod survives it and tries to attach
-		 * again, refused while the card owns the vdev).
+		 * A host runtime is asked to let go: it stops fetching,
+		 * finishes what it has at its backend, posts those CQEs and
+		 * detaches, so that no request of it lands after the card
+		 * redid or completed the command. One that does not answer
+		 * within CAP.TO is revoked instead, as at a runtime
+		 * replacement, and the card redoes its journal (counted in
+		 * runtime_revoked, logged). Either way leapiod tries to
+		 * attach again, refused while the card owns the vdev.
 		 */
-		lio_chardev_revoke(lm);
+		lio_chardev_let_go(lm);
+		/* The card is given the region: no request is for it. */
+		leapio_wr_put_let_go(&r->view, false);
 		lio_card_irq_sync(lm);
 	}
 	spin_lock(&r->seq_lock);

@@ -298,7 +298,11 @@ static int lio_vdevf_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-void lio_chardev_revoke(struct lio_mdev *lm)
+/*
+ * Take the vdev file away from its runtime: revoked (counted in
+ * runtime_revoked), or after it let go (counted in runtime_let_go).
+ */
+static void lio_chardev_cut(struct lio_mdev *lm, bool revoke)
 {
 	struct lio_region *r = &lm->region;
 	struct eventfd_ctx *wake = NULL;
@@ -314,7 +318,10 @@ void lio_chardev_revoke(struct lio_mdev *lm)
 	if (file && lio_runtime_clear(r, file, &wake)) {
 		inode = file_inode(file);
 		ihold(inode);
-		r->revoked++;
+		if (revoke)
+			r->revoked++;
+		else
+			r->let_go++;
 	}
 	spin_unlock(&r->seq_lock);
 	if (!inode)
@@ -332,7 +339,8 @@ void lio_chardev_revoke(struct lio_mdev *lm)
 	 * every page of the file goes from the runtime's address space:
 	 * the guest window and the region. Its next touch of either is a
 	 * SIGBUS, so nothing it was about to write reaches the guest or
-	 * the region the next runtime takes over.
+	 * the region the next runtime takes over. A runtime that let go
+	 * touches neither again: the zap only holds it to that.
 	 */
 	mutex_lock(&r->win_lock);
 	mutex_unlock(&r->win_lock);
@@ -340,6 +348,68 @@ void lio_chardev_revoke(struct lio_mdev *lm)
 	iput(inode);
 	wake_up_all(&r->ack_wq);
 	lio_standby_detached(lm);
+}
+
+void lio_chardev_revoke(struct lio_mdev *lm)
+{
+	lio_chardev_cut(lm, true);
+}
+
+/*
+ * The runtime asked to let go at seq has: it acked letting go, or it
+ * went (closed its vdev file).
+ */
+static bool lio_let_go_done(struct lio_region *r, struct file *file, u32 seq)
+{
+	if (READ_ONCE(r->runtime) != file)
+		return true;
+	/* pairs with its release of let_go_ack: its last CQE is before */
+	return leapio_wr_acked(smp_load_acquire(&r->ctrl->let_go_ack), seq);
+}
+
+int lio_chardev_let_go(struct lio_mdev *lm)
+{
+	struct lio_region *r = &lm->region;
+	struct file *file;
+	pid_t pid;
+	u32 seq;
+
+	lockdep_assert_held(&lm->lock);
+	spin_lock(&r->seq_lock);
+	file = r->runtime;
+	pid = r->runtime_pid;
+	spin_unlock(&r->seq_lock);
+	if (!file)
+		return 0;
+	leapio_wr_put_let_go(&r->view, true);
+	seq = lio_region_bump(lm);
+	if (wait_event_timeout(r->ack_wq, lio_let_go_done(r, file, seq),
+			       LIO_ACK_TIMEOUT)) {
+		/* Nothing of it in flight: its file goes, nothing fails. */
+		lio_chardev_cut(lm, false);
+		return 0;
+	}
+	/*
+	 * Stopped, wedged or too old to know the request (region minor
+	 * version 2): revoked as at a runtime replacement, the next runtime
+	 * redoes its journal.
+	 */
+	dev_warn(lm->vdev.dev,
+		 "runtime (pid %d) did not let go (change %u) within %u s: revoked, its commands in flight are redone from the journal\n",
+		 pid, seq, LIO_ACK_TIMEOUT / HZ);
+	lio_chardev_cut(lm, true);
+	return -ETIMEDOUT;
+}
+
+u32 lio_chardev_let_go_count(struct lio_mdev *lm)
+{
+	struct lio_region *r = &lm->region;
+	u32 n;
+
+	spin_lock(&r->seq_lock);
+	n = r->let_go;
+	spin_unlock(&r->seq_lock);
+	return n;
 }
 
 static const struct file_operations lio_vdev_fops = {
@@ -396,6 +466,8 @@ static int lio_attach_file(struct lio_mdev *lm, struct file *file)
 		WRITE_ONCE(r->runtime, file);
 		r->runtime_pid = pid;
 		WRITE_ONCE(r->ctrl->runtime_pid, pid);
+		/* A request to let go was for a runtime before it. */
+		leapio_wr_put_let_go(&r->view, false);
 	}
 	spin_unlock(&r->seq_lock);
 	if (!ret) {

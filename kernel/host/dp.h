@@ -90,6 +90,7 @@ struct lio_region {
 	u32			seq;		/* under seq_lock */
 	pid_t			runtime_pid;	/* under seq_lock */
 	u32			revoked;	/* runtimes revoked, under seq_lock */
+	u32			let_go;		/* runtimes that let go, ditto */
 	u32			rt_epoch;	/* runtimes gone, under seq_lock */
 
 	/*
@@ -255,6 +256,18 @@ pid_t lio_chardev_runtime_pid(struct lio_mdev *lm);
 void lio_chardev_revoke(struct lio_mdev *lm);
 /* Runtimes revoked since the mdev was created. */
 u32 lio_chardev_revoked(struct lio_mdev *lm);
+/*
+ * Ask the attached runtime to let go (uapi/linux/leapio_region.h,
+ * "Letting go": it drains and detaches) and wait for it, CAP.TO at
+ * most; then its vdev file is taken away as by lio_chardev_revoke(),
+ * but counted as let go. Past CAP.TO it is revoked and -ETIMEDOUT
+ * returned (the next runtime redoes its journal). 0 when it let go,
+ * went, or none was attached. Under lio_mdev.lock: none attaches
+ * meanwhile.
+ */
+int lio_chardev_let_go(struct lio_mdev *lm);
+/* Runtimes that let go when asked since the mdev was created. */
+u32 lio_chardev_let_go_count(struct lio_mdev *lm);
 
 /* ---- mbox.c ---- */
 /* Answer every request up to prod (LEAPIO_VDEV_IOC_KICK). */

@@ -202,6 +202,13 @@ static ssize_t runtime_revoked_show(struct device *dev,
 			  lio_chardev_revoked(lio_dev_to_mdev(dev)));
 }
 
+static ssize_t runtime_let_go_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  lio_chardev_let_go_count(lio_dev_to_mdev(dev)));
+}
+
 static ssize_t mbox_refused_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
@@ -265,6 +272,8 @@ LIO_ATTR(lio_attr_runtime_grace_ms, LEAPIO_SYSFS_RUNTIME_GRACE_MS, 0644,
 	 runtime_grace_ms_show, runtime_grace_ms_store);
 LIO_ATTR(lio_attr_runtime_revoked, LEAPIO_SYSFS_RUNTIME_REVOKED, 0444,
 	 runtime_revoked_show, NULL);
+LIO_ATTR(lio_attr_runtime_let_go, LEAPIO_SYSFS_RUNTIME_LET_GO, 0444,
+	 runtime_let_go_show, NULL);
 LIO_ATTR(lio_attr_mbox_refused, LEAPIO_SYSFS_MBOX_REFUSED, 0444,
 	 mbox_refused_show, NULL);
 LIO_ATTR(lio_attr_runtime, LEAPIO_SYSFS_RUNTIME, 0644, runtime_show,
@@ -283,6 +292,7 @@ static struct attribute *lio_mdev_attrs[] = {
 	&lio_attr_runtime_pid.attr,
 	&lio_attr_runtime_grace_ms.attr,
 	&lio_attr_runtime_revoked.attr,
+	&lio_attr_runtime_let_go.attr,
 	&lio_attr_mbox_refused.attr,
 	&lio_attr_runtime.attr,
 	&lio_attr_card_slot.attr,

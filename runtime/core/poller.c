@@ -118,14 +118,18 @@ static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 	return 0;
 }
 
-/* Keep polling until nothing of the vdev is at the backend. */
+/*
+ * Keep polling until nothing of the vdev is at the backend and what was
+ * posted is interrupted (a coalescing delay is short): the next runtime
+ * (or the card's, at a hand-over) knows of neither.
+ */
 static void lio_slot_drain(struct lio_poller *p, struct lio_slot *s)
 {
 	s->v.quiesce = true;
-	while (s->v.inflight) {
+	while (!lio_vdev_quiet(&s->v)) {
 		lio_ring_poll(p->ring);
 		lio_vdev_poll(&s->v, lio_now_ns());
-		if (s->v.inflight)
+		if (!lio_vdev_quiet(&s->v))
 			lio_ring_wait(p->ring, 1000000);
 	}
 	/* Completions the guest has no room for yet are lost with us
@@ -368,6 +372,19 @@ static void *lio_poller_main(void *arg)
 			if (!s->attached)
 				continue;
 			work |= lio_vdev_poll(&s->v, now);
+			/*
+			 * The driver asked us to let go (a hand-over to the
+			 * card's runtime) and we have: detached at once, and
+			 * attached again once the vdev is ours to serve.
+			 */
+			if (unlikely(lio_vdev_let_go(&s->v))) {
+				lio_log("vdev %s: let go as the driver asked; attaching again once it is handed back",
+					s->cfg.uuid);
+				lio_slot_detach(p, s);
+				s->waiting = true;
+				s->next_try_ns = now + p->plat->retry_ns;
+				continue;
+			}
 			/*
 			 * The driver gave up on us (host mode: we did not
 			 * acknowledge in time, stopped or starved), or took

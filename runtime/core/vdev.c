@@ -422,6 +422,16 @@ static void lio_apply(struct lio_vdev *v)
 	if (v->plat->drain_on_apply)
 		v->drain_gen = true;
 	v->state = __atomic_load_n(&ctrl->state, __ATOMIC_ACQUIRE);
+	/*
+	 * Asked to let go (another runtime takes the vdev over): nothing
+	 * more is fetched, and this seq's ack waits for the backend.
+	 */
+	if (__atomic_load_n(&ctrl->let_go, __ATOMIC_RELAXED) && !v->let_go) {
+		v->let_go = true;
+		v->drain_gen = true;
+		lio_log("vdev %s: asked to let go: %u commands at the backend, draining",
+			v->cfg.uuid, v->inflight);
+	}
 	if (gen != v->generation) {
 		/* Reset: nothing of the old generation completes. */
 		v->generation = gen;
@@ -642,7 +652,7 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 		return v->did_work;
 	if (unlikely(v->any_held))
 		lio_unhold(v, now);
-	if (unlikely(v->any_redo) && !v->ack_pending)
+	if (unlikely(v->any_redo) && !v->ack_pending && !v->let_go)
 		lio_redo(v);
 	for (q = 1; q <= v->nr_ioq; q++) {
 		struct lio_rcq *cq = &v->cq[q];
@@ -660,7 +670,7 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 					 __ATOMIC_RELAXED);
 	}
 	/* While an ack waits (a drain), CQs still take what is done. */
-	if (!v->quiesce && !v->ack_pending)
+	if (!v->quiesce && !v->let_go && !v->ack_pending)
 		for (q = 1; q <= v->nr_ioq; q++) {
 			struct lio_rsq *sq = &v->sq[q];
 
@@ -670,6 +680,32 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 	lio_vdev_flush(v);
 	lio_irq_pass(v, now);
 	return v->did_work;
+}
+
+bool lio_vdev_quiet(struct lio_vdev *v)
+{
+	u16 q;
+
+	if (v->inflight)
+		return false;
+	/* Interrupts are raised only while the controller is ready. */
+	for (q = 1; v->state == LEAPIO_VDEV_READY && q <= v->nr_ioq; q++)
+		if (v->cq[q].live && v->cq[q].owed)
+			return false;
+	return true;
+}
+
+bool lio_vdev_let_go(struct lio_vdev *v)
+{
+	if (likely(!v->let_go) || v->ack_pending || !lio_vdev_quiet(v))
+		return false;
+	/* Last: what it wrote before, CQEs and journal, is seen first. */
+	__atomic_store_n(&v->r.ctrl->let_go_ack, v->seen_seq, __ATOMIC_RELEASE);
+	/* The driver waits for it; a refusal (it gave up on us) changes
+	 * nothing: we detach either way.
+	 */
+	v->plat->kick(v);
+	return true;
 }
 
 bool lio_vdev_may_sleep(struct lio_vdev *v)

@@ -116,6 +116,7 @@ struct lio_vdev {
 	u32			state;
 	bool			ack_pending;	/* applied seq waits for a drain */
 	bool			quiesce;	/* no fetching: swap, removal */
+	bool			let_go;		/* the driver asked: no fetching */
 	bool			warned_size;
 	u64			nsze;
 	u8			lba_shift;
@@ -155,6 +156,20 @@ void lio_vdev_fini(struct lio_vdev *v);
 bool lio_vdev_poll(struct lio_vdev *v, u64 now_ns);
 /* Post the completions of this pass (backend reaping calls done()). */
 void lio_vdev_flush(struct lio_vdev *v);
+/*
+ * Nothing of the vdev at the backend and no interrupt owed for what was
+ * posted: what a detach waits for.
+ */
+bool lio_vdev_quiet(struct lio_vdev *v);
+/*
+ * The driver asked the runtime to let go (leapio_region.h, "Letting
+ * go") and it has: fetching stopped, nothing at the backend, the
+ * completions posted (or left in the journal when the guest's CQ is
+ * full) and interrupted, the seq acked. Then let_go_ack says so and the
+ * driver is kicked: true, and the caller detaches without touching the
+ * region again. False while the vdev was not asked or is not done yet.
+ */
+bool lio_vdev_let_go(struct lio_vdev *v);
 /* Can the poller sleep on the wake fd (arms EventIdx if so)? */
 bool lio_vdev_may_sleep(struct lio_vdev *v);
 /* Recover the journal after attach. */

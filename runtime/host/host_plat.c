@@ -35,7 +35,11 @@ static int lio_host_plat_attach(void *ctx, const char *uuid,
 	ret = lio_host_attach(uuid, h, err, errlen);
 	if (ret) {
 		free(h);
-		return ret;
+		/*
+		 * The card's runtime serves it (SoC mode): not ours to serve
+		 * now, tried again until it is handed back to the host.
+		 */
+		return ret == -EREMOTE ? -ENODEV : ret;
 	}
 	ret = lio_revoke_track(h);
 	if (ret) {

@@ -64,6 +64,8 @@
 #define LEAPIO_SYSFS_RUNTIME_GRACE_MS	"runtime_grace_ms"
 /* ro: runtimes revoked for not acknowledging a change within CAP.TO */
 #define LEAPIO_SYSFS_RUNTIME_REVOKED	"runtime_revoked"
+/* ro: runtimes that let go when asked (the hand-over to the card) */
+#define LEAPIO_SYSFS_RUNTIME_LET_GO	"runtime_let_go"
 /* ro: malformed mailbox requests (and KICKs) of runtimes, refused */
 #define LEAPIO_SYSFS_MBOX_REFUSED	"mbox_refused"
 /* rw, SoC mode: "host" or "card", who serves the vdev (the hand-over) */

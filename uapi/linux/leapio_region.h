@@ -48,7 +48,8 @@
 
 #define LEAPIO_REGION_MAGIC		0x47524f495041454cULL	/* "LEAPIORG" */
 #define LEAPIO_REGION_VERSION_MAJOR	1
-#define LEAPIO_REGION_VERSION_MINOR	1	/* 1: LEAPIO_MBOX_ERROR */
+/* 1: LEAPIO_MBOX_ERROR; 2: let_go, let_go_ack */
+#define LEAPIO_REGION_VERSION_MINOR	2
 
 #define LEAPIO_REGION_ALIGN		4096
 #define LEAPIO_CACHELINE		64
@@ -131,6 +132,25 @@ enum leapio_irq_mode {
  * either is a SIGBUS), refuses its vdev file's ioctls and mmaps with
  * -ENOLINK, lets another runtime attach, and fails the controller
  * (state FATAL, CSTS.CFS) until the guest resets it.
+ *
+ * Letting go (version_minor 2): the driver asks the attached runtime to
+ * detach, so that another runtime can take the vdev over with nothing
+ * of the first still in flight (SoC mode's hand-over to the card). It
+ * sets let_go to 1 and bumps seq. A runtime that applies a seq with
+ * let_go set stops fetching commands, waits until none of the vdev's
+ * is at its backend and the completions of those done are posted and
+ * their interrupts raised (a completion the guest's full CQ has no room
+ * for stays in the journal, ISSUED, for the next runtime to redo:
+ * nothing of it is in flight any more), acks that seq, then writes
+ * let_go_ack = the seq it acked (release), kicks, and detaches: it
+ * touches neither the region nor guest memory again. The driver waits
+ * for let_go_ack to reach the seq of its request (bounded by CAP.TO),
+ * then takes the vdev file away as at a revocation, but without
+ * failing anything; past CAP.TO the runtime is revoked (and the next
+ * runtime redoes its journal). let_go is 0 whenever a runtime is given
+ * the region: a runtime that finds it set at attach was asked before
+ * it looked, and lets go. A runtime before version_minor 2 never
+ * answers, and is revoked.
  */
 struct leapio_vdev_ctrl {
 	/* [drv] identity, fixed while the region exists */
@@ -162,14 +182,16 @@ struct leapio_vdev_ctrl {
 	__u32	irq_coalesce;		/* Set Features 08h dword: THR, TIME */
 	__u32	db_mapped;		/* BAR0 doorbells mmapped: no trap */
 	__u64	irq_cd[LEAPIO_VECTOR_WORDS];	/* Coalescing Disable (FID 09h) */
-	__u32	rsvd2[2];
+	__u32	let_go;			/* 1: detach (see above); minor 2 */
+	__u32	rsvd2;
 	__u32	seq;			/* see above */
 	__u32	rsvd3;
 
 	/* [rt] */
 	__u32	ack __attribute__((aligned(LEAPIO_CACHELINE)));
 	__u32	runtime_pid;		/* 0: none attached */
-	__u32	rsvd4[14];
+	__u32	let_go_ack;		/* the seq acked letting go; minor 2 */
+	__u32	rsvd4[13];
 };
 
 /* ------------------------------------------------------------- queues */
