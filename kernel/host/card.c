@@ -378,6 +378,30 @@ static void lio_card_remove(struct pci_dev *pdev)
 	kref_put(&c->ref, lio_card_free);
 }
 
+/*
+ * card_ready, on the bound device: 1 once the card side said it is up for
+ * this bind (the header's card_ready = host_gen: its runtime looked at
+ * the header), else 0. Read-only; an administrator waits for it before
+ * handing a controller to the card, whose runtime must be there to ack.
+ */
+static ssize_t card_ready_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct lio_card *c = dev_get_drvdata(dev);
+	bool ready;
+
+	/* Pairs with the card's release of card_ready, as lio_card_ring(). */
+	ready = smp_load_acquire(&c->hdr->card_ready) == c->host_gen;
+	return sysfs_emit(buf, "%d\n", ready);
+}
+static DEVICE_ATTR_RO(card_ready);
+
+static struct attribute *lio_card_dev_attrs[] = {
+	&dev_attr_card_ready.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(lio_card_dev);
+
 /* No ID table: only the device whose driver_override names us. */
 static const struct pci_device_id lio_card_ids[] = {
 	{ 0, }
@@ -392,6 +416,8 @@ static struct pci_driver lio_card_driver = {
 		/* The module parameter binds and unbinds, and refuses. */
 		.suppress_bind_attrs = true,
 	},
+	/* Added after probe, removed before remove(). */
+	.dev_groups	= lio_card_dev_groups,
 };
 
 /*

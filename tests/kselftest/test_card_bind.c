@@ -157,6 +157,16 @@ TEST_F(card_bind, bad_card_values)
 	check_hdr(_metadata, &self->cs);
 }
 
+/* The bound device's card_ready attribute, or -errno (none: unbound). */
+static int card_ready_read(const struct card_side *cs, char *buf, size_t len)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/card_ready",
+		 cs->host_addr);
+	return sysfs_read(path, buf, len);
+}
+
 TEST_F(card_bind, header_and_param)
 {
 	char params[64], buf[64];
@@ -168,6 +178,12 @@ TEST_F(card_bind, header_and_param)
 	gen = self->cs.hdr->host_gen;
 	ASSERT_EQ(0, card_param_read(buf, sizeof(buf)));
 	ASSERT_STREQ(self->cs.host_addr, buf);
+	/* No card side has looked at this bind's header yet. */
+	ASSERT_EQ(0, card_ready_read(&self->cs, buf, sizeof(buf)));
+	ASSERT_STREQ("0", buf);
+	ASSERT_EQ(0, card_say_ready(&self->cs));
+	ASSERT_EQ(0, card_ready_read(&self->cs, buf, sizeof(buf)));
+	ASSERT_STREQ("1", buf);
 
 	/* Bound already: a second bind is refused, the card stays. */
 	EXPECT_EQ(-EBUSY, card_param_write(self->cs.card_addr));
@@ -181,6 +197,8 @@ TEST_F(card_bind, header_and_param)
 	ASSERT_EQ(0, card_param_read(buf, sizeof(buf)));
 	ASSERT_STREQ("", buf);
 	ASSERT_EQ(0, self->cs.hdr->magic);
+	/* The attribute goes with the driver. */
+	ASSERT_EQ(-ENOENT, card_ready_read(&self->cs, buf, sizeof(buf)));
 	/* Unbinding nothing is no error. */
 	ASSERT_EQ(0, card_param_write(""));
 
@@ -188,10 +206,16 @@ TEST_F(card_bind, header_and_param)
 	ASSERT_EQ(0, card_param_write(self->cs.host_addr));
 	check_hdr(_metadata, &self->cs);
 	ASSERT_EQ(gen + 1, self->cs.hdr->host_gen);
+	/* What the card said was for the last bind: not ready for this one. */
+	ASSERT_EQ(gen, self->cs.hdr->card_ready);
+	ASSERT_EQ(0, card_ready_read(&self->cs, buf, sizeof(buf)));
+	ASSERT_STREQ("0", buf);
 
 	/* The card side comes up: the host rings it from now on. */
 	ASSERT_EQ(0, card_say_ready(&self->cs));
 	ASSERT_EQ(self->cs.peer, self->cs.hdr->card_peer);
+	ASSERT_EQ(0, card_ready_read(&self->cs, buf, sizeof(buf)));
+	ASSERT_STREQ("1", buf);
 }
 
 /*
