@@ -258,8 +258,11 @@ static int lio_card_attach(void *ctx, const char *uuid,
 	s = lio_card_find(c, id, &gen);
 	if (!s || __atomic_load_n(&s->owner, __ATOMIC_RELAXED) !=
 		  LEAPIO_CARD_OWNER_CARD) {
-		snprintf(err, errlen, s ? "its slot on the card is the host's" :
-			 "no slot on the card has it");
+		snprintf(err, errlen, !s ? "no slot on the card has it" :
+			 __atomic_load_n(&s->owner, __ATOMIC_RELAXED) ==
+			 LEAPIO_CARD_OWNER_REVOKED ?
+			 "the host driver revoked its slot on the card" :
+			 "its slot on the card is the host's");
 		ret = -ENODEV;
 		goto out;
 	}
@@ -369,6 +372,9 @@ static const char *lio_card_gone(struct lio_plat_att *att)
 	    __atomic_load_n(&h->host_gen, __ATOMIC_RELAXED) != cv->host_gen)
 		return "the host driver let the card go (or bound it again)";
 	gen = __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE);
+	/* Revoked without a gen bump: let go at once. */
+	if (unlikely(lio_card_revoked(cv)))
+		return "revoked by the host driver (a change not acknowledged within CAP.TO)";
 	if (likely(gen == cv->gen))
 		return NULL;
 	/* A slot freed (the mdev removed) has owner NONE as well. */
@@ -385,22 +391,33 @@ static const char *lio_card_gone(struct lio_plat_att *att)
 static void lio_card_idle(void *ctx, const char *uuid)
 {
 	struct lio_card *c = ctx;
-	struct leapio_card_slot *s;
 	char err[128];
 	u8 id[16];
-	u32 gen;
+	u32 i, gen;
 
 	if (lio_uuid_bytes(uuid, id))
 		return;
 	pthread_mutex_lock(&c->lock);
-	if (!lio_card_hdr_ok(c, err, sizeof(err))) {
-		lio_card_ready(c);
-		s = lio_card_find(c, id, &gen);
-		/* Not ours to serve: acknowledged as let go (we hold none). */
-		if (s && __atomic_load_n(&s->owner, __ATOMIC_RELAXED) !=
-			 LEAPIO_CARD_OWNER_CARD &&
-		    __atomic_load_n(&s->card_ack, __ATOMIC_RELAXED) != gen)
-			lio_card_ack(c, s, gen);
+	if (lio_card_hdr_ok(c, err, sizeof(err))) {
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
+	lio_card_ready(c);
+	/*
+	 * Not ours to serve: acknowledged as let go (we hold none of it).
+	 * Freed slots too (region_off 0): after a revocation the driver
+	 * waits for our ack before it reuses the slot's DRAM.
+	 */
+	for (i = 0; i < lio_card_hdr(c)->nr_slots && i < LEAPIO_CARD_SLOTS; i++) {
+		struct leapio_card_slot *s = lio_card_slot(c, i);
+
+		gen = __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE);
+		if (memcmp(s->uuid, id, 16) ||
+		    __atomic_load_n(&s->owner, __ATOMIC_RELAXED) ==
+		    LEAPIO_CARD_OWNER_CARD ||
+		    __atomic_load_n(&s->card_ack, __ATOMIC_RELAXED) == gen)
+			continue;
+		lio_card_ack(c, s, gen);
 	}
 	pthread_mutex_unlock(&c->lock);
 }

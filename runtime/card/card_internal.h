@@ -59,6 +59,17 @@ static inline struct leapio_card_slot *lio_card_slot(struct lio_card *c,
 					   (u64)LEAPIO_CARD_PAGE * (1 + i));
 }
 
+/*
+ * Has the driver revoked cv's slot (LEAPIO_CARD_OWNER_REVOKED, no gen
+ * bump)? Read before every copy into or out of guest memory: the driver
+ * gave up waiting for us and may have unpinned the pages since.
+ */
+static inline bool lio_card_revoked(const struct lio_card_vdev *cv)
+{
+	return __atomic_load_n(&cv->slot->owner, __ATOMIC_ACQUIRE) ==
+	       LEAPIO_CARD_OWNER_REVOKED;
+}
+
 static inline void *lio_card_at(struct lio_card *c, u64 off)
 {
 	return c->dev->dram + off;

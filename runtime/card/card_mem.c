@@ -113,6 +113,9 @@ int lio_card_stage_in(struct lio_vdev *v, const struct iovec *iov,
 
 	if (len > LIO_CARD_STAGE_BUF)
 		return -EINVAL;
+	/* Revoked: guest memory may be another's now; read none of it. */
+	if (write && lio_card_revoked(cv))
+		return -EFAULT;
 	pthread_mutex_lock(&c->lock);
 	if (c->nr_free)
 		b = c->stage_base +
@@ -142,6 +145,15 @@ int lio_card_stage_out(struct lio_vdev *v, const struct iovec *buf,
 	u32 i, done = 0;
 	int ret = 0;
 
+	/*
+	 * The staged data of a read goes to guest memory only while the
+	 * slot is not revoked: the driver may have unpinned the pages
+	 * (soc-mode.rst, "Faults").
+	 */
+	if (read && lio_card_revoked(cv)) {
+		read = false;
+		ret = -EFAULT;
+	}
 	for (i = 0; read && i < iovcnt; i++) {
 		if (lio_dma_copy(&c->dma, iov[i].iov_base, b + done,
 				 iov[i].iov_len)) {

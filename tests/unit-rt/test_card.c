@@ -372,6 +372,74 @@ TEST_F(card, journal_redo_waits_for_staging_room)
 				 fc->store + cid * 512, 512));
 }
 
+/*
+ * The driver revoked the slot (no ack within CAP.TO: owner REVOKED, no
+ * gen bump) while a read waited at the backend: its data does not go to
+ * guest memory when it completes, no write's data is read from guest
+ * memory, the poller is told to let go, attaching again is refused until
+ * the vdev is handed to the card again, and a freed slot is acknowledged
+ * while detached.
+ */
+TEST_F(card, revoked_touches_no_guest_memory)
+{
+	struct fake_card *fc = &self->fc;
+	struct iovec in = { 0 }, buf = { 0 };
+	struct nvme_sqe s;
+	struct nvme_cqe c;
+	u8 data[512];
+	char err[256];
+	const char *why;
+	u32 i;
+
+	fill(fc, DATA_GPA, 512, 9);
+	rw(&s, nvme_cmd_write, 4, 1, DATA_GPA, 0);
+	ASSERT_EQ(0, fc_run1(fc, 1, &s, 1));
+	memset(fc_g(fc, DATA2_GPA), 0xc3, 512);
+	fc->hold = true;
+	rw(&s, nvme_cmd_read, 4, 1, DATA2_GPA, 0);
+	s.cid = cpu_to_le16(2);
+	fc_submit(fc, 1, &s);
+	fc_poll(fc, 4);
+	ASSERT_EQ(1U, fc->nr_held);
+	ASSERT_EQ(NULL, lio_card_plat.gone(&fc->att));
+
+	fc->slot->owner = LEAPIO_CARD_OWNER_REVOKED;
+	why = lio_card_plat.gone(&fc->att);
+	ASSERT_NE(NULL, why);
+	EXPECT_NE(NULL, strstr(why, "revoked"));
+	fc_release(fc);
+	fc_poll(fc, 2);
+	for (i = 0; i < 512; i++)
+		ASSERT_EQ(0xc3, *fc_g(fc, DATA2_GPA + i));
+	/* Failed, not served (the controller fails anyway). */
+	ASSERT_TRUE(fc_reap(fc, 1, &c));
+	EXPECT_EQ(NVME_SC_DATA_XFER_ERROR | NVME_STATUS_DNR,
+		  le16_to_cpu(c.status) & ~1U);
+	memset(data, 0x11, sizeof(data));
+	in.iov_base = data;
+	in.iov_len = sizeof(data);
+	EXPECT_EQ(-EFAULT, lio_card_plat.stage_in(&fc->v, &in, 1, 512, true, &buf));
+	EXPECT_TRUE(lio_card_plat.room(&fc->v));
+
+	fc_detach(fc);
+	EXPECT_EQ(-ENODEV, fc_attach(fc, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "revoked"));
+	/* Removed meanwhile: the freed slot acknowledged, we hold none. */
+	fc->slot->region_off = 0;
+	fc_slot_change(fc, LEAPIO_CARD_OWNER_NONE);
+	lio_card_plat.idle(fc->card, FC_UUID);
+	EXPECT_EQ(fc->slot->gen, fc->slot->card_ack);
+	/* Handed to the card again: served as before. */
+	fc->slot->region_off = LEAPIO_CARD_DATA_OFF;
+	fc_slot_change(fc, LEAPIO_CARD_OWNER_CARD);
+	ASSERT_EQ(0, fc_attach(fc, err, sizeof(err))) TH_LOG("%s", err);
+	fc->hold = false;
+	fc_poll(fc, 2);
+	rw(&s, nvme_cmd_read, 4, 1, DATA2_GPA, 0);
+	ASSERT_EQ(0, fc_run1(fc, 1, &s, 3));
+	EXPECT_TRUE(same(fc, DATA2_GPA, fc->store + 4 * 512, 512));
+}
+
 TEST(staging_outside_a_pfn_mapped_dram)
 {
 	struct fake_card *fc = malloc(sizeof(*fc));

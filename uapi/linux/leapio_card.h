@@ -81,6 +81,14 @@ enum leapio_card_owner {
 	LEAPIO_CARD_OWNER_NONE	= 0,	/* the slot is free (region_off 0) */
 	LEAPIO_CARD_OWNER_HOST	= 1,	/* a host-mode leapiod (/dev/leapio) */
 	LEAPIO_CARD_OWNER_CARD	= 2,	/* the card's leapiod */
+	/*
+	 * The card did not acknowledge a change within CAP.TO: the driver
+	 * gave up on it (and may have unpinned guest memory it was waiting
+	 * for), without a gen bump. The card's runtime must stop touching
+	 * the region and guest memory at once, and attaches again only when
+	 * the driver hands the vdev to the card again (owner CARD, gen + 1).
+	 */
+	LEAPIO_CARD_OWNER_REVOKED = 3,
 };
 
 /*
