@@ -395,6 +395,9 @@ static void *lio_poller_main(void *arg)
 			if (unlikely(why != NULL)) {
 				lio_log("vdev %s: %s: attaching again",
 					s->cfg.uuid, why);
+				if (s->v.inflight)
+					lio_log("vdev %s: letting go: %u commands at the backend, draining",
+						s->cfg.uuid, s->v.inflight);
 				lio_slot_detach(p, s);
 				s->waiting = true;
 				s->next_try_ns = now;
