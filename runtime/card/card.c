@@ -371,21 +371,20 @@ static const char *lio_card_gone(struct lio_plat_att *att)
 	if (__atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) != LEAPIO_CARD_MAGIC ||
 	    __atomic_load_n(&h->host_gen, __ATOMIC_RELAXED) != cv->host_gen)
 		return "the host driver let the card go (or bound it again)";
-	gen = __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE);
-	/* Revoked without a gen bump: let go at once. */
+	/*
+	 * Revoked (or handed to the card again after a revocation): let go
+	 * at once; what is in flight completes without touching guest
+	 * memory, and the next attach starts afresh.
+	 */
 	if (unlikely(lio_card_revoked(cv)))
 		return "revoked by the host driver (a change not acknowledged within CAP.TO)";
+	gen = __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE);
 	if (likely(gen == cv->gen))
 		return NULL;
 	/* A slot freed (the mdev removed) has owner NONE as well. */
 	if (s->region_off != cv->region_off || memcmp(s->uuid, cv->uuid, 16))
 		return "its slot on the card was freed";
-	if (__atomic_load_n(&s->owner, __ATOMIC_RELAXED) != LEAPIO_CARD_OWNER_CARD)
-		return "handed over to the host";
-	/* Still ours, as it was: nothing to let go of. */
-	cv->gen = gen;
-	lio_card_ack(c, s, gen);
-	return NULL;
+	return "handed over to the host";
 }
 
 static void lio_card_idle(void *ctx, const char *uuid)

@@ -43,6 +43,7 @@ struct lio_card_vdev {
 	u8			*gmem;		/* GPA-linear reservation */
 	u64			gmem_size;
 	bool			linear;		/* something mapped into it */
+	bool			revoked;	/* seen revoked: stays so */
 	int			ev_fd;		/* its share of the doorbell */
 	int			ep_fd;		/* { doorbell, ev_fd }: wake_fd */
 };
@@ -60,14 +61,26 @@ static inline struct leapio_card_slot *lio_card_slot(struct lio_card *c,
 }
 
 /*
- * Has the driver revoked cv's slot (LEAPIO_CARD_OWNER_REVOKED, no gen
- * bump)? Read before every copy into or out of guest memory: the driver
- * gave up waiting for us and may have unpinned the pages since.
+ * Has the driver revoked cv's attachment? Read before every copy into or
+ * out of guest memory: the driver gave up waiting for us and may have
+ * unpinned the pages since. Revoked: the slot's owner REVOKED (written
+ * without a gen bump), or CARD with a gen newer than the one attached to
+ * (the vdev handed to the card again after a revocation we slept
+ * through). Once seen it stays so for this attachment, whatever the
+ * slot says next: its requests are of before. The poller's thread only.
  */
-static inline bool lio_card_revoked(const struct lio_card_vdev *cv)
+static inline bool lio_card_revoked(struct lio_card_vdev *cv)
 {
-	return __atomic_load_n(&cv->slot->owner, __ATOMIC_ACQUIRE) ==
-	       LEAPIO_CARD_OWNER_REVOKED;
+	u32 gen, owner;
+
+	if (cv->revoked)
+		return true;
+	gen = __atomic_load_n(&cv->slot->gen, __ATOMIC_ACQUIRE);
+	owner = __atomic_load_n(&cv->slot->owner, __ATOMIC_ACQUIRE);
+	if (owner == LEAPIO_CARD_OWNER_REVOKED ||
+	    (owner == LEAPIO_CARD_OWNER_CARD && gen != cv->gen))
+		cv->revoked = true;
+	return cv->revoked;
 }
 
 static inline void *lio_card_at(struct lio_card *c, u64 off)

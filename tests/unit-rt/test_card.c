@@ -239,22 +239,36 @@ TEST_F(card, handed_to_the_host_and_back)
 	EXPECT_TRUE(same(fc, DATA_GPA, fc->store + 8 * 512, 1024));
 }
 
-TEST_F(card, slot_change_still_ours_is_acknowledged)
+/*
+ * The card's again with a new gen while attached: only after the driver
+ * gave up on us (revoked while we slept), so this attachment lets go and
+ * the next one acknowledges.
+ */
+TEST_F(card, slot_change_still_ours_is_attached_afresh)
 {
 	struct fake_card *fc = &self->fc;
 	unsigned int rings = fc->rings;
+	char err[256];
 
 	fc_slot_change(fc, LEAPIO_CARD_OWNER_CARD);
-	EXPECT_EQ(NULL, lio_card_plat.gone(&fc->att));
+	EXPECT_NE(NULL, strstr(lio_card_plat.gone(&fc->att) ?: "", "revoked"));
+	EXPECT_EQ(1U, fc->slot->card_ack);
+	fc_detach(fc);
+	EXPECT_EQ(1U, fc->slot->card_ack);
+	ASSERT_EQ(0, fc_attach(fc, err, sizeof(err))) TH_LOG("%s", err);
 	EXPECT_EQ(2U, fc->slot->card_ack);
 	EXPECT_EQ(rings + 1, fc->rings);
+	EXPECT_EQ(NULL, lio_card_plat.gone(&fc->att));
 	/* The mdev removed: the slot freed, owner NONE. */
 	fc->slot->region_off = 0;
 	fc->slot->owner = LEAPIO_CARD_OWNER_NONE;
 	fc_slot_change(fc, LEAPIO_CARD_OWNER_NONE);
 	EXPECT_NE(NULL, strstr(lio_card_plat.gone(&fc->att) ?: "", "freed"));
+	fc_detach(fc);
+	EXPECT_EQ(fc->slot->gen, fc->slot->card_ack);
 	fc->slot->region_off = LEAPIO_CARD_DATA_OFF;
 	fc_slot_change(fc, LEAPIO_CARD_OWNER_CARD);
+	ASSERT_EQ(0, fc_attach(fc, err, sizeof(err))) TH_LOG("%s", err);
 	EXPECT_EQ(NULL, lio_card_plat.gone(&fc->att));
 	/* The host driver bound the card again: everything let go. */
 	fc->hdr->host_gen++;
@@ -433,10 +447,34 @@ TEST_F(card, revoked_touches_no_guest_memory)
 	fc->slot->region_off = LEAPIO_CARD_DATA_OFF;
 	fc_slot_change(fc, LEAPIO_CARD_OWNER_CARD);
 	ASSERT_EQ(0, fc_attach(fc, err, sizeof(err))) TH_LOG("%s", err);
-	fc->hold = false;
 	fc_poll(fc, 2);
 	rw(&s, nvme_cmd_read, 4, 1, DATA2_GPA, 0);
-	ASSERT_EQ(0, fc_run1(fc, 1, &s, 3));
+	s.cid = cpu_to_le16(3);
+	fc_submit(fc, 1, &s);
+	fc_poll(fc, 4);
+	ASSERT_EQ(1U, fc->nr_held);
+
+	/*
+	 * Revoked and handed to the card again while we did not look (owner
+	 * REVOKED, then CARD with a new gen): the read of before still
+	 * reaches nothing, and this attachment lets go.
+	 */
+	fc->slot->owner = LEAPIO_CARD_OWNER_REVOKED;
+	fc_slot_change(fc, LEAPIO_CARD_OWNER_CARD);
+	fc_release(fc);
+	fc_poll(fc, 2);
+	for (i = 0; i < 512; i++)
+		ASSERT_EQ(0xc3, *fc_g(fc, DATA2_GPA + i));
+	EXPECT_NE(NULL, strstr(lio_card_plat.gone(&fc->att) ?: "", "revoked"));
+	fc_detach(fc);
+	ASSERT_EQ(0, fc_attach(fc, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(fc->slot->gen, fc->slot->card_ack);
+	fc->hold = false;
+	fc_poll(fc, 2);
+	while (fc_reap(fc, 1, &c))
+		;
+	rw(&s, nvme_cmd_read, 4, 1, DATA2_GPA, 0);
+	ASSERT_EQ(0, fc_run1(fc, 1, &s, 4));
 	EXPECT_TRUE(same(fc, DATA2_GPA, fc->store + 4 * 512, 512));
 }
 
