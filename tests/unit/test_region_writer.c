@@ -256,6 +256,39 @@ TEST_F(wr, controller_fields)
 	EXPECT_EQ(LEAPIO_VDEV_FATAL, c->state);
 }
 
+/*
+ * Letting go (region minor 2): the request is let_go alone, set and
+ * cleared; the runtime's answer (let_go_ack) and every other field stay
+ * as they were, and the words are where the reserved ones were.
+ */
+TEST_F(wr, let_go)
+{
+	struct leapio_vdev_ctrl *c = self->v.ctrl;
+
+	ASSERT_EQ(LEAPIO_REGION_VERSION_MINOR, 2);
+	ASSERT_EQ(offsetof(struct leapio_vdev_ctrl, let_go) + 8,
+		  offsetof(struct leapio_vdev_ctrl, seq));
+	ASSERT_EQ(offsetof(struct leapio_vdev_ctrl, runtime_pid) + 4,
+		  offsetof(struct leapio_vdev_ctrl, let_go_ack));
+	ASSERT_EQ(192, sizeof(struct leapio_vdev_ctrl));
+	c->let_go_ack = 7;
+	snap(self);
+	leapio_wr_put_let_go(&self->v, true);
+	EXPECT_EQ(1, c->let_go);
+	EXPECT_EQ(7, c->let_go_ack);
+	c->let_go = 0;
+	EXPECT_TRUE(unchanged(self));
+	leapio_wr_put_let_go(&self->v, true);
+	leapio_wr_put_let_go(&self->v, false);
+	EXPECT_EQ(0, c->let_go);
+	EXPECT_TRUE(unchanged(self));
+	/* Its own cache line's [drv] part, not the runtime's. */
+	EXPECT_LT(offsetof(struct leapio_vdev_ctrl, let_go),
+		  offsetof(struct leapio_vdev_ctrl, ack));
+	EXPECT_GE(offsetof(struct leapio_vdev_ctrl, let_go_ack),
+		  offsetof(struct leapio_vdev_ctrl, ack));
+}
+
 TEST_F(wr, handover_and_doorbells)
 {
 	ASSERT_EQ(0, leapio_wr_handover_sq(&self->v, 3, 17, 21, true));
