@@ -270,7 +270,7 @@ TEST_F(wr, let_go)
 		  offsetof(struct leapio_vdev_ctrl, seq));
 	ASSERT_EQ(offsetof(struct leapio_vdev_ctrl, runtime_pid) + 4,
 		  offsetof(struct leapio_vdev_ctrl, let_go_ack));
-	ASSERT_EQ(192, sizeof(struct leapio_vdev_ctrl));
+	ASSERT_EQ(256, sizeof(struct leapio_vdev_ctrl));
 	c->let_go_ack = 7;
 	snap(self);
 	leapio_wr_put_let_go(&self->v, true);
