@@ -75,3 +75,43 @@ card-smoke: card-kmod $(CARD_OUT)/x86_64/card-smoke $(CARD_IVS) arm64
 	tests/summary.sh build/results/card-smoke-$(KVER)
 
 .PHONY: card-smoke
+
+# ---- the card serving a nested guest ----
+# L1 creates a vdev whose region is in card DRAM and hands it to the card
+# VM's arm64 leapiod (card mode, the card's own SSD behind it); a nested
+# guest in L1 runs the stock nvme driver, nvme-cli and fio on it; no
+# leapiod runs on L1 (tests/vm/card/l1-soc-l2.sh, card-soc-serve.sh).
+#   make card-l2 [KVER=<v>]   the check plan, judged (check-l2.sh), TAP
+#   make demo-soc [KVER=<v>]  the demo plan, shown live, then the proofs
+CARD_L2_DEPS	 = kmod $(VM_IMG)/vmlinux $(VM_IMG)/l2-soc.cpio $(CARD_IVS) arm64
+# Nested under TCG beside the card VM the guest is slower than make
+# check's (its l2-run.sh bound is 480 s).
+CARD_L2_TIMEOUT	 = 1200
+
+card-l2: $(CARD_L2_DEPS)
+	@rm -rf build/results/card-l2-$(KVER)
+	LEAPIO_L2_TIMEOUT=$(CARD_L2_TIMEOUT) \
+		tests/vm/card/run-pair.sh $(KVER) tests/vm/card/l1-soc-l2.sh \
+		$(CARD_KVER) tests/vm/card/card-soc-serve.sh build/results/card-l2-$(KVER)
+	tests/summary.sh build/results/card-l2-$(KVER)
+
+# L1's console live (the nested guest's commands and what they printed),
+# the card's console and leapiod's log after; the TAP verdicts last.
+demo-soc: $(CARD_L2_DEPS)
+	@rm -rf build/demo-soc/$(KVER)
+	@LEAPIO_VM_TTY=1 LEAPIO_L1_APPEND="quiet leapio_soc_plan=demo" \
+		LEAPIO_L2_TIMEOUT=$(CARD_L2_TIMEOUT) \
+		tests/vm/card/run-pair.sh $(KVER) tests/vm/card/l1-soc-l2.sh \
+		$(CARD_KVER) tests/vm/card/card-soc-serve.sh build/demo-soc/$(KVER) || \
+		{ tests/summary.sh build/demo-soc/$(KVER); exit 1; }
+	@tests/summary.sh build/demo-soc/$(KVER)
+
+.PHONY: card-l2 demo-soc
+
+# The nested guest's initramfs for the pair, with its own plan
+# (tests/vm/card/l2-plan-soc), made as vm.mk makes the others.
+build/vm/%/l2-soc.cpio: tests/vm/card/l2-plan-soc $(VM_INITRAMFS_DEPS) /lib/modules/%/modules.dep /usr/bin/fio
+	@mkdir -p $(@D)
+	tests/vm/mk-initramfs.sh $* tests/vm/init-l2.sh $@ -m nvme \
+		-b /usr/sbin/nvme -b /usr/bin/fio -f $<:/etc/l2-plan
+

@@ -1,0 +1,190 @@
+#!/bin/bash
+# L1's side of the SoC pair (tests/vm/card/run-pair.sh, `make card-l2` and
+# `make demo-soc`): a vdev of L1 served by the card's arm64 leapiod
+# (tests/vm/card/card-soc-serve.sh on the card VM) to a nested guest, with
+# no leapiod on L1.
+#   1. vfio, mdev and leapio_host.ko card=<the host-facing function>: the
+#      card bound, its header written in card DRAM;
+#   2. the mdev both sides know in advance (soc-vdev.sh), so its region is
+#      in a slot of card DRAM;
+#   3. wait, bounded by the clock, for the card's runtime: the function's
+#      card_ready reads 1 once the card's leapiod has looked at this bind's
+#      header (a hand-over without it would time out after CAP.TO);
+#   4. hand the vdev to the card (leapio/runtime = card): the write returns
+#      once the card's leapiod has attached; runtime reads "card",
+#      runtime_pid 0, no leapiod process on L1;
+#   5. the nested guest (L2) on the mdev with tests/vm/card/l2-plan-soc
+#      (nvme-cli list, id-ctrl, smart-log, fio randrw verified), each
+#      command judged here; with leapio_soc_plan=demo on L1's command line
+#      (make demo-soc) its output is shown live too;
+#   6. still no leapiod on L1, nothing pinned once the guest is gone; the
+#      vdev handed back to the host (the card detaches and acks, which is
+#      also the card script's signal to stop), the mdev removed, the card
+#      unbound, the module unloaded, the kernel log clean.
+# TAP in $RESULTS/l1.tap; exit 1 if anything failed.
+set -euo pipefail
+
+here=$LEAPIO_TOP/tests/vm
+# shellcheck source=tests/vm/tap.sh
+. "$here/tap.sh"
+# shellcheck source=tests/vm/l1-lib.sh
+. "$here/l1-lib.sh"
+# shellcheck source=tests/vm/card/soc-vdev.sh
+. "$here/card/soc-vdev.sh"
+
+plan=check
+grep -qw 'leapio_soc_plan=demo' /proc/cmdline && plan=demo
+# The card VM boots while L1 does; its leapiod then looks every 10 ms.
+ready_wait=${LEAPIO_SOC_READY_WAIT:-600}
+mdev=/sys/bus/mdev/devices/$SOC_VDEV_UUID
+ready=/sys/bus/pci/devices/$SOC_HOST_FN/card_ready
+
+exec 3> "$RESULTS/l1.tap"
+TAP_FD=3
+echo "TAP version 13" >&3
+rc=0
+say() { printf '\n>>> %s\n' "$*"; }
+
+finish() {
+	dmesg > "$RESULTS/dmesg.txt" || true
+	tap_plan
+	[ "$tap_failed" = 0 ] && [ "$rc" = 0 ]
+}
+
+# What the guest did (tests/vm/card/l2-plan-soc, the sections of
+# tests/vm/init-l2.sh's output): each command completed, and what the
+# stock driver and nvme-cli saw is this vdev.
+l2_judge() {
+	local log con sn mn bad
+	log=$(tr -d '\r' < "$RESULTS/l2-out.log" 2>/dev/null || true)
+	con=$(cat "$RESULTS/l2-console.log" 2>/dev/null || true)
+	section() {
+		printf '%s\n' "$log" | awk -v b="=== LEAPIO-BEGIN $1 ===" \
+			-v e="=== LEAPIO-END $1 rc=" \
+			'index($0, e) == 1 {on = 0} on {print} $0 == b {on = 1}'
+	}
+	rc_of() {
+		printf '%s\n' "$log" | sed -n "s/^=== LEAPIO-END $1 rc=\([0-9]*\).*/\1/p"
+	}
+	json() {
+		section "$1" | sed -En "s/^  \"$2\":\"(.*)\",?$/\1/p" |
+			sed -n '1s/[[:space:]]*$//p'
+	}
+	tap_is "guest exited 0 within its bound ($(cat "$RESULTS/l2.status" 2>/dev/null))" "$l2rc" 0
+	tap "$(ok_if grep -q '=== LEAPIO-L2-DONE' <<< "$log")" "guest ran every command to the end"
+	tap_is "PCI function 1e5a:* class 0x010802 bound by the stock nvme driver" \
+		"$(section pci | awk '$2 == "0x1e5a" {print $4, $5}')" "0x010802 nvme"
+	tap_is "nvme list completes" "$(rc_of list)" 0
+	tap "$(ok_if grep -q /dev/nvme0n1 <<< "$(section list)")" "nvme list shows /dev/nvme0n1" \
+		"$(section list)"
+	tap_is "nvme id-ctrl completes" "$(rc_of id-ctrl-json)" 0
+	mn=$(json id-ctrl-json mn)
+	sn=$(json id-ctrl-json sn)
+	tap_is "id-ctrl mn" "$mn" "LeapIO Virtual NVMe Controller"
+	tap_is "id-ctrl sn is the mdev's serial" "$sn" "$(l1_mdev_attr "$SOC_VDEV_UUID" serial 2>&1)"
+	tap_is "nvme smart-log completes" "$(rc_of smart-log)" 0
+	tap_is "fio randrw, crc32c verified, completes" "$(rc_of fio)" 0
+	tap "$(ok_if grep -q 'err= 0' <<< "$(section fio)")" "fio reports err= 0" \
+		"$(section fio | tail -n 20)"
+	tap_is "nvme smart-log after fio completes" "$(rc_of smart-log-after)" 0
+	# Case matters for the first (the command line says oops=panic).
+	bad=$({ grep -E 'WARNING:|BUG:|Oops|Kernel panic|Call Trace' <<< "$con"
+		grep -Ei 'I/O error|nvme.*(timeout|abort)|resetting controller' <<< "$con"; } || true)
+	tap "$(ok_if [ -z "$bad" ])" "guest kernel log: no warning, I/O error, timeout or reset" "$bad"
+}
+
+# Processes called leapiod on L1, as "pid comm" lines (none: empty).
+leapiod_procs() {
+	pgrep -a -x leapiod || true
+}
+
+# 1. The card.
+if ! l1_load_vfio; then
+	tap 0 "modprobe ${L1_MODULES[*]}"
+	finish; exit 1
+fi
+kmsg_start=$(dmesg | wc -l)
+load_ok=1
+for m in $(modinfo -F depends "$LEAPIO_KO" | tr ',' ' '); do
+	modprobe "$m" || load_ok=0
+done
+[ $load_ok = 1 ] && insmod "$LEAPIO_KO" card="$SOC_HOST_FN" || load_ok=0
+tap $load_ok "insmod leapio_host.ko card=$SOC_HOST_FN"
+[ $load_ok = 1 ] || { finish; exit 1; }
+tap_is "the card is bound (parameter card)" \
+	"$(cat /sys/module/leapio_host/parameters/card)" "$SOC_HOST_FN"
+say "L1 $(uname -r): leapio_host bound the card's host-facing function $SOC_HOST_FN"
+
+# 2. The mdev, in card DRAM.
+create=$(echo /sys/class/mdev_bus/*/mdev_supported_types/"$SOC_VDEV_TYPE"/create)
+if echo "$SOC_VDEV_UUID" > "$create" &&
+	echo "$SOC_NS_SIZE" > "$mdev/leapio/ns_size" &&
+	echo "$SOC_LBA_SIZE" > "$mdev/leapio/lba_size"; then
+	tap 1 "mdev $SOC_VDEV_TYPE $SOC_VDEV_UUID created ($SOC_NS_SIZE bytes, $SOC_LBA_SIZE-byte blocks)"
+else
+	tap 0 "mdev $SOC_VDEV_TYPE $SOC_VDEV_UUID created"
+	finish; exit 1
+fi
+slot=$(l1_mdev_attr "$SOC_VDEV_UUID" card_slot 2>&1)
+tap "$(ok_if [ "$slot" -ge 0 ] 2>/dev/null)" "its region is in card DRAM (card_slot $slot)"
+tap_is "served by the host until handed over (runtime)" \
+	"$(l1_mdev_attr "$SOC_VDEV_UUID" runtime 2>&1)" host
+
+# 3. The card's runtime is up.
+deadline=$((SECONDS + ready_wait))
+while [ "$(cat "$ready" 2>&1)" != 1 ] && [ $SECONDS -lt $deadline ]; do
+	sleep 0.5
+done
+waited=$((SECONDS + ready_wait - deadline))
+tap_is "the card's runtime is up (card_ready, after ${waited} s)" "$(cat "$ready" 2>&1)" 1
+say "the card's leapiod is up (card_ready 1 after ${waited} s)"
+
+# 4. The hand-over.
+if echo card > "$mdev/leapio/runtime"; then
+	tap 1 "handed to the card (runtime = card): its leapiod attached"
+else
+	tap 0 "handed to the card (runtime = card)" "$(dmesg | tail -n 5)"
+fi
+tap_is "runtime reads card" "$(l1_mdev_attr "$SOC_VDEV_UUID" runtime 2>&1)" card
+tap_is "runtime_pid 0: no host runtime attached" \
+	"$(l1_mdev_attr "$SOC_VDEV_UUID" runtime_pid 2>&1)" 0
+procs=$(leapiod_procs)
+tap "$(ok_if [ -z "$procs" ])" "no leapiod process on L1 before the guest" "$procs"
+say "vdev $SOC_VDEV_UUID handed to the card: runtime=$(l1_mdev_attr "$SOC_VDEV_UUID" runtime)," \
+	"runtime_pid=$(l1_mdev_attr "$SOC_VDEV_UUID" runtime_pid), leapiod processes on L1: ${procs:-none}"
+
+# 5. The nested guest.
+say "booting the nested guest (L2) with -device vfio-pci,sysfsdev=$mdev"
+tty=0
+[ $plan = demo ] && tty=1
+l2rc=0
+LEAPIO_L2_TTY=$tty "$here/l2-run.sh" soc l2 -device "vfio-pci,sysfsdev=$mdev" || l2rc=$?
+l2_judge
+
+# 6. Still no leapiod on L1; back to the host; gone.
+procs=$(leapiod_procs)
+tap "$(ok_if [ -z "$procs" ])" "no leapiod process on L1 after the guest" "$procs"
+tap_is "runtime still reads card after the guest" \
+	"$(l1_mdev_attr "$SOC_VDEV_UUID" runtime 2>&1)" card
+tap_is "runtime_pid still 0 after the guest" \
+	"$(l1_mdev_attr "$SOC_VDEV_UUID" runtime_pid 2>&1)" 0
+tap_is "pinned_pages 0 after the guest's QEMU exited" \
+	"$(l1_mdev_attr "$SOC_VDEV_UUID" pinned_pages 2>&1)" 0
+say "after the guest: runtime=$(l1_mdev_attr "$SOC_VDEV_UUID" runtime)," \
+	"runtime_pid=$(l1_mdev_attr "$SOC_VDEV_UUID" runtime_pid)," \
+	"leapiod processes on L1: ${procs:-none}"
+tap "$(ok_if sh -c "echo host > $mdev/leapio/runtime")" \
+	"handed back to the host (the card's leapiod detached and acked)"
+tap_is "runtime reads host" "$(l1_mdev_attr "$SOC_VDEV_UUID" runtime 2>&1)" host
+tap "$(ok_if l1_mdev_remove "$SOC_VDEV_UUID")" "mdev removed"
+tap "$(ok_if sh -c 'echo > /sys/module/leapio_host/parameters/card')" "card unbound"
+tap "$(ok_if rmmod leapio_host)" "rmmod leapio_host"
+if [ $plan = demo ]; then
+	say "proof: no leapiod ran on L1 (pgrep -x leapiod found ${procs:-nothing})," \
+		"the vdev's runtime read card and its runtime_pid 0 from hand-over to hand-back;" \
+		"the card's console and its leapiod's log follow when the card VM ends"
+fi
+bad=$(dmesg | tail -n +"$((kmsg_start + 1))" | "$here/kmsg-reports.sh")
+tap "$(ok_if [ -z "$bad" ])" "kernel log clean while leapio_host was loaded" "$bad"
+
+finish
