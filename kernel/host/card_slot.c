@@ -295,6 +295,11 @@ int lio_card_handover(struct lio_mdev *lm, u32 owner)
 		spin_lock(&r->seq_lock);
 		r->card_serving = false;
 		spin_unlock(&r->seq_lock);
+		/* A card that attaches late must not serve unwaited for. */
+		if (owner == LEAPIO_CARD_OWNER_CARD) {
+			WRITE_ONCE(r->cslot->owner, LEAPIO_CARD_OWNER_REVOKED);
+			lio_card_ring(r->card);
+		}
 		lio_vctrl_dp_lost(lm->vc);
 		lio_standby_detached(lm);
 		ret = -ETIMEDOUT;
