@@ -12,7 +12,7 @@
 # Environment: LEAPIO_L2_TTY=1 also shows the command output live on
 # stdout; LEAPIO_L2_TIMEOUT bounds the guest (default 480 s, six times a
 # normal run); LEAPIO_L2_APPEND adds to its kernel command line;
-# LEAPIO_L2_SMP is its -smp (default 1).
+# LEAPIO_L2_SMP is its -smp (default 1); LEAPIO_L2_LIVE see below.
 # Guest memory is a shared memfd, not QEMU's default anonymous memory:
 # leapiod maps guest pages through the kernel (/dev/leapio), which can
 # hand out pages of a file only (Documentation/design/data-path.rst).
@@ -34,7 +34,9 @@ done
 timeout_s=${LEAPIO_L2_TIMEOUT:-480}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-out=$tmp/out.log
+# LEAPIO_L2_LIVE: where the command output goes while the guest runs (a
+# file in L1 that a script beside the guest watches), else a temporary.
+out=${LEAPIO_L2_LIVE:-$tmp/out.log}
 
 if [ "${LEAPIO_L2_TTY:-0}" = 1 ]; then
 	ttys1=(-chardev "stdio,id=out,signal=off,logfile=$out" -serial chardev:out)
