@@ -135,3 +135,63 @@ l1_leapiod_stop() {
 l1_mdev_attr() {
 	cat "/sys/bus/mdev/devices/$1/leapio/$2"
 }
+
+# l1_leapiod_start_card <uuid> <backing> <log> <lowmem>: leapiod in card
+# mode on the loopback card (leapio_soc bound to 00:11.0 and 00:12.0,
+# leapio_host's card= to 00:10.0, the mdev created after), then the vdev
+# handed to it: the write of "card" to leapio/runtime returns once the
+# card's runtime attached (ETIMEDOUT after CAP.TO). The host-DRAM window
+# is L1's RAM file: [0, lowmem) at 0, from 4 GiB on at lowmem.
+l1_leapiod_start_card() {
+	local uuid=$1 backing=$2 log=$3 lowmem=$4 conf=/tmp/leapiod-card.json
+	local start end win
+	[ -x "$LEAPIOD" ] || { echo "no $LEAPIOD (make)" | tee "$log" >&2; return 1; }
+	# BAR2 of the window's function: its third resource line.
+	{ read -r _; read -r _; read -r start end _; } \
+		< /sys/bus/pci/devices/0000:00:12.0/resource || return 1
+	win=$((end - start + 1))
+	cat > "$conf" <<-EOT
+	{
+	  "card": {"device": "/dev/leapio_soc", "host_window": [
+	    {"phys": 0, "len": $lowmem, "offset": 0},
+	    {"phys": $((4 << 30)), "len": $((win - lowmem)), "offset": $lowmem}]},
+	  "vdevs": [{"uuid": "$uuid", "backend": {"type": "block", "path": "$backing"}}]
+	}
+	EOT
+	"$LEAPIOD" --config "$conf" > "$log" 2>&1 &
+	LEAPIOD_PID=$!
+	if ! echo card > "/sys/bus/mdev/devices/$uuid/leapio/runtime"; then
+		echo "hand-over of $uuid to the card failed:" >&2
+		cat "$log" >&2
+		return 1
+	fi
+}
+
+# l1_l2_check <uuid> <name>: the nested guest of `make check` on the mdev:
+# boots L2 on it with the check plan (tests/vm/l2-plan-check), whose
+# output tests/vm/check-l2.sh turns into $RESULTS/<name>.tap against what
+# the mdev's attributes say (<name>-expect.env). $3 is what the backend
+# does with a deallocation: 1 when it reads back zeroes (a loop device
+# punches holes). Returns 1 if the guest's checks failed.
+# The guest's nvme driver asks for one I/O queue pair per CPU plus its
+# write_queues: two vCPUs and two write queues ask for every pair a
+# leapio-4q has (and an MSI-X vector for each). Possible-but-absent CPUs
+# would be cheaper under TCG, but 6.12 ignores QEMU's hotpluggable CPUs on
+# a host without a hypervisor signature, and possible_cpus= cannot raise
+# the count.
+L1_L2_SMP=2
+L1_L2_APPEND=nvme.write_queues=2
+L1_L2_REQ_IOQ=4
+l1_l2_check() {
+	local uuid=$1 name=$2 zeroes=$3 here=$LEAPIO_TOP/tests/vm
+	{
+		l1_mdev_expect "$uuid"
+		echo "EXPECT_REQ_IOQ=$L1_L2_REQ_IOQ"
+		echo "EXPECT_DSM_ZEROES=$zeroes"
+	} > "$RESULTS/$name-expect.env"
+	LEAPIO_L2_SMP=$L1_L2_SMP LEAPIO_L2_APPEND=$L1_L2_APPEND \
+		"$here/l2-run.sh" check "$name" \
+		-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid" || true
+	"$here/check-l2.sh" "$RESULTS/$name-out.log" "$RESULTS/$name-expect.env" \
+		"$RESULTS/$name.status" "$RESULTS/$name-console.log" > "$RESULTS/$name.tap"
+}
