@@ -70,16 +70,23 @@ for v in "${kvers[@]}"; do
 	start=$SECONDS
 	tests/vm/run-l1.sh "$v" tests/vm/l1-main.sh "$results/vm-$v" || true
 	echo "=== check: VM tests on $v: $((SECONDS - start)) s"
-	# The card's kselftests, in an L1 with the card's devices (a loopback
-	# card: both sides in L1): only they, the rest ran above.
-	echo "=== check: card L1 kselftests on $v"
+	# The card's kselftests and a nested guest on a card-served drive, in
+	# an L1 with the card's devices (a loopback card: both sides in L1):
+	# the kselftests only there, the rest ran above.
+	echo "=== check: card L1 on $v"
 	start=$SECONDS
-	card_tests=$(tests/kselftest/run.sh --card-list | tr '\n' ' ')
-	LEAPIO_KSFT_TESTS=$card_tests tests/vm/card/run-l1-card.sh "$v" \
-		tests/kselftest/l1.sh "$results/vm-card-$v" || true
-	echo "=== check: card L1 kselftests on $v: $((SECONDS - start)) s"
+	tests/vm/card/run-l1-card.sh "$v" tests/vm/card/l1-card-check.sh \
+		"$results/vm-card-$v" || true
+	echo "=== check: card L1 on $v: $((SECONDS - start)) s"
+	# The real emulated card: the aarch64 card VM's leapiod (the arm64
+	# build) serving a nested guest in L1, no leapiod on L1
+	# (tests/vm/card/l1-soc-l2.sh, card-soc-serve.sh).
+	echo "=== check: the card VM serving a nested guest on $v"
+	start=$SECONDS
+	make --no-print-directory card-l2 KVER="$v" > "$logs/card-l2-$v.log" 2>&1 || true
+	echo "=== check: the card VM serving a nested guest on $v: $((SECONDS - start)) s"
 	if tests/vm/vm-ran.sh "$v" "$results/vm-$v" build/kselftest "$results/vm-card-$v" \
-		> "$logs/vm-ran-$v.log" 2>&1; then ran=1; else ran=0; fi
+		"$results/card-l2-$v" > "$logs/vm-ran-$v.log" 2>&1; then ran=1; else ran=0; fi
 	sed 's/^/=== check: /' "$logs/vm-ran-$v.log"
 	tap "$ran" "VM tests ran on $v: $(tail -n 1 "$logs/vm-ran-$v.log")" \
 		"$(head -n -1 "$logs/vm-ran-$v.log")"

@@ -3,16 +3,17 @@
 # that did not build, or a kselftest binary that was never started leaves
 # fewer results, not failed ones: this turns their absence into a failure.
 #   tests/vm/vm-ran.sh <kver> <results dir of its run> <kselftest bin dir> \
-#       [<results dir of its card L1 run>]
+#       [<results dir of its card L1 run> [<results dir of its card VM run>]]
 # The card's kselftests (test_card_*, test_soc_*) run only in the card L1
 # (tests/kselftest/run.sh): with a card dir, their verdicts are looked for
-# there, and that run's own TAP files must be there too; without one they
-# are not looked for.
+# there, and that run's own TAP files (tests/vm/card/l1-card-check.sh's:
+# its nested guest on a card-served drive too) must be there; without one
+# they are not looked for.
 # Prints what is missing, one line each, then a last line with the count
 # of results found; exits 1 if anything is missing or nothing ran.
 set -uo pipefail
 
-kver=$1 dir=$2 bindir=$3 carddir=${4:-}
+kver=$1 dir=$2 bindir=$3 carddir=${4:-} pairdir=${5:-}
 here=$(cd "$(dirname "$0")" && pwd)
 missing=0
 
@@ -39,9 +40,17 @@ bins=$(find "$bindir" -maxdepth 1 -type f -name 'test_*' -perm -u+x \
 	-printf '%f\n' 2>/dev/null | LC_ALL=C sort)
 [ -n "$bins" ] || miss "no kselftest binary in $bindir"
 if [ -n "$carddir" ]; then
-	for f in run.tap kselftest.tap; do
+	for f in run.tap kselftest.tap l1.tap l2.tap; do
 		[ -s "$carddir/$f" ] && [ "$(results_in "$carddir/$f")" != 0 ] ||
 			miss "card L1: no results in $f: that run did not run"
+	done
+fi
+# The card VM serving a nested guest (make card-l2): both VMs' verdicts,
+# L1's checks with the guest's, the card's own.
+if [ -n "$pairdir" ]; then
+	for f in l1/run.tap l1/l1.tap card/run.tap card/card-soc.tap; do
+		[ -s "$pairdir/$f" ] && [ "$(results_in "$pairdir/$f")" != 0 ] ||
+			miss "card VM run: no results in $f: that run did not run"
 	done
 fi
 for b in $bins; do
