@@ -115,3 +115,22 @@ build/vm/%/l2-soc.cpio: tests/vm/card/l2-plan-soc $(VM_INITRAMFS_DEPS) /lib/modu
 	tests/vm/mk-initramfs.sh $* tests/vm/init-l2.sh $@ -m nvme \
 		-b /usr/sbin/nvme -b /usr/bin/fio -f $<:/etc/l2-plan
 
+# ---- benchmark (not part of make check) ----
+# make bench-soc-tax [KVER=<v>]: the storage tax on L1, host mode against
+# card mode, the same fio job in a nested guest (bench/soc-tax/,
+# Documentation/benchmarks.rst).
+build/vm/%/l2-tax.cpio: bench/soc-tax/l2-plan-tax $(VM_INITRAMFS_DEPS) /lib/modules/%/modules.dep /usr/bin/fio
+	@mkdir -p $(@D)
+	tests/vm/mk-initramfs.sh $* tests/vm/init-l2.sh $@ -m nvme \
+		-b /usr/bin/fio -f $<:/etc/l2-plan
+
+SOC_TAX_OUT	 = build/bench/soc-tax-$(KVER)
+
+bench-soc-tax: kmod $(VM_IMG)/vmlinux $(VM_IMG)/l2-tax.cpio $(CARD_IVS) arm64
+	@rm -rf $(SOC_TAX_OUT)
+	LEAPIO_L1_CHECKERS=0 LEAPIO_L2_TIMEOUT=$(CARD_L2_TIMEOUT) \
+		tests/vm/card/run-pair.sh $(KVER) bench/soc-tax/l1-soc-tax.sh \
+		$(CARD_KVER) tests/vm/card/card-soc-serve.sh $(SOC_TAX_OUT) || true
+	@bench/soc-tax/report.py $(SOC_TAX_OUT) | tee $(SOC_TAX_OUT)/report.txt
+
+.PHONY: bench-soc-tax

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""The table of `make bench-soc-tax`: L1's CPU time and interrupts per
+guest I/O while the nested guest's fio ran, host mode (leapiod on L1)
+against card mode (the card's leapiod), and the ratio card/host.
+Reads <outdir>/l1/<mode>.before, <mode>.after (bench/soc-tax/l1-soc-tax.sh)
+and fio's JSON in <outdir>/l1/<mode>-out.log. Usage: report.py <outdir>.
+Exit 1 when a mode has no figures."""
+import json
+import os
+import sys
+
+MODES = [("host", "host mode: leapiod on L1"),
+         ("card", "card mode: leapiod on the card")]
+# /proc/stat counts in USER_HZ ticks (100 a second on Linux).
+TICK_MS = 10.0
+
+
+def section(path, label):
+    """The output of one command of the guest's plan (see init-l2.sh)."""
+    begin, end = f"=== LEAPIO-BEGIN {label} ===", f"=== LEAPIO-END {label} rc="
+    lines, on = [], False
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if line.startswith(end):
+                break
+            if on:
+                lines.append(line)
+            if line == begin:
+                on = True
+    return "\n".join(lines)
+
+
+def snap(path):
+    """(busy ticks, all ticks, interrupts) of one snapshot."""
+    with open(path, encoding="ascii") as f:
+        cpu = f.readline().split()
+        irq = f.readline().split()
+    if cpu[0] != "cpu" or irq[0] != "irq":
+        raise ValueError(f"{path}: not a snapshot")
+    t = [int(x) for x in cpu[1:]]
+    # user nice system idle iowait irq softirq steal ...: idle and
+    # iowait are not work.
+    return sum(t[:8]) - t[3] - t[4], sum(t[:8]), int(irq[1])
+
+
+def figures(d, mode):
+    """Dict of the mode's figures, or None."""
+    try:
+        text = section(f"{d}/{mode}-out.log", "fio-json")
+        job = json.loads(text[text.index("{"):])["jobs"][0]
+        ios = job["read"]["total_ios"] + job["write"]["total_ios"]
+        b, a = snap(f"{d}/{mode}.before"), snap(f"{d}/{mode}.after")
+        busy, total, irqs = (a[i] - b[i] for i in range(3))
+        if ios <= 0 or total <= 0:
+            raise ValueError("no I/O or no time")
+        return {"ios": ios,
+                "busy_ms": busy * TICK_MS, "irqs": irqs,
+                "cpu_ms_io": busy * TICK_MS / ios, "irq_io": irqs / ios,
+                "util": busy / total}
+    except (OSError, ValueError, KeyError, IndexError) as e:
+        print(f"{mode}: no figures ({e.__class__.__name__}: {e})",
+              file=sys.stderr)
+        return None
+
+
+def main():
+    d = os.path.join(sys.argv[1], "l1")
+    res = {m: figures(d, m) for m, _ in MODES}
+    print("fio 4K randrw, 1024 I/Os, iodepth 8, libaio, O_DIRECT, in a nested "
+          "TCG guest (L2); L1's counters (all of L1) while fio ran")
+    print(f"{'':<32}{'I/Os':>6}{'L1 busy':>9}{'CPU ms/IO':>11}{'irqs/IO':>9}")
+    for m, desc in MODES:
+        r = res[m]
+        if r:
+            print(f"{desc:<32}{r['ios']:>6}{r['util']:>8.0%}"
+                  f"{r['cpu_ms_io']:>11.2f}{r['irq_io']:>9.2f}")
+        else:
+            print(f"{desc:<32}{'-':>6}{'-':>9}{'-':>11}{'-':>9}")
+    h, c = res["host"], res["card"]
+    if not (h and c):
+        return 1
+    print(f"ratio card/host: CPU time per I/O {c['cpu_ms_io'] / h['cpu_ms_io']:.2f}, "
+          f"interrupts per I/O {c['irq_io'] / h['irq_io']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
