@@ -71,6 +71,19 @@ function close_block(d) {
 function reset_below(d,   k) {
 	for (k = d + 1; k <= maxd; k++) { close_block(k); pp[k] = pf[k] = ps[k] = 0 }
 }
+# Comment and output lines: the last few before a result are kept, and
+# the first few after a failure join its reason.
+function context(line,   i) {
+	if (line ~ /^[ \t#]*$/) return
+	if (after && nafter < 6) { why[after] = why[after] "\n    " line; nafter++ }
+	if (npre == 4) { for (i = 1; i < 4; i++) pre[i] = pre[i + 1]; npre = 3 }
+	pre[++npre] = line
+}
+function pre_text(   i, t) {
+	t = ""
+	for (i = 1; i <= npre; i++) t = t "\n    " pre[i]
+	return t
+}
 function end_file(   k) {
 	if (FILENAME_prev == "") return
 	if (!planned && results) {
@@ -92,7 +105,7 @@ function end_file(   k) {
 	}
 	fp = ff = fs = 0; maxd = 0
 }
-FNR == 1 { end_file(); FILENAME_prev = FILENAME }
+FNR == 1 { end_file(); FILENAME_prev = FILENAME; npre = 0; after = 0 }
 {
 	sub(/\r$/, "")
 	d = depth_of($0)
@@ -115,9 +128,10 @@ FNR == 1 { end_file(); FILENAME_prev = FILENAME }
 	if (body ~ /^Bail out!/) {
 		pf[d]++; failures[++nfail] = FILENAME ": " body; next
 	}
-	if (body !~ /^(not )?ok([ \t]|$)/) next
+	if (body !~ /^(not )?ok([ \t]|$)/) { context($0); next }
 
 	seen[d]++; results++
+	nfail_before = nfail
 	bad = (body ~ /^not ok/)
 	skip = (body ~ /#[ \t]*([Ss][Kk][Ii][Pp]|[Tt][Oo][Dd][Oo])/)
 	# Children nested above this line (pending at depth d+1 and deeper).
@@ -136,6 +150,15 @@ FNR == 1 { end_file(); FILENAME_prev = FILENAME }
 	} else {
 		pp[d]++
 	}
+	# The lines around a failure say why: the harness prints them
+	# before its "not ok", tests/vm/tap.sh after.
+	if (nfail > nfail_before && bad) {
+		why[nfail] = npre ? pre_text() : ""
+		after = nfail; nafter = 0
+	} else {
+		after = 0
+	}
+	npre = 0
 }
 END {
 	end_file()
@@ -144,7 +167,7 @@ END {
 		printf "VM tests on %s: %d ran (%d passed, %d failed, %d skipped)\n", k, gp[k] + gf[k] + gs[k], gp[k], gf[k], gs[k]
 	}
 	for (i = 1; i <= nskip; i++) print "SKIPPED " skipped[i]
-	for (i = 1; i <= nfail; i++) print "FAILED " failures[i]
+	for (i = 1; i <= nfail; i++) print "FAILED " failures[i] why[i]
 	printf "%d passed, %d failed, %d skipped\n", tp, tf, ts
 	exit (tf > 0 || tp + tf + ts == 0) ? 1 : 0
 }' $files

@@ -137,6 +137,19 @@ out=$(tests/summary.sh "$tmp/sum2" 2>&1)
 tap "$(ok_if grep -qx 'VM tests on kY: 4 ran (4 passed, 0 failed, 0 skipped)' <<< "$out")" \
 	"summary.sh names, per kernel, how many VM tests ran" "$out"
 
+# A failure carries its reason: the diagnostic lines after a tap.sh
+# "not ok", and the harness's lines before its own.
+mkdir -p "$tmp/why"
+printf 'TAP version 13\n1..2\nok 1 a\nnot ok 2 zeroes\n# after=ab\nok 3 c\n' > "$tmp/why/a.tap"
+printf 'TAP version 13\n1..1\n# 1..1\n# # io.c:9:x:Expected 0 == r (5)\n# not ok 1 io.x\nnot ok 1 test_io\n' \
+	> "$tmp/why/b.tap"
+out=$(tests/summary.sh "$tmp/why" 2>&1) || true
+why_shown() {
+	grep -A1 'FAILED .*a.tap: not ok 2 zeroes' <<< "$out" | grep -qx '    # after=ab' &&
+		grep -A2 'FAILED .*b.tap: not ok 1 io.x' <<< "$out" | grep -qF 'Expected 0 == r (5)'
+}
+tap "$(ok_if why_shown)" "summary.sh prints a failure's reason lines under it" "$out"
+
 # A skip counts only when it is expected, and every skip is listed.
 mkdir -p "$tmp/skip"
 printf 'TAP version 13\n1..2\nok 1 a\nok 2 hugepages # SKIP no THP\n' > "$tmp/skip/k.tap"
