@@ -75,17 +75,35 @@ dd_roundtrip() {
 
 # dsm_dealloc <byte offset> <blocks>: fill the blocks with random data,
 # deallocate them with nvme dsm --ad, read them back (O_DIRECT); prints the
-# digest of what came back and of as many zeroes.
+# digest of what came back and of as many zeroes. When they differ, also
+# what each block held (z zeroes, w what was written, x neither) and the
+# digest of a second read: enough to tell a deallocation that never
+# happened from one that happened late or to other blocks.
 dsm_dealloc() {
 	bs=$(ns_lbs) || return 1
 	slba=$(($1 / bs))
-	dd if=/dev/urandom of=/dev/nvme0n1 bs="$bs" seek="$slba" count="$2" \
+	head -c $(($2 * bs)) /dev/urandom > /tmp/dsm.w || return 1
+	dd if=/tmp/dsm.w of=/dev/nvme0n1 bs="$bs" seek="$slba" count="$2" \
 		oflag=direct conv=notrunc || return 1
 	nvme dsm /dev/nvme0 -n 1 --ad -s "$slba" -b "$2" || return 1
 	dd if=/dev/nvme0n1 of=/tmp/dsm.r bs="$bs" skip="$slba" count="$2" \
 		iflag=direct || return 1
-	echo "after=$(md5sum < /tmp/dsm.r | cut -d' ' -f1)"
-	echo "zeroes=$(head -c $(($2 * bs)) /dev/zero | md5sum | cut -d' ' -f1)"
+	after=$(md5sum < /tmp/dsm.r | cut -d' ' -f1)
+	zeroes=$(head -c $(($2 * bs)) /dev/zero | md5sum | cut -d' ' -f1)
+	echo "after=$after"
+	echo "zeroes=$zeroes"
+	[ "$after" != "$zeroes" ] || return 0
+	zb=$(head -c "$bs" /dev/zero | md5sum | cut -d' ' -f1)
+	map= i=0
+	while [ $i -lt "$2" ]; do
+		b=$(dd if=/tmp/dsm.r bs="$bs" skip=$i count=1 2>/dev/null | md5sum | cut -d' ' -f1)
+		w=$(dd if=/tmp/dsm.w bs="$bs" skip=$i count=1 2>/dev/null | md5sum | cut -d' ' -f1)
+		if [ "$b" = "$zb" ]; then map=${map}z; elif [ "$b" = "$w" ]; then map=${map}w; else map=${map}x; fi
+		i=$((i + 1))
+	done
+	echo "blocks=$map"
+	echo "reread=$(dd if=/dev/nvme0n1 bs="$bs" skip="$slba" count="$2" \
+		iflag=direct 2>/dev/null | md5sum | cut -d' ' -f1)"
 }
 
 # The benchmark's disk: the NVMe namespace or the virtio-blk disk.
