@@ -6,9 +6,10 @@
  * Doorbell Buffer Config with shadow doorbell and EventIdx values the
  * guest writes into its memory, queues deleted (SQ and CQ) and created
  * again with other sizes, places and vectors, resets, guest memory
- * unmapped under the queues and mapped back, and backend completions
- * held back and released in any order, against the fake host of the unit
- * tests, whose MAP answers in 2 MiB or 4 KiB leaves. ASan and UBSan
+ * unmapped under the queues and mapped back, backend completions held
+ * back and released in any order, and a hand-over asked for at any point
+ * (the runtime must drain before it lets go, and then fetch nothing
+ * more), against the fake host of the unit tests, whose MAP answers in 2 MiB or 4 KiB leaves. ASan and UBSan
  * report what goes wrong: the core must touch guest memory only through
  * checked translations. Whatever the guest does, every request the core
  * puts in the mailbox must pass the driver's decoding
@@ -193,6 +194,22 @@ static bool step(struct fake_host *h, struct prog *pr)
 			return false;
 		fh_unmap(h, (u64)b[0] << 16, (u64)(b[1] + 1) << 12);
 		break;
+	case 14:	/* a hand-over: the driver asks; the runtime lets go */
+		if (!(op & 0x10)) {
+			leapio_wr_put_let_go(&h->r, true);
+			fh_bump(h);
+			break;
+		}
+		if (!lio_vdev_let_go(&h->v))
+			break;
+		/* Acked: nothing was at the backend, and nothing more is
+		 * fetched, whatever the SQs still hold. The runtime detaches:
+		 * the program ends here.
+		 */
+		fh_poll(h, 2);
+		if (h->v.inflight)
+			abort();
+		return false;
 	default:
 		fh_poll(h, 1);
 		break;
