@@ -11,10 +11,10 @@
  * (the runtime must drain before it lets go, and then fetch nothing
  * more), against the fake host of the unit tests, whose MAP answers in
  * 2 MiB or 4 KiB leaves. ASan and UBSan report what goes wrong: the core
- * must touch guest memory only through checked translations. Whatever the guest does, every request the core
- * puts in the mailbox must pass the driver's decoding
- * (leapio_mbox_decode(), which the fake's KICK runs): a refused one
- * aborts.
+ * must touch guest memory only through checked translations. Whatever
+ * the guest does, every request the core puts in the mailbox must pass
+ * the driver's decoding (leapio_mbox_decode(), which the fake's KICK
+ * runs): a refused one aborts.
  *
  * What the fake writes as the driver stays within what the controller
  * model lets a guest reach (queue sizes 2..MQES + 1, page-aligned queues,
