@@ -9,7 +9,7 @@
 # While fio runs (from its section's BEGIN to its END line on the guest's
 # output port, read as it comes) L1 records /proc/stat's cpu line and
 # /proc/interrupts: <mode>.before, <mode>.after (and the full
-# /proc/interrupts beside each). bench/soc-tax/report.py turns them and
+# /proc/interrupts and every thread's stat beside each). bench/soc-tax/report.py turns them and
 # fio's JSON (<mode>-out.log) into CPU time and interrupts per I/O.
 set -euo pipefail
 
@@ -22,9 +22,13 @@ log() { echo "soc-tax: $*"; }
 rc=0
 
 # snap <file>: the cpu line of /proc/stat and the sum of every count of
-# /proc/interrupts (every line, every CPU).
+# /proc/interrupts (every line, every CPU); beside them the full
+# /proc/interrupts and every thread's stat line (<file>.threads), which
+# say where the time went. A thread that ends between the glob and cat
+# is simply missing.
 snap() {
 	cat /proc/interrupts > "$1.interrupts"
+	cat /proc/[0-9]*/task/[0-9]*/stat > "$1.threads" 2> /dev/null || true
 	{
 		head -n 1 /proc/stat
 		awk 'NR > 1 { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i }

@@ -64,6 +64,38 @@ def figures(d, mode):
         return None
 
 
+def threads(path):
+    """{(tid, comm): (user, system ticks)} of a snapshot's thread stats.
+    The comm is in parentheses and may hold anything: split after the
+    last ')'. Fields from there: state, then utime and stime as the 12th
+    and 13th (proc(5) numbers them 14 and 15)."""
+    out = {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            l, r = line.find("("), line.rfind(")")
+            rest = line[r + 2:].split()
+            if l < 0 or r < l or len(rest) < 13:
+                continue
+            out[(line[:l].strip(), line[l + 1:r])] = (int(rest[11]), int(rest[12]))
+    return out
+
+
+def top_threads(d, mode, n=6):
+    """Lines naming the n threads of L1 that took the most CPU while fio
+    ran; [] when the snapshots have no thread stats."""
+    try:
+        b, a = threads(f"{d}/{mode}.before.threads"), threads(f"{d}/{mode}.after.threads")
+    except OSError:
+        return []
+    rows = []
+    for k, (u, s) in a.items():
+        u0, s0 = b.get(k, (0, 0))
+        rows.append((u - u0 + s - s0, u - u0, s - s0, k))
+    rows.sort(reverse=True)
+    return [f"  {k[1]:<20} tid {k[0]:>6}: user {u * TICK_MS / 1000:7.1f} s, "
+            f"system {s * TICK_MS / 1000:7.1f} s" for _, u, s, k in rows[:n] if u + s > 0]
+
+
 def main():
     d = os.path.join(sys.argv[1], "l1")
     res = {m: figures(d, m) for m, _ in MODES}
@@ -77,6 +109,11 @@ def main():
                   f"{r['cpu_ms_io']:>11.2f}{r['irq_io']:>9.2f}")
         else:
             print(f"{desc:<32}{'-':>6}{'-':>9}{'-':>11}{'-':>9}")
+    for m, desc in MODES:
+        top = top_threads(d, m)
+        if top:
+            print(f"{desc}: L1's busiest threads while fio ran")
+            print("\n".join(top))
     h, c = res["host"], res["card"]
     if not (h and c):
         return 1
