@@ -301,8 +301,9 @@ static int lio_vdevf_release(struct inode *inode, struct file *file)
 /*
  * Take the vdev file away from its runtime: revoked (counted in
  * runtime_revoked), or after it let go (counted in runtime_let_go).
+ * False if there was none: it had closed its file already.
  */
-static void lio_chardev_cut(struct lio_mdev *lm, bool revoke)
+static bool lio_chardev_cut(struct lio_mdev *lm, bool revoke)
 {
 	struct lio_region *r = &lm->region;
 	struct eventfd_ctx *wake = NULL;
@@ -325,7 +326,7 @@ static void lio_chardev_cut(struct lio_mdev *lm, bool revoke)
 	}
 	spin_unlock(&r->seq_lock);
 	if (!inode)
-		return;
+		return false;
 	if (wake)
 		eventfd_ctx_put(wake);
 
@@ -348,6 +349,7 @@ static void lio_chardev_cut(struct lio_mdev *lm, bool revoke)
 	iput(inode);
 	wake_up_all(&r->ack_wq);
 	lio_standby_detached(lm);
+	return true;
 }
 
 void lio_chardev_revoke(struct lio_mdev *lm)
@@ -386,7 +388,19 @@ int lio_chardev_let_go(struct lio_mdev *lm)
 	if (wait_event_timeout(r->ack_wq, lio_let_go_done(r, file, seq),
 			       LIO_ACK_TIMEOUT)) {
 		/* Nothing of it in flight: its file goes, nothing fails. */
-		lio_chardev_cut(lm, false);
+		if (lio_chardev_cut(lm, false))
+			return 0;
+		/*
+		 * Or it acked and closed its file before this woke: a
+		 * let-go all the same. No runtime attached in between
+		 * (that takes lm->lock, held here). The acquire pairs with
+		 * its release of let_go_ack, as in lio_let_go_done().
+		 */
+		if (leapio_wr_acked(smp_load_acquire(&r->ctrl->let_go_ack), seq)) {
+			spin_lock(&r->seq_lock);
+			r->let_go++;
+			spin_unlock(&r->seq_lock);
+		}
 		return 0;
 	}
 	/*
