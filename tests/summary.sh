@@ -75,7 +75,10 @@ function reset_below(d,   k) {
 # the first few after a failure join its reason.
 function context(line,   i) {
 	if (line ~ /^[ \t#]*$/) return
-	if (after && nafter < 6) { why[after] = why[after] "\n    " line; nafter++ }
+	# A harness test starting: what follows is its own, not the reason
+	# of the failure before it.
+	if (line ~ /#  RUN /) after = 0
+	if (after && nafter < 6) { why[after] = why[after] "\n    " line; nafter++; return }
 	if (npre == 4) { for (i = 1; i < 4; i++) pre[i] = pre[i + 1]; npre = 3 }
 	pre[++npre] = line
 }
