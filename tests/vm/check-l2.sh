@@ -54,6 +54,10 @@ if [ -n "$status" ]; then
 	qrc=$(sed -n 's/^exit=\([0-9]*\).*/\1/p' "$status" 2>/dev/null || true)
 	tap "$(ok_if [ "$qrc" = 0 ])" "guest powered off cleanly within its timeout" \
 		"$(cat "$status" 2>/dev/null)"
+	# l2-run.sh booted it again: said, never hidden.
+	if grep -q 'boots=2' "$status" 2>/dev/null; then
+		echo "# the guest's first boot panicked before its init ran (emulator); booted again: $(basename "$status" .status)-console-boot1.log"
+	fi
 fi
 if [ -n "$console" ]; then
 	# Kernel warnings, oopses and panics: never.
