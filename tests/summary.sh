@@ -156,7 +156,7 @@ FNR == 1 { end_file(); FILENAME_prev = FILENAME; npre = 0; after = 0 }
 	# The lines around a failure say why: the harness prints them
 	# before its "not ok", tests/vm/tap.sh after.
 	if (nfail > nfail_before && bad) {
-		why[nfail] = npre ? pre_text() : ""
+		why[nfail] = pre_text()
 		after = nfail; nafter = 0
 	} else {
 		after = 0

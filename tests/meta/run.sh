@@ -149,6 +149,17 @@ why_shown() {
 		grep -A2 'FAILED .*b.tap: not ok 1 io.x' <<< "$out" | grep -qF 'Expected 0 == r (5)'
 }
 tap "$(ok_if why_shown)" "summary.sh prints a failure's reason lines under it" "$out"
+# Two failures in a row: each keeps its own reason, not the other's too.
+printf 'TAP version 13\n1..2\nnot ok 1 a\n# seen x\nnot ok 2 b\n# seen y\n' > "$tmp/why/c.tap"
+out=$(tests/summary.sh "$tmp/why" 2>&1) || true
+# The indented lines under a FAILED line, joined by |.
+reason_of() {
+	awk -v f="$1" 'index($0, "FAILED ") == 1 { on = index($0, f) > 0; next }
+		on && /^    / { printf "%s|", $0; next } { on = 0 }' <<< "$out"
+}
+tap_is "... and only its own, when failures follow each other" \
+	"$(reason_of 'c.tap: not ok 1 a') $(reason_of 'c.tap: not ok 2 b')" \
+	"    # seen x|     # seen y|"
 
 # A skip counts only when it is expected, and every skip is listed.
 mkdir -p "$tmp/skip"
