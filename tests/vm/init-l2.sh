@@ -17,9 +17,16 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 
-out=/dev/ttyS1
-stty -F "$out" raw -echo 2>/dev/null
-msg() { echo "=== LEAPIO-$* ===" > "$out"; }
+# Opened once and held: the last close of a serial port waits at most
+# 30 s (the port's closing_wait) for its output to drain, then discards the
+# rest, and the checks in L1 read what the guest wrote and nothing else.
+# Held open, output only ever waits; drain() at the end waits with no bound.
+tty=/dev/ttyS1
+exec 3> "$tty"
+stty -F "$tty" raw -echo 2>/dev/null
+msg() { echo "=== LEAPIO-$* ===" >&3; }
+# stty sets the mode with TCSADRAIN: it returns once all output is sent.
+drain() { stty -F "$tty" raw -echo; }
 
 uptime_s() { cut -d. -f1 /proc/uptime; }
 
@@ -121,7 +128,7 @@ while read -r m; do
 	name=$(basename "$m" .ko | tr - _)
 	# shellcheck disable=SC2046
 	insmod "$m" $(tr ' ' '\n' < /proc/cmdline | sed -n "s/^$name\.//p") ||
-		echo "insmod $m failed" > "$out"
+		echo "insmod $m failed" >&3
 done < /etc/modules.order
 
 # The controller first (reset, identify), then its namespace (scan). Bounds
@@ -129,20 +136,21 @@ done < /etc/modules.order
 # Only when there is an NVMe function (class 010802): the benchmark's
 # virtio-blk guest has none.
 if [ -d /sys/module/nvme ] && grep -qx 0x010802 /sys/bus/pci/devices/*/class; then
-	wait_for /dev/nvme0 60 || echo "no /dev/nvme0 after 60 s" > "$out"
-	wait_for /dev/nvme0n1 60 || echo "no /dev/nvme0n1 after 60 s" > "$out"
+	wait_for /dev/nvme0 60 || echo "no /dev/nvme0 after 60 s" >&3
+	wait_for /dev/nvme0n1 60 || echo "no /dev/nvme0n1 after 60 s" >&3
 fi
 if [ -d /sys/module/virtio_blk ] && grep -qx 0x1af4 /sys/bus/pci/devices/*/vendor; then
-	wait_for /dev/vda 60 || echo "no /dev/vda after 60 s" > "$out"
+	wait_for /dev/vda 60 || echo "no /dev/vda after 60 s" >&3
 fi
 
 while IFS='|' read -r label cmd; do
 	case $label in ''|'#'*) continue ;; esac
 	msg "BEGIN $label"
-	eval "$cmd" > "$out" 2>&1
+	eval "$cmd" >&3 2>&1
 	rc=$?
 	msg "END $label rc=$rc t=$(cut -d' ' -f1 /proc/uptime)"
 done < /etc/l2-plan
 
 msg "L2-DONE t=$(cut -d' ' -f1 /proc/uptime)"
+drain
 poweroff -f
