@@ -44,6 +44,24 @@ json() {
 		-e "s/^  \"$2\":([^\",]*),?$/\1/p" | sed -n 1p
 }
 trim() { sed 's/[[:space:]]*$//'; }
+# What the guest wrote for one command, as it came (cat -v), for a failure:
+# a check that read nothing says whether the output or its marker was gone.
+section_diag() {
+	if grep -qxF "=== LEAPIO-BEGIN $1 ===" <<< "$log"; then
+		echo "output of $1 ($(section "$1" | wc -l) lines) begins:"
+		section "$1" | sed -n 1,6p | cat -v | cut -c1-160
+	else
+		echo "no '=== LEAPIO-BEGIN $1 ===' line; before its END line:"
+		grep -B4 -F "=== LEAPIO-END $1 rc=" <<< "$log" | sed -n 1,4p | cat -v | cut -c1-160
+	fi
+}
+# tap_is on a field of a command's JSON output; "trim" drops trailing blanks.
+json_is() {
+	local seen
+	seen=$(json "$2" "$3")
+	[ "${5:-}" != trim ] || seen=$(trim <<< "$seen")
+	tap_is "$1" "$seen" "$4" "$(section_diag "$2")"
+}
 dec() { printf '%d' "$1"; }
 
 echo "TAP version 13"
@@ -78,19 +96,19 @@ tap_is "sysfs nvme0 device/vendor" "$(section sysfs | sed -n 's/^device\/vendor=
 
 # Identify Controller.
 tap_is "id-ctrl completes" "$(rc_of id-ctrl-json)" 0
-tap_is "id-ctrl vid" "$(json id-ctrl-json vid)" "$(dec "$EXPECT_VID")"
-tap_is "id-ctrl ssvid" "$(json id-ctrl-json ssvid)" "$(dec "$EXPECT_SSVID")"
-tap_is "id-ctrl mn" "$(json id-ctrl-json mn | trim)" "$EXPECT_MN"
-tap_is "id-ctrl sn matches sysfs serial" "$(json id-ctrl-json sn | trim)" "$EXPECT_SN"
-tap_is "id-ctrl subnqn matches sysfs subnqn" "$(json id-ctrl-json subnqn | trim)" "$EXPECT_SUBNQN"
-tap_is "id-ctrl ver" "$(json id-ctrl-json ver)" "$(dec "$EXPECT_VER")"
-tap_is "id-ctrl nn" "$(json id-ctrl-json nn)" "$EXPECT_NN"
+json_is "id-ctrl vid" id-ctrl-json vid "$(dec "$EXPECT_VID")"
+json_is "id-ctrl ssvid" id-ctrl-json ssvid "$(dec "$EXPECT_SSVID")"
+json_is "id-ctrl mn" id-ctrl-json mn "$EXPECT_MN" trim
+json_is "id-ctrl sn matches sysfs serial" id-ctrl-json sn "$EXPECT_SN" trim
+json_is "id-ctrl subnqn matches sysfs subnqn" id-ctrl-json subnqn "$EXPECT_SUBNQN" trim
+json_is "id-ctrl ver" id-ctrl-json ver "$(dec "$EXPECT_VER")"
+json_is "id-ctrl nn" id-ctrl-json nn "$EXPECT_NN"
 tap_is "nvme list shows nvme0n1 with our model" \
 	"$(section list | awk '$1 == "/dev/nvme0n1"' | grep -c -F "$EXPECT_MN")" 1
 
 # Identify Namespace: size, and the LBA format in use.
 tap_is "id-ns completes" "$(rc_of id-ns-json)" 0
-tap_is "id-ns nsze = ns_size / lba_size" "$(json id-ns-json nsze)" "$EXPECT_NSZE"
+json_is "id-ns nsze = ns_size / lba_size" id-ns-json nsze "$EXPECT_NSZE"
 lbads=$(section id-ns | sed -n 's/^lbaf *[0-9]* : .*lbads:\([0-9]*\).*(in use)/\1/p')
 tap_is "id-ns LBA format in use has ${EXPECT_LBA_SIZE}-byte blocks" \
 	"$([ -n "$lbads" ] && echo $((1 << lbads)))" "$EXPECT_LBA_SIZE"
@@ -122,7 +140,7 @@ for f in critical_warning temperature avail_spare spare_thresh percent_used \
 	[ -n "$(json smart-log-json "$f")" ] || missing+=" $f"
 done
 tap_is "smart-log has every health field" "${missing:-none missing}" "none missing"
-tap_is "smart-log temperature (K)" "$(json smart-log-json temperature)" "$EXPECT_TEMP_K"
+json_is "smart-log temperature (K)" smart-log-json temperature "$EXPECT_TEMP_K"
 
 # Error Information log.
 tap_is "error-log completes" "$(rc_of error-log-json)" 0

@@ -1,7 +1,7 @@
 # TAP output helpers, sourced by the rig's scripts. Lines go to fd TAP_FD
 # (default 1) so a script can log on stdout and keep its TAP in a file.
 #   tap <1|0> <description> [diagnostic]   one test, 1 = pass
-#   tap_is <description> <seen> <expected>
+#   tap_is <description> <seen> <expected> [diagnostic on a mismatch]
 #   tap_plan                              the closing "1..N"
 #   ok_if <command...>                    prints 1 if the command succeeds, else 0
 # tap_failed is 1 once anything failed.
@@ -24,7 +24,7 @@ tap_is() {
 	if [ "$2" = "$3" ]; then
 		tap 1 "$1"
 	else
-		tap 0 "$1" "seen '$2', expected '$3'"
+		tap 0 "$1" "seen '$2', expected '$3'${4:+$'\n'$4}"
 	fi
 }
 
