@@ -48,7 +48,6 @@
 #define LIO_DP_CARD	1
 #include "lio_dp.h"
 #include "card_side.h"
-#include "dm_delay.h"
 #include "kmod.h"
 
 #define CF_QSIZE	32
@@ -68,6 +67,9 @@
 #define CF_UNMAP_CMDS	16
 /* Acknowledged writes, one per round, far from the batches. */
 #define CF_ACK_LBA	16384
+#define DPB_CMDS	CF_CMDS
+#define DPB_PAGES	CF_PAGES
+#include "lio_dp_batch.h"
 
 FIXTURE(cf) {
 	struct dp dp;
@@ -97,41 +99,6 @@ FIXTURE_TEARDOWN(cf)
 		EXPECT_EQ(0, dm_delay_release(&self->dm));
 	dp_teardown(_metadata, &self->dp);
 	EXPECT_EQ(0, dm_delay_destroy(&self->dm));
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static uint32_t bpp(struct dp *dp)
-{
-	return GMEM_PAGE >> dp->io.lba_shift;
-}
-
-/* Wait (bounded) until the delay device holds reads and writes, then
- * check it holds exactly that.
- */
-static void held_is(struct __test_metadata *_metadata, struct dm_delay *dm,
-		    unsigned int reads, unsigned int writes)
-{
-	int64_t t0 = now_ms();
-	unsigned int r = 0, w = 0;
-
-	for (;;) {
-		ASSERT_EQ(0, dm_delay_held(dm, &r, &w));
-		if ((r >= reads && w >= writes) || now_ms() - t0 > NIO_TIMEOUT_MS)
-			break;
-		usleep(1000);
-	}
-	if (r != reads || w != writes)
-		TH_LOG("the backend holds %u reads and %u writes, %u and %u expected",
-		       r, w, reads, writes);
-	ASSERT_EQ(reads, r);
-	ASSERT_EQ(writes, w);
 }
 
 /* CQEs posted on cqid from the driver's head, not reaped. */
@@ -173,111 +140,6 @@ static void no_reset(struct __test_metadata *_metadata, struct dp *dp)
 	ASSERT_LE(0, mdev_attr_read(&dp->l.mdev, LEAPIO_SYSFS_RUNTIME, who,
 				    sizeof(who)));
 	ASSERT_EQ(0, strncmp(who, "card", 4));
-}
-
-/* A batch on one queue: writes (even k) and reads of written data (odd k). */
-struct batch {
-	uint16_t	qid;
-	uint8_t		*buf;		/* CF_CMDS commands of CF_BYTES */
-	uint64_t	iova;
-	uint32_t	seed0;
-	int		cid[CF_CMDS];
-	unsigned int	done[CF_CMDS];
-};
-
-static bool is_write(unsigned int k)
-{
-	return !(k & 1);
-}
-
-static uint64_t batch_lba(struct dp *dp, struct batch *b, unsigned int k)
-{
-	return ((uint64_t)b->qid * CF_CMDS + k) * CF_PAGES * bpp(dp);
-}
-
-static uint8_t *batch_buf(struct batch *b, unsigned int k)
-{
-	return b->buf + (size_t)k * CF_BYTES;
-}
-
-/* The reads' data written (and acknowledged) now, the write buffers
- * filled, the read buffers poisoned. Buffers are kept across rounds.
- */
-static void batch_prep(struct __test_metadata *_metadata, struct dp *dp,
-		       struct batch *b, uint16_t qid, uint32_t seed0)
-{
-	unsigned int k;
-
-	if (!b->buf)
-		b->buf = gmem_alloc_pages(&dp->l.mem, (size_t)CF_CMDS * CF_BYTES,
-					  &b->iova);
-	ASSERT_NE(NULL, b->buf);
-	b->qid = qid;
-	b->seed0 = seed0;
-	memset(b->done, 0, sizeof(b->done));
-	for (k = 0; k < CF_CMDS; k++) {
-		b->cid[k] = -1;
-		nio_fill(batch_buf(b, k), CF_BYTES, seed0 + k);
-		if (is_write(k))
-			continue;
-		DP_RW_OK(dp, qid, nvme_cmd_write, batch_lba(dp, b, k),
-			 CF_PAGES * bpp(dp), b->iova + (uint64_t)k * CF_BYTES);
-		memset(batch_buf(b, k), 0x5a, CF_BYTES);
-	}
-}
-
-static void batch_submit(struct __test_metadata *_metadata, struct dp *dp,
-			 struct batch *b)
-{
-	uint64_t prp1 = 0, prp2 = 0;
-	struct nvme_sqe sqe;
-	unsigned int k;
-
-	for (k = 0; k < CF_CMDS; k++) {
-		ASSERT_EQ(0, nio_prp(&dp->io, b->iova + (uint64_t)k * CF_BYTES,
-				     CF_BYTES, &prp1, &prp2));
-		nb_rw(&sqe, is_write(k) ? nvme_cmd_write : nvme_cmd_read, NIO_NSID,
-		      batch_lba(dp, b, k), CF_PAGES * bpp(dp), prp1, prp2);
-		b->cid[k] = nvd_queue_sqe(&dp->l.nvd, b->qid, &sqe);
-		ASSERT_GE(b->cid[k], 0);
-	}
-	ASSERT_EQ(0, nio_ring_sq(&dp->io, b->qid));
-}
-
-/* Every command of the batch completes once (CIDs), with success. */
-static void batch_collect(struct __test_metadata *_metadata, struct dp *dp,
-			  struct batch *b)
-{
-	struct nvme_cqe cqe;
-	unsigned int got, k;
-
-	for (got = 0; got < CF_CMDS; got++) {
-		ASSERT_EQ(0, nio_reap(&dp->io, b->qid, &cqe, NIO_TIMEOUT_MS));
-		ASSERT_EQ(b->qid, le16toh(cqe.sq_id));
-		for (k = 0; k < CF_CMDS && b->cid[k] != le16toh(cqe.cid); k++)
-			;
-		ASSERT_LT(k, CF_CMDS);
-		if (++b->done[k] != 1)
-			TH_LOG("CID %u of SQ %u completed twice", b->cid[k], b->qid);
-		ASSERT_EQ(1, b->done[k]);
-		ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
-	}
-}
-
-/* The reads' data is in guest memory; the writes read back. */
-static void batch_verify(struct __test_metadata *_metadata, struct dp *dp,
-			 struct batch *b, uint16_t qid)
-{
-	unsigned int k;
-
-	for (k = 1; k < CF_CMDS; k += 2)
-		ASSERT_EQ(CF_BYTES, nio_check(batch_buf(b, k), CF_BYTES, b->seed0 + k));
-	for (k = 0; k < CF_CMDS; k += 2) {
-		memset(batch_buf(b, k + 1), 0xee, CF_BYTES);
-		DP_RW_OK(dp, qid, nvme_cmd_read, batch_lba(dp, b, k),
-			 CF_PAGES * bpp(dp), b->iova + (uint64_t)(k + 1) * CF_BYTES);
-		ASSERT_EQ(CF_BYTES, nio_check(batch_buf(b, k + 1), CF_BYTES, b->seed0 + k));
-	}
 }
 
 /*

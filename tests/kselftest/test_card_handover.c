@@ -36,7 +36,6 @@
 #include "lio_dp.h"
 #include "card_mode.h"
 #include "card_side.h"
-#include "dm_delay.h"
 #include "soc_card.h"
 
 #define HO_NQ		3	/* queue pairs with I/O at every flip */
@@ -46,6 +45,9 @@
 #define HO_QSIZE	32
 #define HO_PAGES	8
 #define HO_BYTES	(HO_PAGES * GMEM_PAGE)
+#define DPB_CMDS	HO_CMDS
+#define DPB_PAGES	HO_PAGES
+#include "lio_dp_batch.h"
 #define HO_FLIPS	6	/* host -> card -> host, three times */
 /* The harness's bound on a test: TCG, six flips, or CAP.TO and three. */
 #define HO_TIMEOUT_S	300
@@ -60,14 +62,6 @@ FIXTURE(ho) {
 	unsigned int		lines[2];	/* HO_DRAINING lines seen: host, card */
 	bool			up;		/* past the card's bind: tear down */
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* The card's leapiod has published its doorbell (card_ready reads 1). */
 static int card_ready_wait(const struct card_mode *cm)
@@ -184,100 +178,6 @@ FIXTURE_TEARDOWN(ho)
 	EXPECT_EQ(0, card_mode_down(&self->cm));
 }
 
-/* ---- batches (as test_faults.c's: writes at even k, reads at odd k) ---- */
-
-struct batch {
-	uint16_t	qid;
-	uint8_t		*buf;		/* HO_CMDS commands of HO_BYTES */
-	uint64_t	iova;
-	uint32_t	seed0;
-	int		cid[HO_CMDS];
-	unsigned int	done[HO_CMDS];	/* CQEs seen per command */
-};
-
-static uint32_t bpp(struct dp *dp)
-{
-	return GMEM_PAGE >> dp->io.lba_shift;
-}
-
-static uint64_t batch_lba(struct dp *dp, const struct batch *b, unsigned int k)
-{
-	return ((uint64_t)b->qid * HO_CMDS + k) * HO_PAGES * bpp(dp);
-}
-
-static bool is_write(unsigned int k)
-{
-	return !(k & 1);
-}
-
-/* Write the read targets (synchronously), fill the write buffers. */
-static void batch_prep(struct __test_metadata *_metadata, struct dp *dp,
-		       struct batch *b, uint16_t qid, uint32_t seed0)
-{
-	unsigned int k;
-
-	if (!b->buf)
-		b->buf = gmem_alloc_pages(&dp->l.mem, (size_t)HO_CMDS * HO_BYTES,
-					  &b->iova);
-	ASSERT_NE(NULL, b->buf);
-	b->qid = qid;
-	b->seed0 = seed0;
-	memset(b->done, 0, sizeof(b->done));
-	for (k = 0; k < HO_CMDS; k++) {
-		uint8_t *p = b->buf + (size_t)k * HO_BYTES;
-
-		b->cid[k] = -1;
-		nio_fill(p, HO_BYTES, seed0 + k);
-		if (is_write(k))
-			continue;
-		DP_RW_OK(dp, qid, nvme_cmd_write, batch_lba(dp, b, k),
-			 HO_PAGES * bpp(dp), b->iova + (uint64_t)k * HO_BYTES);
-		memset(p, 0x5a, HO_BYTES);
-	}
-}
-
-static void batch_submit(struct __test_metadata *_metadata, struct dp *dp,
-			 struct batch *b)
-{
-	uint64_t prp1 = 0, prp2 = 0;
-	struct nvme_sqe sqe;
-	unsigned int k;
-
-	for (k = 0; k < HO_CMDS; k++) {
-		ASSERT_EQ(0, nio_prp(&dp->io, b->iova + (uint64_t)k * HO_BYTES,
-				     HO_BYTES, &prp1, &prp2));
-		nb_rw(&sqe, is_write(k) ? nvme_cmd_write : nvme_cmd_read, NIO_NSID,
-		      batch_lba(dp, b, k), HO_PAGES * bpp(dp), prp1, prp2);
-		b->cid[k] = nvd_queue_sqe(&dp->l.nvd, b->qid, &sqe);
-		ASSERT_GE(b->cid[k], 0);
-	}
-	ASSERT_EQ(0, nio_ring_sq(&dp->io, b->qid));
-}
-
-/* Every CQE of the batch, each command once and successful. */
-static void batch_collect(struct __test_metadata *_metadata, struct dp *dp,
-			  struct batch *b)
-{
-	struct nvme_cqe cqe;
-	unsigned int got, k;
-
-	for (got = 0; got < HO_CMDS; got++) {
-		ASSERT_EQ(0, nio_reap(&dp->io, b->qid, &cqe, NIO_TIMEOUT_MS));
-		ASSERT_EQ(b->qid, le16toh(cqe.sq_id));
-		for (k = 0; k < HO_CMDS; k++)
-			if (b->cid[k] == le16toh(cqe.cid))
-				break;
-		if (k == HO_CMDS)
-			TH_LOG("SQ %u: a CQE for CID %u, not one of the batch",
-			       b->qid, le16toh(cqe.cid));
-		ASSERT_LT(k, HO_CMDS);
-		if (++b->done[k] != 1)
-			TH_LOG("CID %u of SQ %u completed twice", le16toh(cqe.cid), b->qid);
-		ASSERT_EQ(1, b->done[k]);
-		ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
-	}
-}
-
 /*
  * One more command on the queue, and the next CQE of its CQ must be its
  * own: a duplicate of anything before would have come first.
@@ -301,25 +201,6 @@ static void queue_sync(struct __test_metadata *_metadata, struct dp *dp,
 	ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
 }
 
-/* Reads hold their data; writes read back (into the read buffers). */
-static void batch_verify(struct __test_metadata *_metadata, struct dp *dp,
-			 struct batch *b)
-{
-	unsigned int k;
-	uint8_t *p;
-
-	for (k = 1; k < HO_CMDS; k += 2)
-		ASSERT_EQ(HO_BYTES, nio_check(b->buf + (size_t)k * HO_BYTES,
-					      HO_BYTES, b->seed0 + k));
-	for (k = 0; k < HO_CMDS; k += 2) {
-		p = b->buf + (size_t)(k + 1) * HO_BYTES;
-		memset(p, 0xee, HO_BYTES);
-		DP_RW_OK(dp, b->qid, nvme_cmd_read, batch_lba(dp, b, k),
-			 HO_PAGES * bpp(dp), b->iova + (uint64_t)(k + 1) * HO_BYTES);
-		ASSERT_EQ(HO_BYTES, nio_check(p, HO_BYTES, b->seed0 + k));
-	}
-}
-
 /* The backing device itself holds the batch's writes. */
 static void batch_on_disk(struct __test_metadata *_metadata, struct dp *dp,
 			  struct batch *b)
@@ -334,26 +215,6 @@ static void batch_on_disk(struct __test_metadata *_metadata, struct dp *dp,
 		EXPECT_EQ(HO_BYTES, nio_check(p, HO_BYTES, b->seed0 + k));
 	}
 	free(p);
-}
-
-/* The delay device holds exactly reads and writes, once it has them. */
-static void held_is(struct __test_metadata *_metadata, struct dm_delay *dm,
-		    unsigned int reads, unsigned int writes)
-{
-	uint64_t t0 = now_ms();
-	unsigned int r = 0, w = 0;
-
-	for (;;) {
-		ASSERT_EQ(0, dm_delay_held(dm, &r, &w));
-		if ((r >= reads && w >= writes) || now_ms() - t0 > NIO_TIMEOUT_MS)
-			break;
-		usleep(1000);
-	}
-	if (r != reads || w != writes)
-		TH_LOG("the backend holds %u reads and %u writes, %u and %u expected",
-		       r, w, reads, writes);
-	ASSERT_EQ(reads, r);
-	ASSERT_EQ(writes, w);
 }
 
 /* CSTS.RDY 1, CFS 0: no reset, no failure. */
@@ -525,7 +386,7 @@ static void round_end(struct __test_metadata *_metadata, FIXTURE_DATA(ho) *self,
 	for (q = 1; q <= HO_NQ; q++)
 		queue_sync(_metadata, dp, &b[q]);
 	for (q = 1; q <= HO_NQ; q++)
-		batch_verify(_metadata, dp, &b[q]);
+		batch_verify(_metadata, dp, &b[q], b[q].qid);
 	ctrl_ok(_metadata, dp);
 }
 

@@ -41,7 +41,6 @@
 #include <unistd.h>
 
 #include "lio_dp.h"
-#include "dm_delay.h"
 
 #define FLT_QSIZE	32
 #define FLT_CMDS	24	/* in flight on one queue, < FLT_QSIZE */
@@ -50,6 +49,9 @@
 /* Pages per command: PRP lists, and one backend request each. */
 #define FLT_PAGES	8
 #define FLT_BYTES	(FLT_PAGES * GMEM_PAGE)
+#define DPB_CMDS	FLT_CMDS
+#define DPB_PAGES	FLT_PAGES
+#include "lio_dp_batch.h"
 
 /* Repeats of each fault: 2^-10 for a bug seen in half the runs. */
 #define FLT_RESET_ROUNDS	10
@@ -93,173 +95,6 @@ FIXTURE_TEARDOWN(flt)
 		EXPECT_EQ(0, dm_delay_release(&self->dm));
 	dp_teardown(_metadata, &self->dp);
 	EXPECT_EQ(0, dm_delay_destroy(&self->dm));
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/*
- * Wait until the delay device holds at least reads and writes (bounded:
- * leapiod fetches and submits at its own pace), then check it holds
- * exactly that: one backend request per command, none twice.
- */
-static void held_is(struct __test_metadata *_metadata, struct dm_delay *dm,
-		    unsigned int reads, unsigned int writes)
-{
-	uint64_t t0 = now_ms();
-	unsigned int r = 0, w = 0;
-
-	for (;;) {
-		ASSERT_EQ(0, dm_delay_held(dm, &r, &w));
-		if ((r >= reads && w >= writes) || now_ms() - t0 > NIO_TIMEOUT_MS)
-			break;
-		usleep(1000);
-	}
-	if (r != reads || w != writes)
-		TH_LOG("the backend holds %u reads and %u writes, %u and %u expected",
-		       r, w, reads, writes);
-	ASSERT_EQ(reads, r);
-	ASSERT_EQ(writes, w);
-}
-
-static uint32_t bpp(struct dp *dp)
-{
-	return GMEM_PAGE >> dp->io.lba_shift;
-}
-
-/* A batch of commands on one queue: writes of FLT_PAGES each at their own
- * LBAs (even k) and reads of pre-written data (odd k).
- */
-struct batch {
-	uint16_t	qid;
-	unsigned int	nr;
-	uint8_t		*buf;		/* nr commands of FLT_BYTES */
-	uint64_t	iova;
-	uint32_t	seed0;
-	int		cid[FLT_CMDS];
-	unsigned int	done[FLT_CMDS];	/* CQEs seen per command */
-};
-
-static uint64_t batch_lba(struct dp *dp, struct batch *b, unsigned int k)
-{
-	return ((uint64_t)b->qid * FLT_CMDS + k) * FLT_PAGES * bpp(dp);
-}
-
-static bool is_write(unsigned int k)
-{
-	return !(k & 1);
-}
-
-/* Prepare: pre-write the read targets (synchronously, through their
- * own buffers), fill the write buffers, poison the read buffers. A batch
- * prepared again reuses its buffers: guest memory is a bump allocator.
- */
-static void batch_prep(struct __test_metadata *_metadata, struct dp *dp,
-		       struct batch *b, uint16_t qid, unsigned int nr,
-		       uint32_t seed0)
-{
-	unsigned int k;
-
-	if (!b->buf || b->nr != nr)
-		b->buf = gmem_alloc_pages(&dp->l.mem, (size_t)nr * FLT_BYTES, &b->iova);
-	ASSERT_NE(NULL, b->buf);
-	b->qid = qid;
-	b->nr = nr;
-	b->seed0 = seed0;
-	memset(b->done, 0, sizeof(b->done));
-	for (k = 0; k < nr; k++) {
-		uint8_t *p = b->buf + (size_t)k * FLT_BYTES;
-
-		b->cid[k] = -1;
-		nio_fill(p, FLT_BYTES, seed0 + k);
-		if (is_write(k))
-			continue;
-		DP_RW_OK(dp, qid, nvme_cmd_write, batch_lba(dp, b, k),
-			 FLT_PAGES * bpp(dp), b->iova + (uint64_t)k * FLT_BYTES);
-		memset(p, 0x5a, FLT_BYTES);
-	}
-}
-
-/* Queue every command of the batch and ring once. */
-static void batch_submit(struct __test_metadata *_metadata, struct dp *dp,
-			 struct batch *b)
-{
-	uint64_t prp1 = 0, prp2 = 0;
-	struct nvme_sqe sqe;
-	unsigned int k;
-
-	for (k = 0; k < b->nr; k++) {
-		ASSERT_EQ(0, nio_prp(&dp->io, b->iova + (uint64_t)k * FLT_BYTES,
-				     FLT_BYTES, &prp1, &prp2));
-		nb_rw(&sqe, is_write(k) ? nvme_cmd_write : nvme_cmd_read, NIO_NSID,
-			   batch_lba(dp, b, k), FLT_PAGES * bpp(dp), prp1, prp2);
-		b->cid[k] = nvd_queue_sqe(&dp->l.nvd, b->qid, &sqe);
-		ASSERT_GE(b->cid[k], 0);
-	}
-	ASSERT_EQ(0, nio_ring_sq(&dp->io, b->qid));
-}
-
-static int batch_index(struct batch *b, uint16_t cid)
-{
-	unsigned int k;
-
-	for (k = 0; k < b->nr; k++)
-		if (b->cid[k] == cid)
-			return (int)k;
-	return -1;
-}
-
-/* Take every CQE of the batch's queue (which completes to its own CQ):
- * each command exactly once, successful.
- */
-static void batch_collect(struct __test_metadata *_metadata, struct dp *dp,
-			  struct batch *b)
-{
-	struct nvme_cqe cqe;
-	unsigned int got;
-	int k;
-
-	for (got = 0; got < b->nr; got++) {
-		ASSERT_EQ(0, nio_reap(&dp->io, b->qid, &cqe, NIO_TIMEOUT_MS));
-		ASSERT_EQ(b->qid, le16toh(cqe.sq_id));
-		k = batch_index(b, le16toh(cqe.cid));
-		ASSERT_GE(k, 0);
-		b->done[k]++;
-		if (b->done[k] != 1)
-			TH_LOG("CID %u of SQ %u completed twice", le16toh(cqe.cid), b->qid);
-		ASSERT_EQ(1, b->done[k]);
-		ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
-	}
-}
-
-/* Completed reads hold the data; acknowledged writes read back (into
- * the batch's read buffers, which are checked first).
- */
-static void batch_verify(struct __test_metadata *_metadata, struct dp *dp,
-			 struct batch *b, uint16_t qid)
-{
-	unsigned int k;
-	uint8_t *p;
-
-	for (k = 1; k < b->nr; k += 2)
-		if (b->done[k])
-			ASSERT_EQ(FLT_BYTES,
-				  nio_check(b->buf + (size_t)k * FLT_BYTES,
-					    FLT_BYTES, b->seed0 + k));
-	for (k = 0; k < b->nr; k += 2) {
-		if (!b->done[k])
-			continue;
-		p = b->buf + (size_t)(k + 1) * FLT_BYTES;
-		memset(p, 0xee, FLT_BYTES);
-		DP_RW_OK(dp, qid, nvme_cmd_read, batch_lba(dp, b, k),
-			 FLT_PAGES * bpp(dp), b->iova + (uint64_t)(k + 1) * FLT_BYTES);
-		ASSERT_EQ(FLT_BYTES, nio_check(p, FLT_BYTES, b->seed0 + k));
-	}
 }
 
 static void enable_again(struct __test_metadata *_metadata, struct dp *dp)
@@ -451,7 +286,7 @@ TEST_F_TIMEOUT(flt, reset_with_io_in_flight, 300)
 		struct blocked_call bc = { .fn = call_disable, .arg = n };
 
 		seed = 3000 + 100 * round;
-		batch_prep(_metadata, dp, &b, 1, FLT_CMDS, seed);
+		batch_prep(_metadata, dp, &b, 1, seed);
 		ASSERT_EQ(0, dm_delay_hold(&self->dm, hold_reads, true));
 		old_cq = n->q[1].cq;
 		head = n->q[1].cq_head;
@@ -478,7 +313,7 @@ TEST_F_TIMEOUT(flt, reset_with_io_in_flight, 300)
 			ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&snap[i]));
 			b.done[kk] = 1;
 			acked++;
-			ASSERT_LE(acked, b.nr);
+			ASSERT_LE(acked, FLT_CMDS);
 			if (++i == FLT_QSIZE) {
 				i = 0;
 				phase ^= 1;
@@ -487,7 +322,7 @@ TEST_F_TIMEOUT(flt, reset_with_io_in_flight, 300)
 		ASSERT_GE(acked, FLT_READS - want_r);
 		acked_held += acked - (FLT_READS - want_r);
 		/* leapiod waited for every request: all of them ran. */
-		for (k = 0; k < b.nr; k++) {
+		for (k = 0; k < FLT_CMDS; k++) {
 			uint8_t *p = b.buf + (size_t)k * FLT_BYTES;
 
 			if (!is_write(k)) {
@@ -499,7 +334,7 @@ TEST_F_TIMEOUT(flt, reset_with_io_in_flight, 300)
 			ASSERT_EQ(FLT_BYTES, nio_check(dev, FLT_BYTES, seed + k));
 		}
 		/* Marks that anything landing late would spoil. */
-		for (k = 0; k < b.nr; k++) {
+		for (k = 0; k < FLT_CMDS; k++) {
 			if (b.done[k])
 				continue;
 			if (!is_write(k)) {
@@ -518,7 +353,7 @@ TEST_F_TIMEOUT(flt, reset_with_io_in_flight, 300)
 		dp_read_seed(_metadata, dp, 1, dp->io.nsze - 8, 8, seed + 99);
 
 		ASSERT_EQ(0, memcmp(snap, old_cq, sizeof(snap)));
-		for (k = 0; k < b.nr; k++) {
+		for (k = 0; k < FLT_CMDS; k++) {
 			if (b.done[k])
 				continue;
 			if (!is_write(k)) {
@@ -573,7 +408,6 @@ TEST_F_TIMEOUT(flt, runtime_killed_and_restarted, 600)
 	ASSERT_EQ(NVME_SC_SUCCESS, status);
 	zero = calloc(1, FLT_BYTES);
 	ASSERT_NE(NULL, zero);
-	b1.nr = b2.nr = FLT_CMDS;
 	b1.buf = gmem_alloc_pages(&dp->l.mem, (size_t)FLT_CMDS * FLT_BYTES, &b1.iova);
 	b2.buf = gmem_alloc_pages(&dp->l.mem, (size_t)FLT_CMDS * FLT_BYTES, &b2.iova);
 	ASSERT_NE(NULL, b1.buf);
@@ -589,8 +423,8 @@ TEST_F_TIMEOUT(flt, runtime_killed_and_restarted, 600)
 		unsigned int want_w = 2 * FLT_WRITES;
 
 		dp->l.mem.used = mark;
-		batch_prep(_metadata, dp, &b1, 1, FLT_CMDS, 4000 + 200 * round);
-		batch_prep(_metadata, dp, &b2, 2, FLT_CMDS, 4100 + 200 * round);
+		batch_prep(_metadata, dp, &b1, 1, 4000 + 200 * round);
+		batch_prep(_metadata, dp, &b2, 2, 4100 + 200 * round);
 		ASSERT_EQ(0, dm_delay_hold(&self->dm, hold_reads, true));
 		batch_submit(_metadata, dp, &b1);
 		batch_submit(_metadata, dp, &b2);
@@ -763,7 +597,7 @@ TEST_F_TIMEOUT(two, vfio_close_with_io_in_flight, 300)
 		if (round)
 			dp_open(_metadata, a);
 		ASSERT_EQ(0, nvd_create_io_pair(&a->l.nvd, 1, FLT_QSIZE, 1));
-		batch_prep(_metadata, a, &bt, 1, FLT_CMDS, seed);
+		batch_prep(_metadata, a, &bt, 1, seed);
 		ASSERT_NE(0, dp_attr(_metadata, a, LEAPIO_SYSFS_PINNED_PAGES));
 		ASSERT_EQ(0, dm_delay_hold(&self->dm, true, true));
 		batch_submit(_metadata, a, &bt);
