@@ -41,7 +41,10 @@ run_guest() {
 	local mode=$1 dev=$2
 	rm -f "$RESULTS/$mode.before" "$RESULTS/$mode.after"
 	log "$mode: booting the guest"
-	LEAPIO_L2_TTY=1 "$here/l2-run.sh" tax "$mode" -device "vfio-pci,sysfsdev=$dev" |
+	# debug-threads: QEMU names its vCPU threads ("CPU 0/TCG"), so that
+	# the report can tell the guest's own instructions from the rest.
+	LEAPIO_L2_TTY=1 "$here/l2-run.sh" tax "$mode" -name "l2-$mode,debug-threads=on" \
+		-device "vfio-pci,sysfsdev=$dev" |
 		while IFS= read -r line; do
 			case $line in
 			*"=== LEAPIO-BEGIN fio-json ==="*) snap "$RESULTS/$mode.before" ;;

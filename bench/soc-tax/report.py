@@ -7,6 +7,7 @@ and fio's JSON in <outdir>/l1/<mode>-out.log. Usage: report.py <outdir>.
 Exit 1 when a mode has no figures."""
 import json
 import os
+import re
 import sys
 
 MODES = [("host", "host mode: leapiod on L1"),
@@ -80,9 +81,9 @@ def threads(path):
     return out
 
 
-def top_threads(d, mode, n=6):
-    """Lines naming the n threads of L1 that took the most CPU while fio
-    ran; [] when the snapshots have no thread stats."""
+def thread_deltas(d, mode):
+    """[(user + system, user, system, (tid, comm))] of every L1 thread
+    while fio ran, busiest first; [] when the snapshots have none."""
     try:
         b, a = threads(f"{d}/{mode}.before.threads"), threads(f"{d}/{mode}.after.threads")
     except OSError:
@@ -92,8 +93,31 @@ def top_threads(d, mode, n=6):
         u0, s0 = b.get(k, (0, 0))
         rows.append((u - u0 + s - s0, u - u0, s - s0, k))
     rows.sort(reverse=True)
+    return rows
+
+
+def top_threads(rows, n=6):
+    """Lines naming the n threads that took the most CPU."""
     return [f"  {k[1]:<20} tid {k[0]:>6}: user {u * TICK_MS / 1000:7.1f} s, "
             f"system {s * TICK_MS / 1000:7.1f} s" for _, u, s, k in rows[:n] if u + s > 0]
+
+
+# The nested guest's QEMU names its vCPU threads (-name debug-threads=on).
+VCPU = re.compile(r"CPU \d+/TCG")
+
+
+def by_kind(rows):
+    """L1's thread time in ticks: all of it; the guest's own instructions
+    (user time of its QEMU's vCPU threads: under TCG the guest's code runs
+    as L1's, where under KVM it would be the guest's time, not the
+    host's); LeapIO's own threads (leapiod, leapio_* interrupt threads).
+    None when no vCPU thread is named: the split would be a guess."""
+    allt = sum(t for t, _, _, _ in rows)
+    guest = sum(u for _, u, _, k in rows if VCPU.fullmatch(k[1]))
+    leapio = sum(t for t, _, _, k in rows if k[1].startswith("leapiod") or "leapio" in k[1])
+    if not any(VCPU.fullmatch(k[1]) for _, _, _, k in rows):
+        return None
+    return {"all": allt, "host": allt - guest, "leapio": leapio}
 
 
 def main():
@@ -109,14 +133,31 @@ def main():
                   f"{r['cpu_ms_io']:>11.2f}{r['irq_io']:>9.2f}")
         else:
             print(f"{desc:<32}{'-':>6}{'-':>9}{'-':>11}{'-':>9}")
+    kinds = {}
     for m, desc in MODES:
-        top = top_threads(d, m)
+        rows = thread_deltas(d, m)
+        top = top_threads(rows)
         if top:
             print(f"{desc}: L1's busiest threads while fio ran")
             print("\n".join(top))
+        if res[m] and rows:
+            kinds[m] = by_kind(rows)
     h, c = res["host"], res["card"]
     if not (h and c):
         return 1
+    if kinds.get("host") and kinds.get("card"):
+        print("L1's thread time per I/O (ms): all of it; all but the guest's own "
+              "instructions (its vCPU threads' user time); LeapIO's own threads")
+        print(f"{'':<32}{'all':>9}{'but guest':>11}{'LeapIO':>9}")
+        for m, desc in MODES:
+            k, ios = kinds[m], res[m]["ios"]
+            print(f"{desc:<32}" + "".join(f"{k[x] * TICK_MS / ios:>{w}.2f}"
+                                          for x, w in (("all", 9), ("host", 11), ("leapio", 9))))
+        hk, ck = kinds["host"], kinds["card"]
+        print("ratio card/host by thread: " + ", ".join(
+            f"{name} {ck[x] / hk[x]:.3f}" if hk[x] else f"{name} -"
+            for x, name in (("all", "all"), ("host", "all but the guest's instructions"),
+                            ("leapio", "LeapIO's own"))))
     print(f"ratio card/host: CPU time per I/O {c['cpu_ms_io'] / h['cpu_ms_io']:.2f}, "
           f"interrupts per I/O {c['irq_io'] / h['irq_io']:.2f}")
     return 0
