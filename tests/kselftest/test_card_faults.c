@@ -40,7 +40,6 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,6 +69,7 @@
 #define DPB_CMDS	CF_CMDS
 #define DPB_PAGES	CF_PAGES
 #include "lio_dp_batch.h"
+#include "blocked_call.h"
 
 FIXTURE(cf) {
 	struct dp dp;
@@ -384,58 +384,17 @@ TEST_F_TIMEOUT(cf, host_unload_refused, 300)
 }
 
 /* VFIO_IOMMU_UNMAP_DMA from a thread, as QEMU's memory listener does. */
-struct unmap_call {
+struct unmap_args {
 	struct vfio_dev	*dev;
 	uint64_t	iova;
 	uint64_t	size;
-	pid_t		tid;
-	int		ret;
-	int		done;
 };
 
-static void *unmap_thread(void *p)
+static int call_unmap(void *arg)
 {
-	struct unmap_call *u = p;
+	struct unmap_args *u = arg;
 
-	__atomic_store_n(&u->tid, gettid(), __ATOMIC_RELEASE);
-	u->ret = vfio_dma_unmap(u->dev, u->iova, u->size);
-	__atomic_store_n(&u->done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
-/*
- * The unmap is inside the driver's wait for the card's acknowledgement
- * (its kernel wait channel names it): 0; -EALREADY if it returned first;
- * -ETIMEDOUT.
- */
-static int unmap_in_ack_wait(struct unmap_call *u)
-{
-	int64_t t0 = now_ms();
-	char path[64], wchan[64];
-	ssize_t len;
-	pid_t tid;
-	int fd;
-
-	while (now_ms() - t0 <= NIO_TIMEOUT_MS) {
-		if (__atomic_load_n(&u->done, __ATOMIC_ACQUIRE))
-			return -EALREADY;
-		tid = __atomic_load_n(&u->tid, __ATOMIC_ACQUIRE);
-		if (tid) {
-			snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", tid);
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				return -errno;
-			len = read(fd, wchan, sizeof(wchan) - 1);
-			close(fd);
-			if (len > 0) {
-				wchan[len] = 0;
-				if (!strcmp(wchan, "lio_region_wait_ack"))
-					return 0;
-			}
-		}
-		usleep(1000);
-	}
-	return -ETIMEDOUT;
+	return vfio_dma_unmap(u->dev, u->iova, u->size);
 }
 
 TEST_F_TIMEOUT(cf, dma_unmap_waits_for_the_card, 300)
@@ -449,14 +408,14 @@ TEST_F_TIMEOUT(cf, dma_unmap_waits_for_the_card, 300)
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 	struct gmem x;
-	pthread_t th;
 	int cid0, cid, err;
 
 	ASSERT_EQ(0, nvd_create_io_pair(n, 1, CF_QSIZE, 1));
 	dp_write_seed(_metadata, dp, 1, 0, CF_UNMAP_CMDS * bpp(dp), 6300);
 	for (round = 0; round < CF_UNMAP_ROUNDS; round++) {
-		struct unmap_call u = { .dev = &dp->l.dev, .iova = xiova,
+		struct unmap_args u = { .dev = &dp->l.dev, .iova = xiova,
 					.size = xsize };
+		struct blocked_call bc = { .fn = call_unmap, .arg = &u };
 
 		p0 = dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES);
 		ASSERT_EQ(0, gmem_init_memfd(&x, &dp->l.dev, xiova, xsize));
@@ -480,22 +439,22 @@ TEST_F_TIMEOUT(cf, dma_unmap_waits_for_the_card, 300)
 		ASSERT_GT(p1, p0);
 
 		/* The unmap waits for the card, which waits for its reads. */
-		ASSERT_EQ(0, pthread_create(&th, NULL, unmap_thread, &u));
-		err = unmap_in_ack_wait(&u);
+		ASSERT_EQ(0, blocked_call_start(&bc));
+		err = blocked_call_in(&bc, BLOCKED_CALL_ACK_WAIT, NIO_TIMEOUT_MS);
 		if (err) {
 			TH_LOG("the unmap did not wait for the card: %s",
 			       strerror(-err));
 			EXPECT_EQ(0, dm_delay_release(&self->dm));
-			pthread_join(th, NULL);
+			blocked_call_join(&bc);
 		}
 		ASSERT_EQ(0, err);
 		held_is(_metadata, &self->dm, CF_UNMAP_CMDS, 0);
 		ASSERT_EQ(p1, dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES));
 		ASSERT_FALSE(nvd_cqe_ready(n, 1));
-		ASSERT_EQ(0, __atomic_load_n(&u.done, __ATOMIC_ACQUIRE));
+		ASSERT_FALSE(blocked_call_done(&bc));
 		ASSERT_EQ(0, dm_delay_release(&self->dm));
-		ASSERT_EQ(0, pthread_join(th, NULL));
-		ASSERT_EQ(0, u.ret);
+		ASSERT_EQ(0, blocked_call_join(&bc));
+		ASSERT_EQ(0, bc.ret);
 		x.mapped = 0;
 		ASSERT_EQ(p0, dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES));
 

@@ -35,7 +35,6 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +51,7 @@
 #define DPB_CMDS	FLT_CMDS
 #define DPB_PAGES	FLT_PAGES
 #include "lio_dp_batch.h"
+#include "blocked_call.h"
 
 /* Repeats of each fault: 2^-10 for a bug seen in half the runs. */
 #define FLT_RESET_ROUNDS	10
@@ -161,70 +161,10 @@ static void reads_posted(struct __test_metadata *_metadata, struct dp *dp,
 	}
 }
 
-/*
- * A call that the driver answers only once leapiod has acknowledged a
- * change (a reset: CC.EN = 0, or closing the VFIO device), made from a
- * thread while the test holds leapiod's requests at the backend.
- */
-struct blocked_call {
-	int		(*fn)(void *arg);
-	void		*arg;
-	pid_t		tid;
-	int		ret;
-	int		done;
-};
-
-static void *blocked_call_thread(void *p)
-{
-	struct blocked_call *bc = p;
-
-	__atomic_store_n(&bc->tid, gettid(), __ATOMIC_RELEASE);
-	bc->ret = bc->fn(bc->arg);
-	__atomic_store_n(&bc->done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
 /* CC.EN = 0 and the wait for RDY = 0. */
 static int call_disable(void *arg)
 {
 	return nvd_disable(arg);
-}
-
-/*
- * Wait until the call is inside the driver's wait for leapiod's
- * acknowledgement: the change is published in the region by then (the
- * driver bumps seq before it waits). The thread's kernel wait channel
- * names the function. 0; -EALREADY if the call returned first;
- * -ETIMEDOUT.
- */
-static int in_ack_wait(struct blocked_call *bc)
-{
-	uint64_t t0 = now_ms();
-	char path[64], wchan[64];
-	pid_t tid;
-	ssize_t len;
-	int fd;
-
-	while (now_ms() - t0 <= NIO_TIMEOUT_MS) {
-		if (__atomic_load_n(&bc->done, __ATOMIC_ACQUIRE))
-			return -EALREADY;
-		tid = __atomic_load_n(&bc->tid, __ATOMIC_ACQUIRE);
-		if (tid) {
-			snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", tid);
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				return -errno;
-			len = read(fd, wchan, sizeof(wchan) - 1);
-			close(fd);
-			if (len > 0) {
-				wchan[len] = 0;
-				if (!strcmp(wchan, "lio_region_wait_ack"))
-					return 0;
-			}
-		}
-		usleep(1000);
-	}
-	return -ETIMEDOUT;
 }
 
 /*
@@ -236,23 +176,22 @@ static void call_across_release(struct __test_metadata *_metadata,
 				struct dm_delay *dm, struct blocked_call *bc,
 				unsigned int reads, unsigned int writes)
 {
-	pthread_t th;
 	int err;
 
-	ASSERT_EQ(0, pthread_create(&th, NULL, blocked_call_thread, bc));
-	err = in_ack_wait(bc);
+	ASSERT_EQ(0, blocked_call_start(bc));
+	err = blocked_call_in(bc, BLOCKED_CALL_ACK_WAIT, NIO_TIMEOUT_MS);
 	if (err == -EALREADY)
 		TH_LOG("acknowledged with %u reads and %u writes at the backend",
 		       reads, writes);
 	if (err) {
 		EXPECT_EQ(0, dm_delay_release(dm));
-		pthread_join(th, NULL);
+		blocked_call_join(bc);
 	}
 	ASSERT_EQ(0, err);
 	held_is(_metadata, dm, reads, writes);
-	ASSERT_EQ(0, __atomic_load_n(&bc->done, __ATOMIC_ACQUIRE));
+	ASSERT_FALSE(blocked_call_done(bc));
 	ASSERT_EQ(0, dm_delay_release(dm));
-	ASSERT_EQ(0, pthread_join(th, NULL));
+	ASSERT_EQ(0, blocked_call_join(bc));
 }
 
 /*
