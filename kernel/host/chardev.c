@@ -299,11 +299,11 @@ static int lio_vdevf_release(struct inode *inode, struct file *file)
 }
 
 /*
- * Take the vdev file away from its runtime: revoked (counted in
- * runtime_revoked), or after it let go (counted in runtime_let_go).
- * False if there was none: it had closed its file already.
+ * Take the vdev file away from its runtime, if it still has it: revoked
+ * (counted here, in runtime_revoked), or after it let go (counted by
+ * lio_chardev_let_go(), which knows whether it acked).
  */
-static bool lio_chardev_cut(struct lio_mdev *lm, bool revoke)
+static void lio_chardev_cut(struct lio_mdev *lm, bool revoke)
 {
 	struct lio_region *r = &lm->region;
 	struct eventfd_ctx *wake = NULL;
@@ -321,12 +321,10 @@ static bool lio_chardev_cut(struct lio_mdev *lm, bool revoke)
 		ihold(inode);
 		if (revoke)
 			r->revoked++;
-		else
-			r->let_go++;
 	}
 	spin_unlock(&r->seq_lock);
 	if (!inode)
-		return false;
+		return;
 	if (wake)
 		eventfd_ctx_put(wake);
 
@@ -349,7 +347,6 @@ static bool lio_chardev_cut(struct lio_mdev *lm, bool revoke)
 	iput(inode);
 	wake_up_all(&r->ack_wq);
 	lio_standby_detached(lm);
-	return true;
 }
 
 void lio_chardev_revoke(struct lio_mdev *lm)
@@ -387,15 +384,16 @@ int lio_chardev_let_go(struct lio_mdev *lm)
 	seq = lio_region_bump(lm);
 	if (wait_event_timeout(r->ack_wq, lio_let_go_done(r, file, seq),
 			       LIO_ACK_TIMEOUT)) {
-		/* Nothing of it in flight: its file goes, nothing fails. */
-		if (lio_chardev_cut(lm, false))
-			return 0;
 		/*
-		 * Or it acked and closed its file before this woke: a
-		 * let-go all the same. No runtime attached in between
-		 * (that takes lm->lock, held here). The acquire pairs with
-		 * its release of let_go_ack, as in lio_let_go_done().
+		 * Nothing of it in flight: its file goes, if it has not
+		 * closed it already, and nothing fails. It let go when it
+		 * acked this request, whether or not it closed its file
+		 * before this woke; one that went without acking did not.
+		 * No runtime attached in between (that takes lm->lock, held
+		 * here).
 		 */
+		lio_chardev_cut(lm, false);
+		/* pairs with its release of let_go_ack, as in lio_let_go_done() */
 		if (leapio_wr_acked(smp_load_acquire(&r->ctrl->let_go_ack), seq)) {
 			spin_lock(&r->seq_lock);
 			r->let_go++;
