@@ -4,36 +4,21 @@
 completion latency per device, and LeapIO's ratios to QEMU's emulated NVMe
 and to virtio-blk.  Usage: report.py <outdir>.  Exit 1 when a device has
 no figures."""
-import json
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from guest_output import fio_job  # noqa: E402  (bench/guest_output.py)
 
 DEVICES = [("leapio", "LeapIO (vfio-mdev + leapiod)"),
            ("nvme-emu", "QEMU -device nvme"),
            ("virtio-blk", "QEMU -device virtio-blk-pci")]
 
 
-def section(path, label):
-    """The output of one command of the guest's plan (see init-l2.sh)."""
-    begin, end = f"=== LEAPIO-BEGIN {label} ===", f"=== LEAPIO-END {label} rc="
-    lines, on = [], False
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            line = line.rstrip("\r\n")
-            if line.startswith(end):
-                break
-            if on:
-                lines.append(line)
-            if line == begin:
-                on = True
-    return "\n".join(lines)
-
-
 def figures(outdir, name):
     """(IOPS, mean, p99 completion latency in ms) or None."""
     try:
-        text = section(f"{outdir}/{name}-out.log", "fio-json")
-        # fio may print warnings before its JSON.
-        job = json.loads(text[text.index("{"):])["jobs"][0]["read"]
+        job = fio_job(f"{outdir}/{name}-out.log")["read"]
         clat = job["clat_ns"]
         return (job["iops"], clat["mean"] / 1e6,
                 clat["percentile"]["99.000000"] / 1e6)

@@ -5,31 +5,17 @@ against card mode (the card's leapiod), and the ratio card/host.
 Reads <outdir>/l1/<mode>.before, <mode>.after (bench/soc-tax/l1-soc-tax.sh)
 and fio's JSON in <outdir>/l1/<mode>-out.log. Usage: report.py <outdir>.
 Exit 1 when a mode has no figures."""
-import json
 import os
 import re
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from guest_output import fio_job  # noqa: E402  (bench/guest_output.py)
 
 MODES = [("host", "host mode: leapiod on L1"),
          ("card", "card mode: leapiod on the card")]
 # /proc/stat counts in USER_HZ ticks (100 a second on Linux).
 TICK_MS = 10.0
-
-
-def section(path, label):
-    """The output of one command of the guest's plan (see init-l2.sh)."""
-    begin, end = f"=== LEAPIO-BEGIN {label} ===", f"=== LEAPIO-END {label} rc="
-    lines, on = [], False
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            line = line.rstrip("\r\n")
-            if line.startswith(end):
-                break
-            if on:
-                lines.append(line)
-            if line == begin:
-                on = True
-    return "\n".join(lines)
 
 
 def snap(path):
@@ -48,8 +34,7 @@ def snap(path):
 def figures(d, mode):
     """Dict of the mode's figures, or None."""
     try:
-        text = section(f"{d}/{mode}-out.log", "fio-json")
-        job = json.loads(text[text.index("{"):])["jobs"][0]
+        job = fio_job(f"{d}/{mode}-out.log")
         ios = job["read"]["total_ios"] + job["write"]["total_ios"]
         b, a = snap(f"{d}/{mode}.before"), snap(f"{d}/{mode}.after")
         busy, total, irqs = (a[i] - b[i] for i in range(3))
