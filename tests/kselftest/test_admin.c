@@ -199,9 +199,13 @@ TEST_F(admin, bad_opcode)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(bad); i++) {
+		struct nvme_cqe cqe;
+
 		TH_LOG("opcode %#x", bad[i]);
 		sqe = (struct nvme_sqe){ .opcode = bad[i] };
-		ADMIN_STATUS(&self->l, &sqe, NVME_SC_INVALID_OPCODE);
+		cqe = ADMIN_STATUS(&self->l, &sqe, NVME_SC_INVALID_OPCODE);
+		/* Sent again it fails again: Do Not Retry. */
+		ASSERT_NE(0, nvd_status(&cqe) & NVME_STATUS_DNR);
 	}
 	/* The controller carries on. */
 	nb_keep_alive(&sqe);

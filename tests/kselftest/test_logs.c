@@ -66,8 +66,9 @@ TEST_F(logs, error_log_records_failed_command)
 	ASSERT_NE(NULL, e);
 	ASSERT_EQ(0, le16toh(e->sqid));
 	ASSERT_EQ(cid, le16toh(e->cmdid));
-	/* The status as in the CQE, phase tag bit excluded. */
-	ASSERT_EQ(NVME_SC_INVALID_OPCODE, le16toh(e->status_field) & NVME_STATUS(7, 0xff));
+	/* The status as in the CQE (Do Not Retry too), phase tag excluded. */
+	ASSERT_EQ(nvd_status(&cqe), le16toh(e->status_field) & 0xfffe);
+	ASSERT_EQ(NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR, nvd_status(&cqe));
 	ASSERT_EQ(NVME_SQE_OFF_OPCODE, le16toh(e->param_error_location));
 	count = le64toh(e->error_count);
 

@@ -116,6 +116,9 @@ void fg_admin_submit(struct fake_guest *g, struct nvme_sqe *sqe);
  * failed or did not complete.
  */
 int fg_err_log_newest(struct fake_guest *g, struct nvme_error_log_entry *e);
+/* A failed admin command's status: its code and Do Not Retry (admin.c). */
+#define FG_ADMIN_ERR(sc)	((u16)((sc) | NVME_STATUS_DNR))
+
 /* Status field of a CQE without the phase bit (compare with NVME_SC_*). */
 u16 fg_status(const struct nvme_cqe *cqe);
 

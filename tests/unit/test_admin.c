@@ -95,11 +95,11 @@ TEST_F(admin, unsupported_opcodes)
 		sqe.nsid = cpu_to_le32(1);
 		sqe.prp1 = cpu_to_le64(BUF);
 		sqe.cdw10 = cpu_to_le32(0xffffffff);
-		ASSERT_EQ(NVME_SC_INVALID_OPCODE, submit(self->g, &sqe, NULL)) {
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_OPCODE), submit(self->g, &sqe, NULL)) {
 			TH_LOG("opcode %#x", op);
 		}
 		expect_err(_metadata, self->g, 0, le16_to_cpu(sqe.cid),
-			   NVME_SC_INVALID_OPCODE, NVME_SQE_OFF_OPCODE, 1);
+			   FG_ADMIN_ERR(NVME_SC_INVALID_OPCODE), NVME_SQE_OFF_OPCODE, 1);
 	}
 	ASSERT_TRUE(fg_mem_unchanged(self->g, saved));
 	free(saved);
@@ -128,18 +128,18 @@ TEST_F(admin, fused_and_sgl_refused)
 	for (i = 0; i < ARRAY_SIZE(flags); i++) {
 		nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, BUF);
 		sqe.flags = flags[i];
-		ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe, NULL));
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), submit(self->g, &sqe, NULL));
 		expect_err(_metadata, self->g, 0, le16_to_cpu(sqe.cid),
-			   NVME_SC_INVALID_FIELD, NVME_SQE_OFF_FLAGS, 0);
+			   FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), NVME_SQE_OFF_FLAGS, 0);
 
 		nb_set_features(&sqe, NVME_FEAT_KATO, false, 1000);
 		sqe.flags = flags[i];
-		ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe, NULL));
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), submit(self->g, &sqe, NULL));
 
 		/* Refused, not held. */
 		nb_aer(&sqe);
 		sqe.flags = flags[i];
-		ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe, NULL));
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), submit(self->g, &sqe, NULL));
 	}
 	ASSERT_TRUE(fg_mem_unchanged(self->g, saved));
 	/* The Set Features never happened. */

@@ -158,7 +158,7 @@ TEST_F(aer, threshold_not_crossed_no_event)
 		  set_feature(self->g, NVME_FEAT_TEMP_THRESH,
 			      1U << 20 | (LIO_TEMP_KELVIN - 1)));
 	/* A refused Set changes nothing either. */
-	ASSERT_EQ(NVME_SC_INVALID_FIELD,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 		  set_feature(self->g, NVME_FEAT_TEMP_THRESH, 1U << 16 | 200));
 	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
 }
@@ -176,10 +176,10 @@ TEST_F(aer, limit)
 	}
 	/* AERL + 1 outstanding: one more is refused at once. */
 	ASSERT_EQ(-1, aer(self->g, &cqe));
-	ASSERT_EQ(NVME_SC_ASYNC_LIMIT, fg_status(&cqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_ASYNC_LIMIT), fg_status(&cqe));
 	ASSERT_EQ(self->g->next_cid - 1, le16_to_cpu(cqe.cid));
 	ASSERT_EQ(0, fg_err_log_newest(self->g, &e));
-	ASSERT_EQ(NVME_SC_ASYNC_LIMIT, le16_to_cpu(e.status_field));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_ASYNC_LIMIT), le16_to_cpu(e.status_field));
 	ASSERT_EQ(self->g->next_cid - 2, le16_to_cpu(e.cmdid));
 
 	/* The held ones complete oldest first, one per event type. */
@@ -194,7 +194,7 @@ TEST_F(aer, limit)
 	ASSERT_LE(0, aer(self->g, &cqe));
 	ASSERT_LE(0, aer(self->g, &cqe));
 	ASSERT_EQ(-1, aer(self->g, &cqe));
-	ASSERT_EQ(NVME_SC_ASYNC_LIMIT, fg_status(&cqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_ASYNC_LIMIT), fg_status(&cqe));
 }
 
 TEST_F(aer, event_waits_for_an_aer)
@@ -257,13 +257,13 @@ TEST_F(aer, failed_log_read_unmasks_nothing)
 
 	/* Bad PRP, bad offset, bad NSID: the host has read nothing. */
 	nb_get_log(&sqe, NVME_LOG_SMART, 0, 512, FG_MEM_BASE + FG_MEM_SIZE, false);
-	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, submit(self->g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), submit(self->g, &sqe));
 	nb_get_log_page(&sqe, &(struct nb_log){ .lid = NVME_LOG_SMART,
 					       .lpo = 512, .len = 512,
 					       .buf = BUF });
-	ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), submit(self->g, &sqe));
 	nb_get_log(&sqe, NVME_LOG_SMART, 5, 512, BUF, false);
-	ASSERT_EQ(NVME_SC_INVALID_NS, submit(self->g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS), submit(self->g, &sqe));
 	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
 
 	ASSERT_EQ(NVME_SC_SUCCESS, read_log(self->g, NVME_LOG_SMART, false));

@@ -120,12 +120,12 @@ TEST_F(dp, create_after_the_model_holds_the_queue)
 TEST_F(dp, refused_cq_is_invalid_field_and_gone)
 {
 	self->dp.refuse_create = -EFAULT;
-	ASSERT_EQ(NVME_SC_INVALID_FIELD,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 		  fg_create_cq(self->g, 1, QSIZE, CQ1, 1, true));
 	ASSERT_FALSE(self->g->c->cq[1].valid);
 	/* No CQ for an SQ to bind to, and the qid is free again. */
 	self->dp.refuse_create = 0;
-	ASSERT_EQ(NVME_SC_CQ_INVALID,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_CQ_INVALID),
 		  fg_create_sq(self->g, 1, QSIZE, SQ1, 1));
 	ASSERT_EQ(NVME_SC_SUCCESS, fg_create_cq(self->g, 1, QSIZE, CQ1, 1, true));
 }
@@ -134,7 +134,7 @@ TEST_F(dp, refused_sq_leaves_its_cq_deletable)
 {
 	ASSERT_EQ(NVME_SC_SUCCESS, fg_create_cq(self->g, 1, QSIZE, CQ1, 1, true));
 	self->dp.refuse_create = -ENOSPC;
-	ASSERT_EQ(NVME_SC_INVALID_FIELD,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 		  fg_create_sq(self->g, 1, QSIZE, SQ1, 1));
 	ASSERT_FALSE(self->g->c->sq[1].valid);
 	ASSERT_EQ(0, self->g->c->cq[1].nr_sqs);
@@ -162,8 +162,8 @@ TEST_F(dp, delete_sq_drains_first_cq_after)
 	ASSERT_EQ(1U, self->dp.rec[i].arg);
 	ASSERT_EQ(0, self->dp.rec[i].ioq_valid);
 	/* Refused deletions tell nobody. */
-	ASSERT_EQ(NVME_SC_QID_INVALID, fg_delete_sq(self->g, 1));
-	ASSERT_EQ(NVME_SC_QID_INVALID, fg_delete_cq(self->g, 1));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_QID_INVALID), fg_delete_sq(self->g, 1));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_QID_INVALID), fg_delete_cq(self->g, 1));
 	ASSERT_EQ(1U, fg_dp_count(&self->dp, FG_DP_SQ_DELETE));
 	ASSERT_EQ(1U, fg_dp_count(&self->dp, FG_DP_CQ_DELETED));
 }
@@ -414,7 +414,7 @@ TEST_F(dp, dbbuf_is_published_or_refused)
 	struct fake_guest *g = self->g;
 
 	self->dp.refuse_dbbuf = -EFAULT;
-	ASSERT_EQ(NVME_SC_INVALID_FIELD, dbbuf(g, SHADOW, EVENTIDX));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), dbbuf(g, SHADOW, EVENTIDX));
 	ASSERT_EQ((unsigned int)FG_DP_UPDATE, (unsigned int)last(&self->dp)->call);
 	ASSERT_EQ((u32)LIO_DP_DBBUF, last(&self->dp)->arg);
 	ASSERT_FALSE(g->c->dbbuf);

@@ -152,10 +152,10 @@ TEST_F(feat, bad_sel)
 	u32 sel;
 
 	for (sel = 4; sel <= 7; sel++) {
-		ASSERT_EQ(NVME_SC_INVALID_FIELD,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			  feature(self->g, false, NVME_FEAT_ARBITRATION | sel << 8,
 				  0, 0, NULL));
-		expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD,
+		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			   NVME_SQE_OFF_CDW10);
 	}
 }
@@ -167,10 +167,10 @@ TEST_F(feat, save_refused)
 	for (i = 0; i < ARRAY_SIZE(supported); i++) {
 		u8 fid = supported[i].fid;
 
-		ASSERT_EQ(NVME_SC_FEATURE_NOT_SAVEABLE,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_FEATURE_NOT_SAVEABLE),
 			  feature(self->g, true, NVME_FEAT_SV | fid, 0,
 				  nsid_for(fid), NULL));
-		expect_err(_metadata, self->g, NVME_SC_FEATURE_NOT_SAVEABLE,
+		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_FEATURE_NOT_SAVEABLE),
 			   NVME_SQE_OFF_CDW10);
 	}
 	/* Nothing was set. */
@@ -192,20 +192,20 @@ TEST_F(feat, unsupported_fids)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		ASSERT_EQ(NVME_SC_INVALID_FIELD,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			  feature(self->g, false, bad[i], 0, 0, NULL));
-		expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD,
+		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			   NVME_SQE_OFF_CDW10);
-		ASSERT_EQ(NVME_SC_INVALID_FIELD,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			  feature(self->g, false,
 				  bad[i] | NVME_FEAT_SEL_SUPPORTED << 8, 0, 1,
 				  NULL));
-		ASSERT_EQ(NVME_SC_INVALID_FIELD,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			  feature(self->g, true, bad[i], 0, 0, NULL));
-		expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD,
+		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			   NVME_SQE_OFF_CDW10);
 		/* Even with SV: the FID is what's wrong. */
-		ASSERT_EQ(NVME_SC_INVALID_FIELD,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			  feature(self->g, true, NVME_FEAT_SV | bad[i], 0, 0,
 				  NULL));
 	}
@@ -224,9 +224,9 @@ TEST_F(feat, power_management)
 	EXPECT_EQ(0x40U, get(self->g, NVME_FEAT_POWER_MGMT, 0));
 
 	/* NPSS is 0: power state 0 is the only one. */
-	ASSERT_EQ(NVME_SC_INVALID_FIELD, set(self->g, NVME_FEAT_POWER_MGMT, 1));
-	expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD, NVME_SQE_OFF_CDW11);
-	ASSERT_EQ(NVME_SC_INVALID_FIELD, set(self->g, NVME_FEAT_POWER_MGMT, 0x1f));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), set(self->g, NVME_FEAT_POWER_MGMT, 1));
+	expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), NVME_SQE_OFF_CDW11);
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), set(self->g, NVME_FEAT_POWER_MGMT, 0x1f));
 	EXPECT_EQ(0x40U, get(self->g, NVME_FEAT_POWER_MGMT, 0));
 }
 
@@ -265,16 +265,16 @@ TEST_F(feat, temperature_threshold_bad)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad_set); i++) {
-		ASSERT_EQ(NVME_SC_INVALID_FIELD,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			  set(self->g, NVME_FEAT_TEMP_THRESH, bad_set[i]));
-		expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD,
+		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			   NVME_SQE_OFF_CDW11);
 	}
 	for (i = 0; i < ARRAY_SIZE(bad_get); i++) {
-		ASSERT_EQ(NVME_SC_INVALID_FIELD,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			  feature(self->g, false, NVME_FEAT_TEMP_THRESH,
 				  bad_get[i], 0, NULL));
-		expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD,
+		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			   NVME_SQE_OFF_CDW11);
 	}
 	EXPECT_EQ((u32)LIO_WCTEMP, get(self->g, NVME_FEAT_TEMP_THRESH, 0));
@@ -299,10 +299,10 @@ TEST_F(feat, error_recovery)
 	EXPECT_EQ(0xffffU, dw0);
 
 	/* DULBE: deallocated blocks are no error here. */
-	ASSERT_EQ(NVME_SC_INVALID_FIELD,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 		  feature(self->g, true, NVME_FEAT_ERR_RECOVERY, 1U << 16 | 5,
 			  1, NULL));
-	expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD, NVME_SQE_OFF_CDW11);
+	expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), NVME_SQE_OFF_CDW11);
 	ASSERT_EQ(NVME_SC_SUCCESS,
 		  feature(self->g, false, NVME_FEAT_ERR_RECOVERY, 0, 1, &dw0));
 	EXPECT_EQ(0xffffU, dw0);
@@ -315,17 +315,17 @@ TEST_F(feat, error_recovery_bad_nsid)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad_get); i++) {
-		ASSERT_EQ(NVME_SC_INVALID_NS,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
 			  feature(self->g, false, NVME_FEAT_ERR_RECOVERY, 0,
 				  bad_get[i], NULL));
-		expect_err(_metadata, self->g, NVME_SC_INVALID_NS,
+		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_NS),
 			   NVME_SQE_OFF_NSID);
 	}
 	for (i = 0; i < ARRAY_SIZE(bad_set); i++) {
-		ASSERT_EQ(NVME_SC_INVALID_NS,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
 			  feature(self->g, true, NVME_FEAT_ERR_RECOVERY, 7,
 				  bad_set[i], NULL));
-		expect_err(_metadata, self->g, NVME_SC_INVALID_NS,
+		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_NS),
 			   NVME_SQE_OFF_NSID);
 	}
 }
@@ -380,12 +380,12 @@ TEST_F(feat, number_of_queues_capped)
 
 TEST_F(feat, number_of_queues_bad)
 {
-	ASSERT_EQ(NVME_SC_INVALID_FIELD,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 		  set(self->g, NVME_FEAT_NUM_QUEUES, 0x0000ffff));
-	expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD, NVME_SQE_OFF_CDW11);
-	ASSERT_EQ(NVME_SC_INVALID_FIELD,
+	expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), NVME_SQE_OFF_CDW11);
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 		  set(self->g, NVME_FEAT_NUM_QUEUES, 0xffff0000));
-	expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD, NVME_SQE_OFF_CDW11);
+	expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), NVME_SQE_OFF_CDW11);
 	/* Nothing was allocated by those. */
 	EXPECT_EQ((u32)(NR_IOQ - 1) << 16 | (NR_IOQ - 1),
 		  get(self->g, NVME_FEAT_NUM_QUEUES, 0));
@@ -397,9 +397,9 @@ TEST_F(feat, number_of_queues_after_queue_creation)
 
 	ASSERT_EQ(NVME_SC_SUCCESS,
 		  fg_create_cq(self->g, 1, 16, FG_FREE, 1, true));
-	ASSERT_EQ(NVME_SC_CMD_SEQ_ERROR,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_CMD_SEQ_ERROR),
 		  feature(self->g, true, NVME_FEAT_NUM_QUEUES, 0, 0, &dw0));
-	expect_err(_metadata, self->g, NVME_SC_CMD_SEQ_ERROR, LIO_NO_ERR_LOC);
+	expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_CMD_SEQ_ERROR), LIO_NO_ERR_LOC);
 
 	/* A controller reset: queues gone, a new allocation allowed. */
 	fg_disable(self->g);
@@ -443,14 +443,14 @@ TEST_F(feat, interrupt_vector_config_bad)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		ASSERT_EQ(NVME_SC_INVALID_FIELD,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			  set(self->g, NVME_FEAT_IRQ_CONFIG, 1U << 16 | bad[i]));
-		expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD,
+		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			   NVME_SQE_OFF_CDW11);
-		ASSERT_EQ(NVME_SC_INVALID_FIELD,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			  feature(self->g, false, NVME_FEAT_IRQ_CONFIG, bad[i], 0,
 				  NULL));
-		expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD,
+		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			   NVME_SQE_OFF_CDW11);
 	}
 }
@@ -557,17 +557,17 @@ TEST_F(feat, timestamp_prp_outside_guest_memory)
 	nb_get_features(&sqe, NVME_FEAT_TIMESTAMP, NVME_FEAT_SEL_CURRENT, 0);
 	sqe.prp1 = cpu_to_le64(FG_MEM_BASE - 0x1000);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
-	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, fg_status(&cqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), fg_status(&cqe));
 	ASSERT_LT(faults, self->g->dma_faults);
 	ASSERT_TRUE(fg_mem_unchanged(self->g, saved));
-	expect_err(_metadata, self->g, NVME_SC_DATA_XFER_ERROR, NVME_SQE_OFF_PRP1);
+	expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), NVME_SQE_OFF_PRP1);
 
 	/* Set: nothing read, nothing set. */
 	faults = self->g->dma_faults;
 	nb_set_features(&sqe, NVME_FEAT_TIMESTAMP, false, 0);
 	sqe.prp1 = cpu_to_le64(FG_MEM_BASE + FG_MEM_SIZE);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
-	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, fg_status(&cqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), fg_status(&cqe));
 	ASSERT_LT(faults, self->g->dma_faults);
 	EXPECT_EQ(0U, get_ts(_metadata, self->g, 0) >> 48);
 	free(saved);

@@ -50,7 +50,10 @@ static u16 identify(struct fake_guest *g, u8 cns, u32 nsid, u32 cdw11)
 	return fg_status(&cqe);
 }
 
-/* A failed identify wrote nothing, and the error log tells what failed. */
+/*
+ * A failed identify wrote nothing, and the error log tells what failed:
+ * status, with Do Not Retry.
+ */
 static void expect_failed(struct __test_metadata *_metadata,
 			  struct fake_guest *g, u16 status, u16 loc, u32 nsid)
 {
@@ -58,7 +61,7 @@ static void expect_failed(struct __test_metadata *_metadata,
 
 	ASSERT_TRUE(fg_filled(fg_ptr(g, BUF), POISON, 4096));
 	ASSERT_EQ(0, fg_err_log_newest(g, &e));
-	ASSERT_EQ(status, le16_to_cpu(e.status_field));
+	ASSERT_EQ(FG_ADMIN_ERR(status), le16_to_cpu(e.status_field));
 	ASSERT_EQ(loc, le16_to_cpu(e.param_error_location));
 	ASSERT_EQ(nsid, le32_to_cpu(e.nsid));
 	ASSERT_EQ(0, le16_to_cpu(e.sqid));
@@ -192,7 +195,7 @@ TEST_F(id, namespace_bad_nsid)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		ASSERT_EQ(NVME_SC_INVALID_NS,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
 			  identify(self->g, NVME_ID_CNS_NS, bad[i], 0));
 		expect_failed(_metadata, self->g, NVME_SC_INVALID_NS,
 			      NVME_SQE_OFF_NSID, bad[i]);
@@ -222,11 +225,11 @@ TEST_F(id, active_ns_list)
 TEST_F(id, active_ns_list_bad_nsid)
 {
 	memset(self->buf, POISON, 4096);
-	ASSERT_EQ(NVME_SC_INVALID_NS,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
 		  identify(self->g, NVME_ID_CNS_NS_ACTIVE_LIST, 0xfffffffe, 0));
 	expect_failed(_metadata, self->g, NVME_SC_INVALID_NS,
 		      NVME_SQE_OFF_NSID, 0xfffffffe);
-	ASSERT_EQ(NVME_SC_INVALID_NS,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
 		  identify(self->g, NVME_ID_CNS_NS_ACTIVE_LIST, 0xffffffff, 0));
 	expect_failed(_metadata, self->g, NVME_SC_INVALID_NS,
 		      NVME_SQE_OFF_NSID, 0xffffffff);
@@ -259,7 +262,7 @@ TEST_F(id, ns_descriptors_bad_nsid)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		ASSERT_EQ(NVME_SC_INVALID_NS,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
 			  identify(self->g, NVME_ID_CNS_NS_DESC_LIST, bad[i], 0));
 		expect_failed(_metadata, self->g, NVME_SC_INVALID_NS,
 			      NVME_SQE_OFF_NSID, bad[i]);
@@ -277,19 +280,19 @@ TEST_F(id, cs_namespace_nvm)
 TEST_F(id, cs_namespace_bad)
 {
 	/* Key Value (1) and Zoned (2) command sets: not ours. */
-	ASSERT_EQ(NVME_SC_INVALID_FIELD,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 		  identify(self->g, NVME_ID_CNS_CS_NS, 1, 1U << 24));
 	expect_failed(_metadata, self->g, NVME_SC_INVALID_FIELD,
 		      NVME_SQE_OFF_CDW11, 1);
-	ASSERT_EQ(NVME_SC_INVALID_FIELD,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 		  identify(self->g, NVME_ID_CNS_CS_NS, 1, 2U << 24));
 	expect_failed(_metadata, self->g, NVME_SC_INVALID_FIELD,
 		      NVME_SQE_OFF_CDW11, 1);
-	ASSERT_EQ(NVME_SC_INVALID_NS,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
 		  identify(self->g, NVME_ID_CNS_CS_NS, 0, 0));
 	expect_failed(_metadata, self->g, NVME_SC_INVALID_NS,
 		      NVME_SQE_OFF_NSID, 0);
-	ASSERT_EQ(NVME_SC_INVALID_NS,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
 		  identify(self->g, NVME_ID_CNS_CS_NS, 0xffffffff, 0));
 	expect_failed(_metadata, self->g, NVME_SC_INVALID_NS,
 		      NVME_SQE_OFF_NSID, 0xffffffff);
@@ -312,11 +315,11 @@ TEST_F(id, cs_controller_nvm)
 
 TEST_F(id, cs_controller_bad_csi)
 {
-	ASSERT_EQ(NVME_SC_INVALID_FIELD,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 		  identify(self->g, NVME_ID_CNS_CS_CTRL, 0, 2U << 24));
 	expect_failed(_metadata, self->g, NVME_SC_INVALID_FIELD,
 		      NVME_SQE_OFF_CDW11, 0);
-	ASSERT_EQ(NVME_SC_INVALID_FIELD,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 		  identify(self->g, NVME_ID_CNS_CS_CTRL, 0, 0xffU << 24));
 	expect_failed(_metadata, self->g, NVME_SC_INVALID_FIELD,
 		      NVME_SQE_OFF_CDW11, 0);
@@ -335,7 +338,7 @@ TEST_F(id, cs_independent_namespace)
 	EXPECT_EQ(0U, le32_to_cpu(id->anagrpid));
 	EXPECT_TRUE(fg_filled(self->buf + 15, 0, 4096 - 15));
 
-	ASSERT_EQ(NVME_SC_INVALID_NS,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
 		  identify(self->g, NVME_ID_CNS_NS_CS_INDEP, 2, 0));
 	/* The failed command wrote nothing over the first one's data. */
 	EXPECT_EQ(1, id->nstat);
@@ -349,7 +352,7 @@ TEST_F(id, bad_cns)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		ASSERT_EQ(NVME_SC_INVALID_FIELD,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			  identify(self->g, bad[i], 1, 0));
 		expect_failed(_metadata, self->g, NVME_SC_INVALID_FIELD,
 			      NVME_SQE_OFF_CDW10, 1);
@@ -409,12 +412,12 @@ TEST_F(id, prp_outside_guest_memory)
 
 		nb_identify(&sqe, cns[i], 1, FG_MEM_BASE + FG_MEM_SIZE);
 		ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
-		ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, fg_status(&cqe));
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), fg_status(&cqe));
 		ASSERT_LT(faults, self->g->dma_faults);
 		ASSERT_TRUE(fg_mem_unchanged(self->g, saved));
 
 		ASSERT_EQ(0, fg_err_log_newest(self->g, &e));
-		ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, le16_to_cpu(e.status_field));
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), le16_to_cpu(e.status_field));
 		ASSERT_EQ(le16_to_cpu(sqe.cid), le16_to_cpu(e.cmdid));
 	}
 	free(saved);

@@ -93,32 +93,32 @@ TEST_F(log, error_log_entries_newest_first)
 	u16 cid[3];
 	int i;
 
-	ASSERT_EQ(NVME_SC_INVALID_OPCODE, fail_one(self->g, 7));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_OPCODE), fail_one(self->g, 7));
 	cid[0] = self->g->next_cid - 1;
 	nb_identify(&sqe, 0x42, 0, BUF);
-	ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), submit(self->g, &sqe));
 	cid[1] = self->g->next_cid - 1;
 	nb_identify(&sqe, NVME_ID_CNS_NS, 9, BUF);
-	ASSERT_EQ(NVME_SC_INVALID_NS, submit(self->g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS), submit(self->g, &sqe));
 	cid[2] = self->g->next_cid - 1;
 
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_ERROR, 0xffffffff, 4096));
 	EXPECT_EQ(3ULL, le64_to_cpu(e[0].error_count));
 	EXPECT_EQ(0, le16_to_cpu(e[0].sqid));
 	EXPECT_EQ(cid[2], le16_to_cpu(e[0].cmdid));
-	EXPECT_EQ(NVME_SC_INVALID_NS, le16_to_cpu(e[0].status_field));
+	EXPECT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS), le16_to_cpu(e[0].status_field));
 	EXPECT_EQ(NVME_SQE_OFF_NSID, le16_to_cpu(e[0].param_error_location));
 	EXPECT_EQ(9U, le32_to_cpu(e[0].nsid));
 
 	EXPECT_EQ(2ULL, le64_to_cpu(e[1].error_count));
 	EXPECT_EQ(cid[1], le16_to_cpu(e[1].cmdid));
-	EXPECT_EQ(NVME_SC_INVALID_FIELD, le16_to_cpu(e[1].status_field));
+	EXPECT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), le16_to_cpu(e[1].status_field));
 	EXPECT_EQ(NVME_SQE_OFF_CDW10, le16_to_cpu(e[1].param_error_location));
 	EXPECT_EQ(0U, le32_to_cpu(e[1].nsid));
 
 	EXPECT_EQ(1ULL, le64_to_cpu(e[2].error_count));
 	EXPECT_EQ(cid[0], le16_to_cpu(e[2].cmdid));
-	EXPECT_EQ(NVME_SC_INVALID_OPCODE, le16_to_cpu(e[2].status_field));
+	EXPECT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_OPCODE), le16_to_cpu(e[2].status_field));
 	EXPECT_EQ(NVME_SQE_OFF_OPCODE, le16_to_cpu(e[2].param_error_location));
 	EXPECT_EQ(7U, le32_to_cpu(e[2].nsid));
 
@@ -138,7 +138,7 @@ TEST_F(log, error_log_wraps)
 	int i;
 
 	for (i = 0; i < LIO_NR_ERR_LOG + 6; i++)
-		ASSERT_EQ(NVME_SC_INVALID_OPCODE, fail_one(self->g, i));
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_OPCODE), fail_one(self->g, i));
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_ERROR, 0xffffffff, 4096));
 	for (i = 0; i < LIO_NR_ERR_LOG; i++) {
 		ASSERT_EQ((u64)LIO_NR_ERR_LOG + 6 - i,
@@ -183,7 +183,7 @@ TEST_F(log, smart)
 	cs->media_errors = 0x8888;
 	cs->warning_temp_minutes = 0x9999;
 	cs->critical_temp_minutes = 0xaaaa;
-	ASSERT_EQ(NVME_SC_INVALID_OPCODE, fail_one(self->g, 0));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_OPCODE), fail_one(self->g, 0));
 	self->g->now_ms = cs->created_ms + 5 * MS_PER_HOUR - 1;
 
 	for (i = 0; i < ARRAY_SIZE(nsids); i++) {
@@ -259,9 +259,9 @@ TEST_F(log, smart_bad_nsid)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		ASSERT_EQ(NVME_SC_INVALID_NS,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
 			  get_log(self->g, NVME_LOG_SMART, bad[i], 512));
-		expect_err(_metadata, self->g, NVME_SC_INVALID_NS,
+		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_NS),
 			   NVME_SQE_OFF_NSID);
 		ASSERT_TRUE(fg_filled(self->buf, POISON, 512));
 	}
@@ -343,9 +343,9 @@ TEST_F(log, unknown_lids)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		ASSERT_EQ(NVME_SC_INVALID_LOG_PAGE,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_LOG_PAGE),
 			  get_log(self->g, bad[i], 0xffffffff, 512));
-		expect_err(_metadata, self->g, NVME_SC_INVALID_LOG_PAGE,
+		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_LOG_PAGE),
 			   NVME_SQE_OFF_CDW10);
 		ASSERT_TRUE(fg_filled(self->buf, POISON, 4096));
 	}
@@ -376,8 +376,8 @@ TEST_F(log, offset_error_log)
 {
 	struct nvme_error_log_entry *e = (struct nvme_error_log_entry *)self->buf;
 
-	ASSERT_EQ(NVME_SC_INVALID_OPCODE, fail_one(self->g, 1));
-	ASSERT_EQ(NVME_SC_INVALID_OPCODE, fail_one(self->g, 2));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_OPCODE), fail_one(self->g, 1));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_OPCODE), fail_one(self->g, 2));
 	/* The second newest entry alone. */
 	ASSERT_EQ(NVME_SC_SUCCESS,
 		  get_log_at(self->g, NVME_LOG_ERROR, sizeof(*e), sizeof(*e)));
@@ -402,14 +402,14 @@ TEST_F(log, bad_offset)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		ASSERT_EQ(NVME_SC_INVALID_FIELD,
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 			  get_log_at(self->g, NVME_LOG_SMART, 4, bad[i].off));
-		expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD, bad[i].loc);
+		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), bad[i].loc);
 		ASSERT_TRUE(fg_filled(self->buf, POISON, 4096));
 	}
 	/* The error log is 4 KiB: its last dword is inside. */
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log_at(self->g, NVME_LOG_ERROR, 4, 4092));
-	ASSERT_EQ(NVME_SC_INVALID_FIELD,
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD),
 		  get_log_at(self->g, NVME_LOG_ERROR, 4, 4096));
 }
 
@@ -495,16 +495,16 @@ TEST_F(log, oversize_transfer)
 	/* One dword past MDTS, through NUMDU. */
 	nb_get_log(&sqe, NVME_LOG_SMART, 0, LIO_MAX_XFER + 4, BUF, false);
 	ASSERT_EQ(1U, le32_to_cpu(sqe.cdw11));
-	ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe));
-	expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD, NVME_SQE_OFF_CDW11);
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), submit(self->g, &sqe));
+	expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), NVME_SQE_OFF_CDW11);
 	ASSERT_TRUE(fg_filled(self->buf, POISON, 0x10000));
 
 	/* The largest NUMD there is. */
 	nb_get_log(&sqe, NVME_LOG_ERROR, 0, 4, BUF, false);
 	sqe.cdw10 |= cpu_to_le32(0xffffU << 16);
 	sqe.cdw11 = cpu_to_le32(0xffff);
-	ASSERT_EQ(NVME_SC_INVALID_FIELD, submit(self->g, &sqe));
-	expect_err(_metadata, self->g, NVME_SC_INVALID_FIELD, NVME_SQE_OFF_CDW11);
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), submit(self->g, &sqe));
+	expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), NVME_SQE_OFF_CDW11);
 	ASSERT_TRUE(fg_filled(self->buf, POISON, 0x10000));
 }
 
@@ -521,10 +521,10 @@ TEST_F(log, prp_outside_guest_memory)
 		unsigned int faults = self->g->dma_faults;
 
 		nb_get_log(&sqe, lids[i], 0, 512, 0x1000, false);
-		ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, submit(self->g, &sqe));
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), submit(self->g, &sqe));
 		ASSERT_LT(faults, self->g->dma_faults);
 		ASSERT_TRUE(fg_mem_unchanged(self->g, saved));
-		expect_err(_metadata, self->g, NVME_SC_DATA_XFER_ERROR,
+		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR),
 			   NVME_SQE_OFF_PRP1);
 	}
 
@@ -532,7 +532,7 @@ TEST_F(log, prp_outside_guest_memory)
 	 * failing must stop it.
 	 */
 	nb_get_log(&sqe, NVME_LOG_SMART, 0, 8192, FG_MEM_BASE + FG_MEM_SIZE, false);
-	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, submit(self->g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), submit(self->g, &sqe));
 	ASSERT_TRUE(fg_mem_unchanged(self->g, saved));
 	free(saved);
 }

@@ -176,7 +176,7 @@ TEST_F(nodp, host_behavior_feature)
 	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
 	ASSERT_EQ(NVME_FEAT_CAP_CHANGE, le32_to_cpu(cqe.dw0));
 	/* ACRE is 0 or 1: anything else is refused and changes nothing. */
-	ASSERT_EQ(NVME_SC_INVALID_FIELD, host_behavior(g, true, 2, 0));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), host_behavior(g, true, 2, 0));
 	ASSERT_EQ(NVME_SC_SUCCESS, host_behavior(g, false, 0, NVME_FEAT_SEL_CURRENT));
 	ASSERT_EQ(1, buf[0]);
 	ASSERT_EQ(NVME_SC_SUCCESS, host_behavior(g, true, 0, 0));
@@ -186,7 +186,7 @@ TEST_F(nodp, host_behavior_feature)
 	nb_set_features(&sqe, NVME_FEAT_HOST_BEHAVIOR, true, 0);
 	nb_data(&sqe, BUF, HB_SIZE);
 	ASSERT_EQ(0, fg_admin(g, &sqe, &cqe));
-	ASSERT_EQ(NVME_SC_FEATURE_NOT_SAVEABLE, fg_status(&cqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_FEATURE_NOT_SAVEABLE), fg_status(&cqe));
 }
 
 TEST_F(nodp, host_behavior_bad_prp)

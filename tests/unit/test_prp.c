@@ -712,21 +712,21 @@ TEST_F(dma, identify_bad_prps_fail_with_their_location)
 	self->saved = fg_mem_save(self->g);
 	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, GBUF + 2);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
-	ASSERT_EQ(NVME_SC_PRP_OFFSET_INVALID, fg_status(&cqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_PRP_OFFSET_INVALID), fg_status(&cqe));
 	ASSERT_EQ(0, fg_err_log_newest(self->g, &e));
 	ASSERT_EQ(NVME_SQE_OFF_PRP1, le16_to_cpu(e.param_error_location));
 
 	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, GBUF + 0x800);
 	sqe.prp2 = cpu_to_le64(GBUF + PG + 0x800);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
-	ASSERT_EQ(NVME_SC_PRP_OFFSET_INVALID, fg_status(&cqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_PRP_OFFSET_INVALID), fg_status(&cqe));
 	ASSERT_EQ(0, fg_err_log_newest(self->g, &e));
 	ASSERT_EQ(NVME_SQE_OFF_PRP2, le16_to_cpu(e.param_error_location));
 	ASSERT_TRUE(fg_mem_unchanged(self->g, self->saved));
 
 	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, OUTSIDE);
 	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
-	ASSERT_EQ(NVME_SC_DATA_XFER_ERROR, fg_status(&cqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), fg_status(&cqe));
 	ASSERT_EQ(0, fg_err_log_newest(self->g, &e));
 	ASSERT_EQ(NVME_SQE_OFF_PRP1, le16_to_cpu(e.param_error_location));
 	ASSERT_TRUE(fg_mem_unchanged(self->g, self->saved));

@@ -70,12 +70,16 @@ static u16 admin_raw(struct fake_guest *g, u8 opcode, u32 cdw10, u32 cdw11,
 #define CQ_FLAGS	(NVME_QUEUE_PHYS_CONTIG | NVME_CQ_IRQ_ENABLED)
 #define QDW10(qid, entries)	((u32)((entries) - 1) << 16 | (qid))
 
-/* The command failed with status, and the error log points at loc. */
+/*
+ * The admin command failed with status (and Do Not Retry), and the error
+ * log says the same and points at loc.
+ */
 #define EXPECT_FAIL(g, st, expected, loc) do {				\
 	struct nvme_error_log_entry __e;				\
-	ASSERT_EQ((u16)(expected), (st));				\
+	ASSERT_EQ(FG_ADMIN_ERR(expected), (st));			\
 	ASSERT_EQ(0, fg_err_log_newest(g, &__e));			\
-	ASSERT_EQ((u16)(expected), le16_to_cpu(__e.status_field) & ~1);	\
+	ASSERT_EQ(FG_ADMIN_ERR(expected),				\
+		  le16_to_cpu(__e.status_field) & ~1);			\
 	ASSERT_EQ((u16)(loc), le16_to_cpu(__e.param_error_location));	\
 } while (0)
 

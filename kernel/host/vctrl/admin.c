@@ -82,7 +82,15 @@ u16 lio_admin_exec(struct lio_vctrl *c, struct lio_req *req)
 			status = NVME_SC_INVALID_OPCODE;
 		}
 	}
-	if (status)
+	/*
+	 * Every error here is the command's own (an opcode, a field, a
+	 * queue, a log or a feature it names, or memory it points at): sent
+	 * again it fails again, so Do Not Retry, as the I/O path says of its
+	 * errors. The Error Information log records the same status.
+	 */
+	if (status) {
+		status |= NVME_STATUS_DNR;
 		lio_err_log_add(c, req, status);
+	}
 	return status;
 }
