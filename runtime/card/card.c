@@ -66,6 +66,17 @@ void lio_card_set_kick_timeout(struct lio_card *c, uint64_t ns)
 	c->kick_ns = ns;
 }
 
+bool lio_card_host_bound(struct lio_card *c, uint32_t *gen)
+{
+	bool bound;
+
+	pthread_mutex_lock(&c->lock);
+	bound = c->host_bound;
+	*gen = c->host_seen;
+	pthread_mutex_unlock(&c->lock);
+	return bound;
+}
+
 int lio_card_ring(struct lio_card *c)
 {
 	u32 peer = __atomic_load_n(&lio_card_hdr(c)->host_peer,
@@ -187,6 +198,25 @@ static void lio_card_ack(struct lio_card *c, struct leapio_card_slot *s,
 }
 
 /*
+ * The host driver bound the card, bound it again or let it go: said once
+ * per change, for the operator (and the rig, which waits for the host to
+ * let go at the end of a run). Called with c->lock held, ok as
+ * lio_card_hdr_ok() said.
+ */
+static void lio_card_watch_host(struct lio_card *c, bool ok)
+{
+	u32 g = __atomic_load_n(&lio_card_hdr(c)->host_gen, __ATOMIC_ACQUIRE);
+
+	if (ok && (!c->host_bound || c->host_seen != g))
+		lio_log("card: the host driver bound the card (generation %u)", g);
+	else if (!ok && c->host_bound)
+		lio_log("card: the host driver let the card go");
+	c->host_bound = ok;
+	if (ok)
+		c->host_seen = g;
+}
+
+/*
  * The card side is up for this bind of the host driver: where to ring it
  * (card_peer), then card_ready = host_gen (release), which the host reads
  * before it rings.
@@ -196,6 +226,7 @@ static void lio_card_ready(struct lio_card *c)
 	struct leapio_card_hdr *h = lio_card_hdr(c);
 	u32 g = __atomic_load_n(&h->host_gen, __ATOMIC_ACQUIRE);
 
+	lio_card_watch_host(c, true);
 	if (__atomic_load_n(&h->card_ready, __ATOMIC_RELAXED) == g &&
 	    __atomic_load_n(&h->card_peer, __ATOMIC_RELAXED) == c->dev->peer)
 		return;
@@ -252,8 +283,10 @@ static int lio_card_attach(void *ctx, const char *uuid,
 	}
 	pthread_mutex_lock(&c->lock);
 	ret = lio_card_hdr_ok(c, err, errlen);
-	if (ret)
+	if (ret) {
+		lio_card_watch_host(c, false);
 		goto out;
+	}
 	lio_card_ready(c);
 	s = lio_card_find(c, id, &gen);
 	if (!s || __atomic_load_n(&s->owner, __ATOMIC_RELAXED) !=
@@ -398,6 +431,7 @@ static void lio_card_idle(void *ctx, const char *uuid)
 		return;
 	pthread_mutex_lock(&c->lock);
 	if (lio_card_hdr_ok(c, err, sizeof(err))) {
+		lio_card_watch_host(c, false);
 		pthread_mutex_unlock(&c->lock);
 		return;
 	}

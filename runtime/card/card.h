@@ -26,6 +26,7 @@
 #define LEAPIOD_CARD_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "card_dev.h"
@@ -53,6 +54,11 @@ void lio_card_close(struct lio_card *c);
 struct lio_dma *lio_card_dma(struct lio_card *c);
 /* How long a kick waits for the host (default LIO_CARD_KICK_NS). */
 void lio_card_set_kick_timeout(struct lio_card *c, uint64_t ns);
+/*
+ * Whether the host driver had the card bound when leapiod last looked
+ * (attach, or the retries of a vdev waiting), and that bind's generation.
+ */
+bool lio_card_host_bound(struct lio_card *c, uint32_t *gen);
 
 extern const struct lio_plat lio_card_plat;
 

@@ -20,6 +20,9 @@ struct lio_card {
 	unsigned int		nr_win;
 	struct lio_dma		dma;
 	u64			kick_ns;	/* a kick's bound */
+	/* The host driver's bind last seen (logged as it changes): */
+	bool			host_bound;
+	u32			host_seen;	/* its host_gen */
 	/* attach, detach, the staging pool, the list below */
 	pthread_mutex_t		lock;
 	struct lio_card_vdev	*vdevs[LEAPIO_CARD_SLOTS];

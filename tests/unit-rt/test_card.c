@@ -562,4 +562,41 @@ TEST(card_attach_refusals)
 	free(fc);
 }
 
+/*
+ * The host driver's bind as the card sees it: bound once attached, let go
+ * when the magic goes (an unbind), bound again at the next generation;
+ * each change is logged once (card.c, lio_card_watch_host).
+ */
+TEST(host_bind_is_watched)
+{
+	struct fake_card *fc = malloc(sizeof(*fc));
+	char err[256];
+	u32 g, seen = 0;
+
+	fc_init(fc, 2, NSZE);
+	EXPECT_FALSE(lio_card_host_bound(fc->card, &seen));
+	ASSERT_EQ(0, fc_attach(fc, err, sizeof(err))) TH_LOG("%s", err);
+	g = fc->hdr->host_gen;
+	EXPECT_TRUE(lio_card_host_bound(fc->card, &seen));
+	EXPECT_EQ(g, seen);
+	fc_detach(fc);
+
+	/* Unbound: the magic goes. */
+	fc->hdr->magic = 0;
+	lio_card_plat.idle(fc->card, FC_UUID);
+	EXPECT_FALSE(lio_card_host_bound(fc->card, &seen));
+	EXPECT_EQ(-ENODEV, fc_attach(fc, err, sizeof(err)));
+	EXPECT_FALSE(lio_card_host_bound(fc->card, &seen));
+
+	/* Bound again: a new generation, and the card ready for it. */
+	fc->hdr->host_gen = g + 1;
+	fc->hdr->magic = LEAPIO_CARD_MAGIC;
+	lio_card_plat.idle(fc->card, FC_UUID);
+	EXPECT_TRUE(lio_card_host_bound(fc->card, &seen));
+	EXPECT_EQ(g + 1, seen);
+	EXPECT_EQ(g + 1, fc->hdr->card_ready);
+	fc_fini(fc);
+	free(fc);
+}
+
 TEST_HARNESS_MAIN

@@ -1,4 +1,5 @@
-# Steps shared by the scripts that run inside L1 (l1-main.sh, l1-demo.sh).
+# Steps shared by the scripts that run inside L1 (l1-main.sh, l1-demo.sh,
+# the card's l1-card-check.sh and l1-soc-l2.sh).
 # Sourced; expects LEAPIO_TOP, KVER and RESULTS from init-l1.sh.
 
 LEAPIO_KO=$LEAPIO_TOP/build/kmod/$KVER/kernel/host/leapio_host.ko
@@ -194,4 +195,65 @@ l1_l2_check() {
 		-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid" || true
 	"$here/check-l2.sh" "$RESULTS/$name-out.log" "$RESULTS/$name-expect.env" \
 		"$RESULTS/$name.status" "$RESULTS/$name-console.log" > "$RESULTS/$name.tap"
+}
+
+# The I/Os a block device has completed, reads + writes: l1_dev_ios <dev>
+l1_dev_ios() {
+	local r w
+	read -r r _ _ _ w _ < "/sys/block/${1#/dev/}/stat" || return 1
+	echo $((r + w))
+}
+
+# The interrupts the card has raised to leapio_host (its leapio_card line
+# of /proc/interrupts, all CPUs): the card's leapiod rings the host for
+# the completions it posts (and for its acknowledgements).
+l1_card_irqs() {
+	awk '$NF == "leapio_card" {
+		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++)
+			n += $i
+		found = 1
+	} END { if (!found) exit 1; print n }' /proc/interrupts
+}
+
+# l1_hand_over_during <uuid> <guest's live output> <label> <host leapiod
+# pid> <card served> <host served>: once the guest's command <label> (a
+# fio run) has begun, hand the vdev, which the card serves, to the
+# host-mode leapiod (it waits, refused with EREMOTE while the card has it,
+# and attaches within runtime_grace_ms), then back to the card, and again:
+# four hand-overs, each after the runtime serving has done some of fio's
+# I/O (so that each phase really served, and fio is not starved by
+# hand-overs alone), or until fio has ended. <card served> and <host
+# served> are commands (split into words) printing a count that grows as
+# the card's runtime, or the host's, serves: each hand-over waits for 16
+# more. Prints the number made while fio ran. Polls bounded conditions.
+l1_hand_over_during() {
+	local a=/sys/bus/mdev/devices/$1/leapio live=$2 label=$3 hpid=$4 n=0 t io
+	local to served
+	t=$((SECONDS + 900))
+	until grep -q "LEAPIO-BEGIN $label" "$live" 2>/dev/null; do
+		[ $SECONDS -lt $t ] || { echo "the guest's $label never began" >&2; return 1; }
+		sleep 0.2
+	done
+	for to in host card host card; do
+		# The runtime serving until now: the card before a hand-over
+		# to the host, the host before one to the card.
+		served=$5
+		[ $to = card ] && served=$6
+		io=$($served) || { echo "no count from '$served'" >&2; return 1; }
+		t=$((SECONDS + 120))
+		until [ "$($served)" -ge $((io + 16)) ]; do
+			grep -q "LEAPIO-END $label" "$live" && break 2
+			[ $SECONDS -lt $t ] || { echo "no I/O served in 120 s before the hand-over to the $to" >&2; return 1; }
+			sleep 0.2
+		done
+		echo "$to" > "$a/runtime" || { echo "hand-over to the $to failed" >&2; return 1; }
+		n=$((n + 1))
+		[ "$to" = host ] || continue
+		t=$((SECONDS + 30))
+		until [ "$(cat "$a/runtime_pid")" = "$hpid" ]; do
+			[ $SECONDS -lt $t ] || { echo "the host leapiod did not attach" >&2; return 1; }
+			sleep 0.1
+		done
+	done
+	echo "$n"
 }

@@ -7,6 +7,11 @@
 #            host-DRAM window (HW2/HW3): an ivshmem-plain device's BAR2
 #   sock     the ivshmem server's socket (doorbells, protocol v0 of QEMU's
 #            docs/specs/ivshmem-spec)
+#   ssd      the card's SSD (LEAPIO_CARD_SSD bytes, sparse): an NVMe
+#            device of the card VM (run-card.sh) and, in the pair
+#            (run-pair.sh), a virtio disk of L1 too, so that both a
+#            host-mode and a card-mode leapiod can serve one vdev from the
+#            same blocks, as a dual-ported SSD would let them (hand-over)
 #   server.log, server.pid  (the server is build/tools/ivshmem-server/ivshmem-server,
 #            Documentation/admin-guide/ivshmem-server.rst)
 # The first user makes the directory and starts the server (card_setup);
@@ -19,6 +24,7 @@
 #   LEAPIO_CARD_DRAM      card DRAM size (default 64M; a power of two: it
 #                         is a BAR)
 #   LEAPIO_L1_MEM         L1's memory (default 3G, as run-l1.sh's)
+#   LEAPIO_CARD_SSD       the card's SSD size (default 256M)
 #   LEAPIO_IVSHMEM_SERVER the server binary (default
 #                         build/tools/ivshmem-server/ivshmem-server)
 
@@ -30,6 +36,7 @@ card_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd -P)
 CARD_VECTORS=4
 CARD_DRAM=${LEAPIO_CARD_DRAM:-64M}
 CARD_L1_MEM=${LEAPIO_L1_MEM:-3G}
+CARD_SSD=${LEAPIO_CARD_SSD:-256M}
 # The host-DRAM window is a BAR: a power of two at least L1's memory. The
 # file is L1's RAM and this long; L1 uses its first CARD_L1_MEM bytes.
 CARD_WIN=4G
@@ -69,8 +76,8 @@ card_setup() {
 	if [ -n "${LEAPIO_CARD_DIR:-}" ]; then
 		CARD_DIR=$LEAPIO_CARD_DIR
 		[ -S "$CARD_DIR/sock" ] && [ -f "$CARD_DIR/dram" ] &&
-			[ -f "$CARD_DIR/l1ram" ] ||
-			card_die "LEAPIO_CARD_DIR=$CARD_DIR has no sock, dram and l1ram"
+			[ -f "$CARD_DIR/l1ram" ] && [ -f "$CARD_DIR/ssd" ] ||
+			card_die "LEAPIO_CARD_DIR=$CARD_DIR has no sock, dram, l1ram and ssd"
 		return 0
 	fi
 	card_pow2 "$CARD_DRAM" || card_die "LEAPIO_CARD_DRAM=$CARD_DRAM is not a power of two"
@@ -82,6 +89,7 @@ card_setup() {
 	CARD_DIR=$(mktemp -d /dev/shm/leapio-card.XXXXXX)
 	card_made_dir=$CARD_DIR
 	truncate -s "$CARD_WIN" "$CARD_DIR/l1ram"
+	truncate -s "$CARD_SSD" "$CARD_DIR/ssd"
 	# Without -F the server returns once it listens (the QEMUs connect
 	# at start), its pid in server.pid; it makes dram itself.
 	"$server" -S "$CARD_DIR/sock" -m "$CARD_DIR/dram" -l "$CARD_DRAM" \
@@ -119,4 +127,14 @@ card_doorbell_args() {
 card_hostwin_args() {
 	printf '%s\n' -object "memory-backend-file,id=$1,size=$CARD_WIN,mem-path=$CARD_DIR/l1ram,share=on" \
 		-device "ivshmem-plain,memdev=$1,bus=$2,addr=$3"
+}
+
+# QEMU arguments of a drive on the card's SSD file: card_ssd_args <id>
+# <device> (nvme on the card, virtio-blk-pci in L1). Both VMs' QEMUs
+# write the one file through the page cache of this machine (cache
+# writeback, QEMU's default), which keeps them coherent; QEMU's image
+# locking is off, since each would otherwise refuse the other's writes.
+card_ssd_args() {
+	printf '%s\n' -drive "file=$CARD_DIR/ssd,if=none,id=$1,format=raw,file.locking=off" \
+		-device "$2,drive=$1,serial=leapio-card-ssd"
 }

@@ -9,7 +9,7 @@
 #      stock nvme driver, nvme-cli and fio --verify=crc32c with the check
 #      plan (tests/vm/l1-lib.sh l1_l2_check) -> $RESULTS/l2.tap;
 #      while the guest's fio runs, the vdev is handed to a host-mode
-#      leapiod and back to the card, twice (hand_over_during);
+#      leapiod and back to the card, twice (l1_hand_over_during);
 #   3. everything taken down, and the kernel log clean -> $RESULTS/l1.tap.
 # Each step records its verdict and the next still runs; exit 1 if any
 # failed.
@@ -32,49 +32,6 @@ LBA_SIZE=4096
 SOC_KO=$LEAPIO_TOP/build/kmod/$KVER/kernel/soc/leapio_soc.ko
 CARD_HOST=0000:00:10.0
 CARD_PARAM=/sys/module/leapio_host/parameters/card
-
-# The I/Os the backing device (/dev/loopN) has completed, reads + writes.
-backing_ios() {
-	local r w
-	read -r r _ _ _ w _ < "/sys/block/${1#/dev/}/stat" || return 1
-	echo $((r + w))
-}
-
-# hand_over_during <uuid> <guest's live output> <host leapiod pid>
-# <backing>: once the guest's fio has begun, hand the vdev to the
-# host-mode leapiod (it waits, refused with EREMOTE while the card has
-# it, and attaches within runtime_grace_ms), then back to the card, and
-# again: four hand-overs, each after the runtime serving has completed
-# some of fio's I/O at the backing device (so each phase really served,
-# and fio is not starved by hand-overs alone), or until fio has ended.
-# Prints the number made while fio ran. Polls bounded conditions.
-hand_over_during() {
-	local a=/sys/bus/mdev/devices/$1/leapio live=$2 hpid=$3 dev=$4 n=0 t io
-	local to
-	t=$((SECONDS + 900))
-	until grep -q 'LEAPIO-BEGIN fio-verify' "$live" 2>/dev/null; do
-		[ $SECONDS -lt $t ] || { echo "the guest's fio never began" >&2; return 1; }
-		sleep 0.2
-	done
-	for to in host card host card; do
-		io=$(backing_ios "$dev") || return 1
-		t=$((SECONDS + 120))
-		until [ "$(backing_ios "$dev")" -ge $((io + 16)) ]; do
-			grep -q 'LEAPIO-END fio-verify' "$live" && break 2
-			[ $SECONDS -lt $t ] || { echo "no I/O served in 120 s before the hand-over to the $to" >&2; return 1; }
-			sleep 0.2
-		done
-		echo "$to" > "$a/runtime" || { echo "hand-over to the $to failed" >&2; return 1; }
-		n=$((n + 1))
-		[ "$to" = host ] || continue
-		t=$((SECONDS + 30))
-		until [ "$(cat "$a/runtime_pid")" = "$hpid" ]; do
-			[ $SECONDS -lt $t ] || { echo "the host leapiod did not attach" >&2; return 1; }
-			sleep 0.1
-		done
-	done
-	echo "$n"
-}
 
 finish() {
 	dmesg > "$RESULTS/dmesg.txt" || true
@@ -133,7 +90,9 @@ if uuid=$(l1_mdev_create leapio-4q "$NS_SIZE" "$LBA_SIZE"); then
 	fi
 	live=/tmp/l2-live.log
 	rm -f "$live"
-	hand_over_during "$uuid" "$live" "$hpid" "$backing" > /tmp/hand-overs 2> /tmp/hand-overs.err &
+	# Both runtimes serve from the loop device: its count is either's.
+	l1_hand_over_during "$uuid" "$live" fio-verify "$hpid" "l1_dev_ios $backing" \
+		"l1_dev_ios $backing" > /tmp/hand-overs 2> /tmp/hand-overs.err &
 	flipper=$!
 	log "nested guest on mdev $uuid (card-served, hand-overs during fio)"
 	# A loop device punches holes: deallocated blocks read zeroes.

@@ -14,13 +14,19 @@
 #      once the card's leapiod has attached; runtime reads "card",
 #      runtime_pid 0, no leapiod process on L1;
 #   5. the nested guest (L2) on the mdev with tests/vm/card/l2-plan-soc
-#      (nvme-cli list, id-ctrl, smart-log, fio randrw verified), each
-#      command judged here; with leapio_soc_plan=demo on L1's command line
-#      (make demo-soc) its output is shown live too;
-#   6. still no leapiod on L1, nothing pinned once the guest is gone; the
-#      vdev handed back to the host (the card detaches and acks, which is
-#      also the card script's signal to stop), the mdev removed, the card
-#      unbound, the module unloaded, the kernel log clean.
+#      (nvme-cli list, id-ctrl, smart-log, two fio randrw runs verified),
+#      each command judged here; with leapio_soc_plan=demo on L1's command
+#      line (make demo-soc) its output is shown live too, and the card
+#      alone serves it; otherwise (make card-l2, make check) the card
+#      alone serves the first fio, and during the second the vdev goes to
+#      a host-mode leapiod in L1 on the card's SSD (L1's virtio disk
+#      leapio-card-ssd, the same blocks: run-pair.sh) and back to the
+#      card, twice, each hand-over after the runtime serving did I/O;
+#   6. no leapiod left on L1, nothing pinned once the guest is gone, no
+#      runtime revoked; the vdev handed back to the host (the card
+#      detaches and acks), the mdev removed, the card unbound (the card
+#      script's signal to stop), the module unloaded, the kernel log
+#      clean.
 # TAP in $RESULTS/l1.tap; exit 1 if anything failed.
 set -euo pipefail
 
@@ -91,6 +97,9 @@ l2_judge() {
 	tap_is "fio randrw, crc32c verified, completes" "$(rc_of fio)" 0
 	tap "$(ok_if grep -q 'err= 0' <<< "$(section fio)")" "fio reports err= 0" \
 		"$(section fio | tail -n 20)"
+	tap_is "second fio randrw, crc32c verified, completes" "$(rc_of fio-2)" 0
+	tap "$(ok_if grep -q 'err= 0' <<< "$(section fio-2)")" "second fio reports err= 0" \
+		"$(section fio-2 | tail -n 20)"
 	tap_is "nvme smart-log after fio completes" "$(rc_of smart-log-after)" 0
 	# Case matters for the first (the command line says oops=panic).
 	bad=$({ grep -E 'WARNING:|BUG:|Oops|Kernel panic|Call Trace' <<< "$con"
@@ -101,6 +110,60 @@ l2_judge() {
 # Processes called leapiod on L1, as "pid comm" lines (none: empty).
 leapiod_procs() {
 	pgrep -a -x leapiod || true
+}
+
+# The card's SSD as L1 sees it (run-pair.sh: a virtio disk, serial
+# leapio-card-ssd): prints /dev/vdX. The disk appears as virtio_blk
+# probes it, bounded by the clock.
+card_ssd() {
+	local b t=$((SECONDS + 30))
+	modprobe virtio_blk || return 1
+	while [ $SECONDS -lt $t ]; do
+		for b in /sys/block/vd*; do
+			[ "$(cat "$b/serial" 2>/dev/null)" = leapio-card-ssd ] &&
+				{ echo "/dev/${b##*/}"; return 0; }
+		done
+		sleep 0.2
+	done
+	echo "no virtio disk with serial leapio-card-ssd in L1" >&2
+	return 1
+}
+
+# make card-l2's hand-overs, beside the guest ($l2pid, its output in
+# $live): once its second fio has begun (the card alone served until
+# then, with no leapiod on L1), a host-mode leapiod on the card's SSD, the
+# vdev handed to it and back (l1_hand_over_during), each hand-over after
+# the card rang L1 16 times more (its completions) or the SSD did 16 more
+# I/Os for L1; at the end the vdev is the card's again. Sets HOST_PID.
+soc_hand_overs() {
+	local procs ssd n frc=0
+	until grep -q 'LEAPIO-BEGIN fio-2' "$live" 2>/dev/null; do
+		if ! kill -0 "$l2pid" 2>/dev/null; then
+			tap 0 "the guest's second fio began (the hand-overs run during it)"
+			return
+		fi
+		sleep 0.5
+	done
+	procs=$(leapiod_procs)
+	tap "$(ok_if [ -z "$procs" ])" "no leapiod process on L1 while the card alone served (first fio)" "$procs"
+	if ! ssd=$(card_ssd 2>/tmp/ssd.err); then
+		tap 0 "the card's SSD is L1's virtio disk" "$(cat /tmp/ssd.err)"
+		return
+	fi
+	"$LEAPIOD" --vdev "$SOC_VDEV_UUID=$ssd" > "$RESULTS/leapiod-host.log" 2>&1 &
+	HOST_PID=$!
+	say "host-mode leapiod (pid $HOST_PID) on $ssd, the card's SSD: the vdev goes to it and back during the second fio"
+	n=$(l1_hand_over_during "$SOC_VDEV_UUID" "$live" fio-2 "$HOST_PID" \
+		l1_card_irqs "l1_dev_ios $ssd" 2> /tmp/hand-overs.err) || frc=$?
+	tap "$(ok_if [ "$frc" = 0 ] && [ "${n:-0}" -ge 2 ])" \
+		"${n:-0} hand-overs between the card VM's leapiod and L1's while the guest's fio ran (at least 2, each after I/O served)" \
+		"$(cat /tmp/hand-overs.err)"
+	# fio may end between a hand-over to the host and the one back.
+	if [ "$(l1_mdev_attr "$SOC_VDEV_UUID" runtime 2>&1)" = host ]; then
+		tap "$(ok_if sh -c "echo card > $mdev/leapio/runtime")" \
+			"handed back to the card after fio"
+	fi
+	say "${n:-0} hand-overs while the guest's fio ran; runtime=$(l1_mdev_attr "$SOC_VDEV_UUID" runtime)"
 }
 
 # 1. The card.
@@ -160,13 +223,30 @@ say "vdev $SOC_VDEV_UUID handed to the card: runtime=$(l1_mdev_attr "$SOC_VDEV_U
 
 # 5. The nested guest.
 say "booting the nested guest (L2) with -device vfio-pci,sysfsdev=$mdev"
-tty=0
-[ $plan = demo ] && tty=1
 l2rc=0
-LEAPIO_L2_TTY=$tty "$here/l2-run.sh" soc l2 -device "vfio-pci,sysfsdev=$mdev" || l2rc=$?
+HOST_PID=
+if [ $plan = demo ]; then
+	LEAPIO_L2_TTY=1 "$here/l2-run.sh" soc l2 -device "vfio-pci,sysfsdev=$mdev" || l2rc=$?
+else
+	live=/tmp/l2-live.log
+	rm -f "$live"
+	LEAPIO_L2_LIVE=$live "$here/l2-run.sh" soc l2 -device "vfio-pci,sysfsdev=$mdev" &
+	l2pid=$!
+	soc_hand_overs
+	wait "$l2pid" || l2rc=$?
+fi
 l2_judge
 
-# 6. Still no leapiod on L1; back to the host; gone.
+# 6. No leapiod left on L1; back to the host; gone.
+if [ -n "$HOST_PID" ]; then
+	kill -TERM "$HOST_PID" 2>/dev/null || true
+	hrc=0
+	wait "$HOST_PID" || hrc=$?
+	tap_is "L1's host-mode leapiod exits 0 on SIGTERM" "$hrc" 0 \
+		"$(tail -n 20 "$RESULTS/leapiod-host.log")"
+	tap_is "no runtime revoked: each let go when asked" \
+		"$(l1_mdev_attr "$SOC_VDEV_UUID" runtime_revoked 2>&1)" 0
+fi
 procs=$(leapiod_procs)
 tap "$(ok_if [ -z "$procs" ])" "no leapiod process on L1 after the guest" "$procs"
 tap_is "runtime still reads card after the guest" \

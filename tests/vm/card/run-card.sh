@@ -13,8 +13,9 @@
 #                        4 GiB (card-lib.sh)
 # (the same addresses as L1's loopback devices, so a card-side script runs
 # in both). The card's own SSD is an emulated NVMe device (/dev/nvme0n1,
-# LEAPIO_CARD_SSD bytes, default 256M, a sparse file in <outdir>). The
-# repository is shared read-only, <outdir> writable at /results.
+# LEAPIO_CARD_SSD bytes, default 256M: card-lib.sh's ssd file, which
+# run-pair.sh gives L1 too). The repository is shared read-only, <outdir>
+# writable at /results.
 # The ivshmem server and files are card-lib.sh's: those of LEAPIO_CARD_DIR
 # (run-pair.sh) or made here for this run. Afterwards <outdir> holds
 # console.log, card-script.log, what the script wrote and run.tap: one TAP
@@ -39,7 +40,7 @@ mkdir -p "$outdir"
 outdir=$(realpath "$outdir")
 exec 8> "$outdir/.lock"
 flock -n 8 || { echo "run-card: $outdir is in use by another run" >&2; exit 2; }
-rm -f "$outdir"/{console.log,card-script.log,card-exit-status,card-done,run.tap,card-ssd.img}
+rm -f "$outdir"/{console.log,card-script.log,card-exit-status,card-done,run.tap}
 
 initrd=$top/build/card/vm/$kver/card-initramfs.cpio
 "$here/mk-card-initramfs.sh" "$kit" "$kver" "$initrd"
@@ -48,7 +49,6 @@ trap card_cleanup EXIT
 trap 'exit 130' INT TERM
 card_setup
 
-truncate -s "${LEAPIO_CARD_SSD:-256M}" "$outdir/card-ssd.img"
 printf 'LEAPIO_TOP=%q\nKVER=%q\nCARD_SCRIPT=%q\nLEAPIO_CARD_LOWMEM=%q\nLEAPIO_CARD_DBELL=%q\nLEAPIO_CARD_HOSTWIN=%q\n' \
 	"$top" "$kver" "$script" "$(card_lowmem)" 0000:00:11.0 0000:00:12.0 \
 	> "$outdir/card.env"
@@ -56,6 +56,7 @@ printf 'LEAPIO_TOP=%q\nKVER=%q\nCARD_SCRIPT=%q\nLEAPIO_CARD_LOWMEM=%q\nLEAPIO_CA
 mapfile -t dev < <(
 	card_doorbell_args card-dram pcie.0 0x11
 	card_hostwin_args card-hostwin pcie.0 0x12
+	card_ssd_args card-ssd nvme
 )
 # -smp 1: the card shares the 2-core machine with L1; -cpu cortex-a72
 # rather than max (pointer authentication makes TCG ~3x slower).
@@ -66,13 +67,8 @@ qemu=(qemu-system-aarch64 -machine virt,gic-version=3 -cpu cortex-a72
 	-append "console=ttyAMA0 panic=-1 panic_on_warn=1 oops=panic ${LEAPIO_CARD_APPEND:-}"
 	-virtfs "local,path=$outdir,mount_tag=results,security_model=none,multidevs=remap"
 	-virtfs "local,path=$top,mount_tag=repo,security_model=none,readonly=on,multidevs=remap"
-	-drive "file=$outdir/card-ssd.img,if=none,id=card-ssd,format=raw"
-	-device nvme,drive=card-ssd,serial=leapio-card-ssd
 	"${dev[@]}" "$@")
 
 name="card $kver: $(basename "$script")"
 echo "run-card: $name (timeout ${timeout_s}s), output in $outdir"
-rc=0
-"$here/../vm-run.sh" "$outdir" card "$name" "$timeout_s" "${qemu[@]}" || rc=$?
-rm -f "$outdir/card-ssd.img"
-exit $rc
+"$here/../vm-run.sh" "$outdir" card "$name" "$timeout_s" "${qemu[@]}"

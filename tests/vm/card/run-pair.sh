@@ -3,7 +3,9 @@
 #   tests/vm/card/run-pair.sh <x86 kver> <L1 script> <arm64 kver> <card script> <outdir>
 # One ivshmem server and one set of shared files (card-lib.sh) for both
 # VMs: the card VM (run-card.sh, <outdir>/card/) is started first, L1
-# (run-l1-card.sh, <outdir>/l1/) next. Each writes its own run.tap
+# (run-l1-card.sh, <outdir>/l1/) next. The card's SSD is L1's too, a
+# virtio disk with serial leapio-card-ssd, so that a host-mode leapiod in
+# L1 can serve the vdev the card serves from the same blocks (hand-over). Each writes its own run.tap
 # verdict and whatever its script writes. When L1 has ended, the card gets
 # LEAPIO_PAIR_GRACE seconds (default 120) to finish too, then is stopped:
 # a card script waiting for an L1 that died fails in bounded time. Exit 0
@@ -40,8 +42,9 @@ setsid "$here/run-card.sh" "$card_kver" "$card_script" "$outdir/card" \
 	> "$outdir/card/run-card.log" 2>&1 &
 card_pid=$!
 
+mapfile -t ssd < <(card_ssd_args card-ssd virtio-blk-pci)
 l1_rc=0
-"$here/run-l1-card.sh" "$l1_kver" "$l1_script" "$outdir/l1" || l1_rc=$?
+"$here/run-l1-card.sh" "$l1_kver" "$l1_script" "$outdir/l1" "${ssd[@]}" || l1_rc=$?
 
 for ((i = 0; i < grace; i++)); do
 	kill -0 "$card_pid" 2>/dev/null || break

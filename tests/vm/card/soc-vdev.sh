@@ -4,7 +4,7 @@
 # of which see this tree): L1 creates the mdev with this UUID and
 # geometry, the card's leapiod is configured with the same UUID before
 # the mdev exists and serves it from the card's own SSD, which must hold
-# the namespace (run-card.sh's LEAPIO_CARD_SSD, default 256M).
+# the namespace (card-lib.sh's LEAPIO_CARD_SSD, default 256M).
 SOC_VDEV_UUID=c0ffee00-1ea9-4c0d-8a5d-00000000ca2d
 SOC_VDEV_TYPE=leapio-4q
 SOC_NS_SIZE=$((128 << 20))
