@@ -14,11 +14,11 @@
 #define LEAPIO_KSFT_LIO_DP_BATCH_H
 
 #include <stdbool.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lio_dp.h"
 #include "dm_delay.h"
+#include "clock.h"
 
 #if !defined(DPB_CMDS) || !defined(DPB_PAGES)
 #error "define DPB_CMDS and DPB_PAGES before including lio_dp_batch.h"
@@ -34,14 +34,6 @@ struct batch {
 	int		cid[DPB_CMDS];
 	unsigned int	done[DPB_CMDS];	/* CQEs seen per command */
 };
-
-static inline uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* Blocks per guest page. */
 static inline uint32_t bpp(struct dp *dp)
@@ -189,12 +181,12 @@ static inline void held_is(struct __test_metadata *_metadata,
 			   struct dm_delay *dm, unsigned int reads,
 			   unsigned int writes)
 {
-	uint64_t t0 = now_ms();
+	int64_t t0 = mono_ms();
 	unsigned int r = 0, w = 0;
 
 	for (;;) {
 		ASSERT_EQ(0, dm_delay_held(dm, &r, &w));
-		if ((r >= reads && w >= writes) || now_ms() - t0 > NIO_TIMEOUT_MS)
+		if ((r >= reads && w >= writes) || mono_ms() - t0 > NIO_TIMEOUT_MS)
 			break;
 		usleep(1000);
 	}

@@ -122,9 +122,9 @@ static unsigned int posted(struct nvd *n, uint16_t cqid)
 static void posted_is(struct __test_metadata *_metadata, struct dp *dp,
 		      uint16_t cqid, unsigned int want)
 {
-	int64_t t0 = now_ms();
+	int64_t t0 = mono_ms();
 
-	while (posted(&dp->l.nvd, cqid) < want && now_ms() - t0 <= NIO_TIMEOUT_MS)
+	while (posted(&dp->l.nvd, cqid) < want && mono_ms() - t0 <= NIO_TIMEOUT_MS)
 		usleep(1000);
 	ASSERT_EQ(want, posted(&dp->l.nvd, cqid));
 }
@@ -176,12 +176,12 @@ static void kill_card_runtime(struct __test_metadata *_metadata, struct dp *dp)
 /* leapio_soc unloaded once the dead leapiod's last file is gone. */
 static void soc_away(struct __test_metadata *_metadata, struct dp *dp)
 {
-	int64_t t0 = now_ms();
+	int64_t t0 = mono_ms();
 	int err;
 
 	/* io_uring's exit work may hold the file a little after the reap. */
 	while ((err = kmod_unload(SOC_MODULE_NAME)) == -EAGAIN &&
-	       now_ms() - t0 <= LEAPIOD_TIMEOUT_MS)
+	       mono_ms() - t0 <= LEAPIOD_TIMEOUT_MS)
 		usleep(20000);
 	ASSERT_EQ(0, err);
 	dp->cm.soc_loaded = false;
@@ -329,10 +329,10 @@ TEST_F_TIMEOUT(cf, card_away_for_good, 300)
 	no_reset(_metadata, dp);
 	ASSERT_EQ(0, posted(n, 1));
 
-	t0 = now_ms();
+	t0 = mono_ms();
 	err = nvd_delete_sq(n, 1, &status);
 	TH_LOG("Delete I/O SQ with the card gone: %d (status %#x) after %lld ms",
-	       err, status, (long long)(now_ms() - t0));
+	       err, status, (long long)(mono_ms() - t0));
 	ASSERT_NE(0, err);
 	ASSERT_EQ(NVME_CSTS_CFS, REG_RD32(&dp->l, NVME_REG_CSTS) & NVME_CSTS_CFS);
 	ASSERT_EQ(1, dp_attr(_metadata, dp, LEAPIO_SYSFS_RUNTIME_REVOKED));
@@ -524,10 +524,10 @@ TEST_F_TIMEOUT(cf, dma_unmap_card_revoked, 300)
 	p1 = dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES);
 	ASSERT_GT(p1, p0);
 
-	t0 = now_ms();
+	t0 = mono_ms();
 	ASSERT_EQ(0, vfio_dma_unmap(&dp->l.dev, xiova, xsize));
 	x.mapped = 0;
-	TH_LOG("unmap with the card's reads held: %lld ms", (long long)(now_ms() - t0));
+	TH_LOG("unmap with the card's reads held: %lld ms", (long long)(mono_ms() - t0));
 	ASSERT_EQ(p0, dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES));
 	ASSERT_EQ(1, dp_attr(_metadata, dp, LEAPIO_SYSFS_RUNTIME_REVOKED));
 	ASSERT_EQ(0, nvd_wait_csts(n, NVME_CSTS_CFS, NVME_CSTS_CFS, LEAPIOD_TIMEOUT_MS));

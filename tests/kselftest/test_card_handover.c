@@ -30,7 +30,6 @@
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lio_dp.h"
@@ -67,7 +66,7 @@ FIXTURE(ho) {
 static int card_ready_wait(const struct card_mode *cm)
 {
 	char path[96], buf[8];
-	uint64_t t0 = now_ms();
+	int64_t t0 = mono_ms();
 	int err;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/card_ready",
@@ -76,7 +75,7 @@ static int card_ready_wait(const struct card_mode *cm)
 		err = sysfs_read(path, buf, sizeof(buf));
 		if (err >= 0 && buf[0] == '1')
 			return 0;
-		if (now_ms() - t0 > LEAPIOD_TIMEOUT_MS)
+		if (mono_ms() - t0 > LEAPIOD_TIMEOUT_MS)
 			return err < 0 ? err : -ETIMEDOUT;
 		usleep(20000);
 	}
@@ -292,7 +291,7 @@ static bool log_has(const char *log, const char *what)
 /* A new HO_DRAINING line in log (bounded): the count it gives. */
 static int drain_said(const char *log, unsigned int *seen, unsigned int *count)
 {
-	uint64_t t0 = now_ms();
+	int64_t t0 = mono_ms();
 	unsigned int lines = 0;
 	int err;
 
@@ -302,7 +301,7 @@ static int drain_said(const char *log, unsigned int *seen, unsigned int *count)
 			*seen = lines;
 			return 0;
 		}
-		if (now_ms() - t0 > NIO_TIMEOUT_MS)
+		if (mono_ms() - t0 > NIO_TIMEOUT_MS)
 			return err ? err : -ETIMEDOUT;
 		usleep(5000);
 	}

@@ -14,12 +14,12 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "card_side.h"
 #include "hand_rt.h"
 #include "lio_test.h"
+#include "clock.h"
 
 #define MSIX_ENTRY(v)		(LEAPIO_MSIX_TABLE_OFFSET + 16 * (v))
 #define MSIX_CTRL		12
@@ -83,21 +83,13 @@ static int slot_of(struct __test_metadata *_metadata, const struct lio_mdev *m)
 	return v;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
-}
-
 /* Wait (bounded) until *p == want: true if it came. */
 static bool wait_u32(const uint32_t *p, uint32_t want)
 {
-	uint64_t end = now_ms() + WAIT_MS;
+	int64_t end = mono_ms() + WAIT_MS;
 
 	while (__atomic_load_n(p, __ATOMIC_ACQUIRE) != want) {
-		if (now_ms() > end)
+		if (mono_ms() > end)
 			return false;
 		sched_yield();
 	}
@@ -224,7 +216,7 @@ static void card_post(struct card_side *cs, int slot, int vec, int n)
 TEST_F(card, irq_post_raises_vector)
 {
 	struct lio *l = &self->l;
-	uint64_t end;
+	int64_t end;
 	int slot;
 
 	LIO_SETUP(l, NULL);
@@ -246,8 +238,8 @@ TEST_F(card, irq_post_raises_vector)
 	/* Masked: pending in the PBA, delivered at the unmask. */
 	MSIX_WR32(l, MSIX_ENTRY(0) + MSIX_CTRL, MSIX_CTRL_MASKED);
 	card_post(&self->cs, slot, 0, 1);
-	end = now_ms() + WAIT_MS;
-	while (!(MSIX_RD32(l, LEAPIO_MSIX_PBA_OFFSET) & 1) && now_ms() < end)
+	end = mono_ms() + WAIT_MS;
+	while (!(MSIX_RD32(l, LEAPIO_MSIX_PBA_OFFSET) & 1) && mono_ms() < end)
 		sched_yield();
 	ASSERT_EQ(1, MSIX_RD32(l, LEAPIO_MSIX_PBA_OFFSET) & 1);
 	ASSERT_EQ(0, evfd_take(l->msix_fd[0]));

@@ -36,7 +36,6 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lio_dp.h"
@@ -141,13 +140,13 @@ static void reads_posted(struct __test_metadata *_metadata, struct dp *dp,
 {
 	struct nvme_cqe cqe[FLT_QSIZE];
 	unsigned int seen[FLT_CMDS] = { 0 }, got = 0, i;
-	uint64_t t0 = now_ms();
+	int64_t t0 = mono_ms();
 	uint16_t head;
 	int k;
 
 	for (;;) {
 		got = cq_posted(&dp->l.nvd, b->qid, &head, cqe, FLT_QSIZE);
-		if (got >= want || now_ms() - t0 > NIO_TIMEOUT_MS)
+		if (got >= want || mono_ms() - t0 > NIO_TIMEOUT_MS)
 			break;
 		usleep(1000);
 	}

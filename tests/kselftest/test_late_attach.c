@@ -34,9 +34,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "lio_dp.h"
+#include "clock.h"
 
 #define LA_SQ		8	/* room for 7 commands */
 #define LA_CQ		4	/* room for 3 completions */
@@ -57,14 +57,6 @@
 #define LA_WR_WARM	0x30000		/* written by the warm-up */
 /* A completion from the controller model without a runtime. */
 #define LA_NNR		NVME_SC_NS_NOT_READY
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct la_cmd {
 	uint8_t		opc;
@@ -217,9 +209,9 @@ static unsigned int la_posted(struct dp *dp)
 static void la_wait_posted(struct __test_metadata *_metadata, struct dp *dp,
 			   unsigned int want)
 {
-	int64_t end = now_ms() + NIO_TIMEOUT_MS;
+	int64_t end = mono_ms() + NIO_TIMEOUT_MS;
 
-	while (la_posted(dp) < want && now_ms() < end)
+	while (la_posted(dp) < want && mono_ms() < end)
 		sched_yield();
 	ASSERT_EQ(want, la_posted(dp));
 }

@@ -33,10 +33,10 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #include "lio_dp.h"
 #include "../../uapi/linux/leapio_region.h"
+#include "clock.h"
 
 #define RL_QSIZE	32
 #define RL_CMDS		16
@@ -47,14 +47,6 @@
 #define RL_ACK_MS	10000
 #define RL_WAIT_MS	(RL_ACK_MS + 20000)
 #define RL_GRACE_MS	1500
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The state letter of /proc/<pid>/stat ('T': stopped), 0 if gone. */
 static char proc_state(pid_t pid)
@@ -74,10 +66,10 @@ static char proc_state(pid_t pid)
 
 static int wait_proc_state(pid_t pid, char want, int timeout_ms)
 {
-	int64_t end = now_ms() + timeout_ms;
+	int64_t end = mono_ms() + timeout_ms;
 
 	while (proc_state(pid) != want) {
-		if (now_ms() > end)
+		if (mono_ms() > end)
 			return -ETIMEDOUT;
 		usleep(10000);
 	}
@@ -249,10 +241,10 @@ TEST_F_TIMEOUT(rl, stopped_at_sq_delete, 180)
 	rl_stop(_metadata, self);
 	TH_LOG("%u of %u reads completed before SIGSTOP", rl_posted(dp), RL_CMDS);
 
-	t0 = now_ms();
+	t0 = mono_ms();
 	err = nvd_delete_sq(&dp->l.nvd, 1, &status);
 	TH_LOG("Delete I/O SQ: %d (status %#x) after %lld ms", err, status,
-	       (long long)(now_ms() - t0));
+	       (long long)(mono_ms() - t0));
 	/* No completion: the controller failed instead. */
 	ASSERT_NE(0, err);
 	ASSERT_EQ(NVME_CSTS_CFS, REG_RD32(&dp->l, NVME_REG_CSTS) & NVME_CSTS_CFS);
@@ -274,9 +266,9 @@ TEST_F_TIMEOUT(rl, stopped_at_reset, 180)
 	TH_LOG("%u of %u reads completed before SIGSTOP", rl_posted(dp), RL_CMDS);
 
 	/* CC.EN = 0: the reset is carried out, and says CFS. */
-	t0 = now_ms();
+	t0 = mono_ms();
 	ASSERT_EQ(0, nvd_disable(&dp->l.nvd));
-	TH_LOG("RDY = 0 after %lld ms", (long long)(now_ms() - t0));
+	TH_LOG("RDY = 0 after %lld ms", (long long)(mono_ms() - t0));
 	ASSERT_EQ(NVME_CSTS_CFS, REG_RD32(&dp->l, NVME_REG_CSTS));
 	rl_assert_revoked(_metadata, self);
 
@@ -309,10 +301,10 @@ TEST_F_TIMEOUT(rl, stopped_at_dma_unmap, 180)
 	rl_stop(_metadata, self);
 
 	/* The unmap returns, with x's pages unpinned. */
-	t0 = now_ms();
+	t0 = mono_ms();
 	ASSERT_EQ(0, vfio_dma_unmap(&dp->l.dev, xiova, xsize));
 	x.mapped = 0;
-	TH_LOG("unmap took %lld ms; pinned %llu -> %llu -> %llu", (long long)(now_ms() - t0),
+	TH_LOG("unmap took %lld ms; pinned %llu -> %llu -> %llu", (long long)(mono_ms() - t0),
 	       p0, p1, dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES));
 	ASSERT_EQ(p0, dp_attr(_metadata, dp, LEAPIO_SYSFS_PINNED_PAGES));
 	rl_assert_revoked(_metadata, self);

@@ -6,10 +6,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "blocked_call.h"
+#include "clock.h"
 
 static void *blocked_call_main(void *p)
 {
@@ -38,18 +38,10 @@ bool blocked_call_done(struct blocked_call *bc)
 	return __atomic_load_n(&bc->done, __ATOMIC_ACQUIRE);
 }
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 int blocked_call_in(struct blocked_call *bc, const char *wchan,
 		    unsigned int timeout_ms)
 {
-	uint64_t t0 = mono_ms();
+	int64_t t0 = mono_ms();
 	char path[64], seen[64];
 	ssize_t len;
 	pid_t tid;

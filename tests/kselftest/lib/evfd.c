@@ -2,25 +2,17 @@
 /* eventfds standing for interrupt lines; see evfd.h. */
 #include <errno.h>
 #include <poll.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
 
 #include "evfd.h"
+#include "clock.h"
 
 int evfd_new(void)
 {
 	int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int64_t evfd_take(int fd)
@@ -38,12 +30,12 @@ int64_t evfd_take(int fd)
 
 int64_t evfd_wait(int fd, int timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms, left;
+	int64_t deadline = mono_ms() + timeout_ms, left;
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	int ret;
 
 	for (;;) {
-		left = deadline - now_ms();
+		left = deadline - mono_ms();
 		if (left < 0)
 			left = 0;
 		ret = poll(&p, 1, (int)left);

@@ -12,20 +12,12 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../../../uapi/linux/leapio.h"
 #include "card_mode.h"
 #include "leapiod.h"
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "clock.h"
 
 const char *leapiod_binary(void)
 {
@@ -99,7 +91,7 @@ bool leapiod_alive(struct leapiod *d)
 
 int leapiod_wait_runtime_pid(const char *uuid, pid_t pid, int timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = mono_ms() + timeout_ms;
 	unsigned long long v;
 	int err;
 
@@ -110,7 +102,7 @@ int leapiod_wait_runtime_pid(const char *uuid, pid_t pid, int timeout_ms)
 		err = mdev_uuid_attr_u64(uuid, LEAPIO_SYSFS_RUNTIME_PID, &v);
 		if (!err && v == (unsigned long long)pid)
 			return 0;
-		if (now_ms() > deadline)
+		if (mono_ms() > deadline)
 			return err ? err : -ETIMEDOUT;
 		usleep(20000);
 	}
@@ -212,7 +204,7 @@ int leapiod_start(struct leapiod *d)
 		if (err)
 			return leapiod_alive(d) ? err : -ECHILD;
 	}
-	deadline = now_ms() + LEAPIOD_TIMEOUT_MS;
+	deadline = mono_ms() + LEAPIOD_TIMEOUT_MS;
 	for (i = 0; i < d->nr && !d->card; i++) {
 		for (;;) {
 			err = leapiod_wait_runtime_pid(d->uuid[i], pid, 100);
@@ -220,7 +212,7 @@ int leapiod_start(struct leapiod *d)
 				break;
 			if (!leapiod_alive(d))
 				return -ECHILD;
-			if (now_ms() > deadline)
+			if (mono_ms() > deadline)
 				return -ETIMEDOUT;
 		}
 	}
@@ -229,7 +221,7 @@ int leapiod_start(struct leapiod *d)
 
 int leapiod_stop(struct leapiod *d, int sig)
 {
-	int64_t deadline = now_ms() + LEAPIOD_TIMEOUT_MS;
+	int64_t deadline = mono_ms() + LEAPIOD_TIMEOUT_MS;
 	pid_t r;
 
 	if (!d->pid)
@@ -243,7 +235,7 @@ int leapiod_stop(struct leapiod *d, int sig)
 			d->pid = 0;
 			return -errno;
 		}
-		if (now_ms() > deadline) {
+		if (mono_ms() > deadline) {
 			kill(d->pid, SIGKILL);
 			waitpid(d->pid, &d->status, 0);
 			d->pid = 0;

@@ -3,18 +3,10 @@
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
-#include <time.h>
 #include <linux/pci_regs.h>
 
 #include "nvme_driver.h"
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "clock.h"
 
 int nvd_rd32(struct nvd *n, uint32_t off, uint32_t *val)
 {
@@ -66,7 +58,7 @@ int nvd_init(struct nvd *n, struct vfio_dev *dev, struct gmem *mem)
 
 int nvd_wait_csts(struct nvd *n, uint32_t mask, uint32_t val, uint32_t timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = mono_ms() + timeout_ms;
 	uint32_t csts;
 	int err;
 
@@ -79,7 +71,7 @@ int nvd_wait_csts(struct nvd *n, uint32_t mask, uint32_t val, uint32_t timeout_m
 			return err;
 		if ((csts & mask) == val)
 			return 0;
-		if (now_ms() > deadline)
+		if (mono_ms() > deadline)
 			return -ETIMEDOUT;
 		sched_yield();
 	}
@@ -275,7 +267,7 @@ bool nvd_cqe_ready(struct nvd *n, uint16_t cqid)
 
 int nvd_reap(struct nvd *n, uint16_t cqid, struct nvme_cqe *cqe, int timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = mono_ms() + timeout_ms;
 	struct nvd_queue *q;
 	uint16_t sqid;
 
@@ -283,7 +275,7 @@ int nvd_reap(struct nvd *n, uint16_t cqid, struct nvme_cqe *cqe, int timeout_ms)
 		return -ENOENT;
 	q = &n->q[cqid];
 	while (!nvd_cqe_ready(n, cqid)) {
-		if (now_ms() >= deadline)
+		if (mono_ms() >= deadline)
 			return -ETIMEDOUT;
 		sched_yield();
 	}
@@ -348,7 +340,7 @@ int nvd_match_or_stash(struct nvd *n, uint16_t sqid, uint16_t cid,
 int nvd_wait_cid(struct nvd *n, uint16_t sqid, uint16_t cid,
 		 struct nvme_cqe *cqe, int timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms, left;
+	int64_t deadline = mono_ms() + timeout_ms, left;
 	uint16_t cqid;
 	int err;
 
@@ -358,7 +350,7 @@ int nvd_wait_cid(struct nvd *n, uint16_t sqid, uint16_t cid,
 		return 0;
 	cqid = n->q[sqid].cqid;
 	for (;;) {
-		left = deadline - now_ms();
+		left = deadline - mono_ms();
 		err = nvd_reap(n, cqid, cqe, left > 0 ? (int)left : 0);
 		if (err)
 			return err;

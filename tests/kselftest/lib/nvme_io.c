@@ -6,17 +6,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #include "nvme_io.h"
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "clock.h"
 
 static int admin_status(struct nio *io, struct nvme_sqe *sqe, uint16_t *status)
 {
@@ -258,7 +250,7 @@ int nio_reap(struct nio *io, uint16_t cqid, struct nvme_cqe *cqe, int timeout_ms
 int nio_wait(struct nio *io, uint16_t sqid, uint16_t cid, struct nvme_cqe *cqe,
 	     int timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms, left;
+	int64_t deadline = mono_ms() + timeout_ms, left;
 	struct nvd *n = io->n;
 	int err;
 
@@ -267,7 +259,7 @@ int nio_wait(struct nio *io, uint16_t sqid, uint16_t cid, struct nvme_cqe *cqe,
 	if (!nvd_take_stashed_cid(n, sqid, cid, cqe))
 		return 0;
 	for (;;) {
-		left = deadline - now_ms();
+		left = deadline - mono_ms();
 		err = nio_reap(io, n->q[sqid].cqid, cqe, left > 0 ? (int)left : 0);
 		if (err)
 			return err;

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The tests' clock (clock.h). */
+#include <time.h>
+
+#include "clock.h"
+
+int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
