@@ -298,12 +298,17 @@ static void lio_sq_recover(struct lio_vdev *v, u16 q)
 			continue;
 		if (mine && st == LEAPIO_INFLIGHT_ISSUED) {
 			sq->cmds[tag].busy = true;
+			v->recovered.redo++;
 			continue;	/* redone below, once the free list is built */
 		}
+		if (!mine)
+			v->recovered.stale++;
 		if (mine && st == LEAPIO_INFLIGHT_COMPLETING &&
 		    v->cq[sq->cqid].live && !v->cq[sq->cqid].held &&
-		    v->cq[sq->cqid].d->tail == e->cq_pos)
+		    v->cq[sq->cqid].d->tail == e->cq_pos) {
 			lio_cq_post_journal(v, e, q);
+			v->recovered.posted++;
+		}
 		__atomic_store_n(&e->state, LEAPIO_INFLIGHT_FREE,
 				 __ATOMIC_RELEASE);
 	}
@@ -493,6 +498,13 @@ static void lio_apply(struct lio_vdev *v)
 	for (q = 1; v->recovering && q <= v->nr_ioq; q++)
 		if (v->cq[q].live)
 			lio_cq_head_resync(&v->cq[q]);
+	if (v->recovering && (v->recovered.redo || v->recovered.posted ||
+			      v->recovered.stale))
+		lio_log("vdev %s: from the journal: %u commands issued again, "
+			"%u completions posted again, %u entries of an older "
+			"controller or queue dropped", v->cfg.uuid,
+			v->recovered.redo, v->recovered.posted,
+			v->recovered.stale);
 	v->recovering = false;
 	v->ack_pending = true;
 }

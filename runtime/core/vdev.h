@@ -143,6 +143,17 @@ struct lio_vdev {
 	u64			held_retry_ns;	/* next MAP of held queues */
 	u64			xl_lo, xl_hi;	/* a translated leaf */
 	bool			recovering;	/* first sync after attach */
+	/*
+	 * What the journal held at attach (a runtime that died, or one that
+	 * let go): commands issued again, completions posted again from
+	 * their journal copy, and entries of an older controller or queue
+	 * dropped. Logged once the first sync is done.
+	 */
+	struct {
+		u32		redo;
+		u32		posted;
+		u32		stale;
+	} recovered;
 	bool			drain_gen;	/* ack waits for inflight == 0 */
 };
 

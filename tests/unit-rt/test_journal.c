@@ -159,6 +159,11 @@ TEST_F(journal, crash)
 	}
 	fh_attach(h);
 	fh_poll(h, 3);
+	/* What the new runtime found in the journal, as it logs it. */
+	EXPECT_EQ(variant->at <= BEFORE_COMPLETING, h->v.recovered.redo);
+	EXPECT_EQ(variant->at == COMPLETING_NO_CQE || variant->at == CQE_NO_TAIL,
+		  h->v.recovered.posted);
+	EXPECT_EQ(0, h->v.recovered.stale);
 
 	/* The next command goes right after, in the same CQ. */
 	fh_rw_sqe(&s, nvme_cmd_read, 8, 0, 1, DATA_GPA + 0x1000, 0);
@@ -207,6 +212,8 @@ TEST_F(journal_gen, stale_entries_dropped)
 	fh_attach(h);
 	fh_poll(h, 3);
 	EXPECT_FALSE(fh_reap(h, 1, &c));
+	EXPECT_EQ(1, h->v.recovered.stale);
+	EXPECT_EQ(0, h->v.recovered.redo);
 	EXPECT_EQ(LEAPIO_INFLIGHT_FREE, e->state);
 	EXPECT_EQ(h->r.ctrl->seq, h->r.ctrl->ack);
 	EXPECT_EQ(1, h->submitted);	/* not redone */
