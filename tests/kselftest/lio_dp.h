@@ -118,7 +118,7 @@ static inline void dp_setup(struct __test_metadata *_metadata, struct dp *dp,
 			    unsigned int lba_size)
 {
 	dp_create(_metadata, dp, DP_NS_SIZE, DP_NS_SIZE, lba_size);
-	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, dp->bk.path, 0));
+	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, dp->bk.path, dp->bk.base));
 	dp_start_leapiod(_metadata, dp);
 	dp_open(_metadata, dp);
 }

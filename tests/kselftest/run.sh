@@ -36,6 +36,16 @@ is_card_test() {
 	case $1 in test_card_*|test_soc_*) return 0 ;; esac
 	return 1
 }
+# The card VM's set (tests/vm/card/l1-card-vm-ksft.sh): the data path
+# sets with the card serving, the test_card_<set>.c files that build
+# another file's lio_dp.h tests with LIO_DP_CARD (include "test_<set>.c");
+# they run against the aarch64 card VM too (tests/kselftest/lib/card_vm.h).
+#   run.sh --card-vm-list   print them
+if [ "${1:-}" = --card-vm-list ]; then
+	grep -l '^#include "test_[a-z_]*\.c"' "$top"/tests/kselftest/test_card_*.c |
+		xargs -n1 basename | sed 's/\.c$//'
+	exit 0
+fi
 if [ "${1:-}" = --card-list ]; then
 	for src in "$top"/tests/kselftest/test_*.c; do
 		name=$(basename "$src" .c)

@@ -26,9 +26,9 @@ FIXTURE_SETUP(iso)
 	dp_create(_metadata, &self->a, ISO_NS, 2 * ISO_NS, 0);
 	ASSERT_EQ(0, lio_setup(&self->b.l, &o));
 	ASSERT_EQ(0, leapiod_add_vdev(&self->a.d, self->a.l.mdev.uuid,
-				      self->a.bk.path, 0));
+				      self->a.bk.path, self->a.bk.base));
 	ASSERT_EQ(0, leapiod_add_vdev(&self->a.d, self->b.l.mdev.uuid,
-				      self->a.bk.path, ISO_NS));
+				      self->a.bk.path, self->a.bk.base + ISO_NS));
 	/* As an operator would: a configuration file. */
 	ASSERT_EQ(0, leapiod_use_config(&self->a.d));
 	dp_start_leapiod(_metadata, &self->a);

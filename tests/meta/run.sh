@@ -121,6 +121,38 @@ out=$(tests/vm/vm-ran.sh kX "$tmp/vm-empty" "$tmp/bin" 2>&1) && rc=0 || rc=$?
 tap "$(ok_if [ $rc != 0 ] && grep -q '^kX: l1.tap holds no result' <<< "$out")" \
 	"vm-ran.sh fails a TAP file with no result in it" "exit $rc: $out"
 
+# The card's runs: the card L1, the card VM's nested guest, and the card
+# VM's kselftests (vm-ran.sh's 4th to 6th arguments); a binary of
+# run.sh --card-vm-list must have its verdict in the last.
+mkdir -p "$tmp/bin2"
+for b in test_a test_card_io; do
+	printf '#!/bin/sh\n' > "$tmp/bin2/$b"
+	chmod +x "$tmp/bin2/$b"
+done
+fake_tap() {
+	mkdir -p "$(dirname "$1")"
+	printf 'TAP version 13\n1..1\nok 1 %s\n' "${2:-done}" > "$1"
+}
+fake_vm_results "$tmp/c/vm" test_a
+for f in run.tap l1.tap l2.tap; do fake_tap "$tmp/c/card/$f"; done
+fake_tap "$tmp/c/card/kselftest.tap" "selftests: leapio: test_card_io"
+for f in l1/run.tap l1/l1.tap card/run.tap card/card-soc.tap; do fake_tap "$tmp/c/pair/$f"; done
+for f in l1/run.tap l1/l1.tap card/run.tap card/card-agent.tap; do fake_tap "$tmp/c/ksft/$f"; done
+fake_tap "$tmp/c/ksft/l1/kselftest.tap" "selftests: leapio: test_card_io"
+vm_ran_card() {
+	tests/vm/vm-ran.sh kX "$tmp/c/vm" "$tmp/bin2" "$tmp/c/card" "$tmp/c/pair" "$tmp/c/ksft" 2>&1
+}
+out=$(vm_ran_card) && rc=0 || rc=$?
+tap "$(ok_if [ $rc = 0 ])" "vm-ran.sh accepts complete card runs" "exit $rc: $out"
+fake_tap "$tmp/c/ksft/l1/kselftest.tap" "selftests: leapio: test_card_isolation"
+out=$(vm_ran_card) && rc=0 || rc=$?
+tap "$(ok_if [ $rc != 0 ] && grep -q '^kX: kselftest test_card_io did not run against the card VM' <<< "$out")" \
+	"vm-ran.sh fails, naming it, a card VM kselftest that did not run" "exit $rc: $out"
+rm "$tmp/c/ksft/card/card-agent.tap"
+out=$(vm_ran_card) && rc=0 || rc=$?
+tap "$(ok_if [ $rc != 0 ] && grep -q 'card VM kselftests: no results in card/card-agent.tap' <<< "$out")" \
+	"vm-ran.sh fails card VM kselftests whose card side left no verdict" "exit $rc: $out"
+
 # ---- tests/summary.sh: what make check's last line says ----
 
 mkdir -p "$tmp/sum"

@@ -257,3 +257,20 @@ l1_hand_over_during() {
 	done
 	echo "$n"
 }
+
+# The card's SSD as L1 sees it (run-pair.sh: a virtio disk, serial
+# leapio-card-ssd): prints /dev/vdX. The disk appears as virtio_blk
+# probes it, bounded by the clock.
+l1_card_ssd() {
+	local b t=$((SECONDS + 30))
+	modprobe virtio_blk || return 1
+	while [ $SECONDS -lt $t ]; do
+		for b in /sys/block/vd*; do
+			[ "$(cat "$b/serial" 2>/dev/null)" = leapio-card-ssd ] &&
+				{ echo "/dev/${b##*/}"; return 0; }
+		done
+		sleep 0.2
+	done
+	echo "no virtio disk with serial leapio-card-ssd in L1" >&2
+	return 1
+}

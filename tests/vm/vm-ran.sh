@@ -3,17 +3,21 @@
 # that did not build, or a kselftest binary that was never started leaves
 # fewer results, not failed ones: this turns their absence into a failure.
 #   tests/vm/vm-ran.sh <kver> <results dir of its run> <kselftest bin dir> \
-#       [<results dir of its card L1 run> [<results dir of its card VM run>]]
+#       [<results dir of its card L1 run> [<results dir of its card VM run>
+#       [<results dir of the card VM's kselftests>]]]
 # The card's kselftests (test_card_*, test_soc_*) run only in the card L1
 # (tests/kselftest/run.sh): with a card dir, their verdicts are looked for
 # there, and that run's own TAP files (tests/vm/card/l1-card-check.sh's:
 # its nested guest on a card-served drive too) must be there; without one
 # they are not looked for.
+# With the card VM's kselftests' dir (make card-ksft), both VMs' TAP
+# files must be there and each binary of tests/kselftest/run.sh
+# --card-vm-list that was built must have its verdict in that run too.
 # Prints what is missing, one line each, then a last line with the count
 # of results found; exits 1 if anything is missing or nothing ran.
 set -uo pipefail
 
-kver=$1 dir=$2 bindir=$3 carddir=${4:-} pairdir=${5:-}
+kver=$1 dir=$2 bindir=$3 carddir=${4:-} pairdir=${5:-} ksftdir=${6:-}
 here=$(cd "$(dirname "$0")" && pwd)
 missing=0
 
@@ -51,6 +55,19 @@ if [ -n "$pairdir" ]; then
 	for f in l1/run.tap l1/l1.tap card/run.tap card/card-soc.tap; do
 		[ -s "$pairdir/$f" ] && [ "$(results_in "$pairdir/$f")" != 0 ] ||
 			miss "card VM run: no results in $f: that run did not run"
+	done
+fi
+# The kselftests against the card VM (make card-ksft).
+if [ -n "$ksftdir" ]; then
+	for f in l1/run.tap l1/l1.tap l1/kselftest.tap card/run.tap card/card-agent.tap; do
+		[ -s "$ksftdir/$f" ] && [ "$(results_in "$ksftdir/$f")" != 0 ] ||
+			miss "card VM kselftests: no results in $f: that run did not run"
+	done
+	for b in $("$here/../kselftest/run.sh" --card-vm-list); do
+		grep -qx "$b" <<< "$bins" || continue
+		grep -qE "^(not )?ok [0-9]+ selftests: leapio: $b( |$)" \
+			"$ksftdir/l1/kselftest.tap" 2>/dev/null ||
+			miss "kselftest $b did not run against the card VM"
 	done
 fi
 for b in $bins; do

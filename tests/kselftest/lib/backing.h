@@ -18,13 +18,23 @@
 struct backing {
 	int		file;		/* the memfd */
 	int		loop;		/* /dev/loopN, held open */
-	char		path[32];	/* "/dev/loopN" */
+	char		path[32];	/* "/dev/loopN": what leapiod opens */
 	uint64_t	size;
+	/*
+	 * Where in path the store begins: 0, except with the card VM
+	 * (lib/card_vm.h), where the store is a slice of the card's SSD:
+	 * path is the SSD as the card sees it, loop L1's view of it (its
+	 * virtio disk, opened O_DIRECT: L1 must not cache what the card
+	 * writes), file -1.
+	 */
+	uint64_t	base;
 };
 
 /* A zeroed device of size bytes (a multiple of 4096) with logical blocks
  * of block_size (512 or 4096). 0 or -errno; -ENODEV without the loop
- * driver.
+ * driver. With the card VM: a zeroed slice of its SSD, 1 MiB aligned,
+ * after the slices this process holds (block_size is the SSD's, 512);
+ * -ENOSPC past its end.
  */
 int backing_create(struct backing *b, uint64_t size, unsigned int block_size);
 void backing_destroy(struct backing *b);

@@ -9,6 +9,7 @@
 #include "../../../uapi/linux/leapio.h"
 #include "card_mode.h"
 #include "card_side.h"
+#include "card_vm.h"
 #include "kmod.h"
 #include "mdev_sysfs.h"
 
@@ -23,7 +24,8 @@ int card_mode_up(struct card_mode *cm)
 	err = soc_rig_init(&cm->rig);
 	if (err)
 		return err;
-	if (!kmod_loaded(SOC_MODULE_NAME)) {
+	/* With the card VM, its own kernel has the card side bound. */
+	if (!card_vm() && !kmod_loaded(SOC_MODULE_NAME)) {
 		err = kmod_load(cm->rig.ko, cm->rig.params);
 		if (err)
 			return err;

@@ -10,6 +10,9 @@
  * its leapio/runtime file: the write returns once the card's runtime has
  * attached (or fails with ETIMEDOUT after CAP.TO).
  *
+ * With the card VM (lib/card_vm.h) the card side is the card VM's:
+ * leapio_soc.ko is not loaded in L1, and leapiod runs there.
+ *
  * Everything is undone at teardown, so that the next test (test_card_*
  * mapping the card side through sysfs, which a bound driver forbids)
  * finds the devices free. Every function returns 0 or -errno.

@@ -16,6 +16,7 @@
 
 #include "../../../uapi/linux/leapio.h"
 #include "card_mode.h"
+#include "card_vm.h"
 #include "leapiod.h"
 #include "clock.h"
 
@@ -79,8 +80,16 @@ int mdev_uuid_attr_u64(const char *uuid, const char *name,
 
 bool leapiod_alive(struct leapiod *d)
 {
+	char val[32];
+
 	if (!d->pid)
 		return false;
+	if (d->remote) {
+		if (card_vm_call("alive", val, sizeof(val)) || strcmp(val, "0"))
+			return true;
+		d->pid = 0;
+		return false;
+	}
 	/* waitpid, not kill(0): a zombie still takes signals. */
 	if (waitpid(d->pid, &d->status, WNOHANG) == d->pid) {
 		d->pid = 0;
@@ -164,6 +173,31 @@ static void child_exec(struct leapiod *d, const char *bin)
 	_exit(127);
 }
 
+/* On the card VM: the agent starts it, each vdev on the card's SSD. */
+static int start_remote(struct leapiod *d)
+{
+	char req[64 + LEAPIOD_MAX_VDEV * 64], val[128];
+	unsigned int i;
+	size_t n;
+	int err;
+
+	n = snprintf(req, sizeof(req), "start");
+	for (i = 0; i < d->nr; i++)
+		n += snprintf(req + n, sizeof(req) - n, " %s=%" PRIu64,
+			      d->uuid[i], d->offset[i]);
+	if (n >= sizeof(req))
+		return -ENAMETOOLONG;
+	err = card_vm_call(req, val, sizeof(val));
+	if (err) {
+		fprintf(stderr, "# the card's agent: %s: %s\n", req, val);
+		return err;
+	}
+	d->pid = (pid_t)strtol(val, NULL, 10);
+	d->status = 0;
+	d->remote = true;
+	return d->pid > 0 ? 0 : -EPROTO;
+}
+
 int leapiod_start(struct leapiod *d)
 {
 	const char *bin = leapiod_binary();
@@ -171,6 +205,15 @@ int leapiod_start(struct leapiod *d)
 	int64_t deadline;
 	pid_t pid;
 	int err;
+
+	if (d->card && card_vm()) {
+		if (d->pid)
+			return -EBUSY;
+		err = start_remote(d);
+		if (err)
+			return err;
+		goto handover;
+	}
 
 	if (!bin)
 		return -ENOENT;
@@ -195,6 +238,8 @@ int leapiod_start(struct leapiod *d)
 	d->pid = pid;
 	d->status = 0;
 
+handover:
+	pid = d->pid;
 	/*
 	 * The card's leapiod looks for its slots every 10 ms: a hand-over
 	 * returns once it attached, bounded by CAP.TO in the driver.
@@ -219,6 +264,22 @@ int leapiod_start(struct leapiod *d)
 	return 0;
 }
 
+/* The agent signals and reaps it: its exit code or 128 + the signal. */
+static int stop_remote(struct leapiod *d, int sig)
+{
+	char req[32], val[32];
+	int err, st;
+
+	snprintf(req, sizeof(req), "stop %d", sig);
+	err = card_vm_call(req, val, sizeof(val));
+	d->pid = 0;
+	if (err)
+		return err;
+	st = atoi(val);
+	d->status = st >= 128 ? st - 128 : st << 8;	/* as waitpid's */
+	return st;
+}
+
 int leapiod_stop(struct leapiod *d, int sig)
 {
 	int64_t deadline = mono_ms() + LEAPIOD_TIMEOUT_MS;
@@ -226,6 +287,8 @@ int leapiod_stop(struct leapiod *d, int sig)
 
 	if (!d->pid)
 		return -ESRCH;
+	if (d->remote)
+		return stop_remote(d, sig);
 	kill(d->pid, sig);
 	for (;;) {
 		r = waitpid(d->pid, &d->status, WNOHANG);
@@ -255,6 +318,14 @@ void leapiod_dump_log(struct leapiod *d, FILE *f)
 	long size;
 	FILE *in;
 
+	if (d->remote) {
+		char val[64];
+
+		/* The agent's copy, as it is now. */
+		if (card_vm_call("log", val, sizeof(val)))
+			return;
+		snprintf(d->log, sizeof(d->log), "%s", card_vm_log_path());
+	}
 	if (!d->log[0])
 		return;
 	in = fopen(d->log, "r");
@@ -275,7 +346,7 @@ void leapiod_fini(struct leapiod *d)
 {
 	if (d->pid)
 		leapiod_stop(d, SIGKILL);
-	if (d->log[0])
+	if (d->log[0] && !d->remote)
 		unlink(d->log);
 	if (d->config[0])
 		unlink(d->config);

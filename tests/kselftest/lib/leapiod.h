@@ -46,6 +46,12 @@ struct leapiod {
 	 * of waiting for runtime_pid.
 	 */
 	bool		card;
+	/*
+	 * Card mode with the card VM (lib/card_vm.h): leapiod runs there,
+	 * started and stopped by the card's agent; pid is its pid on the
+	 * card, and the log is the agent's copy.
+	 */
+	bool		remote;
 };
 
 /* $LEAPIOD_BIN if set, else $LEAPIO_TOP/runtime/leapiod (or

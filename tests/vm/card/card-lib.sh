@@ -12,6 +12,9 @@
 #            (run-pair.sh), a virtio disk of L1 too, so that both a
 #            host-mode and a card-mode leapiod can serve one vdev from the
 #            same blocks, as a dual-ported SSD would let them (hand-over)
+#   ctl/     a directory both VMs of the pair mount over 9p (tag cardctl):
+#            the card VM's kselftests ask the card's agent for leapiod
+#            there (card-agent.sh)
 #   server.log, server.pid  (the server is build/tools/ivshmem-server/ivshmem-server,
 #            Documentation/admin-guide/ivshmem-server.rst)
 # The first user makes the directory and starts the server (card_setup);
@@ -76,8 +79,9 @@ card_setup() {
 	if [ -n "${LEAPIO_CARD_DIR:-}" ]; then
 		CARD_DIR=$LEAPIO_CARD_DIR
 		[ -S "$CARD_DIR/sock" ] && [ -f "$CARD_DIR/dram" ] &&
-			[ -f "$CARD_DIR/l1ram" ] && [ -f "$CARD_DIR/ssd" ] ||
-			card_die "LEAPIO_CARD_DIR=$CARD_DIR has no sock, dram, l1ram and ssd"
+			[ -f "$CARD_DIR/l1ram" ] && [ -f "$CARD_DIR/ssd" ] &&
+			[ -d "$CARD_DIR/ctl" ] ||
+			card_die "LEAPIO_CARD_DIR=$CARD_DIR has no sock, dram, l1ram, ssd and ctl"
 		return 0
 	fi
 	card_pow2 "$CARD_DRAM" || card_die "LEAPIO_CARD_DRAM=$CARD_DRAM is not a power of two"
@@ -90,6 +94,7 @@ card_setup() {
 	card_made_dir=$CARD_DIR
 	truncate -s "$CARD_WIN" "$CARD_DIR/l1ram"
 	truncate -s "$CARD_SSD" "$CARD_DIR/ssd"
+	mkdir "$CARD_DIR/ctl"
 	# Without -F the server returns once it listens (the QEMUs connect
 	# at start), its pid in server.pid; it makes dram itself.
 	"$server" -S "$CARD_DIR/sock" -m "$CARD_DIR/dram" -l "$CARD_DRAM" \
@@ -130,11 +135,20 @@ card_hostwin_args() {
 }
 
 # QEMU arguments of a drive on the card's SSD file: card_ssd_args <id>
-# <device> (nvme on the card, virtio-blk-pci in L1). Both VMs' QEMUs
+# <device> [drive options] (nvme on the card, virtio-blk-pci in L1;
+# options such as throttling.iops-total=N). Both VMs' QEMUs
 # write the one file through the page cache of this machine (cache
 # writeback, QEMU's default), which keeps them coherent; QEMU's image
 # locking is off, since each would otherwise refuse the other's writes.
+# Deallocation punches holes in the file (discard=unmap), so deallocated
+# blocks read zeroes, as on most SSDs (and as the kselftests' loop
+# devices do).
 card_ssd_args() {
-	printf '%s\n' -drive "file=$CARD_DIR/ssd,if=none,id=$1,format=raw,file.locking=off" \
+	printf '%s\n' -drive "file=$CARD_DIR/ssd,if=none,id=$1,format=raw,file.locking=off,discard=unmap${3:+,$3}" \
 		-device "$2,drive=$1,serial=leapio-card-ssd"
+}
+
+# QEMU arguments sharing the ctl directory over 9p (tag cardctl).
+card_ctl_args() {
+	printf '%s\n' -virtfs "local,path=$CARD_DIR/ctl,mount_tag=cardctl,security_model=none,multidevs=remap"
 }

@@ -81,16 +81,25 @@ card-smoke: card-kmod $(CARD_OUT)/x86_64/card-smoke $(CARD_IVS) arm64
 # VM's arm64 leapiod (card mode, the card's own SSD behind it); a nested
 # guest in L1 runs the stock nvme driver, nvme-cli and fio on it; no
 # leapiod runs on L1 (tests/vm/card/l1-soc-l2.sh, card-soc-serve.sh).
+# card-l2 also kills the card's leapiod during the first fio and starts
+# it again (leapio_soc_faults=1), and hands the vdev to a host leapiod in
+# L1 and back during the second.
 #   make card-l2 [KVER=<v>]   the check plan, judged (check-l2.sh), TAP
 #   make demo-soc [KVER=<v>]  the demo plan, shown live, then the proofs
 CARD_L2_DEPS	 = kmod $(VM_IMG)/vmlinux $(VM_IMG)/l2-soc.cpio $(CARD_IVS) arm64
 # Nested under TCG beside the card VM the guest is slower than make
 # check's (its l2-run.sh bound is 480 s).
 CARD_L2_TIMEOUT	 = 1200
+# The card's SSD throttled under card-l2: each I/O of the card's leapiod
+# stays at the SSD long enough that a kill -9 finds commands in flight
+# (the guest, TCG in TCG, is otherwise far slower than the card's SSD,
+# and the journal is mostly empty).
+CARD_L2_SSD_IOPS = 50
 
 card-l2: $(CARD_L2_DEPS)
 	@rm -rf build/results/card-l2-$(KVER)
-	LEAPIO_L2_TIMEOUT=$(CARD_L2_TIMEOUT) \
+	LEAPIO_L2_TIMEOUT=$(CARD_L2_TIMEOUT) LEAPIO_CARD_APPEND=leapio_soc_faults=1 \
+		LEAPIO_CARD_SSD_OPTS=throttling.iops-total=$(CARD_L2_SSD_IOPS) \
 		tests/vm/card/run-pair.sh $(KVER) tests/vm/card/l1-soc-l2.sh \
 		$(CARD_KVER) tests/vm/card/card-soc-serve.sh build/results/card-l2-$(KVER)
 	tests/summary.sh build/results/card-l2-$(KVER)
@@ -107,6 +116,21 @@ demo-soc: $(CARD_L2_DEPS)
 	@tests/summary.sh build/demo-soc/$(KVER)
 
 .PHONY: card-l2 demo-soc
+
+# ---- the card VM serving the kselftests ----
+# The data path kselftests with the card serving (run.sh --card-vm-list)
+# in L1 against the aarch64 card VM: each test's leapiod is the card's
+# arm64 build, started and stopped by the card's agent; backends are
+# slices of the card's SSD (tests/vm/card/l1-card-vm-ksft.sh,
+# card-agent.sh, tests/kselftest/lib/card_vm.h).
+#   make card-ksft [KVER=<v>] [LEAPIO_KSFT_TESTS="test_card_io ..."]
+card-ksft: kselftest-build kmod $(CARD_IVS) arm64
+	@rm -rf build/results/card-ksft-$(KVER)
+	tests/vm/card/run-pair.sh $(KVER) tests/vm/card/l1-card-vm-ksft.sh \
+		$(CARD_KVER) tests/vm/card/card-agent.sh build/results/card-ksft-$(KVER)
+	tests/summary.sh build/results/card-ksft-$(KVER)
+
+.PHONY: card-ksft
 
 # The nested guest's initramfs for the pair, with its own plan
 # (tests/vm/card/l2-plan-soc), made as vm.mk makes the others.

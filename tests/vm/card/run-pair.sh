@@ -5,7 +5,9 @@
 # VMs: the card VM (run-card.sh, <outdir>/card/) is started first, L1
 # (run-l1-card.sh, <outdir>/l1/) next. The card's SSD is L1's too, a
 # virtio disk with serial leapio-card-ssd, so that a host-mode leapiod in
-# L1 can serve the vdev the card serves from the same blocks (hand-over). Each writes its own run.tap
+# L1 can serve the vdev the card serves from the same blocks (hand-over),
+# and both mount card-lib.sh's ctl directory (9p tag cardctl), where the
+# card VM's kselftests talk to the card's agent (card-agent.sh). Each writes its own run.tap
 # verdict and whatever its script writes. When L1 has ended, the card gets
 # LEAPIO_PAIR_GRACE seconds (default 120) to finish too, then is stopped:
 # a card script waiting for an L1 that died fails in bounded time. Exit 0
@@ -38,13 +40,14 @@ card_setup
 export LEAPIO_CARD_DIR=$CARD_DIR
 
 # Its own process group, so that stopping it stops its QEMU too.
-setsid "$here/run-card.sh" "$card_kver" "$card_script" "$outdir/card" \
+mapfile -t ctl < <(card_ctl_args)
+setsid "$here/run-card.sh" "$card_kver" "$card_script" "$outdir/card" "${ctl[@]}" \
 	> "$outdir/card/run-card.log" 2>&1 &
 card_pid=$!
 
 mapfile -t ssd < <(card_ssd_args card-ssd virtio-blk-pci)
 l1_rc=0
-"$here/run-l1-card.sh" "$l1_kver" "$l1_script" "$outdir/l1" "${ssd[@]}" || l1_rc=$?
+"$here/run-l1-card.sh" "$l1_kver" "$l1_script" "$outdir/l1" "${ssd[@]}" "${ctl[@]}" || l1_rc=$?
 
 for ((i = 0; i < grace; i++)); do
 	kill -0 "$card_pid" 2>/dev/null || break
