@@ -3,6 +3,23 @@
 # Sourced; expects LEAPIO_TOP, KVER and RESULTS from init-l1.sh.
 
 LEAPIO_KO=$LEAPIO_TOP/build/kmod/$KVER/kernel/host/leapio_host.ko
+
+# A script's own TAP (tests/vm/tap.sh, sourced first) in $RESULTS/l1.tap
+# on fd 3; rc is the script's status besides its TAP.
+l1_tap_begin() {
+	exec 3> "$RESULTS/l1.tap"
+	TAP_FD=3
+	echo "TAP version 13" >&3
+	rc=0
+}
+
+# The end of such a script: the kernel log kept, the plan; true only if
+# everything passed.
+l1_finish() {
+	dmesg > "$RESULTS/dmesg.txt" || true
+	tap_plan
+	[ "$tap_failed" = 0 ] && [ "$rc" = 0 ]
+}
 L1_MODULES=(vfio vfio_iommu_type1 mdev)
 
 # The VFIO and mdev cores, from the shared root's /lib/modules.

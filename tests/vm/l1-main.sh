@@ -18,10 +18,7 @@ here=$LEAPIO_TOP/tests/vm
 # shellcheck source=tests/vm/l1-lib.sh
 . "$here/l1-lib.sh"
 
-exec 3> "$RESULTS/l1.tap"
-TAP_FD=3
-echo "TAP version 13" >&3
-rc=0
+l1_tap_begin
 log() { echo "l1-main: $*"; }
 
 # The namespace the nested guest gets: 4 KiB blocks (not the default 512)
@@ -29,20 +26,15 @@ log() { echo "l1-main: $*"; }
 NS_SIZE=$((512 << 20))
 LBA_SIZE=4096
 
-finish() {
-	dmesg > "$RESULTS/dmesg.txt" || true
-	tap_plan
-	[ "$tap_failed" = 0 ] && [ "$rc" = 0 ]
-}
 
 if ! l1_load_vfio; then
 	tap 0 "modprobe ${L1_MODULES[*]}"
-	finish; exit 1
+	l1_finish; exit 1
 fi
 tap 1 "modprobe ${L1_MODULES[*]}"
 if [ ! -f "$LEAPIO_KO" ]; then
 	tap 0 "leapio_host.ko built for $KVER" "no $LEAPIO_KO (make kmod KVER=$KVER)"
-	finish; exit 1
+	l1_finish; exit 1
 fi
 # The debug kernel (tests/vm/debug-kernel.config names it): its checkers
 # must have started, and kmemleak forgets what boot left behind so that a
@@ -146,4 +138,4 @@ fi
 bad=$(dmesg | tail -n +"$((kmsg_start + 1))" | "$here/kmsg-reports.sh")
 tap "$(ok_if [ -z "$bad" ])" "kernel log clean (no WARN/BUG, KASAN, UBSAN, lockdep, SLUB, KFENCE or page poison report) while leapio_host was loaded" "$bad"
 
-finish
+l1_finish

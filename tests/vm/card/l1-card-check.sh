@@ -21,10 +21,7 @@ here=$LEAPIO_TOP/tests/vm
 # shellcheck source=tests/vm/l1-lib.sh
 . "$here/l1-lib.sh"
 
-exec 3> "$RESULTS/l1.tap"
-TAP_FD=3
-echo "TAP version 13" >&3
-rc=0
+l1_tap_begin
 log() { echo "l1-card-check: $*"; }
 
 NS_SIZE=$((512 << 20))
@@ -33,20 +30,15 @@ SOC_KO=$LEAPIO_TOP/build/kmod/$KVER/kernel/soc/leapio_soc.ko
 CARD_HOST=0000:00:10.0
 CARD_PARAM=/sys/module/leapio_host/parameters/card
 
-finish() {
-	dmesg > "$RESULTS/dmesg.txt" || true
-	tap_plan
-	[ "$tap_failed" = 0 ] && [ "$rc" = 0 ]
-}
 
 lowmem=$(sed -n 's/.*leapio_card_lowmem=\([0-9]*\).*/\1/p' /proc/cmdline)
 if [ -z "$lowmem" ]; then
 	tap 0 "leapio_card_lowmem= on L1's command line (run-l1-card.sh's L1?)"
-	finish; exit 1
+	l1_finish; exit 1
 fi
 if ! l1_load_vfio; then
 	tap 0 "modprobe ${L1_MODULES[*]}"
-	finish; exit 1
+	l1_finish; exit 1
 fi
 kmsg_start=$(dmesg | wc -l)
 
@@ -144,4 +136,4 @@ tap "$(ok_if rmmod leapio_host)" "rmmod leapio_host"
 bad=$(dmesg | tail -n +"$((kmsg_start + 1))" | "$here/kmsg-reports.sh")
 tap "$(ok_if [ -z "$bad" ])" "kernel log clean while the card served" "$bad"
 
-finish
+l1_finish

@@ -18,18 +18,10 @@ here=$LEAPIO_TOP/tests/vm
 # shellcheck source=tests/vm/l1-lib.sh
 . "$here/l1-lib.sh"
 
-exec 3> "$RESULTS/l1.tap"
-TAP_FD=3
-echo "TAP version 13" >&3
-rc=0
+l1_tap_begin
 ctl=/cardctl
 log() { echo "l1-card-vm-ksft: $*"; }
 
-finish() {
-	dmesg > "$RESULTS/dmesg.txt" || true
-	tap_plan
-	[ "$tap_failed" = 0 ] && [ "$rc" = 0 ]
-}
 
 # One request to the card's agent (card-agent.sh's protocol): prints its
 # answer; bounded by the clock (agent_wait seconds).
@@ -51,17 +43,17 @@ if mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 cardctl "$ctl"; the
 	tap 1 "the directory shared with the card is mounted at $ctl"
 else
 	tap 0 "the directory shared with the card (9p tag cardctl) is mounted"
-	finish; exit 1
+	l1_finish; exit 1
 fi
 if ! l1_load_vfio; then
 	tap 0 "modprobe ${L1_MODULES[*]}"
-	finish; exit 1
+	l1_finish; exit 1
 fi
 if disk=$(l1_card_ssd 2> /tmp/ssd.err); then
 	tap 1 "the card's SSD is L1's disk $disk"
 else
 	tap 0 "the card's SSD is L1's disk" "$(cat /tmp/ssd.err)"
-	finish; exit 1
+	l1_finish; exit 1
 fi
 # The agent answers once the card VM has booted and bound its driver.
 agent_wait=600
@@ -85,4 +77,4 @@ tap_is "the card's agent ends the session" "$answer" ok
 bad=$(dmesg | tail -n +"$((kmsg_start + 1))" | "$here/kmsg-reports.sh")
 tap "$(ok_if [ -z "$bad" ])" "kernel log clean while the card VM served the kselftests" "$bad"
 
-finish
+l1_finish
