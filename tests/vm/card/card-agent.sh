@@ -29,27 +29,10 @@ ctl=/ctl
 ssd=/dev/nvme0n1
 log=/tmp/leapiod.log
 conf=/tmp/leapiod.json
-n=0
-failed=0
+# shellcheck source=tests/vm/card/card-side.sh
+. "$LEAPIO_TOP/tests/vm/card/card-side.sh"
 pid=
-
-exec 3> "$RESULTS/card-agent.tap"
-echo "TAP version 13" >&3
-tap() {
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n $2" >&3
-	else
-		echo "not ok $n $2" >&3
-		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/# /' >&3
-		failed=1
-	fi
-}
-finish() {
-	echo "1..$n" >&3
-	dmesg > "$RESULTS/dmesg.txt"
-	exit $failed
-}
+card_tap_begin "$RESULTS/card-agent.tap"
 say() { echo "card-agent: $*"; }
 
 mkdir -p $ctl
@@ -57,23 +40,14 @@ if mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 cardctl $ctl; then
 	tap 1 "the directory shared with L1 is mounted at $ctl"
 else
 	tap 0 "the directory shared with L1 (9p tag cardctl) is mounted"
-	finish
+	card_finish
 fi
-if insmod "$arm/kmod/$KVER/kernel/soc/leapio_soc.ko" \
-	dram="$LEAPIO_CARD_DBELL" hostmem="$LEAPIO_CARD_HOSTWIN" &&
-	[ -c /dev/leapio_soc ]; then
+if card_bind_soc; then
 	tap 1 "leapio_soc.ko binds $LEAPIO_CARD_DBELL and $LEAPIO_CARD_HOSTWIN"
 else
 	tap 0 "leapio_soc.ko binds the card's functions" "$(dmesg | grep leapio_soc)"
-	finish
+	card_finish
 fi
-
-# The host-DRAM window map, as card-soc-serve.sh's: L1's RAM below lowmem
-# at offset 0, the rest from 4 GiB right after it.
-# shellcheck disable=SC2046 # split into start, end, flags on purpose
-set -- $(sed -n 3p "/sys/bus/pci/devices/$LEAPIO_CARD_HOSTWIN/resource")
-win=$(($2 - $1 + 1))
-low=$LEAPIO_CARD_LOWMEM
 
 # Each request's handler sets resp; it runs in this shell, so that
 # leapiod is this shell's child (wait reaps it).
@@ -88,17 +62,7 @@ start() {
 		vd="$vd${vd:+,
 }    {\"uuid\": \"$u\", \"backend\": {\"type\": \"block\", \"path\": \"$ssd\", \"offset\": $o}}"
 	done
-	cat > $conf <<EOF
-{
-  "pollers": [{"spin_us": 0, "idle_poll_us": 1000}],
-  "card": {"device": "/dev/leapio_soc",
-           "host_window": [{"phys": 0, "len": $low, "offset": 0},
-                           {"phys": $((4 << 30)), "len": $((win - low)), "offset": $low}]},
-  "vdevs": [
-$vd
-  ]
-}
-EOF
+	card_leapiod_conf $conf "$vd"
 	"$arm/leapiod" --config $conf > $log 2>&1 &
 	pid=$!
 	starts=$((starts + 1))
@@ -172,4 +136,4 @@ tap "$([ -z "$bad_exits" ] && echo 1 || echo 0)" "every leapiod stopped with SIG
 	"exits:$bad_exits"
 rmmod leapio_soc
 tap $((! $?)) "leapio_soc.ko unloads"
-finish
+card_finish

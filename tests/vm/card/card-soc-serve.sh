@@ -17,75 +17,138 @@ wait_s=${LEAPIO_SOC_CARD_WAIT:-1400}
 log=$RESULTS/leapiod.log
 conf=$RESULTS/leapiod.json
 ssd=/dev/nvme0n1
-n=0
-failed=0
-
-exec 3> "$RESULTS/card-soc.tap"
-echo "TAP version 13" >&3
-tap() {
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n $2" >&3
-	else
-		echo "not ok $n $2" >&3
-		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/# /' >&3
-		failed=1
-	fi
-}
-finish() {
-	echo "1..$n" >&3
-	dmesg > "$RESULTS/dmesg.txt"
-	exit $failed
-}
+# The second boot after the card's reset (below): the TAP goes on where
+# the first boot left it (card-reboot holds its count).
+boot=1
+sfx=
+# shellcheck source=tests/vm/card/card-side.sh
+. "$LEAPIO_TOP/tests/vm/card/card-side.sh"
+if [ -f "$RESULTS/card-reboot" ]; then
+	boot=2
+	tap_n=$(cat "$RESULTS/card-reboot")
+	sfx=" (after the card's reset)"
+	card_tap_begin "$RESULTS/card-soc.tap" append
+else
+	card_tap_begin "$RESULTS/card-soc.tap"
+fi
 say() { echo "card-soc: $*"; }
 
 # The SSD holds the namespace.
 ssd_bytes=$(($(cat /sys/block/nvme0n1/size 2>/dev/null || echo 0) * 512))
 if [ -b $ssd ] && [ "$ssd_bytes" -ge "$SOC_NS_SIZE" ]; then
-	tap 1 "the card's SSD $ssd ($ssd_bytes bytes) holds the vdev's namespace ($SOC_NS_SIZE)"
+	tap 1 "the card's SSD $ssd ($ssd_bytes bytes) holds the vdev's namespace ($SOC_NS_SIZE)$sfx"
 else
 	tap 0 "the card's SSD $ssd holds the vdev's namespace ($SOC_NS_SIZE bytes)" \
 		"$(ls -l /dev/nvme* 2>&1) size $ssd_bytes"
-	finish
+	card_finish
 fi
 
 # The card driver on the card's functions.
-if insmod "$arm/kmod/$KVER/kernel/soc/leapio_soc.ko" \
-	dram="$LEAPIO_CARD_DBELL" hostmem="$LEAPIO_CARD_HOSTWIN" &&
-	[ -c /dev/leapio_soc ]; then
-	tap 1 "leapio_soc.ko binds $LEAPIO_CARD_DBELL (DRAM, doorbells) and $LEAPIO_CARD_HOSTWIN (host-DRAM window)"
+if card_bind_soc; then
+	tap 1 "leapio_soc.ko binds $LEAPIO_CARD_DBELL (DRAM, doorbells) and $LEAPIO_CARD_HOSTWIN (host-DRAM window)$sfx"
 else
 	tap 0 "leapio_soc.ko binds the card's functions" "$(dmesg | grep leapio_soc)"
-	finish
+	card_finish
 fi
 
-# The host-DRAM window map: L1's RAM below lowmem at offset 0, the rest
-# from 4 GiB right after it (q35's split, run-card.sh); the window is
-# BAR2 of the host-window function, line 3 of its resource file.
-# shellcheck disable=SC2046 # split into start, end, flags on purpose
-set -- $(sed -n 3p "/sys/bus/pci/devices/$LEAPIO_CARD_HOSTWIN/resource")
-win=$(($2 - $1 + 1))
-low=$LEAPIO_CARD_LOWMEM
-# One poller that sleeps 1 ms between looks once idle: the guest's
-# doorbell stores land in card DRAM unannounced, so the poller never
-# sleeps on its wake eventfd, and the card VM's one emulated core
-# spinning flat out would take a host core from L1 and its guest.
-cat > "$conf" <<EOF
-{
-  "pollers": [{"spin_us": 0, "idle_poll_us": 1000}],
-  "card": {"device": "/dev/leapio_soc",
-           "host_window": [{"phys": 0, "len": $low, "offset": 0},
-                           {"phys": $((4 << 30)), "len": $((win - low)), "offset": $low}]},
-  "vdevs": [{"uuid": "$SOC_VDEV_UUID",
-             "backend": {"type": "block", "path": "$ssd"}}]
-}
-EOF
+card_leapiod_conf "$conf" "    {\"uuid\": \"$SOC_VDEV_UUID\",
+     \"backend\": {\"type\": \"block\", \"path\": \"$ssd\"}}"
 say "leapiod config:"
 cat "$conf"
 
 "$arm/leapiod" --config "$conf" > "$log" 2>&1 &
 pid=$!
 say "started $arm/leapiod (pid $pid), waiting up to ${wait_s} s for L1"
+
+# The I/Os the card's SSD has done (reads + writes): only the card's
+# leapiod uses it here (L1's writes to the same file are not counted).
+ssd_ios() {
+	read -r r _ _ _ w _ < /sys/block/nvme0n1/stat
+	echo $((r + w))
+}
+
+# wait_for <seconds> <command...>: poll until the command succeeds,
+# bounded by the clock; leapiod dying ends the wait too.
+wait_for() {
+	_left=$(($1 * 5))
+	shift
+	until "$@"; do
+		kill -0 $pid 2>/dev/null || return 1
+		[ $_left -gt 0 ] || return 1
+		_left=$((_left - 1))
+		sleep 0.2
+	done
+}
+ssd_did() { [ "$(ssd_ios)" -ge "$1" ]; }
+ssd_busy() {
+	read -r r w < /sys/block/nvme0n1/inflight
+	[ $((r + w)) -gt 0 ]
+}
+attached_in() { grep -q "vdev $SOC_VDEV_UUID: attached" "$1"; }
+
+# The runtime killed with the guest's I/O in flight and started again
+# (make card-l2 only: leapio_soc_faults=1 on the card's command line; not
+# make demo-soc or the benchmark): once the guest's I/O flows (32
+# SSD I/Os after the attach), kill -9; the new leapiod finds the vdev's
+# slot still the card's, attaches, and takes over what the journal in
+# the region says was in flight. The guest's fio must not notice (L1
+# judges it). Each kill waits for commands at the SSD (card.mk throttles
+# it, so that they stay there). Up to 5 kills, each after 16 more I/Os, until a new
+# leapiod's log says the journal held commands (the kill hit I/O in
+# flight): that is the fault this asserts. Killed logs: leapiod-killed-N.log.
+if [ $boot = 1 ] && grep -qw 'leapio_soc_faults=1' /proc/cmdline; then
+	kills=0
+	found=
+	if wait_for "$wait_s" attached_in "$log"; then
+		want=$(($(ssd_ios) + 32))
+		while [ $kills -lt 5 ] && [ -z "$found" ] && wait_for 300 ssd_did "$want"; do
+			# At the SSD now (card.mk throttles it under card-l2).
+			wait_for 30 ssd_busy
+			kill -KILL $pid
+			wait $pid
+			kills=$((kills + 1))
+			mv "$log" "$RESULTS/leapiod-killed-$kills.log"
+			"$arm/leapiod" --config "$conf" > "$log" 2>&1 &
+			pid=$!
+			wait_for 120 attached_in "$log" || break
+			found=$(grep "vdev $SOC_VDEV_UUID: from the journal" "$log")
+			want=$(($(ssd_ios) + 16))
+		done
+	fi
+	say "killed leapiod $kills times; ${found:-no journal entries found}"
+	tap $((kills >= 1)) "leapiod killed (-9) while serving the guest's I/O ($kills times)"
+	attached_in "$log"
+	tap $((! $?)) "a new leapiod attached the vdev after each kill, with no hand-over" \
+		"$(tail -n 20 "$log")"
+	tap $((${#found} > 0)) "one kill hit commands in flight: the new leapiod took them over from the journal" \
+		"${found:-its log has no 'from the journal' line after $kills kills}"
+
+	# The card reset with the guest's I/O in flight (make card-l2 only):
+	# once 16 more I/Os went by and commands are at the SSD, a reset
+	# with no shutdown and no sync, as a card's watchdog would do; the
+	# VM resets in place (run-card.sh's LEAPIO_CARD_RESETS) and its
+	# init runs this script again, which sees card-reboot. Card DRAM,
+	# kept by the ivshmem server, and the SSD outlive the reset: the
+	# next leapiod attaches and takes over from the journal, and the
+	# guest, whose I/O waited meanwhile, goes on (L1 judges it).
+	wait_for 300 ssd_did $(($(ssd_ios) + 16))
+	wait_for 30 ssd_busy
+	say "resetting the card with I/O in flight"
+	mv "$log" "$RESULTS/leapiod-boot1.log"
+	echo "$tap_n" > "$RESULTS/card-reboot"
+	echo b > /proc/sysrq-trigger
+	sleep 60
+	tap 0 "the card reset (sysrq b)"
+	card_finish
+fi
+if [ $boot = 2 ]; then
+	wait_for 300 attached_in "$log"
+	tap $((! $?)) "after the card's reset a new leapiod attached the vdev, with no hand-over" \
+		"$(tail -n 20 "$log")"
+	found=$(grep "vdev $SOC_VDEV_UUID: from the journal" "$log")
+	tap $((${#found} > 0)) "the reset hit commands in flight: the new leapiod took them over from the journal" \
+		"${found:-its log has no 'from the journal' line}"
+fi
 
 # Served until L1 lets the card go (it unbinds it last): the log says so
 # (leapiod.rst, "Card mode"). Bounded by the clock; leapiod dying ends
@@ -101,10 +164,12 @@ kill -0 $pid 2>/dev/null && alive=1
 tap $alive "leapiod ran until L1 let the card go (${t} s)" "$(tail -n 20 "$log")"
 # Each hand-over to the card attaches, each to the host lets go: L1 hands
 # the vdev to the card first and takes it back last, so the two counts
-# are equal (one each, or more with make card-l2's hand-overs).
+# are equal (one each, or more with make card-l2's hand-overs; a leapiod
+# started after a kill attaches without a hand-over, in place of the one
+# killed, whose log is apart).
 na=$(grep -c "vdev $SOC_VDEV_UUID: attached" "$log")
 nh=$(grep -c "vdev $SOC_VDEV_UUID: handed over to the host" "$log")
-tap $((na >= 1)) "leapiod attached the vdev when L1 handed it to the card ($na times)"
+tap $((na >= 1)) "leapiod attached the vdev when it was the card's ($na times)"
 tap $((nh == na)) "leapiod let the vdev go each time L1 took it back ($nh of $na)"
 
 kill -TERM $pid 2>/dev/null
@@ -122,4 +187,4 @@ tap $((nz > 0)) "the card's SSD holds the guest's data ($nz non-zero bytes in it
 
 rmmod leapio_soc
 tap $((! $?)) "leapio_soc.ko unloads"
-finish
+card_finish

@@ -82,8 +82,8 @@ card-smoke: card-kmod $(CARD_OUT)/x86_64/card-smoke $(CARD_IVS) arm64
 # guest in L1 runs the stock nvme driver, nvme-cli and fio on it; no
 # leapiod runs on L1 (tests/vm/card/l1-soc-l2.sh, card-soc-serve.sh).
 # card-l2 also kills the card's leapiod during the first fio and starts
-# it again (leapio_soc_faults=1), and hands the vdev to a host leapiod in
-# L1 and back during the second.
+# it again, then resets the card (leapio_soc_faults=1, LEAPIO_CARD_RESETS),
+# and hands the vdev to a host leapiod in L1 and back during the second.
 #   make card-l2 [KVER=<v>]   the check plan, judged (check-l2.sh), TAP
 #   make demo-soc [KVER=<v>]  the demo plan, shown live, then the proofs
 CARD_L2_DEPS	 = kmod $(VM_IMG)/vmlinux $(VM_IMG)/l2-soc.cpio $(CARD_IVS) arm64
@@ -98,7 +98,7 @@ CARD_L2_SSD_IOPS = 50
 
 card-l2: $(CARD_L2_DEPS)
 	@rm -rf build/results/card-l2-$(KVER)
-	LEAPIO_L2_TIMEOUT=$(CARD_L2_TIMEOUT) LEAPIO_CARD_APPEND=leapio_soc_faults=1 \
+	LEAPIO_L2_TIMEOUT=$(CARD_L2_TIMEOUT) LEAPIO_CARD_APPEND=leapio_soc_faults=1 LEAPIO_CARD_RESETS=1 \
 		LEAPIO_CARD_SSD_OPTS=throttling.iops-total=$(CARD_L2_SSD_IOPS) \
 		tests/vm/card/run-pair.sh $(KVER) tests/vm/card/l1-soc-l2.sh \
 		$(CARD_KVER) tests/vm/card/card-soc-serve.sh build/results/card-l2-$(KVER)

@@ -26,6 +26,17 @@ opts=trans=virtio,version=9p2000.L,msize=262144
 mkdir -p /results
 mount -t 9p -o "$opts" results /results || fail "mount results"
 . /results/card.env
+# A reboot the script asked for (it wrote card-reboot: run-card.sh's
+# LEAPIO_CARD_RESETS) runs it again, once; any other, a panic's, is a
+# failure.
+if [ -e /results/card-boots ] && { [ ! -e /results/card-reboot ] ||
+	[ "$(wc -l < /results/card-boots)" -ge 2 ]; }; then
+	echo "init-card: the card rebooted unasked (a panic?): failing the run"
+	echo 1 > /results/card-exit-status
+	echo done > /results/card-done
+	poweroff -f
+fi
+echo boot >> /results/card-boots
 mkdir -p "$LEAPIO_TOP"
 mount -t 9p -o "$opts,cache=loose,ro" repo "$LEAPIO_TOP" || fail "mount repo"
 echo "init-card: running $CARD_SCRIPT on $(uname -r)"
@@ -36,7 +47,7 @@ echo "init-card: running $CARD_SCRIPT on $(uname -r)"
 		LEAPIO_CARD_HOSTWIN="$LEAPIO_CARD_HOSTWIN" \
 		sh "$CARD_SCRIPT" 2>&1
 	echo $? > /results/card-exit-status
-} | tee /results/card-script.log
+} | tee -a /results/card-script.log
 echo "init-card: script exit status $(cat /results/card-exit-status)"
 echo done > /results/card-done
 sync

@@ -20,8 +20,15 @@
 # (run-pair.sh) or made here for this run. Afterwards <outdir> holds
 # console.log, card-script.log, what the script wrote and run.tap: one TAP
 # line, whether the VM ran the script to the end and it exited 0.
+# With LEAPIO_CARD_RESETS=1 a reboot of the card resets the VM in place,
+# its devices still connected to the ivshmem server, as a card's reset
+# leaves it in the host's PCIe tree: a script that writes
+# <outdir>/card-reboot and resets the card runs again after the boot
+# (init-card.sh; any other reboot, a panic's, ends the run as a failure).
+# Without, a reboot ends the VM (-no-reboot).
 # Environment: LEAPIO_CARD_TIMEOUT (seconds, default 1500),
-# LEAPIO_VM_TTY=1 (console also to this terminal), LEAPIO_CARD_APPEND.
+# LEAPIO_VM_TTY=1 (console also to this terminal), LEAPIO_CARD_APPEND,
+# LEAPIO_CARD_SSD_OPTS (QEMU drive options of the SSD, e.g. throttling).
 set -euo pipefail
 
 [ $# -ge 3 ] || { echo "usage: $0 <arm64 kver> <script> <outdir> [qemu args]" >&2; exit 2; }
@@ -40,7 +47,7 @@ mkdir -p "$outdir"
 outdir=$(realpath "$outdir")
 exec 8> "$outdir/.lock"
 flock -n 8 || { echo "run-card: $outdir is in use by another run" >&2; exit 2; }
-rm -f "$outdir"/{console.log,card-script.log,card-exit-status,card-done,run.tap}
+rm -f "$outdir"/{console.log,card-script.log,card-exit-status,card-done,run.tap,card-reboot,card-boots}
 
 initrd=$top/build/card/vm/$kver/card-initramfs.cpio
 "$here/mk-card-initramfs.sh" "$kit" "$kver" "$initrd"
@@ -56,18 +63,19 @@ printf 'LEAPIO_TOP=%q\nKVER=%q\nCARD_SCRIPT=%q\nLEAPIO_CARD_LOWMEM=%q\nLEAPIO_CA
 mapfile -t dev < <(
 	card_doorbell_args card-dram pcie.0 0x11
 	card_hostwin_args card-hostwin pcie.0 0x12
-	card_ssd_args card-ssd nvme
+	card_ssd_args card-ssd nvme "${LEAPIO_CARD_SSD_OPTS:-}"
 )
 # -smp 1: the card shares the 2-core machine with L1; -cpu cortex-a72
 # rather than max (pointer authentication makes TCG ~3x slower).
 qemu=(qemu-system-aarch64 -machine virt,gic-version=3 -cpu cortex-a72
-	-accel tcg -smp 1 -m 1G -display none -nodefaults -no-reboot
+	-accel tcg -smp 1 -m 1G -display none -nodefaults
 	-serial stdio -monitor none
 	-kernel "$kit/root/boot/vmlinuz-$kver" -initrd "$initrd"
 	-append "console=ttyAMA0 panic=-1 panic_on_warn=1 oops=panic ${LEAPIO_CARD_APPEND:-}"
 	-virtfs "local,path=$outdir,mount_tag=results,security_model=none,multidevs=remap"
 	-virtfs "local,path=$top,mount_tag=repo,security_model=none,readonly=on,multidevs=remap"
 	"${dev[@]}" "$@")
+[ "${LEAPIO_CARD_RESETS:-0}" = 1 ] || qemu+=(-no-reboot)
 
 name="card $kver: $(basename "$script")"
 echo "run-card: $name (timeout ${timeout_s}s), output in $outdir"
