@@ -145,9 +145,11 @@ if [ $boot = 2 ]; then
 	wait_for 300 attached_in "$log"
 	tap $((! $?)) "after the card's reset a new leapiod attached the vdev, with no hand-over" \
 		"$(tail -n 20 "$log")"
+	# Whether the reset caught commands in the journal is the moment's
+	# luck (one reset, where the kills above retry until one does): said,
+	# not asserted; the guest's fio, judged by L1, is what must hold.
 	found=$(grep "vdev $SOC_VDEV_UUID: from the journal" "$log")
-	tap $((${#found} > 0)) "the reset hit commands in flight: the new leapiod took them over from the journal" \
-		"${found:-its log has no 'from the journal' line}"
+	echo "# after the reset: ${found:-the journal was empty}" >&3
 fi
 
 # Served until L1 lets the card go (it unbinds it last): the log says so
