@@ -176,7 +176,6 @@ int backing_read(struct backing *b, uint64_t off, void *buf, size_t len)
 	if (b->file < 0)
 		return slice_io(b, off, buf, len, false);
 	n = pread(b->file, buf, len, (off_t)off);
-
 	if (n < 0)
 		return -errno;
 	return (size_t)n == len ? 0 : -EIO;
@@ -189,7 +188,6 @@ int backing_write(struct backing *b, uint64_t off, const void *buf, size_t len)
 	if (b->file < 0)
 		return slice_io(b, off, (void *)buf, len, true);
 	n = pwrite(b->file, buf, len, (off_t)off);
-
 	if (n < 0)
 		return -errno;
 	return (size_t)n == len ? 0 : -EIO;

@@ -14,17 +14,19 @@
 /*
  * Requests are numbered from 1 for the whole session, across test
  * processes: the next number is the first req.N not yet in the directory
- * (the agent never removes one).
+ * (the agent never removes one). The search starts after the last one
+ * this process made: each look is a round trip over 9p.
  */
 static unsigned int next_seq(const char *dir)
 {
+	static unsigned int last;
 	char path[PATH_MAX];
-	unsigned int n = 1;
+	unsigned int n;
 
-	for (;; n++) {
+	for (n = last + 1;; n++) {
 		snprintf(path, sizeof(path), "%s/req.%u", dir, n);
 		if (access(path, F_OK))
-			return n;
+			return last = n;
 	}
 }
 

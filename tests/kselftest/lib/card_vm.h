@@ -31,7 +31,7 @@ bool card_vm(void);
 const char *card_vm_disk(void);
 const char *card_vm_ssd(void);
 /*
- * One request to the agent ("start ...", "alive", "stop TERM", "log",
+ * One request to the agent ("start ...", "alive", "stop 15", "log",
  * "quit"), its answer's value (after "ok ") in val. 0; -EIO with the
  * agent's reason in val when it answered "err"; -ETIMEDOUT; -errno.
  */

@@ -206,19 +206,16 @@ int leapiod_start(struct leapiod *d)
 	pid_t pid;
 	int err;
 
+	if (d->pid)
+		return -EBUSY;
 	if (d->card && card_vm()) {
-		if (d->pid)
-			return -EBUSY;
 		err = start_remote(d);
 		if (err)
 			return err;
 		goto handover;
 	}
-
 	if (!bin)
 		return -ENOENT;
-	if (d->pid)
-		return -EBUSY;
 	/* Card mode is configured in the file only. */
 	if (d->card && !d->config[0]) {
 		err = leapiod_use_config(d);

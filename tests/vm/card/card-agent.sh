@@ -14,7 +14,7 @@
 #                              answers ok <pid> (it attaches once L1
 #                              hands each vdev to the card)
 #   alive                      ok 1 while it runs, ok 0 once it exited
-#   stop <signal>              sends it (TERM, KILL, ...) and reaps it:
+#   stop <signal number>       sends it (15, 9, ...) and reaps it:
 #                              ok <exit code, or 128 + the signal>
 #   log                        its output so far copied to /ctl/leapiod.log
 #   quit                       ok, and the agent ends (stopping leapiod)
@@ -69,14 +69,14 @@ start() {
 	resp="ok $pid"
 }
 
-# stop <signal>: its exit, reaped.
+# stop <signal number>: its exit, reaped.
 stop() {
 	[ -n "$pid" ] || { resp="err leapiod is not running"; return; }
 	kill -"$1" "$pid" 2>/dev/null
 	wait "$pid"
 	st=$?
 	pid=
-	[ "$1" != TERM ] || [ $st = 0 ] || bad_exits="$bad_exits $st"
+	[ "$1" != 15 ] || [ $st = 0 ] || bad_exits="$bad_exits $st"
 	resp="ok $st"
 }
 
@@ -125,7 +125,7 @@ done
 
 if [ -n "$pid" ]; then
 	say "leapiod still running at the end: stopped"
-	stop TERM
+	stop 15
 fi
 cp $log "$RESULTS/leapiod-last.log" 2>/dev/null
 say "$served requests served, leapiod started $starts times"
