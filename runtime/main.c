@@ -76,19 +76,58 @@ static void describe(const struct lio_vdev_cfg *v, char *buf, size_t len)
 		 v->bdev.readonly ? ", readonly" : "", v->poller);
 }
 
-static int add_vdev(struct leapiod *d, const struct lio_vdev_cfg *v, const char *where)
+/*
+ * A remote drive's connection is made here, in the main thread, before
+ * its poller sees it: connecting can take seconds, which would stall
+ * every other vdev of the poller. On success cfg->nvmf names the
+ * controller and device; lio_nvmf_put() lets it go.
+ */
+static int connect_remote(struct lio_bdev_cfg *b, const char *uuid)
 {
-	char err[256], desc[320];
+	char err[512];
 	int ret;
 
-	ret = lio_poller_add_vdev(d->pollers[v->poller], v, err, sizeof(err));
+	if (b->type != LIO_BDEV_NVMF)
+		return 0;
+	ret = lio_nvmf_get(&b->nvmf, err, sizeof(err));
 	if (ret) {
-		lio_log("vdev %s: %s", v->uuid, err);
+		lio_log("vdev %s: %s: %s", uuid, b->path, err);
 		return ret;
 	}
-	describe(v, desc, sizeof(desc));
-	lio_log("vdev %s: added: %s", v->uuid, desc);
-	return lio_config_append(&d->applied, v, where);
+	lio_log("vdev %s: %s is %s on controller %s", uuid, b->path,
+		b->nvmf.dev, b->nvmf.ctrl);
+	return 0;
+}
+
+static void disconnect_remote(const struct lio_bdev_cfg *b)
+{
+	if (b->type == LIO_BDEV_NVMF)
+		lio_nvmf_put(&b->nvmf);
+}
+
+static int add_vdev(struct leapiod *d, const struct lio_vdev_cfg *cfg, const char *where)
+{
+	char err[512], desc[LIO_NVMF_URI_MAX + 128];
+	struct lio_vdev_cfg v = *cfg;
+	int ret;
+
+	ret = connect_remote(&v.bdev, v.uuid);
+	if (ret)
+		return ret;
+	ret = lio_poller_add_vdev(d->pollers[v.poller], &v, err, sizeof(err));
+	if (ret) {
+		lio_log("vdev %s: %s", v.uuid, err);
+		disconnect_remote(&v.bdev);
+		return ret;
+	}
+	describe(&v, desc, sizeof(desc));
+	lio_log("vdev %s: added: %s", v.uuid, desc);
+	ret = lio_config_append(&d->applied, &v, where);
+	if (ret) {
+		lio_poller_remove_vdev(d->pollers[v.poller], v.uuid);
+		disconnect_remote(&v.bdev);
+	}
+	return ret;
 }
 
 static void remove_vdev(struct leapiod *d, const char *uuid)
@@ -103,25 +142,35 @@ static void remove_vdev(struct leapiod *d, const char *uuid)
 		lio_log("vdev %s: removing it: %s", uuid, strerror(-ret));
 	else
 		lio_log("vdev %s: removed", uuid);
+	disconnect_remote(&d->applied.vdevs[i].bdev);
 	lio_config_drop(&d->applied, (unsigned int)i);
 }
 
-static int update_vdev(struct leapiod *d, const struct lio_vdev_cfg *v)
+static int update_vdev(struct leapiod *d, const struct lio_vdev_cfg *cfg)
 {
-	int i = lio_config_find(&d->applied, v->uuid);
-	char err[256], desc[320];
+	int i = lio_config_find(&d->applied, cfg->uuid);
+	char err[512], desc[LIO_NVMF_URI_MAX + 128];
+	struct lio_vdev_cfg v = *cfg;
 	int ret;
 
 	if (i < 0)
 		return -ENOENT;
-	ret = lio_poller_update_vdev(d->pollers[v->poller], v, err, sizeof(err));
+	/* The new connection first: the old backend serves until the swap. */
+	ret = connect_remote(&v.bdev, v.uuid);
 	if (ret) {
-		lio_log("vdev %s: new backend refused, the old one stays: %s", v->uuid, err);
+		lio_log("vdev %s: new backend refused, the old one stays", v.uuid);
 		return ret;
 	}
-	d->applied.vdevs[i] = *v;
-	describe(v, desc, sizeof(desc));
-	lio_log("vdev %s: backend changed: %s", v->uuid, desc);
+	ret = lio_poller_update_vdev(d->pollers[v.poller], &v, err, sizeof(err));
+	if (ret) {
+		lio_log("vdev %s: new backend refused, the old one stays: %s", v.uuid, err);
+		disconnect_remote(&v.bdev);
+		return ret;
+	}
+	disconnect_remote(&d->applied.vdevs[i].bdev);
+	d->applied.vdevs[i] = v;
+	describe(&v, desc, sizeof(desc));
+	lio_log("vdev %s: backend changed: %s", v.uuid, desc);
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <sys/uio.h>
 
 #include "../../common/nvme/nvme_spec.h"
+#include "../fabrics/nvmf.h"
 
 enum lio_io_op {
 	LIO_IO_READ,		/* iov <- [offset, offset + len) */
@@ -41,6 +42,13 @@ struct lio_io {
 	 */
 	int32_t		res;
 	void		(*done)(struct lio_io *io);
+	/* The backend's, from submit() until it calls done(): a remote
+	 * backend holds a request here while its path is down.
+	 */
+	struct lio_io	*bnext;
+	void		*bpriv;
+	void		(*bdone)(struct lio_io *io);
+	uint32_t	btries;
 };
 
 /* One poller's io_uring, shared by the backends that poller serves. */
@@ -66,14 +74,16 @@ enum lio_bdev_type {
 	LIO_BDEV_BLOCK,		/* a block device, O_DIRECT */
 	LIO_BDEV_NVME,		/* an NVMe generic char device, /dev/ngXnY */
 	LIO_BDEV_NULL,		/* reads leave buffers as they are, writes vanish: benchmarks */
+	LIO_BDEV_NVMF,		/* a remote namespace, nvme+tcp:// or nvme+rdma:// */
 };
 
 struct lio_bdev_cfg {
 	enum lio_bdev_type type;
-	char		path[256];	/* not for NULL */
+	char		path[LIO_NVMF_URI_MAX + 1];	/* not for NULL; NVMF: the URI */
 	uint64_t	offset;		/* bytes into the backend */
 	uint64_t	size;		/* bytes the vdev may use; 0: all */
 	bool		readonly;
+	struct lio_nvmf_cfg nvmf;	/* NVMF only */
 };
 
 struct lio_bdev;
@@ -86,6 +96,12 @@ struct lio_bdev_ops {
 	 */
 	int	(*submit)(struct lio_bdev *b, struct lio_io *io);
 	void	(*close)(struct lio_bdev *b);
+	/*
+	 * Optional, every pass of the poller serving it (and while a vdev
+	 * drains): requests the backend holds back, retried or failed.
+	 * Returns how many it completed or resubmitted.
+	 */
+	int	(*poll)(struct lio_bdev *b, uint64_t now_ns);
 };
 
 struct lio_bdev {
@@ -107,13 +123,20 @@ struct lio_bdev {
 int lio_bdev_open(const struct lio_bdev_cfg *cfg, struct lio_ring *ring,
 		  struct lio_bdev **out, char *err, size_t errlen);
 void lio_bdev_close(struct lio_bdev *b);
-/* "file", "block", "nvme", "null"; -EINVAL for a path nothing fits. */
+/* "file", "block", "nvme", "null", "nvmf" (a URI); -EINVAL for a path
+ * nothing fits.
+ */
 int lio_bdev_type_of(const char *path, enum lio_bdev_type *type);
 const char *lio_bdev_type_name(enum lio_bdev_type type);
 
 static inline int lio_bdev_submit(struct lio_bdev *b, struct lio_io *io)
 {
 	return b->ops->submit(b, io);
+}
+
+static inline int lio_bdev_poll(struct lio_bdev *b, uint64_t now_ns)
+{
+	return b->ops->poll ? b->ops->poll(b, now_ns) : 0;
 }
 
 #endif /* LEAPIOD_BACKEND_H */

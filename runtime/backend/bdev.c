@@ -19,6 +19,7 @@ static const char *const lio_bdev_names[] = {
 	[LIO_BDEV_BLOCK]	= "block",
 	[LIO_BDEV_NVME]		= "nvme",
 	[LIO_BDEV_NULL]		= "null",
+	[LIO_BDEV_NVMF]		= "nvmf",
 };
 
 const char *lio_bdev_type_name(enum lio_bdev_type type)
@@ -37,6 +38,10 @@ int lio_bdev_type_of(const char *path, enum lio_bdev_type *type)
 	 */
 	if (!strcmp(path, "null")) {
 		*type = LIO_BDEV_NULL;
+		return 0;
+	}
+	if (lio_nvmf_is_uri(path)) {
+		*type = LIO_BDEV_NVMF;
 		return 0;
 	}
 	if (stat(path, &st))
@@ -163,6 +168,9 @@ int lio_bdev_open(const struct lio_bdev_cfg *cfg, struct lio_ring *ring,
 		break;
 	case LIO_BDEV_NULL:
 		ret = lio_bdev_open_null(b, err, errlen);
+		break;
+	case LIO_BDEV_NVMF:
+		ret = lio_bdev_open_nvmf(b, err, errlen);
 		break;
 	default:
 		ret = lio_bdev_err(-EINVAL, err, errlen, "unknown backend type %d",

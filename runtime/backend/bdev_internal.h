@@ -21,6 +21,22 @@ int lio_bdev_open_file(struct lio_bdev *b, char *err, size_t errlen);
 int lio_bdev_open_block(struct lio_bdev *b, char *err, size_t errlen);
 int lio_bdev_open_nvme(struct lio_bdev *b, char *err, size_t errlen);
 int lio_bdev_open_null(struct lio_bdev *b, char *err, size_t errlen);
+int lio_bdev_open_nvmf(struct lio_bdev *b, char *err, size_t errlen);
+
+/*
+ * The NVMe passthrough backend's state and its submit, which the remote
+ * backend drives too: b->priv starts with a struct lio_nvme. Open dev
+ * (an NVMe generic character device) into b->fd and fill n, the block
+ * size and the usable size. 0 or -errno with err.
+ */
+struct lio_nvme {
+	uint32_t	nsid;
+	unsigned int	lba_shift;
+};
+
+int lio_nvme_open_dev(struct lio_bdev *b, const char *dev, struct lio_nvme *n,
+		      char *err, size_t errlen);
+int lio_nvme_submit(struct lio_bdev *b, struct lio_io *io);
 
 /* snprintf into err; returns ret, so that "return lio_bdev_err(...)". */
 int lio_bdev_err(int ret, char *err, size_t errlen, const char *fmt, ...)

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nvme_ioctl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -19,11 +20,6 @@
 
 #include "bdev_internal.h"
 #include "ring_internal.h"
-
-struct lio_nvme {
-	uint32_t	nsid;
-	unsigned int	lba_shift;
-};
 
 /* Dataset Management's range lives until the command completes. */
 struct lio_nvme_dsm {
@@ -53,7 +49,7 @@ static void dsm_done(struct lio_io *io)
 	orig->done(orig);
 }
 
-static int nvme_submit(struct lio_bdev *b, struct lio_io *io)
+int lio_nvme_submit(struct lio_bdev *b, struct lio_io *io)
 {
 	const struct lio_nvme *n = b->priv;
 	struct lio_nvme_dsm *dsm = NULL;
@@ -142,13 +138,13 @@ static void nvme_close(struct lio_bdev *b)
 }
 
 static const struct lio_bdev_ops lio_nvme_ops = {
-	.submit	= nvme_submit,
+	.submit	= lio_nvme_submit,
 	.close	= nvme_close,
 };
 
 /* Identify Namespace through the admin passthrough ioctl (root only). */
-static int nvme_identify(struct lio_bdev *b, uint32_t nsid, struct lio_nvme *n,
-			 uint64_t *total, char *err, size_t errlen)
+static int nvme_identify(struct lio_bdev *b, const char *dev, uint32_t nsid,
+			 struct lio_nvme *n, uint64_t *total, char *err, size_t errlen)
 {
 	struct nvme_passthru_cmd cmd;
 	struct nvme_id_ns *id;
@@ -169,12 +165,12 @@ static int nvme_identify(struct lio_bdev *b, uint32_t nsid, struct lio_nvme *n,
 	if (ret) {
 		ret = ret < 0 ? lio_bdev_err(-errno, err, errlen,
 					     "%s: Identify Namespace %u failed: %m%s",
-					     b->cfg.path, nsid,
+					     dev, nsid,
 					     errno == EACCES || errno == EPERM ?
 					     " (leapiod needs CAP_SYS_ADMIN)" : "") :
 			lio_bdev_err(-EIO, err, errlen,
 				     "%s: Identify Namespace %u failed with NVMe status %#x",
-				     b->cfg.path, nsid, ret);
+				     dev, nsid, ret);
 		goto out;
 	}
 	fmt = id->flbas & 0xf;
@@ -183,14 +179,14 @@ static int nvme_identify(struct lio_bdev *b, uint32_t nsid, struct lio_nvme *n,
 	if (le16toh(id->lbaf[fmt].ms)) {
 		ret = lio_bdev_err(-EOPNOTSUPP, err, errlen,
 				   "%s: namespace %u is formatted with %u bytes of metadata "
-				   "per block: not supported", b->cfg.path, nsid,
+				   "per block: not supported", dev, nsid,
 				   le16toh(id->lbaf[fmt].ms));
 		goto out;
 	}
 	if (id->lbaf[fmt].ds < 9 || id->lbaf[fmt].ds > 16) {
 		ret = lio_bdev_err(-EOPNOTSUPP, err, errlen,
 				   "%s: namespace %u has an LBA size of 2^%u bytes: not supported",
-				   b->cfg.path, nsid, id->lbaf[fmt].ds);
+				   dev, nsid, id->lbaf[fmt].ds);
 		goto out;
 	}
 	n->nsid = nsid;
@@ -202,49 +198,59 @@ out:
 	return ret;
 }
 
-int lio_bdev_open_nvme(struct lio_bdev *b, char *err, size_t errlen)
+int lio_nvme_open_dev(struct lio_bdev *b, const char *dev, struct lio_nvme *n,
+		      char *err, size_t errlen)
 {
-	struct lio_nvme *n;
-	struct stat st;
+	struct lio_bdev_cfg c = b->cfg;
 	uint64_t total = 0;
 	int ret, nsid;
 
-	ret = lio_bdev_stat_path(&b->cfg, &st, err, errlen);
-	if (ret)
-		return ret;
 	if (!b->ring || !b->ring->big)
 		return lio_bdev_err(-EINVAL, err, errlen,
 				    "%s: NVMe passthrough needs a poller ring created big "
-				    "(SQE128/CQE32)", b->cfg.path);
-	b->fd = lio_bdev_open_path(&b->cfg, 0, err, errlen);
+				    "(SQE128/CQE32)", dev);
+	snprintf(c.path, sizeof(c.path), "%s", dev);
+	b->fd = lio_bdev_open_path(&c, 0, err, errlen);
 	if (b->fd < 0)
 		return b->fd;
 	nsid = ioctl(b->fd, NVME_IOCTL_ID);
 	if (nsid <= 0) {
 		ret = lio_bdev_err(-ENOTTY, err, errlen,
 				   "%s is a character device but not an NVMe generic "
-				   "device (/dev/ngXnY)", b->cfg.path);
+				   "device (/dev/ngXnY)", dev);
 		goto fail;
 	}
-	n = calloc(1, sizeof(*n));
-	if (!n) {
-		ret = lio_bdev_err(-ENOMEM, err, errlen, "out of memory");
-		goto fail;
-	}
-	b->priv = n;
-	b->ops = &lio_nvme_ops;
-	ret = nvme_identify(b, (uint32_t)nsid, n, &total, err, errlen);
+	ret = nvme_identify(b, dev, (uint32_t)nsid, n, &total, err, errlen);
 	if (!ret) {
 		b->block_size = 1U << n->lba_shift;
 		ret = lio_bdev_fit(b, total, err, errlen);
 	}
 	if (!ret)
 		return 0;
-	free(n);
-	b->priv = NULL;
-	b->ops = NULL;
 fail:
 	close(b->fd);
 	b->fd = -1;
 	return ret;
+}
+
+int lio_bdev_open_nvme(struct lio_bdev *b, char *err, size_t errlen)
+{
+	struct lio_nvme *n;
+	struct stat st;
+	int ret;
+
+	ret = lio_bdev_stat_path(&b->cfg, &st, err, errlen);
+	if (ret)
+		return ret;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return lio_bdev_err(-ENOMEM, err, errlen, "out of memory");
+	ret = lio_nvme_open_dev(b, b->cfg.path, n, err, errlen);
+	if (ret) {
+		free(n);
+		return ret;
+	}
+	b->priv = n;
+	b->ops = &lio_nvme_ops;
+	return 0;
 }

@@ -10,6 +10,7 @@ int lio_cfg_type_parse(const char *s, enum lio_bdev_type *type)
 {
 	static const enum lio_bdev_type all[] = {
 		LIO_BDEV_FILE, LIO_BDEV_BLOCK, LIO_BDEV_NVME, LIO_BDEV_NULL,
+		LIO_BDEV_NVMF,
 	};
 	unsigned int i;
 
@@ -22,13 +23,46 @@ int lio_cfg_type_parse(const char *s, enum lio_bdev_type *type)
 	return -EINVAL;
 }
 
+/* A remote drive: the URI parsed, the fabric options checked together. */
+static int check_remote(struct lio_vdev_cfg *v, bool type_given, const char *who,
+			const char *field, char *err, size_t errlen)
+{
+	struct lio_bdev_cfg *b = &v->bdev;
+	char why[400];
+
+	if (type_given && b->type != LIO_BDEV_NVMF) {
+		snprintf(err, errlen, "%s: %stype %s: the path is an NVMe-oF URI, "
+			 "which is type nvmf", who, field, lio_bdev_type_name(b->type));
+		return -EINVAL;
+	}
+	b->type = LIO_BDEV_NVMF;
+	if (lio_nvmf_uri_parse(b->path, &b->nvmf.target, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: %spath: %s", who, field, why);
+		return -EINVAL;
+	}
+	if (lio_nvmf_opts_check(&b->nvmf.opts, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: %sfabric: %s", who, field, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int lio_cfg_backend_check(struct lio_vdev_cfg *v, bool type_given,
 			  const char *who, const char *field,
 			  char *err, size_t errlen)
 {
 	struct lio_bdev_cfg *b = &v->bdev;
+	struct lio_nvmf_opts no_opts;
 	int ret;
 
+	lio_nvmf_opts_init(&no_opts);
+	if (!lio_nvmf_is_uri(b->path) && !(type_given && b->type == LIO_BDEV_NVMF) &&
+	    memcmp(&b->nvmf.opts, &no_opts, sizeof(no_opts))) {
+		snprintf(err, errlen, "%s: %sfabric: options for a remote drive, "
+			 "but the path is not an nvme+tcp:// or nvme+rdma:// URI",
+			 who, field);
+		return -EINVAL;
+	}
 	if (type_given && b->type == LIO_BDEV_NULL) {
 		if (b->path[0] && strcmp(b->path, "null")) {
 			snprintf(err, errlen, "%s: %spath: a null backend has no path",
@@ -39,10 +73,13 @@ int lio_cfg_backend_check(struct lio_vdev_cfg *v, bool type_given,
 		return 0;
 	}
 	if (!b->path[0]) {
-		snprintf(err, errlen, "%s: %spath: missing (the file, block device "
-			 "or NVMe generic device holding the namespace)", who, field);
+		snprintf(err, errlen, "%s: %spath: missing (the file, block device, "
+			 "NVMe generic device or nvme+tcp:// URI holding the "
+			 "namespace)", who, field);
 		return -EINVAL;
 	}
+	if (lio_nvmf_is_uri(b->path) || (type_given && b->type == LIO_BDEV_NVMF))
+		return check_remote(v, type_given, who, field, err, errlen);
 	if (type_given)
 		return 0;
 	ret = lio_bdev_type_of(b->path, &b->type);

@@ -110,7 +110,8 @@ bool lio_bdev_cfg_equal(const struct lio_bdev_cfg *a, const struct lio_bdev_cfg 
 {
 	return a->type == b->type && !strcmp(a->path, b->path) &&
 	       a->offset == b->offset && a->size == b->size &&
-	       a->readonly == b->readonly;
+	       a->readonly == b->readonly &&
+	       (a->type != LIO_BDEV_NVMF || lio_nvmf_cfg_equal(&a->nvmf, &b->nvmf));
 }
 
 int lio_config_finish(struct lio_config *c, int default_cpu,

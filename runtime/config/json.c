@@ -115,6 +115,42 @@ static int get_aligned(const json_t *v, const char *who, const char *field,
 	return ret;
 }
 
+/* backend.fabric: each value as text to the options' own table. */
+static int parse_fabric(const json_t *o, const char *who, struct lio_nvmf_opts *opts,
+			char *err, size_t errlen)
+{
+	const char *key;
+	char text[LIO_NVMF_KEY_MAX + 32], why[400];
+	json_t *val;
+
+	if (!json_is_object(o))
+		return cfg_err(err, errlen, "%s: backend.fabric: must be an object, not %s",
+			       who, json_kind(o));
+	json_object_foreach((json_t *)o, key, val) {
+		if (json_is_integer(val))
+			snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT,
+				 json_integer_value(val));
+		else if (json_is_boolean(val))
+			snprintf(text, sizeof(text), "%s", json_is_true(val) ? "true" : "false");
+		else if (json_is_string(val))
+			snprintf(text, sizeof(text), "%s", json_string_value(val));
+		else
+			return cfg_err(err, errlen, "%s: backend.fabric.%s: must be a "
+				       "string, integer or boolean, not %s", who, key,
+				       json_kind(val));
+		if (lio_nvmf_opt_kind(key) && lio_nvmf_opt_kind(key) !=
+		    (json_is_integer(val) ? 'i' : json_is_boolean(val) ? 'b' : 's'))
+			return cfg_err(err, errlen, "%s: backend.fabric.%s: must be %s, "
+				       "not %s", who, key,
+				       lio_nvmf_opt_kind(key) == 'i' ? "an integer" :
+				       lio_nvmf_opt_kind(key) == 'b' ? "true or false" :
+				       "a string", json_kind(val));
+		if (lio_nvmf_opt_set(opts, key, text, why, sizeof(why)))
+			return cfg_err(err, errlen, "%s: backend.fabric.%s", who, why);
+	}
+	return 0;
+}
+
 static int parse_backend(const json_t *o, const char *who, struct lio_vdev_cfg *v,
 			 char *err, size_t errlen)
 {
@@ -137,7 +173,7 @@ static int parse_backend(const json_t *o, const char *who, struct lio_vdev_cfg *
 					       who, field, json_kind(val));
 			if (lio_cfg_type_parse(json_string_value(val), &b->type))
 				return cfg_err(err, errlen, "%s: %s: \"%s\": not one of "
-					       "file, block, nvme, null", who, field,
+					       "file, block, nvme, null, nvmf", who, field,
 					       json_string_value(val));
 			type_given = true;
 		} else if (!strcmp(key, "path")) {
@@ -160,9 +196,11 @@ static int parse_backend(const json_t *o, const char *who, struct lio_vdev_cfg *
 				return cfg_err(err, errlen, "%s: %s: must be true or false, not %s",
 					       who, field, json_kind(val));
 			b->readonly = json_is_true(val);
+		} else if (!strcmp(key, "fabric")) {
+			ret = parse_fabric(val, who, &b->nvmf.opts, err, errlen);
 		} else {
 			ret = cfg_err(err, errlen, "%s: unknown key \"%s\" (known: type, "
-				      "path, offset, size, readonly)", who, field);
+				      "path, offset, size, readonly, fabric)", who, field);
 		}
 		if (ret)
 			return ret;
@@ -180,6 +218,7 @@ static int parse_vdev(const json_t *o, unsigned int i, struct lio_vdev_cfg *v,
 	uint64_t n;
 
 	memset(v, 0, sizeof(*v));
+	lio_nvmf_opts_init(&v->bdev.nvmf.opts);
 	snprintf(who, sizeof(who), "vdevs[%u]", i);
 	if (!json_is_object(o))
 		return cfg_err(err, errlen, "%s: must be an object, not %s", who,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * --vdev <uuid>=<path>[,offset=N][,size=N][,type=T][,readonly][,poller=N]:
- * a vdev on the command line, for tests and quick starts. A path with a
- * comma needs the configuration file.
+ * a vdev on the command line, for tests and quick starts; after an
+ * nvme+tcp:// URI also the fabric options (ctrl_loss_tmo=5, ...). A path
+ * with a comma needs the configuration file.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -52,16 +53,25 @@ static int parse_option(struct lio_vdev_cfg *v, char *opt, const char *who,
 	}
 	if (!val || !*val)
 		return arg_err(err, errlen, "%s: %s: needs a value (%s=...)", who, opt, opt);
+	/* After a URI, the fabric options of backend.fabric too. */
+	if (lio_nvmf_is_uri(v->bdev.path) && lio_nvmf_opt_kind(opt)) {
+		char why[400];
+
+		if (lio_nvmf_opt_set(&v->bdev.nvmf.opts, opt, val, why, sizeof(why)))
+			return arg_err(err, errlen, "%s: %s", who, why);
+		return 0;
+	}
 	if (!strcmp(opt, "type")) {
 		if (lio_cfg_type_parse(val, &v->bdev.type))
 			return arg_err(err, errlen, "%s: type=%s: not one of file, "
-				       "block, nvme, null", who, val);
+				       "block, nvme, null, nvmf", who, val);
 		*type_given = true;
 		return 0;
 	}
 	if (strcmp(opt, "offset") && strcmp(opt, "size") && strcmp(opt, "poller"))
 		return arg_err(err, errlen, "%s: unknown option \"%s\" (known: offset, "
-			       "size, type, readonly, poller)", who, opt);
+			       "size, type, readonly, poller; after an nvme+tcp:// URI "
+			       "also %s)", who, opt, lio_nvmf_opt_names);
 	if (parse_u64(val, &n))
 		return arg_err(err, errlen, "%s: %s=%s: not a non-negative integer",
 			       who, opt, val);
@@ -91,6 +101,7 @@ int lio_config_add_vdev_arg(struct lio_config *c, const char *arg,
 	int ret;
 
 	memset(&v, 0, sizeof(v));
+	lio_nvmf_opts_init(&v.bdev.nvmf.opts);
 	snprintf(who, sizeof(who), "--vdev #%u", c->nr_vdevs + 1);
 	copy = strdup(arg);
 	if (!copy)

@@ -22,32 +22,6 @@
 #define LIO_RING_ENTRIES	1024
 #define LIO_MAX_VDEVS		64
 
-bool lio_log_verbose;
-
-void lio_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("leapiod: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-void lio_dbg(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!lio_log_verbose)
-		return;
-	va_start(ap, fmt);
-	fputs("leapiod: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
 /* A served vdev: the core's state and how it reaches the host. */
 struct lio_slot {
 	struct lio_vdev		v;
@@ -128,6 +102,7 @@ static void lio_slot_drain(struct lio_poller *p, struct lio_slot *s)
 	s->v.quiesce = true;
 	while (!lio_vdev_quiet(&s->v)) {
 		lio_ring_poll(p->ring);
+		lio_bdev_poll(s->bdev, lio_now_ns());
 		lio_vdev_poll(&s->v, lio_now_ns());
 		if (!lio_vdev_quiet(&s->v))
 			lio_ring_wait(p->ring, 1000000);
@@ -371,6 +346,7 @@ static void *lio_poller_main(void *arg)
 
 			if (!s->attached)
 				continue;
+			work |= lio_bdev_poll(s->bdev, now) > 0;
 			work |= lio_vdev_poll(&s->v, now);
 			/*
 			 * The driver asked us to let go (a hand-over to the

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "../backend/backend.h"
+#include "log.h"
 
 #define LIO_UUID_STR_LEN	36
 
@@ -77,9 +78,5 @@ struct lio_poller_stats {
 };
 void lio_poller_get_stats(struct lio_poller *p, struct lio_poller_stats *st);
 
-/* Logging: leapiod prints to stderr with a prefix; tests may silence it. */
-void lio_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-extern bool lio_log_verbose;
-void lio_dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* LEAPIOD_RUNTIME_H */

@@ -164,7 +164,7 @@ TEST(vdev_errors)
 
 TEST(backend_errors)
 {
-	char longpath[300], json[512];
+	char longpath[450], json[600];
 
 	VDEV_REFUSED("{\"type\": 1}", "backend.type: must be a string, not an integer");
 	VDEV_REFUSED("{\"type\": \"disk\"}", "backend.type: \"disk\": not one of file, block, nvme, null");
@@ -189,7 +189,7 @@ TEST(backend_errors)
 	longpath[sizeof(longpath) - 1] = 0;
 	snprintf(json, sizeof(json), "{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": "
 		 "{\"type\": \"file\", \"path\": \"%s\"}}]}", longpath);
-	REFUSED(json, "backend.path: longer than 255 characters");
+	REFUSED(json, "backend.path: longer than 400 characters");
 }
 
 /* No type: the path says which; a path that is nothing is refused. */

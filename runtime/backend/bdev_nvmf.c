@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The remote backend: a namespace behind the kernel's NVMe-oF initiator,
+ * driven like a local one through its generic character device
+ * (bdev_nvme.c's passthrough), which main.c has connected and found
+ * (runtime/fabrics/, cfg->nvmf.dev).
+ *
+ * What it adds is riding out the path: passthrough commands are not
+ * requeued by the kernel's multipath code, so while the controller
+ * reconnects (after a lost connection, for up to ctrl_loss_tmo) they come
+ * back failed: Host Pathing Error or Command Aborted By Host, or -EINVAL
+ * when the namespace has no live path. Such a command is held here, as
+ * are the commands that arrive meanwhile, and sent again once the
+ * controller is live: the guest's I/O is delayed, none fails. If the
+ * kernel gives the controller up (ctrl_loss_tmo passed, or it was
+ * deleted), the held commands complete with Controller Pathing Error and
+ * DNR: the guest sees errors, not a hang.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/log.h"
+#include "bdev_internal.h"
+
+/* How often the controller's state is read while commands are held. */
+#define LIO_NVMF_CHECK_NS	(20ULL * 1000000)
+
+struct lio_nvmf {
+	struct lio_nvme	nvme;		/* first: lio_nvme_submit's b->priv */
+	char		state_path[96];	/* /sys/class/nvme/<ctrl>/state */
+	struct lio_io	*held;
+	struct lio_io	**held_tail;
+	unsigned int	nr_held;
+	enum lio_nvmf_state state;	/* as last read */
+	uint64_t	next_check_ns;
+	/* For the log: what an outage cost. */
+	uint64_t	held_total;
+};
+
+static enum lio_nvmf_state read_state(struct lio_nvmf *n)
+{
+	char buf[32];
+	ssize_t len;
+	int fd;
+
+	fd = open(n->state_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return lio_nvmf_state_parse(NULL);
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[len > 0 ? len : 0] = 0;
+	return lio_nvmf_state_parse(len > 0 ? buf : NULL);
+}
+
+static void hold(struct lio_nvmf *n, struct lio_io *io)
+{
+	io->bnext = NULL;
+	*n->held_tail = io;
+	n->held_tail = &io->bnext;
+	if (!n->nr_held++)
+		n->next_check_ns = 0;	/* look at the controller at once */
+	n->held_total++;
+}
+
+static void finish(struct lio_io *io)
+{
+	io->done = io->bdone;
+	io->done(io);
+}
+
+static void nvmf_done(struct lio_io *io)
+{
+	struct lio_bdev *b = io->bpriv;
+	struct lio_nvmf *n = b->priv;
+
+	if (io->res) {
+		n->state = read_state(n);
+		if (lio_nvmf_verdict(&io->res, n->state, ++io->btries) ==
+		    LIO_NVMF_HOLD) {
+			hold(n, io);
+			return;
+		}
+	}
+	finish(io);
+}
+
+static int nvmf_submit(struct lio_bdev *b, struct lio_io *io)
+{
+	struct lio_nvmf *n = b->priv;
+	int ret;
+
+	io->bpriv = b;
+	io->bdone = io->done;
+	io->btries = 0;
+	io->done = nvmf_done;
+	/* Behind the held ones, in order, while the path is down. */
+	if (n->nr_held) {
+		hold(n, io);
+		return 0;
+	}
+	ret = lio_nvme_submit(b, io);
+	if (ret)
+		io->done = io->bdone;
+	return ret;
+}
+
+static int nvmf_poll(struct lio_bdev *b, uint64_t now_ns)
+{
+	struct lio_nvmf *n = b->priv;
+	struct lio_io *io;
+	int done = 0;
+
+	if (!n->nr_held || now_ns < n->next_check_ns)
+		return 0;
+	n->next_check_ns = now_ns + LIO_NVMF_CHECK_NS;
+	n->state = read_state(n);
+	if (n->state == LIO_NVMF_DOWN)
+		return 0;
+	while ((io = n->held)) {
+		if (n->state == LIO_NVMF_LIVE) {
+			int ret = lio_nvme_submit(b, io);
+
+			if (ret == -EAGAIN)
+				break;		/* the ring is full: next pass */
+			n->held = io->bnext;
+			if (ret) {
+				io->res = ret;
+				finish(io);
+			}
+		} else {
+			n->held = io->bnext;
+			io->res = LIO_NVMF_STATUS_GONE;	/* given up */
+			finish(io);
+		}
+		n->nr_held--;
+		done++;
+	}
+	if (!n->held)
+		n->held_tail = &n->held;
+	else
+		n->next_check_ns = now_ns;	/* the rest as soon as there is room */
+	return done;
+}
+
+static void nvmf_close(struct lio_bdev *b)
+{
+	struct lio_nvmf *n = b->priv;
+
+	/* The poller drains a vdev before closing its backend. */
+	if (n && n->held_total)
+		lio_log("%s: %llu commands were held while its path was down",
+			b->cfg.path, (unsigned long long)n->held_total);
+	free(n);
+	b->priv = NULL;
+}
+
+static const struct lio_bdev_ops lio_nvmf_ops = {
+	.submit	= nvmf_submit,
+	.close	= nvmf_close,
+	.poll	= nvmf_poll,
+};
+
+int lio_bdev_open_nvmf(struct lio_bdev *b, char *err, size_t errlen)
+{
+	const struct lio_nvmf_cfg *c = &b->cfg.nvmf;
+	struct lio_nvmf *n;
+	int ret;
+
+	if (!c->dev[0] || !c->ctrl[0])
+		return lio_bdev_err(-ENOTCONN, err, errlen, "%s: not connected",
+				    b->cfg.path);
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return lio_bdev_err(-ENOMEM, err, errlen, "out of memory");
+	snprintf(n->state_path, sizeof(n->state_path), "/sys/class/nvme/%s/state",
+		 c->ctrl);
+	n->held_tail = &n->held;
+	ret = lio_nvme_open_dev(b, c->dev, &n->nvme, err, errlen);
+	if (ret) {
+		free(n);
+		return ret;
+	}
+	b->priv = n;
+	b->ops = &lio_nvmf_ops;
+	return 0;
+}
