@@ -17,21 +17,27 @@
 
 #ifdef LIO_NO_LIBNVME
 
-static int none_connect(const struct lio_nvmf_cfg *cfg, char *ctrl, size_t len,
-			bool *owned, char *err, size_t errlen)
+static int none_connect(const struct lio_nvmf_cfg *cfg __attribute__((unused)),
+			char *ctrl __attribute__((unused)),
+			size_t len __attribute__((unused)),
+			bool *owned __attribute__((unused)), char *err, size_t errlen)
 {
 	snprintf(err, errlen, "this leapiod was built without libnvme: it serves "
 		 "no remote drives");
 	return -EOPNOTSUPP;
 }
 
-static int none_find_ns(const char *ctrl, uint32_t nsid, char *dev, size_t len,
-			char *err, size_t errlen)
+static int none_find_ns(const char *ctrl __attribute__((unused)),
+			uint32_t nsid __attribute__((unused)),
+			char *dev __attribute__((unused)),
+			size_t len __attribute__((unused)),
+			char *err __attribute__((unused)),
+			size_t errlen __attribute__((unused)))
 {
 	return -EOPNOTSUPP;
 }
 
-static int none_disconnect(const char *ctrl)
+static int none_disconnect(const char *ctrl __attribute__((unused)))
 {
 	return -EOPNOTSUPP;
 }
