@@ -16,6 +16,9 @@ PKGS=(
 	# clang's sanitizer and libFuzzer runtimes: only a Recommends of clang.
 	libclang-rt-14-dev
 	liburing-dev libjansson-dev libnvme-dev
+	# remote drives (tests/kselftest/lib/nvmet.c): network namespaces,
+	# the veth pair, soft-RoCE links
+	iproute2
 	# the emulated card (tests/vm/card/): its VM, cross builds for arm64;
 	# the arm64 kernels and libraries are unpacked, not installed
 	# (tests/vm/card/arm64-kit.sh), from the arm64 APT lists

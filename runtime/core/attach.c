@@ -9,6 +9,7 @@
 
 #include "lio_env.h"
 #include "../../common/leapio/region_layout.h"
+#include "../backend/backend.h"
 #include "plat.h"
 
 static int hexval(char c)
@@ -46,9 +47,11 @@ int lio_uuid_bytes(const char *s, uint8_t out[16])
 	return n == 16 ? 0 : -EINVAL;
 }
 
-int lio_ns_check(const void *region, uint64_t backend_size,
-		 const char *backend, char *err, size_t errlen)
+int lio_ns_check(const void *region, const struct lio_bdev *b,
+		 char *err, size_t errlen)
 {
+	const char *backend = b->cfg.path[0] ? b->cfg.path : "null";
+	uint64_t backend_size = b->size;
 	struct leapio_region_view v;
 	uint64_t nsze, bytes;
 	uint8_t shift;
@@ -63,6 +66,13 @@ int lio_ns_check(const void *region, uint64_t backend_size,
 		snprintf(err, errlen, "the namespace's LBA size (shift %u) is "
 			 "neither 512 nor 4096 bytes", shift);
 		return -EPROTO;
+	}
+	if (b->block_size > 1U << shift) {
+		snprintf(err, errlen, "the namespace's LBA size (%u bytes) is "
+			 "smaller than the block size of its backend %s (%u bytes), "
+			 "which cannot write one LBA alone: give the mdev lba_size "
+			 "%u", 1U << shift, backend, b->block_size, b->block_size);
+		return -EINVAL;
 	}
 	bytes = nsze > UINT64_MAX >> shift ? UINT64_MAX : nsze << shift;
 	if (bytes <= backend_size)

@@ -118,14 +118,16 @@ struct lio_plat {
 };
 
 /*
- * The namespace the driver gives the vdev fits in the backend_size usable
- * bytes of backend (a path, for the message)? 0; -EFBIG (too large) or
- * -EPROTO (a geometry no driver writes) with a sentence in err. Checked
- * at attach, whatever the platform, so that a namespace the backend
- * cannot hold is refused then rather than failing I/O later.
+ * The namespace the driver gives the vdev fits in the backend's usable
+ * bytes, and its LBAs are no smaller than the backend's blocks? 0;
+ * -EFBIG (too large), -EINVAL (blocks the backend cannot write one by
+ * one) or -EPROTO (a geometry no driver writes) with a sentence in err.
+ * Checked at attach, whatever the platform, so that a namespace the
+ * backend cannot hold is refused then rather than failing I/O later.
  */
-int lio_ns_check(const void *region, uint64_t backend_size,
-		 const char *backend, char *err, size_t errlen);
+struct lio_bdev;
+int lio_ns_check(const void *region, const struct lio_bdev *b,
+		 char *err, size_t errlen);
 
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" to its 16 bytes; 0 or -EINVAL. */
 int lio_uuid_bytes(const char *s, uint8_t out[16]);

@@ -71,8 +71,7 @@ static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 	ret = p->plat->attach(p->plat_ctx, s->cfg.uuid, &s->att, err, errlen);
 	if (ret)
 		return ret;
-	ret = lio_ns_check(s->att.region, s->bdev->size, s->bdev->cfg.path,
-			   err, errlen);
+	ret = lio_ns_check(s->att.region, s->bdev, err, errlen);
 	if (ret) {
 		p->plat->detach(&s->att);
 		return ret;

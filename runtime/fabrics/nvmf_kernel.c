@@ -92,15 +92,13 @@ static int state_file(const char *name, char *val, size_t len,
 	ret = make(val, len);
 	if (ret)
 		return ret;
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return -errno;
+	/* Not kept is not fatal: the connection works, said once. */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	fprintf(f, "%s\n", val);
-	if (fclose(f) || rename(tmp, path))
-		return -errno;
+	if ((mkdir(dir, 0755) && errno != EEXIST) || !(f = fopen(tmp, "we")) ||
+	    fprintf(f, "%s\n", val) < 0 || fclose(f) || rename(tmp, path))
+		lio_log("%s %s could not be kept in %s (%m): it changes when "
+			"leapiod restarts; create /etc/nvme/%s (nvme gen-hostnqn) "
+			"or give backend.fabric.%s", name, val, dir, name, name);
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "lio_test.h"
 #include "backing.h"
 #include "card_mode.h"
+#include "nvmet.h"
 #include "leapiod.h"
 #include "nvme_io.h"
 
@@ -29,6 +30,16 @@
 
 #ifndef LIO_DP_CARD
 #define LIO_DP_CARD	0
+#endif
+/*
+ * Built with LIO_DP_REMOTE "tcp" or "rdma" (the test_remote_<set>.c
+ * files), the backing device is exported by the kernel's NVMe-oF target
+ * (lib/nvmet.h) and leapiod serves the vdev from its nvme+tcp:// URI, so
+ * the same tests check the remote backend; teardown checks that leapiod
+ * disconnected when it exited.
+ */
+#ifndef LIO_DP_REMOTE
+#define LIO_DP_REMOTE	NULL
 #endif
 
 struct dp {
@@ -38,6 +49,7 @@ struct dp {
 	struct nio	io;
 	uint16_t	nr;		/* I/O queue pairs of the type */
 	struct card_mode cm;		/* LIO_DP_CARD: what to take down */
+	struct nvmet_export nv;		/* LIO_DP_REMOTE: the export */
 };
 
 /* The backing device, an mdev of ns_size bytes, not yet opened or served. */
@@ -61,10 +73,22 @@ static inline void dp_create(struct __test_metadata *_metadata, struct dp *dp,
 		ASSERT_EQ(0, err);
 		dp->d.card = true;
 	}
+	memset(&dp->nv, 0, sizeof(dp->nv));
 	err = backing_create(&dp->bk, backing_size, lba_size ? lba_size : 512);
 	if (err)
 		TH_LOG("backing store: %s (is the loop module loaded?)", strerror(-err));
 	ASSERT_EQ(0, err);
+	if (LIO_DP_REMOTE) {
+		char why[256] = "";
+
+		err = nvmet_net_up(LIO_DP_REMOTE, why, sizeof(why));
+		if (!err)
+			err = nvmet_export(&dp->nv, LIO_DP_REMOTE, dp->bk.path, why,
+					   sizeof(why));
+		if (err)
+			TH_LOG("nvmet over %s: %s", (const char *)LIO_DP_REMOTE, why);
+		ASSERT_EQ(0, err);
+	}
 	LIO_SETUP(&dp->l, &o);
 }
 
@@ -118,7 +142,12 @@ static inline void dp_setup(struct __test_metadata *_metadata, struct dp *dp,
 			    unsigned int lba_size)
 {
 	dp_create(_metadata, dp, DP_NS_SIZE, DP_NS_SIZE, lba_size);
-	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, dp->bk.path, dp->bk.base));
+	if (LIO_DP_REMOTE) {
+		ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, dp->nv.uri, 0));
+	} else {
+		ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, dp->bk.path,
+					      dp->bk.base));
+	}
 	dp_start_leapiod(_metadata, dp);
 	dp_open(_metadata, dp);
 }
@@ -163,6 +192,11 @@ static inline void dp_teardown(struct __test_metadata *_metadata, struct dp *dp)
 	if (_metadata->exit_code == KSFT_FAIL)
 		leapiod_dump_log(&dp->d, stderr);
 	leapiod_fini(&dp->d);
+	if (LIO_DP_REMOTE && dp->nv.subsys) {
+		/* leapiod made the connection: its exit took it down. */
+		EXPECT_EQ(0, nvmet_host_ctrls(dp->nv.nqn));
+		nvmet_unexport(&dp->nv);
+	}
 	backing_destroy(&dp->bk);
 	EXPECT_EQ(0, card_mode_down(&dp->cm));
 }

@@ -297,7 +297,7 @@ int fc_attach(struct fake_card *fc, char *err, size_t errlen)
 	ret = lio_card_plat.attach(fc->card, FC_UUID, &fc->att, err, errlen);
 	if (ret)
 		return ret;
-	ret = lio_ns_check(fc->att.region, fc->bdev.size, "memory", err, errlen);
+	ret = lio_ns_check(fc->att.region, &fc->bdev, err, errlen);
 	if (!ret)
 		ret = lio_vdev_init(&fc->v, &cfg, fc->att.region, fc->att.gmem,
 				    fc->att.gmem_size, fc->att.wake_fd,

@@ -599,4 +599,30 @@ TEST(host_bind_is_watched)
 	free(fc);
 }
 
+/*
+ * The namespace is checked against the backend at attach, whatever the
+ * platform: larger than it, or with LBAs smaller than its blocks (a
+ * remote namespace formatted with 4 KiB blocks under a 512-byte vdev),
+ * the vdev is refused with a sentence saying what to change.
+ */
+TEST(namespace_must_fit_backend)
+{
+	struct fake_card fc;
+	char err[256] = "";
+
+	fc_init(&fc, 1, NSZE);
+	fc.bdev.block_size = 4096;
+	EXPECT_EQ(-EINVAL, fc_attach(&fc, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "LBA size (512 bytes) is smaller than the block size"))
+		TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(err, "give the mdev lba_size 4096")) TH_LOG("%s", err);
+	fc.bdev.block_size = 512;
+	fc.bdev.size = (NSZE - 8) * 512;
+	EXPECT_EQ(-EFBIG, fc_attach(&fc, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "is larger than its backend")) TH_LOG("%s", err);
+	fc.bdev.size = NSZE * 512;
+	ASSERT_EQ(0, fc_attach(&fc, err, sizeof(err))) TH_LOG("%s", err);
+	fc_fini(&fc);
+}
+
 TEST_HARNESS_MAIN

@@ -33,8 +33,8 @@ struct leapiod {
 	char		log[64];
 	unsigned int	nr;
 	char		uuid[LEAPIOD_MAX_VDEV][MDEV_UUID_LEN + 1];
-	char		arg[LEAPIOD_MAX_VDEV][160];	/* "uuid=path[,offset=N]" */
-	char		path[LEAPIOD_MAX_VDEV][64];
+	char		arg[LEAPIOD_MAX_VDEV][512];	/* "uuid=path[,offset=N]" */
+	char		path[LEAPIOD_MAX_VDEV][420];	/* or an nvme+tcp:// URI */
 	uint64_t	offset[LEAPIOD_MAX_VDEV];
 	/* Non-empty: start with --config <config>, written from the vdevs
 	 * added (leapiod_use_config), rather than with --vdev arguments.
