@@ -32,6 +32,7 @@
 struct lio_nvmf {
 	struct lio_nvme	nvme;		/* first: lio_nvme_submit's b->priv */
 	char		state_path[96];	/* /sys/class/nvme/<ctrl>/state */
+	const char	*ctrl;		/* b->cfg.nvmf.ctrl */
 	struct lio_io	*held;
 	struct lio_io	**held_tail;
 	unsigned int	nr_held;
@@ -39,6 +40,7 @@ struct lio_nvmf {
 	uint64_t	next_check_ns;
 	/* For the log: what an outage cost. */
 	uint64_t	held_total;
+	unsigned int	outage;		/* commands held in this outage */
 };
 
 static enum lio_nvmf_state read_state(struct lio_nvmf *n)
@@ -61,9 +63,14 @@ static void hold(struct lio_nvmf *n, struct lio_io *io)
 	io->bnext = NULL;
 	*n->held_tail = io;
 	n->held_tail = &io->bnext;
-	if (!n->nr_held++)
+	if (!n->nr_held++) {
 		n->next_check_ns = 0;	/* look at the controller at once */
+		if (!n->outage)
+			lio_log("%s: the path to it is down: holding its commands "
+				"until it is back", n->ctrl);
+	}
 	n->held_total++;
+	n->outage++;
 }
 
 static void finish(struct lio_io *io)
@@ -139,10 +146,17 @@ static int nvmf_poll(struct lio_bdev *b, uint64_t now_ns)
 		n->nr_held--;
 		done++;
 	}
-	if (!n->held)
+	if (!n->held) {
 		n->held_tail = &n->held;
-	else
+		lio_log("%s: %s: %u held commands %s", n->ctrl,
+			n->state == LIO_NVMF_LIVE ? "live again" :
+			"given up by the kernel (ctrl_loss_tmo)", n->outage,
+			n->state == LIO_NVMF_LIVE ? "sent again" :
+			"failed with Controller Pathing Error");
+		n->outage = 0;
+	} else {
 		n->next_check_ns = now_ns;	/* the rest as soon as there is room */
+	}
 	return done;
 }
 
@@ -178,6 +192,7 @@ int lio_bdev_open_nvmf(struct lio_bdev *b, char *err, size_t errlen)
 		return lio_bdev_err(-ENOMEM, err, errlen, "out of memory");
 	snprintf(n->state_path, sizeof(n->state_path), "/sys/class/nvme/%s/state",
 		 c->ctrl);
+	n->ctrl = b->cfg.nvmf.ctrl;
 	n->held_tail = &n->held;
 	ret = lio_nvme_open_dev(b, c->dev, &n->nvme, err, errlen);
 	if (ret) {

@@ -192,7 +192,7 @@ static inline void dp_teardown(struct __test_metadata *_metadata, struct dp *dp)
 	if (_metadata->exit_code == KSFT_FAIL)
 		leapiod_dump_log(&dp->d, stderr);
 	leapiod_fini(&dp->d);
-	if (LIO_DP_REMOTE && dp->nv.subsys) {
+	if (LIO_DP_REMOTE && dp->nv.made) {
 		/* leapiod made the connection: its exit took it down. */
 		EXPECT_EQ(0, nvmet_host_ctrls(dp->nv.nqn));
 		nvmet_unexport(&dp->nv);

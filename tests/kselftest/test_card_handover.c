@@ -273,21 +273,6 @@ static int drain_lines(const char *log, unsigned int *lines, unsigned int *count
 	return 0;
 }
 
-/* Has the log a line with what? */
-static bool log_has(const char *log, const char *what)
-{
-	char line[256];
-	bool found = false;
-	FILE *f = fopen(log, "re");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, what) != NULL;
-	fclose(f);
-	return found;
-}
-
 /* A new HO_DRAINING line in log (bounded): the count it gives. */
 static int drain_said(const char *log, unsigned int *seen, unsigned int *count)
 {
@@ -459,7 +444,7 @@ TEST_F_TIMEOUT(ho, unanswered_let_go_is_revoked, HO_TIMEOUT_S)
 	ASSERT_EQ(0, kill(dp->d.pid, SIGCONT));
 	ASSERT_EQ(0, card_mode_handover(dp->l.mdev.uuid, "host"));
 	served_by(_metadata, self, "host");
-	EXPECT_TRUE(log_has(dp->d.log, "revoked by the driver"));
+	EXPECT_TRUE(leapiod_log_has(&dp->d, "revoked by the driver"));
 	EXPECT_EQ(revoked0 + 1, attr(_metadata, dp, LEAPIO_SYSFS_RUNTIME_REVOKED));
 	/* Serving again, and gracefully so. */
 	round_start(_metadata, self, b, 8000);

@@ -553,21 +553,6 @@ FIXTURE_TEARDOWN(swap)
 	dp_teardown(_metadata, &self->dp);
 }
 
-/* Whether leapiod's output so far has the sentence s. */
-static bool la_log_has(const struct leapiod *d, const char *s)
-{
-	char line[512];
-	bool found = false;
-	FILE *f = fopen(d->log, "r");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, s) != NULL;
-	fclose(f);
-	return found;
-}
-
 /*
  * leapiod serves; the CQ is full and the rest of a batch waits (in the SQ
  * or in its journal) when it goes away and a second one attaches: every
@@ -623,7 +608,7 @@ TEST_F_TIMEOUT(swap, runtime_replaced_commands_outstanding, 120)
 		ASSERT_EQ(-ECHILD, leapiod_start(&self->d2));
 		ASSERT_TRUE(WIFEXITED(self->d2.status));
 		ASSERT_EQ(1, WEXITSTATUS(self->d2.status));
-		ASSERT_TRUE(la_log_has(&self->d2, "another runtime serves it"));
+		ASSERT_TRUE(leapiod_log_has(&self->d2, "another runtime serves it"));
 		ASSERT_TRUE(leapiod_alive(&dp->d));
 		ASSERT_EQ(first, dp_attr(_metadata, dp, LEAPIO_SYSFS_RUNTIME_PID));
 		ASSERT_EQ(0, memcmp(before, dp->l.nvd.q[1].cq, sizeof(before)));

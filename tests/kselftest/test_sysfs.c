@@ -267,33 +267,6 @@ FIXTURE_TEARDOWN(nsfit)
 	dp_teardown(_metadata, &self->dp);
 }
 
-/* Wait (bounded) for leapiod to end by itself: its exit code, or -errno. */
-static int leapiod_exit_code(struct leapiod *d)
-{
-	int i;
-
-	for (i = 0; i < LEAPIOD_TIMEOUT_MS / 10 && leapiod_alive(d); i++)
-		usleep(10000);
-	if (d->pid)
-		return -ETIMEDOUT;
-	return WIFEXITED(d->status) ? WEXITSTATUS(d->status) : -EINTR;
-}
-
-/* leapiod's log holds s. */
-static bool leapiod_log_has(const struct leapiod *d, const char *s)
-{
-	char buf[8192];
-	size_t n;
-	FILE *f = fopen(d->log, "r");
-
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	return strstr(buf, s) != NULL;
-}
-
 /* leapiod serving path (from offset) for an mdev of ns_size: refused. */
 static void refused_at_attach(struct __test_metadata *_metadata, struct dp *dp,
 			      uint64_t offset)

@@ -25,18 +25,10 @@ if [ ! -r "$out" ]; then
 	exit 1
 fi
 
-# The output of one command of the plan (CRs of the serial line dropped).
-# Filters here read all their input: one that quit early would kill its
-# writer with SIGPIPE, and pipefail would make that a failure.
+# The output of the plan's commands (CRs of the serial line dropped).
 log=$(tr -d '\r' < "$out")
-section() {
-	printf '%s\n' "$log" | awk -v b="=== LEAPIO-BEGIN $1 ===" \
-		-v e="=== LEAPIO-END $1 rc=" \
-		'index($0, e) == 1 {on = 0} on {print} $0 == b {on = 1}'
-}
-rc_of() {
-	printf '%s\n' "$log" | sed -n "s/^=== LEAPIO-END $1 rc=\([0-9]*\).*/\1/p"
-}
+# shellcheck source=tests/vm/l2-out.sh
+. "$(dirname "$0")/l2-out.sh"
 # A top-level field of nvme-cli's JSON output (pretty-printed, two spaces
 # in), without quotes.
 json() {

@@ -106,20 +106,30 @@ l1_backing_remove() {
 # mdev's runtime_pid is leapiod's pid. Sets LEAPIOD_PID; call it in the
 # script's own shell, not in $(...), so that the job stays ours.
 l1_leapiod_start() {
-	local pidf=/sys/bus/mdev/devices/$1/leapio/runtime_pid deadline
-	[ -x "$LEAPIOD" ] || { echo "no $LEAPIOD (make)" | tee "$3" >&2; return 1; }
-	"$LEAPIOD" --vdev "$1=$2" > "$3" 2>&1 &
+	l1_leapiod_serve "$3" "$1=$2"
+}
+
+# l1_leapiod_serve <log> <uuid>=<backend>[,options] ...: the same for
+# several mdevs, one leapiod (a backend may be an nvme+tcp:// URI).
+l1_leapiod_serve() {
+	local log=$1 v deadline args=()
+	shift
+	[ -x "$LEAPIOD" ] || { echo "no $LEAPIOD (make)" | tee "$log" >&2; return 1; }
+	for v in "$@"; do args+=(--vdev "$v"); done
+	"$LEAPIOD" "${args[@]}" > "$log" 2>&1 &
 	LEAPIOD_PID=$!
-	deadline=$((SECONDS + 30))
-	while [ "$(cat "$pidf" 2>/dev/null)" != "$LEAPIOD_PID" ]; do
-		if ! l1_alive "$LEAPIOD_PID"; then
-			echo "leapiod exited before attaching:" >&2
-			cat "$3" >&2
-			return 1
-		fi
-		[ $SECONDS -lt $deadline ] ||
-			{ echo "leapiod not attached after 30 s" | tee -a "$3" >&2; return 1; }
-		sleep 0.1
+	deadline=$((SECONDS + 60))
+	for v in "$@"; do
+		while [ "$(cat "/sys/bus/mdev/devices/${v%%=*}/leapio/runtime_pid" 2>/dev/null)" != "$LEAPIOD_PID" ]; do
+			if ! l1_alive "$LEAPIOD_PID"; then
+				echo "leapiod exited before attaching:" >&2
+				cat "$log" >&2
+				return 1
+			fi
+			[ $SECONDS -lt $deadline ] ||
+				{ echo "leapiod not attached to ${v%%=*} after 60 s" | tee -a "$log" >&2; return 1; }
+			sleep 0.1
+		done
 	done
 }
 

@@ -7,7 +7,9 @@
 #      nested guest (L2) whose stock nvme driver, nvme-cli and fio must see
 #      the controller and its data -> $RESULTS/l2.tap; leapiod must exit 0
 #      and leave nothing pinned;
-#   4. the module unloads and the kernel log stayed clean -> $RESULTS/l1.tap.
+#   4. a nested guest on two remote drives, NVMe-oF over TCP and RDMA
+#      (l1-remote-l2.sh) -> $RESULTS/l2-remote.tap;
+#   5. the module unloads and the kernel log stayed clean -> $RESULTS/l1.tap.
 # Each step records its verdict and the next still runs; exit 1 if any
 # failed.
 set -euo pipefail
@@ -117,7 +119,13 @@ else
 	tap 0 "mdev leapio-4q created"
 fi
 
-# 4. The module goes away cleanly, having made the kernel complain about
+# 4. Remote drives under a nested guest.
+if [ -d /sys/module/leapio_host ]; then
+	log "nested guest on remote drives"
+	"$here/l1-remote-l2.sh" > "$RESULTS/l2-remote.tap" 2> "$RESULTS/l2-remote.stderr" || rc=1
+fi
+
+# 5. The module goes away cleanly, having made the kernel complain about
 # nothing (a WARN would have panicked already: panic_on_warn).
 tap "$(ok_if rmmod leapio_host)" "rmmod leapio_host"
 if [ $debug_kernel = 1 ]; then

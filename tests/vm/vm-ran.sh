@@ -31,7 +31,7 @@ results_in() {
 	grep -cE '^([#] |    )*(not )?ok( |$)' "$1" 2>/dev/null || true
 }
 
-for f in run.tap l1.tap l1-kselftest.tap l2.tap; do
+for f in run.tap l1.tap l1-kselftest.tap l2.tap l2-remote.tap; do
 	if [ ! -s "$dir/$f" ]; then
 		miss "no $f: that part of the VM run did not run"
 	elif [ "$(results_in "$dir/$f")" = 0 ]; then

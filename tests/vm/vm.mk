@@ -44,11 +44,17 @@ build/vm/%/l2-demo.cpio: tests/vm/l2-plan-demo $(VM_INITRAMFS_DEPS) /lib/modules
 	tests/vm/mk-initramfs.sh $* tests/vm/init-l2.sh $@ -m nvme \
 		-b /usr/sbin/nvme -b /usr/bin/fio -f $<:/etc/l2-plan
 
+build/vm/%/l2-remote.cpio: tests/vm/l2-plan-remote $(VM_INITRAMFS_DEPS) /lib/modules/%/modules.dep /usr/bin/fio
+	@mkdir -p $(@D)
+	tests/vm/mk-initramfs.sh $* tests/vm/init-l2.sh $@ -m nvme \
+		-b /usr/sbin/nvme -b /usr/bin/fio -f $<:/etc/l2-plan
+
 build/vm/%/vmlinux: tests/vm/extract-vmlinux.sh /boot/vmlinuz-%
 	@mkdir -p $(@D)
 	tests/vm/extract-vmlinux.sh /boot/vmlinuz-$* $@
 
-vm-images: $(VM_IMG)/vmlinux $(VM_IMG)/l2-check.cpio $(VM_IMG)/l2-demo.cpio
+vm-images: $(VM_IMG)/vmlinux $(VM_IMG)/l2-check.cpio $(VM_IMG)/l2-demo.cpio \
+	   $(VM_IMG)/l2-remote.cpio
 
 .PHONY: vm-images
 

@@ -17,8 +17,8 @@
 #include "../../../uapi/linux/leapio.h"
 #include "card_mode.h"
 #include "card_vm.h"
-#include "leapiod.h"
 #include "clock.h"
+#include "leapiod.h"
 
 const char *leapiod_binary(void)
 {
@@ -139,11 +139,24 @@ int leapiod_use_config(struct leapiod *d)
 	fprintf(f, "{\n%s%s%s  \"vdevs\": [\n", card[0] ? "  " : "", card,
 		card[0] ? ",\n" : "");
 	for (i = 0; i < d->nr; i++)
-		fprintf(f, "    {\"uuid\": \"%s\", \"backend\": {\"type\": \"block\", "
+		fprintf(f, "    {\"uuid\": \"%s\", \"backend\": {\"type\": \"%s\", "
 			"\"path\": \"%s\", \"offset\": %" PRIu64 "}}%s\n",
-			d->uuid[i], d->path[i], d->offset[i], i + 1 < d->nr ? "," : "");
+			d->uuid[i], strncmp(d->path[i], "nvme+", 5) ? "block" : "nvmf",
+			d->path[i], d->offset[i], i + 1 < d->nr ? "," : "");
 	fprintf(f, "  ]\n}\n");
 	return fclose(f) ? -errno : 0;
+}
+
+int leapiod_reload(struct leapiod *d)
+{
+	int err;
+
+	if (!d->config[0] || !d->pid)
+		return -EINVAL;
+	err = leapiod_use_config(d);
+	if (!err && kill(d->pid, SIGHUP))
+		err = -errno;
+	return err;
 }
 
 static void child_exec(struct leapiod *d, const char *bin)
@@ -337,6 +350,43 @@ void leapiod_dump_log(struct leapiod *d, FILE *f)
 	while (fgets(line, sizeof(line), in))
 		fprintf(f, "# %s%s", line, strchr(line, '\n') ? "" : "\n");
 	fclose(in);
+}
+
+bool leapiod_log_has(const struct leapiod *d, const char *s)
+{
+	char line[1024];
+	bool found = false;
+	FILE *f = fopen(d->log, "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, s) != NULL;
+	fclose(f);
+	return found;
+}
+
+int leapiod_log_wait(const struct leapiod *d, const char *s, int timeout_ms)
+{
+	int64_t t0 = mono_ms();
+
+	while (!leapiod_log_has(d, s)) {
+		if (mono_ms() - t0 > timeout_ms)
+			return -ETIMEDOUT;
+		usleep(10000);
+	}
+	return 0;
+}
+
+int leapiod_exit_code(struct leapiod *d)
+{
+	int i;
+
+	for (i = 0; i < LEAPIOD_TIMEOUT_MS / 10 && leapiod_alive(d); i++)
+		usleep(10000);
+	if (d->pid)
+		return -ETIMEDOUT;
+	return WIFEXITED(d->status) ? WEXITSTATUS(d->status) : -EINTR;
 }
 
 void leapiod_fini(struct leapiod *d)

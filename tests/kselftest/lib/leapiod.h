@@ -69,6 +69,12 @@ int leapiod_add_vdev(struct leapiod *d, const char *uuid, const char *path,
  */
 int leapiod_use_config(struct leapiod *d);
 /*
+ * Write the configuration again from the vdevs (a test changed a path)
+ * and send SIGHUP: leapiod applies the difference. 0 or -errno; the
+ * caller waits for leapiod's word that it did.
+ */
+int leapiod_reload(struct leapiod *d);
+/*
  * Start it and wait until every vdev added shows it attached (card mode:
  * until each vdev's hand-over to the card returned).
  * 0; -ENOENT (no binary); -ECHILD (it exited: see the log);
@@ -86,6 +92,12 @@ int leapiod_stop(struct leapiod *d, int sig);
 bool leapiod_alive(struct leapiod *d);
 /* The end of its output, as "# " lines, to f. */
 void leapiod_dump_log(struct leapiod *d, FILE *f);
+/* Has its output a line with s? */
+bool leapiod_log_has(const struct leapiod *d, const char *s);
+/* Wait (polled, bounded by timeout_ms) for such a line: 0 or -ETIMEDOUT. */
+int leapiod_log_wait(const struct leapiod *d, const char *s, int timeout_ms);
+/* Wait (bounded) for it to end by itself: its exit code, or -errno. */
+int leapiod_exit_code(struct leapiod *d);
 /* Stop if running (SIGKILL) and remove the log. */
 void leapiod_fini(struct leapiod *d);
 

@@ -35,6 +35,8 @@ here=$LEAPIO_TOP/tests/vm
 . "$here/tap.sh"
 # shellcheck source=tests/vm/l1-lib.sh
 . "$here/l1-lib.sh"
+# shellcheck source=tests/vm/l2-out.sh
+. "$here/l2-out.sh"
 # shellcheck source=tests/vm/card/soc-vdev.sh
 . "$here/card/soc-vdev.sh"
 
@@ -56,14 +58,6 @@ l2_judge() {
 	local log con sn mn bad
 	log=$(tr -d '\r' < "$RESULTS/l2-out.log" 2>/dev/null || true)
 	con=$(cat "$RESULTS/l2-console.log" 2>/dev/null || true)
-	section() {
-		printf '%s\n' "$log" | awk -v b="=== LEAPIO-BEGIN $1 ===" \
-			-v e="=== LEAPIO-END $1 rc=" \
-			'index($0, e) == 1 {on = 0} on {print} $0 == b {on = 1}'
-	}
-	rc_of() {
-		printf '%s\n' "$log" | sed -n "s/^=== LEAPIO-END $1 rc=\([0-9]*\).*/\1/p"
-	}
 	json() {
 		section "$1" | sed -En "s/^  \"$2\":\"(.*)\",?$/\1/p" |
 			sed -n '1s/[[:space:]]*$//p'
