@@ -82,6 +82,7 @@ fake_vm_results() {
 	printf 'TAP version 13\n1..1\nok 1 L1 completed\n' > "$dir/run.tap"
 	printf 'TAP version 13\nok 1 insmod\n1..1\n' > "$dir/l1.tap"
 	printf 'TAP version 13\nok 1 nvme list\n1..1\n' > "$dir/l2.tap"
+	printf 'TAP version 13\nok 1 fio on the tcp drive\n1..1\n' > "$dir/l2-remote.tap"
 	{
 		echo "TAP version 13"
 		echo "1..$#"
@@ -97,7 +98,7 @@ fake_vm_results "$tmp/vm-all" test_a test_b test_lifecycle
 out=$(tests/vm/vm-ran.sh kX "$tmp/vm-all" "$tmp/bin" 2>&1) && rc=0 || rc=$?
 tap "$(ok_if [ $rc = 0 ])" "vm-ran.sh accepts a complete VM run" "exit $rc: $out"
 tap_is "... and counts its results" "$(tail -n 1 <<< "$out")" \
-	"6 results (6 passed, 0 failed, 0 skipped)"
+	"7 results (7 passed, 0 failed, 0 skipped)"
 
 out=$(tests/vm/vm-ran.sh kX "$tmp/vm-none" "$tmp/bin" 2>&1) && rc=0 || rc=$?
 tap "$(ok_if [ $rc != 0 ] && grep -q '^kX: no VM test result at all' <<< "$out")" \
@@ -166,7 +167,7 @@ tap_is "... and its last line counts that as a failure" "$(tail -n 1 <<< "$out")
 
 fake_vm_results "$tmp/sum2/vm-kY" test_a
 out=$(tests/summary.sh "$tmp/sum2" 2>&1)
-tap "$(ok_if grep -qx 'VM tests on kY: 4 ran (4 passed, 0 failed, 0 skipped)' <<< "$out")" \
+tap "$(ok_if grep -qx 'VM tests on kY: 5 ran (5 passed, 0 failed, 0 skipped)' <<< "$out")" \
 	"summary.sh names, per kernel, how many VM tests ran" "$out"
 
 # A failure carries its reason: the diagnostic lines after a tap.sh
