@@ -234,6 +234,20 @@ static void reload(struct leapiod *d)
 			break;
 		}
 	}
+	/*
+	 * A remote drive whose controller the kernel gave up (its target
+	 * stayed away past ctrl_loss_tmo) fails every command: a reload is
+	 * the operator's way to have it connected anew.
+	 */
+	for (i = 0; i < (int)d->applied.nr_vdevs; i++) {
+		struct lio_vdev_cfg v = d->applied.vdevs[i];
+
+		if (v.bdev.type != LIO_BDEV_NVMF || !lio_nvmf_given_up(&v.bdev.nvmf))
+			continue;
+		lio_log("vdev %s: the kernel gave controller %s up: connecting anew",
+			v.uuid, v.bdev.nvmf.ctrl);
+		update_vdev(d, &v);
+	}
 	/* applied keeps the pollers actually running. */
 	if (d->applied.nr_pollers < d->nr_pollers) {
 		struct lio_poller_cfg *np = realloc(d->applied.pollers,

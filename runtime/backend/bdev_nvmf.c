@@ -17,11 +17,9 @@
  * DNR: the guest sees errors, not a hang.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../core/log.h"
 #include "bdev_internal.h"
@@ -31,8 +29,7 @@
 
 struct lio_nvmf {
 	struct lio_nvme	nvme;		/* first: lio_nvme_submit's b->priv */
-	char		state_path[96];	/* /sys/class/nvme/<ctrl>/state */
-	const char	*ctrl;		/* b->cfg.nvmf.ctrl */
+	const char	*ctrl;		/* b->cfg.nvmf.ctrl, "nvme3" */
 	struct lio_io	*held;
 	struct lio_io	**held_tail;
 	unsigned int	nr_held;
@@ -42,21 +39,6 @@ struct lio_nvmf {
 	uint64_t	held_total;
 	unsigned int	outage;		/* commands held in this outage */
 };
-
-static enum lio_nvmf_state read_state(struct lio_nvmf *n)
-{
-	char buf[32];
-	ssize_t len;
-	int fd;
-
-	fd = open(n->state_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return lio_nvmf_state_parse(NULL);
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[len > 0 ? len : 0] = 0;
-	return lio_nvmf_state_parse(len > 0 ? buf : NULL);
-}
 
 static void hold(struct lio_nvmf *n, struct lio_io *io)
 {
@@ -85,7 +67,7 @@ static void nvmf_done(struct lio_io *io)
 	struct lio_nvmf *n = b->priv;
 
 	if (io->res) {
-		n->state = read_state(n);
+		n->state = lio_nvmf_ctrl_state(n->ctrl);
 		if (lio_nvmf_verdict(&io->res, n->state, ++io->btries) ==
 		    LIO_NVMF_HOLD) {
 			hold(n, io);
@@ -124,7 +106,7 @@ static int nvmf_poll(struct lio_bdev *b, uint64_t now_ns)
 	if (!n->nr_held || now_ns < n->next_check_ns)
 		return 0;
 	n->next_check_ns = now_ns + LIO_NVMF_CHECK_NS;
-	n->state = read_state(n);
+	n->state = lio_nvmf_ctrl_state(n->ctrl);
 	if (n->state == LIO_NVMF_DOWN)
 		return 0;
 	while ((io = n->held)) {
@@ -190,8 +172,6 @@ int lio_bdev_open_nvmf(struct lio_bdev *b, char *err, size_t errlen)
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return lio_bdev_err(-ENOMEM, err, errlen, "out of memory");
-	snprintf(n->state_path, sizeof(n->state_path), "/sys/class/nvme/%s/state",
-		 c->ctrl);
 	n->ctrl = b->cfg.nvmf.ctrl;
 	n->held_tail = &n->held;
 	ret = lio_nvme_open_dev(b, c->dev, &n->nvme, err, errlen);

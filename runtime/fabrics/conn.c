@@ -20,6 +20,7 @@ struct lio_nvmf_conn {
 	char			ctrl[32];
 	unsigned int		refs;
 	bool			owned;
+	bool			stale;		/* given up by the kernel */
 	struct lio_nvmf_conn	*next;
 };
 
@@ -53,14 +54,37 @@ static bool same_subsystem(const struct lio_nvmf_conn *c, const struct lio_nvmf_
 	       !strcmp(c->opts.host_iface, cfg->opts.host_iface);
 }
 
+/* The live connection to cfg's subsystem, to share. */
 static struct lio_nvmf_conn **find(const struct lio_nvmf_cfg *cfg)
 {
 	struct lio_nvmf_conn **pc;
 
 	for (pc = &lio_conns; *pc; pc = &(*pc)->next)
-		if (same_subsystem(*pc, cfg))
+		if (same_subsystem(*pc, cfg) && !(*pc)->stale)
 			return pc;
 	return NULL;
+}
+
+/* The connection cfg holds (by its controller's name), stale or not. */
+static struct lio_nvmf_conn **find_held(const struct lio_nvmf_cfg *cfg)
+{
+	struct lio_nvmf_conn **pc;
+
+	for (pc = &lio_conns; *pc; pc = &(*pc)->next)
+		if (same_subsystem(*pc, cfg) && !strcmp((*pc)->ctrl, cfg->ctrl))
+			return pc;
+	return NULL;
+}
+
+bool lio_nvmf_given_up(const struct lio_nvmf_cfg *cfg)
+{
+	struct lio_nvmf_conn **pc = find_held(cfg);
+
+	if (!pc)
+		return false;
+	if (!(*pc)->stale && lio_ops->state((*pc)->ctrl) == LIO_NVMF_GONE)
+		(*pc)->stale = true;
+	return (*pc)->stale;
 }
 
 static void drop(struct lio_nvmf_conn **pc)
@@ -69,7 +93,8 @@ static void drop(struct lio_nvmf_conn **pc)
 
 	if (--c->refs)
 		return;
-	if (c->owned)
+	/* A controller the kernel gave up is gone already. */
+	if (c->owned && !c->stale && lio_ops->state(c->ctrl) != LIO_NVMF_GONE)
 		lio_ops->disconnect(c->ctrl);
 	*pc = c->next;
 	free(c);
@@ -80,6 +105,11 @@ int lio_nvmf_get(struct lio_nvmf_cfg *cfg, char *err, size_t errlen)
 	struct lio_nvmf_conn **pc = find(cfg), *c;
 	int ret;
 
+	/* One the kernel gave up is not shared: connect anew. */
+	if (pc && lio_ops->state((*pc)->ctrl) == LIO_NVMF_GONE) {
+		(*pc)->stale = true;
+		pc = NULL;
+	}
 	if (pc) {
 		c = *pc;
 		/* One controller has one set of timeouts and queues. */
@@ -123,7 +153,7 @@ int lio_nvmf_get(struct lio_nvmf_cfg *cfg, char *err, size_t errlen)
 
 void lio_nvmf_put(const struct lio_nvmf_cfg *cfg)
 {
-	struct lio_nvmf_conn **pc = find(cfg);
+	struct lio_nvmf_conn **pc = find_held(cfg);
 
 	if (pc)
 		drop(pc);

@@ -120,6 +120,13 @@ int lio_nvmf_get(struct lio_nvmf_cfg *cfg, char *err, size_t errlen);
 void lio_nvmf_put(const struct lio_nvmf_cfg *cfg);
 /* Connections held now (tests, leapiod's exit check). */
 unsigned int lio_nvmf_nr_conns(void);
+/*
+ * Has the kernel given cfg's controller up (ctrl_loss_tmo passed, or it
+ * was deleted)? Then the vdev's commands fail until it is connected anew:
+ * a reload does that (main.c). The next lio_nvmf_get() for the subsystem
+ * makes a new connection; the old one goes with its last user.
+ */
+bool lio_nvmf_given_up(const struct lio_nvmf_cfg *cfg);
 
 /*
  * A remote command that failed, and what the backend does with it
@@ -151,6 +158,8 @@ enum lio_nvmf_verdict lio_nvmf_verdict(int32_t *res, enum lio_nvmf_state state,
 				       uint32_t tries);
 /* The state file's contents ("live\n") into a state; NULL: no such file. */
 enum lio_nvmf_state lio_nvmf_state_parse(const char *text);
+/* The kernel's controller ctrl ("nvme3"): its sysfs state, parsed. */
+enum lio_nvmf_state lio_nvmf_ctrl_state(const char *ctrl);
 
 /*
  * How a connection is made: the kernel's initiator through libnvme
@@ -169,6 +178,8 @@ struct lio_nvmf_ops {
 	int	(*find_ns)(const char *ctrl, uint32_t nsid, char *dev, size_t len,
 			   char *err, size_t errlen);
 	int	(*disconnect)(const char *ctrl);
+	/* The controller's state (path.c's reading of its sysfs state). */
+	enum lio_nvmf_state (*state)(const char *ctrl);
 };
 
 extern const struct lio_nvmf_ops lio_nvmf_kernel_ops;

@@ -46,6 +46,7 @@ const struct lio_nvmf_ops lio_nvmf_kernel_ops = {
 	.connect	= none_connect,
 	.find_ns	= none_find_ns,
 	.disconnect	= none_disconnect,
+	.state		= lio_nvmf_ctrl_state,
 };
 
 #else
@@ -454,6 +455,7 @@ const struct lio_nvmf_ops lio_nvmf_kernel_ops = {
 	.connect	= kernel_connect,
 	.find_ns	= kernel_find_ns,
 	.disconnect	= kernel_disconnect,
+	.state		= lio_nvmf_ctrl_state,
 };
 
 #endif /* LIO_NO_LIBNVME */

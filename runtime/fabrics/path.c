@@ -11,7 +11,10 @@
  * the I/O instead of retrying into a void).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../common/nvme/nvme_spec.h"
 #include "nvmf.h"
@@ -55,4 +58,20 @@ enum lio_nvmf_state lio_nvmf_state_parse(const char *text)
 	if (!strncmp(text, "live", 4))
 		return LIO_NVMF_LIVE;
 	return LIO_NVMF_DOWN;
+}
+
+enum lio_nvmf_state lio_nvmf_ctrl_state(const char *ctrl)
+{
+	char path[96], buf[32];
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/nvme/%s/state", ctrl);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return lio_nvmf_state_parse(NULL);
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[len > 0 ? len : 0] = 0;
+	return lio_nvmf_state_parse(len > 0 ? buf : NULL);
 }

@@ -394,6 +394,7 @@ static struct {
 	int connects, disconnects, find_fail;
 	bool foreign;
 	char last_disconnect[32];
+	char gone[32];		/* this controller was given up */
 } fk;
 
 static int fake_connect(const struct lio_nvmf_cfg *cfg, char *ctrl, size_t len,
@@ -426,10 +427,16 @@ static int fake_disconnect(const char *ctrl)
 	return 0;
 }
 
+static enum lio_nvmf_state fake_state(const char *ctrl)
+{
+	return strcmp(ctrl, fk.gone) ? LIO_NVMF_LIVE : LIO_NVMF_GONE;
+}
+
 static const struct lio_nvmf_ops fake_ops = {
 	.connect	= fake_connect,
 	.find_ns	= fake_find_ns,
 	.disconnect	= fake_disconnect,
+	.state		= fake_state,
 };
 
 static void remote(struct lio_nvmf_cfg *c, const char *u)
@@ -542,6 +549,41 @@ TEST_F(conns, one_controller_one_set_of_options)
 	lio_nvmf_put(&a);
 	lio_nvmf_put(&b);
 	EXPECT_EQ(2, fk.disconnects);
+}
+
+/*
+ * The kernel gives a controller up: the vdevs on it see it so, the next
+ * get connects anew (not sharing the dead one), and the dead one goes
+ * with its last user without a disconnect (there is nothing to take down).
+ */
+TEST_F(conns, given_up_controller_is_replaced)
+{
+	struct lio_nvmf_cfg a, b, a2;
+	char e[512] = "";
+
+	remote(&a, "nvme+tcp://192.0.2.10/" NQN "/1");
+	remote(&b, "nvme+tcp://192.0.2.10/" NQN "/2");
+	ASSERT_EQ(0, lio_nvmf_get(&a, e, sizeof(e))) TH_LOG("%s", e);
+	ASSERT_EQ(0, lio_nvmf_get(&b, e, sizeof(e))) TH_LOG("%s", e);
+	EXPECT_FALSE(lio_nvmf_given_up(&a));
+	strcpy(fk.gone, "nvme0");
+	EXPECT_TRUE(lio_nvmf_given_up(&a));
+	EXPECT_TRUE(lio_nvmf_given_up(&b));
+	/* a's reload: a new controller, then the old one let go. */
+	a2 = a;
+	ASSERT_EQ(0, lio_nvmf_get(&a2, e, sizeof(e))) TH_LOG("%s", e);
+	EXPECT_EQ(2, fk.connects);
+	EXPECT_STREQ("nvme1", a2.ctrl);
+	EXPECT_FALSE(lio_nvmf_given_up(&a2));
+	lio_nvmf_put(&a);
+	EXPECT_EQ(2U, lio_nvmf_nr_conns());	/* b still holds the dead one */
+	lio_nvmf_put(&b);
+	EXPECT_EQ(1U, lio_nvmf_nr_conns());
+	EXPECT_EQ(0, fk.disconnects);
+	lio_nvmf_put(&a2);
+	EXPECT_EQ(1, fk.disconnects);
+	EXPECT_STREQ("nvme1", fk.last_disconnect);
+	EXPECT_EQ(0U, lio_nvmf_nr_conns());
 }
 
 TEST_HARNESS_MAIN
