@@ -58,6 +58,7 @@ include tests/fuzz/fuzz.mk
 -include runtime/runtime.mk
 -include tests/unit-rt/rt.mk
 -include bench/runtime/bench.mk
+-include bench/remote/remote.mk
 include tools/ivshmem-server/ivshmem-server.mk
 include tests/tools/tools.mk
 

@@ -13,6 +13,8 @@
 #   nvmet.sh unexport <nqn> <port>      undo export (what of it exists)
 #   nvmet.sh ctrls <nqn>                this host's controllers to <nqn>
 #   nvmet.sh state <nqn>                the first one's state, or nothing
+#   nvmet.sh blockdev <nqn>             its namespace 1's block device (the
+#                                       multipath head's), once it is there
 #
 # The network: the initiator (leapiod) in the init namespace on lio-h
 # 10.77.0.1, with the soft-RoCE device lio-rxe on it; the TCP target in
@@ -109,6 +111,23 @@ ctrls() {
 	return 0
 }
 
+# /dev/nvmeXn1 of the first controller to nqn (nvmeXcYn1 is a path of the
+# head nvmeXn1), waiting for the kernel's scan (bounded).
+blockdev() {
+	local c p i
+	for i in $(seq 100); do
+		c=$(ctrls "$1" | head -n 1)
+		for p in /sys/class/nvme/"$c"/nvme*n1; do
+			[ -e "$p" ] || continue
+			p=$(basename "$p")
+			echo "/dev/${p/c[0-9]*n/n}"
+			return 0
+		done
+		[ "$i" = 100 ] || sleep 0.1
+	done
+	die "no namespace 1 of $1 on this host"
+}
+
 cmd=${1:-}
 shift || true
 case $cmd in
@@ -122,5 +141,6 @@ ctrls)		[ $# = 1 ] || die "usage: ctrls <nqn>"; ctrls "$1" | wc -l ;;
 state)		[ $# = 1 ] || die "usage: state <nqn>"
 		c=$(ctrls "$1" | head -n 1)
 		[ -z "$c" ] || cat "/sys/class/nvme/$c/state" ;;
-*)		die "unknown command '$cmd' (net-up, export, link, unlink, unexport, ctrls, state)" ;;
+blockdev)	[ $# = 1 ] || die "usage: blockdev <nqn>"; blockdev "$1" ;;
+*)		die "unknown command '$cmd' (net-up, export, link, unlink, unexport, ctrls, state, blockdev)" ;;
 esac
