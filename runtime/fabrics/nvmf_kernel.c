@@ -229,12 +229,67 @@ static void last_words(char *log, size_t loglen, char *out, size_t outlen)
 	snprintf(out, outlen, " (%.*s)", (int)(end - line), line);
 }
 
+/*
+ * The kernel refused a connection without saying why in its answer (the
+ * target's Connect status goes to the kernel's log; user space sees
+ * EIO): ask the target's discovery subsystem whether it offers the
+ * subsystem to this host at all, for a sentence that says which. Empty
+ * when discovery says nothing useful either.
+ */
+static void diagnose(nvme_root_t r, nvme_host_t h, const struct lio_nvmf_cfg *cfg,
+		     const char *hostnqn, char *why, size_t len)
+{
+	const struct lio_nvmf_target *t = &cfg->target;
+	const struct lio_nvmf_opts *o = &cfg->opts;
+	struct nvmf_discovery_log *log = NULL;
+	struct nvme_fabrics_config fc;
+	size_t off = 0;
+	uint64_t i, n;
+	nvme_ctrl_t d;
+	bool offered = false;
+
+	why[0] = 0;
+	d = nvme_create_ctrl(r, NVME_DISC_SUBSYS_NAME, t->transport, t->traddr,
+			     o->host_traddr[0] ? o->host_traddr : NULL,
+			     o->host_iface[0] ? o->host_iface : NULL, t->trsvcid);
+	if (!d)
+		return;
+	nvmf_default_config(&fc);
+	fc.tls = o->tls;
+	if (nvmf_add_ctrl(h, d, &fc))
+		return;
+	if (!nvmf_get_discovery_log(d, &log, 2) && log) {
+		n = le64toh(log->numrec);
+		for (i = 0; i < n; i++)
+			offered |= !strcmp(log->entries[i].subnqn, t->subsysnqn);
+		if (offered) {
+			snprintf(why, len, "the target offers %s but refused this host "
+				 "(%s): not on its list of allowed hosts, or its "
+				 "authentication failed (the kernel's log says which)",
+				 t->subsysnqn, hostnqn);
+		} else {
+			off = (size_t)snprintf(why, len, "the target at %s:%s has no "
+					       "subsystem %s for this host (it offers:",
+					       t->traddr, t->trsvcid, t->subsysnqn);
+			for (i = 0; i < n && off < len; i++)
+				if (log->entries[i].subtype == NVME_NQN_NVME)
+					off += (size_t)snprintf(why + off, len - off, " %.*s",
+								NVME_NQN_LENGTH,
+								log->entries[i].subnqn);
+			if (off < len)
+				snprintf(why + off, len - off, "%s)", n ? "" : " nothing");
+		}
+	}
+	free(log);
+	nvme_disconnect_ctrl(d);
+}
+
 static int kernel_connect(const struct lio_nvmf_cfg *cfg, char *ctrl, size_t len,
 			  bool *owned, char *err, size_t errlen)
 {
 	const struct lio_nvmf_target *t = &cfg->target;
 	const struct lio_nvmf_opts *o = &cfg->opts;
-	char hostnqn[LIO_NQN_MAX + 1], hostid[40], words[200];
+	char hostnqn[LIO_NQN_MAX + 1], hostid[40], words[200], why[1024];
 	struct nvme_fabrics_config fc;
 	char *log = NULL;
 	size_t loglen = 0;
@@ -318,12 +373,19 @@ static int kernel_connect(const struct lio_nvmf_cfg *cfg, char *ctrl, size_t len
 		break;
 	case ENVME_CONNECT_INVAL:
 		ret = -EINVAL;
-		snprintf(err, errlen, "the kernel refused to connect to %s at %s:%s "
-			 "over %s: no such subsystem there, this host (%s) not "
-			 "allowed, or an option the kernel does not take%s "
-			 "(its log says which)", t->subsysnqn, t->traddr,
-			 t->trsvcid, t->transport, hostnqn, words);
+		snprintf(err, errlen, "the kernel refused the connection's options "
+			 "for %s at %s:%s over %s (one it does not take?)%s",
+			 t->subsysnqn, t->traddr, t->trsvcid, t->transport, words);
 		break;
+	case ENVME_CONNECT_WRITE:
+		/* EIO: the target answered Connect with an error. */
+		diagnose(r, h, cfg, hostnqn, why, sizeof(why));
+		if (why[0]) {
+			ret = -ENOENT;
+			snprintf(err, errlen, "%s", why);
+			break;
+		}
+		/* fall through */
 	default:
 		ret = -EHOSTUNREACH;
 		snprintf(err, errlen, "connecting to %s at %s:%s over %s failed: %s%s",

@@ -321,7 +321,7 @@ TEST_F_TIMEOUT(rm, bad_targets_refused, RM_TIMEOUT_S)
 	/* The target has no such subsystem. */
 	snprintf(uri, sizeof(uri), "nvme+tcp://%s:%s/%s-nobody/1", NVMET_TCP_ADDR,
 		 self->nv.trsvcid, self->nv.nqn);
-	refused(_metadata, self, uri, "no such subsystem there");
+	refused(_metadata, self, uri, "has no subsystem");
 	/* The subsystem has no namespace 2. */
 	snprintf(uri, sizeof(uri), "nvme+tcp://%s:%s/%s/2", NVMET_TCP_ADDR,
 		 self->nv.trsvcid, self->nv.nqn);
