@@ -58,11 +58,13 @@ net_up() {
 	fi
 }
 
-# In the target's namespace for TCP, here for RDMA.
+# In the target's namespace for TCP, here for RDMA. nsenter, not ip
+# netns exec: that mounts a sysfs of the namespace's own over /sys, and
+# configfs (/sys/kernel/config) with it is gone.
 in_target() {
 	if [ "$1" = tcp ]; then
 		shift
-		ip netns exec $NETNS "$@"
+		nsenter --net=/run/netns/$NETNS "$@"
 	else
 		shift
 		"$@"
