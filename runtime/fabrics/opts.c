@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nvmf.h"
+#include "nvmf_internal.h"
 
 enum opt_kind { OPT_INT, OPT_BOOL, OPT_STR };
 
@@ -26,21 +26,6 @@ struct opt {
 	int		(*check)(const char *v);
 	const char	*what;			/* for a bad value */
 };
-
-static int opt_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int opt_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 static int check_nqn(const char *v)
 {
@@ -152,7 +137,7 @@ int lio_nvmf_opt_set(struct lio_nvmf_opts *o, const char *name,
 		if (!strcmp(opts[i].name, name))
 			d = &opts[i];
 	if (!d) {
-		opt_err(err, errlen, "%s: not a fabric option (known: %s)",
+		lio_nvmf_inval(err, errlen, "%s: not a fabric option (known: %s)",
 			name, lio_nvmf_opt_names);
 		return -ENOENT;
 	}
@@ -161,19 +146,19 @@ int lio_nvmf_opt_set(struct lio_nvmf_opts *o, const char *name,
 		errno = 0;
 		n = strtol(value, &end, 10);
 		if (!*value || *end || errno || n < d->min || n > d->max)
-			return opt_err(err, errlen, "%s: \"%s\": must be %s", name,
+			return lio_nvmf_inval(err, errlen, "%s: \"%s\": must be %s", name,
 				       value, d->what);
 		*(int *)((char *)o + d->off) = (int)n;
 		break;
 	case OPT_BOOL:
 		if (strcmp(value, "true") && strcmp(value, "false"))
-			return opt_err(err, errlen, "%s: \"%s\": must be %s", name,
+			return lio_nvmf_inval(err, errlen, "%s: \"%s\": must be %s", name,
 				       value, d->what);
 		*(bool *)((char *)o + d->off) = !strcmp(value, "true");
 		break;
 	case OPT_STR:
 		if (strlen(value) >= d->size || d->check(value))
-			return opt_err(err, errlen, "%s: \"%s\": must be %s", name,
+			return lio_nvmf_inval(err, errlen, "%s: \"%s\": must be %s", name,
 				       value, d->what);
 		strcpy((char *)o + d->off, value);
 		break;
@@ -184,12 +169,12 @@ int lio_nvmf_opt_set(struct lio_nvmf_opts *o, const char *name,
 int lio_nvmf_opts_check(const struct lio_nvmf_opts *o, char *err, size_t errlen)
 {
 	if (o->ctrl_loss_tmo >= 0 && o->reconnect_delay > o->ctrl_loss_tmo)
-		return opt_err(err, errlen, "reconnect_delay %d is longer than "
+		return lio_nvmf_inval(err, errlen, "reconnect_delay %d is longer than "
 			       "ctrl_loss_tmo %d: the kernel would give the "
 			       "controller up before trying once",
 			       o->reconnect_delay, o->ctrl_loss_tmo);
 	if (o->dhchap_ctrl_secret[0] && !o->dhchap_secret[0])
-		return opt_err(err, errlen, "dhchap_ctrl_secret: given without "
+		return lio_nvmf_inval(err, errlen, "dhchap_ctrl_secret: given without "
 			       "dhchap_secret (bidirectional authentication "
 			       "needs the host's secret too)");
 	return 0;

@@ -13,14 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nvmf.h"
+#include "nvmf_internal.h"
 
 #define LIO_NVMF_DISCOVERY_NQN	"nqn.2014-08.org.nvmexpress.discovery"
 
-static int uri_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int uri_err(char *err, size_t errlen, const char *fmt, ...)
+int lio_nvmf_inval(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -69,22 +66,22 @@ static int parse_authority(const char *uri, const char *s, size_t len,
 	int v6 = 0;
 
 	if (!len)
-		return uri_err(err, errlen, "%s: no HOST after the \"//\" (an IPv4 "
+		return lio_nvmf_inval(err, errlen, "%s: no HOST after the \"//\" (an IPv4 "
 			       "address, or an IPv6 one in brackets)", uri);
 	if (s[0] == '[') {
 		const char *close = memchr(s, ']', len);
 
 		if (!close)
-			return uri_err(err, errlen, "%s: IPv6 address without its "
+			return lio_nvmf_inval(err, errlen, "%s: IPv6 address without its "
 				       "closing \"]\"", uri);
 		hlen = (size_t)(close - s) - 1;
 		if (hlen >= sizeof(host))
-			return uri_err(err, errlen, "%s: address too long", uri);
+			return lio_nvmf_inval(err, errlen, "%s: address too long", uri);
 		memcpy(host, s + 1, hlen);
 		host[hlen] = 0;
 		if ((size_t)(close - s) + 1 < len) {
 			if (close[1] != ':')
-				return uri_err(err, errlen, "%s: after \"]\" comes "
+				return lio_nvmf_inval(err, errlen, "%s: after \"]\" comes "
 					       "\":PORT\" or \"/\"", uri);
 			port = close + 2;
 		}
@@ -94,14 +91,14 @@ static int parse_authority(const char *uri, const char *s, size_t len,
 
 		hlen = colon ? (size_t)(colon - s) : len;
 		if (hlen >= sizeof(host))
-			return uri_err(err, errlen, "%s: address too long", uri);
+			return lio_nvmf_inval(err, errlen, "%s: address too long", uri);
 		memcpy(host, s, hlen);
 		host[hlen] = 0;
 		if (colon)
 			port = colon + 1;
 	}
 	if (inet_pton(v6 ? AF_INET6 : AF_INET, host, addr) != 1)
-		return uri_err(err, errlen, "%s: HOST \"%s\" is not %s address%s", uri,
+		return lio_nvmf_inval(err, errlen, "%s: HOST \"%s\" is not %s address%s", uri,
 			       host, v6 ? "an IPv6" : "an IPv4",
 			       v6 ? "" : " (an IPv6 one goes in brackets; the "
 			       "kernel's initiator takes no host names)");
@@ -111,7 +108,7 @@ static int parse_authority(const char *uri, const char *s, size_t len,
 		return 0;
 	}
 	if (parse_dec(port, (size_t)(s + len - port), 65535, &p) || !p)
-		return uri_err(err, errlen, "%s: PORT \"%.*s\" is not a number from "
+		return lio_nvmf_inval(err, errlen, "%s: PORT \"%.*s\" is not a number from "
 			       "1 to 65535", uri, (int)(s + len - port), port);
 	snprintf(t->trsvcid, sizeof(t->trsvcid), "%u", (unsigned int)(p & 0xffff));
 	return 0;
@@ -124,22 +121,22 @@ static int check_nqn(const char *uri, const char *nqn, size_t len,
 	size_t i;
 
 	if (!len)
-		return uri_err(err, errlen, "%s: no SUBSYSTEM-NQN (the URI is "
+		return lio_nvmf_inval(err, errlen, "%s: no SUBSYSTEM-NQN (the URI is "
 			       "nvme+tcp://HOST[:PORT]/SUBSYSTEM-NQN/NSID)", uri);
 	if (len > LIO_NQN_MAX)
-		return uri_err(err, errlen, "%s: the NQN has %zu bytes, at most %d",
+		return lio_nvmf_inval(err, errlen, "%s: the NQN has %zu bytes, at most %d",
 			       uri, len, LIO_NQN_MAX);
 	if (len < 4 || strncmp(nqn, "nqn.", 4))
-		return uri_err(err, errlen, "%s: SUBSYSTEM-NQN \"%.*s\" does not "
+		return lio_nvmf_inval(err, errlen, "%s: SUBSYSTEM-NQN \"%.*s\" does not "
 			       "start with \"nqn.\"", uri, (int)len, nqn);
 	for (i = 0; i < len; i++)
 		if (nqn[i] <= ' ' || nqn[i] > '~')
-			return uri_err(err, errlen, "%s: the NQN has a byte %#x: only "
+			return lio_nvmf_inval(err, errlen, "%s: the NQN has a byte %#x: only "
 				       "printable ASCII without spaces", uri,
 				       (unsigned char)nqn[i]);
 	if (len == strlen(LIO_NVMF_DISCOVERY_NQN) &&
 	    !memcmp(nqn, LIO_NVMF_DISCOVERY_NQN, len))
-		return uri_err(err, errlen, "%s: that is the discovery subsystem, "
+		return lio_nvmf_inval(err, errlen, "%s: that is the discovery subsystem, "
 			       "which has no namespaces: name the subsystem itself "
 			       "(nvme discover lists them)", uri);
 	return 0;
@@ -155,10 +152,10 @@ int lio_nvmf_uri_parse(const char *uri, struct lio_nvmf_target *t,
 
 	memset(t, 0, sizeof(*t));
 	if (strlen(uri) > LIO_NVMF_URI_MAX)
-		return uri_err(err, errlen, "URI longer than %d characters",
+		return lio_nvmf_inval(err, errlen, "URI longer than %d characters",
 			       LIO_NVMF_URI_MAX);
 	if (strncmp(uri, "nvme+", 5))
-		return uri_err(err, errlen, "%s: not an NVMe-oF URI "
+		return lio_nvmf_inval(err, errlen, "%s: not an NVMe-oF URI "
 			       "(nvme+tcp://HOST[:PORT]/SUBSYSTEM-NQN/NSID)", uri);
 	p = uri + 5;
 	if (!strncmp(p, "tcp://", 6)) {
@@ -167,13 +164,13 @@ int lio_nvmf_uri_parse(const char *uri, struct lio_nvmf_target *t,
 		strcpy(t->transport, "rdma");
 	} else {
 		len = strcspn(p, ":/");
-		return uri_err(err, errlen, "%s: unknown transport \"%.*s\" "
+		return lio_nvmf_inval(err, errlen, "%s: unknown transport \"%.*s\" "
 			       "(nvme+tcp:// or nvme+rdma://)", uri, (int)len, p);
 	}
 	auth = strstr(p, "://") + 3;
 	slash = strchr(auth, '/');
 	if (!slash)
-		return uri_err(err, errlen, "%s: no \"/SUBSYSTEM-NQN/NSID\" after the "
+		return lio_nvmf_inval(err, errlen, "%s: no \"/SUBSYSTEM-NQN/NSID\" after the "
 			       "host", uri);
 	ret = parse_authority(uri, auth, (size_t)(slash - auth), t, err, errlen);
 	if (ret)
@@ -181,7 +178,7 @@ int lio_nvmf_uri_parse(const char *uri, struct lio_nvmf_target *t,
 	nqn = slash + 1;
 	p = strchr(nqn, '/');
 	if (!p)
-		return uri_err(err, errlen, "%s: no \"/NSID\" after the NQN (the "
+		return lio_nvmf_inval(err, errlen, "%s: no \"/NSID\" after the NQN (the "
 			       "namespace's ID, 1 or more)", uri);
 	ret = check_nqn(uri, nqn, (size_t)(p - nqn), err, errlen);
 	if (ret)
@@ -190,7 +187,7 @@ int lio_nvmf_uri_parse(const char *uri, struct lio_nvmf_target *t,
 	t->subsysnqn[p - nqn] = 0;
 	nsid = p + 1;
 	if (parse_dec(nsid, strlen(nsid), 0xfffffffeUL, &n) || !n)
-		return uri_err(err, errlen, "%s: NSID \"%s\" is not a namespace ID "
+		return lio_nvmf_inval(err, errlen, "%s: NSID \"%s\" is not a namespace ID "
 			       "(a number from 1 to 4294967294)", uri, nsid);
 	t->nsid = (uint32_t)n;
 	return 0;
