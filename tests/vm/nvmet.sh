@@ -35,16 +35,18 @@ traddr() { if [ "$1" = rdma ]; then echo $HOST_ADDR; else echo $TCP_ADDR; fi; }
 
 net_up() {
 	local tr=$1
-	local m mods=(nvmet-tcp nvme-tcp)
-	[ "$tr" = rdma ] && mods=(nvmet-rdma nvme-rdma rdma_rxe)
+	# veth explicitly: L1 may not load it on demand for ip link add.
+	local m mods=(veth nvmet-tcp nvme-tcp)
+	[ "$tr" = rdma ] && mods=(veth nvmet-rdma nvme-rdma rdma_rxe)
 	for m in "${mods[@]}"; do
 		modprobe -q "$m" || die "modprobe $m failed"
 	done
 	[ -d $CFS ] || mount -t configfs none /sys/kernel/config 2>/dev/null || true
 	[ -d $CFS ] || die "$CFS missing"
 	command -v ip > /dev/null || die "no ip command (iproute2)"
-	if [ ! -e /run/netns/$NETNS ]; then
-		ip netns add $NETNS
+	# Each piece on its own, so that a half-made network is completed.
+	[ -e /run/netns/$NETNS ] || ip netns add $NETNS
+	if ! ip link show lio-h > /dev/null 2>&1; then
 		ip link add lio-h type veth peer name lio-t netns $NETNS
 		ip addr add $HOST_ADDR/24 dev lio-h
 		ip link set lio-h up
