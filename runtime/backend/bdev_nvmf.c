@@ -17,9 +17,11 @@
  * DNR: the guest sees errors, not a hang.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/log.h"
 #include "bdev_internal.h"
@@ -38,6 +40,7 @@ struct lio_nvmf {
 	/* For the log: what an outage cost. */
 	uint64_t	held_total;
 	unsigned int	outage;		/* commands held in this outage */
+	int		keeper;		/* the namespace's block device, or -1 */
 };
 
 static void hold(struct lio_nvmf *n, struct lio_io *io)
@@ -150,6 +153,13 @@ static void nvmf_close(struct lio_bdev *b)
 	if (n && n->held_total)
 		lio_log("%s: %llu commands were held while its path was down",
 			b->cfg.path, (unsigned long long)n->held_total);
+	/* The generic device first, its keeper after (see keep_head()). */
+	if (b->fd >= 0) {
+		close(b->fd);
+		b->fd = -1;
+	}
+	if (n && n->keeper >= 0)
+		close(n->keeper);
 	free(n);
 	b->priv = NULL;
 }
@@ -159,6 +169,26 @@ static const struct lio_bdev_ops lio_nvmf_ops = {
 	.close	= nvmf_close,
 	.poll	= nvmf_poll,
 };
+
+/*
+ * Hold the namespace's block device (/dev/nvmeXnY for /dev/ngXnY) open
+ * while the generic device is. Linux (6.1 at least) frees a multipath
+ * namespace head when the last opener of its generic device closes it
+ * after the controller was removed, and then drops the character
+ * device's reference inside the freed head: a use-after-free in
+ * __fput() that crashed the rig's L1. With the block device closed last,
+ * the head outlives the generic device's release. -1 when there is none.
+ */
+static int keep_head(const char *dev)
+{
+	char blk[80];
+	const char *g = strrchr(dev, '/');
+
+	if (!g || strncmp(g, "/ng", 3))
+		return -1;
+	snprintf(blk, sizeof(blk), "/dev/nvme%s", g + 3);
+	return open(blk, O_RDONLY | O_CLOEXEC);
+}
 
 int lio_bdev_open_nvmf(struct lio_bdev *b, char *err, size_t errlen)
 {
@@ -174,8 +204,11 @@ int lio_bdev_open_nvmf(struct lio_bdev *b, char *err, size_t errlen)
 		return lio_bdev_err(-ENOMEM, err, errlen, "out of memory");
 	n->ctrl = b->cfg.nvmf.ctrl;
 	n->held_tail = &n->held;
+	n->keeper = keep_head(c->dev);
 	ret = lio_nvme_open_dev(b, c->dev, &n->nvme, err, errlen);
 	if (ret) {
+		if (n->keeper >= 0)
+			close(n->keeper);
 		free(n);
 		return ret;
 	}
