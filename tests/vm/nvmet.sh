@@ -35,9 +35,10 @@ traddr() { if [ "$1" = rdma ]; then echo $HOST_ADDR; else echo $TCP_ADDR; fi; }
 
 net_up() {
 	local tr=$1
-	# veth explicitly: L1 may not load it on demand for ip link add.
+	# Explicitly, what the kernel would load on demand (veth for ip link
+	# add, crc32 for rdma_rxe's ICRC): L1 does not load modules on demand.
 	local m mods=(veth nvmet-tcp nvme-tcp)
-	[ "$tr" = rdma ] && mods=(veth nvmet-rdma nvme-rdma rdma_rxe)
+	[ "$tr" = rdma ] && mods=(veth crc32_generic nvmet-rdma nvme-rdma rdma_rxe)
 	for m in "${mods[@]}"; do
 		modprobe -q "$m" || die "modprobe $m failed"
 	done
