@@ -210,31 +210,19 @@ static int lio_xlate_block(struct lio_mdev *lm, u64 blk)
 }
 
 /*
- * VFIO (type1) unmaps by calling us and looking again: while pages of
- * the range are pinned it calls again, and after ten rounds it BUG()s.
- * Between two rounds the range still looks mapped to vfio_pin_pages(),
- * and a runtime asking again for the queue it was just refused (it holds
- * the queue and asks on) would re-pin it every round: L1 (6.1) hit the
- * BUG when SeaBIOS's NVMe queues in a nested guest's ROM area were
- * remapped at boot, with two LeapIO devices. So the range unmapped last
- * is not pinned for a second (what a remap of it delays, the runtime
- * holding the queue), and a 2 MiB block overlapping it is never pinned
- * whole around a page asked for.
+ * Does 2 MiB block blk overlap the range unmapped last? Then only the
+ * pages asked for are pinned. VFIO (type1) unmaps by calling us and
+ * looking again: while pages of the range are pinned it calls again,
+ * and after ten rounds it BUG()s. A block pinned whole around a page the
+ * runtime asked for in the meantime would re-pin the range's pages each
+ * round; it did, with two LeapIO devices in one VM, on 6.1.
  */
-#define LIO_DEAD_JIFFIES	HZ
-
-static bool lio_pin_overlaps_dead(struct lio_region *r, unsigned long lo,
-				  unsigned long hi)
-{
-	return r->dead_first <= r->dead_last && lo <= r->dead_last &&
-	       hi >= r->dead_first;
-}
-
 static bool lio_pin_dead(struct lio_region *r, u64 blk)
 {
-	unsigned long lo = blk * LIO_BLOCK_PAGES;
+	unsigned long lo = blk * LIO_BLOCK_PAGES, hi = lo + LIO_BLOCK_PAGES - 1;
 
-	return lio_pin_overlaps_dead(r, lo, lo + LIO_BLOCK_PAGES - 1);
+	return r->dead_first <= r->dead_last && lo <= r->dead_last &&
+	       hi >= r->dead_first;
 }
 
 static int lio_pin_range_locked(struct lio_mdev *lm, u64 gpa, u64 len)
@@ -256,9 +244,6 @@ static int lio_pin_range_locked(struct lio_mdev *lm, u64 gpa, u64 len)
 	 * unpinned after an ack that did not cover its translation.
 	 */
 	if (r->unmapping && first <= r->unmap_last && last >= r->unmap_first)
-		return -EFAULT;
-	if (time_before(jiffies, r->dead_until) &&
-	    lio_pin_overlaps_dead(r, first, last))
 		return -EFAULT;
 
 	for (blk = first / LIO_BLOCK_PAGES; blk <= last / LIO_BLOCK_PAGES;
@@ -480,7 +465,6 @@ static void lio_pin_drop(struct lio_mdev *lm, unsigned long first,
 	r->unmapping = false;
 	r->dead_first = first;
 	r->dead_last = last;
-	r->dead_until = jiffies + LIO_DEAD_JIFFIES;
 	mutex_unlock(&r->pin_lock);
 	mutex_unlock(&r->unmap_lock);
 }
