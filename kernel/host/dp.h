@@ -106,12 +106,6 @@ struct lio_region {
 	bool			unmapping;
 	unsigned long		unmap_first;
 	unsigned long		unmap_last;
-	/*
-	 * The last range unmapped, [dead_first, dead_last] (dead_last <
-	 * dead_first: none): no pin is made there unless asked for.
-	 */
-	unsigned long		dead_first;
-	unsigned long		dead_last;
 	u32			*l1_shadow;	/* per L1 entry: LIO_L1_* */
 	u16			*l2_cnt;	/* valid entries per L2 table */
 	unsigned long		*l2_busy;	/* tables handed out */

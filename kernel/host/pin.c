@@ -209,22 +209,6 @@ static int lio_xlate_block(struct lio_mdev *lm, u64 blk)
 	return 0;
 }
 
-/*
- * Does 2 MiB block blk overlap the range unmapped last? Then only the
- * pages asked for are pinned. VFIO (type1) unmaps by calling us and
- * looking again: while pages of the range are pinned it calls again,
- * and after ten rounds it BUG()s. A block pinned whole around a page the
- * runtime asked for in the meantime would re-pin the range's pages each
- * round; it did, with two LeapIO devices in one VM, on 6.1.
- */
-static bool lio_pin_dead(struct lio_region *r, u64 blk)
-{
-	unsigned long lo = blk * LIO_BLOCK_PAGES, hi = lo + LIO_BLOCK_PAGES - 1;
-
-	return r->dead_first <= r->dead_last && lo <= r->dead_last &&
-	       hi >= r->dead_first;
-}
-
 static int lio_pin_range_locked(struct lio_mdev *lm, u64 gpa, u64 len)
 {
 	struct lio_region *r = &lm->region;
@@ -258,9 +242,8 @@ static int lio_pin_range_locked(struct lio_mdev *lm, u64 gpa, u64 len)
 		 * asked for must be there.
 		 */
 		if (lio_pin_missing(r, lo, hi) &&
-		    (lio_pin_dead(r, blk) ||
-		     lio_pin_gfns(lm, blk * LIO_BLOCK_PAGES,
-				  blk * LIO_BLOCK_PAGES + LIO_BLOCK_PAGES - 1))) {
+		    lio_pin_gfns(lm, blk * LIO_BLOCK_PAGES,
+				 blk * LIO_BLOCK_PAGES + LIO_BLOCK_PAGES - 1)) {
 			ret = lio_pin_gfns(lm, lo, hi);
 			if (ret)
 				return ret;
@@ -463,8 +446,6 @@ static void lio_pin_drop(struct lio_mdev *lm, unsigned long first,
 	if (any)
 		lio_unpin(lm, first, last);
 	r->unmapping = false;
-	r->dead_first = first;
-	r->dead_last = last;
 	mutex_unlock(&r->pin_lock);
 	mutex_unlock(&r->unmap_lock);
 }
@@ -492,8 +473,6 @@ void lio_pin_open(struct lio_mdev *lm)
 
 	mutex_lock(&r->pin_lock);
 	r->pin_open = true;
-	r->dead_first = 1;	/* none */
-	r->dead_last = 0;
 	mutex_unlock(&r->pin_lock);
 }
 
