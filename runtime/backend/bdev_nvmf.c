@@ -35,7 +35,6 @@ struct lio_nvmf {
 	struct lio_io	*held;
 	struct lio_io	**held_tail;
 	unsigned int	nr_held;
-	enum lio_nvmf_state state;	/* as last read */
 	uint64_t	next_check_ns;
 	/* For the log: what an outage cost. */
 	uint64_t	held_total;
@@ -70,8 +69,8 @@ static void nvmf_done(struct lio_io *io)
 	struct lio_nvmf *n = b->priv;
 
 	if (io->res) {
-		n->state = lio_nvmf_ctrl_state(n->ctrl);
-		if (lio_nvmf_verdict(&io->res, n->state, ++io->btries) ==
+		if (lio_nvmf_verdict(&io->res, lio_nvmf_ctrl_state(n->ctrl),
+				     ++io->btries) ==
 		    LIO_NVMF_HOLD) {
 			hold(n, io);
 			return;
@@ -103,17 +102,18 @@ static int nvmf_submit(struct lio_bdev *b, struct lio_io *io)
 static int nvmf_poll(struct lio_bdev *b, uint64_t now_ns)
 {
 	struct lio_nvmf *n = b->priv;
+	enum lio_nvmf_state state;
 	struct lio_io *io;
 	int done = 0;
 
 	if (!n->nr_held || now_ns < n->next_check_ns)
 		return 0;
 	n->next_check_ns = now_ns + LIO_NVMF_CHECK_NS;
-	n->state = lio_nvmf_ctrl_state(n->ctrl);
-	if (n->state == LIO_NVMF_DOWN)
+	state = lio_nvmf_ctrl_state(n->ctrl);
+	if (state == LIO_NVMF_DOWN)
 		return 0;
 	while ((io = n->held)) {
-		if (n->state == LIO_NVMF_LIVE) {
+		if (state == LIO_NVMF_LIVE) {
 			int ret = lio_nvme_submit(b, io);
 
 			if (ret == -EAGAIN)
@@ -134,9 +134,9 @@ static int nvmf_poll(struct lio_bdev *b, uint64_t now_ns)
 	if (!n->held) {
 		n->held_tail = &n->held;
 		lio_log("%s: %s: %u held commands %s", n->ctrl,
-			n->state == LIO_NVMF_LIVE ? "live again" :
+			state == LIO_NVMF_LIVE ? "live again" :
 			"given up by the kernel (ctrl_loss_tmo)", n->outage,
-			n->state == LIO_NVMF_LIVE ? "sent again" :
+			state == LIO_NVMF_LIVE ? "sent again" :
 			"failed with Controller Pathing Error");
 		n->outage = 0;
 	} else {
