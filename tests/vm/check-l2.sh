@@ -71,10 +71,10 @@ if [ -n "$status" ]; then
 fi
 if [ -n "$console" ]; then
 	# Kernel warnings, oopses and panics: never.
-	bad=$(grep -E 'WARNING:|BUG:|Oops|Kernel panic|Call Trace' "$console" || true)
+	bad=$(guest_oopses < "$console")
 	tap "$(ok_if [ -z "$bad" ])" "guest kernel log has no warning, oops or panic" "$bad"
 	# Nor I/O errors or timeouts now that there is a data path.
-	bad=$(grep -Ei 'I/O error|nvme.*(timeout|abort)|resetting controller' "$console" || true)
+	bad=$(guest_io_errors < "$console")
 	tap "$(ok_if [ -z "$bad" ])" "guest kernel log has no I/O error, timeout or controller reset" "$bad"
 	tap "$(ok_if grep -q 'reboot: Power down' "$console")" "guest kernel reached power down"
 fi

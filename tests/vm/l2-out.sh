@@ -15,3 +15,19 @@ section() {
 rc_of() {
 	printf '%s\n' "$log" | sed -n "s/^=== LEAPIO-END $1 rc=\([0-9]*\).*/\1/p"
 }
+
+# The guest kernel's console log on stdin (the command line, which says
+# oops=panic, is no report):
+#   guest_oopses     warnings, oopses, panics, each with the lines after it
+#                    (registers and trace say where), at most 120 lines
+#   guest_io_errors  I/O errors, NVMe timeouts, aborts, controller resets
+# Empty when there are none.
+guest_oopses() {
+	{ grep -vi 'command line:' |
+		grep -E -B 2 -A 30 'WARNING:|BUG:|Oops|Kernel panic|Call Trace' || true; } |
+		sed -n 1,120p
+}
+guest_io_errors() {
+	{ grep -vi 'command line:' |
+		grep -Ei 'I/O error|nvme.*(timeout|abort)|resetting controller' || true; }
+}

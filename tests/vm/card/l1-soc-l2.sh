@@ -87,11 +87,7 @@ l2_judge() {
 	tap "$(ok_if grep -q 'err= 0' <<< "$(section fio-2)")" "second fio reports err= 0" \
 		"$(section fio-2 | tail -n 20)"
 	tap_is "nvme smart-log after fio completes" "$(rc_of smart-log-after)" 0
-	# Case matters for the first (the command line says oops=panic);
-	# the command line itself (nvme_core.io_timeout=) is no report.
-	con=$(grep -vi 'command line:' <<< "$con" || true)
-	bad=$({ grep -E 'WARNING:|BUG:|Oops|Kernel panic|Call Trace' <<< "$con"
-		grep -Ei 'I/O error|nvme.*(timeout|abort)|resetting controller' <<< "$con"; } || true)
+	bad=$(guest_oopses <<< "$con"; guest_io_errors <<< "$con")
 	tap "$(ok_if [ -z "$bad" ])" "guest kernel log: no warning, I/O error, timeout or reset" "$bad"
 }
 
