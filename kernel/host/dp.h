@@ -102,10 +102,14 @@ struct lio_region {
 	struct mutex		unmap_lock;	/* outside pin_lock */
 	struct mutex		win_lock;	/* inside pin_lock */
 	bool			pin_open;	/* the VFIO user has the device */
-	/* Being unmapped, [first, last] in gfns: no new pins there. */
+	/*
+	 * Being unmapped, [first, last] in gfns: no new pins there, nor
+	 * after, while unmap_task is still in a dma_unmap call (pin.c).
+	 */
 	bool			unmapping;
 	unsigned long		unmap_first;
 	unsigned long		unmap_last;
+	const struct task_struct *unmap_task;	/* identity only */
 	u32			*l1_shadow;	/* per L1 entry: LIO_L1_* */
 	u16			*l2_cnt;	/* valid entries per L2 table */
 	unsigned long		*l2_busy;	/* tables handed out */

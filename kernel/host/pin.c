@@ -68,6 +68,54 @@ static void lio_l2_free(struct lio_region *r, u32 t)
 }
 
 /*
+ * The dma_unmap calls in progress, by the task making them. VFIO type1
+ * calls each device of the container in turn with its own lock dropped,
+ * then looks again: a page of the range still pinned and it calls them
+ * all once more, and after ten rounds it BUGs. A device whose runtime
+ * asks for a held queue's pages while another device's call waits for
+ * its own runtime would pin the range again in every round. So a range
+ * a device let go stays closed to its pins while the task that unmapped
+ * it is still in a call here (any device's: the container's next ones).
+ */
+struct lio_unmap_call {
+	struct list_head		node;
+	const struct task_struct	*task;
+};
+
+static LIST_HEAD(lio_unmap_calls);
+static DEFINE_SPINLOCK(lio_unmap_calls_lock);
+
+static bool lio_unmap_call_running(const struct task_struct *task)
+{
+	struct lio_unmap_call *c;
+	bool found = false;
+
+	spin_lock(&lio_unmap_calls_lock);
+	list_for_each_entry(c, &lio_unmap_calls, node) {
+		if (c->task == task) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&lio_unmap_calls_lock);
+	return found;
+}
+
+/* Whether gfns [first, last] are closed to pins now; under pin_lock. */
+static bool lio_pin_closed(struct lio_region *r, unsigned long first,
+			   unsigned long last)
+{
+	if (first > r->unmap_last || last < r->unmap_first)
+		return false;
+	if (r->unmapping)
+		return true;
+	if (r->unmap_task && lio_unmap_call_running(r->unmap_task))
+		return true;
+	r->unmap_task = NULL;
+	return false;
+}
+
+/*
  * Pin gfns [gfn, gfn + n) (n <= a block) in one call and remember them.
  * The type1 backend pins all or none.
  */
@@ -76,6 +124,9 @@ static int lio_pin_run(struct lio_mdev *lm, unsigned long gfn, int n)
 	struct lio_region *r = &lm->region;
 	int i, ret;
 
+	/* The block around a miss may reach into a range being unmapped. */
+	if (lio_pin_closed(r, gfn, gfn + n - 1))
+		return -EFAULT;
 	ret = vfio_pin_pages(&lm->vdev, (dma_addr_t)gfn << PAGE_SHIFT, n,
 			     IOMMU_READ | IOMMU_WRITE, r->pin_buf);
 	if (ret != n) {
@@ -225,9 +276,10 @@ static int lio_pin_range_locked(struct lio_mdev *lm, u64 gpa, u64 len)
 	last = (gpa + len - 1) >> PAGE_SHIFT;
 	/*
 	 * Memory on its way out: a page pinned and translated now would be
-	 * unpinned after an ack that did not cover its translation.
+	 * unpinned after an ack that did not cover its translation, or
+	 * would start type1's unmap over (lio_unmap_calls).
 	 */
-	if (r->unmapping && first <= r->unmap_last && last >= r->unmap_first)
+	if (lio_pin_closed(r, first, last))
 		return -EFAULT;
 
 	for (blk = first / LIO_BLOCK_PAGES; blk <= last / LIO_BLOCK_PAGES;
@@ -446,19 +498,29 @@ static void lio_pin_drop(struct lio_mdev *lm, unsigned long first,
 	if (any)
 		lio_unpin(lm, first, last);
 	r->unmapping = false;
+	r->unmap_task = close ? NULL : current;
 	mutex_unlock(&r->pin_lock);
 	mutex_unlock(&r->unmap_lock);
 }
 
 void lio_pin_unmap(struct lio_mdev *lm, u64 iova, u64 len)
 {
+	struct lio_unmap_call call = { .task = current };
 	u64 last = iova + len - 1;
 
 	if (!len)
 		return;
 	if (last < iova)
 		last = U64_MAX;
+	spin_lock(&lio_unmap_calls_lock);
+	list_add(&call.node, &lio_unmap_calls);
+	spin_unlock(&lio_unmap_calls_lock);
+
 	lio_pin_drop(lm, iova >> PAGE_SHIFT, last >> PAGE_SHIFT, false);
+
+	spin_lock(&lio_unmap_calls_lock);
+	list_del(&call.node);
+	spin_unlock(&lio_unmap_calls_lock);
 }
 
 void lio_pin_release_all(struct lio_mdev *lm)
