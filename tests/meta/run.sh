@@ -116,6 +116,21 @@ out=$(tests/vm/vm-ran.sh kX "$tmp/vm-nol2" "$tmp/bin" 2>&1) && rc=0 || rc=$?
 tap "$(ok_if [ $rc != 0 ] && grep -q '^kX: no l2.tap' <<< "$out")" \
 	"vm-ran.sh fails a run whose nested guest left no verdict" "exit $rc: $out"
 
+# A nested guest variant left out of the run (LEAPIO_L2_SETS) is not
+# looked for; one in it, or any when none is named, is.
+fake_vm_results "$tmp/vm-noremote" test_a test_b test_lifecycle
+rm "$tmp/vm-noremote/l2-remote.tap"
+out=$(tests/vm/vm-ran.sh kX "$tmp/vm-noremote" "$tmp/bin" 2>&1) && rc=0 || rc=$?
+tap "$(ok_if [ $rc != 0 ] && grep -q '^kX: no l2-remote.tap' <<< "$out")" \
+	"vm-ran.sh fails a run whose remote drives' guest left no verdict" "exit $rc: $out"
+out=$(LEAPIO_L2_SETS=remote tests/vm/vm-ran.sh kX "$tmp/vm-noremote" "$tmp/bin" 2>&1) &&
+	rc=0 || rc=$?
+tap "$(ok_if [ $rc != 0 ])" "... and one told it ran (LEAPIO_L2_SETS=remote)" "exit $rc: $out"
+out=$(LEAPIO_L2_SETS=card tests/vm/vm-ran.sh kX "$tmp/vm-noremote" "$tmp/bin" 2>&1) &&
+	rc=0 || rc=$?
+tap "$(ok_if [ $rc = 0 ])" "... but not one told it was left out (LEAPIO_L2_SETS=card)" \
+	"exit $rc: $out"
+
 fake_vm_results "$tmp/vm-empty" test_a test_b test_lifecycle
 printf 'TAP version 13\n1..0\n' > "$tmp/vm-empty/l1.tap"
 out=$(tests/vm/vm-ran.sh kX "$tmp/vm-empty" "$tmp/bin" 2>&1) && rc=0 || rc=$?
@@ -145,6 +160,14 @@ vm_ran_card() {
 }
 out=$(vm_ran_card) && rc=0 || rc=$?
 tap "$(ok_if [ $rc = 0 ])" "vm-ran.sh accepts complete card runs" "exit $rc: $out"
+rm "$tmp/c/card/l2.tap"
+out=$(vm_ran_card) && rc=0 || rc=$?
+tap "$(ok_if [ $rc != 0 ] && grep -q 'card L1: no results in l2.tap' <<< "$out")" \
+	"vm-ran.sh fails a card L1 whose nested guest left no verdict" "exit $rc: $out"
+out=$(LEAPIO_L2_SETS=remote vm_ran_card) && rc=0 || rc=$?
+tap "$(ok_if [ $rc = 0 ])" "... unless that guest was left out (LEAPIO_L2_SETS=remote)" \
+	"exit $rc: $out"
+fake_tap "$tmp/c/card/l2.tap"
 fake_tap "$tmp/c/ksft/l1/kselftest.tap" "selftests: leapio: test_card_isolation"
 out=$(vm_ran_card) && rc=0 || rc=$?
 tap "$(ok_if [ $rc != 0 ] && grep -q '^kX: kselftest test_card_io did not run against the card VM' <<< "$out")" \

@@ -77,6 +77,7 @@ echo "init-l1: running $L1_SCRIPT on $(uname -r)"
 		HOME=/tmp TERM=dumb LANG=C.UTF-8 \
 		LEAPIO_TOP="$LEAPIO_TOP" KVER="$KVER" RESULTS=/results \
 		LEAPIO_KSFT_TESTS="${LEAPIO_KSFT_TESTS:-}" L2_KVER="${L2_KVER:-}" \
+		LEAPIO_L2_SETS="${LEAPIO_L2_SETS:-}" \
 		${LEAPIO_L2_TIMEOUT:+LEAPIO_L2_TIMEOUT="$LEAPIO_L2_TIMEOUT"} \
 		/bin/bash -c 'cd "$LEAPIO_TOP" && exec bash "$0"' "$L1_SCRIPT" 2>&1
 	echo $? > /newroot/results/l1-exit-status

@@ -12,7 +12,10 @@
 # they are not looked for.
 # With the card VM's kselftests' dir (make card-ksft), both VMs' TAP
 # files must be there and each binary of tests/kselftest/run.sh
-# --card-vm-list that was built must have its verdict in that run too.
+# --card-vm-list that was built must have its verdict in that run (make
+# check runs them there, not in the card L1).
+# LEAPIO_L2_SETS, as given to those runs (tests/vm/l1-lib.sh
+# l1_l2_set_on): the nested guest variants left out are not looked for.
 # Prints what is missing, one line each, then a last line with the count
 # of results found; exits 1 if anything is missing or nothing ran.
 set -uo pipefail
@@ -20,6 +23,8 @@ set -uo pipefail
 kver=$1 dir=$2 bindir=$3 carddir=${4:-} pairdir=${5:-} ksftdir=${6:-}
 here=$(cd "$(dirname "$0")" && pwd)
 missing=0
+# shellcheck source=tests/vm/l1-lib.sh
+KVER=$kver LEAPIO_TOP=$here/../.. . "$here/l1-lib.sh"
 
 miss() {
 	echo "$kver: $*"
@@ -31,7 +36,9 @@ results_in() {
 	grep -cE '^([#] |    )*(not )?ok( |$)' "$1" 2>/dev/null || true
 }
 
-for f in run.tap l1.tap l1-kselftest.tap l2.tap l2-remote.tap; do
+tapfiles="run.tap l1.tap l1-kselftest.tap l2.tap"
+l1_l2_set_on remote && tapfiles+=" l2-remote.tap"
+for f in $tapfiles; do
 	if [ ! -s "$dir/$f" ]; then
 		miss "no $f: that part of the VM run did not run"
 	elif [ "$(results_in "$dir/$f")" = 0 ]; then
@@ -44,7 +51,9 @@ bins=$(find "$bindir" -maxdepth 1 -type f -name 'test_*' -perm -u+x \
 	-printf '%f\n' 2>/dev/null | LC_ALL=C sort)
 [ -n "$bins" ] || miss "no kselftest binary in $bindir"
 if [ -n "$carddir" ]; then
-	for f in run.tap kselftest.tap l1.tap l2.tap; do
+	tapfiles="run.tap kselftest.tap l1.tap"
+	l1_l2_set_on card && tapfiles+=" l2.tap"
+	for f in $tapfiles; do
 		[ -s "$carddir/$f" ] && [ "$(results_in "$carddir/$f")" != 0 ] ||
 			miss "card L1: no results in $f: that run did not run"
 	done
@@ -58,12 +67,13 @@ if [ -n "$pairdir" ]; then
 	done
 fi
 # The kselftests against the card VM (make card-ksft).
+card_vm_list=$("$here/../kselftest/run.sh" --card-vm-list)
 if [ -n "$ksftdir" ]; then
 	for f in l1/run.tap l1/l1.tap l1/kselftest.tap card/run.tap card/card-agent.tap; do
 		[ -s "$ksftdir/$f" ] && [ "$(results_in "$ksftdir/$f")" != 0 ] ||
 			miss "card VM kselftests: no results in $f: that run did not run"
 	done
-	for b in $("$here/../kselftest/run.sh" --card-vm-list); do
+	for b in $card_vm_list; do
 		grep -qx "$b" <<< "$bins" || continue
 		grep -qE "^(not )?ok [0-9]+ selftests: leapio: $b( |$)" \
 			"$ksftdir/l1/kselftest.tap" 2>/dev/null ||
@@ -75,6 +85,8 @@ for b in $bins; do
 	case $b in
 	# No card L1 in this run (make check-debug): nothing of the card's.
 	test_card_*|test_soc_*) [ -n "$carddir" ] || continue
+		# The data path sets: against the card VM (looked for above).
+		[ -z "$ksftdir" ] || ! grep -qx "$b" <<< "$card_vm_list" || continue
 		tapf=$carddir/kselftest.tap ;;
 	esac
 	[ -s "$tapf" ] || continue	# reported above
