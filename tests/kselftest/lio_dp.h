@@ -93,14 +93,17 @@ static inline void dp_create(struct __test_metadata *_metadata, struct dp *dp,
 }
 
 /* Open the created mdev with shared guest memory (a runtime can map only
- * pages of a file), enable it, wire MSI-X, identify namespace 1.
+ * pages of a file), enable it, wire MSI-X, identify namespace 1. With a
+ * peer: as another device of peer's VM (lio_open_beside).
  */
-static inline void dp_open(struct __test_metadata *_metadata, struct dp *dp)
+static inline void dp_open_beside(struct __test_metadata *_metadata,
+				  struct dp *dp, struct dp *peer)
 {
 	struct nvme_sqe sqe;
 	uint32_t n;
 
-	ASSERT_EQ(0, lio_open_shared(&dp->l));
+	ASSERT_EQ(0, peer ? lio_open_beside(&dp->l, &peer->l) :
+			    lio_open_shared(&dp->l));
 	LIO_ENABLE(&dp->l);
 	ASSERT_EQ(0, lio_msix_on(&dp->l));
 	ASSERT_EQ(0, nio_init(&dp->io, &dp->l));
@@ -109,6 +112,11 @@ static inline void dp_open(struct __test_metadata *_metadata, struct dp *dp)
 	n = dp->nr - 1;
 	nb_set_features(&sqe, NVME_FEAT_NUM_QUEUES, false, n | n << 16);
 	ADMIN_OK(&dp->l, &sqe);
+}
+
+static inline void dp_open(struct __test_metadata *_metadata, struct dp *dp)
+{
+	dp_open_beside(_metadata, dp, NULL);
 }
 
 static inline void dp_start_leapiod(struct __test_metadata *_metadata,

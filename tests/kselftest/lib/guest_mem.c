@@ -73,10 +73,34 @@ int gmem_init_memfd(struct gmem *m, struct vfio_dev *dev, uint64_t iova,
 	return gmem_map(m, dev, p, iova, size);
 }
 
+int gmem_carve(struct gmem *part, struct gmem *whole, size_t size)
+{
+	uint64_t iova;
+	void *p;
+
+	memset(part, 0, sizeof(*part));
+	if (!size || size % GMEM_PAGE)
+		return -EINVAL;
+	p = gmem_alloc_pages(whole, size, &iova);
+	if (!p)
+		return -ENOMEM;
+	part->dev = whole->dev;
+	part->base = p;
+	part->iova = iova;
+	part->size = size;
+	part->mapped = whole->mapped;
+	part->carved = true;
+	return 0;
+}
+
 void gmem_fini(struct gmem *m)
 {
 	if (!m->base)
 		return;
+	if (m->carved) {
+		memset(m, 0, sizeof(*m));
+		return;
+	}
 	if (m->mapped && vfio_is_open(m->dev))
 		vfio_dma_unmap(m->dev, m->iova, m->size);
 	munmap(m->base, m->size);

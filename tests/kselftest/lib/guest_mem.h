@@ -7,6 +7,7 @@
 #ifndef LEAPIO_KSFT_GUEST_MEM_H
 #define LEAPIO_KSFT_GUEST_MEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ struct gmem {
 	size_t		size;
 	size_t		used;
 	int		mapped;
+	bool		carved;		/* a part of another's: not ours to free */
 };
 
 /* mmap size bytes and MAP_DMA them at iova. */
@@ -40,6 +42,13 @@ int gmem_init(struct gmem *m, struct vfio_dev *dev, uint64_t iova, size_t size);
 int gmem_init_memfd(struct gmem *m, struct vfio_dev *dev, uint64_t iova,
 		    size_t size);
 void gmem_fini(struct gmem *m);
+/*
+ * size bytes of whole (a multiple of pages) as a buffer of their own, in
+ * the same DMA mapping: two devices of one VFIO container then have
+ * memory that one unmap takes from both. gmem_fini() of the part only
+ * forgets it.
+ */
+int gmem_carve(struct gmem *part, struct gmem *whole, size_t size);
 
 /* size bytes, zeroed, aligned to align (a power of two, >= 1); NULL when
  * the buffer is exhausted. *iova receives the device address.

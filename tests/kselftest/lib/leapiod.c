@@ -352,30 +352,41 @@ void leapiod_dump_log(struct leapiod *d, FILE *f)
 	fclose(in);
 }
 
-bool leapiod_log_has(const struct leapiod *d, const char *s)
+int leapiod_log_count(const struct leapiod *d, const char *s)
 {
 	char line[1024];
-	bool found = false;
+	int n = 0;
 	FILE *f = fopen(d->log, "re");
 
 	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, s) != NULL;
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, s) != NULL;
 	fclose(f);
-	return found;
+	return n;
 }
 
-int leapiod_log_wait(const struct leapiod *d, const char *s, int timeout_ms)
+bool leapiod_log_has(const struct leapiod *d, const char *s)
+{
+	return leapiod_log_count(d, s) > 0;
+}
+
+int leapiod_log_wait_n(const struct leapiod *d, const char *s, int n,
+		       int timeout_ms)
 {
 	int64_t t0 = mono_ms();
 
-	while (!leapiod_log_has(d, s)) {
+	while (leapiod_log_count(d, s) < n) {
 		if (mono_ms() - t0 > timeout_ms)
 			return -ETIMEDOUT;
 		usleep(10000);
 	}
 	return 0;
+}
+
+int leapiod_log_wait(const struct leapiod *d, const char *s, int timeout_ms)
+{
+	return leapiod_log_wait_n(d, s, 1, timeout_ms);
 }
 
 int leapiod_exit_code(struct leapiod *d)

@@ -92,10 +92,16 @@ int leapiod_stop(struct leapiod *d, int sig);
 bool leapiod_alive(struct leapiod *d);
 /* The end of its output, as "# " lines, to f. */
 void leapiod_dump_log(struct leapiod *d, FILE *f);
-/* Has its output a line with s? */
+/* How many lines of its output have s; has it one? */
+int leapiod_log_count(const struct leapiod *d, const char *s);
 bool leapiod_log_has(const struct leapiod *d, const char *s);
-/* Wait (polled, bounded by timeout_ms) for such a line: 0 or -ETIMEDOUT. */
+/*
+ * Wait (polled, bounded by timeout_ms) for such a line, or for n of them:
+ * 0 or -ETIMEDOUT.
+ */
 int leapiod_log_wait(const struct leapiod *d, const char *s, int timeout_ms);
+int leapiod_log_wait_n(const struct leapiod *d, const char *s, int n,
+		       int timeout_ms);
 /* Wait (bounded) for it to end by itself: its exit code, or -errno. */
 int leapiod_exit_code(struct leapiod *d);
 /* Stop if running (SIGKILL) and remove the log. */

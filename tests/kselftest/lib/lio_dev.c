@@ -35,7 +35,11 @@ static void lio_init_fds(struct lio *l)
 	l->intx_fd = -1;
 }
 
-static int lio_open_mem(struct lio *l, bool shared)
+/*
+ * Guest memory of its own (anonymous, or a memfd when shared), or with a
+ * peer: in its container, carved from its memory.
+ */
+static int lio_open_mem(struct lio *l, bool shared, struct lio *peer)
 {
 	int grp, err;
 
@@ -45,14 +49,19 @@ static int lio_open_mem(struct lio *l, bool shared)
 		fprintf(stderr, "# %s: iommu group: %s\n", l->mdev.uuid, strerror(-grp));
 		return grp;
 	}
-	err = vfio_open(&l->dev, grp, l->mdev.uuid);
+	err = peer ? vfio_open_beside(&l->dev, grp, l->mdev.uuid, &peer->dev) :
+		     vfio_open(&l->dev, grp, l->mdev.uuid);
 	if (err) {
 		fprintf(stderr, "# %s: vfio open (group %d): %s\n", l->mdev.uuid,
 			grp, strerror(-err));
 		return err;
 	}
-	err = (shared ? gmem_init_memfd : gmem_init)(&l->mem, &l->dev,
-						  GMEM_IOVA_BASE, GMEM_DEFAULT_SIZE);
+	if (peer)
+		err = gmem_carve(&l->mem, &peer->mem, GMEM_DEFAULT_SIZE / 2);
+	else
+		err = (shared ? gmem_init_memfd : gmem_init)(&l->mem, &l->dev,
+							  GMEM_IOVA_BASE,
+							  GMEM_DEFAULT_SIZE);
 	if (err) {
 		fprintf(stderr, "# %s: guest memory: %s\n", l->mdev.uuid, strerror(-err));
 		vfio_close(&l->dev);
@@ -69,12 +78,17 @@ static int lio_open_mem(struct lio *l, bool shared)
 
 int lio_open(struct lio *l)
 {
-	return lio_open_mem(l, false);
+	return lio_open_mem(l, false, NULL);
 }
 
 int lio_open_shared(struct lio *l)
 {
-	return lio_open_mem(l, true);
+	return lio_open_mem(l, true, NULL);
+}
+
+int lio_open_beside(struct lio *l, struct lio *peer)
+{
+	return lio_open_mem(l, true, peer);
 }
 
 void lio_close(struct lio *l)

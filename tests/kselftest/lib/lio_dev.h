@@ -53,6 +53,12 @@ int lio_open(struct lio *l);
  * host-mode runtime needs.
  */
 int lio_open_shared(struct lio *l);
+/*
+ * Open it in peer's VFIO container, as a second device of the same VM:
+ * its guest memory is half of peer's (gmem_carve), so one unmap takes
+ * both devices' queues and buffers. Close it before peer.
+ */
+int lio_open_beside(struct lio *l, struct lio *peer);
 /* Close VFIO (the device sees the VM go away) but keep the mdev. */
 void lio_close(struct lio *l);
 /* lio_close and remove the mdev; 0 or the removal's -errno. */

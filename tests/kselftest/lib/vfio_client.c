@@ -43,7 +43,9 @@ static int vfio_read_info(struct vfio_dev *d)
 	return 0;
 }
 
-int vfio_open(struct vfio_dev *d, int grp, const char *name)
+/* Open grp's device name in a fresh container (peer NULL) or in peer's. */
+static int vfio_open_in(struct vfio_dev *d, int grp, const char *name,
+			const struct vfio_dev *peer)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[64];
@@ -52,7 +54,9 @@ int vfio_open(struct vfio_dev *d, int grp, const char *name)
 	memset(d, 0, sizeof(*d));
 	d->container = d->group = d->fd = -1;
 
-	d->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	/* A descriptor of its own: each vfio_close() closes one. */
+	d->container = peer ? fcntl(peer->container, F_DUPFD_CLOEXEC, 0) :
+			      open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	if (d->container < 0)
 		goto fail_errno;
 	ret = ioctl(d->container, VFIO_GET_API_VERSION);
@@ -84,7 +88,8 @@ int vfio_open(struct vfio_dev *d, int grp, const char *name)
 	err = ioctl_err(d->group, VFIO_GROUP_SET_CONTAINER, &d->container);
 	if (err)
 		goto fail;
-	if (ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) < 0)
+	/* A container's IOMMU is set once, by its first group. */
+	if (!peer && ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) < 0)
 		goto fail_errno;
 
 	d->fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, name);
@@ -100,6 +105,17 @@ fail_errno:
 fail:
 	vfio_close(d);
 	return err;
+}
+
+int vfio_open(struct vfio_dev *d, int grp, const char *name)
+{
+	return vfio_open_in(d, grp, name, NULL);
+}
+
+int vfio_open_beside(struct vfio_dev *d, int grp, const char *name,
+		     const struct vfio_dev *peer)
+{
+	return vfio_open_in(d, grp, name, peer);
 }
 
 void vfio_close(struct vfio_dev *d)

@@ -35,6 +35,13 @@ struct vfio_dev {
  * fresh type1v2 container, and read its device, region and IRQ info.
  */
 int vfio_open(struct vfio_dev *d, int grp, const char *name);
+/*
+ * The same in peer's container, as QEMU puts all of a VM's devices in
+ * one: the DMA mappings are the container's, and an unmap reaches every
+ * device in it.
+ */
+int vfio_open_beside(struct vfio_dev *d, int grp, const char *name,
+		     const struct vfio_dev *peer);
 void vfio_close(struct vfio_dev *d);
 bool vfio_is_open(const struct vfio_dev *d);
 
