@@ -119,6 +119,27 @@ static inline void dp_open(struct __test_metadata *_metadata, struct dp *dp)
 	dp_open_beside(_metadata, dp, NULL);
 }
 
+/*
+ * Two mdevs of ns bytes for one leapiod (a's) from a's backing device: a
+ * at its start, b right after it; b has no backing of its own. Neither
+ * served nor opened yet.
+ */
+static inline void dp_create_pair(struct __test_metadata *_metadata,
+				  struct dp *a, struct dp *b, uint64_t ns)
+{
+	struct lio_opts o = { .ns_size = ns, .no_open = true };
+
+	leapiod_init(&b->d);
+	lio_init(&b->l);
+	b->bk.file = b->bk.loop = -1;
+	dp_create(_metadata, a, ns, 2 * ns, 0);
+	{ ASSERT_EQ(0, lio_setup(&b->l, &o)); }
+	{ ASSERT_EQ(0, leapiod_add_vdev(&a->d, a->l.mdev.uuid, a->bk.path,
+					a->bk.base)); }
+	{ ASSERT_EQ(0, leapiod_add_vdev(&a->d, b->l.mdev.uuid, a->bk.path,
+					a->bk.base + ns)); }
+}
+
 static inline void dp_start_leapiod(struct __test_metadata *_metadata,
 				    struct dp *dp)
 {

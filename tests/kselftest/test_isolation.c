@@ -18,17 +18,7 @@ FIXTURE(iso) {
 
 FIXTURE_SETUP(iso)
 {
-	struct lio_opts o = { .ns_size = ISO_NS, .no_open = true };
-
-	leapiod_init(&self->b.d);
-	lio_init(&self->b.l);
-	self->b.bk.file = self->b.bk.loop = -1;
-	dp_create(_metadata, &self->a, ISO_NS, 2 * ISO_NS, 0);
-	ASSERT_EQ(0, lio_setup(&self->b.l, &o));
-	ASSERT_EQ(0, leapiod_add_vdev(&self->a.d, self->a.l.mdev.uuid,
-				      self->a.bk.path, self->a.bk.base));
-	ASSERT_EQ(0, leapiod_add_vdev(&self->a.d, self->b.l.mdev.uuid,
-				      self->a.bk.path, self->a.bk.base + ISO_NS));
+	dp_create_pair(_metadata, &self->a, &self->b, ISO_NS);
 	/* As an operator would: a configuration file. */
 	ASSERT_EQ(0, leapiod_use_config(&self->a.d));
 	dp_start_leapiod(_metadata, &self->a);

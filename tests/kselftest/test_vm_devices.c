@@ -26,17 +26,7 @@ FIXTURE(vm2) {
 
 FIXTURE_SETUP(vm2)
 {
-	struct lio_opts o = { .ns_size = VM2_NS, .no_open = true };
-
-	leapiod_init(&self->b.d);
-	lio_init(&self->b.l);
-	self->b.bk.file = self->b.bk.loop = -1;
-	dp_create(_metadata, &self->a, VM2_NS, 2 * VM2_NS, 0);
-	ASSERT_EQ(0, lio_setup(&self->b.l, &o));
-	ASSERT_EQ(0, leapiod_add_vdev(&self->a.d, self->a.l.mdev.uuid,
-				      self->a.bk.path, self->a.bk.base));
-	ASSERT_EQ(0, leapiod_add_vdev(&self->a.d, self->b.l.mdev.uuid,
-				      self->a.bk.path, self->a.bk.base + VM2_NS));
+	dp_create_pair(_metadata, &self->a, &self->b, VM2_NS);
 	dp_start_leapiod(_metadata, &self->a);
 	dp_open(_metadata, &self->a);
 	dp_open_beside(_metadata, &self->b, &self->a);
