@@ -101,7 +101,10 @@ static bool lio_unmap_call_running(const struct task_struct *task)
 	return found;
 }
 
-/* Whether gfns [first, last] are closed to pins now; under pin_lock. */
+/*
+ * Whether gfns [first, last] are closed to pins now; under pin_lock. A
+ * fence whose unmapping task has left every call is dropped here.
+ */
 static bool lio_pin_closed(struct lio_region *r, unsigned long first,
 			   unsigned long last)
 {
