@@ -104,7 +104,8 @@ struct lio_region {
 	bool			pin_open;	/* the VFIO user has the device */
 	/*
 	 * Being unmapped, [first, last] in gfns: no new pins there, nor
-	 * after, while unmap_task is still in a dma_unmap call (pin.c).
+	 * after, while unmap_task is still inside the unmap (pin.c,
+	 * unmap_fence.c).
 	 */
 	bool			unmapping;
 	unsigned long		unmap_first;
@@ -241,6 +242,30 @@ u64 lio_pin_window_size(struct lio_mdev *lm);
 /* The guest window's fault handler: map gfn's page at addr, or SIGBUS. */
 vm_fault_t lio_pin_fault(struct lio_mdev *lm, struct vm_area_struct *vma,
 			 unsigned long addr, u64 gfn);
+
+/* ---- unmap_fence.c: the tasks inside a VFIO type1 DMA unmap ---- */
+struct lio_unmap_task {
+	struct list_head	node;
+	struct callback_head	work;
+	/* Identity only: while it is listed the task cannot have gone. */
+	const struct task_struct *task;
+};
+
+/*
+ * current enters a dma_unmap call: listed until it leaves the unmap
+ * ioctl (a task work takes it off), and false. A kernel thread or an
+ * exiting task, which run no more task work, is listed in *on_stack for
+ * this call only, and true: lio_unmap_leave() then unlists it.
+ */
+bool lio_unmap_enter(struct lio_unmap_task *on_stack);
+void lio_unmap_leave(struct lio_unmap_task *on_stack, bool listed);
+/* Whether task is inside a DMA unmap that called a LeapIO device. */
+bool lio_unmap_running(const struct task_struct *task);
+/*
+ * Module exit: a queued task work of ours would run code that is gone.
+ * Only tasks on their way out of an unmap ioctl have one: wait for them.
+ */
+void lio_unmap_exit(void);
 
 /* ---- chardev.c ---- */
 int lio_chardev_init(void);

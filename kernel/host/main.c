@@ -193,6 +193,7 @@ static void __exit lio_exit(void)
 	class_unregister(&lio_class);
 	mdev_unregister_driver(&lio_mdev_driver);
 	lio_chardev_exit();
+	lio_unmap_exit();
 }
 
 module_init(lio_init);

@@ -68,42 +68,9 @@ static void lio_l2_free(struct lio_region *r, u32 t)
 }
 
 /*
- * The dma_unmap calls in progress, by the task making them. VFIO type1
- * calls each device of the container in turn with its own lock dropped,
- * then looks again: a page of the range still pinned and it calls them
- * all once more, and after ten rounds it BUGs. A device whose runtime
- * asks for a held queue's pages while another device's call waits for
- * its own runtime would pin the range again in every round. So a range
- * a device let go stays closed to its pins while the task that unmapped
- * it is still in a call here (any device's: the container's next ones).
- */
-struct lio_unmap_call {
-	struct list_head		node;
-	const struct task_struct	*task;
-};
-
-static LIST_HEAD(lio_unmap_calls);
-static DEFINE_SPINLOCK(lio_unmap_calls_lock);
-
-static bool lio_unmap_call_running(const struct task_struct *task)
-{
-	struct lio_unmap_call *c;
-	bool found = false;
-
-	spin_lock(&lio_unmap_calls_lock);
-	list_for_each_entry(c, &lio_unmap_calls, node) {
-		if (c->task == task) {
-			found = true;
-			break;
-		}
-	}
-	spin_unlock(&lio_unmap_calls_lock);
-	return found;
-}
-
-/*
  * Whether gfns [first, last] are closed to pins now; under pin_lock. A
- * fence whose unmapping task has left every call is dropped here.
+ * range a device let go stays closed until the task that unmapped it has
+ * left the unmap (unmap_fence.c says why); the fence is dropped here.
  */
 static bool lio_pin_closed(struct lio_region *r, unsigned long first,
 			   unsigned long last)
@@ -112,7 +79,7 @@ static bool lio_pin_closed(struct lio_region *r, unsigned long first,
 		return false;
 	if (r->unmapping)
 		return true;
-	if (r->unmap_task && lio_unmap_call_running(r->unmap_task))
+	if (r->unmap_task && lio_unmap_running(r->unmap_task))
 		return true;
 	r->unmap_task = NULL;
 	return false;
@@ -280,7 +247,7 @@ static int lio_pin_range_locked(struct lio_mdev *lm, u64 gpa, u64 len)
 	/*
 	 * Memory on its way out: a page pinned and translated now would be
 	 * unpinned after an ack that did not cover its translation, or
-	 * would start type1's unmap over (lio_unmap_calls).
+	 * would start type1's unmap over (unmap_fence.c).
 	 */
 	if (lio_pin_closed(r, first, last))
 		return -EFAULT;
@@ -508,22 +475,17 @@ static void lio_pin_drop(struct lio_mdev *lm, unsigned long first,
 
 void lio_pin_unmap(struct lio_mdev *lm, u64 iova, u64 len)
 {
-	struct lio_unmap_call call = { .task = current };
+	struct lio_unmap_task on_stack;
 	u64 last = iova + len - 1;
+	bool listed;
 
 	if (!len)
 		return;
 	if (last < iova)
 		last = U64_MAX;
-	spin_lock(&lio_unmap_calls_lock);
-	list_add(&call.node, &lio_unmap_calls);
-	spin_unlock(&lio_unmap_calls_lock);
-
+	listed = lio_unmap_enter(&on_stack);
 	lio_pin_drop(lm, iova >> PAGE_SHIFT, last >> PAGE_SHIFT, false);
-
-	spin_lock(&lio_unmap_calls_lock);
-	list_del(&call.node);
-	spin_unlock(&lio_unmap_calls_lock);
+	lio_unmap_leave(&on_stack, listed);
 }
 
 void lio_pin_release_all(struct lio_mdev *lm)
