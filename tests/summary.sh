@@ -77,13 +77,20 @@ function context(line,   i) {
 	if (line ~ /^[ \t#]*$/) return
 	# A harness test starting: what follows is its own, not the reason
 	# of the failure before it.
-	if (line ~ /#  RUN /) after = 0
+	if (line ~ /#  RUN /) { after = 0; assertion = "" }
+	# The harness names the failed assertion (file.c:line:test:) before
+	# the log of the test, which can push it out of the last lines.
+	if (assertion == "" && line ~ /[A-Za-z0-9_]\.c:[0-9]+:[A-Za-z0-9_]+:Expected /) assertion = line
 	if (after && nafter < 6) { why[after] = why[after] "\n    " line; nafter++; return }
 	if (npre == 4) { for (i = 1; i < 4; i++) pre[i] = pre[i + 1]; npre = 3 }
 	pre[++npre] = line
 }
 function pre_text(   i, t) {
 	t = ""
+	if (assertion != "") {
+		for (i = 1; i <= npre; i++) if (pre[i] == assertion) break
+		if (i > npre) t = "\n    " assertion
+	}
 	for (i = 1; i <= npre; i++) t = t "\n    " pre[i]
 	return t
 }
@@ -108,7 +115,7 @@ function end_file(   k) {
 	}
 	fp = ff = fs = 0; maxd = 0
 }
-FNR == 1 { end_file(); FILENAME_prev = FILENAME; npre = 0; after = 0 }
+FNR == 1 { end_file(); FILENAME_prev = FILENAME; npre = 0; after = 0; assertion = "" }
 {
 	sub(/\r$/, "")
 	d = depth_of($0)
@@ -161,7 +168,7 @@ FNR == 1 { end_file(); FILENAME_prev = FILENAME; npre = 0; after = 0 }
 	} else {
 		after = 0
 	}
-	npre = 0
+	npre = 0; assertion = ""
 }
 END {
 	end_file()

@@ -217,6 +217,14 @@ tap_is "... and only its own, when failures follow each other" \
 	"$(reason_of 'c.tap: not ok 1 a') $(reason_of 'c.tap: not ok 2 b')" \
 	"    # seen x|     # seen y|"
 
+# The harness's assertion line stays, however long the test's log after it.
+printf 'TAP version 13\n1..1\n# 1..1\n# #  RUN x.y ...\n# # t.c:5:y:ok so far\n# # t.c:9:y:Expected 1 (1) == n (2)\n# # l1\n# # l2\n# # l3\n# # l4\n# # l5\n# not ok 1 x.y\nnot ok 1 test_t\n' \
+	> "$tmp/why/d.tap"
+out=$(tests/summary.sh "$tmp/why" 2>&1) || true
+tap_is "... and names the failed assertion, before a log longer than the last lines" \
+	"$(reason_of 'd.tap: not ok 1 x.y')" \
+	"    # # t.c:9:y:Expected 1 (1) == n (2)|    # # l2|    # # l3|    # # l4|    # # l5|"
+
 # A skip counts only when it is expected, and every skip is listed.
 mkdir -p "$tmp/skip"
 printf 'TAP version 13\n1..2\nok 1 a\nok 2 hugepages # SKIP no THP\n' > "$tmp/skip/k.tap"
