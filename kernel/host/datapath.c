@@ -312,6 +312,8 @@ int lio_dp_update(void *opaque, u32 what)
 
 	if (what & LIO_DP_FEATURES)
 		lio_dp_put_features(lm);
+	if (what & LIO_DP_GEOMETRY)
+		lio_dp_put_geometry(lm);
 	if (what & LIO_DP_DBBUF)
 		ret = lio_dp_dbbuf(lm);
 	if (what & LIO_DP_IRQ)

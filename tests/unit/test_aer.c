@@ -2,7 +2,8 @@
 /*
  * Asynchronous Event Requests: holding them, the limit, events waiting
  * for one, masking of a reported type until its log page is read with
- * RAE clear, a full admin CQ, and resets.
+ * RAE clear, a full admin CQ, and resets; the namespace growing under a
+ * live controller.
  *
  * The temperature threshold is the event a guest can cause; the other
  * event types are raised directly with lio_aer_event(), as the parts of
@@ -442,6 +443,97 @@ TEST_F(aer, reset_drops_aers_and_events)
 	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
 	ASSERT_EQ(EV_TEMP, le32_to_cpu(cqe.dw0));
 	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+}
+
+/* The Changed Namespace List's first two entries, read with rae. */
+static void changed_ns(struct __test_metadata *_metadata, struct fake_guest *g,
+		       bool rae, u32 first, u32 second)
+{
+	struct nvme_changed_ns_log *log = fg_ptr(g, BUF);
+
+	ASSERT_EQ(NVME_SC_SUCCESS, read_log(g, NVME_LOG_CHANGED_NS, rae));
+	ASSERT_EQ(first, le32_to_cpu(log->nsid[0]));
+	ASSERT_EQ(second, le32_to_cpu(log->nsid[1]));
+}
+
+/*
+ * The namespace grows under a live controller (its backend grew,
+ * lio_vctrl_grow_ns()): a Namespace Attribute Changed notice, NSID 1 in
+ * the Changed Namespace List until read with RAE clear, the new size in
+ * Identify, the data path told.
+ */
+TEST_F(aer, namespace_grown_is_a_notice)
+{
+	struct lio_vctrl *c = self->g->c;
+	struct nvme_id_ns *id = fg_ptr(self->g, BUF);
+	u64 size = c->ns.size, lba = 1ULL << c->ns.lba_shift;
+	struct fg_dp dp;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	int cid, i;
+
+	fg_dp_attach(self->g, &dp);
+	/* Smaller, not by whole blocks, or the same: nothing changes. */
+	ASSERT_EQ(-EBUSY, lio_vctrl_grow_ns(c, size - lba));
+	ASSERT_EQ(-EINVAL, lio_vctrl_grow_ns(c, size + 1));
+	ASSERT_EQ(-EINVAL, lio_vctrl_grow_ns(c, 0));
+	ASSERT_EQ(0, lio_vctrl_grow_ns(c, size));
+	ASSERT_EQ(size, c->ns.size);
+	ASSERT_EQ(0U, fg_dp_count(&dp, FG_DP_UPDATE));
+	changed_ns(_metadata, self->g, false, 0, 0);
+
+	cid = aer(self->g, &cqe);
+	ASSERT_LE(0, cid);
+	ASSERT_EQ(NVME_SC_SUCCESS, set_feature(self->g, NVME_FEAT_ASYNC_EVENT,
+					       NVME_AEC_NS_ATTR));
+	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 2 * size));
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid, EV_NS);
+	i = fg_dp_find(&dp, 0, FG_DP_UPDATE);
+	ASSERT_LE(0, i);
+	ASSERT_EQ(LIO_DP_GEOMETRY, dp.rec[i].arg);
+
+	nb_identify(&sqe, NVME_ID_CNS_NS, 1, BUF);
+	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
+	ASSERT_EQ(2 * size / lba, le64_to_cpu(id->nsze));
+	ASSERT_EQ(2 * size / lba, le64_to_cpu(id->ncap));
+
+	changed_ns(_metadata, self->g, true, 1, 0);
+	changed_ns(_metadata, self->g, false, 1, 0);
+	changed_ns(_metadata, self->g, false, 0, 0);
+	/* Masked until that read; unmasked, the next growth is told. */
+	cid = aer(self->g, &cqe);
+	ASSERT_LE(0, cid);
+	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 3 * size));
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid, EV_NS);
+}
+
+/* A host that did not ask for the notice still finds the list. */
+TEST_F(aer, namespace_grown_without_the_notice_enabled)
+{
+	struct lio_vctrl *c = self->g->c;
+	struct nvme_cqe cqe;
+
+	ASSERT_LE(0, aer(self->g, &cqe));
+	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 2 * c->ns.size));
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+	changed_ns(_metadata, self->g, false, 1, 0);
+}
+
+/* Before the controller is enabled: the new size only, told to nobody. */
+TEST_F(aer, namespace_grown_while_disabled)
+{
+	struct lio_vctrl *c = self->g->c;
+	u64 size = c->ns.size;
+	struct fg_dp dp;
+
+	ASSERT_EQ(0U, fg_disable(self->g) & NVME_CSTS_RDY);
+	fg_dp_attach(self->g, &dp);
+	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 2 * size));
+	ASSERT_EQ(2 * size, c->ns.size);
+	ASSERT_EQ(0U, fg_dp_count(&dp, FG_DP_UPDATE));
 }
 
 TEST_HARNESS_MAIN

@@ -58,6 +58,33 @@ int lio_vctrl_set_ns(struct lio_vctrl *c, u64 size, u32 lba_size)
 	return 0;
 }
 
+/*
+ * The host is told with a Namespace Attribute Changed notice if it asked
+ * for one (Asynchronous Event Configuration bit 8), and finds NSID 1 in
+ * the Changed Namespace List either way; a running data path gets the
+ * new size. Shrinking under a host that may use the blocks beyond would
+ * lose them: refused.
+ */
+int lio_vctrl_grow_ns(struct lio_vctrl *c, u64 size)
+{
+	if (!size || size & ((1ULL << c->ns.lba_shift) - 1))
+		return -EINVAL;
+	if (size < c->ns.size)
+		return -EBUSY;
+	if (size == c->ns.size)
+		return 0;
+	c->ns.size = size;
+	c->ns_changed = true;
+	if (!lio_vctrl_ready(c))
+		return 0;
+	lio_hook_update(c, LIO_DP_GEOMETRY);
+	if (c->feat.async_event_cfg & NVME_AEC_NS_ATTR)
+		lio_aer_event(c, NVME_AER_DW0(NVME_AER_TYPE_NOTICE,
+					      NVME_AER_NOTICE_NS_CHANGED,
+					      NVME_LOG_CHANGED_NS));
+	return 0;
+}
+
 static bool lio_bar_access_ok(u64 off, u32 len, u64 size)
 {
 	if (len != 4 && len != 8)

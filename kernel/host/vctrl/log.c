@@ -218,9 +218,10 @@ static u16 lio_log_build(struct lio_vctrl *c, struct lio_req *req, u8 lid,
 		*size = lio_log_fw_slot(buf);
 		break;
 	case NVME_LOG_CHANGED_NS:
-		/* Namespaces change only while the device is closed: the
-		 * list is always empty.
-		 */
+		/* The one namespace, after it grew (lio_vctrl_grow_ns()). */
+		if (c->ns_changed)
+			((struct nvme_changed_ns_log *)buf)->nsid[0] =
+				cpu_to_le32(1);
 		*size = sizeof(struct nvme_changed_ns_log);
 		break;
 	case NVME_LOG_CMD_EFFECTS:
@@ -275,7 +276,10 @@ u16 lio_admin_get_log_page(struct lio_vctrl *c, struct lio_req *req)
 	if (status)
 		return status;
 
-	if (!(cdw10 & NVME_LOG_RAE))
+	if (!(cdw10 & NVME_LOG_RAE)) {
+		if (lid == NVME_LOG_CHANGED_NS)
+			c->ns_changed = false;	/* read: cleared */
 		lio_aer_log_read(c, lid);
+	}
 	return NVME_SC_SUCCESS;
 }

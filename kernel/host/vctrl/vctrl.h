@@ -67,6 +67,7 @@ struct lio_dp_smart {
 #define LIO_DP_DBBUF	BIT(1)	/* Doorbell Buffer Config */
 #define LIO_DP_IRQ	BIT(2)	/* MSI-X masks, interrupt mode */
 #define LIO_DP_FATAL	BIT(3)	/* CSTS.CFS was set */
+#define LIO_DP_GEOMETRY	BIT(4)	/* the namespace grew */
 
 /* ---- What the embedding code provides ---- */
 struct lio_vctrl_ops {
@@ -267,6 +268,8 @@ struct lio_vctrl {
 
 	struct lio_pci		pci;
 	struct lio_ns		ns;
+	/* NSID 1 is in the Changed Namespace List until the host reads it. */
+	bool			ns_changed;
 
 	/* NVMe registers */
 	u64			cap;
@@ -333,6 +336,12 @@ void lio_vctrl_init(struct lio_vctrl *c, const struct lio_vctrl_params *p,
 
 /* Namespace geometry; only while the device is not open. 0 or -EINVAL. */
 int lio_vctrl_set_ns(struct lio_vctrl *c, u64 size, u32 lba_size);
+/*
+ * The namespace grows to size bytes under a live device (its backend
+ * grew): 0, -EINVAL for a size that is no multiple of the LBA size,
+ * -EBUSY for a smaller one.
+ */
+int lio_vctrl_grow_ns(struct lio_vctrl *c, u64 size);
 
 /* Config space access; len 1, 2 or 4, naturally aligned. 0 or -EINVAL. */
 int lio_vctrl_cfg_read(struct lio_vctrl *c, u32 off, void *buf, u32 len);
