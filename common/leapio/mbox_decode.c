@@ -88,6 +88,12 @@ int leapio_mbox_decode(u32 op, u64 arg0, u64 arg1, u64 rsvd, u16 nr_ioq,
 		return 0;
 	case LEAPIO_MBOX_ERROR:
 		return leapio_mbox_error(arg0, arg1, rsvd, nr_ioq, &req->err);
+	case LEAPIO_MBOX_NS_GROW:
+		/* The LBA size and the namespace are the model's to judge. */
+		if (!arg0 || arg0 % 512 || arg0 > LEAPIO_NS_SIZE_MAX || arg1)
+			return -EINVAL;
+		req->ns_size = arg0;
+		return 0;
 	default:
 		return -EINVAL;
 	}

@@ -13,6 +13,7 @@
 
 #include "region_layout.h"
 #include "../nvme/io_cmd.h"
+#include "../../uapi/linux/leapio.h"
 
 /* One request, checked: op says which member holds its arguments. */
 struct leapio_mbox_req {
@@ -24,6 +25,7 @@ struct leapio_mbox_req {
 		} map;		/* checked by the pinning code */
 		u16	vector;	/* 0..nr_ioq */
 		u32	aen;	/* Asynchronous Event dword 0 */
+		u64	ns_size; /* bytes */
 		struct nvme_io_error err;
 	};
 };

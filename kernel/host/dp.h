@@ -126,6 +126,7 @@ struct lio_region {
 	u32			pend_aen[LEAPIO_MBOX_ENTRIES];
 	u32			pend_aen_nr;
 	bool			pend_fatal;
+	u64			pend_ns_size;	/* NS_GROW's bytes, 0: none */
 	/*
 	 * LEAPIO_MBOX_ERROR: failed I/O commands on their way into the
 	 * model's Error Information log, oldest at pend_err_first. No more

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The runtime's requests (struct leapio_mbox). MAP is answered within the
- * KICK. IRQ, AEN, FATAL and ERROR need the controller model, whose lock a
+ * KICK. IRQ, AEN, FATAL, ERROR and NS_GROW need the controller model, whose lock a
  * KICK must not take (the driver may be holding it while it waits for
  * this very runtime's ack), so they are recorded here and carried out by
  * a work item. Errors are also taken by the model itself, through its
@@ -62,6 +62,31 @@ static void lio_mbox_error(struct lio_region *r, const struct nvme_io_error *e)
 	spin_unlock(&r->pend_lock);
 }
 
+/*
+ * LEAPIO_MBOX_NS_GROW, under lm->lock: what the model refuses (smaller,
+ * not whole blocks) is the runtime's mistake, logged; the namespace
+ * stays as it was.
+ */
+static void lio_mbox_ns_grow(struct lio_mdev *lm, u64 size)
+{
+	struct lio_region *r = &lm->region;
+	u64 was = lm->vc->ns.size;
+	int ret;
+
+	lockdep_assert_held(&lm->lock);
+	ret = lio_vctrl_grow_ns(lm->vc, size);
+	if (!ret) {
+		if (size != was)
+			dev_info(lm->vdev.dev, "namespace grew from %llu to %llu bytes (its backend grew)\n",
+				 was, size);
+		return;
+	}
+	dev_warn_ratelimited(lm->vdev.dev,
+			     "runtime (pid %d): namespace growth to %llu bytes refused (%d): it has %llu, in blocks of %u\n",
+			     READ_ONCE(r->runtime_pid), size, ret, was,
+			     1U << lm->vc->ns.lba_shift);
+}
+
 static void lio_mbox_work(struct work_struct *work)
 {
 	struct lio_region *r = container_of(work, struct lio_region,
@@ -71,6 +96,7 @@ static void lio_mbox_work(struct work_struct *work)
 	u32 aen[LEAPIO_MBOX_ENTRIES];
 	unsigned long v;
 	u32 i, nr_aen;
+	u64 ns_size;
 	bool fatal;
 
 	spin_lock(&r->pend_lock);
@@ -81,6 +107,8 @@ static void lio_mbox_work(struct work_struct *work)
 	r->pend_aen_nr = 0;
 	fatal = r->pend_fatal;
 	r->pend_fatal = false;
+	ns_size = r->pend_ns_size;
+	r->pend_ns_size = 0;
 	spin_unlock(&r->pend_lock);
 
 	mutex_lock(&lm->lock);
@@ -91,6 +119,8 @@ static void lio_mbox_work(struct work_struct *work)
 		lio_dp_raise_irq(lm, v);
 	if (fatal)
 		lio_dp_fatal(lm);
+	if (ns_size)
+		lio_mbox_ns_grow(lm, ns_size);
 	mutex_unlock(&lm->lock);
 }
 
@@ -127,6 +157,12 @@ static s32 lio_mbox_one(struct lio_mdev *lm, const struct leapio_mbox_req *req,
 		break;
 	case LEAPIO_MBOX_ERROR:
 		lio_mbox_error(r, &req->err);
+		break;
+	case LEAPIO_MBOX_NS_GROW:
+		/* The last one asked for is what the backend holds now. */
+		spin_lock(&r->pend_lock);
+		r->pend_ns_size = req->ns_size;
+		spin_unlock(&r->pend_lock);
 		break;
 	default:
 		return -EINVAL;

@@ -78,13 +78,30 @@ TEST(each_op_decoded)
 			 ERR0(1, 0, NVME_STATUS(0, 1), 0), 0, 1));
 	EXPECT_EQ(0, dec(LEAPIO_MBOX_ERROR,
 			 ERR0(1, 0, NVME_STATUS(1, 0), 0), 0, 1));
+	ASSERT_EQ(0, leapio_mbox_decode(LEAPIO_MBOX_NS_GROW, 3ULL << 30, 0, 0,
+					NR_IOQ, &r));
+	EXPECT_EQ(3ULL << 30, r.ns_size);
+	EXPECT_EQ(0, dec(LEAPIO_MBOX_NS_GROW, 512, 0, 0));
+	EXPECT_EQ(0, dec(LEAPIO_MBOX_NS_GROW, LEAPIO_NS_SIZE_MAX, 0, 0));
+}
+
+/* A size the namespace could have; the model judges it against its own. */
+TEST(bad_namespace_sizes_refused)
+{
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_GROW, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_GROW, 4096 + 1, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_GROW, 256, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_GROW, LEAPIO_NS_SIZE_MAX + 512,
+			       0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_GROW, ~0ULL << 9, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_GROW, 1ULL << 20, 1, 0));
 }
 
 TEST(bad_ops_refused)
 {
 	/* Unknown ops, below, between and above the ones there are. */
 	EXPECT_EQ(-EINVAL, dec(0, 0, 0, 0));
-	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_ERROR + 1, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_GROW + 1, 0, 0, 0));
 	EXPECT_EQ(-EINVAL, dec(0x80000001, 0, 0, 0));
 	EXPECT_EQ(-EINVAL, dec(0xffffffff, 0, 0, 0));
 }
@@ -94,10 +111,10 @@ TEST(rsvd_refused_but_for_errors)
 {
 	static const u32 ops[] = {
 		LEAPIO_MBOX_MAP, LEAPIO_MBOX_IRQ, LEAPIO_MBOX_AEN,
-		LEAPIO_MBOX_FATAL,
+		LEAPIO_MBOX_FATAL, LEAPIO_MBOX_NS_GROW,
 	};
-	static const u64 good0[] = { 0x200000, 1, AEN_DB_VAL, 0 };
-	static const u64 good1[] = { 4096, 0, 0, 0 };
+	static const u64 good0[] = { 0x200000, 1, AEN_DB_VAL, 0, 1ULL << 20 };
+	static const u64 good1[] = { 4096, 0, 0, 0, 0 };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {

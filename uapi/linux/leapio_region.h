@@ -48,8 +48,8 @@
 
 #define LEAPIO_REGION_MAGIC		0x47524f495041454cULL	/* "LEAPIORG" */
 #define LEAPIO_REGION_VERSION_MAJOR	1
-/* 1: LEAPIO_MBOX_ERROR; 2: let_go, let_go_ack */
-#define LEAPIO_REGION_VERSION_MINOR	2
+/* 1: LEAPIO_MBOX_ERROR; 2: let_go, let_go_ack; 3: LEAPIO_MBOX_NS_GROW */
+#define LEAPIO_REGION_VERSION_MINOR	3
 
 #define LEAPIO_REGION_ALIGN		4096
 #define LEAPIO_CACHELINE		64
@@ -325,6 +325,18 @@ enum leapio_mbox_op {
 	 * 0 or with bit 0 set, rsvd [63:32] not 0).
 	 */
 	LEAPIO_MBOX_ERROR	= 5,
+	/*
+	 * The backend grew: let the namespace grow to arg0 bytes, a
+	 * non-zero multiple of 512 up to LEAPIO_NS_SIZE_MAX, arg1 0
+	 * (version_minor 3; an older driver answers -EINVAL). The driver
+	 * carries it out later, under the controller model's lock: a size
+	 * that is no multiple of the LBA size, or smaller than the
+	 * namespace, is then refused (logged in the kernel's log); else
+	 * the model has the new size, the data path gets it with the next
+	 * seq, and the guest a Namespace Attribute Changed notice. result
+	 * 0, or -EINVAL for arguments out of range.
+	 */
+	LEAPIO_MBOX_NS_GROW	= 6,
 };
 
 /* Arguments an op does not take are 0: -EINVAL otherwise. */
