@@ -15,19 +15,29 @@
  * kernel gives the controller up (ctrl_loss_tmo passed, or it was
  * deleted), the held commands complete with Controller Pathing Error and
  * DNR: the guest sees errors, not a hang.
+ *
+ * It also looks, once a second, at the namespace's size as the kernel
+ * has it (the target's Namespace Attribute Changed notice makes the
+ * initiator read it again): a backend that spans the namespace to its
+ * end grows with it, and the vdev's namespace after it (core/vdev.c).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+#include <linux/fs.h>
 
 #include "../core/log.h"
 #include "bdev_internal.h"
 
 /* How often the controller's state is read while commands are held. */
 #define LIO_NVMF_CHECK_NS	(20ULL * 1000000)
+/* How often the namespace's size is. */
+#define LIO_NVMF_SIZE_NS	(1000ULL * 1000000)
 
 struct lio_nvmf {
 	struct lio_nvme	nvme;		/* first: lio_nvme_submit's b->priv */
@@ -40,7 +50,39 @@ struct lio_nvmf {
 	uint64_t	held_total;
 	unsigned int	outage;		/* commands held in this outage */
 	int		keeper;		/* the namespace's block device, or -1 */
+	uint64_t	total;		/* its bytes, as last read */
+	uint64_t	next_size_ns;
 };
+
+/* The namespace's bytes as the kernel has them now; 0 if unknown. */
+static uint64_t ns_bytes(const struct lio_nvmf *n)
+{
+	uint64_t bytes;
+
+	if (n->keeper < 0 || ioctl(n->keeper, BLKGETSIZE64, &bytes))
+		return 0;
+	return bytes;
+}
+
+/*
+ * The namespace grew: so does a backend that runs to its end (no size
+ * configured). A namespace never shrinks under a vdev here: the target
+ * would have had to take blocks away from a live host.
+ */
+static void size_check(struct lio_bdev *b, struct lio_nvmf *n)
+{
+	uint64_t total = ns_bytes(n);
+
+	if (total <= n->total)
+		return;
+	lio_log("%s: %s: the namespace grew from %" PRIu64 " to %" PRIu64
+		" bytes", b->cfg.path, n->ctrl, n->total, total);
+	n->total = total;
+	if (!b->cfg.size && total > b->cfg.offset) {
+		total -= b->cfg.offset;
+		b->size = total - total % b->block_size;
+	}
+}
 
 static void hold(struct lio_nvmf *n, struct lio_io *io)
 {
@@ -106,6 +148,10 @@ static int nvmf_poll(struct lio_bdev *b, uint64_t now_ns)
 	struct lio_io *io;
 	int done = 0;
 
+	if (now_ns >= n->next_size_ns) {
+		n->next_size_ns = now_ns + LIO_NVMF_SIZE_NS;
+		size_check(b, n);
+	}
 	if (!n->nr_held || now_ns < n->next_check_ns)
 		return 0;
 	n->next_check_ns = now_ns + LIO_NVMF_CHECK_NS;
@@ -214,5 +260,6 @@ int lio_bdev_open_nvmf(struct lio_bdev *b, char *err, size_t errlen)
 	}
 	b->priv = n;
 	b->ops = &lio_nvmf_ops;
+	n->total = ns_bytes(n);
 	return 0;
 }

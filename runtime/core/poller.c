@@ -216,6 +216,7 @@ static int lio_do_update(struct lio_poller *p, struct lio_req *r)
 	s->cfg.bdev = r->cfg->bdev;
 	if (s->attached) {
 		s->v.bdev = nb;
+		s->v.bdev_size = nb->size;	/* another backend: no growth */
 		lio_vdev_ns_update(&s->v);	/* its size bounds the LBAs */
 		s->v.warned_size = false;
 		s->v.quiesce = false;

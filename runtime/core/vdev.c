@@ -45,6 +45,8 @@ int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 	v->mbox_checked = v->r.mbox->prod;
 	/* Drivers before region 1.1 refuse error reports: none is sent. */
 	v->err_reports = v->r.hdr->version_minor >= 1;
+	v->ns_grows = v->r.hdr->version_minor >= 3;
+	v->bdev_size = bdev->size;
 	v->recovering = true;
 	return 0;
 }
@@ -653,6 +655,39 @@ static void lio_unhold(struct lio_vdev *v, u64 now)
 		v->did_work = true;
 }
 
+/*
+ * The backend grew (a remote namespace was resized: bdev_nvmf.c looks).
+ * A namespace that held all of it grows with it, the driver telling the
+ * guest (LEAPIO_MBOX_NS_GROW, answered by Namespace Attribute Changed);
+ * one made smaller than its backend stays as it is.
+ */
+static void lio_backend_grew(struct lio_vdev *v)
+{
+	u64 was = v->bdev_size, now = v->bdev->size;
+	u64 lba_mask = (1ULL << v->lba_shift) - 1;
+	u64 ns = v->nsze << v->lba_shift;
+	int ret;
+
+	v->bdev_size = now;
+	lio_vdev_ns_update(v);
+	if (now <= was || ns != (was & ~lba_mask) || (now & ~lba_mask) == ns)
+		return;
+	if (!v->ns_grows) {
+		lio_log("vdev %s: its backend grew to %llu bytes; this driver "
+			"cannot grow the namespace (%llu bytes) under the guest",
+			v->cfg.uuid, (unsigned long long)now,
+			(unsigned long long)ns);
+		return;
+	}
+	ret = lio_mbox_post(v, LEAPIO_MBOX_NS_GROW, now & ~lba_mask, 0, 0);
+	if (!ret)
+		ret = lio_mbox_flush(v);
+	lio_log("vdev %s: its backend grew from %llu to %llu bytes: the "
+		"namespace grows with it%s", v->cfg.uuid,
+		(unsigned long long)was, (unsigned long long)now,
+		ret ? " (the driver could not be asked)" : "");
+}
+
 bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 {
 	u16 q;
@@ -662,6 +697,8 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 	lio_sync(v);
 	if (v->state != LEAPIO_VDEV_READY)
 		return v->did_work;
+	if (unlikely(v->bdev->size != v->bdev_size))
+		lio_backend_grew(v);
 	if (unlikely(v->any_held))
 		lio_unhold(v, now);
 	if (unlikely(v->any_redo) && !v->ack_pending && !v->let_go)

@@ -124,6 +124,8 @@ struct lio_vdev {
 	u32			max_wz;		/* WZSL, bytes */
 	struct nvme_io_ns	ns;		/* as the I/O checks see it */
 	bool			err_reports;	/* the driver takes MBOX_ERROR */
+	bool			ns_grows;	/* ... and MBOX_NS_GROW */
+	u64			bdev_size;	/* the backend's, as last looked at */
 	bool			err_warned;	/* ... and refused one */
 	bool			irq_warned;	/* the platform failed a raise */
 	u32			mbox_checked;	/* posted up to here: results seen */

@@ -124,6 +124,10 @@ static int fh_kick(struct lio_vdev *v)
 		case LEAPIO_MBOX_FATAL:
 			h->fatals++;
 			break;
+		case LEAPIO_MBOX_NS_GROW:
+			h->ns_grows++;
+			h->last_ns_size = req.ns_size;
+			break;
 		case LEAPIO_MBOX_ERROR:
 			if (h->nr_errs < FH_MAX_ERRS)
 				h->errs[h->nr_errs] = req.err;

@@ -46,8 +46,9 @@ struct fake_host {
 	u32			seq;
 	u8			blk[FH_BLOCKS];		/* FH_BLK_* */
 	/* what the runtime asked */
-	unsigned int		maps, irqs_mbox, aens, fatals;
+	unsigned int		maps, irqs_mbox, aens, fatals, ns_grows;
 	u32			last_aen;
+	u64			last_ns_size;	/* LEAPIO_MBOX_NS_GROW's */
 	/* LEAPIO_MBOX_ERROR, in the order sent (the first FH_MAX_ERRS) */
 	struct nvme_io_error	errs[FH_MAX_ERRS];
 	unsigned int		nr_errs;
