@@ -17,7 +17,10 @@
  * - leapiod refuses, naming what is wrong, a target nobody listens on, a
  *   subsystem the target does not have, a namespace it does not have, a
  *   namespace smaller than the vdev and one whose blocks are larger than
- *   the vdev's LBAs; no connection is left behind.
+ *   the vdev's LBAs; no connection is left behind;
+ * - the remote namespace grows (rsz, no dm-delay: the loop device itself
+ *   is exported): the vdev's namespace, which held all of it, grows with
+ *   it, and the guest is told with a Namespace Attribute Changed notice.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -348,6 +351,100 @@ TEST_F_TIMEOUT(rm, unfit_namespaces_refused, RM_TIMEOUT_S)
 	nvmet_unexport(&big_blocks);
 	backing_destroy(&bs);
 	backing_destroy(&bb);
+}
+
+/* The remote namespace is the loop device itself: it can grow. */
+FIXTURE(rsz) {
+	struct dp dp;
+	struct nvmet_export nv;
+};
+
+FIXTURE_SETUP(rsz)
+{
+	char why[256] = "";
+	int err;
+
+	memset(&self->nv, 0, sizeof(self->nv));
+	dp_create(_metadata, &self->dp, DP_NS_SIZE, DP_NS_SIZE, 0);
+	err = nvmet_net_up("tcp", why, sizeof(why));
+	if (!err)
+		err = nvmet_export(&self->nv, "tcp", self->dp.bk.path, why,
+				   sizeof(why));
+	if (err)
+		TH_LOG("nvmet: %s", why);
+	ASSERT_EQ(0, err);
+}
+
+FIXTURE_TEARDOWN(rsz)
+{
+	dp_teardown(_metadata, &self->dp);
+	if (self->nv.made)
+		EXPECT_EQ(0, nvmet_host_ctrls(self->nv.nqn));
+	nvmet_unexport(&self->nv);
+}
+
+TEST_F_TIMEOUT(rsz, remote_namespace_grows_and_the_guest_is_told, RM_TIMEOUT_S)
+{
+	struct dp *dp = &self->dp;
+	const uint64_t old_lbas = DP_NS_SIZE / 512;
+	struct nvme_changed_ns_log *log;
+	struct nvme_id_ns *ns;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	uint64_t iova;
+	int cid, err;
+
+	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, self->nv.uri, 0));
+	dp_start_leapiod(_metadata, dp);
+	dp_open(_metadata, dp);
+	ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 1, 32, 1));
+	ASSERT_EQ(old_lbas, dp->io.nsze);
+	/* The guest asks to be told, as Linux does. */
+	nb_set_features(&sqe, NVME_FEAT_ASYNC_EVENT, false, NVME_AEC_NS_ATTR);
+	ADMIN_OK(&dp->l, &sqe);
+	nb_aer(&sqe);
+	cid = nvd_submit(&dp->l.nvd, 0, &sqe);
+	ASSERT_GE(cid, 0);
+	dp_write_seed(_metadata, dp, 1, old_lbas - 1, 1, 5100);
+	ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova));
+	ASSERT_EQ(NVME_SC_LBA_RANGE, dp_rw(_metadata, dp, 1, nvme_cmd_write,
+					   old_lbas, 1, iova, 0));
+	ASSERT_EQ(-ETIMEDOUT, nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, 0));
+
+	/* The remote disk doubles; the target tells its hosts. */
+	ASSERT_EQ(0, backing_grow(&dp->bk, 2 * DP_NS_SIZE));
+	ASSERT_EQ(0, nvmet_revalidate(&self->nv));
+	/* The initiator rescans, leapiod looks once a second. */
+	err = nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, 30000);
+	if (err)
+		leapiod_dump_log(&dp->d, stderr);
+	ASSERT_EQ(0, err) TH_LOG("no Namespace Attribute Changed notice in 30 s");
+	ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
+	ASSERT_EQ(NVME_AER_DW0(NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED,
+			       NVME_LOG_CHANGED_NS), le32toh(cqe.dw0));
+	ASSERT_TRUE(leapiod_log_has(&dp->d, "the namespace grows with it"));
+	ASSERT_EQ(2 * DP_NS_SIZE, dp_attr(_metadata, dp, LEAPIO_SYSFS_NS_SIZE));
+
+	/* What the guest's driver reads then: the list, the new size. */
+	log = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	ASSERT_NE(NULL, log);
+	nb_get_log(&sqe, NVME_LOG_CHANGED_NS, 0xffffffff, GMEM_PAGE, iova, false);
+	ADMIN_OK(&dp->l, &sqe);
+	ASSERT_EQ(1, le32toh(log->nsid[0]));
+	ASSERT_EQ(0, le32toh(log->nsid[1]));
+	ns = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	ASSERT_NE(NULL, ns);
+	nb_identify(&sqe, NVME_ID_CNS_NS, 1, iova);
+	ADMIN_OK(&dp->l, &sqe);
+	ASSERT_EQ(2 * old_lbas, le64toh(ns->nsze));
+	ASSERT_EQ(2 * old_lbas, le64toh(ns->ncap));
+
+	/* The new blocks are served, their data on the remote disk. */
+	dp->io.nsze = 2 * old_lbas;
+	dp_write_seed(_metadata, dp, 1, 2 * old_lbas - 8, 8, 5101);
+	dp_read_seed(_metadata, dp, 1, 2 * old_lbas - 8, 8, 5101);
+	dp_backing_seed(_metadata, dp, 0, 2 * old_lbas - 8, 8, 5101);
+	dp_read_seed(_metadata, dp, 1, old_lbas - 1, 1, 5100);
 }
 
 TEST_HARNESS_MAIN

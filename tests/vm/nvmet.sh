@@ -11,6 +11,7 @@
 #   nvmet.sh unlink|link <tcp|rdma> <nqn> <port>
 #                                       the port stops / starts offering it
 #   nvmet.sh unexport <nqn> <port>      undo export (what of it exists)
+#   nvmet.sh revalidate <nqn>           the target reads the size again
 #   nvmet.sh ctrls <nqn>                this host's controllers to <nqn>
 #   nvmet.sh state <nqn>                the first one's state, or nothing
 #   nvmet.sh blockdev <nqn>             its namespace 1's block device (the
@@ -142,6 +143,10 @@ link)		[ $# = 3 ] || die "usage: link <tr> <nqn> <port>"; do_link "$@" ;;
 unlink)		[ $# = 3 ] || die "usage: unlink <tr> <nqn> <port>"
 		rm "$CFS/ports/$3/subsystems/$2" ;;
 unexport)	[ $# = 2 ] || die "usage: unexport <nqn> <port>"; unexport "$@" ;;
+# The exported device's size read again: a change is a Namespace
+# Attribute Changed notice to the connected hosts.
+revalidate)	[ $# = 1 ] || die "usage: revalidate <nqn>"
+		echo 1 > "$CFS/subsystems/$1/namespaces/1/revalidate_size" ;;
 ctrls)		[ $# = 1 ] || die "usage: ctrls <nqn>"; ctrls "$1" | wc -l ;;
 state)		[ $# = 1 ] || die "usage: state <nqn>"
 		c=$(ctrls "$1" | head -n 1)

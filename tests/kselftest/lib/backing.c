@@ -157,6 +157,18 @@ fail:
 	return err;
 }
 
+int backing_grow(struct backing *b, uint64_t size)
+{
+	/* Only a loop device over our memfd: not a card VM's slice. */
+	if (b->file < 0 || size < b->size || size % 4096)
+		return -EINVAL;
+	if (ftruncate(b->file, (off_t)size) ||
+	    ioctl(b->loop, LOOP_SET_CAPACITY, 0))
+		return -errno;
+	b->size = size;
+	return 0;
+}
+
 void backing_destroy(struct backing *b)
 {
 	/* Autoclear detaches the loop device once leapiod and we are gone. */

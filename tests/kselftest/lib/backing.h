@@ -38,6 +38,8 @@ struct backing {
  */
 int backing_create(struct backing *b, uint64_t size, unsigned int block_size);
 void backing_destroy(struct backing *b);
+/* The loop device grows to size bytes (a remote disk resized): 0 or -errno. */
+int backing_grow(struct backing *b, uint64_t size);
 
 /* What is stored at [off, off + len): 0 or -errno. */
 int backing_read(struct backing *b, uint64_t off, void *buf, size_t len);

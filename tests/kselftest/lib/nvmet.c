@@ -91,6 +91,11 @@ int nvmet_link(struct nvmet_export *e)
 	return script(NULL, 0, NULL, 0, "link %s %s %u", e->transport, e->nqn, e->port);
 }
 
+int nvmet_revalidate(struct nvmet_export *e)
+{
+	return script(NULL, 0, NULL, 0, "revalidate %s", e->nqn);
+}
+
 void nvmet_unexport(struct nvmet_export *e)
 {
 	if (e->made && !script(NULL, 0, NULL, 0, "unexport %s %u", e->nqn, e->port))

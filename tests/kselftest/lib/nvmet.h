@@ -44,6 +44,10 @@ int nvmet_unlink(struct nvmet_export *e);
 int nvmet_link(struct nvmet_export *e);
 /* Everything nvmet_export() made, undone; safe on a partial one. */
 void nvmet_unexport(struct nvmet_export *e);
+/* The target reads the exported device's size again and, when it
+ * changed, tells the connected hosts (Namespace Attribute Changed).
+ */
+int nvmet_revalidate(struct nvmet_export *e);
 
 /* How many of this host's controllers are connected to nqn (or -errno). */
 int nvmet_host_ctrls(const char *nqn);
