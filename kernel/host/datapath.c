@@ -309,6 +309,7 @@ int lio_dp_update(void *opaque, u32 what)
 {
 	struct lio_mdev *lm = lio_dp_lm(opaque);
 	int ret = 0;
+	u32 seq;
 
 	if (what & LIO_DP_FEATURES)
 		lio_dp_put_features(lm);
@@ -320,9 +321,13 @@ int lio_dp_update(void *opaque, u32 what)
 		lio_dp_put_irq(lm);
 	if (what & LIO_DP_FATAL)
 		leapio_wr_set_state(&lm->region.view, LEAPIO_VDEV_FATAL);
-	if (!ret)
-		lio_region_bump(lm);
-	return ret;
+	if (ret)
+		return ret;
+	seq = lio_region_bump(lm);
+	/* A larger namespace is the runtime's before the guest hears of it. */
+	if ((what & LIO_DP_GEOMETRY) && lio_region_wait_ack(lm, seq))
+		return -ETIMEDOUT;
+	return 0;
 }
 
 /*

@@ -61,8 +61,10 @@ int lio_vctrl_set_ns(struct lio_vctrl *c, u64 size, u32 lba_size)
 /*
  * The host is told with a Namespace Attribute Changed notice if it asked
  * for one (Asynchronous Event Configuration bit 8), and finds NSID 1 in
- * the Changed Namespace List either way; a running data path gets the
- * new size. Shrinking under a host that may use the blocks beyond would
+ * the Changed Namespace List either way; a running data path has the new
+ * size before the guest is told (a runtime that does not take it fails
+ * the controller, as a reset it does not acknowledge does). Shrinking
+ * under a host that may use the blocks beyond would
  * lose them: refused.
  */
 int lio_vctrl_grow_ns(struct lio_vctrl *c, u64 size)
@@ -77,7 +79,10 @@ int lio_vctrl_grow_ns(struct lio_vctrl *c, u64 size)
 	c->ns_changed = true;
 	if (!lio_vctrl_ready(c))
 		return 0;
-	lio_hook_update(c, LIO_DP_GEOMETRY);
+	if (lio_hook_update(c, LIO_DP_GEOMETRY)) {
+		lio_vctrl_dp_lost(c);
+		return 0;
+	}
 	if (c->feat.async_event_cfg & NVME_AEC_NS_ATTR)
 		lio_aer_event(c, NVME_AER_DW0(NVME_AER_TYPE_NOTICE,
 					      NVME_AER_NOTICE_NS_CHANGED,
