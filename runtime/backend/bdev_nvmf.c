@@ -22,6 +22,7 @@
  * end grows with it, and the vdev's namespace after it (core/vdev.c).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -51,17 +52,25 @@ struct lio_nvmf {
 	unsigned int	outage;		/* commands held in this outage */
 	int		keeper;		/* the namespace's block device, or -1 */
 	uint64_t	total;		/* its bytes, as last read */
+	bool		size_unknown;	/* said once: its size cannot be read */
 	uint64_t	next_size_ns;
 };
 
-/* The namespace's bytes as the kernel has them now; 0 if unknown. */
-static uint64_t ns_bytes(const struct lio_nvmf *n)
+/*
+ * The namespace's bytes as the kernel has them now; 0 if unknown, said
+ * once in the log: the namespace's growth is not seen then.
+ */
+static uint64_t ns_bytes(struct lio_bdev *b, struct lio_nvmf *n)
 {
 	uint64_t bytes;
 
-	if (n->keeper < 0 || ioctl(n->keeper, BLKGETSIZE64, &bytes))
-		return 0;
-	return bytes;
+	if (n->keeper >= 0 && !ioctl(n->keeper, BLKGETSIZE64, &bytes))
+		return bytes;
+	if (n->keeper >= 0 && !n->size_unknown)
+		lio_log("%s: %s: cannot read its namespace's size (%s): its growth will not be seen",
+			b->cfg.path, n->ctrl, strerror(errno));
+	n->size_unknown = true;
+	return 0;
 }
 
 /*
@@ -71,7 +80,7 @@ static uint64_t ns_bytes(const struct lio_nvmf *n)
  */
 static void size_check(struct lio_bdev *b, struct lio_nvmf *n)
 {
-	uint64_t total = ns_bytes(n);
+	uint64_t total = ns_bytes(b, n);
 
 	if (total <= n->total)
 		return;
@@ -223,17 +232,20 @@ static const struct lio_bdev_ops lio_nvmf_ops = {
  * after the controller was removed, and then drops the character
  * device's reference inside the freed head: a use-after-free in
  * __fput() that crashed the rig's L1. With the block device closed last,
- * the head outlives the generic device's release. -1 when there is none.
+ * the head outlives the generic device's release. It also says the
+ * namespace's size (ns_bytes()). The fd, or -errno.
  */
 static int keep_head(const char *dev)
 {
 	char blk[80];
 	const char *g = strrchr(dev, '/');
+	int fd;
 
 	if (!g || strncmp(g, "/ng", 3))
-		return -1;
+		return -ENODEV;
 	snprintf(blk, sizeof(blk), "/dev/nvme%s", g + 3);
-	return open(blk, O_RDONLY | O_CLOEXEC);
+	fd = open(blk, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 int lio_bdev_open_nvmf(struct lio_bdev *b, char *err, size_t errlen)
@@ -258,8 +270,13 @@ int lio_bdev_open_nvmf(struct lio_bdev *b, char *err, size_t errlen)
 		free(n);
 		return ret;
 	}
+	if (n->keeper < 0) {
+		lio_log("%s: cannot open the block device of %s (%s): its namespace's growth will not be seen",
+			b->cfg.path, c->dev, strerror(-n->keeper));
+		n->size_unknown = true;
+	}
 	b->priv = n;
 	b->ops = &lio_nvmf_ops;
-	n->total = ns_bytes(n);
+	n->total = ns_bytes(b, n);
 	return 0;
 }

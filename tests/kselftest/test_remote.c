@@ -22,8 +22,10 @@
  *   is exported): the vdev's namespace, which held all of it, grows with
  *   it, and the guest is told with a Namespace Attribute Changed notice.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -416,8 +418,17 @@ TEST_F_TIMEOUT(rsz, remote_namespace_grows_and_the_guest_is_told, RM_TIMEOUT_S)
 	ASSERT_EQ(0, nvmet_revalidate(&self->nv));
 	/* The initiator rescans, leapiod looks once a second. */
 	err = nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, 30000);
-	if (err)
+	if (err) {
+		char cmd[160];
+
 		leapiod_dump_log(&dp->d, stderr);
+		/* What the kernel has, and what leapiod holds open. */
+		snprintf(cmd, sizeof(cmd),
+			 "grep -H . /sys/block/nvme*/size; ls -l /proc/%d/fd | grep -e nvme -e ng",
+			 (int)dp->d.pid);
+		if (system(cmd) < 0)
+			TH_LOG("system(): %s", strerror(errno));
+	}
 	ASSERT_EQ(0, err) TH_LOG("no Namespace Attribute Changed notice in 30 s");
 	ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
 	ASSERT_EQ(NVME_AER_DW0(NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED,
