@@ -57,6 +57,15 @@ int lio_config_add_vdev_arg(struct lio_config *c, const char *arg,
 int lio_config_finish(struct lio_config *c, int default_cpu,
 		      char *err, size_t errlen);
 
+/*
+ * Back into the file's format (json_write.c): one vdev as the file lists
+ * it, and the whole configuration, which lio_config_parse_json() reads
+ * back as it was. A new reference, or NULL (out of memory).
+ */
+struct json_t;
+struct json_t *lio_config_vdev_json(const struct lio_vdev_cfg *v);
+struct json_t *lio_config_json(const struct lio_config *c);
+
 /* A UUID in its 36-character form, any case, into lower case. 0 or -EINVAL. */
 int lio_uuid_parse(const char *in, char out[LIO_UUID_STR_LEN + 1]);
 

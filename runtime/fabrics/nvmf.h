@@ -101,6 +101,15 @@ int lio_nvmf_opt_kind(const char *name);
 /* What only makes sense together, once all are set. 0 or -EINVAL, err. */
 int lio_nvmf_opts_check(const struct lio_nvmf_opts *o, char *err, size_t errlen);
 
+/*
+ * Each option that is set (not its default), in the table's order: an
+ * integer or a boolean in n (kind 'i', 'b'), a string in s ('s'). What a
+ * configuration is written back from (config/json_write.c).
+ */
+typedef void (*lio_nvmf_opt_fn)(void *arg, const char *name, int kind, long n,
+				const char *s);
+void lio_nvmf_opts_foreach(const struct lio_nvmf_opts *o, lio_nvmf_opt_fn fn, void *arg);
+
 /* The names lio_nvmf_opt_set() knows, for messages: "hostnqn, ...". */
 extern const char lio_nvmf_opt_names[];
 

@@ -116,6 +116,31 @@ int lio_nvmf_opt_kind(const char *name)
 	return 0;
 }
 
+void lio_nvmf_opts_foreach(const struct lio_nvmf_opts *o, lio_nvmf_opt_fn fn, void *arg)
+{
+	const char *p = (const char *)o;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		const struct opt *d = &opts[i];
+
+		switch (d->kind) {
+		case OPT_INT:
+			if (*(const int *)(p + d->off) != LIO_NVMF_UNSET)
+				fn(arg, d->name, 'i', *(const int *)(p + d->off), NULL);
+			break;
+		case OPT_BOOL:
+			if (*(const bool *)(p + d->off))
+				fn(arg, d->name, 'b', 1, NULL);
+			break;
+		case OPT_STR:
+			if (p[d->off])
+				fn(arg, d->name, 's', 0, p + d->off);
+			break;
+		}
+	}
+}
+
 void lio_nvmf_opts_init(struct lio_nvmf_opts *o)
 {
 	memset(o, 0, sizeof(*o));

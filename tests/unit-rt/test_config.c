@@ -5,6 +5,7 @@
  * the field and the vdev; the tests check both the refusal and the words.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -446,6 +447,60 @@ TEST(reload_plan)
 	EXPECT_TRUE(strstr(e, "pollers[1]: changed") != NULL) TH_LOG("%s", e);
 	lio_config_free(&old);
 	lio_config_free(&new);
+}
+
+/* Written back (json_write.c) and read again: the same configuration. */
+TEST(written_back_reads_the_same)
+{
+	static const char *const text =
+		"{\"pollers\": [{\"cpu\": 1, \"spin_us\": 7, \"idle_poll_us\": 9}, {}],"
+		" \"vdevs\": ["
+		"  {\"uuid\": \"" U1 "\", \"poller\": 1, \"backend\": {\"type\": \"file\","
+		"   \"path\": \"/var/lib/a.img\", \"offset\": 8192, \"size\": 1048576,"
+		"   \"readonly\": true}},"
+		"  " NULLDEV(U2) ","
+		"  {\"uuid\": \"" U3 "\", \"backend\": {\"path\": "
+		"   \"nvme+tcp://10.0.0.2:4420/nqn.2026-01.io.example:d/1\","
+		"   \"fabric\": {\"ctrl_loss_tmo\": -1, \"tls\": true,"
+		"   \"hostnqn\": \"nqn.2026-01.io.example:h\"}}}],"
+		" \"card\": {\"device\": \"/dev/leapio_soc\", \"host_window\":"
+		"   [{\"phys\": 0, \"len\": 2147483648, \"offset\": 0}]}}";
+	struct lio_config a, b;
+	char err[512] = "", *dumped;
+	json_t *j;
+	unsigned int i;
+
+	ASSERT_EQ(0, parse(text, &a, -1, err)) TH_LOG("%s", err);
+	j = lio_config_json(&a);
+	ASSERT_NE(NULL, j);
+	dumped = json_dumps(j, JSON_INDENT(1));
+	json_decref(j);
+	ASSERT_NE(NULL, dumped);
+	ASSERT_EQ(0, parse(dumped, &b, -1, err)) TH_LOG("%s\n%s", err, dumped);
+	/* Defaults are not written: an operator's file, not a dump. */
+	ASSERT_EQ(NULL, strstr(dumped, "\"fabric\": {}"));
+	ASSERT_NE(NULL, strstr(dumped, "\"tls\": true"));
+	free(dumped);
+
+	ASSERT_EQ(a.nr_pollers, b.nr_pollers);
+	for (i = 0; i < a.nr_pollers; i++) {
+		ASSERT_EQ(a.pollers[i].cpu, b.pollers[i].cpu);
+		ASSERT_EQ(a.pollers[i].spin_us, b.pollers[i].spin_us);
+		ASSERT_EQ(a.pollers[i].idle_poll_us, b.pollers[i].idle_poll_us);
+	}
+	ASSERT_EQ(3, b.nr_vdevs);
+	for (i = 0; i < a.nr_vdevs; i++) {
+		ASSERT_STREQ(a.vdevs[i].uuid, b.vdevs[i].uuid);
+		ASSERT_EQ(a.vdevs[i].poller, b.vdevs[i].poller);
+		ASSERT_TRUE(lio_bdev_cfg_equal(&a.vdevs[i].bdev, &b.vdevs[i].bdev))
+			TH_LOG("vdev %u", i);
+	}
+	ASSERT_TRUE(b.card.given);
+	ASSERT_STREQ(a.card.device, b.card.device);
+	ASSERT_EQ(1, b.card.nr_win);
+	ASSERT_EQ(a.card.win[0].len, b.card.win[0].len);
+	lio_config_free(&a);
+	lio_config_free(&b);
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The configuration back into the JSON file's format (json.c reads it):
+ * what the control socket shows of a vdev and what save_config writes,
+ * so that a leapiod started from a saved file runs what was running.
+ * Only what differs from a default is written, as an operator would.
+ */
+#include <jansson.h>
+
+#include "config.h"
+
+static void put_opt(void *arg, const char *name, int kind, long n, const char *s)
+{
+	json_t *o = arg;
+
+	json_object_set_new(o, name, kind == 'i' ? json_integer(n) :
+				     kind == 'b' ? json_boolean(n) : json_string(s));
+}
+
+json_t *lio_config_vdev_json(const struct lio_vdev_cfg *v)
+{
+	const struct lio_bdev_cfg *b = &v->bdev;
+	json_t *o, *be, *fab = NULL;
+
+	be = json_pack("{s:s}", "type", lio_bdev_type_name(b->type));
+	if (be && b->type != LIO_BDEV_NULL)
+		json_object_set_new(be, "path", json_string(b->path));
+	if (be && b->offset)
+		json_object_set_new(be, "offset", json_integer((json_int_t)b->offset));
+	if (be && b->size)
+		json_object_set_new(be, "size", json_integer((json_int_t)b->size));
+	if (be && b->readonly)
+		json_object_set_new(be, "readonly", json_true());
+	if (be && b->type == LIO_BDEV_NVMF) {
+		fab = json_object();
+		if (fab)
+			lio_nvmf_opts_foreach(&b->nvmf.opts, put_opt, fab);
+		if (fab && json_object_size(fab))
+			json_object_set(be, "fabric", fab);
+		json_decref(fab);
+	}
+	if (!be)
+		return NULL;
+	o = json_pack("{s:s, s:i, s:o}", "uuid", v->uuid, "poller", (int)v->poller,
+		      "backend", be);
+	return o;
+}
+
+static json_t *card_json(const struct lio_card_cfg *cc)
+{
+	json_t *win = json_array();
+	unsigned int i;
+
+	for (i = 0; win && i < cc->nr_win; i++)
+		json_array_append_new(win, json_pack("{s:I, s:I, s:I}",
+						     "phys", (json_int_t)cc->win[i].phys,
+						     "len", (json_int_t)cc->win[i].len,
+						     "offset", (json_int_t)cc->win[i].off));
+	return win ? json_pack("{s:s, s:o}", "device", cc->device, "host_window", win)
+		   : NULL;
+}
+
+json_t *lio_config_json(const struct lio_config *c)
+{
+	json_t *o = json_object(), *pollers = json_array(), *vdevs = json_array();
+	unsigned int i;
+
+	if (!o || !pollers || !vdevs)
+		goto fail;
+	for (i = 0; i < c->nr_pollers; i++) {
+		const struct lio_poller_cfg *p = &c->pollers[i];
+		json_t *pj = json_pack("{s:i, s:i}", "spin_us", (int)p->spin_us,
+				       "idle_poll_us", (int)p->idle_poll_us);
+
+		if (pj && p->cpu >= 0)
+			json_object_set_new(pj, "cpu", json_integer(p->cpu));
+		if (!pj || json_array_append_new(pollers, pj))
+			goto fail;
+	}
+	for (i = 0; i < c->nr_vdevs; i++)
+		if (json_array_append_new(vdevs, lio_config_vdev_json(&c->vdevs[i])))
+			goto fail;
+	if (json_object_set_new(o, "pollers", pollers) ||
+	    json_object_set_new(o, "vdevs", vdevs))
+		goto fail_o;
+	if (c->card.given && json_object_set_new(o, "card", card_json(&c->card)))
+		goto fail_o;
+	return o;
+fail:
+	json_decref(pollers);
+	json_decref(vdevs);
+fail_o:
+	json_decref(o);
+	return NULL;
+}
