@@ -3,17 +3,26 @@
  * leapiod: read the configuration, start the pollers, give them their
  * vdevs, then wait for signals in the main thread (every signal is
  * blocked before the pollers start, so they inherit the mask and only
- * sigwaitinfo() here ever takes one). SIGHUP reloads and applies the
- * difference; SIGINT and SIGTERM drain and exit 0.
+ * signalfd here ever takes one). SIGHUP reloads and applies the
+ * difference; SIGINT and SIGTERM drain and exit 0. The control socket,
+ * when asked for, is served from the same loop: its changes are applied
+ * as a reload's are (apply()).
  */
 #include <errno.h>
+#include <grp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 #include "config/args.h"
+#include "control/methods.h"
+#include "control/server.h"
 #include "core/runtime.h"
 #include "card/card.h"
 #include "host/host_dev.h"
@@ -33,7 +42,29 @@ struct leapiod {
 	struct lio_config	applied;
 	struct lio_poller	**pollers;
 	unsigned int		nr_pollers;
+	struct lio_ctl		*ctl;		/* the control socket, or NULL */
+	gid_t			ctl_gid;	/* --control-group's, or -1 */
 };
+
+/*
+ * A vdev's change failed: said in the log, and the first failure kept
+ * in why (when given) for whoever asked, a control request.
+ */
+static void vdev_fail(char *why, size_t whylen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void vdev_fail(char *why, size_t whylen, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	lio_log("%s", line);
+	if (why && whylen && !why[0])
+		snprintf(why, whylen, "%s", line);
+}
 
 static int start_pollers(struct leapiod *d, const struct lio_config *c)
 {
@@ -82,7 +113,8 @@ static void describe(const struct lio_vdev_cfg *v, char *buf, size_t len)
  * every other vdev of the poller. On success cfg->nvmf names the
  * controller and device; lio_nvmf_put() lets it go.
  */
-static int connect_remote(struct lio_bdev_cfg *b, const char *uuid)
+static int connect_remote(struct lio_bdev_cfg *b, const char *uuid,
+			  char *why, size_t whylen)
 {
 	char err[512];
 	int ret;
@@ -91,7 +123,7 @@ static int connect_remote(struct lio_bdev_cfg *b, const char *uuid)
 		return 0;
 	ret = lio_nvmf_get(&b->nvmf, err, sizeof(err));
 	if (ret) {
-		lio_log("vdev %s: %s: %s", uuid, b->path, err);
+		vdev_fail(why, whylen, "vdev %s: %s: %s", uuid, b->path, err);
 		return ret;
 	}
 	lio_log("vdev %s: %s is %s on controller %s", uuid, b->path,
@@ -105,18 +137,19 @@ static void disconnect_remote(const struct lio_bdev_cfg *b)
 		lio_nvmf_put(&b->nvmf);
 }
 
-static int add_vdev(struct leapiod *d, const struct lio_vdev_cfg *cfg, const char *where)
+static int add_vdev(struct leapiod *d, const struct lio_vdev_cfg *cfg, const char *where,
+		    char *why, size_t whylen)
 {
 	char err[512], desc[LIO_NVMF_URI_MAX + 128];
 	struct lio_vdev_cfg v = *cfg;
 	int ret;
 
-	ret = connect_remote(&v.bdev, v.uuid);
+	ret = connect_remote(&v.bdev, v.uuid, why, whylen);
 	if (ret)
 		return ret;
 	ret = lio_poller_add_vdev(d->pollers[v.poller], &v, err, sizeof(err));
 	if (ret) {
-		lio_log("vdev %s: %s", v.uuid, err);
+		vdev_fail(why, whylen, "vdev %s: %s", v.uuid, err);
 		disconnect_remote(&v.bdev);
 		return ret;
 	}
@@ -146,7 +179,8 @@ static void remove_vdev(struct leapiod *d, const char *uuid)
 	lio_config_drop(&d->applied, (unsigned int)i);
 }
 
-static int update_vdev(struct leapiod *d, const struct lio_vdev_cfg *cfg)
+static int update_vdev(struct leapiod *d, const struct lio_vdev_cfg *cfg,
+		       char *why, size_t whylen)
 {
 	int i = lio_config_find(&d->applied, cfg->uuid);
 	char err[512], desc[LIO_NVMF_URI_MAX + 128];
@@ -156,14 +190,15 @@ static int update_vdev(struct leapiod *d, const struct lio_vdev_cfg *cfg)
 	if (i < 0)
 		return -ENOENT;
 	/* The new connection first: the old backend serves until the swap. */
-	ret = connect_remote(&v.bdev, v.uuid);
+	ret = connect_remote(&v.bdev, v.uuid, why, whylen);
 	if (ret) {
 		lio_log("vdev %s: new backend refused, the old one stays", v.uuid);
 		return ret;
 	}
 	ret = lio_poller_update_vdev(d->pollers[v.poller], &v, err, sizeof(err));
 	if (ret) {
-		lio_log("vdev %s: new backend refused, the old one stays: %s", v.uuid, err);
+		vdev_fail(why, whylen, "vdev %s: new backend refused, the old one stays: %s",
+			  v.uuid, err);
 		disconnect_remote(&v.bdev);
 		return ret;
 	}
@@ -175,18 +210,92 @@ static int update_vdev(struct leapiod *d, const struct lio_vdev_cfg *cfg)
 }
 
 /*
- * SIGHUP: read everything again; a bad configuration changes nothing.
- * Otherwise apply the difference one vdev at a time; a vdev that fails
- * is said so and left as it was (or out, when it could not be added),
- * and the next reload tries again.
+ * Run next instead of what runs (a reload, a control request): the
+ * difference, one vdev at a time; a vdev that fails is said so and left
+ * as it was (or out, when it could not be added), and the next reload
+ * tries again. The number of changes, or -errno: refused whole (nothing
+ * changed), or the first change that failed, with why (when given) set.
  */
-static void reload(struct leapiod *d)
+static int apply(struct leapiod *d, const struct lio_config *next, const char *what,
+		 char *why, size_t whylen)
 {
 	char (*olds)[LIO_UUID_STR_LEN + 1] = NULL;
 	struct lio_change *ch = NULL;
+	char err[512];
+	int n, i, ret, failed = 0;
+
+	n = lio_config_diff(&d->applied, next, &ch, err, sizeof(err));
+	if (n < 0) {
+		lio_log("%s: configuration refused, nothing changed: %s", what, err);
+		if (why)
+			snprintf(why, whylen, "%s", err);
+		return n;
+	}
+	/* ch[].old points into applied, which the steps below edit. */
+	olds = calloc(n + 1, sizeof(*olds));
+	if (!olds) {
+		vdev_fail(why, whylen, "%s: out of memory, nothing changed", what);
+		free(ch);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		if (ch[i].old)
+			memcpy(olds[i], ch[i].old->uuid, sizeof(olds[i]));
+	if (start_pollers(d, next)) {
+		vdev_fail(why, whylen, "%s: new pollers failed to start; vdevs on them stay out",
+			  what);
+		failed = -EIO;
+	}
+	lio_log("%s: %d change%s", what, n, n == 1 ? "" : "s");
+	for (i = 0; i < n; i++) {
+		const struct lio_vdev_cfg *v = ch[i].new;
+
+		ret = 0;
+		switch (ch[i].kind) {
+		case LIO_CHANGE_REMOVE:
+			remove_vdev(d, olds[i]);
+			break;
+		case LIO_CHANGE_MOVE:
+			remove_vdev(d, olds[i]);
+			/* fall through */
+		case LIO_CHANGE_ADD:
+			if (v->poller >= d->nr_pollers) {
+				vdev_fail(why, whylen, "vdev %s: poller %u did not start",
+					  v->uuid, v->poller);
+				ret = -EIO;
+			} else {
+				ret = add_vdev(d, v, what, why, whylen);
+			}
+			break;
+		case LIO_CHANGE_UPDATE:
+			ret = update_vdev(d, v, why, whylen);
+			break;
+		}
+		if (ret && !failed)
+			failed = ret;
+	}
+	/* applied keeps the pollers actually running. */
+	if (d->applied.nr_pollers < d->nr_pollers) {
+		struct lio_poller_cfg *np = realloc(d->applied.pollers,
+						    d->nr_pollers * sizeof(*np));
+
+		if (np) {
+			memcpy(np, next->pollers, d->nr_pollers * sizeof(*np));
+			d->applied.pollers = np;
+			d->applied.nr_pollers = d->nr_pollers;
+		}
+	}
+	free(olds);
+	free(ch);
+	return failed ? failed : n;
+}
+
+/* SIGHUP: read everything again; a bad configuration changes nothing. */
+static void reload(struct leapiod *d)
+{
 	struct lio_config next;
 	char err[512];
-	int n, i;
+	int i;
 
 	if (!d->args.config) {
 		lio_log("SIGHUP: no configuration file to reload (started without --config)");
@@ -196,44 +305,7 @@ static void reload(struct leapiod *d)
 		lio_log("SIGHUP: configuration refused, nothing changed: %s", err);
 		return;
 	}
-	n = lio_config_diff(&d->applied, &next, &ch, err, sizeof(err));
-	if (n < 0) {
-		lio_log("SIGHUP: configuration refused, nothing changed: %s", err);
-		goto out;
-	}
-	/* ch[].old points into applied, which the steps below edit. */
-	olds = calloc(n + 1, sizeof(*olds));
-	if (!olds) {
-		lio_log("SIGHUP: out of memory, nothing changed");
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		if (ch[i].old)
-			memcpy(olds[i], ch[i].old->uuid, sizeof(olds[i]));
-	if (start_pollers(d, &next))
-		lio_log("SIGHUP: new pollers failed to start; vdevs on them stay out");
-	lio_log("SIGHUP: %d change%s", n, n == 1 ? "" : "s");
-	for (i = 0; i < n; i++) {
-		const struct lio_vdev_cfg *v = ch[i].new;
-
-		switch (ch[i].kind) {
-		case LIO_CHANGE_REMOVE:
-			remove_vdev(d, olds[i]);
-			break;
-		case LIO_CHANGE_MOVE:
-			remove_vdev(d, olds[i]);
-			/* fall through */
-		case LIO_CHANGE_ADD:
-			if (v->poller >= d->nr_pollers)
-				lio_log("vdev %s: poller %u did not start", v->uuid, v->poller);
-			else
-				add_vdev(d, v, "reload");
-			break;
-		case LIO_CHANGE_UPDATE:
-			update_vdev(d, v);
-			break;
-		}
-	}
+	apply(d, &next, "SIGHUP", NULL, 0);
 	/*
 	 * A remote drive whose controller the kernel gave up (its target
 	 * stayed away past ctrl_loss_tmo) fails every command: a reload is
@@ -246,23 +318,24 @@ static void reload(struct leapiod *d)
 			continue;
 		lio_log("vdev %s: the kernel gave controller %s up: connecting anew",
 			v.uuid, v.bdev.nvmf.ctrl);
-		update_vdev(d, &v);
+		update_vdev(d, &v, NULL, 0);
 	}
-	/* applied keeps the pollers actually running. */
-	if (d->applied.nr_pollers < d->nr_pollers) {
-		struct lio_poller_cfg *np = realloc(d->applied.pollers,
-						    d->nr_pollers * sizeof(*np));
-
-		if (np) {
-			memcpy(np, next.pollers, d->nr_pollers * sizeof(*np));
-			d->applied.pollers = np;
-			d->applied.nr_pollers = d->nr_pollers;
-		}
-	}
-out:
-	free(olds);
-	free(ch);
 	lio_config_free(&next);
+}
+
+/* The control socket's view of leapiod (control/methods.h). */
+static const struct lio_config *ctl_running(void *d)
+{
+	return &((struct leapiod *)d)->applied;
+}
+
+static int ctl_apply(void *d, const struct lio_config *next, const char *what,
+		     char *why, size_t whylen)
+{
+	char who[64];
+
+	snprintf(who, sizeof(who), "control: %s", what);
+	return apply(d, next, who, why, whylen);
 }
 
 static void shutdown_all(struct leapiod *d)
@@ -319,11 +392,38 @@ static int platform_open(struct leapiod *d, const struct lio_config *c)
 	return 0;
 }
 
+/* --control-socket: served from serve()'s loop once the vdevs run. */
+static int open_control(struct leapiod *d)
+{
+	static struct lio_ctl_host host = {
+		.running = ctl_running,
+		.apply = ctl_apply,
+	};
+	static struct lio_rpc_table table;
+	struct lio_ctl_cfg cfg = {
+		.path = d->args.control_socket,
+		.gid = d->ctl_gid,
+	};
+	char err[512];
+
+	if (!d->args.control_socket)
+		return 0;
+	host.d = d;
+	host.config_path = d->args.config;
+	table = (struct lio_rpc_table){ lio_ctl_methods, lio_ctl_nr_methods, &host };
+	if (lio_ctl_open(&d->ctl, &cfg, &table, err, sizeof(err))) {
+		lio_log("%s", err);
+		return -1;
+	}
+	lio_log("control socket %s%s%s", cfg.path, d->args.control_group ? ", group " : "",
+		d->args.control_group ? d->args.control_group : "");
+	return 0;
+}
+
 static int serve(struct leapiod *d, const struct lio_config *c, const sigset_t *set)
 {
-	siginfo_t si;
 	unsigned int i;
-	int sig;
+	int sig, sfd = -1;
 
 	if (platform_open(d, c))
 		return 1;
@@ -338,18 +438,37 @@ static int serve(struct leapiod *d, const struct lio_config *c, const sigset_t *
 		goto fail;
 	d->applied.nr_pollers = d->nr_pollers;
 	for (i = 0; i < c->nr_vdevs; i++)
-		if (add_vdev(d, &c->vdevs[i], c->where[i]))
+		if (add_vdev(d, &c->vdevs[i], c->where[i], NULL, 0))
 			goto fail;
+	if (open_control(d))
+		goto fail;
 	lio_log("running: %u vdev%s, %u poller%s", c->nr_vdevs, c->nr_vdevs == 1 ? "" : "s",
 		d->nr_pollers, d->nr_pollers == 1 ? "" : "s");
+	sfd = signalfd(-1, set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		lio_log("signalfd: %s", strerror(errno));
+		goto fail;
+	}
 	for (;;) {
-		sig = sigwaitinfo(set, &si);
-		if (sig < 0) {
+		struct pollfd p[2] = {
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = d->ctl ? lio_ctl_fd(d->ctl) : -1, .events = POLLIN },
+		};
+		struct signalfd_siginfo si;
+
+		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			lio_log("sigwaitinfo: %s", strerror(errno));
+			lio_log("poll: %s", strerror(errno));
 			goto fail;
 		}
+		if (p[1].revents)
+			lio_ctl_work(d->ctl);
+		if (!(p[0].revents & POLLIN))
+			continue;
+		if (read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		sig = (int)si.ssi_signo;
 		if (sig == SIGHUP) {
 			reload(d);
 			continue;
@@ -357,9 +476,16 @@ static int serve(struct leapiod *d, const struct lio_config *c, const sigset_t *
 		lio_log("%s: draining and exiting", sig == SIGINT ? "SIGINT" : "SIGTERM");
 		break;
 	}
+	close(sfd);
+	lio_ctl_close(d->ctl);
+	d->ctl = NULL;
 	shutdown_all(d);
 	return 0;
 fail:
+	if (sfd >= 0)
+		close(sfd);
+	lio_ctl_close(d->ctl);
+	d->ctl = NULL;
 	d->applied.nr_pollers = d->nr_pollers;
 	shutdown_all(d);
 	return 1;
@@ -396,6 +522,18 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	lio_log_verbose = d.args.verbose;
+	d.ctl_gid = (gid_t)-1;
+	if (d.args.control_group) {
+		struct group *g = getgrnam(d.args.control_group);
+
+		if (!g) {
+			fprintf(stderr, "leapiod: --control-group %s: no such group\n",
+				d.args.control_group);
+			lio_args_free(&d.args);
+			return EXIT_USAGE;
+		}
+		d.ctl_gid = g->gr_gid;
+	}
 	if (lio_args_config(&d.args, &c, err, sizeof(err))) {
 		fprintf(stderr, "leapiod: %s\n", err);
 		lio_args_free(&d.args);

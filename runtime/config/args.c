@@ -12,7 +12,8 @@
 const char lio_usage[] =
 	"Usage: leapiod [--config FILE] [--vdev UUID=PATH[,offset=N][,size=N]"
 	"[,type=T][,readonly][,poller=N]]...\n"
-	"               [--cpu N] [--verbose]\n"
+	"               [--cpu N] [--control-socket PATH [--control-group GROUP]]\n"
+	"               [--verbose]\n"
 	"       leapiod --help | --version\n"
 	"\n"
 	"Serve LeapIO virtual NVMe controllers (mdevs of leapio_host.ko) from\n"
@@ -23,6 +24,11 @@ const char lio_usage[] =
 	"                      nvme or null (guessed from PATH when left out;\n"
 	"                      PATH \"null\" is the null backend)\n"
 	"      --cpu N         pin the default poller to CPU N\n"
+	"      --control-socket PATH\n"
+	"                      answer JSON-RPC 2.0 requests there (leapioctl): root\n"
+	"                      and leapiod's user may connect\n"
+	"      --control-group GROUP\n"
+	"                      ... and GROUP's members too\n"
 	"  -v, --verbose       log more\n"
 	"  -h, --help          this text\n"
 	"      --version       leapiod's version\n"
@@ -31,12 +37,14 @@ const char lio_usage[] =
 	"Exit status: 0 done, 1 runtime failure, 2 usage or configuration error.\n"
 	"See Documentation/admin-guide/leapiod.rst.\n";
 
-enum { OPT_CPU = 256, OPT_VERSION };
+enum { OPT_CPU = 256, OPT_VERSION, OPT_CTL_SOCKET, OPT_CTL_GROUP };
 
 static const struct option lio_options[] = {
 	{ "config",	required_argument,	NULL, 'c' },
 	{ "vdev",	required_argument,	NULL, 'V' },
 	{ "cpu",	required_argument,	NULL, OPT_CPU },
+	{ "control-socket", required_argument,	NULL, OPT_CTL_SOCKET },
+	{ "control-group", required_argument,	NULL, OPT_CTL_GROUP },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, OPT_VERSION },
@@ -83,6 +91,20 @@ int lio_args_parse(int argc, char **argv, struct lio_args *a,
 			}
 			a->cpu = (int)cpu;
 			break;
+		case OPT_CTL_SOCKET:
+			if (!*optarg) {
+				snprintf(err, errlen, "--control-socket: an empty path");
+				return -EINVAL;
+			}
+			a->control_socket = optarg;
+			break;
+		case OPT_CTL_GROUP:
+			if (!*optarg) {
+				snprintf(err, errlen, "--control-group: an empty name");
+				return -EINVAL;
+			}
+			a->control_group = optarg;
+			break;
 		case 'v':
 			a->verbose = true;
 			break;
@@ -109,8 +131,14 @@ int lio_args_parse(int argc, char **argv, struct lio_args *a,
 		snprintf(err, errlen, "unexpected argument \"%s\"", argv[optind]);
 		return -EINVAL;
 	}
-	if (!a->help && !a->version && !a->config && !a->nr_vdev) {
-		snprintf(err, errlen, "nothing to serve: give --config FILE or --vdev");
+	if (a->control_group && !a->control_socket) {
+		snprintf(err, errlen, "--control-group without --control-socket");
+		return -EINVAL;
+	}
+	/* With a control socket, vdevs may come through it. */
+	if (!a->help && !a->version && !a->config && !a->nr_vdev && !a->control_socket) {
+		snprintf(err, errlen, "nothing to serve: give --config FILE, --vdev "
+			 "or --control-socket");
 		return -EINVAL;
 	}
 	return 0;

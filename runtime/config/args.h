@@ -15,6 +15,8 @@ struct lio_args {
 	const char	**vdev;		/* --vdev arguments, in order */
 	unsigned int	nr_vdev;
 	int		cpu;		/* --cpu N, or -1 */
+	const char	*control_socket;	/* --control-socket PATH, or NULL */
+	const char	*control_group;		/* --control-group NAME, or NULL */
 	bool		verbose;
 	bool		help;
 	bool		version;

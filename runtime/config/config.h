@@ -64,6 +64,12 @@ int lio_config_finish(struct lio_config *c, int default_cpu,
  */
 struct json_t;
 struct json_t *lio_config_vdev_json(const struct lio_vdev_cfg *v);
+/*
+ * One vdev object of the file's format into v, its messages naming it
+ * base ("params" for the control socket). 0 or -EINVAL with err.
+ */
+int lio_config_parse_vdev(struct lio_vdev_cfg *v, const struct json_t *o,
+			  const char *base, char *err, size_t errlen);
 struct json_t *lio_config_json(const struct lio_config *c);
 
 /* A UUID in its 36-character form, any case, into lower case. 0 or -EINVAL. */

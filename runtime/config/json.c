@@ -208,7 +208,8 @@ static int parse_backend(const json_t *o, const char *who, struct lio_vdev_cfg *
 	return lio_cfg_backend_check(v, type_given, who, "backend.", err, errlen);
 }
 
-static int parse_vdev(const json_t *o, unsigned int i, struct lio_vdev_cfg *v,
+/* One vdev object; base names it in messages ("vdevs[2]", "params"). */
+static int parse_vdev(const json_t *o, const char *base, struct lio_vdev_cfg *v,
 		      char *err, size_t errlen)
 {
 	const json_t *backend = NULL;
@@ -219,7 +220,7 @@ static int parse_vdev(const json_t *o, unsigned int i, struct lio_vdev_cfg *v,
 
 	memset(v, 0, sizeof(*v));
 	lio_nvmf_opts_init(&v->bdev.nvmf.opts);
-	snprintf(who, sizeof(who), "vdevs[%u]", i);
+	snprintf(who, sizeof(who), "%s", base);
 	if (!json_is_object(o))
 		return cfg_err(err, errlen, "%s: must be an object, not %s", who,
 			       json_kind(o));
@@ -233,7 +234,7 @@ static int parse_vdev(const json_t *o, unsigned int i, struct lio_vdev_cfg *v,
 		return cfg_err(err, errlen, "%s: uuid \"%s\": not a UUID "
 			       "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", who,
 			       json_string_value(val));
-	snprintf(who, sizeof(who), "vdevs[%u] (uuid %s)", i, v->uuid);
+	snprintf(who, sizeof(who), "%s (uuid %s)", base, v->uuid);
 	json_object_foreach((json_t *)o, key, val) {
 		if (!strcmp(key, "uuid")) {
 			continue;
@@ -295,14 +296,20 @@ static int parse_vdevs(struct lio_config *c, const json_t *a, char *err, size_t 
 		return cfg_err(err, errlen, "vdevs: %zu of them: at most %u", n,
 			       LIO_MAX_VDEVS);
 	for (i = 0; i < n; i++) {
-		ret = parse_vdev(json_array_get(a, i), (unsigned int)i, &v, err, errlen);
+		snprintf(where, sizeof(where), "vdevs[%zu]", i);
+		ret = parse_vdev(json_array_get(a, i), where, &v, err, errlen);
 		if (ret)
 			return ret;
-		snprintf(where, sizeof(where), "vdevs[%zu]", i);
 		if (lio_config_append(c, &v, where))
 			return cfg_err(err, errlen, "out of memory");
 	}
 	return 0;
+}
+
+int lio_config_parse_vdev(struct lio_vdev_cfg *v, const struct json_t *o,
+			  const char *base, char *err, size_t errlen)
+{
+	return parse_vdev(o, base, v, err, errlen);
 }
 
 int lio_config_parse_json(struct lio_config *c, const char *text,

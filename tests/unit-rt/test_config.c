@@ -341,6 +341,30 @@ TEST(command_line_errors)
 	ARGS_REFUSED("--cpu x: not a CPU number", "--vdev", U1 "=null", "--cpu", "x");
 	ARGS_REFUSED("--cpu -1: not a CPU number", "--vdev", U1 "=null", "--cpu", "-1");
 	ARGS_REFUSED("unexpected argument \"extra\"", "--vdev", U1 "=null", "extra");
+	ARGS_REFUSED("--control-socket: an empty path", "--control-socket", "");
+	ARGS_REFUSED("--control-group: an empty name", "--control-socket", "/s",
+		     "--control-group", "");
+	ARGS_REFUSED("--control-group without --control-socket", "--vdev", U1 "=null",
+		     "--control-group", "kvm");
+}
+
+/* A control socket is something to serve: vdevs may come through it. */
+TEST(control_socket_arguments)
+{
+	char *only[] = { "leapiod", "--control-socket", "/run/leapiod.sock",
+			 "--control-group", "kvm", NULL };
+	struct lio_args a;
+	struct lio_config c;
+	char e[512] = "";
+
+	ASSERT_EQ(0, args(only, &a, e)) TH_LOG("%s", e);
+	EXPECT_STREQ("/run/leapiod.sock", a.control_socket);
+	EXPECT_STREQ("kvm", a.control_group);
+	ASSERT_EQ(0, lio_args_config(&a, &c, e, sizeof(e))) TH_LOG("%s", e);
+	EXPECT_EQ(0U, c.nr_vdevs);
+	EXPECT_EQ(1U, c.nr_pollers);
+	lio_config_free(&c);
+	lio_args_free(&a);
 }
 
 /* The file: its name leads every message; then the parser's words. */

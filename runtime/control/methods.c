@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leapiod's control methods (methods.h). Each checks its params with a
+ * sentence per mistake (Invalid params), makes the configuration it
+ * asks for from the running one, and has main.c apply it; a change the
+ * vdev's poller or backend refuses comes back as -32002 with the reason.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/log.h"
+#include "methods.h"
+
+#define HOST(ctx)	((const struct lio_ctl_host *)(ctx))
+
+/* params must be an object with only these keys (NULL-terminated). */
+static bool keys_ok(json_t *params, const char *const *known, bool need,
+		    struct lio_rpc_err *err)
+{
+	const char *key;
+	json_t *val;
+	size_t i;
+
+	if (!params) {
+		if (need)
+			lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS, "params: missing");
+		return !need;
+	}
+	if (!json_is_object(params)) {
+		lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS,
+			     "params: must be an object (named params)");
+		return false;
+	}
+	json_object_foreach(params, key, val) {
+		for (i = 0; known[i] && strcmp(known[i], key); i++)
+			;
+		if (!known[i]) {
+			lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS,
+				     "params: unknown key \"%s\"", key);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* params.uuid: the index of that running vdev, or -1 with err set. */
+static int vdev_of(void *ctx, json_t *params, struct lio_rpc_err *err)
+{
+	json_t *u = json_object_get(params, "uuid");
+	char uuid[LIO_UUID_STR_LEN + 1];
+	int i;
+
+	if (!json_is_string(u)) {
+		lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS, "params.uuid: %s",
+			     u ? "must be a string" : "missing (the mdev's UUID)");
+		return -1;
+	}
+	if (lio_uuid_parse(json_string_value(u), uuid)) {
+		lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS, "params.uuid \"%s\": not a UUID",
+			     json_string_value(u));
+		return -1;
+	}
+	i = lio_config_find(HOST(ctx)->running(HOST(ctx)->d), uuid);
+	if (i < 0)
+		lio_rpc_fail(err, LIO_RPC_NO_SUCH_VDEV, "no vdev %s", uuid);
+	return i;
+}
+
+/*
+ * Apply next (consumed) for method; the running vdev uuid's description,
+ * or true when it is gone, as the result.
+ */
+static json_t *apply(void *ctx, struct lio_config *next, const char *method,
+		     const char *uuid, struct lio_rpc_err *err)
+{
+	const struct lio_ctl_host *h = HOST(ctx);
+	char why[512] = "";
+	int ret, i;
+
+	ret = lio_config_finish(next, -1, why, sizeof(why));
+	if (!ret)
+		ret = h->apply(h->d, next, method, why, sizeof(why));
+	lio_config_free(next);
+	if (ret < 0)
+		return lio_rpc_fail(err, ret == -EINVAL ? LIO_RPC_INVALID_PARAMS :
+				    LIO_RPC_REFUSED, "%s", why[0] ? why : strerror(-ret));
+	i = lio_config_find(h->running(h->d), uuid);
+	return i < 0 ? json_true() :
+	       lio_config_vdev_json(&h->running(h->d)->vdevs[i]);
+}
+
+static int copy_running(void *ctx, struct lio_config *next, struct lio_rpc_err *err)
+{
+	lio_config_init(next);
+	if (lio_config_copy(next, HOST(ctx)->running(HOST(ctx)->d))) {
+		lio_rpc_fail(err, LIO_RPC_INTERNAL_ERROR, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static json_t *vdev_list(void *ctx, json_t *params, struct lio_rpc_err *err)
+{
+	static const char *const known[] = { NULL };
+	const struct lio_config *c = HOST(ctx)->running(HOST(ctx)->d);
+	json_t *a;
+	unsigned int i;
+
+	if (!keys_ok(params, known, false, err))
+		return NULL;
+	a = json_array();
+	for (i = 0; a && i < c->nr_vdevs; i++) {
+		if (json_array_append_new(a, lio_config_vdev_json(&c->vdevs[i]))) {
+			json_decref(a);
+			return lio_rpc_fail(err, LIO_RPC_INTERNAL_ERROR, "out of memory");
+		}
+	}
+	return a;
+}
+
+static json_t *vdev_get(void *ctx, json_t *params, struct lio_rpc_err *err)
+{
+	static const char *const known[] = { "uuid", NULL };
+	int i;
+
+	if (!keys_ok(params, known, true, err) || (i = vdev_of(ctx, params, err)) < 0)
+		return NULL;
+	return lio_config_vdev_json(&HOST(ctx)->running(HOST(ctx)->d)->vdevs[i]);
+}
+
+/* params: a vdev as the configuration file lists one. */
+static json_t *vdev_add(void *ctx, json_t *params, struct lio_rpc_err *err)
+{
+	struct lio_config next;
+	struct lio_vdev_cfg v;
+	char why[512] = "";
+
+	if (!json_is_object(params))
+		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS,
+				    "params: must be a vdev object as the configuration "
+				    "file lists one ({\"uuid\", \"backend\", \"poller\"})");
+	if (lio_config_parse_vdev(&v, params, "params", why, sizeof(why)))
+		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS, "%s", why);
+	if (lio_config_find(HOST(ctx)->running(HOST(ctx)->d), v.uuid) >= 0)
+		return lio_rpc_fail(err, LIO_RPC_REFUSED,
+				    "vdev %s is running already (vdev_set_backend "
+				    "changes its backend)", v.uuid);
+	if (copy_running(ctx, &next, err))
+		return NULL;
+	if (lio_config_append(&next, &v, "control")) {
+		lio_config_free(&next);
+		return lio_rpc_fail(err, LIO_RPC_INTERNAL_ERROR, "out of memory");
+	}
+	return apply(ctx, &next, "vdev_add", v.uuid, err);
+}
+
+static json_t *vdev_remove(void *ctx, json_t *params, struct lio_rpc_err *err)
+{
+	static const char *const known[] = { "uuid", NULL };
+	char uuid[LIO_UUID_STR_LEN + 1];
+	struct lio_config next;
+	int i;
+
+	if (!keys_ok(params, known, true, err) || (i = vdev_of(ctx, params, err)) < 0)
+		return NULL;
+	if (copy_running(ctx, &next, err))
+		return NULL;
+	memcpy(uuid, next.vdevs[i].uuid, sizeof(uuid));
+	lio_config_drop(&next, (unsigned int)i);
+	return apply(ctx, &next, "vdev_remove", uuid, err);
+}
+
+/* params: {"uuid", "backend": {as in the file}}: the poller stays. */
+static json_t *vdev_set_backend(void *ctx, json_t *params, struct lio_rpc_err *err)
+{
+	static const char *const known[] = { "uuid", "backend", NULL };
+	struct lio_config next;
+	struct lio_vdev_cfg v;
+	char why[512] = "";
+	json_t *o;
+	int i, ret;
+
+	if (!keys_ok(params, known, true, err) || (i = vdev_of(ctx, params, err)) < 0)
+		return NULL;
+	if (!json_object_get(params, "backend"))
+		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS, "params.backend: missing");
+	o = json_pack("{s:O, s:O, s:i}", "uuid", json_object_get(params, "uuid"),
+		      "backend", json_object_get(params, "backend"), "poller",
+		      (int)HOST(ctx)->running(HOST(ctx)->d)->vdevs[i].poller);
+	if (!o)
+		return lio_rpc_fail(err, LIO_RPC_INTERNAL_ERROR, "out of memory");
+	ret = lio_config_parse_vdev(&v, o, "params", why, sizeof(why));
+	json_decref(o);
+	if (ret)
+		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS, "%s", why);
+	if (copy_running(ctx, &next, err))
+		return NULL;
+	next.vdevs[i] = v;
+	return apply(ctx, &next, "vdev_set_backend", v.uuid, err);
+}
+
+/* The running configuration into path: a new file, then renamed over. */
+static int write_config(const struct lio_config *c, const char *path,
+			char *why, size_t whylen)
+{
+	char tmp[4096];
+	json_t *j = lio_config_json(c);
+	int fd, ret = 0;
+
+	if (!j) {
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	errno = 0;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0 || json_dumpfd(j, fd, JSON_INDENT(2) | JSON_ENSURE_ASCII) ||
+	    write(fd, "\n", 1) != 1 || fsync(fd))
+		ret = errno ? -errno : -EIO;
+	if (fd >= 0 && close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret) {
+		snprintf(why, whylen, "%s: %s", fd < 0 ? tmp : path, strerror(-ret));
+		unlink(tmp);
+	}
+	json_decref(j);
+	return ret;
+}
+
+static json_t *save_config(void *ctx, json_t *params, struct lio_rpc_err *err)
+{
+	static const char *const known[] = { "path", NULL };
+	const struct lio_ctl_host *h = HOST(ctx);
+	json_t *p = json_object_get(params, "path");
+	const char *path = h->config_path;
+	char why[4200];
+
+	if (!keys_ok(params, known, false, err))
+		return NULL;
+	if (p && (!json_is_string(p) || !json_string_length(p)))
+		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS,
+				    "params.path: must be a file's path");
+	if (p)
+		path = json_string_value(p);
+	if (!path)
+		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS,
+				    "params.path: missing, and leapiod was started "
+				    "without --config");
+	if (write_config(h->running(h->d), path, why, sizeof(why)))
+		return lio_rpc_fail(err, LIO_RPC_REFUSED, "%s", why);
+	lio_log("control: save_config: %s", path);
+	return json_pack("{s:s}", "path", path);
+}
+
+static json_t *log_set_level(void *ctx __attribute__((unused)), json_t *params,
+			     struct lio_rpc_err *err)
+{
+	static const char *const known[] = { "verbose", NULL };
+	json_t *v = json_object_get(params, "verbose");
+
+	if (!keys_ok(params, known, true, err))
+		return NULL;
+	if (!json_is_boolean(v))
+		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS,
+				    "params.verbose: must be true or false");
+	lio_log_verbose = json_is_true(v);
+	return json_true();
+}
+
+const struct lio_rpc_method lio_ctl_methods[] = {
+	{ "vdev_list", "the vdevs running now, as the configuration file lists them",
+	  vdev_list },
+	{ "vdev_get", "one vdev: {\"uuid\"}", vdev_get },
+	{ "vdev_add", "serve an mdev: a vdev object of the configuration file",
+	  vdev_add },
+	{ "vdev_remove", "stop serving one: {\"uuid\"}", vdev_remove },
+	{ "vdev_set_backend", "another backend under a running vdev: {\"uuid\", \"backend\"}",
+	  vdev_set_backend },
+	{ "save_config", "write the running configuration: {\"path\"} or --config's file",
+	  save_config },
+	{ "log_set_level", "verbose logging on or off: {\"verbose\"}", log_set_level },
+};
+
+const size_t lio_ctl_nr_methods = sizeof(lio_ctl_methods) / sizeof(lio_ctl_methods[0]);

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leapiod's control methods (runtime/control/methods.c) through the
+ * JSON-RPC layer, against a fake leapiod: a running configuration that
+ * apply() replaces (or refuses, when told to), so that each method's
+ * params checks, the configuration it asks for and its replies are seen.
+ * The real apply() is main.c's, run by the kselftests in L1.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/lio_harness.h"
+#include "../../runtime/control/methods.h"
+
+#define U1	"6f1a0c8e-0000-4000-8000-000000000001"
+#define U2	"6f1a0c8e-0000-4000-8000-000000000002"
+
+struct fake {
+	struct lio_config	running;
+	int			applied;
+	const char		*refuse;	/* apply() fails with this */
+	char			what[64];
+};
+
+static const struct lio_config *fake_running(void *d)
+{
+	return &((struct fake *)d)->running;
+}
+
+static int fake_apply(void *d, const struct lio_config *next, const char *what,
+		      char *why, size_t whylen)
+{
+	struct fake *f = d;
+	struct lio_config c;
+
+	snprintf(f->what, sizeof(f->what), "%s", what);
+	if (f->refuse) {
+		snprintf(why, whylen, "%s", f->refuse);
+		return -EIO;
+	}
+	lio_config_init(&c);
+	if (lio_config_copy(&c, next))
+		return -ENOMEM;
+	lio_config_free(&f->running);
+	f->running = c;
+	return ++f->applied;
+}
+
+FIXTURE(m) {
+	struct fake f;
+	struct lio_ctl_host host;
+	struct lio_rpc_table t;
+	json_t *reply;
+	char dir[64];
+};
+
+FIXTURE_SETUP(m)
+{
+	char err[256] = "";
+	const char *text = "{\"pollers\": [{}, {}], \"vdevs\": [{\"uuid\": \"" U1 "\", "
+			   "\"poller\": 1, \"backend\": {\"type\": \"null\"}}]}";
+
+	memset(&self->f, 0, sizeof(self->f));
+	lio_config_init(&self->f.running);
+	ASSERT_EQ(0, lio_config_parse_json(&self->f.running, text, err, sizeof(err)));
+	ASSERT_EQ(0, lio_config_finish(&self->f.running, -1, err, sizeof(err)));
+	self->host = (struct lio_ctl_host){ &self->f, fake_running, fake_apply, NULL };
+	self->t = (struct lio_rpc_table){ lio_ctl_methods, lio_ctl_nr_methods, &self->host };
+	self->reply = NULL;
+	strcpy(self->dir, "/tmp/lio-ctlm-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+}
+
+FIXTURE_TEARDOWN(m)
+{
+	char cmd[128];
+
+	json_decref(self->reply);
+	lio_config_free(&self->f.running);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+	if (system(cmd))
+		TH_LOG("%s failed", cmd);
+}
+
+/* Call method with params (JSON text, or NULL); the reply kept. */
+static json_t *call(FIXTURE_DATA(m) *self, const char *method, const char *params)
+{
+	char req[2048];
+	size_t used;
+
+	snprintf(req, sizeof(req), "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"%s\"%s%s}",
+		 method, params ? ", \"params\": " : "", params ? params : "");
+	json_decref(self->reply);
+	self->reply = NULL;
+	if (lio_rpc_take(&self->t, req, strlen(req), &used, &self->reply) != LIO_RPC_DONE)
+		return NULL;
+	return json_object_get(self->reply, "result");
+}
+
+static int code(FIXTURE_DATA(m) *self)
+{
+	return (int)json_integer_value(json_object_get(json_object_get(self->reply, "error"),
+						       "code"));
+}
+
+static const char *msg(FIXTURE_DATA(m) *self)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(self->reply,
+									  "error"),
+							  "message"));
+	return s ? s : "";
+}
+
+#define REFUSED_WITH(c, words) do {						\
+	ASSERT_EQ(c, code(self)) TH_LOG("%s", msg(self));			\
+	ASSERT_NE(NULL, strstr(msg(self), words)) TH_LOG("%s", msg(self));	\
+} while (0)
+
+TEST_F(m, vdev_list_and_get_show_what_runs)
+{
+	json_t *r = call(self, "vdev_list", NULL);
+
+	ASSERT_TRUE(json_is_array(r));
+	ASSERT_EQ(1, json_array_size(r));
+	ASSERT_STREQ(U1, json_string_value(json_object_get(json_array_get(r, 0), "uuid")));
+	r = call(self, "vdev_get", "{\"uuid\": \"" U1 "\"}");
+	ASSERT_EQ(1, json_integer_value(json_object_get(r, "poller")));
+	ASSERT_STREQ("null", json_string_value(json_object_get(json_object_get(r, "backend"),
+							       "type")));
+
+	ASSERT_EQ(NULL, call(self, "vdev_get", "{\"uuid\": \"" U2 "\"}"));
+	REFUSED_WITH(LIO_RPC_NO_SUCH_VDEV, "no vdev " U2);
+	ASSERT_EQ(NULL, call(self, "vdev_get", "{\"uuid\": \"x\"}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "not a UUID");
+	ASSERT_EQ(NULL, call(self, "vdev_get", "{}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "params.uuid: missing");
+	ASSERT_EQ(NULL, call(self, "vdev_get", NULL));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "params: missing");
+	ASSERT_EQ(NULL, call(self, "vdev_get", "{\"uuid\": \"" U1 "\", \"x\": 1}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "unknown key \"x\"");
+	ASSERT_EQ(NULL, call(self, "vdev_list", "[1]"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "must be an object");
+	ASSERT_EQ(0, self->f.applied);
+}
+
+TEST_F(m, vdev_add_applies_a_vdev_of_the_file_format)
+{
+	json_t *r = call(self, "vdev_add", "{\"uuid\": \"" U2 "\", \"poller\": 1, "
+				"\"backend\": {\"type\": \"null\"}}");
+
+	ASSERT_NE(NULL, r) TH_LOG("%s", msg(self));
+	ASSERT_STREQ(U2, json_string_value(json_object_get(r, "uuid")));
+	ASSERT_EQ(1, self->f.applied);
+	ASSERT_STREQ("vdev_add", self->f.what);
+	ASSERT_EQ(2, self->f.running.nr_vdevs);
+
+	/* Running already, a bad backend, a poller that does not run. */
+	ASSERT_EQ(NULL, call(self, "vdev_add", "{\"uuid\": \"" U2 "\", "
+				"\"backend\": {\"type\": \"null\"}}"));
+	REFUSED_WITH(LIO_RPC_REFUSED, "running already");
+	ASSERT_EQ(NULL, call(self, "vdev_add", "{\"uuid\": \"" U2 "\", "
+				"\"backend\": {\"type\": \"tape\"}}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "backend.type: \"tape\"");
+	ASSERT_EQ(NULL, call(self, "vdev_add", "{\"uuid\": \"6f1a0c8e-0000-4000-8000-000000000003\", "
+				"\"poller\": 5, \"backend\": {\"type\": \"null\"}}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "poller");
+	ASSERT_EQ(NULL, call(self, "vdev_add", "[]"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "a vdev object");
+	ASSERT_EQ(1, self->f.applied);
+
+	/* What the running leapiod refuses comes back as it said it. */
+	self->f.refuse = "vdev x: the mdev is in use by another leapiod";
+	ASSERT_EQ(NULL, call(self, "vdev_add", "{\"uuid\": \"6f1a0c8e-0000-4000-8000-000000000003\", "
+				"\"backend\": {\"type\": \"null\"}}"));
+	REFUSED_WITH(LIO_RPC_REFUSED, "in use by another leapiod");
+}
+
+TEST_F(m, vdev_remove_and_set_backend)
+{
+	json_t *r = call(self, "vdev_set_backend", "{\"uuid\": \"" U1 "\", \"backend\": "
+				"{\"type\": \"file\", \"path\": \"/var/lib/x.img\", "
+				"\"size\": 1048576}}");
+
+	ASSERT_NE(NULL, r) TH_LOG("%s", msg(self));
+	ASSERT_EQ(1, self->f.running.nr_vdevs);
+	/* The poller stays: a backend change, not a move. */
+	ASSERT_EQ(1, self->f.running.vdevs[0].poller);
+	ASSERT_EQ(LIO_BDEV_FILE, self->f.running.vdevs[0].bdev.type);
+	ASSERT_EQ(1048576, self->f.running.vdevs[0].bdev.size);
+	ASSERT_EQ(NULL, call(self, "vdev_set_backend", "{\"uuid\": \"" U1 "\"}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "params.backend: missing");
+	ASSERT_EQ(NULL, call(self, "vdev_set_backend", "{\"uuid\": \"" U1 "\", \"backend\": "
+				"{\"type\": \"file\", \"size\": 3}}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "backend.size");
+	ASSERT_EQ(NULL, call(self, "vdev_set_backend", "{\"uuid\": \"" U2 "\", \"backend\": {}}"));
+	REFUSED_WITH(LIO_RPC_NO_SUCH_VDEV, "no vdev");
+
+	r = call(self, "vdev_remove", "{\"uuid\": \"" U1 "\"}");
+	ASSERT_NE(NULL, r) TH_LOG("%s", msg(self));
+	ASSERT_TRUE(json_is_true(r));
+	ASSERT_EQ(0, self->f.running.nr_vdevs);
+	ASSERT_EQ(NULL, call(self, "vdev_remove", "{\"uuid\": \"" U1 "\"}"));
+	REFUSED_WITH(LIO_RPC_NO_SUCH_VDEV, "no vdev");
+	ASSERT_EQ(2, self->f.applied);
+}
+
+TEST_F(m, save_config_writes_what_a_restart_reads)
+{
+	char path[128], params[192], err[256] = "";
+	struct lio_config back;
+
+	snprintf(path, sizeof(path), "%s/leapiod.json", self->dir);
+	snprintf(params, sizeof(params), "{\"path\": \"%s\"}", path);
+	ASSERT_NE(NULL, call(self, "save_config", params)) TH_LOG("%s", msg(self));
+	lio_config_init(&back);
+	ASSERT_EQ(0, lio_config_load_file(&back, path, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(2, back.nr_pollers);
+	ASSERT_EQ(1, back.nr_vdevs);
+	ASSERT_STREQ(U1, back.vdevs[0].uuid);
+	ASSERT_EQ(1, back.vdevs[0].poller);
+	lio_config_free(&back);
+	/* No temporary file left behind. */
+	snprintf(params, sizeof(params), "%s.tmp", path);
+	ASSERT_NE(0, access(params, F_OK));
+
+	/* --config's file when no path is given; neither: said so. */
+	self->host.config_path = path;
+	ASSERT_NE(NULL, call(self, "save_config", NULL)) TH_LOG("%s", msg(self));
+	self->host.config_path = NULL;
+	ASSERT_EQ(NULL, call(self, "save_config", NULL));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "without --config");
+	ASSERT_EQ(NULL, call(self, "save_config", "{\"path\": \"/nonexistent/dir/x.json\"}"));
+	REFUSED_WITH(LIO_RPC_REFUSED, "No such file or directory");
+	ASSERT_EQ(NULL, call(self, "save_config", "{\"path\": 3}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "params.path");
+}
+
+TEST_F(m, log_set_level)
+{
+	/* json_is_true() names its argument twice: one call each. */
+	json_t *r = call(self, "log_set_level", "{\"verbose\": true}");
+
+	ASSERT_TRUE(json_is_true(r));
+	ASSERT_TRUE(lio_log_verbose);
+	r = call(self, "log_set_level", "{\"verbose\": false}");
+	ASSERT_TRUE(json_is_true(r));
+	ASSERT_FALSE(lio_log_verbose);
+	ASSERT_EQ(NULL, call(self, "log_set_level", "{\"verbose\": \"yes\"}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "true or false");
+}
+
+TEST_HARNESS_MAIN
