@@ -437,11 +437,15 @@ static int serve(struct leapiod *d, const struct lio_config *c, const sigset_t *
 	if (start_pollers(d, c))
 		goto fail;
 	d->applied.nr_pollers = d->nr_pollers;
+	/*
+	 * Before the vdevs: once a vdev shows attached, its leapiod answers
+	 * on the socket (requests wait for the loop below).
+	 */
+	if (open_control(d))
+		goto fail;
 	for (i = 0; i < c->nr_vdevs; i++)
 		if (add_vdev(d, &c->vdevs[i], c->where[i], NULL, 0))
 			goto fail;
-	if (open_control(d))
-		goto fail;
 	lio_log("running: %u vdev%s, %u poller%s", c->nr_vdevs, c->nr_vdevs == 1 ? "" : "s",
 		d->nr_pollers, d->nr_pollers == 1 ? "" : "s");
 	sfd = signalfd(-1, set, SFD_CLOEXEC);

@@ -157,6 +157,24 @@ fail:
 	return err;
 }
 
+int backing_alias(const struct backing *b, struct backing *alias)
+{
+	int err;
+
+	memset(alias, 0, sizeof(*alias));
+	alias->file = alias->loop = -1;
+	if (b->file < 0)
+		return -EINVAL;
+	alias->file = dup(b->file);
+	if (alias->file < 0)
+		return -errno;
+	alias->size = b->size;
+	err = loop_attach(alias, 0);
+	if (err)
+		backing_destroy(alias);
+	return err;
+}
+
 int backing_grow(struct backing *b, uint64_t size)
 {
 	/* Only a loop device over our memfd: not a card VM's slice. */

@@ -40,6 +40,12 @@ int backing_create(struct backing *b, uint64_t size, unsigned int block_size);
 void backing_destroy(struct backing *b);
 /* The loop device grows to size bytes (a remote disk resized): 0 or -errno. */
 int backing_grow(struct backing *b, uint64_t size);
+/*
+ * Another loop device over b's memfd (not a card VM's slice): the same
+ * blocks by another path, a backend to change to without moving data.
+ * backing_destroy() it.
+ */
+int backing_alias(const struct backing *b, struct backing *alias);
 
 /* What is stored at [off, off + len): 0 or -errno. */
 int backing_read(struct backing *b, uint64_t off, void *buf, size_t len);

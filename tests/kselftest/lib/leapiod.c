@@ -161,7 +161,7 @@ int leapiod_reload(struct leapiod *d)
 
 static void child_exec(struct leapiod *d, const char *bin)
 {
-	char *argv[3 + 2 * LEAPIOD_MAX_VDEV + 1];
+	char *argv[5 + 2 * LEAPIOD_MAX_VDEV + 1];
 	unsigned int i, n = 0;
 	int fd;
 
@@ -180,6 +180,10 @@ static void child_exec(struct leapiod *d, const char *bin)
 	for (i = 0; i < d->nr && !d->config[0]; i++) {
 		argv[n++] = (char *)"--vdev";
 		argv[n++] = d->arg[i];
+	}
+	if (d->control[0]) {
+		argv[n++] = (char *)"--control-socket";
+		argv[n++] = d->control;
 	}
 	argv[n] = NULL;
 	execv(bin, argv);

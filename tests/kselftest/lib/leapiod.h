@@ -40,6 +40,8 @@ struct leapiod {
 	 * added (leapiod_use_config), rather than with --vdev arguments.
 	 */
 	char		config[64];
+	/* Non-empty: also --control-socket <control>. */
+	char		control[64];
 	/*
 	 * Card mode (lib/card_mode.h): the configuration carries the card
 	 * section, and leapiod_start() hands every vdev to the card instead

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leapiod's control socket driving a live leapiod (Documentation/
+ * admin-guide/leapiod.rst, "The control socket"), the VFIO client
+ * checking the data:
+ *
+ * - vdev_set_backend with writes in flight at the old backend (held by
+ *   a dm-delay device) to another loop device over the same memory, and
+ *   back: every command completes once, with success, its data where it
+ *   belongs;
+ * - vdev_remove lets the mdev go, vdev_add serves it again;
+ * - save_config, then leapiod started from the saved file serves the
+ *   same vdev with the same data;
+ * - what is refused says why: unknown methods and vdevs, bad backends,
+ *   an mdev served already, a second leapiod on a live socket.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DPB_CMDS	8
+#define DPB_PAGES	2
+#include "lio_dp.h"
+#include "lio_dp_batch.h"
+#include "ctl_client.h"
+
+FIXTURE(ctl) {
+	struct dp dp;
+	struct dm_delay dm;
+	struct backing alias;	/* the same blocks by another loop device */
+	char reply[8192];
+};
+
+FIXTURE_SETUP(ctl)
+{
+	struct dp *dp = &self->dp;
+
+	self->dm.ctl = -1;
+	dp_create(_metadata, dp, DP_NS_SIZE, DP_NS_SIZE, 0);
+	self->alias.file = self->alias.loop = -1;
+	ASSERT_EQ(0, dm_delay_create(&self->dm, dp->bk.path));
+	ASSERT_EQ(0, backing_alias(&dp->bk, &self->alias));
+	snprintf(dp->d.control, sizeof(dp->d.control), "/tmp/leapiod-ksft-%d.sock",
+		 getpid());
+	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, self->dm.path, 0));
+	dp_start_leapiod(_metadata, dp);
+	dp_open(_metadata, dp);
+	ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 1, 32, 1));
+}
+
+FIXTURE_TEARDOWN(ctl)
+{
+	if (self->dm.created)
+		EXPECT_EQ(0, dm_delay_release(&self->dm));
+	dp_teardown(_metadata, &self->dp);
+	EXPECT_EQ(0, dm_delay_destroy(&self->dm));
+	backing_destroy(&self->alias);
+	/* leapiod's exit took the socket's file with it. */
+	EXPECT_NE(0, access(self->dp.d.control, F_OK));
+}
+
+/* Call method; the reply in self->reply. */
+static const char *call(struct __test_metadata *_metadata, FIXTURE_DATA(ctl) *self,
+			const char *method, const char *params)
+{
+	int err = ctl_call(self->dp.d.control, method, params, self->reply,
+			   sizeof(self->reply));
+
+	if (err) {
+		TH_LOG("%s: %s", method, strerror(-err));
+	}
+	return err ? "" : self->reply;
+}
+
+#define HAS(s, words) do {						\
+	const char *__s = (s);						\
+	if (!strstr(__s, words)) {					\
+		TH_LOG("reply \"%s\" lacks \"%s\"", __s, words);	\
+	}								\
+	ASSERT_NE(NULL, strstr(__s, words));				\
+} while (0)
+
+/* {"uuid": <the mdev>, "backend": {"type": type, "path": path}} */
+static const char *backend_params(FIXTURE_DATA(ctl) *self, char *buf, size_t len,
+				  const char *type, const char *path)
+{
+	snprintf(buf, len, "{\"uuid\": \"%s\", \"backend\": {\"type\": \"%s\", "
+		 "\"path\": \"%s\"}}", self->dp.l.mdev.uuid, type, path);
+	return buf;
+}
+
+TEST_F_TIMEOUT(ctl, backend_changes_under_io_lose_nothing, 120)
+{
+	struct dp *dp = &self->dp;
+	struct batch b = { 0 };
+	char params[512], r[1024];
+	int st = -1;
+	pid_t pid;
+
+	HAS(call(_metadata, self, "vdev_list", NULL), self->dm.path);
+
+	/* Writes held at the old backend while it is changed. */
+	batch_prep(_metadata, dp, &b, 1, 600);
+	ASSERT_EQ(0, dm_delay_hold(&self->dm, false, true));
+	batch_submit(_metadata, dp, &b);
+	held_is(_metadata, &self->dm, 0, DPB_CMDS / 2);
+	ASSERT_EQ(0, truncate(dp->d.log, 0));
+	/* The reply comes once the change is made: release then. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int err = ctl_call(dp->d.control, "vdev_set_backend",
+				   backend_params(self, params, sizeof(params),
+						  "block", self->alias.path),
+				   r, sizeof(r));
+
+		exit(err ? 2 : strstr(r, "\"result\"") ? 0 : 1);
+	}
+	ASSERT_EQ(0, leapiod_log_wait(&dp->d, "control: vdev_set_backend: 1 change",
+				      NIO_TIMEOUT_MS));
+	ASSERT_EQ(0, dm_delay_release(&self->dm));
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_TRUE(WIFEXITED(st));
+	ASSERT_EQ(0, WEXITSTATUS(st));
+	ASSERT_TRUE(leapiod_log_has(&dp->d, "backend changed: block"));
+	batch_collect(_metadata, dp, &b);
+	batch_verify(_metadata, dp, &b, 1);
+	HAS(call(_metadata, self, "vdev_get", "{\"uuid\": \"" "\"}"), "\"code\":-32602");
+	snprintf(params, sizeof(params), "{\"uuid\": \"%s\"}", dp->l.mdev.uuid);
+	HAS(call(_metadata, self, "vdev_get", params), self->alias.path);
+
+	/* And back, I/O going on right after. */
+	HAS(call(_metadata, self, "vdev_set_backend",
+		 backend_params(self, params, sizeof(params), "block", self->dm.path)),
+	    "\"result\"");
+	memset(&b, 0, sizeof(b));
+	batch_prep(_metadata, dp, &b, 1, 700);
+	batch_submit(_metadata, dp, &b);
+	batch_collect(_metadata, dp, &b);
+	batch_verify(_metadata, dp, &b, 1);
+	/* Each through the backend that had them. */
+	dp_backing_seed(_metadata, dp, 0, batch_lba(dp, &b, 0), DPB_PAGES * bpp(dp), 700);
+}
+
+TEST_F_TIMEOUT(ctl, remove_then_add_serves_again, 120)
+{
+	struct dp *dp = &self->dp;
+	uint32_t n = GMEM_PAGE >> dp->io.lba_shift;
+	char params[512];
+
+	dp_write_seed(_metadata, dp, 1, 64, n, 801);
+	snprintf(params, sizeof(params), "{\"uuid\": \"%s\"}", dp->l.mdev.uuid);
+	HAS(call(_metadata, self, "vdev_remove", params), "\"result\":true");
+	ASSERT_EQ(0, leapiod_wait_runtime_pid(dp->l.mdev.uuid, 0, NIO_TIMEOUT_MS));
+	HAS(call(_metadata, self, "vdev_list", NULL), "\"result\":[]");
+	HAS(call(_metadata, self, "vdev_remove", params), "\"code\":-32001");
+
+	HAS(call(_metadata, self, "vdev_add",
+		 backend_params(self, params, sizeof(params), "block", self->dm.path)),
+	    "\"result\"");
+	ASSERT_EQ(0, leapiod_wait_runtime_pid(dp->l.mdev.uuid, dp->d.pid, NIO_TIMEOUT_MS));
+	dp_read_seed(_metadata, dp, 1, 64, n, 801);
+	dp_write_seed(_metadata, dp, 1, 72, n, 802);
+	dp_backing_seed(_metadata, dp, 0, 72, n, 802);
+}
+
+TEST_F_TIMEOUT(ctl, saved_configuration_restarts_the_same, 120)
+{
+	struct dp *dp = &self->dp;
+	uint32_t n = GMEM_PAGE >> dp->io.lba_shift;
+	char params[256], saved[64];
+
+	dp_write_seed(_metadata, dp, 1, 96, n, 901);
+	snprintf(saved, sizeof(saved), "/tmp/leapiod-ksft-%d-saved.json", getpid());
+	snprintf(params, sizeof(params), "{\"path\": \"%s\"}", saved);
+	HAS(call(_metadata, self, "save_config", params), saved);
+
+	ASSERT_EQ(0, leapiod_stop(&dp->d, SIGTERM));
+	ASSERT_NE(0, access(dp->d.control, F_OK));
+	/* Started from the saved file alone. */
+	snprintf(dp->d.config, sizeof(dp->d.config), "%s", saved);
+	dp_start_leapiod(_metadata, dp);
+	HAS(call(_metadata, self, "vdev_list", NULL), self->dm.path);
+	HAS(self->reply, dp->l.mdev.uuid);
+	/* The guest's queues were kept: the same data, more I/O. */
+	dp_read_seed(_metadata, dp, 1, 96, n, 901);
+	dp_write_seed(_metadata, dp, 1, 104, n, 902);
+	dp_backing_seed(_metadata, dp, 0, 104, n, 902);
+	unlink(saved);
+}
+
+TEST_F_TIMEOUT(ctl, what_is_refused_says_why, 120)
+{
+	struct dp *dp = &self->dp;
+	struct leapiod other;
+	char params[512];
+	int err;
+
+	HAS(call(_metadata, self, "vdev_frobnicate", NULL), "\"code\":-32601");
+	HAS(self->reply, "no method vdev_frobnicate");
+	HAS(call(_metadata, self, "vdev_get", "{\"uuid\": \"0b4e6f38-0000-4000-8000-00000000dead\"}"),
+	    "\"code\":-32001");
+	HAS(call(_metadata, self, "vdev_set_backend",
+		 backend_params(self, params, sizeof(params), "block", "/dev/nonexistent")),
+	    "\"code\":-32002");
+	HAS(self->reply, "/dev/nonexistent");
+	HAS(call(_metadata, self, "vdev_add",
+		 backend_params(self, params, sizeof(params), "block", self->dm.path)),
+	    "running already");
+	HAS(call(_metadata, self, "vdev_add", "{\"uuid\": \"x\", \"backend\": {}}"),
+	    "\"code\":-32602");
+	/* Still served by the backend it had. */
+	snprintf(params, sizeof(params), "{\"uuid\": \"%s\"}", dp->l.mdev.uuid);
+	HAS(call(_metadata, self, "vdev_get", params), self->dm.path);
+	dp_write_seed(_metadata, dp, 1, 0, 8, 1001);
+	dp_read_seed(_metadata, dp, 1, 0, 8, 1001);
+
+	/* A second leapiod on the same socket: it exits saying so. */
+	leapiod_init(&other);
+	snprintf(other.control, sizeof(other.control), "%s", dp->d.control);
+	ASSERT_EQ(0, leapiod_add_vdev(&other, "0b4e6f38-0000-4000-8000-00000000beef", "null", 0));
+	err = leapiod_start(&other);
+	ASSERT_TRUE(err == -ECHILD || err == -ETIMEDOUT) TH_LOG("%d", err);
+	ASSERT_EQ(1, leapiod_exit_code(&other));
+	ASSERT_TRUE(leapiod_log_has(&other, "a running leapiod answers on it"));
+	leapiod_fini(&other);
+	/* The first one still answers. */
+	HAS(call(_metadata, self, "vdev_list", NULL), dp->l.mdev.uuid);
+}
+
+TEST_HARNESS_MAIN
