@@ -60,6 +60,7 @@ include tests/fuzz/fuzz.mk
 -include bench/runtime/bench.mk
 -include bench/remote/remote.mk
 include tools/ivshmem-server/ivshmem-server.mk
+include tools/leapioctl/leapioctl.mk
 include tests/tools/tools.mk
 
 # ---- setup ----

@@ -12,8 +12,10 @@ URT_CFLAGS	:= -std=gnu11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
 		   -Icommon/env -I. -I$(KSRC_UNIT)/tools/testing/selftests
 URT_SRCS	:= $(filter-out runtime/main.c,$(sort $(shell find runtime -name '*.c'))) \
 		   $(wildcard common/nvme/*.c common/leapio/*.c) \
-		   $(wildcard tests/unit-rt/fake_*.c) tests/lib/nvme_build.c
-URT_HDRS	:= $(shell find runtime common uapi tests/unit-rt tests/lib -name '*.h')
+		   $(wildcard tests/unit-rt/fake_*.c) tests/lib/nvme_build.c \
+		   $(filter-out %/main.c,$(wildcard tools/leapioctl/*.c))
+URT_HDRS	:= $(shell find runtime common uapi tests/unit-rt tests/lib tools/leapioctl \
+			-name '*.h')
 URT_TESTS	:= $(patsubst tests/unit-rt/%.c,$(URT_OUT)/%,$(wildcard tests/unit-rt/test_*.c))
 
 # The test file at -O0, as tests/unit/unit.mk says why.
@@ -26,10 +28,10 @@ unit-rt-build: $(URT_TESTS)
 
 # Each binary prints TAP; the summary counts it. writer_shared.sh checks
 # that the module and the fake host link one region writer.
-unit-rt: unit-rt-build
+unit-rt: unit-rt-build $(RT_BIN) $(LCTL_BIN)
 	@mkdir -p build/results
 	@( rc=0; for t in $(URT_TESTS) tests/unit-rt/writer_shared.sh \
-			tests/unit-rt/core_includes.sh; do \
+			tests/unit-rt/core_includes.sh tests/unit-rt/leapioctl_cli.sh; do \
 		echo "# $$t"; $$t || rc=1; \
 	done; exit $$rc ) 2>&1 | tee build/results/unit-rt.tap; \
 	exit $${PIPESTATUS[0]}

@@ -1,0 +1,90 @@
+#!/bin/bash
+# leapioctl against a live leapiod on a control socket in a temporary
+# directory, no kernel needed: a vdev added for an mdev that does not
+# exist waits for it ("no such mdev yet"), which is enough to list, show,
+# change, save and remove it. Exit statuses and output, as an operator
+# sees them. A TAP stream, run by `make unit-rt` from the top of the tree.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+lctl=$top/tools/leapioctl/leapioctl
+leapiod=$top/runtime/leapiod
+tmp=$(mktemp -d)
+sock=$tmp/leapiod.sock
+U1=6f1a0c8e-0000-4000-8000-0000000000c1
+U2=6f1a0c8e-0000-4000-8000-0000000000c2
+n=0 rc=0
+pid=
+
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+tap() {	# tap <0|1> <what> [diagnostic]
+	n=$((n + 1))
+	if [ "$1" = 1 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		[ -n "${3:-}" ] && sed 's/^/# /' <<< "$3"
+		rc=1
+	fi
+}
+# expect <status> <words or ""> <what> -- leapioctl args...
+expect() {
+	local want=$1 words=$2 what=$3 out st
+	shift 4
+	out=$("$lctl" -s "$sock" "$@" 2>&1); st=$?
+	if [ "$st" = "$want" ] && { [ -z "$words" ] || grep -qF -- "$words" <<< "$out"; }; then
+		tap 1 "$what"
+	else
+		tap 0 "$what" "exit $st (want $want), output:
+$out"
+	fi
+}
+
+echo "TAP version 13"
+echo "1..18"
+if [ ! -x "$lctl" ] || [ ! -x "$leapiod" ]; then
+	echo "Bail out! leapioctl or leapiod not built (make)"
+	exit 1
+fi
+
+truncate -s 1M "$tmp/disk.img"
+"$leapiod" --control-socket "$sock" > "$tmp/leapiod.log" 2>&1 &
+pid=$!
+# Bounded: until it answers (each try a leapioctl run, no sleep between).
+for _ in $(seq 3000); do
+	"$lctl" -s "$sock" methods > /dev/null 2>&1 && break
+	kill -0 "$pid" 2>/dev/null || break
+done
+
+expect 0 "vdev_set_backend" "methods lists what the socket answers to" -- methods
+expect 0 "UUID" "vdev list: a header and nothing else at first" -- vdev list
+expect 0 "$U1  0       null" "vdev add UUID=null: added, shown as a row" -- vdev add "$U1=null"
+expect 0 "readonly" "vdev add with offset, size and readonly" -- \
+	vdev add "$U2=$tmp/disk.img,offset=4096,size=8192,readonly"
+out=$("$lctl" -s "$sock" vdev list 2>&1)
+tap "$([ "$(grep -c '^6f1a0c8e' <<< "$out")" = 2 ] && echo 1 || echo 0)" \
+	"vdev list: both, one row each" "$out"
+expect 0 '"offset": 4096' "-o json vdev get: the vdev as the file has it" -- -o json vdev get "$U2"
+expect 0 "" "vdev set-backend: another backend" -- vdev set-backend "$U1=$tmp/disk.img"
+expect 0 "$tmp/disk.img" "... which vdev get shows" -- vdev get "$U1"
+expect 1 "is a character device" "a backend leapiod cannot use: refused with its reason" -- \
+	vdev set-backend "$U1=/dev/null,type=block"
+expect 2 "poller= cannot change" "vdev set-backend refuses a poller change" -- \
+	vdev set-backend "$U1=null,poller=1"
+expect 1 "running already" "vdev add of a served mdev: refused, exit 1" -- vdev add "$U1=null"
+expect 1 "no vdev 6f1a0c8e-0000-4000-8000-0000000000c9" "vdev remove of an unknown one: exit 1" -- \
+	vdev remove 6f1a0c8e-0000-4000-8000-0000000000c9
+expect 2 "type cannot be guessed" "a bad vdev is refused by leapiod's own parser, exit 2" -- \
+	vdev add "$U1=$tmp/nonexistent"
+expect 0 "" "save-config PATH" -- save-config "$tmp/saved.json"
+tap "$(grep -q "$U2" "$tmp/saved.json" 2>/dev/null && echo 1 || echo 0)" \
+	"the saved file lists the vdevs" "$(cat "$tmp/saved.json" 2>&1)"
+expect 0 "" "vdev remove" -- vdev remove "$U1"
+expect 3 "is leapiod running" "no leapiod on the socket: exit 3" -- -s "$tmp/none.sock" vdev list
+expect 2 "no such command" "an unknown command: exit 2" -- frob
+exit $rc

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leapioctl's pure parts: its tables (tools/leapioctl/format.c), exact
+ * text for known results, and its sysfs side (mdev.c) on a fake tree of
+ * the leapio parent in a temporary directory (LEAPIOCTL_SYSFS_ROOT's
+ * way). tests/unit-rt/leapioctl_cli.sh runs the binary against leapiod.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../lib/lio_harness.h"
+#include "../../tools/leapioctl/format.h"
+#include "../../tools/leapioctl/mdev.h"
+
+/* What print(f, json text) writes. */
+static char *printed(void (*print)(FILE *, const json_t *), const char *text)
+{
+	json_t *v = json_loads(text, 0, NULL);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!v || !f)
+		return NULL;
+	print(f, v);
+	fclose(f);
+	json_decref(v);
+	return out;
+}
+
+TEST(vdev_table)
+{
+	char *out = printed(lctl_print_vdevs,
+		"[{\"uuid\": \"u1\", \"poller\": 0, \"backend\": {\"type\": \"null\"}},"
+		" {\"uuid\": \"u2\", \"poller\": 1, \"backend\": {\"type\": \"file\","
+		"  \"path\": \"/srv/a.img\", \"offset\": 4096, \"size\": 8192, \"readonly\": true}},"
+		" {\"uuid\": \"u3\", \"poller\": 0, \"backend\": {\"type\": \"nvmf\","
+		"  \"path\": \"nvme+tcp://h/n/1\", \"fabric\": {\"ctrl_loss_tmo\": 5,"
+		"  \"dhchap_secret\": \"DHHC-1:00:xyz:\"}}}]");
+
+	ASSERT_NE(NULL, out);
+	ASSERT_STREQ(
+		"UUID  POLLER  TYPE  PATH              OFFSET  SIZE  OPTIONS\n"
+		"u1    0       null  -                 0       all   -\n"
+		"u2    1       file  /srv/a.img        4096    8192  readonly\n"
+		"u3    0       nvmf  nvme+tcp://h/n/1  0       all   ctrl_loss_tmo=5,dhchap_secret=(set)\n",
+		out);
+	/* A secret stays off the screen. */
+	ASSERT_EQ(NULL, strstr(out, "DHHC"));
+	free(out);
+
+	out = printed(lctl_print_vdevs, "[]");
+	ASSERT_STREQ("UUID  POLLER  TYPE  PATH  OFFSET  SIZE  OPTIONS\n", out);
+	free(out);
+}
+
+TEST(mdev_and_type_tables_and_lines)
+{
+	char *out = printed(lctl_print_mdevs,
+		"[{\"uuid\": \"u1\", \"type\": \"leapio-4q\", \"ns_size\": 1048576,"
+		"  \"lba_size\": 512, \"runtime_pid\": 0},"
+		" {\"uuid\": \"u2\", \"type\": \"leapio-1q\", \"ns_size\": 4096,"
+		"  \"lba_size\": 4096, \"runtime_pid\": 321}]");
+
+	ASSERT_STREQ("UUID  TYPE       NS_SIZE  LBA   RUNTIME\n"
+		     "u1    leapio-4q  1048576  512   none\n"
+		     "u2    leapio-1q  4096     4096  321\n", out);
+	free(out);
+	out = printed(lctl_print_types, "[{\"type\": \"leapio-4q\", \"queues\": 4,"
+				       " \"available\": 63, \"description\": \"4 I/O queues\"}]");
+	ASSERT_STREQ("TYPE       QUEUES  AVAILABLE  DESCRIPTION\n"
+		     "leapio-4q  4       63         4 I/O queues\n", out);
+	free(out);
+	out = printed(lctl_print_lines, "[\"a\", \"b\"]");
+	ASSERT_STREQ("a\nb\n", out);
+	free(out);
+	out = printed(lctl_print_json, "{\"a\": 1}");
+	ASSERT_STREQ("{\n  \"a\": 1\n}\n", out);
+	free(out);
+}
+
+FIXTURE(sysfs) {
+	char root[64];
+	char path[512];
+};
+
+static void put(FIXTURE_DATA(sysfs) *self, const char *rel, const char *text)
+{
+	char cmd[1024];
+	int fd;
+
+	snprintf(self->path, sizeof(self->path), "%s%s", self->root, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", self->path);
+	if (system(cmd))
+		return;
+	fd = open(self->path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd >= 0) {
+		if (write(fd, text, strlen(text)) < 0)
+			perror(self->path);
+		close(fd);
+	}
+}
+
+static char *got(FIXTURE_DATA(sysfs) *self, const char *rel)
+{
+	static char buf[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(self->path, sizeof(self->path), "%s%s", self->root, rel);
+	fd = open(self->path, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	buf[n < 0 ? 0 : n] = '\0';
+	return buf;
+}
+
+#define TYPES	"/sys/class/mdev_bus/leapio/mdev_supported_types"
+#define DEVS	"/sys/bus/mdev/devices"
+#define UA	"6f1a0c8e-0000-4000-8000-0000000000a1"
+#define UB	"6f1a0c8e-0000-4000-8000-0000000000a2"
+
+FIXTURE_SETUP(sysfs)
+{
+	char link[512], target[512];
+
+	strcpy(self->root, "/tmp/lio-sysfs-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->root));
+	put(self, TYPES "/leapio-4q/available_instances", "63\n");
+	put(self, TYPES "/leapio-4q/description", "4 I/O queues\n");
+	put(self, TYPES "/leapio-4q/create", "");
+	/* One of ours, served, and another driver's. */
+	put(self, DEVS "/" UA "/leapio/ns_size", "1048576\n");
+	put(self, DEVS "/" UA "/leapio/lba_size", "512\n");
+	put(self, DEVS "/" UA "/leapio/runtime_pid", "321\n");
+	put(self, DEVS "/" UA "/remove", "");
+	snprintf(link, sizeof(link), "%s" DEVS "/" UA "/mdev_type", self->root);
+	snprintf(target, sizeof(target), "%s" TYPES "/leapio-4q", self->root);
+	ASSERT_EQ(0, symlink(target, link));
+	put(self, DEVS "/other/remove", "");
+	snprintf(link, sizeof(link), "%s" DEVS "/other/mdev_type", self->root);
+	ASSERT_EQ(0, symlink("/sys/class/mdev_bus/mtty/mdev_supported_types/mtty-1", link));
+}
+
+FIXTURE_TEARDOWN(sysfs)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->root);
+	if (system(cmd))
+		TH_LOG("%s failed", cmd);
+}
+
+TEST_F(sysfs, types_and_list_read_the_parent)
+{
+	char err[256] = "";
+	json_t *t = lctl_mdev_types(self->root, err, sizeof(err)), *m;
+
+	ASSERT_NE(NULL, t) TH_LOG("%s", err);
+	ASSERT_EQ(1, json_array_size(t));
+	m = json_array_get(t, 0);
+	ASSERT_STREQ("leapio-4q", json_string_value(json_object_get(m, "type")));
+	ASSERT_EQ(4, json_integer_value(json_object_get(m, "queues")));
+	ASSERT_EQ(63, json_integer_value(json_object_get(m, "available")));
+	json_decref(t);
+
+	t = lctl_mdev_list(self->root, err, sizeof(err));
+	ASSERT_NE(NULL, t) TH_LOG("%s", err);
+	/* mtty's is not ours. */
+	ASSERT_EQ(1, json_array_size(t));
+	m = json_array_get(t, 0);
+	ASSERT_STREQ(UA, json_string_value(json_object_get(m, "uuid")));
+	ASSERT_EQ(1048576, json_integer_value(json_object_get(m, "ns_size")));
+	ASSERT_EQ(321, json_integer_value(json_object_get(m, "runtime_pid")));
+	json_decref(t);
+
+	ASSERT_EQ(NULL, lctl_mdev_types("/nonexistent", err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "modprobe leapio_host"));
+}
+
+TEST_F(sysfs, create_writes_the_attributes_and_undoes_a_refusal)
+{
+	struct lctl_attr attrs[2] = { { "lba_size", "4096" }, { "ns_size", "65536" } };
+	char uuid[40] = UB, err[512] = "";
+
+	/* The kernel makes the device's directory on create; the fake has it. */
+	put(self, DEVS "/" UB "/leapio/lba_size", "512\n");
+	put(self, DEVS "/" UB "/leapio/ns_size", "0\n");
+	put(self, DEVS "/" UB "/remove", "");
+	ASSERT_EQ(0, lctl_mdev_create(self->root, "leapio-4q", uuid, attrs, 2, err,
+				      sizeof(err))) TH_LOG("%s", err);
+	ASSERT_STREQ(UB, got(self, TYPES "/leapio-4q/create"));
+	ASSERT_STREQ("4096", got(self, DEVS "/" UB "/leapio/lba_size"));
+	ASSERT_STREQ("65536", got(self, DEVS "/" UB "/leapio/ns_size"));
+	ASSERT_STREQ("", got(self, DEVS "/" UB "/remove"));
+
+	/* An attribute the device has not: refused, and the mdev removed. */
+	attrs[1].name = "no_such";
+	ASSERT_EQ(-ENOENT, lctl_mdev_create(self->root, "leapio-4q", uuid, attrs, 2, err,
+					    sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "no_such=65536"));
+	ASSERT_NE(NULL, strstr(err, "removed again"));
+	ASSERT_STREQ("1", got(self, DEVS "/" UB "/remove"));
+
+	/* No such type. */
+	ASSERT_EQ(-ENOENT, lctl_mdev_create(self->root, "leapio-99q", uuid, attrs, 0, err,
+					    sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "no such type"));
+	ASSERT_EQ(-ENOENT, lctl_mdev_remove(self->root, "6f1a0c8e-0000-4000-8000-0000000000ff",
+					    err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "no such mdev"));
+}
+
+TEST_HARNESS_MAIN

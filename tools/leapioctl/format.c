@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tables: every cell is text first, then each column as wide as its
+ * widest cell, two spaces between columns, no trailing blanks.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+
+#define LCTL_MAX_COLS	8
+
+struct table {
+	unsigned int	cols;
+	unsigned int	rows;		/* the header included */
+	char		**cell;		/* rows * cols, malloc'd strings */
+	size_t		width[LCTL_MAX_COLS];
+};
+
+static int table_add(struct table *t, char *const *cells)
+{
+	char **c = realloc(t->cell, (size_t)(t->rows + 1) * t->cols * sizeof(*c));
+	unsigned int i;
+
+	if (!c)
+		return -1;
+	t->cell = c;
+	for (i = 0; i < t->cols; i++) {
+		char *s = strdup(cells[i] ? cells[i] : "-");
+		size_t w = s ? strlen(s) : 1;
+
+		c[t->rows * t->cols + i] = s;
+		if (w > t->width[i])
+			t->width[i] = w;
+	}
+	t->rows++;
+	return 0;
+}
+
+static void table_print(FILE *f, struct table *t)
+{
+	unsigned int r, i;
+
+	for (r = 0; r < t->rows; r++) {
+		for (i = 0; i < t->cols; i++) {
+			const char *s = t->cell[r * t->cols + i];
+
+			s = s ? s : "?";
+			if (i + 1 < t->cols)
+				fprintf(f, "%-*s  ", (int)t->width[i], s);
+			else
+				fprintf(f, "%s\n", s);
+		}
+	}
+	for (r = 0; r < t->rows * t->cols; r++)
+		free(t->cell[r]);
+	free(t->cell);
+}
+
+void lctl_print_json(FILE *f, const json_t *v)
+{
+	json_dumpf(v, f, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	fputc('\n', f);
+}
+
+/* A JSON value as a cell's text: strings bare, numbers in decimal. */
+static void cell_of(const json_t *v, char *buf, size_t len)
+{
+	if (json_is_string(v))
+		snprintf(buf, len, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_boolean(v))
+		snprintf(buf, len, "%s", json_is_true(v) ? "true" : "false");
+	else
+		snprintf(buf, len, "-");
+}
+
+void lctl_print_vdevs(FILE *f, const json_t *vdevs)
+{
+	static char *const head[] = { "UUID", "POLLER", "TYPE", "PATH", "OFFSET",
+				      "SIZE", "OPTIONS" };
+	struct table t = { .cols = 7 };
+	char c[7][512];
+	char *row[7];
+	const json_t *v;
+	size_t i;
+	int k;
+
+	table_add(&t, head);
+	json_array_foreach((json_t *)vdevs, i, v) {
+		const json_t *b = json_object_get(v, "backend"), *fab, *o;
+		const char *key;
+		size_t n = 0;
+
+		cell_of(json_object_get(v, "uuid"), c[0], sizeof(c[0]));
+		cell_of(json_object_get(v, "poller"), c[1], sizeof(c[1]));
+		cell_of(json_object_get(b, "type"), c[2], sizeof(c[2]));
+		cell_of(json_object_get(b, "path"), c[3], sizeof(c[3]));
+		o = json_object_get(b, "offset");
+		if (o)
+			cell_of(o, c[4], sizeof(c[4]));
+		else
+			strcpy(c[4], "0");
+		o = json_object_get(b, "size");
+		if (o)
+			cell_of(o, c[5], sizeof(c[5]));
+		else
+			strcpy(c[5], "all");
+		c[6][0] = '\0';
+		if (json_is_true(json_object_get(b, "readonly")))
+			n += snprintf(c[6] + n, sizeof(c[6]) - n, "readonly");
+		fab = json_object_get(b, "fabric");
+		json_object_foreach((json_t *)fab, key, o) {
+			char val[256];
+
+			/* A secret stays in the configuration, not on a screen. */
+			if (strstr(key, "secret"))
+				snprintf(val, sizeof(val), "(set)");
+			else
+				cell_of(o, val, sizeof(val));
+			if (n < sizeof(c[6]))
+				n += snprintf(c[6] + n, sizeof(c[6]) - n, "%s%s=%s",
+					      n ? "," : "", key, val);
+		}
+		if (!c[6][0])
+			strcpy(c[6], "-");
+		for (k = 0; k < 7; k++)
+			row[k] = c[k];
+		table_add(&t, row);
+	}
+	table_print(f, &t);
+}
+
+void lctl_print_mdevs(FILE *f, const json_t *mdevs)
+{
+	static char *const head[] = { "UUID", "TYPE", "NS_SIZE", "LBA", "RUNTIME" };
+	static const char *const key[] = { "uuid", "type", "ns_size", "lba_size",
+					   "runtime_pid" };
+	struct table t = { .cols = 5 };
+	char c[5][128];
+	char *row[5];
+	const json_t *m;
+	size_t i;
+	int k;
+
+	table_add(&t, head);
+	json_array_foreach((json_t *)mdevs, i, m) {
+		for (k = 0; k < 5; k++) {
+			cell_of(json_object_get(m, key[k]), c[k], sizeof(c[k]));
+			row[k] = c[k];
+		}
+		/* runtime_pid 0: nobody serves it. */
+		if (!strcmp(c[4], "0"))
+			strcpy(c[4], "none");
+		table_add(&t, row);
+	}
+	table_print(f, &t);
+}
+
+void lctl_print_types(FILE *f, const json_t *types)
+{
+	static char *const head[] = { "TYPE", "QUEUES", "AVAILABLE", "DESCRIPTION" };
+	static const char *const key[] = { "type", "queues", "available", "description" };
+	struct table t = { .cols = 4 };
+	char c[4][256];
+	char *row[4];
+	const json_t *m;
+	size_t i;
+	int k;
+
+	table_add(&t, head);
+	json_array_foreach((json_t *)types, i, m) {
+		for (k = 0; k < 4; k++) {
+			cell_of(json_object_get(m, key[k]), c[k], sizeof(c[k]));
+			row[k] = c[k];
+		}
+		table_add(&t, row);
+	}
+	table_print(f, &t);
+}
+
+void lctl_print_lines(FILE *f, const json_t *v)
+{
+	const json_t *s;
+	size_t i;
+
+	if (!json_is_array(v)) {
+		lctl_print_json(f, v);
+		return;
+	}
+	json_array_foreach((json_t *)v, i, s) {
+		if (json_is_string(s))
+			fprintf(f, "%s\n", json_string_value(s));
+		else
+			lctl_print_json(f, s);
+	}
+}

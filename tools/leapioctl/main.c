@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leapioctl: the operator's command line for LeapIO (Documentation/
+ * admin-guide/leapioctl.rst). The vdev commands speak to leapiod's
+ * control socket (client.c); the mdev commands write sysfs (mdev.c).
+ * A vdev is given as leapiod's --vdev gives one, parsed by leapiod's
+ * own parser, so the two never disagree on what a vdev is.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../runtime/config/config.h"
+#include "client.h"
+#include "format.h"
+#include "mdev.h"
+
+#define LEAPIOCTL_VERSION	"0.1.0"
+
+struct lctl {
+	const char	*socket;
+	bool		json;
+	const char	*sysfs;		/* "" or $LEAPIOCTL_SYSFS_ROOT (tests) */
+};
+
+static const char usage[] =
+	"Usage: leapioctl [-s SOCKET] [-o table|json] COMMAND [ARG]...\n"
+	"\n"
+	"leapiod (through its control socket):\n"
+	"  vdev list                       the vdevs leapiod serves\n"
+	"  vdev get UUID                   one of them\n"
+	"  vdev add UUID=PATH[,OPT]...     serve an mdev (leapiod's --vdev syntax:\n"
+	"                                  offset=N,size=N,type=T,readonly,poller=N,\n"
+	"                                  fabric options after an nvme+tcp:// URI)\n"
+	"  vdev remove UUID                stop serving it\n"
+	"  vdev set-backend UUID=PATH[,OPT]...\n"
+	"                                  another backend under a served vdev\n"
+	"  save-config [PATH]              write what runs (default: leapiod's --config)\n"
+	"  log-level verbose|normal\n"
+	"  methods                         what the socket answers to\n"
+	"\n"
+	"The kernel side (sysfs):\n"
+	"  mdev types                      the leapio types and how many are left\n"
+	"  mdev list                       leapio mdevs, their namespace and runtime\n"
+	"  mdev create TYPE [--uuid UUID] [ATTR=VALUE]...\n"
+	"                                  e.g. ns_size=64G lba_size=4096 (in that order)\n"
+	"  mdev remove UUID\n"
+	"\n"
+	"  -s, --socket SOCKET   leapiod's control socket (default $LEAPIOD_SOCKET or "
+	LCTL_DEFAULT_SOCKET ")\n"
+	"  -o, --output FORMAT   table (default) or json\n"
+	"  -h, --help, --version\n"
+	"\n"
+	"Exit status: 0 done, 1 refused (the reason is printed), 2 usage,\n"
+	"3 leapiod does not answer on the socket.\n";
+
+static int usage_err(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "leapioctl: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'leapioctl --help'.\n");
+	return LCTL_USAGE;
+}
+
+/* Call and print: tables by default, print(result) for them. */
+static int call(struct lctl *c, const char *method, json_t *params,
+		void (*print)(FILE *, const json_t *))
+{
+	json_t *result;
+	char err[1024];
+	int ret = lctl_call(c->socket, method, params, &result, err, sizeof(err));
+
+	if (ret) {
+		fprintf(stderr, "leapioctl: %s: %s\n", method, err);
+		return ret;
+	}
+	if (c->json)
+		lctl_print_json(stdout, result);
+	else if (print)
+		print(stdout, result);
+	json_decref(result);
+	return LCTL_OK;
+}
+
+/* One vdev's result as a one-row table. */
+static void print_one_vdev(FILE *f, const json_t *v)
+{
+	json_t *a = json_array();
+
+	json_array_append(a, (json_t *)v);
+	lctl_print_vdevs(f, a);
+	json_decref(a);
+}
+
+/* UUID=PATH[,OPT]... through leapiod's own --vdev parser. */
+static json_t *vdev_spec(const char *spec, char *err, size_t errlen)
+{
+	struct lio_config cfg;
+	json_t *v = NULL;
+
+	lio_config_init(&cfg);
+	if (!lio_config_add_vdev_arg(&cfg, spec, err, errlen))
+		v = lio_config_vdev_json(&cfg.vdevs[0]);
+	lio_config_free(&cfg);
+	return v;
+}
+
+static json_t *uuid_params(const char *uuid)
+{
+	return json_pack("{s:s}", "uuid", uuid);
+}
+
+static int cmd_vdev(struct lctl *c, int argc, char **argv)
+{
+	char err[512];
+	json_t *v, *p;
+
+	if (argc < 1)
+		return usage_err("vdev: which command (%s)?", "list, get, add, remove, set-backend");
+	if (!strcmp(argv[0], "list") && argc == 1)
+		return call(c, "vdev_list", NULL, lctl_print_vdevs);
+	if (argc != 2)
+		return usage_err("vdev %s: wrong arguments", argv[0]);
+	if (!strcmp(argv[0], "get"))
+		return call(c, "vdev_get", uuid_params(argv[1]), print_one_vdev);
+	if (!strcmp(argv[0], "remove"))
+		return call(c, "vdev_remove", uuid_params(argv[1]), NULL);
+	if (strcmp(argv[0], "add") && strcmp(argv[0], "set-backend"))
+		return usage_err("vdev %s: no such command", argv[0]);
+	v = vdev_spec(argv[1], err, sizeof(err));
+	if (!v) {
+		fprintf(stderr, "leapioctl: vdev %s: %s\n", argv[0], err);
+		return LCTL_USAGE;
+	}
+	if (!strcmp(argv[0], "add"))
+		return call(c, "vdev_add", v, print_one_vdev);
+	if (strstr(argv[1], ",poller=")) {
+		json_decref(v);
+		return usage_err("vdev set-backend: %s", "poller= cannot change: "
+				 "remove the vdev and add it on the other poller");
+	}
+	p = json_pack("{s:O, s:O}", "uuid", json_object_get(v, "uuid"), "backend",
+		      json_object_get(v, "backend"));
+	json_decref(v);
+	return call(c, "vdev_set_backend", p, print_one_vdev);
+}
+
+/* Sizes for people: 64G is 64 << 30 (K, M, G, T: powers of 1024). */
+static const char *attr_value(const char *v, char *buf, size_t len)
+{
+	unsigned long long n;
+	char *end;
+	int shift;
+
+	if (*v < '0' || *v > '9')
+		return v;
+	n = strtoull(v, &end, 0);
+	switch (*end) {
+	case 'K': shift = 10; break;
+	case 'M': shift = 20; break;
+	case 'G': shift = 30; break;
+	case 'T': shift = 40; break;
+	default: return v;
+	}
+	if (end[1] || n > (~0ULL >> shift))
+		return v;
+	snprintf(buf, len, "%llu", n << shift);
+	return buf;
+}
+
+static int cmd_mdev(struct lctl *c, int argc, char **argv)
+{
+	char err[1024], uuid[40] = "", vals[LCTL_MAX_ATTRS][32];
+	struct lctl_attr attrs[LCTL_MAX_ATTRS];
+	unsigned int nr = 0;
+	json_t *r;
+	int i;
+
+	if (argc < 1)
+		return usage_err("mdev: which command (%s)?", "types, list, create, remove");
+	if ((!strcmp(argv[0], "types") || !strcmp(argv[0], "list")) && argc == 1) {
+		bool types = !strcmp(argv[0], "types");
+
+		r = types ? lctl_mdev_types(c->sysfs, err, sizeof(err))
+			  : lctl_mdev_list(c->sysfs, err, sizeof(err));
+		if (!r) {
+			fprintf(stderr, "leapioctl: mdev %s: %s\n", argv[0], err);
+			return LCTL_FAILED;
+		}
+		if (c->json)
+			lctl_print_json(stdout, r);
+		else if (types)
+			lctl_print_types(stdout, r);
+		else
+			lctl_print_mdevs(stdout, r);
+		json_decref(r);
+		return LCTL_OK;
+	}
+	if (!strcmp(argv[0], "remove") && argc == 2) {
+		if (lctl_mdev_remove(c->sysfs, argv[1], err, sizeof(err))) {
+			fprintf(stderr, "leapioctl: %s\n", err);
+			return LCTL_FAILED;
+		}
+		return LCTL_OK;
+	}
+	if (strcmp(argv[0], "create") || argc < 2)
+		return usage_err("mdev %s: wrong arguments", argv[0]);
+	for (i = 2; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+
+		if (!strcmp(argv[i], "--uuid") && i + 1 < argc) {
+			snprintf(uuid, sizeof(uuid), "%s", argv[++i]);
+			continue;
+		}
+		if (!eq || eq == argv[i] || nr == LCTL_MAX_ATTRS)
+			return usage_err("mdev create: %s: not ATTR=VALUE", argv[i]);
+		*eq = '\0';
+		attrs[nr].name = argv[i];
+		attrs[nr].value = attr_value(eq + 1, vals[nr], sizeof(vals[nr]));
+		nr++;
+	}
+	if (lctl_mdev_create(c->sysfs, argv[1], uuid, attrs, nr, err, sizeof(err))) {
+		fprintf(stderr, "leapioctl: %s\n", err);
+		return LCTL_FAILED;
+	}
+	if (c->json)
+		printf("{\"uuid\": \"%s\"}\n", uuid);
+	else
+		printf("%s\n", uuid);
+	return LCTL_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct lctl c = { .socket = getenv("LEAPIOD_SOCKET") };
+	char **rest;
+	int o, n;
+
+	c.sysfs = getenv("LEAPIOCTL_SYSFS_ROOT") ?: "";
+	if (!c.socket || !*c.socket)
+		c.socket = LCTL_DEFAULT_SOCKET;
+	/* "+": options before the command only; its own come after it. */
+	while ((o = getopt_long(argc, argv, "+s:o:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 's':
+			c.socket = optarg;
+			break;
+		case 'o':
+			if (strcmp(optarg, "json") && strcmp(optarg, "table"))
+				return usage_err("-o %s: table or json", optarg);
+			c.json = !strcmp(optarg, "json");
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return LCTL_OK;
+		case 'V':
+			printf("leapioctl %s\n", LEAPIOCTL_VERSION);
+			return LCTL_OK;
+		default:
+			fprintf(stderr, "Try 'leapioctl --help'.\n");
+			return LCTL_USAGE;
+		}
+	}
+	rest = argv + optind;
+	n = argc - optind;
+	if (n < 1)
+		return usage_err("%s", "no command");
+	if (!strcmp(rest[0], "vdev"))
+		return cmd_vdev(&c, n - 1, rest + 1);
+	if (!strcmp(rest[0], "mdev"))
+		return cmd_mdev(&c, n - 1, rest + 1);
+	if (!strcmp(rest[0], "methods") && n == 1)
+		return call(&c, "rpc_get_methods", NULL, lctl_print_lines);
+	if (!strcmp(rest[0], "save-config") && n <= 2)
+		return call(&c, "save_config", n == 2 ? json_pack("{s:s}", "path", rest[1]) : NULL,
+			    NULL);
+	if (!strcmp(rest[0], "log-level") && n == 2 &&
+	    (!strcmp(rest[1], "verbose") || !strcmp(rest[1], "normal")))
+		return call(&c, "log_set_level",
+			    json_pack("{s:b}", "verbose", !strcmp(rest[1], "verbose")), NULL);
+	return usage_err("%s: no such command, or wrong arguments", rest[0]);
+}
