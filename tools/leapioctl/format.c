@@ -133,52 +133,46 @@ void lctl_print_vdevs(FILE *f, const json_t *vdevs)
 	table_print(f, &t);
 }
 
+/* Objects as rows: column i shows key[i] under head[i]. */
+static void print_objects(FILE *f, const json_t *objs, char *const *head,
+			  const char *const *key, unsigned int cols)
+{
+	struct table t = { .cols = cols };
+	char c[LCTL_MAX_COLS][256];
+	char *row[LCTL_MAX_COLS];
+	const json_t *o;
+	unsigned int k;
+	size_t i;
+
+	table_add(&t, head);
+	json_array_foreach((json_t *)objs, i, o) {
+		for (k = 0; k < cols; k++) {
+			cell_of(json_object_get(o, key[k]), c[k], sizeof(c[k]));
+			row[k] = c[k];
+		}
+		/* runtime_pid 0: nobody serves it. */
+		if (!strcmp(key[cols - 1], "runtime_pid") && !strcmp(c[cols - 1], "0"))
+			strcpy(c[cols - 1], "none");
+		table_add(&t, row);
+	}
+	table_print(f, &t);
+}
+
 void lctl_print_mdevs(FILE *f, const json_t *mdevs)
 {
 	static char *const head[] = { "UUID", "TYPE", "NS_SIZE", "LBA", "RUNTIME" };
 	static const char *const key[] = { "uuid", "type", "ns_size", "lba_size",
 					   "runtime_pid" };
-	struct table t = { .cols = 5 };
-	char c[5][128];
-	char *row[5];
-	const json_t *m;
-	size_t i;
-	int k;
 
-	table_add(&t, head);
-	json_array_foreach((json_t *)mdevs, i, m) {
-		for (k = 0; k < 5; k++) {
-			cell_of(json_object_get(m, key[k]), c[k], sizeof(c[k]));
-			row[k] = c[k];
-		}
-		/* runtime_pid 0: nobody serves it. */
-		if (!strcmp(c[4], "0"))
-			strcpy(c[4], "none");
-		table_add(&t, row);
-	}
-	table_print(f, &t);
+	print_objects(f, mdevs, head, key, 5);
 }
 
 void lctl_print_types(FILE *f, const json_t *types)
 {
 	static char *const head[] = { "TYPE", "QUEUES", "AVAILABLE", "DESCRIPTION" };
 	static const char *const key[] = { "type", "queues", "available", "description" };
-	struct table t = { .cols = 4 };
-	char c[4][256];
-	char *row[4];
-	const json_t *m;
-	size_t i;
-	int k;
 
-	table_add(&t, head);
-	json_array_foreach((json_t *)types, i, m) {
-		for (k = 0; k < 4; k++) {
-			cell_of(json_object_get(m, key[k]), c[k], sizeof(c[k]));
-			row[k] = c[k];
-		}
-		table_add(&t, row);
-	}
-	table_print(f, &t);
+	print_objects(f, types, head, key, 4);
 }
 
 void lctl_print_lines(FILE *f, const json_t *v)
