@@ -9,7 +9,7 @@ FUZZ_RUNS	?= 5000
 FUZZ_TIME	?= 30
 # Fewer inputs in the smoke for fuzz_rt, which builds a fresh fake host
 # per input (tens of ms), and for the targets added after it (config,
-# --vdev, region), to keep `make check` bounded (about a minute on the
+# --vdev, region, control), to keep `make check` bounded (about a minute on the
 # 2-core CI machine); FUZZ_RUNS given on the
 # command line sets them all.
 FUZZ_CLI_RUNS	:= $(filter command line,$(origin FUZZ_RUNS))
@@ -39,6 +39,12 @@ FUZZ_CFG_SRCS	:= $(sort $(wildcard runtime/config/*.c runtime/backend/*.c runtim
 $(FUZZ_OUT)/fuzz_config $(FUZZ_OUT)/fuzz_vdev_arg: $(FUZZ_OUT)/%: tests/fuzz/%.c $(FUZZ_CFG_SRCS) $(shell find runtime -name '*.h')
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -D_GNU_SOURCE -I. -o $@ $< $(FUZZ_CFG_SRCS) -luring -ljansson -lnvme
+
+# The control socket's stream and methods, over the configuration code.
+FUZZ_CTL_SRCS	:= $(FUZZ_CFG_SRCS) $(wildcard runtime/control/rpc.c runtime/control/methods.c)
+$(FUZZ_OUT)/fuzz_control: tests/fuzz/fuzz_control.c $(FUZZ_CTL_SRCS) $(shell find runtime -name '*.h')
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -D_GNU_SOURCE -I. -o $@ $< $(FUZZ_CTL_SRCS) -luring -ljansson -lnvme
 
 fuzz-build: $(FUZZ_TARGETS)
 
