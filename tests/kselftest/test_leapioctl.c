@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leapioctl as an operator runs it (Documentation/admin-guide/
+ * leapioctl.rst), on the real sysfs of leapio_host.ko and against a live
+ * leapiod:
+ *
+ * - mdev create with attributes in order (sizes like 16M), seen in sysfs
+ *   and in mdev list; an attribute the driver refuses removes the mdev
+ *   again; mdev remove;
+ * - the vdev commands drive leapiod: list, set-backend to a second loop
+ *   device over the same memory, remove, add, each seen by the driver
+ *   (runtime_pid) and by the data the VFIO client reads back.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lio_dp.h"
+
+/* Run leapioctl with args; its output (stdout and stderr) in out. */
+static int lctl(char *out, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int lctl(char *out, size_t len, const char *fmt, ...)
+{
+	const char *top = getenv("LEAPIO_TOP");
+	char cmd[1024], args[768];
+	size_t have = 0;
+	va_list ap;
+	FILE *p;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "%s/tools/leapioctl/leapioctl %s 2>&1",
+		 top && *top ? top : ".", args);
+	out[0] = '\0';
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while (have + 1 < len && fgets(out + have, len - have, p))
+		have = strlen(out);
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The leapio mdevs sysfs has now. */
+static int nr_mdevs(void)
+{
+	char out[8192], *s = out;
+	int n = 0;
+
+	if (lctl(out, sizeof(out), "-o json mdev list"))
+		return -1;
+	while ((s = strstr(s, "\"uuid\""))) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
+TEST(mdev_commands_manage_the_kernel_side)
+{
+	struct lio_mdev m = { 0 };
+	char out[4096], val[64];
+	int before = nr_mdevs(), st;
+
+	ASSERT_LE(0, before);
+	st = lctl(out, sizeof(out), "mdev types");
+	ASSERT_EQ(0, st) TH_LOG("%s", out);
+	ASSERT_NE(NULL, strstr(out, "leapio-1q"));
+
+	st = lctl(out, sizeof(out), "mdev create leapio-1q lba_size=4096 ns_size=16M");
+	ASSERT_EQ(0, st) TH_LOG("%s", out);
+	out[strcspn(out, "\n")] = '\0';
+	ASSERT_EQ(MDEV_UUID_LEN, strlen(out)) TH_LOG("%s", out);
+	strcpy(m.uuid, out);
+	ASSERT_EQ(0, mdev_attr_read(&m, "lba_size", val, sizeof(val)));
+	ASSERT_STREQ("4096", val);
+	ASSERT_EQ(0, mdev_attr_read(&m, "ns_size", val, sizeof(val)));
+	ASSERT_STREQ("16777216", val);
+	ASSERT_EQ(before + 1, nr_mdevs());
+	st = lctl(out, sizeof(out), "mdev list");
+	ASSERT_EQ(0, st);
+	ASSERT_NE(NULL, strstr(out, m.uuid));
+	ASSERT_EQ(0, lctl(out, sizeof(out), "-o json mdev list"));
+	ASSERT_NE(NULL, strstr(out, "\"ns_size\": 16777216"));
+	ASSERT_EQ(0, lctl(out, sizeof(out), "mdev remove %s", m.uuid)) TH_LOG("%s", out);
+	ASSERT_EQ(before, nr_mdevs());
+
+	/* 16 MiB + 512 is no multiple of 4096: the driver says no. */
+	st = lctl(out, sizeof(out), "mdev create leapio-1q lba_size=4096 ns_size=16777728");
+	ASSERT_EQ(1, st) TH_LOG("%s", out);
+	ASSERT_NE(NULL, strstr(out, "ns_size=16777728: Invalid argument"));
+	ASSERT_NE(NULL, strstr(out, "removed again"));
+	ASSERT_EQ(before, nr_mdevs());
+	ASSERT_EQ(1, lctl(out, sizeof(out), "mdev create leapio-99q"));
+	ASSERT_NE(NULL, strstr(out, "no such type"));
+	ASSERT_EQ(1, lctl(out, sizeof(out), "mdev remove %s", m.uuid));
+	ASSERT_NE(NULL, strstr(out, "no such mdev"));
+}
+
+FIXTURE(lv) {
+	struct dp dp;
+	struct backing alias;
+	char out[4096];
+};
+
+FIXTURE_SETUP(lv)
+{
+	struct dp *dp = &self->dp;
+
+	self->alias.file = self->alias.loop = -1;
+	dp_create(_metadata, dp, DP_NS_SIZE, DP_NS_SIZE, 0);
+	ASSERT_EQ(0, backing_alias(&dp->bk, &self->alias));
+	snprintf(dp->d.control, sizeof(dp->d.control), "/tmp/leapiod-ksft-%d.sock",
+		 getpid());
+	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, dp->bk.path, 0));
+	dp_start_leapiod(_metadata, dp);
+	dp_open(_metadata, dp);
+	ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 1, 16, 1));
+}
+
+FIXTURE_TEARDOWN(lv)
+{
+	dp_teardown(_metadata, &self->dp);
+	backing_destroy(&self->alias);
+}
+
+TEST_F_TIMEOUT(lv, vdev_commands_drive_leapiod, 120)
+{
+	struct dp *dp = &self->dp;
+	uint32_t n = GMEM_PAGE >> dp->io.lba_shift;
+	const char *s = dp->d.control, *u = dp->l.mdev.uuid;
+
+	ASSERT_EQ(0, lctl(self->out, sizeof(self->out), "-s %s vdev list", s));
+	ASSERT_NE(NULL, strstr(self->out, u));
+	ASSERT_NE(NULL, strstr(self->out, dp->bk.path));
+	dp_write_seed(_metadata, dp, 1, 8, n, 1101);
+
+	ASSERT_EQ(0, lctl(self->out, sizeof(self->out), "-s %s vdev set-backend %s=%s", s, u,
+			  self->alias.path)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, lctl(self->out, sizeof(self->out), "-s %s -o json vdev get %s", s, u));
+	ASSERT_NE(NULL, strstr(self->out, self->alias.path));
+	dp_read_seed(_metadata, dp, 1, 8, n, 1101);
+
+	ASSERT_EQ(0, lctl(self->out, sizeof(self->out), "-s %s vdev remove %s", s, u));
+	ASSERT_EQ(0, leapiod_wait_runtime_pid(u, 0, NIO_TIMEOUT_MS));
+	ASSERT_EQ(1, lctl(self->out, sizeof(self->out), "-s %s vdev get %s", s, u));
+	ASSERT_NE(NULL, strstr(self->out, "no vdev"));
+	ASSERT_EQ(0, lctl(self->out, sizeof(self->out), "-s %s vdev add %s=%s", s, u,
+			  dp->bk.path)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, leapiod_wait_runtime_pid(u, dp->d.pid, NIO_TIMEOUT_MS));
+	dp_read_seed(_metadata, dp, 1, 8, n, 1101);
+	dp_write_seed(_metadata, dp, 1, 16, n, 1102);
+	dp_backing_seed(_metadata, dp, 0, 16, n, 1102);
+
+	/* What an operator gets wrong is said, with its exit status. */
+	ASSERT_EQ(1, lctl(self->out, sizeof(self->out), "-s %s vdev add %s=%s", s, u,
+			  dp->bk.path));
+	ASSERT_NE(NULL, strstr(self->out, "running already"));
+	ASSERT_EQ(3, lctl(self->out, sizeof(self->out), "-s %s.none vdev list", s));
+}
+
+TEST_HARNESS_MAIN
