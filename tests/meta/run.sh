@@ -292,7 +292,7 @@ tap_is "leapiod's build takes no header or source from tests/" "$out" ""
 read -ra cflags < <(awk '$1 == "UNIT_CFLAGS" && $2 == ":=" { $1 = $2 = ""; print; exit }' <<< "$db")
 ksrc=$(awk '$1 == "KSRC_UNIT" && $2 == ":=" { print $3; exit }' <<< "$db")
 out=$(make -s --no-print-directory "$ksrc/.stamp" 2>&1 &&
-	"${CC:-cc}" "${cflags[@]}" -o "$tmp/leak_check" tests/meta/leak_check.c 2>&1) && rc=0 || rc=$?
+	"${CC:-cc}" "${cflags[@]}" -o "$tmp/leak_check" tests/meta/leak_check.c -lpthread 2>&1) && rc=0 || rc=$?
 tap "$(ok_if [ "$rc" = 0 ] && [ "${#cflags[@]}" -gt 0 ])" \
 	"the leak check's test binary builds with the unit build's flags" "$out"
 out=$("$tmp/leak_check" 2>&1) && rc=0 || rc=$?
