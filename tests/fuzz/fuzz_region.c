@@ -46,6 +46,12 @@ static void check(const struct leapio_mbox_req *req, u64 rsvd, u16 nr_ioq)
 		     (req->err.loc & 0xff) >= NVME_SQE_SIZE))
 			abort();
 		break;
+	case LEAPIO_MBOX_NS_GROW:
+		/* Whole 512-byte blocks, within what a file offset holds. */
+		if (!req->ns_size || req->ns_size % 512 ||
+		    req->ns_size > LEAPIO_NS_SIZE_MAX)
+			abort();
+		break;
 	default:	/* accepted an op the driver does not know */
 		abort();
 	}
