@@ -181,6 +181,23 @@ static inline void dp_setup(struct __test_metadata *_metadata, struct dp *dp,
 	dp_open(_metadata, dp);
 }
 
+/*
+ * leapiod serving dp from path with a control socket of its own
+ * (dp->d.control), the VFIO client's I/O queue pair 1 of depth qd
+ * created: test_control's and test_leapioctl's start.
+ */
+static inline void dp_serve_with_control(struct __test_metadata *_metadata,
+					 struct dp *dp, const char *path,
+					 uint16_t qd)
+{
+	snprintf(dp->d.control, sizeof(dp->d.control), "/tmp/leapiod-ksft-%d.sock",
+		 getpid());
+	{ ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, path, 0)); }
+	dp_start_leapiod(_metadata, dp);
+	dp_open(_metadata, dp);
+	{ ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 1, qd, 1)); }
+}
+
 static inline unsigned long long dp_attr(struct __test_metadata *_metadata,
 					 struct dp *dp, const char *name)
 {

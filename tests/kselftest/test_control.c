@@ -43,12 +43,7 @@ FIXTURE_SETUP(ctl)
 	self->alias.file = self->alias.loop = -1;
 	ASSERT_EQ(0, dm_delay_create(&self->dm, dp->bk.path));
 	ASSERT_EQ(0, backing_alias(&dp->bk, &self->alias));
-	snprintf(dp->d.control, sizeof(dp->d.control), "/tmp/leapiod-ksft-%d.sock",
-		 getpid());
-	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, self->dm.path, 0));
-	dp_start_leapiod(_metadata, dp);
-	dp_open(_metadata, dp);
-	ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 1, 32, 1));
+	dp_serve_with_control(_metadata, dp, self->dm.path, 32);
 }
 
 FIXTURE_TEARDOWN(ctl)

@@ -117,12 +117,7 @@ FIXTURE_SETUP(lv)
 	self->alias.file = self->alias.loop = -1;
 	dp_create(_metadata, dp, DP_NS_SIZE, DP_NS_SIZE, 0);
 	ASSERT_EQ(0, backing_alias(&dp->bk, &self->alias));
-	snprintf(dp->d.control, sizeof(dp->d.control), "/tmp/leapiod-ksft-%d.sock",
-		 getpid());
-	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, dp->bk.path, 0));
-	dp_start_leapiod(_metadata, dp);
-	dp_open(_metadata, dp);
-	ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 1, 16, 1));
+	dp_serve_with_control(_metadata, dp, dp->bk.path, 16);
 }
 
 FIXTURE_TEARDOWN(lv)
