@@ -50,7 +50,7 @@ done
 stage unit "unit tests" make --no-print-directory unit || true
 stage unit-rt "leapiod unit tests" make --no-print-directory unit-rt || true
 stage unit-tools "tools tests (ivshmem-server)" make --no-print-directory unit-tools || true
-stage leapiod "leapiod build" make --no-print-directory runtime/leapiod || true
+stage leapiod "leapiod and leapioctl build" make --no-print-directory runtime/leapiod leapioctl || true
 stage ivshmem-server "ivshmem-server build (the card L1's)" \
 	make --no-print-directory ivshmem-server || true
 stage arm64 "the card's arm64 build (leapiod, leapio_soc.ko for each arm64 kernel)" \
