@@ -355,33 +355,36 @@ static void answer(struct lio_ctl *c, struct lio_ctl_client *cl)
 	cl->in_len -= off;
 }
 
-/* false: the client is gone (closed, or its end of the socket). */
+/*
+ * Read what there is (up to a full buffer), answer the requests whole in
+ * it, write the replies. A client that shut its side down after its
+ * requests still gets their replies, then is closed (echo ... | socat);
+ * half a request goes with it. false: the client is gone.
+ */
 static bool serve_client(struct lio_ctl *c, unsigned int slot, uint32_t events)
 {
 	struct lio_ctl_client *cl = c->clients[slot];
+	bool eof = false;
 	ssize_t n;
 
-	if ((events & EPOLLIN) && !cl->closing) {
-		for (;;) {
-			if (cl->in_len == LIO_CTL_IN_MAX) {
-				/* rpc.c refuses a request this large first. */
-				break;
-			}
-			n = recv(cl->fd, cl->in + cl->in_len, LIO_CTL_IN_MAX - cl->in_len, 0);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0 && errno == EAGAIN)
-				break;
-			if (n <= 0)
-				return false;	/* what it half sent goes with it */
-			cl->in_len += n;
-			answer(c, cl);
-			if (cl->closing || cl->out_len >= LIO_CTL_MAX_OUT)
-				break;
+	while ((events & EPOLLIN) && !cl->closing && cl->in_len < LIO_CTL_IN_MAX) {
+		n = recv(cl->fd, cl->in + cl->in_len, LIO_CTL_IN_MAX - cl->in_len, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0)
+			return false;
+		if (!n) {
+			eof = true;
+			break;
 		}
+		cl->in_len += n;
 	}
-	if (!cl->closing && cl->out_len < LIO_CTL_MAX_OUT)
-		answer(c, cl);	/* what waited for the output to drain */
+	/* Also what waited for the output to drain. */
+	answer(c, cl);
+	if (eof)
+		cl->closing = true;
 	if ((events & (EPOLLHUP | EPOLLERR)) && !(events & EPOLLIN))
 		return false;
 	return flush(c, slot);

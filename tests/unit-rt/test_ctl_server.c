@@ -110,6 +110,33 @@ static int pump_line(struct lio_ctl *c, int fd, char *buf, size_t len)
 	return -1;
 }
 
+/* Run the server until fd's end (bounded): all it got in buf; 0, or -1. */
+static int pump_to_eof(struct lio_ctl *c, int fd, char *buf, size_t len)
+{
+	size_t have = 0;
+	int step;
+
+	buf[0] = '\0';
+	for (step = 0; step < PUMP_STEPS; step++) {
+		struct pollfd p[2] = { { lio_ctl_fd(c), POLLIN, 0 }, { fd, POLLIN, 0 } };
+		ssize_t n;
+
+		if (poll(p, 2, 1000) < 0)
+			return -1;
+		lio_ctl_work(c);
+		if (!(p[1].revents & (POLLIN | POLLHUP)))
+			continue;
+		n = recv(fd, buf + have, len - 1 - have, MSG_DONTWAIT);
+		if (n == 0)
+			return 0;
+		if (n > 0) {
+			have += n;
+			buf[have] = '\0';
+		}
+	}
+	return -1;
+}
+
 /* Run the server until it has n clients (bounded). */
 static unsigned int pump_clients(struct lio_ctl *c, unsigned int n)
 {
@@ -193,6 +220,23 @@ TEST_F(srv, a_client_gone_mid_request_costs_nothing)
 	ASSERT_EQ(1, pump_line(self->c, b, line, sizeof(line)));
 	ASSERT_NE(NULL, strstr(line, "\"id\":4"));
 	close(b);
+}
+
+/* echo '{...}' | socat - UNIX-CONNECT:...: requests, then EOF, then the replies. */
+TEST_F(srv, a_client_that_shut_its_side_down_gets_its_replies)
+{
+	char line[512];
+	int fd = dial(self->path);
+
+	ASSERT_LE(0, fd);
+	say(fd, ECHO(11) "\n" ECHO(12) "\n{\"jsonrpc\":\"2.0\",");
+	ASSERT_EQ(0, shutdown(fd, SHUT_WR));
+	/* Both replies, then the end: the half request went with it. */
+	ASSERT_EQ(0, pump_to_eof(self->c, fd, line, sizeof(line)));
+	ASSERT_STREQ("{\"jsonrpc\":\"2.0\",\"result\":[11],\"id\":11}\n"
+		     "{\"jsonrpc\":\"2.0\",\"result\":[12],\"id\":12}\n", line);
+	ASSERT_EQ(0, pump_clients(self->c, 0));
+	close(fd);
 }
 
 TEST_F(srv, one_client_too_many_is_told_and_closed)
