@@ -57,19 +57,20 @@ int lio_config_add_vdev_arg(struct lio_config *c, const char *arg,
 int lio_config_finish(struct lio_config *c, int default_cpu,
 		      char *err, size_t errlen);
 
+struct json_t;
+/*
+ * One vdev object of the file's format into v (json.c), its messages
+ * naming it base ("vdevs[2]"; "params" for the control socket). 0 or
+ * -EINVAL with err.
+ */
+int lio_config_parse_vdev(struct lio_vdev_cfg *v, const struct json_t *o,
+			  const char *base, char *err, size_t errlen);
 /*
  * Back into the file's format (json_write.c): one vdev as the file lists
  * it, and the whole configuration, which lio_config_parse_json() reads
  * back as it was. A new reference, or NULL (out of memory).
  */
-struct json_t;
 struct json_t *lio_config_vdev_json(const struct lio_vdev_cfg *v);
-/*
- * One vdev object of the file's format into v, its messages naming it
- * base ("params" for the control socket). 0 or -EINVAL with err.
- */
-int lio_config_parse_vdev(struct lio_vdev_cfg *v, const struct json_t *o,
-			  const char *base, char *err, size_t errlen);
 struct json_t *lio_config_json(const struct lio_config *c);
 
 /* A UUID in its 36-character form, any case, into lower case. 0 or -EINVAL. */

@@ -208,9 +208,8 @@ static int parse_backend(const json_t *o, const char *who, struct lio_vdev_cfg *
 	return lio_cfg_backend_check(v, type_given, who, "backend.", err, errlen);
 }
 
-/* One vdev object; base names it in messages ("vdevs[2]", "params"). */
-static int parse_vdev(const json_t *o, const char *base, struct lio_vdev_cfg *v,
-		      char *err, size_t errlen)
+int lio_config_parse_vdev(struct lio_vdev_cfg *v, const json_t *o,
+			  const char *base, char *err, size_t errlen)
 {
 	const json_t *backend = NULL;
 	const char *key;
@@ -297,19 +296,13 @@ static int parse_vdevs(struct lio_config *c, const json_t *a, char *err, size_t 
 			       LIO_MAX_VDEVS);
 	for (i = 0; i < n; i++) {
 		snprintf(where, sizeof(where), "vdevs[%zu]", i);
-		ret = parse_vdev(json_array_get(a, i), where, &v, err, errlen);
+		ret = lio_config_parse_vdev(&v, json_array_get(a, i), where, err, errlen);
 		if (ret)
 			return ret;
 		if (lio_config_append(c, &v, where))
 			return cfg_err(err, errlen, "out of memory");
 	}
 	return 0;
-}
-
-int lio_config_parse_vdev(struct lio_vdev_cfg *v, const struct json_t *o,
-			  const char *base, char *err, size_t errlen)
-{
-	return parse_vdev(o, base, v, err, errlen);
 }
 
 int lio_config_parse_json(struct lio_config *c, const char *text,

@@ -20,30 +20,26 @@ static void put_opt(void *arg, const char *name, int kind, long n, const char *s
 json_t *lio_config_vdev_json(const struct lio_vdev_cfg *v)
 {
 	const struct lio_bdev_cfg *b = &v->bdev;
-	json_t *o, *be, *fab = NULL;
+	json_t *be = json_pack("{s:s}", "type", lio_bdev_type_name(b->type)), *fab;
 
-	be = json_pack("{s:s}", "type", lio_bdev_type_name(b->type));
-	if (be && b->type != LIO_BDEV_NULL)
+	if (!be)
+		return NULL;
+	if (b->type != LIO_BDEV_NULL)
 		json_object_set_new(be, "path", json_string(b->path));
-	if (be && b->offset)
+	if (b->offset)
 		json_object_set_new(be, "offset", json_integer((json_int_t)b->offset));
-	if (be && b->size)
+	if (b->size)
 		json_object_set_new(be, "size", json_integer((json_int_t)b->size));
-	if (be && b->readonly)
+	if (b->readonly)
 		json_object_set_new(be, "readonly", json_true());
-	if (be && b->type == LIO_BDEV_NVMF) {
-		fab = json_object();
-		if (fab)
-			lio_nvmf_opts_foreach(&b->nvmf.opts, put_opt, fab);
-		if (fab && json_object_size(fab))
+	if (b->type == LIO_BDEV_NVMF && (fab = json_object())) {
+		lio_nvmf_opts_foreach(&b->nvmf.opts, put_opt, fab);
+		if (json_object_size(fab))
 			json_object_set(be, "fabric", fab);
 		json_decref(fab);
 	}
-	if (!be)
-		return NULL;
-	o = json_pack("{s:s, s:i, s:o}", "uuid", v->uuid, "poller", (int)v->poller,
-		      "backend", be);
-	return o;
+	return json_pack("{s:s, s:i, s:o}", "uuid", v->uuid, "poller", (int)v->poller,
+			 "backend", be);
 }
 
 static json_t *card_json(const struct lio_card_cfg *cc)
