@@ -44,6 +44,9 @@ struct leapiod {
 	unsigned int		nr_pollers;
 	struct lio_ctl		*ctl;		/* the control socket, or NULL */
 	gid_t			ctl_gid;	/* --control-group's, or -1 */
+	/* What the control socket's methods see of leapiod (open_control). */
+	struct lio_ctl_host	ctl_host;
+	struct lio_rpc_table	ctl_table;
 };
 
 /*
@@ -392,14 +395,9 @@ static int platform_open(struct leapiod *d, const struct lio_config *c)
 	return 0;
 }
 
-/* --control-socket: served from serve()'s loop once the vdevs run. */
+/* --control-socket: listening now, served from serve()'s loop. */
 static int open_control(struct leapiod *d)
 {
-	static struct lio_ctl_host host = {
-		.running = ctl_running,
-		.apply = ctl_apply,
-	};
-	static struct lio_rpc_table table;
 	struct lio_ctl_cfg cfg = {
 		.path = d->args.control_socket,
 		.gid = d->ctl_gid,
@@ -408,10 +406,12 @@ static int open_control(struct leapiod *d)
 
 	if (!d->args.control_socket)
 		return 0;
-	host.d = d;
-	host.config_path = d->args.config;
-	table = (struct lio_rpc_table){ lio_ctl_methods, lio_ctl_nr_methods, &host };
-	if (lio_ctl_open(&d->ctl, &cfg, &table, err, sizeof(err))) {
+	d->ctl_host = (struct lio_ctl_host){ .d = d, .running = ctl_running,
+					     .apply = ctl_apply,
+					     .config_path = d->args.config };
+	d->ctl_table = (struct lio_rpc_table){ lio_ctl_methods, lio_ctl_nr_methods,
+					       &d->ctl_host };
+	if (lio_ctl_open(&d->ctl, &cfg, &d->ctl_table, err, sizeof(err))) {
 		lio_log("%s", err);
 		return -1;
 	}

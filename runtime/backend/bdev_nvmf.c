@@ -22,9 +22,9 @@
  * end grows with it, and the vdev's namespace after it (core/vdev.c).
  */
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,11 +270,9 @@ int lio_bdev_open_nvmf(struct lio_bdev *b, char *err, size_t errlen)
 		free(n);
 		return ret;
 	}
-	if (n->keeper < 0) {
+	if (n->keeper < 0)
 		lio_log("%s: cannot open the block device of %s (%s): its namespace's growth will not be seen",
 			b->cfg.path, c->dev, strerror(-n->keeper));
-		n->size_unknown = true;
-	}
 	b->priv = n;
 	b->ops = &lio_nvmf_ops;
 	n->total = ns_bytes(b, n);
