@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The runtime's requests (struct leapio_mbox). MAP is answered within the
- * KICK. IRQ, AEN, FATAL, ERROR and NS_GROW need the controller model, whose lock a
- * KICK must not take (the driver may be holding it while it waits for
- * this very runtime's ack), so they are recorded here and carried out by
- * a work item. Errors are also taken by the model itself, through its
+ * KICK. IRQ, AEN, FATAL, ERROR and NS_GROW need the controller model,
+ * whose lock a KICK must not take (the driver may be holding it while it
+ * waits for this very runtime's ack), so they are recorded here and
+ * carried out by a work item. Errors are also taken by the model itself, through its
  * dp_errors hook, whenever its Error Information log is read or grows:
  * a guest that saw a command fail finds its entry even if the work item
  * has not run yet.

@@ -81,26 +81,25 @@ static void lio_unmap_over(struct callback_head *work)
 
 bool lio_unmap_enter(struct lio_unmap_task *on_stack)
 {
-	struct lio_unmap_task *u;
+	struct lio_unmap_task *u = NULL;
 
 	/* Only current lists current: no race between looking and adding. */
 	if (lio_unmap_running(current))
 		return false;
 
-	if (!(current->flags & PF_KTHREAD)) {
+	if (!(current->flags & PF_KTHREAD))
 		u = kzalloc(sizeof(*u), GFP_KERNEL);
-		if (u) {
-			u->task = current;
-			init_task_work(&u->work, lio_unmap_over);
-			atomic_inc(&lio_unmap_works);
-			/* It runs in current's context: not before we return. */
-			lio_unmap_list(u);
-			if (!task_work_add(current, &u->work, TWA_RESUME))
-				return false;
-			lio_unmap_unlist(u);
-			kfree(u);
-			atomic_dec(&lio_unmap_works);
-		}
+	if (u) {
+		u->task = current;
+		init_task_work(&u->work, lio_unmap_over);
+		atomic_inc(&lio_unmap_works);
+		/* It runs in current's context: not before we return. */
+		lio_unmap_list(u);
+		if (!task_work_add(current, &u->work, TWA_RESUME))
+			return false;
+		lio_unmap_unlist(u);
+		kfree(u);
+		atomic_dec(&lio_unmap_works);
 	}
 
 	on_stack->task = current;
