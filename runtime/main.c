@@ -332,6 +332,16 @@ static const struct lio_config *ctl_running(void *d)
 	return &((struct leapiod *)d)->applied;
 }
 
+static int ctl_stats(void *d, unsigned int poller, const char *uuid,
+		     struct lio_poller_stats *st, struct lio_vdev_stats *vst)
+{
+	struct leapiod *l = d;
+
+	if (poller >= l->nr_pollers)
+		return -ENOENT;
+	return lio_poller_get_stats(l->pollers[poller], st, uuid, vst);
+}
+
 static int ctl_apply(void *d, const struct lio_config *next, const char *what,
 		     char *why, size_t whylen)
 {
@@ -351,7 +361,7 @@ static void shutdown_all(struct leapiod *d)
 	for (i = 0; i < d->nr_pollers; i++) {
 		const struct lio_poller_cfg *pc = &d->applied.pollers[i];
 
-		lio_poller_get_stats(d->pollers[i], &st);
+		lio_poller_get_stats(d->pollers[i], &st, NULL, NULL);
 		lio_log("poller %u (cpu %d): %llu commands, %llu polls (%llu idle), "
 			"%llu sleeps, %llu interrupts", i, pc->cpu,
 			(unsigned long long)st.cmds, (unsigned long long)st.polls,
@@ -407,7 +417,7 @@ static int open_control(struct leapiod *d)
 	if (!d->args.control_socket)
 		return 0;
 	d->ctl_host = (struct lio_ctl_host){ .d = d, .running = ctl_running,
-					     .apply = ctl_apply,
+					     .apply = ctl_apply, .stats = ctl_stats,
 					     .config_path = d->args.config };
 	d->ctl_table = (struct lio_rpc_table){ lio_ctl_methods, lio_ctl_nr_methods,
 					       &d->ctl_host };

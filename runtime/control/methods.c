@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../core/log.h"
 #include "methods.h"
+#include "stats_json.h"
 
 #define HOST(ctx)	((const struct lio_ctl_host *)(ctx))
 
@@ -273,6 +275,103 @@ static json_t *log_set_level(void *ctx __attribute__((unused)), json_t *params,
 	return json_true();
 }
 
+/* Samples are taken at this clock, for rates over two of them. */
+static json_int_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (json_int_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* One vdev's figures: {"uuid", "poller", "read", "write", "other"}. */
+static json_t *one_vdev_stats(void *ctx, const struct lio_vdev_cfg *v,
+			      struct lio_rpc_err *err)
+{
+	const struct lio_ctl_host *h = HOST(ctx);
+	struct lio_poller_stats ps;
+	struct lio_vdev_stats *vs = malloc(sizeof(*vs));
+	json_t *j = NULL;
+
+	if (!vs)
+		return lio_rpc_fail(err, LIO_RPC_INTERNAL_ERROR, "out of memory");
+	if (h->stats(h->d, v->poller, v->uuid, &ps, vs))
+		lio_rpc_fail(err, LIO_RPC_NO_SUCH_VDEV, "no vdev %s", v->uuid);
+	else if (!(j = lio_vdev_stats_json(vs)) ||
+		 json_object_set_new(j, "uuid", json_string(v->uuid)) ||
+		 json_object_set_new(j, "poller", json_integer(v->poller)))
+		lio_rpc_fail(err, LIO_RPC_INTERNAL_ERROR, "out of memory");
+	else {
+		free(vs);
+		return j;
+	}
+	json_decref(j);
+	free(vs);
+	return NULL;
+}
+
+/* params: {"uuid"} for one vdev, none for all. */
+static json_t *vdev_stats(void *ctx, json_t *params, struct lio_rpc_err *err)
+{
+	static const char *const known[] = { "uuid", NULL };
+	const struct lio_config *c = HOST(ctx)->running(HOST(ctx)->d);
+	json_t *a, *one;
+	unsigned int i;
+	int only = -1;
+
+	if (!keys_ok(params, known, false, err))
+		return NULL;
+	if (params && json_object_get(params, "uuid") &&
+	    (only = vdev_of(ctx, params, err)) < 0)
+		return NULL;
+	a = json_array();
+	for (i = 0; a && i < c->nr_vdevs; i++) {
+		if (only >= 0 && i != (unsigned int)only)
+			continue;
+		one = one_vdev_stats(ctx, &c->vdevs[i], err);
+		if (!one || json_array_append_new(a, one)) {
+			json_decref(a);
+			return one ? lio_rpc_fail(err, LIO_RPC_INTERNAL_ERROR,
+						  "out of memory") : NULL;
+		}
+	}
+	if (!a)
+		return lio_rpc_fail(err, LIO_RPC_INTERNAL_ERROR, "out of memory");
+	return json_pack("{s:I, s:o}", "time_ns", now_ns(), "vdevs", a);
+}
+
+static json_t *poller_stats(void *ctx, json_t *params, struct lio_rpc_err *err)
+{
+	static const char *const known[] = { NULL };
+	const struct lio_ctl_host *h = HOST(ctx);
+	const struct lio_config *c = h->running(h->d);
+	struct lio_poller_stats st;
+	json_t *a;
+	unsigned int i;
+
+	if (!keys_ok(params, known, false, err))
+		return NULL;
+	a = json_array();
+	for (i = 0; a && i < c->nr_pollers; i++) {
+		if (h->stats(h->d, i, NULL, &st, NULL) ||
+		    json_array_append_new(a, json_pack(
+				"{s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I}",
+				"index", (int)i, "cpu", c->pollers[i].cpu,
+				"vdevs", (int)st.nr_vdevs, "cmds", (json_int_t)st.cmds,
+				"polls", (json_int_t)st.polls,
+				"idle_polls", (json_int_t)st.idle_polls,
+				"sleeps", (json_int_t)st.sleeps,
+				"irqs", (json_int_t)st.irqs))) {
+			json_decref(a);
+			return lio_rpc_fail(err, LIO_RPC_INTERNAL_ERROR,
+					    "poller %u: no figures", i);
+		}
+	}
+	if (!a)
+		return lio_rpc_fail(err, LIO_RPC_INTERNAL_ERROR, "out of memory");
+	return json_pack("{s:I, s:o}", "time_ns", now_ns(), "pollers", a);
+}
+
 const struct lio_rpc_method lio_ctl_methods[] = {
 	{ "vdev_list", "the vdevs running now, as the configuration file lists them",
 	  vdev_list },
@@ -285,6 +384,10 @@ const struct lio_rpc_method lio_ctl_methods[] = {
 	{ "save_config", "write the running configuration: {\"path\"} or --config's file",
 	  save_config },
 	{ "log_set_level", "verbose logging on or off: {\"verbose\"}", log_set_level },
+	{ "vdev_stats", "I/O counts and latency of every vdev, or of {\"uuid\"}",
+	  vdev_stats },
+	{ "poller_stats", "each poller's passes, sleeps, commands and interrupts",
+	  poller_stats },
 };
 
 const size_t lio_ctl_nr_methods = sizeof(lio_ctl_methods) / sizeof(lio_ctl_methods[0]);

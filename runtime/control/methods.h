@@ -29,6 +29,14 @@ struct lio_ctl_host {
 	 */
 	int			(*apply)(void *d, const struct lio_config *next,
 					 const char *what, char *why, size_t whylen);
+	/*
+	 * Counters of poller i (i < the running configuration's pollers),
+	 * and of vdev uuid when it is not NULL (lio_poller_get_stats()).
+	 * 0, or -ENOENT.
+	 */
+	int			(*stats)(void *d, unsigned int poller, const char *uuid,
+					 struct lio_poller_stats *st,
+					 struct lio_vdev_stats *vst);
 	/* --config, where save_config writes when no path is given; or NULL. */
 	const char		*config_path;
 };

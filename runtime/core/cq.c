@@ -175,6 +175,8 @@ void lio_cq_flush(struct lio_vdev *v, u16 cqid)
 			      c->status, 0);
 		lio_cq_advance(v, cq, now);
 		v->sq[c->sqid].queued--;
+		if (v->io_stats)
+			lio_io_account(v->io_stats, c, v->now);
 		lio_cmd_free(v, c);
 		v->stats->cmds++;
 		v->did_work = true;
@@ -198,15 +200,16 @@ void lio_cmd_finish(struct lio_cmd *c, u16 status)
 		return;
 	}
 	if (!status) {
-		switch (c->opcode) {
-		case nvme_cmd_read:
-		case nvme_cmd_compare:
+		switch (lio_io_class_of(c->opcode)) {
+		case LIO_CLASS_READ:
 			sq->d->cmds_read++;
 			sq->d->bytes_read += c->bytes;
 			break;
-		case nvme_cmd_write:
+		case LIO_CLASS_WRITE:
 			sq->d->cmds_written++;
 			sq->d->bytes_written += c->bytes;
+			break;
+		default:
 			break;
 		}
 	}

@@ -385,6 +385,7 @@ void lio_cmd_start(struct lio_vdev *v, struct lio_cmd *c)
 	c->reported = false;
 	c->err_loc = NVME_ERR_LOC_NONE;
 	c->generation = v->generation;
+	c->start_ns = v->now;
 	v->inflight++;
 	v->sq[c->sqid].inflight++;
 	st = lio_cmd_exec(v, c, (const struct nvme_sqe *)e->sqe);

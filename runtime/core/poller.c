@@ -28,12 +28,15 @@ struct lio_slot {
 	struct lio_vdev_cfg	cfg;
 	struct lio_plat_att	att;
 	struct lio_bdev		*bdev;
+	struct lio_vdev_stats	io_stats;	/* outlives attachments */
 	bool			attached;
 	bool			waiting;	/* for its mdev to appear */
 	u64			next_try_ns;
 };
 
-enum lio_req_op { LIO_REQ_ADD, LIO_REQ_REMOVE, LIO_REQ_UPDATE, LIO_REQ_STOP };
+enum lio_req_op {
+	LIO_REQ_ADD, LIO_REQ_REMOVE, LIO_REQ_UPDATE, LIO_REQ_STATS, LIO_REQ_STOP
+};
 
 struct lio_req {
 	enum lio_req_op		op;
@@ -41,6 +44,8 @@ struct lio_req {
 	const char		*uuid;
 	char			*err;
 	size_t			errlen;
+	struct lio_poller_stats	*st;		/* STATS: */
+	struct lio_vdev_stats	*vst;		/* ... of uuid, if not NULL */
 	int			ret;
 	bool			done;
 };
@@ -84,6 +89,7 @@ static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 		p->plat->detach(&s->att);
 		return ret;
 	}
+	s->v.io_stats = &s->io_stats;
 	s->attached = true;
 	s->waiting = false;
 	lio_log("vdev %s: attached (%u I/O queue pairs)", s->cfg.uuid,
@@ -224,6 +230,21 @@ static int lio_do_update(struct lio_poller *p, struct lio_req *r)
 	return 0;
 }
 
+static int lio_do_stats(struct lio_poller *p, struct lio_req *r)
+{
+	struct lio_slot *s;
+
+	*r->st = p->stats;
+	r->st->nr_vdevs = p->nr_slots;
+	if (!r->uuid)
+		return 0;
+	s = lio_find(p, r->uuid, NULL);
+	if (!s)
+		return -ENOENT;
+	*r->vst = s->io_stats;
+	return 0;
+}
+
 static void lio_handle_req(struct lio_poller *p)
 {
 	struct lio_req *r;
@@ -242,6 +263,9 @@ static void lio_handle_req(struct lio_poller *p)
 		break;
 	case LIO_REQ_UPDATE:
 		r->ret = lio_do_update(p, r);
+		break;
+	case LIO_REQ_STATS:
+		r->ret = lio_do_stats(p, r);
 		break;
 	case LIO_REQ_STOP:
 		while (p->nr_slots)
@@ -505,8 +529,11 @@ void lio_poller_stop(struct lio_poller *p)
 	free(p);
 }
 
-void lio_poller_get_stats(struct lio_poller *p, struct lio_poller_stats *st)
+int lio_poller_get_stats(struct lio_poller *p, struct lio_poller_stats *st,
+			 const char *uuid, struct lio_vdev_stats *vst)
 {
-	/* Counters of a running thread: read as they are, for a summary. */
-	memcpy(st, &p->stats, sizeof(*st));
+	struct lio_req r = { .op = LIO_REQ_STATS, .st = st, .uuid = uuid,
+			     .vst = vst };
+
+	return lio_call(p, &r);
 }

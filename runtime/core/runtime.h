@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "../backend/backend.h"
+#include "hist.h"
 #include "log.h"
 
 #define LIO_UUID_STR_LEN	36
@@ -68,15 +69,46 @@ int lio_poller_update_vdev(struct lio_poller *p, const struct lio_vdev_cfg *cfg,
 /* Every vdev removed as above, then the thread joined and freed. */
 void lio_poller_stop(struct lio_poller *p);
 
-/* Counters of a poller, for leapiod's exit summary and the benchmark. */
+/* Counters of a poller: leapiod's exit summary, the control socket. */
 struct lio_poller_stats {
 	uint64_t	cmds;		/* I/O commands completed */
 	uint64_t	polls;		/* loop passes */
 	uint64_t	idle_polls;	/* passes that found nothing */
 	uint64_t	sleeps;		/* times it slept on the wake eventfd */
 	uint64_t	irqs;		/* interrupts raised */
+	uint32_t	nr_vdevs;	/* served (attached or waiting) */
 };
-void lio_poller_get_stats(struct lio_poller *p, struct lio_poller_stats *st);
+
+/*
+ * What one vdev's guest asked of it, by class of I/O command (as SMART
+ * counts host commands: reads are Read and Compare, writes are Write;
+ * the rest is "other"): completions posted, bytes moved by those that
+ * succeeded, those that failed, and the latency from the pass that
+ * fetched the command to the one that posted its completion (so a full
+ * CQ's wait counts, as the guest sees it). Kept for as long as the vdev
+ * is served, across detach, hand-over and backend changes.
+ */
+enum lio_io_class { LIO_CLASS_READ, LIO_CLASS_WRITE, LIO_CLASS_OTHER, LIO_NR_CLASS };
+
+struct lio_io_stats {
+	uint64_t	cmds;
+	uint64_t	bytes;
+	uint64_t	errors;
+	uint64_t	lat_sum_ns;
+	struct lio_hist	lat;
+};
+
+struct lio_vdev_stats {
+	struct lio_io_stats	io[LIO_NR_CLASS];
+};
+
+/*
+ * A snapshot of a poller's counters, and of vdev uuid's when uuid is not
+ * NULL, taken by the poller thread between two passes (consistent, and
+ * nothing shared with the data path). 0, or -ENOENT: not served here.
+ */
+int lio_poller_get_stats(struct lio_poller *p, struct lio_poller_stats *st,
+			 const char *uuid, struct lio_vdev_stats *vst);
 
 
 #endif /* LEAPIOD_RUNTIME_H */

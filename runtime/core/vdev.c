@@ -48,6 +48,7 @@ int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 	v->ns_grows = v->r.hdr->version_minor >= 3;
 	v->bdev_size = bdev->size;
 	v->recovering = true;
+	v->now = lio_now_ns();	/* the journal's commands start before a pass */
 	return 0;
 }
 
@@ -693,6 +694,7 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 	u16 q;
 
 	v->did_work = false;
+	v->now = now;
 	lio_vdev_flush(v);	/* completions reaped since the last pass */
 	lio_sync(v);
 	if (v->state != LEAPIO_VDEV_READY)

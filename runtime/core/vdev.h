@@ -52,6 +52,7 @@ struct lio_cmd {
 	u32		niov;		/* ... for iov[0..niov) */
 	struct iovec	stage;
 	u64		bytes;
+	u64		start_ns;	/* the pass that fetched it */
 	struct iovec	iov[LIO_IOV_MAX];
 };
 
@@ -110,6 +111,8 @@ struct lio_vdev {
 	int			wake_fd;
 	struct lio_bdev		*bdev;
 	struct lio_poller_stats	*stats;
+	struct lio_vdev_stats	*io_stats;	/* NULL: not kept */
+	u64			now;		/* when this pass began */
 
 	u32			seen_seq;
 	u32			generation;
@@ -158,6 +161,39 @@ struct lio_vdev {
 	} recovered;
 	bool			drain_gen;	/* ack waits for inflight == 0 */
 };
+
+static inline enum lio_io_class lio_io_class_of(u8 opcode)
+{
+	switch (opcode) {
+	case nvme_cmd_read:
+	case nvme_cmd_compare:
+		return LIO_CLASS_READ;
+	case nvme_cmd_write:
+		return LIO_CLASS_WRITE;
+	default:
+		return LIO_CLASS_OTHER;
+	}
+}
+
+/*
+ * A completion posted in the pass that began at now: counted in its
+ * class (runtime.h). Both ends of the latency are pass times (v->now),
+ * so keeping it reads no clock.
+ */
+static inline void lio_io_account(struct lio_vdev_stats *st,
+				  const struct lio_cmd *c, u64 now)
+{
+	struct lio_io_stats *s = &st->io[lio_io_class_of(c->opcode)];
+	u64 lat = now - c->start_ns;
+
+	s->cmds++;
+	if (c->status)
+		s->errors++;
+	else
+		s->bytes += c->bytes;
+	s->lat_sum_ns += lat;
+	lio_hist_record(&s->lat, lat);
+}
 
 /* vdev.c */
 int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,

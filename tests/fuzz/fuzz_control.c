@@ -38,13 +38,26 @@ static int fake_apply(void *d, const struct lio_config *next, const char *what,
 	return 1;
 }
 
+/* Every poller and vdev of the running configuration idle so far. */
+static int fake_stats(void *d, unsigned int poller, const char *uuid,
+		      struct lio_poller_stats *st, struct lio_vdev_stats *vst)
+{
+	if (poller >= running.nr_pollers)
+		return -2;
+	memset(st, 0, sizeof(*st));
+	if (uuid)
+		memset(vst, 0, sizeof(*vst));
+	return 0;
+}
+
 static const char start[] =
 	"{\"vdevs\": [{\"uuid\": \"6f1a0c8e-0000-4000-8000-000000000001\", "
 	"\"backend\": {\"type\": \"null\"}}]}";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct lio_ctl_host host = { NULL, fake_running, fake_apply, NULL };
+	struct lio_ctl_host host = { .running = fake_running, .apply = fake_apply,
+				     .stats = fake_stats };
 	struct lio_rpc_table t;
 	size_t off = 0, used, i;
 	enum lio_rpc_took took;

@@ -288,6 +288,7 @@ void fh_attach(struct fake_host *h)
 	strcpy(cfg.uuid, "00000000-0000-0000-0000-000000000001");
 	lio_vdev_init(&h->v, &cfg, h->region, h->gmem, FH_GMEM_SIZE, -1,
 		      &fh_plat, h, &h->bdev, &h->stats);
+	h->v.io_stats = &h->io_stats;
 }
 
 void fh_detach(struct fake_host *h)

@@ -74,6 +74,7 @@ struct fake_host {
 	bool			null_backend;	/* benchmark: no data moves */
 	struct lio_ring		*ring;
 	struct lio_poller_stats	stats;
+	struct lio_vdev_stats	io_stats;	/* as a poller keeps them */
 	struct lio_vdev		v;
 };
 

@@ -46,7 +46,7 @@ $out"
 }
 
 echo "TAP version 13"
-echo "1..18"
+echo "1..26"
 if [ ! -x "$lctl" ] || [ ! -x "$leapiod" ]; then
 	echo "Bail out! leapioctl or leapiod not built (make)"
 	exit 1
@@ -84,6 +84,19 @@ expect 2 "type cannot be guessed" "a bad vdev is refused by leapiod's own parser
 expect 0 "" "save-config PATH" -- save-config "$tmp/saved.json"
 tap "$(grep -q "$U2" "$tmp/saved.json" 2>/dev/null && echo 1 || echo 0)" \
 	"the saved file lists the vdevs" "$(cat "$tmp/saved.json" 2>&1)"
+# Statistics: the vdevs wait for their mdevs, so every count is 0.
+expect 0 "$U2  write  0         0B     0       -" "stats: a row per vdev and class" -- stats
+expect 0 '"lat_hist": []' "-o json stats UUID: that vdev's figures" -- -o json stats "$U2"
+expect 1 "no vdev 6f1a0c8e-0000-4000-8000-0000000000c9" "stats of an unknown vdev: exit 1" -- \
+	stats 6f1a0c8e-0000-4000-8000-0000000000c9
+expect 0 "0       any  2" "stats --pollers: the poller and its two vdevs" -- stats --pollers
+expect 0 "$U1  0.0  0.0  0.00    0.00    -      -      -      -      0.0" \
+	"top -n 1: one interval, every vdev" -- top -d 0.1 -n 1
+out=$("$lctl" -s "$sock" -o json top -d 0.1 -n 2 "$U2" 2>&1)
+tap "$([ "$(grep -c '^{"interval_ns":[0-9]*,"vdevs":\[{"uuid":"'"$U2"'"' <<< "$out")" = 2 ] &&
+	echo 1 || echo 0)" "-o json top -n 2 UUID: a JSON line an interval, that vdev only" "$out"
+expect 2 "seconds, 0.1 to 3600" "top -d 0: exit 2" -- top -d 0
+expect 2 "not -d SECONDS" "top with two UUIDs: exit 2" -- top "$U1" "$U2"
 expect 0 "" "vdev remove" -- vdev remove "$U1"
 expect 3 "is leapiod running" "no leapiod on the socket: exit 3" -- -s "$tmp/none.sock" vdev list
 expect 2 "no such command" "an unknown command: exit 2" -- frob

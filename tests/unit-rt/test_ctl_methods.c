@@ -49,6 +49,30 @@ static int fake_apply(void *d, const struct lio_config *next, const char *what,
 	return ++f->applied;
 }
 
+/* Poller i completed 10 + i commands; U1 (on poller 1) three reads. */
+static int fake_stats(void *d, unsigned int poller, const char *uuid,
+		      struct lio_poller_stats *st, struct lio_vdev_stats *vst)
+{
+	struct fake *f = d;
+
+	if (poller >= f->running.nr_pollers)
+		return -ENOENT;
+	memset(st, 0, sizeof(*st));
+	st->cmds = 10 + poller;
+	st->polls = 100;
+	st->nr_vdevs = poller;
+	if (!uuid)
+		return 0;
+	if (poller != 1 || strcmp(uuid, U1))
+		return -ENOENT;
+	memset(vst, 0, sizeof(*vst));
+	vst->io[LIO_CLASS_READ].cmds = 3;
+	vst->io[LIO_CLASS_READ].bytes = 3 * 4096;
+	vst->io[LIO_CLASS_READ].lat_sum_ns = 3 * 20000;
+	vst->io[LIO_CLASS_READ].lat.count[lio_hist_index(20000)] = 3;
+	return 0;
+}
+
 FIXTURE(m) {
 	struct fake f;
 	struct lio_ctl_host host;
@@ -67,7 +91,8 @@ FIXTURE_SETUP(m)
 	lio_config_init(&self->f.running);
 	ASSERT_EQ(0, lio_config_parse_json(&self->f.running, text, err, sizeof(err)));
 	ASSERT_EQ(0, lio_config_finish(&self->f.running, -1, err, sizeof(err)));
-	self->host = (struct lio_ctl_host){ &self->f, fake_running, fake_apply, NULL };
+	self->host = (struct lio_ctl_host){ .d = &self->f, .running = fake_running,
+					    .apply = fake_apply, .stats = fake_stats };
 	self->t = (struct lio_rpc_table){ lio_ctl_methods, lio_ctl_nr_methods, &self->host };
 	self->reply = NULL;
 	strcpy(self->dir, "/tmp/lio-ctlm-XXXXXX");
@@ -250,6 +275,43 @@ TEST_F(m, log_set_level)
 	ASSERT_FALSE(lio_log_verbose);
 	ASSERT_EQ(NULL, call(self, "log_set_level", "{\"verbose\": \"yes\"}"));
 	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "true or false");
+}
+
+TEST_F(m, vdev_and_poller_stats)
+{
+	json_t *r = call(self, "vdev_stats", NULL), *v, *rd;
+
+	ASSERT_TRUE(json_is_integer(json_object_get(r, "time_ns")));
+	ASSERT_EQ(1, json_array_size(json_object_get(r, "vdevs")));
+	v = json_array_get(json_object_get(r, "vdevs"), 0);
+	EXPECT_STREQ(U1, json_string_value(json_object_get(v, "uuid")));
+	EXPECT_EQ(1, json_integer_value(json_object_get(v, "poller")));
+	rd = json_object_get(v, "read");
+	EXPECT_EQ(3, json_integer_value(json_object_get(rd, "cmds")));
+	EXPECT_EQ(12288, json_integer_value(json_object_get(rd, "bytes")));
+	EXPECT_EQ(20000, json_integer_value(json_object_get(json_object_get(rd, "lat_ns"),
+							    "mean")));
+	EXPECT_EQ(0, json_integer_value(json_object_get(json_object_get(v, "write"), "cmds")));
+	r = call(self, "vdev_stats", "{\"uuid\": \"" U1 "\"}");
+	EXPECT_EQ(1, json_array_size(json_object_get(r, "vdevs")));
+
+	ASSERT_EQ(NULL, call(self, "vdev_stats", "{\"uuid\": \"" U2 "\"}"));
+	REFUSED_WITH(LIO_RPC_NO_SUCH_VDEV, "no vdev " U2);
+	ASSERT_EQ(NULL, call(self, "vdev_stats", "{\"uuid\": 7}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "params.uuid: must be a string");
+	ASSERT_EQ(NULL, call(self, "vdev_stats", "{\"poller\": 1}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "unknown key \"poller\"");
+
+	r = call(self, "poller_stats", NULL);
+	ASSERT_EQ(2, json_array_size(json_object_get(r, "pollers")));
+	v = json_array_get(json_object_get(r, "pollers"), 1);
+	EXPECT_EQ(1, json_integer_value(json_object_get(v, "index")));
+	EXPECT_EQ(-1, json_integer_value(json_object_get(v, "cpu")));
+	EXPECT_EQ(11, json_integer_value(json_object_get(v, "cmds")));
+	EXPECT_EQ(1, json_integer_value(json_object_get(v, "vdevs")));
+	ASSERT_EQ(NULL, call(self, "poller_stats", "{\"index\": 0}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "unknown key \"index\"");
+	ASSERT_EQ(0, self->f.applied);
 }
 
 TEST_HARNESS_MAIN

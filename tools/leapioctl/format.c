@@ -9,7 +9,7 @@
 
 #include "format.h"
 
-#define LCTL_MAX_COLS	8
+#define LCTL_MAX_COLS	10
 
 struct table {
 	unsigned int	cols;
@@ -190,4 +190,147 @@ void lctl_print_lines(FILE *f, const json_t *v)
 		else
 			lctl_print_json(f, s);
 	}
+}
+
+/*
+ * Nanoseconds for people: 950ns, 84.2us, 1.20ms, 2.50s; "-" for the
+ * latency of no command (class, its figures).
+ */
+static void lat_cell(const json_t *cls, const char *key, char *buf, size_t len)
+{
+	const json_t *v = json_object_get(json_object_get(cls, "lat_ns"), key);
+	double ns = (double)json_integer_value(v);
+
+	if (!json_is_integer(v) || !json_integer_value(json_object_get(cls, "cmds")))
+		snprintf(buf, len, "-");
+	else if (ns < 1e3)
+		snprintf(buf, len, "%.0fns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.1fus", ns / 1e3);
+	else if (ns < 1e9)
+		snprintf(buf, len, "%.2fms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.2fs", ns / 1e9);
+}
+
+/* Bytes for people: 512B, 4.0KiB, 1.5MiB, ... */
+static void bytes_cell(double b, char *buf, size_t len)
+{
+	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+	unsigned int u = 0;
+
+	if (b < 1024) {
+		snprintf(buf, len, "%.0fB", b);
+		return;
+	}
+	b /= 1024;
+	while (b >= 1024 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+		b /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.1f%s", b, unit[u]);
+}
+
+void lctl_print_stats(FILE *f, const json_t *res)
+{
+	static char *const head[] = { "UUID", "CLASS", "COMMANDS", "BYTES", "ERRORS",
+				      "MEAN", "P50", "P99", "P99.9", "MAX" };
+	static const char *const cls[] = { "read", "write", "other" };
+	static const char *const pct[] = { "mean", "p50", "p99", "p99_9", "max" };
+	struct table t = { .cols = 10 };
+	char c[10][64];
+	char *row[10];
+	const json_t *v;
+	unsigned int k, n;
+	size_t i;
+
+	table_add(&t, head);
+	json_array_foreach(json_object_get(res, "vdevs"), i, v) {
+		for (n = 0; n < 3; n++) {
+			const json_t *s = json_object_get(v, cls[n]);
+
+			cell_of(json_object_get(v, "uuid"), c[0], sizeof(c[0]));
+			snprintf(c[1], sizeof(c[1]), "%s", cls[n]);
+			cell_of(json_object_get(s, "cmds"), c[2], sizeof(c[2]));
+			bytes_cell((double)json_integer_value(json_object_get(s, "bytes")),
+				   c[3], sizeof(c[3]));
+			cell_of(json_object_get(s, "errors"), c[4], sizeof(c[4]));
+			for (k = 0; k < 5; k++)
+				lat_cell(s, pct[k], c[5 + k], sizeof(c[5 + k]));
+			for (k = 0; k < 10; k++)
+				row[k] = c[k];
+			table_add(&t, row);
+		}
+	}
+	table_print(f, &t);
+}
+
+void lctl_print_pollers(FILE *f, const json_t *res)
+{
+	static char *const head[] = { "POLLER", "CPU", "VDEVS", "COMMANDS", "POLLS",
+				      "IDLE%", "SLEEPS", "IRQS" };
+	static const char *const key[] = { "index", "cpu", "vdevs", "cmds", "polls",
+					   NULL, "sleeps", "irqs" };
+	struct table t = { .cols = 8 };
+	char c[8][64];
+	char *row[8];
+	const json_t *p;
+	unsigned int k;
+	size_t i;
+
+	table_add(&t, head);
+	json_array_foreach(json_object_get(res, "pollers"), i, p) {
+		json_int_t polls = json_integer_value(json_object_get(p, "polls"));
+		json_int_t idle = json_integer_value(json_object_get(p, "idle_polls"));
+
+		for (k = 0; k < 8; k++) {
+			if (key[k])
+				cell_of(json_object_get(p, key[k]), c[k], sizeof(c[k]));
+			row[k] = c[k];
+		}
+		if (json_integer_value(json_object_get(p, "cpu")) < 0)
+			strcpy(c[1], "any");
+		snprintf(c[5], sizeof(c[5]), "%.1f", polls ? idle * 100.0 / polls : 0.0);
+		table_add(&t, row);
+	}
+	table_print(f, &t);
+}
+
+void lctl_print_top(FILE *f, const json_t *iv)
+{
+	static char *const head[] = { "UUID", "R/S", "W/S", "RMIB/S", "WMIB/S",
+				      "R_LAT", "W_LAT", "R_P99", "W_P99", "OTHER/S" };
+	struct table t = { .cols = 10 };
+	char c[10][64];
+	char *row[10];
+	const json_t *v;
+	unsigned int k;
+	size_t i;
+
+	table_add(&t, head);
+	json_array_foreach(json_object_get(iv, "vdevs"), i, v) {
+		const json_t *r = json_object_get(v, "read");
+		const json_t *w = json_object_get(v, "write");
+		const json_t *o = json_object_get(v, "other");
+
+		cell_of(json_object_get(v, "uuid"), c[0], sizeof(c[0]));
+		snprintf(c[1], sizeof(c[1]), "%.1f",
+			 json_real_value(json_object_get(r, "iops")));
+		snprintf(c[2], sizeof(c[2]), "%.1f",
+			 json_real_value(json_object_get(w, "iops")));
+		snprintf(c[3], sizeof(c[3]), "%.2f",
+			 json_real_value(json_object_get(r, "bytes_per_s")) / 1048576);
+		snprintf(c[4], sizeof(c[4]), "%.2f",
+			 json_real_value(json_object_get(w, "bytes_per_s")) / 1048576);
+		lat_cell(r, "mean", c[5], sizeof(c[5]));
+		lat_cell(w, "mean", c[6], sizeof(c[6]));
+		lat_cell(r, "p99", c[7], sizeof(c[7]));
+		lat_cell(w, "p99", c[8], sizeof(c[8]));
+		snprintf(c[9], sizeof(c[9]), "%.1f",
+			 json_real_value(json_object_get(o, "iops")));
+		for (k = 0; k < 10; k++)
+			row[k] = c[k];
+		table_add(&t, row);
+	}
+	table_print(f, &t);
 }

@@ -6,6 +6,7 @@
  * A vdev is given as leapiod's --vdev gives one, parsed by leapiod's
  * own parser, so the two never disagree on what a vdev is.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "client.h"
 #include "format.h"
 #include "mdev.h"
+#include "stats.h"
 
 #define LEAPIOCTL_VERSION	"0.1.0"
 
@@ -37,6 +39,12 @@ static const char usage[] =
 	"  vdev remove UUID                stop serving it\n"
 	"  vdev set-backend UUID=PATH[,OPT]...\n"
 	"                                  another backend under a served vdev\n"
+	"  stats [UUID]                    commands, bytes, errors and latency\n"
+	"                                  percentiles of every vdev (or one)\n"
+	"  stats --pollers                 each poller's passes, sleeps, commands\n"
+	"  top [-d SECONDS] [-n COUNT] [UUID]\n"
+	"                                  per-vdev IOPS, throughput and latency\n"
+	"                                  every SECONDS (1), COUNT times (until ^C)\n"
 	"  save-config [PATH]              write what runs (default: leapiod's --config)\n"
 	"  log-level verbose|normal\n"
 	"  methods                         what the socket answers to\n"
@@ -232,6 +240,60 @@ static int cmd_mdev(struct lctl *c, int argc, char **argv)
 	return LCTL_OK;
 }
 
+static int cmd_stats(struct lctl *c, int argc, char **argv)
+{
+	if (argc == 1 && !strcmp(argv[0], "--pollers"))
+		return call(c, "poller_stats", NULL, lctl_print_pollers);
+	if (argc > 1 || (argc == 1 && argv[0][0] == '-'))
+		return usage_err("stats: %s", "stats [UUID] or stats --pollers");
+	return call(c, "vdev_stats", argc ? uuid_params(argv[0]) : NULL,
+		    lctl_print_stats);
+}
+
+/* A whole number in [min, max] from text, or -1. */
+static long number_arg(const char *s, long min, long max)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno || end == s || *end || n < min || n > max)
+		return -1;
+	return n;
+}
+
+static int cmd_top(struct lctl *c, int argc, char **argv)
+{
+	unsigned int interval_ms = 1000;
+	unsigned long count = 0;
+	const char *uuid = NULL;
+	double secs;
+	char *end;
+	long n;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-d") && i + 1 < argc) {
+			secs = strtod(argv[++i], &end);
+			if (end == argv[i] || *end || !(secs >= 0.1 && secs <= 3600))
+				return usage_err("top -d %s: seconds, 0.1 to 3600", argv[i]);
+			interval_ms = (unsigned int)(secs * 1000 + 0.5);
+		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
+			n = number_arg(argv[++i], 1, 1000000);
+			if (n < 0)
+				return usage_err("top -n %s: a count, 1 or more", argv[i]);
+			count = (unsigned long)n;
+		} else if (argv[i][0] != '-' && !uuid) {
+			uuid = argv[i];
+		} else {
+			return usage_err("top: %s: not -d SECONDS, -n COUNT or one UUID",
+					 argv[i]);
+		}
+	}
+	return lctl_top(c->socket, c->json, uuid, interval_ms, count);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -278,6 +340,10 @@ int main(int argc, char **argv)
 		return cmd_vdev(&c, n - 1, rest + 1);
 	if (!strcmp(rest[0], "mdev"))
 		return cmd_mdev(&c, n - 1, rest + 1);
+	if (!strcmp(rest[0], "stats"))
+		return cmd_stats(&c, n - 1, rest + 1);
+	if (!strcmp(rest[0], "top"))
+		return cmd_top(&c, n - 1, rest + 1);
 	if (!strcmp(rest[0], "methods") && n == 1)
 		return call(&c, "rpc_get_methods", NULL, lctl_print_lines);
 	if (!strcmp(rest[0], "save-config") && n <= 2)
