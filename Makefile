@@ -62,6 +62,7 @@ include tests/fuzz/fuzz.mk
 include tools/ivshmem-server/ivshmem-server.mk
 include tools/leapioctl/leapioctl.mk
 include tests/tools/tools.mk
+include dist/dist.mk
 
 # ---- setup ----
 setup:

@@ -23,6 +23,7 @@
 #include "config/args.h"
 #include "control/methods.h"
 #include "control/server.h"
+#include "service/notify.h"
 #include "core/runtime.h"
 #include "card/card.h"
 #include "host/host_dev.h"
@@ -47,6 +48,7 @@ struct leapiod {
 	/* What the control socket's methods see of leapiod (open_control). */
 	struct lio_ctl_host	ctl_host;
 	struct lio_rpc_table	ctl_table;
+	struct lio_svc		svc;		/* the service manager's side */
 };
 
 /*
@@ -430,11 +432,32 @@ static int open_control(struct leapiod *d)
 	return 0;
 }
 
+/* STATUS= for the service manager (systemctl status shows it). */
+static void say_status(struct leapiod *d, bool ready)
+{
+	lio_svc_status(ready, "serving %u vdev%s on %u poller%s", d->applied.nr_vdevs,
+		       d->applied.nr_vdevs == 1 ? "" : "s", d->nr_pollers,
+		       d->nr_pollers == 1 ? "" : "s");
+}
+
+/* The watchdog's period: keep-alive if every poller goes round. */
+static void watchdog(struct leapiod *d)
+{
+	uint64_t beats[64];
+	unsigned int i, n = d->nr_pollers < 64 ? d->nr_pollers : 64;
+
+	for (i = 0; i < n; i++)
+		beats[i] = lio_poller_beats(d->pollers[i]);
+	lio_svc_watchdog(&d->svc, beats, n);
+}
+
 static int serve(struct leapiod *d, const struct lio_config *c, const sigset_t *set)
 {
+	char err[512];
 	unsigned int i;
 	int sig, sfd = -1;
 
+	d->svc.tfd = -1;
 	if (platform_open(d, c))
 		return 1;
 	if (lio_config_copy(&d->applied, c)) {
@@ -463,34 +486,48 @@ static int serve(struct leapiod *d, const struct lio_config *c, const sigset_t *
 		lio_log("signalfd: %s", strerror(errno));
 		goto fail;
 	}
+	if (lio_svc_open(&d->svc, err, sizeof(err))) {
+		lio_log("%s", err);
+		goto fail;
+	}
+	say_status(d, true);
 	for (;;) {
-		struct pollfd p[2] = {
+		struct pollfd p[3] = {
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = d->ctl ? lio_ctl_fd(d->ctl) : -1, .events = POLLIN },
+			{ .fd = lio_svc_fd(&d->svc), .events = POLLIN },
 		};
 		struct signalfd_siginfo si;
 
-		if (poll(p, 2, -1) < 0) {
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			lio_log("poll: %s", strerror(errno));
 			goto fail;
 		}
-		if (p[1].revents)
+		if (p[2].revents)
+			watchdog(d);
+		if (p[1].revents) {
 			lio_ctl_work(d->ctl);
+			say_status(d, false);
+		}
 		if (!(p[0].revents & POLLIN))
 			continue;
 		if (read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		sig = (int)si.ssi_signo;
 		if (sig == SIGHUP) {
+			lio_svc_reloading();
 			reload(d);
+			say_status(d, true);
 			continue;
 		}
 		lio_log("%s: draining and exiting", sig == SIGINT ? "SIGINT" : "SIGTERM");
+		lio_svc_stopping();
 		break;
 	}
 	close(sfd);
+	lio_svc_close(&d->svc);
 	lio_ctl_close(d->ctl);
 	d->ctl = NULL;
 	shutdown_all(d);
@@ -498,6 +535,7 @@ static int serve(struct leapiod *d, const struct lio_config *c, const sigset_t *
 fail:
 	if (sfd >= 0)
 		close(sfd);
+	lio_svc_close(&d->svc);
 	lio_ctl_close(d->ctl);
 	d->ctl = NULL;
 	d->applied.nr_pollers = d->nr_pollers;

@@ -7,7 +7,7 @@ RT_OUT		:= build/runtime
 RT_BIN		:= runtime/leapiod
 RT_CFLAGS	:= -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 		   -Icommon/env -I. -MMD -MP
-RT_LDLIBS	:= -luring -ljansson -lnvme -lpthread
+RT_LDLIBS	:= -luring -ljansson -lnvme -lsystemd -lpthread
 RT_SRCS		:= $(sort $(shell find runtime -name '*.c')) \
 		   $(wildcard common/nvme/*.c common/leapio/*.c)
 RT_OBJS		:= $(patsubst %.c,$(RT_OUT)/%.o,$(RT_SRCS))

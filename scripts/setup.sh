@@ -16,6 +16,8 @@ PKGS=(
 	# clang's sanitizer and libFuzzer runtimes: only a Recommends of clang.
 	libclang-rt-14-dev
 	liburing-dev libjansson-dev libnvme-dev
+	# leapiod under systemd (Type=notify, the watchdog)
+	libsystemd-dev
 	# remote drives (tests/kselftest/lib/nvmet.c): network namespaces,
 	# the veth pair, soft-RoCE links
 	iproute2

@@ -8,7 +8,7 @@ BRT_SRCS	:= $(filter-out runtime/main.c,$(sort $(shell find runtime -name '*.c')
 
 $(BRT_OUT)/bench_rt: bench/runtime/bench_rt.c $(BRT_SRCS) $(shell find runtime tests/unit-rt tests/lib -name '*.h')
 	@mkdir -p $(@D)
-	$(CC) $(BRT_CFLAGS) -o $@ bench/runtime/bench_rt.c $(BRT_SRCS) -luring -ljansson -lnvme -lpthread
+	$(CC) $(BRT_CFLAGS) -o $@ bench/runtime/bench_rt.c $(BRT_SRCS) -luring -ljansson -lnvme -lsystemd -lpthread
 
 bench-runtime: $(BRT_OUT)/bench_rt
 	bench/runtime/run.sh $(BRT_OUT)/bench_rt

@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/sysfs.h>
 
+#include "../../common/leapio/version.h"
 #include "card.h"
 #include "lio_host.h"
 
@@ -202,3 +203,4 @@ module_exit(lio_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("LeapIO virtual NVMe controller, vfio-mdev parent");
 MODULE_AUTHOR("LeapIO");
+MODULE_VERSION(LEAPIO_VERSION);

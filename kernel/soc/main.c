@@ -19,6 +19,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 
+#include "../../common/leapio/version.h"
 #include "lio_soc.h"
 #include "../../uapi/linux/leapio_card.h"
 
@@ -447,3 +448,4 @@ module_exit(lio_soc_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("LeapIO SoC card side: the card's windows and doorbells for leapiod");
 MODULE_AUTHOR("LeapIO");
+MODULE_VERSION(LEAPIO_VERSION);

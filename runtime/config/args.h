@@ -8,7 +8,8 @@
 
 #include "config.h"
 
-#define LEAPIOD_VERSION	"0.3.0"
+#include "../../common/leapio/version.h"
+#define LEAPIOD_VERSION	LEAPIO_VERSION
 
 struct lio_args {
 	const char	*config;	/* --config FILE, or NULL */

@@ -60,6 +60,7 @@ struct lio_poller {
 	struct lio_slot		*slots[LIO_MAX_VDEVS];
 	unsigned int		nr_slots;
 	struct lio_poller_stats	stats;
+	uint64_t		beats;		/* lio_poller_beats() */
 
 	pthread_mutex_t		lock;
 	pthread_cond_t		cond;
@@ -67,6 +68,12 @@ struct lio_poller {
 	bool			has_req;	/* read without the lock */
 	bool			stop;
 };
+
+/* Only this thread writes beats: a plain increment, stored whole. */
+static inline void lio_beat(struct lio_poller *p)
+{
+	__atomic_store_n(&p->beats, p->beats + 1, __ATOMIC_RELAXED);
+}
 
 static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 			   char *err, size_t errlen)
@@ -106,6 +113,7 @@ static void lio_slot_drain(struct lio_poller *p, struct lio_slot *s)
 {
 	s->v.quiesce = true;
 	while (!lio_vdev_quiet(&s->v)) {
+		lio_beat(p);
 		lio_ring_poll(p->ring);
 		lio_bdev_poll(s->bdev, lio_now_ns());
 		lio_vdev_poll(&s->v, lio_now_ns());
@@ -358,6 +366,7 @@ static void *lio_poller_main(void *arg)
 		const char *why;
 		unsigned int i;
 
+		lio_beat(p);
 		if (__atomic_load_n(&p->has_req, __ATOMIC_ACQUIRE)) {
 			lio_handle_req(p);
 			continue;
@@ -527,6 +536,11 @@ void lio_poller_stop(struct lio_poller *p)
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
 	free(p);
+}
+
+uint64_t lio_poller_beats(struct lio_poller *p)
+{
+	return __atomic_load_n(&p->beats, __ATOMIC_RELAXED);
 }
 
 int lio_poller_get_stats(struct lio_poller *p, struct lio_poller_stats *st,

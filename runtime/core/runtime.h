@@ -109,6 +109,12 @@ struct lio_vdev_stats {
  */
 int lio_poller_get_stats(struct lio_poller *p, struct lio_poller_stats *st,
 			 const char *uuid, struct lio_vdev_stats *vst);
+/*
+ * A count the thread moves each time round its loop, sleeping or not,
+ * and while it drains a vdev: one that stops moving is stuck (the
+ * service manager's watchdog, service/notify.h). Read from any thread.
+ */
+uint64_t lio_poller_beats(struct lio_poller *p);
 
 
 #endif /* LEAPIOD_RUNTIME_H */

@@ -32,7 +32,7 @@ FUZZ_RT_SRCS	:= $(filter-out runtime/main.c,$(sort $(shell find runtime -name '*
 		   tests/unit-rt/fake_host.c tests/lib/nvme_build.c
 $(FUZZ_OUT)/fuzz_rt: tests/fuzz/fuzz_rt.c $(FUZZ_RT_SRCS) $(shell find runtime tests/unit-rt tests/lib -name '*.h')
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -D_GNU_SOURCE -I. -o $@ $< $(FUZZ_RT_SRCS) -luring -ljansson -lnvme -lpthread
+	clang $(FUZZ_CFLAGS) -D_GNU_SOURCE -I. -o $@ $< $(FUZZ_RT_SRCS) -luring -ljansson -lnvme -lsystemd -lpthread
 
 # leapiod's configuration: the JSON file and --vdev arguments.
 FUZZ_CFG_SRCS	:= $(sort $(wildcard runtime/config/*.c runtime/backend/*.c runtime/fabrics/*.c)) runtime/card/window.c runtime/core/log.c

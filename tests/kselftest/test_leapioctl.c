@@ -9,7 +9,9 @@
  *   again; mdev remove;
  * - the vdev commands drive leapiod: list, set-backend to a second loop
  *   device over the same memory, remove, add, each seen by the driver
- *   (runtime_pid) and by the data the VFIO client reads back.
+ *   (runtime_pid) and by the data the VFIO client reads back;
+ * - stats counts what the VFIO client did: commands, bytes and errors by
+ *   class, a latency for those the backend served, the poller's total.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -159,6 +161,73 @@ TEST_F_TIMEOUT(lv, vdev_commands_drive_leapiod, 120)
 			  dp->bk.path));
 	ASSERT_NE(NULL, strstr(self->out, "running already"));
 	ASSERT_EQ(3, lctl(self->out, sizeof(self->out), "-s %s.none vdev list", s));
+}
+
+/*
+ * A number of leapioctl -o json's output: key's value in the object that
+ * follows "cls" (the first key of that name after it), or -1.
+ */
+static long long figure(const char *out, const char *cls, const char *key)
+{
+	char k[64];
+	const char *s;
+
+	snprintf(k, sizeof(k), "\"%s\"", cls);
+	s = strstr(out, k);
+	if (!s)
+		return -1;
+	snprintf(k, sizeof(k), "\"%s\": ", key);
+	s = strstr(s, k);
+	return s ? strtoll(s + strlen(k), NULL, 10) : -1;
+}
+
+TEST_F_TIMEOUT(lv, stats_count_what_the_guest_did, 120)
+{
+	struct dp *dp = &self->dp;
+	uint32_t n = GMEM_PAGE >> dp->io.lba_shift, i;
+	const char *s = dp->d.control, *u = dp->l.mdev.uuid;
+	long long w0, r0, re0, p0;
+	uint64_t iova = 0;
+
+	ASSERT_EQ(0, lctl(self->out, sizeof(self->out), "-s %s -o json stats %s", s, u))
+		TH_LOG("%s", self->out);
+	w0 = figure(self->out, "write", "cmds");
+	r0 = figure(self->out, "read", "cmds");
+	re0 = figure(self->out, "read", "errors");
+	ASSERT_LE(0, w0);
+	ASSERT_LE(0, r0);
+	ASSERT_LE(0, re0);
+	ASSERT_EQ(0, lctl(self->out, sizeof(self->out), "-s %s -o json stats --pollers", s));
+	p0 = figure(self->out, "pollers", "cmds");
+	ASSERT_LE(0, p0);
+
+	for (i = 0; i < 8; i++)
+		dp_write_seed(_metadata, dp, 1, i * n, n, 1300 + i);
+	for (i = 0; i < 5; i++)
+		dp_read_seed(_metadata, dp, 1, i * n, n, 1300 + i);
+	/* Past the end: failed by leapiod's checks, counted as an error. */
+	ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova));
+	ASSERT_EQ(NVME_SC_LBA_RANGE, dp_rw(_metadata, dp, 1, nvme_cmd_read,
+					   DP_NS_SIZE >> dp->io.lba_shift, n, iova, 0));
+
+	ASSERT_EQ(0, lctl(self->out, sizeof(self->out), "-s %s -o json stats %s", s, u));
+	EXPECT_EQ(w0 + 8, figure(self->out, "write", "cmds")) TH_LOG("%s", self->out);
+	EXPECT_EQ(r0 + 6, figure(self->out, "read", "cmds"));
+	EXPECT_EQ(re0 + 1, figure(self->out, "read", "errors"));
+	EXPECT_EQ((w0 + 8) * GMEM_PAGE, figure(self->out, "write", "bytes"));
+	EXPECT_EQ(0, figure(self->out, "write", "errors"));
+	/* Fetched in one pass, reaped from the backend in a later one. */
+	EXPECT_LT(0, figure(self->out, "write", "mean"));
+	EXPECT_LT(0, figure(self->out, "write", "p99"));
+	ASSERT_EQ(0, lctl(self->out, sizeof(self->out), "-s %s -o json stats --pollers", s));
+	EXPECT_EQ(p0 + 14, figure(self->out, "pollers", "cmds"));
+	/* The table a person reads: a row per class. */
+	ASSERT_EQ(0, lctl(self->out, sizeof(self->out), "-s %s stats %s", s, u));
+	EXPECT_NE(NULL, strstr(self->out, "P99.9"));
+	EXPECT_NE(NULL, strstr(self->out, "  write  ")) TH_LOG("%s", self->out);
+	ASSERT_EQ(1, lctl(self->out, sizeof(self->out), "-s %s stats %s", s,
+			  "6f1a0c8e-0000-4000-8000-00000000dead"));
+	EXPECT_NE(NULL, strstr(self->out, "no vdev"));
 }
 
 TEST_HARNESS_MAIN

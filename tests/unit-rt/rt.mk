@@ -22,7 +22,7 @@ URT_TESTS	:= $(patsubst tests/unit-rt/%.c,$(URT_OUT)/%,$(wildcard tests/unit-rt/
 $(URT_OUT)/%: tests/unit-rt/%.c $(URT_SRCS) $(URT_HDRS) $(KSRC_UNIT)/.stamp
 	@mkdir -p $(@D)/obj
 	$(CC) $(URT_CFLAGS) -O0 -c -o $(@D)/obj/$(@F).o $<
-	$(CC) $(URT_CFLAGS) -o $@ $(@D)/obj/$(@F).o $(URT_SRCS) -luring -ljansson -lnvme -lpthread
+	$(CC) $(URT_CFLAGS) -o $@ $(@D)/obj/$(@F).o $(URT_SRCS) -luring -ljansson -lnvme -lsystemd -lpthread
 
 unit-rt-build: $(URT_TESTS)
 

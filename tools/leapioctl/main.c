@@ -13,13 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/leapio/version.h"
 #include "../../runtime/config/config.h"
 #include "client.h"
 #include "format.h"
 #include "mdev.h"
 #include "stats.h"
 
-#define LEAPIOCTL_VERSION	"0.1.0"
+#define LEAPIOCTL_VERSION	LEAPIO_VERSION
 
 struct lctl {
 	const char	*socket;

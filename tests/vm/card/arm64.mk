@@ -5,8 +5,9 @@
 #   arm64-leapiod   build/arm64/leapiod: leapiod's sources (runtime.mk's
 #                   RT_SRCS, RT_CFLAGS), cross-compiled, linked statically
 #                   with the kit's liburing and jansson, without libnvme
-#                   (LIO_NO_LIBNVME: no remote drives): the card VM runs
-#                   it with no library beside it
+#                   (LIO_NO_LIBNVME: no remote drives) and libsystemd
+#                   (LIO_NO_SYSTEMD: no service manager on the card VM):
+#                   the card VM runs it with no library beside it
 #   arm64-kmods     for each arm64 kernel of the kit: kernel/soc's
 #                   leapio_soc.ko and the rig's card_dbell.ko, under
 #                   build/arm64/kmod/<kver>/
@@ -22,7 +23,7 @@ CROSS		:= aarch64-linux-gnu-
 ARM64_OUT	:= build/arm64
 ARM64_SYSROOT	:= $(ARM64_KIT)/root
 ARM64_KVERS	:= $(shell cat $(ARM64_KIT)/kvers)
-ARM64_CFLAGS	:= $(filter-out -MMD -MP,$(RT_CFLAGS)) -MMD -MP -DLIO_NO_LIBNVME \
+ARM64_CFLAGS	:= $(filter-out -MMD -MP,$(RT_CFLAGS)) -MMD -MP -DLIO_NO_LIBNVME -DLIO_NO_SYSTEMD \
 		   -isystem $(ARM64_SYSROOT)/usr/include
 ARM64_LDFLAGS	:= -static -L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu
 
@@ -33,7 +34,7 @@ $(ARM64_OUT)/%.o: %.c
 	$(CROSS)gcc $(ARM64_CFLAGS) -c -o $@ $<
 
 $(ARM64_OUT)/leapiod: $(ARM64_RT_OBJS)
-	$(CROSS)gcc $(ARM64_LDFLAGS) -o $@ $^ $(filter-out -lnvme,$(RT_LDLIBS))
+	$(CROSS)gcc $(ARM64_LDFLAGS) -o $@ $^ $(filter-out -lnvme -lsystemd,$(RT_LDLIBS))
 
 -include $(ARM64_RT_OBJS:.o=.d)
 
