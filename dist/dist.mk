@@ -44,3 +44,14 @@ deb:
 	@ls $(DEB_OUT)/*.deb
 
 .PHONY: dkms-source dkms-install deb
+
+# make check's stage: the packages built, then installed, used and
+# removed in a throwaway root (tests/pkg/deb-install.sh, TAP in
+# build/results/deb.tap); the modules DKMS built there are kept in
+# build/deb/dkms/<kver>/ for L1 to load (tests/vm/l1-dkms.sh).
+deb-check: deb
+	@mkdir -p build/results
+	tests/pkg/deb-install.sh $(DEB_OUT) $(DEB_OUT) | tee build/results/deb.tap; \
+	exit $${PIPESTATUS[0]}
+
+.PHONY: deb-check

@@ -18,6 +18,8 @@ PKGS=(
 	liburing-dev libjansson-dev libnvme-dev
 	# leapiod under systemd (Type=notify, the watchdog)
 	libsystemd-dev
+	# the Debian packages (make deb) and DKMS; man pages from the rst
+	debhelper dh-dkms dkms lintian python3-docutils
 	# remote drives (tests/kselftest/lib/nvmet.c): network namespaces,
 	# the veth pair, soft-RoCE links
 	iproute2

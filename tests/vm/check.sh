@@ -51,6 +51,9 @@ stage unit "unit tests" make --no-print-directory unit || true
 stage unit-rt "leapiod unit tests" make --no-print-directory unit-rt || true
 stage unit-tools "tools tests (ivshmem-server)" make --no-print-directory unit-tools || true
 stage leapiod "leapiod and leapioctl build" make --no-print-directory runtime/leapiod leapioctl || true
+# Before the VMs: L1 loads the module DKMS built from the package.
+stage deb "Debian packages: built, lintian, installed, used, removed (make deb-check)" \
+	make --no-print-directory deb-check || true
 stage ivshmem-server "ivshmem-server build (the card L1's)" \
 	make --no-print-directory ivshmem-server || true
 stage arm64 "the card's arm64 build (leapiod, leapio_soc.ko for each arm64 kernel)" \

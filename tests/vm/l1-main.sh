@@ -9,7 +9,9 @@
 #      and leave nothing pinned;
 #   4. a nested guest on two remote drives, NVMe-oF over TCP and RDMA
 #      (l1-remote-l2.sh) -> $RESULTS/l2-remote.tap;
-#   5. the module unloads and the kernel log stayed clean -> $RESULTS/l1.tap.
+#   5. the module unloads; 6. the module DKMS built from the leapio-dkms
+#      package (make deb-check) loads by name and serves an mdev; the
+#      kernel log stayed clean -> $RESULTS/l1.tap.
 # Each step records its verdict and the next still runs; exit 1 if any
 # failed.
 set -euo pipefail
@@ -130,6 +132,15 @@ fi
 # 5. The module goes away cleanly, having made the kernel complain about
 # nothing (a WARN would have panicked already: panic_on_warn).
 tap "$(ok_if rmmod leapio_host)" "rmmod leapio_host"
+
+# 6. The module as the leapio-dkms package installs it (l1-dkms.sh): in
+# make check, whose deb stage made it; elsewhere only when there is one.
+# shellcheck source=tests/vm/l1-dkms.sh
+. "$here/l1-dkms.sh"
+if [ -d "$LEAPIO_TOP/build/deb/dkms/$KVER" ]; then
+	log "the module DKMS built"
+	l1_dkms_check
+fi
 if [ $debug_kernel = 1 ]; then
 	# kmemleak reports an object only once it is msecs_min_age (5 s) old:
 	# wait that long after the last free (the mdev's removal above), then
