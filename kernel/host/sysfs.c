@@ -47,13 +47,12 @@ static int lio_set_ns(struct device *dev, const u64 *new_size,
 	if (lm->open || lio_region_attached(lm)) {
 		dev_dbg(dev, "namespace geometry is fixed while the device is open or a runtime serves it\n");
 		ret = -EBUSY;
-	} else if (size > LEAPIO_NS_SIZE_MAX) {
-		dev_dbg(dev, "ns_size %llu refused: at most %llu\n", size,
-			LEAPIO_NS_SIZE_MAX);
-		ret = -ERANGE;
 	} else {
 		ret = lio_vctrl_set_ns(lm->vc, size, lba_size);
-		if (ret)
+		if (ret == -ERANGE)
+			dev_dbg(dev, "ns_size %llu refused: at most %llu\n", size,
+				LEAPIO_NS_SIZE_MAX);
+		else if (ret)
 			dev_dbg(dev, "ns_size %llu, lba_size %u refused: lba_size is 512 or 4096, ns_size a non-zero multiple of it\n",
 				size, lba_size);
 	}

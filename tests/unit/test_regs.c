@@ -732,6 +732,7 @@ TEST_F(regs, namespace_geometry)
 	ASSERT_EQ(0, lio_vctrl_set_ns(c, 512, 512));
 	ASSERT_EQ(512ULL, c->ns.size);
 	ASSERT_EQ(9, c->ns.lba_shift);
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, LEAPIO_NS_SIZE_MAX, 4096));
 	ASSERT_EQ(0, lio_vctrl_set_ns(c, 4096 * 3, 4096));
 
 	/* Refused: nothing changes. */
@@ -743,7 +744,9 @@ TEST_F(regs, namespace_geometry)
 	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1ULL << 30, 0));
 	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1ULL << 30, 520));
 	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1ULL << 30, 8192));
-	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, ~0ULL, 512));
+	/* Past what a file offset holds: as sysfs says it, ERANGE. */
+	ASSERT_EQ(-ERANGE, lio_vctrl_set_ns(c, ~0ULL, 512));
+	ASSERT_EQ(-ERANGE, lio_vctrl_set_ns(c, LEAPIO_NS_SIZE_MAX + 4096, 4096));
 	ASSERT_EQ(4096ULL * 3, c->ns.size);
 	ASSERT_EQ(12, c->ns.lba_shift);
 }

@@ -49,10 +49,10 @@ void lio_vctrl_init(struct lio_vctrl *c, const struct lio_vctrl_params *p,
 
 int lio_vctrl_set_ns(struct lio_vctrl *c, u64 size, u32 lba_size)
 {
-	if (lba_size != 512 && lba_size != 4096)
-		return -EINVAL;
-	if (!size || size % lba_size)
-		return -EINVAL;
+	int ret = leapio_ns_geometry_check(size, lba_size);
+
+	if (ret)
+		return ret;
 	c->ns.size = size;
 	c->ns.lba_shift = lba_size == 4096 ? 12 : 9;
 	return 0;

@@ -20,6 +20,7 @@
 #include "../../../common/nvme/io_cmd.h"
 #include "../../../common/nvme/queue_rules.h"
 #include "../../../uapi/linux/leapio.h"
+#include "../../../common/leapio/mdev_attrs.h"
 
 /* ---- Limits and fixed capabilities ---- */
 #define LIO_MAX_IOQ		LEAPIO_MAX_IOQ
@@ -43,7 +44,7 @@
 #define LIO_KAS			10		/* Keep Alive granularity, 100 ms units */
 #define LIO_FR			"1.0"		/* firmware revision, the one slot's */
 /* How long I/O waits for a data path runtime (nodp.c), milliseconds. */
-#define LIO_DP_GRACE_MS_MAX	600000		/* 10 minutes */
+#define LIO_DP_GRACE_MS_MAX	LEAPIO_RUNTIME_GRACE_MS_MAX
 /* Linux retries a command (nvme_max_retries) 5 times: CRDT1 spreads
  * those over the grace period.
  */
