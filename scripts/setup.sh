@@ -20,6 +20,8 @@ PKGS=(
 	libsystemd-dev
 	# the Debian packages (make deb) and DKMS; man pages from the rst
 	debhelper dh-dkms dkms lintian python3-docutils
+	# persistent mdevs (the mdevctl call-out, tests/vm/l1-mdevctl.sh)
+	mdevctl
 	# remote drives (tests/kselftest/lib/nvmet.c): network namespaces,
 	# the veth pair, soft-RoCE links
 	iproute2

@@ -302,5 +302,12 @@ tap_is "a test that leaks fails, in a TEST, a TEST_F, a fixture and a skip" "$ve
 tap "$(ok_if [ "$rc" != 0 ] && grep -q 'ERROR: LeakSanitizer: detected memory leaks' <<< "$out")" \
 	"... the binary fails and LeakSanitizer's report says where" "exit $rc"
 
+# ---- one version (common/leapio/version.h) ----
+
+ver=$(sed -n 's/^#define LEAPIO_VERSION\t*"\(.*\)"/\1/p' common/leapio/version.h)
+tap_is "debian/changelog's version is common/leapio/version.h's" \
+	"$(sed -n '1s/^leapio (\([^)]*\)).*/\1/p' debian/changelog)" "$ver"
+tap "$(ok_if grep -q '@VERSION@' dkms.conf)" "dkms.conf takes the version from the build (@VERSION@)"
+
 tap_plan
 [ "$tap_failed" = 0 ]

@@ -16,7 +16,7 @@ debs=$(realpath "$1") out=$(realpath -m "$2")
 ok() { ok_if "$@" 2> /dev/null; }
 
 echo "TAP version 13"
-echo "1..15"
+echo "1..16"
 dkms_deb=$(ls "$debs"/leapio-dkms_*_all.deb 2>/dev/null | head -n 1)
 daemon_deb=$(ls "$debs"/leapiod_*_"$(dpkg --print-architecture)".deb 2>/dev/null | head -n 1)
 ver=$(sed -n 's/^#define LEAPIO_VERSION\t*"\(.*\)"/\1/p' "$(dirname "$0")/../../common/leapio/version.h")
@@ -95,6 +95,11 @@ log=$(in_root systemd-analyze verify --man=no /lib/systemd/system/leapiod.servic
 tap "$(ok test -z "$(grep -v 'network-online.target\|systemd-modules-load' <<< "$log")")" \
 	"the unit passes systemd-analyze verify" "$log"
 tap "$(ok in_root man -w leapioctl)" "man leapioctl"
+out=$(echo '{"attrs": [{"leapio/lba_size": "520"}]}' |
+	in_root /etc/mdevctl.d/scripts.d/callouts/leapio -t leapio-1q -e pre -a start \
+		-s none -u 6f1a0c8e-0000-4000-8000-0000000000d1 -p leapio 2>&1)
+tap "$(ok test $? = 1 -a -n "$(grep 'lba_size=520' <<< "$out")")" \
+	"the mdevctl call-out, where mdevctl 1.2 looks, refuses a bad attribute" "$out"
 
 echo '{"pollers": [{}], "vdevs": [], "x": 1}' > "$root/etc/leapio/leapiod.json"
 log=$(in_root dpkg -r leapiod leapio-dkms 2>&1)

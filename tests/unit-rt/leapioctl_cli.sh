@@ -46,7 +46,7 @@ $out"
 }
 
 echo "TAP version 13"
-echo "1..26"
+echo "1..30"
 if [ ! -x "$lctl" ] || [ ! -x "$leapiod" ]; then
 	echo "Bail out! leapioctl or leapiod not built (make)"
 	exit 1
@@ -100,4 +100,18 @@ expect 2 "not -d SECONDS" "top with two UUIDs: exit 2" -- top "$U1" "$U2"
 expect 0 "" "vdev remove" -- vdev remove "$U1"
 expect 3 "is leapiod running" "no leapiod on the socket: exit 3" -- -s "$tmp/none.sock" vdev list
 expect 2 "no such command" "an unknown command: exit 2" -- frob
+
+# mdevctl's call-out: mdevctl's arguments, the definition on stdin.
+callout() {	# callout <definition> <type> <event> <action>
+	"$lctl" mdevctl-callout -t "$2" -e "$3" -a "$4" -s none -u "$U1" -p leapio <<< "$1" 2>&1
+}
+out=$(callout '{"attrs": [{"leapio/lba_size": "4096"}]}' leapio-1q pre start); st=$?
+tap "$([ $st = 0 ] && [ -z "$out" ] && echo 1 || echo 0)" "callout: a good definition, exit 0" "$out"
+out=$(callout '{"attrs": [{"leapio/lba_size": "520"}]}' leapio-1q pre define); st=$?
+tap "$([ $st = 1 ] && grep -q "define $U1 refused: attrs\[0\] leapio/lba_size=520" <<< "$out" &&
+	echo 1 || echo 0)" "callout: a bad attribute refused, exit 1, with the reason" "$out"
+out=$(callout '{}' i915-GVTg_V5_4 pre start); st=$?
+tap "$([ $st = 2 ] && echo 1 || echo 0)" "callout: another type's device, exit 2 (not ours)" "$out"
+out=$(callout 'not json' leapio-1q post start); st=$?
+tap "$([ $st = 0 ] && echo 1 || echo 0)" "callout: post events are let through" "$out"
 exit $rc

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../lib/lio_harness.h"
+#include "../../tools/leapioctl/callout.h"
 #include "../../tools/leapioctl/format.h"
 #include "../../tools/leapioctl/mdev.h"
 
@@ -215,6 +216,60 @@ TEST_F(sysfs, create_writes_the_attributes_and_undoes_a_refusal)
 	ASSERT_EQ(-ENOENT, lctl_mdev_remove(self->root, "6f1a0c8e-0000-4000-8000-0000000000ff",
 					    err, sizeof(err)));
 	ASSERT_NE(NULL, strstr(err, "no such mdev"));
+}
+
+/* The definition mdevctl would write, checked with the driver's rules. */
+static int check(const char *text, char *err, size_t len)
+{
+	json_t *cfg = json_loads(text, 0, NULL);
+	int ret;
+
+	err[0] = '\0';
+	ret = lctl_callout_check(cfg, err, len);
+	json_decref(cfg);
+	return ret;
+}
+
+TEST(callout_checks_attributes_in_mdevctl_order)
+{
+	char err[512];
+
+	EXPECT_EQ(0, check("{\"mdev_type\": \"leapio-1q\", \"start\": \"auto\"}", err,
+			   sizeof(err)));
+	EXPECT_EQ(0, check("{\"attrs\": [{\"leapio/lba_size\": \"4096\"}, "
+			   "{\"leapio/ns_size\": \"0x1000000\"}, "
+			   "{\"leapio/runtime_grace_ms\": \"600000\"}, "
+			   "{\"leapio/runtime\": \"card\"}]}", err, sizeof(err)));
+	/* 12 KiB suits 4096-byte blocks; written first, 512 is in effect. */
+	EXPECT_EQ(0, check("{\"attrs\": [{\"leapio/ns_size\": \"12288\"}, "
+			   "{\"leapio/lba_size\": \"4096\"}]}", err, sizeof(err)));
+	/* 1 GiB + 512 and then 4096-byte blocks: the second write fails. */
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns_size\": \"1073742336\"}, "
+				 "{\"leapio/lba_size\": \"4096\"}]}", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "attrs[1] leapio/lba_size=4096: refused with ns_size 1073742336"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns_size\": \"9223372036854775808\"}]}",
+				 err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "larger than the largest namespace")) TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns_size\": \"64G\"}]}", err,
+				 sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "not a number of bytes")) TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns_size\": \"-4096\"}]}", err,
+				 sizeof(err)));
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/lba_size\": \"1024\"}]}", err,
+				 sizeof(err)));
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"ns_size\": \"4096\"}]}", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "the attribute is leapio/ns_size")) TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/cntlid\": \"3\"}]}", err,
+				 sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "not a writable leapio attribute")) TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/runtime_grace_ms\": \"600001\"}]}",
+				 err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/runtime\": \"gpu\"}]}", err,
+				 sizeof(err)));
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns_size\": 4096}]}", err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": {\"leapio/ns_size\": \"4096\"}}", err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, check("[1]", err, sizeof(err)));
 }
 
 TEST_HARNESS_MAIN

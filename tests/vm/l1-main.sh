@@ -7,6 +7,8 @@
 #      nested guest (L2) whose stock nvme driver, nvme-cli and fio must see
 #      the controller and its data -> $RESULTS/l2.tap; leapiod must exit 0
 #      and leave nothing pinned;
+#   3b. mdevctl defines, starts and stops a leapio device through the
+#      call-out (l1-mdevctl.sh) -> $RESULTS/l1.tap;
 #   4. a nested guest on two remote drives, NVMe-oF over TCP and RDMA
 #      (l1-remote-l2.sh) -> $RESULTS/l2-remote.tap;
 #   5. the module unloads; 6. the module DKMS built from the leapio-dkms
@@ -119,6 +121,14 @@ if [ -d /sys/module/leapio_host ] &&
 	tap "$(ok_if l1_mdev_remove "$uuid")" "mdev removed after the guest"
 else
 	tap 0 "mdev leapio-4q created"
+fi
+
+# 3b. mdevctl: a persistent leapio device and the call-out (l1-mdevctl.sh).
+# shellcheck source=tests/vm/l1-mdevctl.sh
+. "$here/l1-mdevctl.sh"
+if [ -d /sys/module/leapio_host ]; then
+	log "mdevctl"
+	l1_mdevctl_check
 fi
 
 # 4. Remote drives under a nested guest.

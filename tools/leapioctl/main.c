@@ -15,6 +15,7 @@
 
 #include "../../common/leapio/version.h"
 #include "../../runtime/config/config.h"
+#include "callout.h"
 #include "client.h"
 #include "format.h"
 #include "mdev.h"
@@ -56,6 +57,9 @@ static const char usage[] =
 	"  mdev create TYPE [--uuid UUID] [ATTR=VALUE]...\n"
 	"                                  e.g. ns_size=64G lba_size=4096 (in that order)\n"
 	"  mdev remove UUID\n"
+	"  mdevctl-callout -t TYPE -e EVENT -a ACTION -s STATE -u UUID -p PARENT\n"
+	"                                  mdevctl's call-out for leapio types: checks\n"
+	"                                  a definition's attributes (JSON on stdin)\n"
 	"\n"
 	"  -s, --socket SOCKET   leapiod's control socket (default $LEAPIOD_SOCKET or "
 	LCTL_DEFAULT_SOCKET ")\n"
@@ -341,6 +345,8 @@ int main(int argc, char **argv)
 		return cmd_vdev(&c, n - 1, rest + 1);
 	if (!strcmp(rest[0], "mdev"))
 		return cmd_mdev(&c, n - 1, rest + 1);
+	if (!strcmp(rest[0], "mdevctl-callout"))
+		return lctl_callout(c.sysfs, n - 1, rest + 1);
 	if (!strcmp(rest[0], "stats"))
 		return cmd_stats(&c, n - 1, rest + 1);
 	if (!strcmp(rest[0], "top"))

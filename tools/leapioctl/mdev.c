@@ -162,6 +162,15 @@ int lctl_mdev_remove(const char *root, const char *uuid, char *err, size_t errle
 	return ret;
 }
 
+int lctl_mdev_attr(const char *root, const char *uuid, const char *name,
+		   char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s" DEVICES_DIR "/%s/leapio/%s", root, uuid, name);
+	return read_attr(path, buf, len);
+}
+
 int lctl_mdev_create(const char *root, const char *type, char *uuid,
 		     const struct lctl_attr *attrs, unsigned int nr,
 		     char *err, size_t errlen)

@@ -33,5 +33,8 @@ int lctl_mdev_create(const char *root, const char *type, char *uuid,
 		     const struct lctl_attr *attrs, unsigned int nr,
 		     char *err, size_t errlen);
 int lctl_mdev_remove(const char *root, const char *uuid, char *err, size_t errlen);
+/* The first line of mdev uuid's leapio/<name>: 0, or -errno. */
+int lctl_mdev_attr(const char *root, const char *uuid, const char *name,
+		   char *buf, size_t len);
 
 #endif /* LEAPIOCTL_MDEV_H */

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/* leapioctl as mdevctl's call-out for leapio types (callout.h). */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lio_env.h"
+#include "../../common/leapio/mdev_attrs.h"
+#include "callout.h"
+#include "client.h"
+#include "mdev.h"
+
+/* mdevctl's call-out exit statuses. */
+#define CALLOUT_OK		0
+#define CALLOUT_REFUSED		1
+#define CALLOUT_NOT_MINE	2	/* another type's: the next script's */
+
+/* A controller's settings as a definition's attributes leave them. */
+struct ctrl_cfg {
+	u64	ns_size;
+	u32	lba_size;
+};
+
+/*
+ * A number as the driver's kstrtou64(buf, 0) reads it: decimal, 0x hex
+ * or 0 octal, one trailing newline at most. False for anything else
+ * (sizes like 64G: the driver takes bytes).
+ */
+static bool kernel_number(const char *s, u64 max, u64 *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s == '+')
+		s++;
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || (*end && strcmp(end, "\n")) || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int refuse(char *err, size_t errlen, size_t i, const char *name,
+		  const char *val, const char *why)
+{
+	snprintf(err, errlen, "attrs[%zu] %s=%s: %s", i, name, val, why);
+	return -EINVAL;
+}
+
+/* One attribute written to a controller in state c: 0, or refused. */
+static int apply(struct ctrl_cfg *c, size_t i, const char *name, const char *val,
+		 char *err, size_t errlen)
+{
+	const char *leaf = strncmp(name, "leapio/", 7) ? NULL : name + 7;
+	struct ctrl_cfg next = *c;
+	u64 n;
+
+	if (!leaf) {
+		if (!strcmp(name, "ns_size") || !strcmp(name, "lba_size") ||
+		    !strcmp(name, "runtime_grace_ms") || !strcmp(name, "runtime")) {
+			snprintf(err, errlen, "attrs[%zu] %s: the attribute is leapio/%s", i,
+				 name, name);
+			return -EINVAL;
+		}
+		return refuse(err, errlen, i, name, val,
+			      "not a leapio attribute (leapio/ns_size, leapio/lba_size, leapio/runtime_grace_ms, leapio/runtime)");
+	}
+	if (!strcmp(leaf, "ns_size") || !strcmp(leaf, "lba_size")) {
+		if (!kernel_number(val, ~0ULL, &n))
+			return refuse(err, errlen, i, name, val,
+				      "not a number of bytes (no suffix: 64G is 68719476736)");
+		if (leaf[0] == 'n')
+			next.ns_size = n;
+		else if (n > ~0U)
+			return refuse(err, errlen, i, name, val, "lba_size is 512 or 4096");
+		else
+			next.lba_size = (u32)n;
+		switch (leapio_ns_geometry_check(next.ns_size, next.lba_size)) {
+		case 0:
+			*c = next;
+			return 0;
+		case -ERANGE:
+			return refuse(err, errlen, i, name, val,
+				      "larger than the largest namespace (9223372036854771712 bytes)");
+		default:
+			snprintf(err, errlen,
+				 "attrs[%zu] %s=%s: refused with ns_size %llu and lba_size %u: lba_size is 512 or 4096, ns_size a non-zero multiple of it (set lba_size first)",
+				 i, name, val, (unsigned long long)next.ns_size, next.lba_size);
+			return -EINVAL;
+		}
+	}
+	if (!strcmp(leaf, "runtime_grace_ms")) {
+		if (!kernel_number(val, LEAPIO_RUNTIME_GRACE_MS_MAX, &n))
+			return refuse(err, errlen, i, name, val,
+				      "milliseconds, at most 600000 (10 minutes)");
+		return 0;
+	}
+	if (!strcmp(leaf, "runtime")) {
+		if (strcmp(val, "host") && strcmp(val, "host\n") && strcmp(val, "card") &&
+		    strcmp(val, "card\n"))
+			return refuse(err, errlen, i, name, val, "host or card");
+		return 0;
+	}
+	return refuse(err, errlen, i, name, val,
+		      "not a writable leapio attribute (ns_size, lba_size, runtime_grace_ms, runtime)");
+}
+
+int lctl_callout_check(const json_t *cfg, char *err, size_t errlen)
+{
+	struct ctrl_cfg c = { LEAPIO_DEFAULT_NS_SIZE, LEAPIO_DEFAULT_LBA_SIZE };
+	const json_t *attrs = json_object_get(cfg, "attrs"), *a, *v;
+	const char *name;
+	size_t i;
+
+	if (!json_is_object(cfg)) {
+		snprintf(err, errlen, "the definition is not a JSON object");
+		return -EINVAL;
+	}
+	if (!attrs)
+		return 0;
+	if (!json_is_array(attrs)) {
+		snprintf(err, errlen, "attrs: not an array");
+		return -EINVAL;
+	}
+	json_array_foreach(attrs, i, a) {
+		if (!json_is_object(a) || json_object_size(a) != 1) {
+			snprintf(err, errlen, "attrs[%zu]: not one {\"name\": \"value\"}", i);
+			return -EINVAL;
+		}
+		json_object_foreach((json_t *)a, name, v) {
+			if (!json_is_string(v)) {
+				snprintf(err, errlen, "attrs[%zu] %s: the value is not a string",
+					 i, name);
+				return -EINVAL;
+			}
+			if (apply(&c, i, name, json_string_value(v), err, errlen))
+				return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Event get: the running controller's settings, as attributes to define. */
+static int get_attrs(const char *root, const char *uuid)
+{
+	static const char *const names[] = { "lba_size", "ns_size", "runtime_grace_ms" };
+	json_t *a = json_array();
+	char buf[64], key[32];
+	unsigned int i;
+
+	for (i = 0; a && i < sizeof(names) / sizeof(names[0]); i++) {
+		if (lctl_mdev_attr(root, uuid, names[i], buf, sizeof(buf))) {
+			fprintf(stderr, "leapio callout: mdev %s: leapio/%s unreadable\n", uuid,
+				names[i]);
+			json_decref(a);
+			return CALLOUT_REFUSED;
+		}
+		snprintf(key, sizeof(key), "leapio/%s", names[i]);
+		json_array_append_new(a, json_pack("{s:s}", key, buf));
+	}
+	if (!a)
+		return CALLOUT_REFUSED;
+	json_dumpf(a, stdout, JSON_INDENT(2));
+	fputc('\n', stdout);
+	json_decref(a);
+	return CALLOUT_OK;
+}
+
+int lctl_callout(const char *root, int argc, char **argv)
+{
+	const char *type = NULL, *event = NULL, *action = NULL, *uuid = NULL;
+	char err[512];
+	json_error_t jerr;
+	json_t *cfg;
+	int i, ret;
+
+	for (i = 0; i + 1 < argc; i += 2) {
+		const char *o = argv[i], *v = argv[i + 1];
+
+		if (!strcmp(o, "-t"))
+			type = v;
+		else if (!strcmp(o, "-e"))
+			event = v;
+		else if (!strcmp(o, "-a"))
+			action = v;
+		else if (!strcmp(o, "-u"))
+			uuid = v;
+		else if (strcmp(o, "-s") && strcmp(o, "-p"))
+			break;
+	}
+	if (i != argc || !type || !event || !action) {
+		fprintf(stderr, "leapio callout: usage: -t TYPE -e EVENT -a ACTION -s STATE -u UUID -p PARENT (mdevctl's)\n");
+		return CALLOUT_REFUSED;
+	}
+	if (strncmp(type, "leapio-", 7))
+		return CALLOUT_NOT_MINE;
+	if (!strcmp(event, "get"))
+		return uuid ? get_attrs(root, uuid) : CALLOUT_REFUSED;
+	/* Only what writes attributes is checked; the rest is let through. */
+	if (strcmp(event, "pre") || (strcmp(action, "define") && strcmp(action, "start") &&
+				     strcmp(action, "modify")))
+		return CALLOUT_OK;
+	cfg = json_loadf(stdin, JSON_DISABLE_EOF_CHECK, &jerr);
+	if (!cfg) {
+		fprintf(stderr, "leapio callout: %s %s: the definition on standard input is not JSON: %s\n",
+			action, uuid ? uuid : "", jerr.text);
+		return CALLOUT_REFUSED;
+	}
+	ret = lctl_callout_check(cfg, err, sizeof(err));
+	json_decref(cfg);
+	if (ret) {
+		fprintf(stderr, "leapio callout: %s %s refused: %s\n", action,
+			uuid ? uuid : "", err);
+		return CALLOUT_REFUSED;
+	}
+	return CALLOUT_OK;
+}
