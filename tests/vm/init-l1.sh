@@ -69,6 +69,35 @@ fi
 # under /tmp or /run (CI's may be) is hidden by the VM's own tmpfs there.
 mkdir -p "/newroot$LEAPIO_TOP"
 mount -t 9p -o "$opts,cache=loose,ro" repo "/newroot$LEAPIO_TOP" || fail "mount repo"
+# L1_INIT=systemd: systemd is init instead (tests/vm/l1-systemd.sh), and
+# the script runs as a service of it that records its exit status and the
+# marker as below, then powers off. The units go in /run/systemd/system,
+# which systemd reads and, /run being mounted already, keeps.
+if [ "${L1_INIT:-}" = systemd ]; then
+	u=/newroot/run/systemd/system
+	mkdir -p "$u"
+	cat > "$u/leapio-l1.target" <<-EOF
+	[Unit]
+	Description=LeapIO L1 test run
+	Wants=leapio-l1-test.service
+	AllowIsolate=yes
+	EOF
+	cat > "$u/leapio-l1-test.service" <<-EOF
+	[Unit]
+	Description=LeapIO L1 test script $L1_SCRIPT
+	After=basic.target
+	[Service]
+	Type=oneshot
+	Environment=LEAPIO_TOP=$LEAPIO_TOP KVER=$KVER RESULTS=/results HOME=/tmp TERM=dumb LANG=C.UTF-8
+	WorkingDirectory=$LEAPIO_TOP
+	StandardOutput=file:/results/l1-script.log
+	StandardError=inherit
+	ExecStart=/bin/bash -c 'bash "\$\$0"; echo \$\$? > /results/l1-exit-status; echo done > /results/l1-done; sync' $L1_SCRIPT
+	ExecStartPost=/bin/systemctl poweroff --force --force
+	EOF
+	echo "init-l1: systemd runs $L1_SCRIPT on $(uname -r)"
+	exec switch_root /newroot /lib/systemd/systemd
+fi
 echo "init-l1: running $L1_SCRIPT on $(uname -r)"
 # env -i: nothing of the initramfs's environment leaks into the test.
 {

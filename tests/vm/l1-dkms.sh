@@ -24,7 +24,7 @@ l1_dkms_check() {
 		"$mods/" || true
 	cp "$dk"/leapio_*.ko* "$mods/updates/dkms/" || true
 	m=$(modinfo -F depends "$(ls "$dk"/leapio_host.ko* | head -n 1)" | tr ',' ' ')
-	for f in $("$here/mod-closure.sh" "$KVER" $m); do
+	for f in $("$LEAPIO_TOP/tests/vm/mod-closure.sh" "$KVER" $m); do
 		mkdir -p "$mods/$(dirname "$f")"
 		cp "/lib/modules/$KVER/$f" "$mods/$f" || true
 	done

@@ -22,6 +22,8 @@
 #   LEAPIO_L2_TIMEOUT  the nested guest's bound (tests/vm/l2-run.sh)
 #   LEAPIO_L2_SETS     only these nested guest variants (tests/vm/l1-lib.sh
 #                      l1_l2_set_on; empty: all)
+#   LEAPIO_L1_INIT=systemd  systemd is L1's init, the script one of its
+#                      services (tests/vm/l1-systemd.sh)
 set -euo pipefail
 
 [ $# -ge 3 ] || { echo "usage: $0 <kver> <script> <outdir> [qemu args]" >&2; exit 2; }
@@ -50,9 +52,9 @@ boot_mods=(-m virtio_pci -m 9pnet_virtio -m 9p)
 "$top/tests/vm/mk-initramfs.sh" "$kver" "$top/tests/vm/init-l1.sh" "$initrd" \
 	${boot_mods[@]+"${boot_mods[@]}"}
 
-printf 'LEAPIO_TOP=%q\nKVER=%q\nL1_SCRIPT=%q\nLEAPIO_KSFT_TESTS=%q\nL1_MODROOT=%q\nL2_KVER=%q\nLEAPIO_L2_TIMEOUT=%q\nLEAPIO_L2_SETS=%q\n' \
+printf 'LEAPIO_TOP=%q\nKVER=%q\nL1_SCRIPT=%q\nLEAPIO_KSFT_TESTS=%q\nL1_MODROOT=%q\nL2_KVER=%q\nLEAPIO_L2_TIMEOUT=%q\nLEAPIO_L2_SETS=%q\nL1_INIT=%q\n' \
 	"$top" "$kver" "$script" "${LEAPIO_KSFT_TESTS:-}" "$modroot" "${L2_KVER:-}" \
-	"${LEAPIO_L2_TIMEOUT:-}" "${LEAPIO_L2_SETS:-}" > "$outdir/l1.env"
+	"${LEAPIO_L2_TIMEOUT:-}" "${LEAPIO_L2_SETS:-}" "${LEAPIO_L1_INIT:-}" > "$outdir/l1.env"
 
 # panic_on_warn/oops=panic: a WARN or oops in our module ends the run and
 # shows in console.log; panic=-1 with -no-reboot makes QEMU exit at once.

@@ -66,6 +66,18 @@ vm-test: kmod vm-images $(if $(wildcard tests/kselftest/kselftest.mk),kselftest-
 	tests/vm/run-l1.sh $(KVER) tests/vm/l1-main.sh $(VM_OUT)
 	tests/summary.sh $(VM_OUT)
 
+# leapiod.service as shipped, under a real systemd: L1 booted with systemd
+# as init (tests/vm/l1-systemd.sh). Not the host's fstab, nor its network
+# (the unit wants network-online.target for remote drives: masked here).
+SYSTEMD_OUT	= build/results/systemd-$(KVER)
+systemd-test: kmod runtime/leapiod
+	LEAPIO_L1_INIT=systemd \
+	LEAPIO_L1_APPEND="systemd.unit=leapio-l1.target fstab=0 systemd.mask=network-online.target systemd.show_status=0" \
+		tests/vm/run-l1.sh $(KVER) tests/vm/l1-systemd.sh $(SYSTEMD_OUT)
+	tests/summary.sh $(SYSTEMD_OUT)
+
+.PHONY: systemd-test
+
 # The rig's own test: the nested guest and its checker against QEMU's
 # emulated NVMe controller, no LeapIO module involved.
 vm-selftest: vm-images
