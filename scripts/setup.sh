@@ -22,8 +22,9 @@ PKGS=(
 	debhelper dh-dkms dkms lintian python3-docutils
 	# persistent mdevs (the mdevctl call-out, tests/vm/l1-mdevctl.sh)
 	mdevctl
-	# leapiod.service under a real systemd (L1 boots it: tests/vm/l1-systemd.sh)
-	systemd
+	# leapiod.service under a real systemd (L1 boots it: tests/vm/l1-systemd.sh);
+	# its ExecReload runs /bin/kill (the leapiod package depends on procps)
+	systemd procps
 	# remote drives (tests/kselftest/lib/nvmet.c): network namespaces,
 	# the veth pair, soft-RoCE links
 	iproute2
