@@ -334,6 +334,14 @@ static const struct lio_config *ctl_running(void *d)
 	return &((struct leapiod *)d)->applied;
 }
 
+/* STATUS= for the service manager (systemctl status shows it). */
+static void say_status(struct leapiod *d, bool ready)
+{
+	lio_svc_status(ready, "serving %u vdev%s on %u poller%s", d->applied.nr_vdevs,
+		       d->applied.nr_vdevs == 1 ? "" : "s", d->nr_pollers,
+		       d->nr_pollers == 1 ? "" : "s");
+}
+
 static int ctl_stats(void *d, unsigned int poller, const char *uuid,
 		     struct lio_poller_stats *st, struct lio_vdev_stats *vst)
 {
@@ -348,9 +356,12 @@ static int ctl_apply(void *d, const struct lio_config *next, const char *what,
 		     char *why, size_t whylen)
 {
 	char who[64];
+	int ret;
 
 	snprintf(who, sizeof(who), "control: %s", what);
-	return apply(d, next, who, why, whylen);
+	ret = apply(d, next, who, why, whylen);
+	say_status(d, false);	/* what runs now, whatever came of it */
+	return ret;
 }
 
 static void shutdown_all(struct leapiod *d)
@@ -432,23 +443,15 @@ static int open_control(struct leapiod *d)
 	return 0;
 }
 
-/* STATUS= for the service manager (systemctl status shows it). */
-static void say_status(struct leapiod *d, bool ready)
-{
-	lio_svc_status(ready, "serving %u vdev%s on %u poller%s", d->applied.nr_vdevs,
-		       d->applied.nr_vdevs == 1 ? "" : "s", d->nr_pollers,
-		       d->nr_pollers == 1 ? "" : "s");
-}
-
 /* The watchdog's period: keep-alive if every poller goes round. */
 static void watchdog(struct leapiod *d)
 {
-	uint64_t beats[64];
-	unsigned int i, n = d->nr_pollers < 64 ? d->nr_pollers : 64;
+	uint64_t beats[LIO_MAX_POLLERS];
+	unsigned int i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < d->nr_pollers; i++)
 		beats[i] = lio_poller_beats(d->pollers[i]);
-	lio_svc_watchdog(&d->svc, beats, n);
+	lio_svc_watchdog(&d->svc, beats, d->nr_pollers);
 }
 
 static int serve(struct leapiod *d, const struct lio_config *c, const sigset_t *set)
@@ -507,10 +510,8 @@ static int serve(struct leapiod *d, const struct lio_config *c, const sigset_t *
 		}
 		if (p[2].revents)
 			watchdog(d);
-		if (p[1].revents) {
+		if (p[1].revents)
 			lio_ctl_work(d->ctl);
-			say_status(d, false);
-		}
 		if (!(p[0].revents & POLLIN))
 			continue;
 		if (read(sfd, &si, sizeof(si)) != sizeof(si))

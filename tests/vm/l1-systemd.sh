@@ -49,7 +49,7 @@ until_attr() {
 }
 
 tap_is "systemd is PID 1" "$(cat /proc/1/comm)" systemd
-modprobe -a "${L1_MODULES[@]}"
+l1_load_vfio
 tap "$(ok_if l1_insmod_leapio)" "insmod leapio_host.ko"
 uuid=$(l1_mdev_create leapio-1q 16777216 512)
 tap "$(ok_if test -n "$uuid")" "mdev leapio-1q created"
