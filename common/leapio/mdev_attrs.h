@@ -30,4 +30,32 @@ static inline int leapio_ns_geometry_check(u64 size, u32 lba_size)
 	return 0;
 }
 
+/*
+ * leapio/backend: what is to serve the controller, kept by the driver for
+ * the runtime's tools and never read by it (leapioctl's mdevctl call-out
+ * and `leapioctl vdev adopt` give it to leapiod). The right-hand side of
+ * leapiod's --vdev: a path or URI with its options, at most
+ * LEAPIO_BACKEND_MAX bytes of printable ASCII without spaces.
+ */
+#define LEAPIO_BACKEND_MAX		255
+
+/*
+ * The value in s[0..len), one trailing newline (a sysfs write's) not
+ * counted: its length (0 clears the attribute), -ENAMETOOLONG past
+ * LEAPIO_BACKEND_MAX, -EINVAL for a byte outside '!'..'~'.
+ */
+static inline int leapio_backend_check(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len && s[len - 1] == '\n')
+		len--;
+	if (len > LEAPIO_BACKEND_MAX)
+		return -ENAMETOOLONG;
+	for (i = 0; i < len; i++)
+		if (s[i] < '!' || s[i] > '~')
+			return -EINVAL;
+	return (int)len;
+}
+
 #endif /* LEAPIO_MDEV_ATTRS_H */

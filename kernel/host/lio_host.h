@@ -50,6 +50,9 @@ struct lio_mdev {
 
 	/* The shared region a data path runtime attaches to (dp.h). */
 	struct lio_region	region;
+
+	/* leapio/backend, under lock: the tools' note, never read here. */
+	char			backend[LEAPIO_BACKEND_MAX + 1];
 };
 
 static inline struct lio_mdev *to_lio_mdev(struct vfio_device *vdev)

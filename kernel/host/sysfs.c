@@ -7,6 +7,7 @@
  */
 #include <linux/device.h>
 #include <linux/kernel.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 
 #include "card.h"
@@ -255,6 +256,41 @@ static ssize_t card_slot_show(struct device *dev,
 			  lm->region.card ? lm->region.card_slot : -1);
 }
 
+/*
+ * What is to serve the controller: a note for leapioctl (the mdevctl
+ * call-out, `vdev adopt`), kept across runtimes, never read here. Any
+ * time, even while served: it takes effect when a tool next reads it.
+ */
+static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct lio_mdev *lm = lio_dev_to_mdev(dev);
+	ssize_t n;
+
+	mutex_lock(&lm->lock);
+	n = sysfs_emit(buf, "%s\n", lm->backend);
+	mutex_unlock(&lm->lock);
+	return n;
+}
+
+static ssize_t backend_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t count)
+{
+	struct lio_mdev *lm = lio_dev_to_mdev(dev);
+	int len = leapio_backend_check(buf, count);
+
+	if (len < 0) {
+		dev_dbg(dev, "backend: at most %u bytes of printable ASCII, no spaces\n",
+			LEAPIO_BACKEND_MAX);
+		return len;
+	}
+	mutex_lock(&lm->lock);
+	memcpy(lm->backend, buf, len);
+	lm->backend[len] = '\0';
+	mutex_unlock(&lm->lock);
+	return count;
+}
+
 LIO_ATTR(lio_attr_ns_size, LEAPIO_SYSFS_NS_SIZE, 0644, ns_size_show,
 	 ns_size_store);
 LIO_ATTR(lio_attr_lba_size, LEAPIO_SYSFS_LBA_SIZE, 0644, lba_size_show,
@@ -279,6 +315,8 @@ LIO_ATTR(lio_attr_runtime, LEAPIO_SYSFS_RUNTIME, 0644, runtime_show,
 	 runtime_store);
 LIO_ATTR(lio_attr_card_slot, LEAPIO_SYSFS_CARD_SLOT, 0444, card_slot_show,
 	 NULL);
+LIO_ATTR(lio_attr_backend, LEAPIO_SYSFS_BACKEND, 0644, backend_show,
+	 backend_store);
 
 static struct attribute *lio_mdev_attrs[] = {
 	&lio_attr_ns_size.attr,
@@ -295,6 +333,7 @@ static struct attribute *lio_mdev_attrs[] = {
 	&lio_attr_mbox_refused.attr,
 	&lio_attr_runtime.attr,
 	&lio_attr_card_slot.attr,
+	&lio_attr_backend.attr,
 	NULL,
 };
 

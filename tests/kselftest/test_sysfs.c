@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "lio_dp.h"
+#include "../../common/leapio/mdev_attrs.h"
 
 FIXTURE(sysfs) {
 	struct lio l;
@@ -171,6 +172,54 @@ TEST_F(sysfs, read_only_attributes)
 		ASSERT_EQ(0, mdev_attr_read(&self->l.mdev, ro[i], after, sizeof(after)));
 		ASSERT_STREQ(before, after);
 	}
+}
+
+/*
+ * leapio/backend, the tools' note of what serves the controller: empty
+ * at first, any printable ASCII without spaces up to 255 bytes, kept as
+ * written (a trailing newline dropped), writable while open, cleared by
+ * an empty line; anything else refused and the note left as it was.
+ */
+TEST_F(sysfs, backend_note)
+{
+	static const struct {
+		const char	*val;
+		int		err;
+	} bad[] = {
+		{ "/dev/disk with space", -EINVAL }, { "a\tb", -EINVAL },
+		{ "\x01", -EINVAL }, { "/dev/\xc3\xa9", -EINVAL },
+		{ "two\nlines", -EINVAL },
+	};
+	const struct lio_mdev *m = &self->l.mdev;
+	char buf[LEAPIO_BACKEND_MAX + 2], got[LEAPIO_BACKEND_MAX + 8];
+	const char *good = "nvme+tcp://10.0.0.1:4420/nqn.2026-12.io.leapio:t/1,readonly";
+	unsigned int i;
+
+	ASSERT_EQ(0, mdev_attr_read(m, LEAPIO_SYSFS_BACKEND, got, sizeof(got)));
+	ASSERT_STREQ("", got);
+	ASSERT_EQ(0, mdev_attr_write(m, LEAPIO_SYSFS_BACKEND, good));
+	ASSERT_EQ(0, mdev_attr_read(m, LEAPIO_SYSFS_BACKEND, got, sizeof(got)));
+	ASSERT_STREQ(good, got);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		TH_LOG("backend \"%s\"", bad[i].val);
+		ASSERT_EQ(bad[i].err, mdev_attr_write(m, LEAPIO_SYSFS_BACKEND, bad[i].val));
+		ASSERT_EQ(0, mdev_attr_read(m, LEAPIO_SYSFS_BACKEND, got, sizeof(got)));
+		ASSERT_STREQ(good, got);
+	}
+	/* 255 bytes are kept whole; 256 are too long. */
+	memset(buf, 'x', LEAPIO_BACKEND_MAX + 1);
+	buf[0] = '/';
+	buf[LEAPIO_BACKEND_MAX + 1] = '\0';
+	ASSERT_EQ(-ENAMETOOLONG, mdev_attr_write(m, LEAPIO_SYSFS_BACKEND, buf));
+	buf[LEAPIO_BACKEND_MAX] = '\0';
+	ASSERT_EQ(0, lio_open(&self->l));
+	ASSERT_EQ(0, mdev_attr_write(m, LEAPIO_SYSFS_BACKEND, buf));
+	ASSERT_EQ(0, mdev_attr_read(m, LEAPIO_SYSFS_BACKEND, got, sizeof(got)));
+	ASSERT_STREQ(buf, got);
+	lio_close(&self->l);
+	ASSERT_EQ(0, mdev_attr_write(m, LEAPIO_SYSFS_BACKEND, "\n"));
+	ASSERT_EQ(0, mdev_attr_read(m, LEAPIO_SYSFS_BACKEND, got, sizeof(got)));
+	ASSERT_STREQ("", got);
 }
 
 TEST_F(sysfs, identity_per_instance)

@@ -72,6 +72,8 @@
 #define LEAPIO_SYSFS_RUNTIME		"runtime"
 /* ro, SoC mode: the vdev's slot in card DRAM, -1 if in host memory */
 #define LEAPIO_SYSFS_CARD_SLOT		"card_slot"
+/* rw: what is to serve the vdev, for leapioctl (<= 255 bytes, '!'..'~') */
+#define LEAPIO_SYSFS_BACKEND		"backend"
 
 #define LEAPIO_DEFAULT_NS_SIZE		(1ULL << 30)
 /*
