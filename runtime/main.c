@@ -295,6 +295,28 @@ static int apply(struct leapiod *d, const struct lio_config *next, const char *w
 	return failed ? failed : n;
 }
 
+/*
+ * The adopted vdevs (served from their mdevs' notes) into next, the
+ * file's: kept, unless the file lists the UUID now, which makes the vdev
+ * the file's. -ENOMEM.
+ */
+static int keep_adopted(struct leapiod *d, struct lio_config *next)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->applied.nr_vdevs; i++) {
+		struct lio_vdev_cfg *v = &d->applied.vdevs[i];
+
+		if (!v->adopted)
+			continue;
+		if (lio_config_find(next, v->uuid) >= 0)
+			v->adopted = false;
+		else if (lio_config_append(next, v, "adopted"))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* SIGHUP: read everything again; a bad configuration changes nothing. */
 static void reload(struct leapiod *d)
 {
@@ -308,6 +330,11 @@ static void reload(struct leapiod *d)
 	}
 	if (lio_args_config(&d->args, &next, err, sizeof(err))) {
 		lio_log("SIGHUP: configuration refused, nothing changed: %s", err);
+		return;
+	}
+	if (keep_adopted(d, &next)) {
+		lio_log("SIGHUP: out of memory, nothing changed");
+		lio_config_free(&next);
 		return;
 	}
 	apply(d, &next, "SIGHUP", NULL, 0);

@@ -67,8 +67,10 @@ int lio_config_parse_vdev(struct lio_vdev_cfg *v, const struct json_t *o,
 			  const char *base, char *err, size_t errlen);
 /*
  * Back into the file's format (json_write.c): one vdev as the file lists
- * it, and the whole configuration, which lio_config_parse_json() reads
- * back as it was. A new reference, or NULL (out of memory).
+ * it (an adopted one with "adopted": true, which only the control socket
+ * shows), and the whole configuration but its adopted vdevs, which
+ * lio_config_parse_json() reads back as it was. A new reference, or NULL
+ * (out of memory).
  */
 struct json_t *lio_config_vdev_json(const struct lio_vdev_cfg *v);
 struct json_t *lio_config_json(const struct lio_config *c);

@@ -20,7 +20,7 @@ static void put_opt(void *arg, const char *name, int kind, long n, const char *s
 json_t *lio_config_vdev_json(const struct lio_vdev_cfg *v)
 {
 	const struct lio_bdev_cfg *b = &v->bdev;
-	json_t *be = json_pack("{s:s}", "type", lio_bdev_type_name(b->type)), *fab;
+	json_t *be = json_pack("{s:s}", "type", lio_bdev_type_name(b->type)), *fab, *o;
 
 	if (!be)
 		return NULL;
@@ -38,8 +38,11 @@ json_t *lio_config_vdev_json(const struct lio_vdev_cfg *v)
 			json_object_set(be, "fabric", fab);
 		json_decref(fab);
 	}
-	return json_pack("{s:s, s:i, s:o}", "uuid", v->uuid, "poller", (int)v->poller,
-			 "backend", be);
+	o = json_pack("{s:s, s:i, s:o}", "uuid", v->uuid, "poller", (int)v->poller,
+		      "backend", be);
+	if (o && v->adopted)
+		json_object_set_new(o, "adopted", json_true());
+	return o;
 }
 
 static json_t *card_json(const struct lio_card_cfg *cc)
@@ -73,8 +76,10 @@ json_t *lio_config_json(const struct lio_config *c)
 		if (!pj || json_array_append_new(pollers, pj))
 			goto fail;
 	}
+	/* An adopted vdev's record is its mdev's note, not the file. */
 	for (i = 0; i < c->nr_vdevs; i++)
-		if (json_array_append_new(vdevs, lio_config_vdev_json(&c->vdevs[i])))
+		if (!c->vdevs[i].adopted &&
+		    json_array_append_new(vdevs, lio_config_vdev_json(&c->vdevs[i])))
 			goto fail;
 	if (json_object_set_new(o, "pollers", pollers) ||
 	    json_object_set_new(o, "vdevs", vdevs))

@@ -134,19 +134,34 @@ static json_t *vdev_get(void *ctx, json_t *params, struct lio_rpc_err *err)
 	return lio_config_vdev_json(&HOST(ctx)->running(HOST(ctx)->d)->vdevs[i]);
 }
 
-/* params: a vdev as the configuration file lists one. */
+/*
+ * params: a vdev as the configuration file lists one, and "adopted": true
+ * for one served from its mdev's backend note (leapioctl vdev adopt).
+ */
 static json_t *vdev_add(void *ctx, json_t *params, struct lio_rpc_err *err)
 {
+	json_t *adopted = json_object_get(params, "adopted"), *o;
 	struct lio_config next;
 	struct lio_vdev_cfg v;
 	char why[512] = "";
+	int ret;
 
 	if (!json_is_object(params))
 		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS,
 				    "params: must be a vdev object as the configuration "
 				    "file lists one ({\"uuid\", \"backend\", \"poller\"})");
-	if (lio_config_parse_vdev(&v, params, "params", why, sizeof(why)))
+	if (adopted && !json_is_boolean(adopted))
+		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS,
+				    "params.adopted: must be true or false");
+	o = json_copy(params);
+	if (!o)
+		return lio_rpc_fail(err, LIO_RPC_INTERNAL_ERROR, "out of memory");
+	json_object_del(o, "adopted");
+	ret = lio_config_parse_vdev(&v, o, "params", why, sizeof(why));
+	json_decref(o);
+	if (ret)
 		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS, "%s", why);
+	v.adopted = json_is_true(adopted);
 	if (lio_config_find(HOST(ctx)->running(HOST(ctx)->d), v.uuid) >= 0)
 		return lio_rpc_fail(err, LIO_RPC_REFUSED,
 				    "vdev %s is running already (vdev_set_backend "
@@ -201,6 +216,7 @@ static json_t *vdev_set_backend(void *ctx, json_t *params, struct lio_rpc_err *e
 		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS, "%s", why);
 	if (copy_running(ctx, &next, err))
 		return NULL;
+	v.adopted = next.vdevs[i].adopted;
 	next.vdevs[i] = v;
 	return apply(ctx, &next, "vdev_set_backend", v.uuid, err);
 }

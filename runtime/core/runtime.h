@@ -26,6 +26,12 @@ struct lio_vdev_cfg {
 	char			uuid[LIO_UUID_STR_LEN + 1];	/* lower case */
 	struct lio_bdev_cfg	bdev;
 	unsigned int		poller;		/* index into the pollers */
+	/*
+	 * Added from its mdev's leapio/backend note (leapioctl vdev adopt),
+	 * not from the file: a reload keeps it unless the file lists its
+	 * UUID, save_config leaves it out (the note is its record).
+	 */
+	bool			adopted;
 };
 
 struct lio_poller_cfg {

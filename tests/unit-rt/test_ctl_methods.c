@@ -203,6 +203,41 @@ TEST_F(m, vdev_add_applies_a_vdev_of_the_file_format)
 	REFUSED_WITH(LIO_RPC_REFUSED, "in use by another leapiod");
 }
 
+/*
+ * "adopted": the vdev came from its mdev's backend note. Shown, kept
+ * through a backend change, left out of the saved file; anything but a
+ * boolean refused.
+ */
+TEST_F(m, vdev_add_adopted_from_a_note)
+{
+	char path[128], params[192], err[256] = "";
+	struct lio_config back;
+	json_t *r = call(self, "vdev_add", "{\"uuid\": \"" U2 "\", \"adopted\": true, "
+				"\"backend\": {\"type\": \"null\"}}");
+
+	ASSERT_NE(NULL, r) TH_LOG("%s", msg(self));
+	ASSERT_TRUE(json_is_true(json_object_get(r, "adopted")));
+	ASSERT_EQ(2, self->f.running.nr_vdevs);
+	ASSERT_TRUE(self->f.running.vdevs[1].adopted);
+	ASSERT_FALSE(self->f.running.vdevs[0].adopted);
+	r = call(self, "vdev_set_backend", "{\"uuid\": \"" U2 "\", \"backend\": "
+				"{\"type\": \"file\", \"path\": \"/var/lib/y.img\"}}");
+	ASSERT_NE(NULL, r) TH_LOG("%s", msg(self));
+	ASSERT_TRUE(self->f.running.vdevs[1].adopted);
+	snprintf(path, sizeof(path), "%s/saved.json", self->dir);
+	snprintf(params, sizeof(params), "{\"path\": \"%s\"}", path);
+	ASSERT_NE(NULL, call(self, "save_config", params)) TH_LOG("%s", msg(self));
+	lio_config_init(&back);
+	ASSERT_EQ(0, lio_config_load_file(&back, path, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(1, back.nr_vdevs);
+	ASSERT_STREQ(U1, back.vdevs[0].uuid);
+	lio_config_free(&back);
+
+	ASSERT_EQ(NULL, call(self, "vdev_add", "{\"uuid\": \"6f1a0c8e-0000-4000-8000-000000000003\", "
+				"\"adopted\": 1, \"backend\": {\"type\": \"null\"}}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "params.adopted: must be true or false");
+}
+
 TEST_F(m, vdev_remove_and_set_backend)
 {
 	json_t *r = call(self, "vdev_set_backend", "{\"uuid\": \"" U1 "\", \"backend\": "
