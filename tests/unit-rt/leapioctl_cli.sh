@@ -13,6 +13,9 @@ tmp=$(mktemp -d)
 sock=$tmp/leapiod.sock
 U1=6f1a0c8e-0000-4000-8000-0000000000c1
 U2=6f1a0c8e-0000-4000-8000-0000000000c2
+U3=6f1a0c8e-0000-4000-8000-0000000000c3
+U4=6f1a0c8e-0000-4000-8000-0000000000c4
+U5=6f1a0c8e-0000-4000-8000-0000000000c5
 n=0 rc=0
 pid=
 
@@ -46,14 +49,15 @@ $out"
 }
 
 echo "TAP version 13"
-echo "1..30"
+echo "1..43"
 if [ ! -x "$lctl" ] || [ ! -x "$leapiod" ]; then
 	echo "Bail out! leapioctl or leapiod not built (make)"
 	exit 1
 fi
 
 truncate -s 1M "$tmp/disk.img"
-"$leapiod" --control-socket "$sock" > "$tmp/leapiod.log" 2>&1 &
+echo '{"vdevs": []}' > "$tmp/leapiod.json"
+"$leapiod" --config "$tmp/leapiod.json" --control-socket "$sock" > "$tmp/leapiod.log" 2>&1 &
 pid=$!
 # Bounded: until it answers (each try a leapioctl run, no sleep between).
 for _ in $(seq 3000); do
@@ -112,6 +116,50 @@ tap "$([ $st = 1 ] && grep -q "define $U1 refused: attrs\[0\] leapio/lba_size=52
 	echo 1 || echo 0)" "callout: a bad attribute refused, exit 1, with the reason" "$out"
 out=$(callout '{}' i915-GVTg_V5_4 pre start); st=$?
 tap "$([ $st = 2 ] && echo 1 || echo 0)" "callout: another type's device, exit 2 (not ours)" "$out"
-out=$(callout 'not json' leapio-1q post start); st=$?
-tap "$([ $st = 0 ] && echo 1 || echo 0)" "callout: post events are let through" "$out"
+out=$(callout 'not json' leapio-1q post stop); st=$?
+tap "$([ $st = 0 ] && echo 1 || echo 0)" "callout: post events but a start's are let through" "$out"
+
+# Backend notes (leapio/backend) in a sysfs tree of the test's own: U3
+# has one, U4 none, U5 one leapiod's parser refuses.
+export LEAPIOCTL_SYSFS_ROOT=$tmp/root
+mdev() {	# mdev <uuid> <backend note>
+	mkdir -p "$tmp/root/sys/bus/mdev/devices/$1/leapio"
+	ln -s /sys/class/mdev_bus/leapio/mdev_supported_types/leapio-1q \
+		"$tmp/root/sys/bus/mdev/devices/$1/mdev_type"
+	echo "$2" > "$tmp/root/sys/bus/mdev/devices/$1/leapio/backend"
+}
+mdev "$U3" "$tmp/disk.img,readonly"
+mdev "$U4" ""
+expect 0 "$U3  leapio-1q  -        -    -        $tmp/disk.img,readonly" \
+	"mdev list: the backend note as a column" -- mdev list
+expect 0 "$U3: added (backend $tmp/disk.img,readonly)" \
+	"vdev adopt: the mdev with a note is served" -- vdev adopt
+expect 0 "readonly" "... with the note's backend and options" -- vdev get "$U3"
+expect 0 "$U3: served already" "vdev adopt again: nothing to do, exit 0" -- vdev adopt
+expect 0 "$U4: no backend note" "vdev adopt UUID without a note: exit 0" -- vdev adopt "$U4"
+mdev "$U5" "$tmp/nonexistent"
+expect 1 "$U5: leapio/backend $tmp/nonexistent: " \
+	"vdev adopt of a note leapiod's parser refuses: exit 1, why" -- vdev adopt "$U5"
+"$lctl" -s "$sock" vdev remove "$U3" > /dev/null 2>&1
+out=$(LEAPIOD_SOCKET=$sock "$lctl" mdevctl-callout -t leapio-1q -e post -a start -s success \
+	-u "$U3" -p leapio < /dev/null 2>&1); st=$?
+tap "$([ $st = 0 ] && grep -q "$U3: added" <<< "$out" &&
+	"$lctl" -s "$sock" vdev get "$U3" > /dev/null 2>&1 && echo 1 || echo 0)" \
+	"callout after a start: leapiod serves the device with its note" "$out"
+out=$(LEAPIOD_SOCKET=$tmp/none.sock "$lctl" mdevctl-callout -t leapio-1q -e post -a start \
+	-s success -u "$U3" -p leapio < /dev/null 2>&1); st=$?
+tap "$([ $st = 0 ] && grep -q "leapiod.service serves the device when it starts" <<< "$out" &&
+	echo 1 || echo 0)" "callout after a start with no leapiod: exit 0, says who will" "$out"
+expect 0 '"adopted": true' "vdev get: an adopted vdev says so" -- -o json vdev get "$U3"
+expect 0 "" "save-config PATH with an adopted vdev" -- save-config "$tmp/saved2.json"
+tap "$(grep -q "$U2" "$tmp/saved2.json" && ! grep -q "$U3" "$tmp/saved2.json" &&
+	echo 1 || echo 0)" "... leaves it out: its note is its record" "$(cat "$tmp/saved2.json")"
+# SIGHUP: the file (no vdevs) runs, but the adopted vdev stays. Bounded:
+# until the reload has removed U2, each try a leapioctl run.
+kill -HUP "$pid"
+for _ in $(seq 3000); do
+	"$lctl" -s "$sock" vdev get "$U2" > /dev/null 2>&1 || break
+done
+expect 1 "no vdev $U2" "SIGHUP: the vdev added through the socket is gone" -- vdev get "$U2"
+expect 0 "$U3" "... the adopted one stays" -- vdev get "$U3"
 exit $rc

@@ -64,13 +64,13 @@ TEST(mdev_and_type_tables_and_lines)
 {
 	char *out = printed(lctl_print_mdevs,
 		"[{\"uuid\": \"u1\", \"type\": \"leapio-4q\", \"ns_size\": 1048576,"
-		"  \"lba_size\": 512, \"runtime_pid\": 0},"
+		"  \"lba_size\": 512, \"runtime_pid\": 0, \"backend\": \"\"},"
 		" {\"uuid\": \"u2\", \"type\": \"leapio-1q\", \"ns_size\": 4096,"
-		"  \"lba_size\": 4096, \"runtime_pid\": 321}]");
+		"  \"lba_size\": 4096, \"runtime_pid\": 321, \"backend\": \"/dev/sdb,readonly\"}]");
 
-	ASSERT_STREQ("UUID  TYPE       NS_SIZE  LBA   RUNTIME\n"
-		     "u1    leapio-4q  1048576  512   none\n"
-		     "u2    leapio-1q  4096     4096  321\n", out);
+	ASSERT_STREQ("UUID  TYPE       NS_SIZE  LBA   RUNTIME  BACKEND\n"
+		     "u1    leapio-4q  1048576  512   none     -\n"
+		     "u2    leapio-1q  4096     4096  321      /dev/sdb,readonly\n", out);
 	free(out);
 	out = printed(lctl_print_types, "[{\"type\": \"leapio-4q\", \"queues\": 4,"
 				       " \"available\": 63, \"description\": \"4 I/O queues\"}]");
@@ -270,6 +270,39 @@ TEST(callout_checks_attributes_in_mdevctl_order)
 	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns_size\": 4096}]}", err, sizeof(err)));
 	EXPECT_EQ(-EINVAL, check("{\"attrs\": {\"leapio/ns_size\": \"4096\"}}", err, sizeof(err)));
 	EXPECT_EQ(-EINVAL, check("[1]", err, sizeof(err)));
+}
+
+/* leapio/backend: the driver's rule, then leapiod's --vdev parser. */
+TEST(callout_checks_the_backend_note)
+{
+	char err[512], long_note[300], def[400];
+
+	EXPECT_EQ(0, check("{\"attrs\": [{\"leapio/backend\": \"/dev/nvme0n1p3,type=block,readonly\"}]}",
+			   err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(0, check("{\"attrs\": [{\"leapio/backend\": \"null\"}]}", err, sizeof(err)))
+		TH_LOG("%s", err);
+	EXPECT_EQ(0, check("{\"attrs\": [{\"leapio/backend\": \"nvme+tcp://10.0.0.1:4420/nqn.2026-12.io.leapio:t/1\"}]}",
+			   err, sizeof(err))) TH_LOG("%s", err);
+	/* Empty: no note, as the driver takes it. */
+	EXPECT_EQ(0, check("{\"attrs\": [{\"leapio/backend\": \"\"}]}", err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/backend\": \"/my disk.img\"}]}", err,
+				 sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "printable ASCII without spaces")) TH_LOG("%s", err);
+	memset(long_note, 'x', 256);
+	long_note[0] = '/';
+	long_note[256] = '\0';
+	snprintf(def, sizeof(def), "{\"attrs\": [{\"leapio/backend\": \"%s\"}]}", long_note);
+	EXPECT_EQ(-EINVAL, check(def, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "longer than 255 bytes")) TH_LOG("%s", err);
+	/* What leapiod's parser refuses, with its reason. */
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/backend\": \"/nonexistent/disk\"}]}",
+				 err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "attrs[0] leapio/backend=/nonexistent/disk: path /nonexistent/disk does not exist"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/backend\": \"null,frob=1\"}]}", err,
+				 sizeof(err)));
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"backend\": \"null\"}]}", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "the attribute is leapio/backend")) TH_LOG("%s", err);
 }
 
 TEST_HARNESS_MAIN

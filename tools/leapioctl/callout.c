@@ -8,6 +8,7 @@
 
 #include "lio_env.h"
 #include "../../common/leapio/mdev_attrs.h"
+#include "adopt.h"
 #include "callout.h"
 #include "client.h"
 #include "mdev.h"
@@ -52,6 +53,35 @@ static int refuse(char *err, size_t errlen, size_t i, const char *name,
 	return -EINVAL;
 }
 
+/*
+ * leapio/backend: what the driver keeps (its rule), and what leapiod's
+ * parser makes of it for the device; a device to be has no UUID yet, so
+ * a stand-in.
+ */
+static int backend_ok(size_t i, const char *name, const char *val, char *err,
+		      size_t errlen)
+{
+	char why[768];
+	json_t *v;
+
+	switch (leapio_backend_check(val, strlen(val))) {
+	case -ENAMETOOLONG:
+		return refuse(err, errlen, i, name, val, "longer than 255 bytes");
+	case -EINVAL:
+		return refuse(err, errlen, i, name, val,
+			      "printable ASCII without spaces only");
+	case 0:
+		return 0;	/* no note */
+	}
+	v = lctl_backend_vdev("00000000-0000-0000-0000-000000000000", val, why,
+			      sizeof(why));
+	if (!v)
+		return refuse(err, errlen, i, name, val, strchr(why, ':') ?
+			      strchr(why, ':') + 2 : why);
+	json_decref(v);
+	return 0;
+}
+
 /* One attribute written to a controller in state c: 0, or refused. */
 static int apply(struct ctrl_cfg *c, size_t i, const char *name, const char *val,
 		 char *err, size_t errlen)
@@ -62,13 +92,14 @@ static int apply(struct ctrl_cfg *c, size_t i, const char *name, const char *val
 
 	if (!leaf) {
 		if (!strcmp(name, "ns_size") || !strcmp(name, "lba_size") ||
-		    !strcmp(name, "runtime_grace_ms") || !strcmp(name, "runtime")) {
+		    !strcmp(name, "runtime_grace_ms") || !strcmp(name, "runtime") ||
+		    !strcmp(name, "backend")) {
 			snprintf(err, errlen, "attrs[%zu] %s: the attribute is leapio/%s", i,
 				 name, name);
 			return -EINVAL;
 		}
 		return refuse(err, errlen, i, name, val,
-			      "not a leapio attribute (leapio/ns_size, leapio/lba_size, leapio/runtime_grace_ms, leapio/runtime)");
+			      "not a leapio attribute (leapio/ns_size, leapio/lba_size, leapio/runtime_grace_ms, leapio/runtime, leapio/backend)");
 	}
 	if (!strcmp(leaf, "ns_size") || !strcmp(leaf, "lba_size")) {
 		if (!kernel_number(val, ~0ULL, &n))
@@ -100,6 +131,8 @@ static int apply(struct ctrl_cfg *c, size_t i, const char *name, const char *val
 				      "milliseconds, at most 600000 (10 minutes)");
 		return 0;
 	}
+	if (!strcmp(leaf, "backend"))
+		return backend_ok(i, name, val, err, errlen);
 	if (!strcmp(leaf, "runtime")) {
 		if (strcmp(val, "host") && strcmp(val, "host\n") && strcmp(val, "card") &&
 		    strcmp(val, "card\n"))
@@ -107,7 +140,7 @@ static int apply(struct ctrl_cfg *c, size_t i, const char *name, const char *val
 		return 0;
 	}
 	return refuse(err, errlen, i, name, val,
-		      "not a writable leapio attribute (ns_size, lba_size, runtime_grace_ms, runtime)");
+		      "not a writable leapio attribute (ns_size, lba_size, runtime_grace_ms, runtime, backend)");
 }
 
 int lctl_callout_check(const json_t *cfg, char *err, size_t errlen)
@@ -148,9 +181,10 @@ int lctl_callout_check(const json_t *cfg, char *err, size_t errlen)
 /* Event get: the running controller's settings, as attributes to define. */
 static int get_attrs(const char *root, const char *uuid)
 {
-	static const char *const names[] = { "lba_size", "ns_size", "runtime_grace_ms" };
+	static const char *const names[] = { "lba_size", "ns_size", "runtime_grace_ms",
+					     "backend" };
+	char buf[LEAPIO_BACKEND_MAX + 2], key[32];
 	json_t *a = json_array();
-	char buf[64], key[32];
 	unsigned int i;
 
 	for (i = 0; a && i < sizeof(names) / sizeof(names[0]); i++) {
@@ -160,6 +194,9 @@ static int get_attrs(const char *root, const char *uuid)
 			json_decref(a);
 			return CALLOUT_REFUSED;
 		}
+		/* No note is no attribute: defining "" would be a no-op. */
+		if (!*buf)
+			continue;
 		snprintf(key, sizeof(key), "leapio/%s", names[i]);
 		json_array_append_new(a, json_pack("{s:s}", key, buf));
 	}
@@ -171,9 +208,27 @@ static int get_attrs(const char *root, const char *uuid)
 	return CALLOUT_OK;
 }
 
-int lctl_callout(const char *root, int argc, char **argv)
+/*
+ * Event post of a start that worked: leapiod serves the device if its
+ * definition gave it a backend. leapiod not running yet (a boot's
+ * auto-start) is no failure: leapiod.service adopts it when it is.
+ */
+static int post_start(const char *root, const char *socket, const char *uuid)
+{
+	int ret = lctl_adopt_one(root, socket, uuid, stderr);
+
+	if (ret == LCTL_NO_DAEMON) {
+		fprintf(stderr, "leapio callout: %s: leapiod does not answer on %s; leapiod.service serves the device when it starts (leapioctl vdev adopt)\n",
+			uuid, socket);
+		return CALLOUT_OK;
+	}
+	return ret ? CALLOUT_REFUSED : CALLOUT_OK;
+}
+
+int lctl_callout(const char *root, const char *socket, int argc, char **argv)
 {
 	const char *type = NULL, *event = NULL, *action = NULL, *uuid = NULL;
+	const char *state = NULL;
 	char err[512];
 	json_error_t jerr;
 	json_t *cfg;
@@ -190,7 +245,9 @@ int lctl_callout(const char *root, int argc, char **argv)
 			action = v;
 		else if (!strcmp(o, "-u"))
 			uuid = v;
-		else if (strcmp(o, "-s") && strcmp(o, "-p"))
+		else if (!strcmp(o, "-s"))
+			state = v;
+		else if (strcmp(o, "-p"))
 			break;
 	}
 	if (i != argc || !type || !event || !action) {
@@ -201,6 +258,9 @@ int lctl_callout(const char *root, int argc, char **argv)
 		return CALLOUT_NOT_MINE;
 	if (!strcmp(event, "get"))
 		return uuid ? get_attrs(root, uuid) : CALLOUT_REFUSED;
+	if (!strcmp(event, "post") && !strcmp(action, "start") && state &&
+	    !strcmp(state, "success"))
+		return uuid ? post_start(root, socket, uuid) : CALLOUT_REFUSED;
 	/* Only what writes attributes is checked; the rest is let through. */
 	if (strcmp(event, "pre") || (strcmp(action, "define") && strcmp(action, "start") &&
 				     strcmp(action, "modify")))

@@ -5,8 +5,10 @@
  * external scripts for device events"). Before mdevctl defines, starts or
  * modifies a leapio device, the attributes of its definition are checked
  * with the driver's own rules, in mdevctl's order, so a bad one is
- * refused with its reason before anything is written; asked for a running
- * device's attributes (define from a running device), it gives them.
+ * refused with its reason before anything is written (leapio/backend also
+ * with leapiod's --vdev parser); after a start, leapiod is told to serve
+ * a device that carries a backend; asked for a running device's
+ * attributes (define from a running device), it gives them.
  */
 #ifndef LEAPIOCTL_CALLOUT_H
 #define LEAPIOCTL_CALLOUT_H
@@ -22,7 +24,11 @@
  */
 int lctl_callout_check(const json_t *cfg, char *err, size_t errlen);
 
-/* main(): mdevctl's arguments after the command; the exit status. */
-int lctl_callout(const char *root, int argc, char **argv);
+/*
+ * main(): mdevctl's arguments after the command; the exit status. After a
+ * start, leapiod on socket is told to serve the device when its
+ * leapio/backend says with what (adopt.h).
+ */
+int lctl_callout(const char *root, const char *socket, int argc, char **argv);
 
 #endif /* LEAPIOCTL_CALLOUT_H */

@@ -91,6 +91,12 @@ static char *read_line(int fd)
 int lctl_call(const char *socket_path, const char *method, json_t *params,
 	      json_t **result, char *err, size_t errlen)
 {
+	return lctl_call_code(socket_path, method, params, result, NULL, err, errlen);
+}
+
+int lctl_call_code(const char *socket_path, const char *method, json_t *params,
+		   json_t **result, long long *code, char *err, size_t errlen)
+{
 	json_t *req = json_pack("{s:s, s:i, s:s}", "jsonrpc", "2.0", "id", 1,
 				"method", method), *reply, *e;
 	char *text = NULL, *line;
@@ -128,6 +134,8 @@ int lctl_call(const char *socket_path, const char *method, json_t *params,
 		return LCTL_FAILED;
 	}
 	e = json_object_get(reply, "error");
+	if (e && code)
+		*code = json_integer_value(json_object_get(e, "code"));
 	if (e) {
 		snprintf(err, errlen, "%s (error %lld)",
 			 json_string_value(json_object_get(e, "message")) ?: "no message",

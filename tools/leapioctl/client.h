@@ -21,5 +21,8 @@
  */
 int lctl_call(const char *socket, const char *method, json_t *params,
 	      json_t **result, char *err, size_t errlen);
+/* The same, and on LCTL_FAILED with leapiod's error, its code in *code. */
+int lctl_call_code(const char *socket, const char *method, json_t *params,
+		   json_t **result, long long *code, char *err, size_t errlen);
 
 #endif /* LEAPIOCTL_CLIENT_H */

@@ -149,10 +149,12 @@ static void print_objects(FILE *f, const json_t *objs, char *const *head,
 		for (k = 0; k < cols; k++) {
 			cell_of(json_object_get(o, key[k]), c[k], sizeof(c[k]));
 			row[k] = c[k];
+			/* runtime_pid 0: nobody serves it; no backend note. */
+			if (!strcmp(key[k], "runtime_pid") && !strcmp(c[k], "0"))
+				strcpy(c[k], "none");
+			if (!c[k][0])
+				strcpy(c[k], "-");
 		}
-		/* runtime_pid 0: nobody serves it. */
-		if (!strcmp(key[cols - 1], "runtime_pid") && !strcmp(c[cols - 1], "0"))
-			strcpy(c[cols - 1], "none");
 		table_add(&t, row);
 	}
 	table_print(f, &t);
@@ -160,11 +162,12 @@ static void print_objects(FILE *f, const json_t *objs, char *const *head,
 
 void lctl_print_mdevs(FILE *f, const json_t *mdevs)
 {
-	static char *const head[] = { "UUID", "TYPE", "NS_SIZE", "LBA", "RUNTIME" };
+	static char *const head[] = { "UUID", "TYPE", "NS_SIZE", "LBA", "RUNTIME",
+				      "BACKEND" };
 	static const char *const key[] = { "uuid", "type", "ns_size", "lba_size",
-					   "runtime_pid" };
+					   "runtime_pid", "backend" };
 
-	print_objects(f, mdevs, head, key, 5);
+	print_objects(f, mdevs, head, key, 6);
 }
 
 void lctl_print_types(FILE *f, const json_t *types)

@@ -15,6 +15,7 @@
 
 #include "../../common/leapio/version.h"
 #include "../../runtime/config/config.h"
+#include "adopt.h"
 #include "callout.h"
 #include "client.h"
 #include "format.h"
@@ -41,6 +42,8 @@ static const char usage[] =
 	"  vdev remove UUID                stop serving it\n"
 	"  vdev set-backend UUID=PATH[,OPT]...\n"
 	"                                  another backend under a served vdev\n"
+	"  vdev adopt [UUID]               serve the leapio mdevs (or that one) whose\n"
+	"                                  leapio/backend attribute names a backend\n"
 	"  stats [UUID]                    commands, bytes, errors and latency\n"
 	"                                  percentiles of every vdev (or one)\n"
 	"  stats --pollers                 each poller's passes, sleeps, commands\n"
@@ -59,7 +62,8 @@ static const char usage[] =
 	"  mdev remove UUID\n"
 	"  mdevctl-callout -t TYPE -e EVENT -a ACTION -s STATE -u UUID -p PARENT\n"
 	"                                  mdevctl's call-out for leapio types: checks\n"
-	"                                  a definition's attributes (JSON on stdin)\n"
+	"                                  a definition's attributes (JSON on stdin);\n"
+	"                                  after a start, vdev adopt UUID\n"
 	"\n"
 	"  -s, --socket SOCKET   leapiod's control socket (default $LEAPIOD_SOCKET or "
 	LCTL_DEFAULT_SOCKET ")\n"
@@ -131,9 +135,13 @@ static int cmd_vdev(struct lctl *c, int argc, char **argv)
 	json_t *v, *p;
 
 	if (argc < 1)
-		return usage_err("vdev: which command (%s)?", "list, get, add, remove, set-backend");
+		return usage_err("vdev: which command (%s)?",
+				 "list, get, add, remove, set-backend, adopt");
 	if (!strcmp(argv[0], "list") && argc == 1)
 		return call(c, "vdev_list", NULL, lctl_print_vdevs);
+	if (!strcmp(argv[0], "adopt") && argc <= 2)
+		return argc == 2 ? lctl_adopt_one(c->sysfs, c->socket, argv[1], stdout)
+				 : lctl_adopt_all(c->sysfs, c->socket, stdout);
 	if (argc != 2)
 		return usage_err("vdev %s: wrong arguments", argv[0]);
 	if (!strcmp(argv[0], "get"))
@@ -346,7 +354,7 @@ int main(int argc, char **argv)
 	if (!strcmp(rest[0], "mdev"))
 		return cmd_mdev(&c, n - 1, rest + 1);
 	if (!strcmp(rest[0], "mdevctl-callout"))
-		return lctl_callout(c.sysfs, n - 1, rest + 1);
+		return lctl_callout(c.sysfs, c.socket, n - 1, rest + 1);
 	if (!strcmp(rest[0], "stats"))
 		return cmd_stats(&c, n - 1, rest + 1);
 	if (!strcmp(rest[0], "top"))

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lio_env.h"
+#include "../../common/leapio/mdev_attrs.h"
 #include "mdev.h"
 
 #define TYPES_DIR	"/sys/class/mdev_bus/leapio/mdev_supported_types"
@@ -45,7 +47,7 @@ static int write_attr(const char *path, const char *val)
 
 static json_t *attr_json(const char *path)
 {
-	char buf[256], *end;
+	char buf[LEAPIO_BACKEND_MAX + 2], *end;
 	long long n;
 
 	if (read_attr(path, buf, sizeof(buf)))
@@ -114,6 +116,7 @@ json_t *lctl_mdev_list(const char *root, char *err, size_t errlen)
 {
 	char dir[PATH_MAX], dev[PATH_MAX + 512], path[PATH_MAX + 1024], type[256];
 	static const char *const attrs[] = { "ns_size", "lba_size", "runtime_pid" };
+	char backend[LEAPIO_BACKEND_MAX + 2];
 	json_t *a = json_array();
 	struct dirent *de;
 	unsigned int i;
@@ -142,6 +145,12 @@ json_t *lctl_mdev_list(const char *root, char *err, size_t errlen)
 			snprintf(path, sizeof(path), "%s/leapio/%s", dev, attrs[i]);
 			json_object_set_new(m, attrs[i], attr_json(path));
 		}
+		/* A path or URI, text even when it looks like a number. */
+		snprintf(path, sizeof(path), "%s/leapio/backend", dev);
+		if (m && !read_attr(path, backend, sizeof(backend)))
+			json_object_set_new(m, "backend", json_string(backend));
+		else if (m)
+			json_object_set_new(m, "backend", json_null());
 		json_array_append_new(a, m);
 	}
 	closedir(d);
