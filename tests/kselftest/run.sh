@@ -36,6 +36,14 @@ is_card_test() {
 	case $1 in test_card_*|test_soc_*) return 0 ;; esac
 	return 1
 }
+# test_unit_*: leapiod as leapiod.service runs it, in the L1 booted with
+# systemd as init (tests/vm/l1-systemd.sh, `make systemd-test`), only there.
+systemd_l1=0
+[ "$(cat /proc/1/comm 2>/dev/null)" = systemd ] && systemd_l1=1
+is_unit_test() {
+	case $1 in test_unit_*) return 0 ;; esac
+	return 1
+}
 # The card VM's set (tests/vm/card/l1-card-vm-ksft.sh): the data path
 # sets with the card serving, the test_card_<set>.c files that build
 # another file's lio_dp.h tests with LIO_DP_CARD (include "test_<set>.c");
@@ -58,6 +66,7 @@ discover() {
 	for src in "$top"/tests/kselftest/test_*.c; do
 		name=$(basename "$src" .c)
 		if is_card_test "$name" && [ "$card_l1" != 1 ]; then continue; fi
+		if is_unit_test "$name" && [ "$systemd_l1" != 1 ]; then continue; fi
 		if [ "$name" = test_lifecycle ]; then last=$name; continue; fi
 		echo "$name"
 	done
@@ -99,13 +108,21 @@ fi
 [ -c /dev/vfio/vfio ] || bail "/dev/vfio/vfio missing (vfio not loaded?)"
 
 # Leftover LeapIO mdevs (a test killed mid-way) would skew the next
-# binary's instance counts: remove them between binaries.
-remove_leftovers() {
+# binary's instance counts: remove them between binaries. Those that were
+# there before run.sh (the caller's: l1-systemd.sh's) stay.
+leapio_mdevs() {
 	local d t
 	for d in /sys/bus/mdev/devices/*; do
 		[ -e "$d/mdev_type" ] || continue
 		t=$(basename "$(readlink "$d/mdev_type")")
-		case $t in leapio-*) echo 1 > "$d/remove" 2>/dev/null ;; esac
+		case $t in leapio-*) echo "$d" ;; esac
+	done
+}
+before=$(leapio_mdevs)
+remove_leftovers() {
+	local d
+	for d in $(leapio_mdevs); do
+		grep -qxF "$d" <<< "$before" || echo 1 > "$d/remove" 2>/dev/null
 	done
 }
 

@@ -21,34 +21,10 @@
 #include <unistd.h>
 
 #include "lio_dp.h"
+#include "lctl_run.h"
 
-/* Run leapioctl with args; its output (stdout and stderr) in out. */
-static int lctl(char *out, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int lctl(char *out, size_t len, const char *fmt, ...)
-{
-	const char *top = getenv("LEAPIO_TOP");
-	char cmd[1024], args[768];
-	size_t have = 0;
-	va_list ap;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "%s/tools/leapioctl/leapioctl %s 2>&1",
-		 top && *top ? top : ".", args);
-	out[0] = '\0';
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	while (have + 1 < len && fgets(out + have, len - have, p))
-		have = strlen(out);
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+/* leapioctl with args; its output (stdout and stderr) in out. */
+#define lctl lctl_run
 
 /* The leapio mdevs sysfs has now. */
 static int nr_mdevs(void)

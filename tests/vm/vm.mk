@@ -70,7 +70,7 @@ vm-test: kmod vm-images $(if $(wildcard tests/kselftest/kselftest.mk),kselftest-
 # as init (tests/vm/l1-systemd.sh). Not the host's fstab, nor its network
 # (the unit wants network-online.target for remote drives: masked here).
 SYSTEMD_OUT	= build/results/systemd-$(KVER)
-systemd-test: kmod runtime/leapiod
+systemd-test: kmod runtime/leapiod leapioctl kselftest-build
 	LEAPIO_L1_INIT=systemd \
 	LEAPIO_L1_APPEND="systemd.unit=leapio-l1.target fstab=0 systemd.mask=network-online.target systemd.show_status=0" \
 		tests/vm/run-l1.sh $(KVER) tests/vm/l1-systemd.sh $(SYSTEMD_OUT)
