@@ -16,7 +16,7 @@ debs=$(realpath "$1") out=$(realpath -m "$2")
 ok() { ok_if "$@" 2> /dev/null; }
 
 echo "TAP version 13"
-echo "1..16"
+echo "1..17"
 dkms_deb=$(ls "$debs"/leapio-dkms_*_all.deb 2>/dev/null | head -n 1)
 daemon_deb=$(ls "$debs"/leapiod_*_"$(dpkg --print-architecture)".deb 2>/dev/null | head -n 1)
 ver=$(sed -n 's/^#define LEAPIO_VERSION\t*"\(.*\)"/\1/p' "$(dirname "$0")/../../common/leapio/version.h")
@@ -101,11 +101,15 @@ out=$(echo '{"attrs": [{"leapio/lba_size": "520"}]}' |
 		-s none -u 6f1a0c8e-0000-4000-8000-0000000000d1 -p leapio 2>&1)
 tap "$(ok test $? = 1 -a -n "$(grep 'lba_size=520' <<< "$out")")" \
 	"the mdevctl call-out, where mdevctl 1.2 looks, refuses a bad attribute" "$out"
+tap "$(ok grep -q 'RUN+="/usr/bin/mdevctl start-parent-mdevs %k"' \
+	"$root/lib/udev/rules.d/61-leapio-mdevctl.rules")" \
+	"the udev rule that starts leapio's auto devices where mdevctl's cannot"
 
 echo '{"pollers": [{}], "vdevs": [], "x": 1}' > "$root/etc/leapio/leapiod.json"
 log=$(in_root dpkg -r leapiod leapio-dkms 2>&1)
 tap "$(ok test $? = 0)" "dpkg -r leapiod leapio-dkms" "$log"
-tap "$(ok test ! -e "$root/usr/sbin/leapiod" -a ! -e "$root/lib/systemd/system/leapiod.service")" \
+tap "$(ok test ! -e "$root/usr/sbin/leapiod" -a ! -e "$root/lib/systemd/system/leapiod.service" \
+	-a ! -e "$root/lib/udev/rules.d/61-leapio-mdevctl.rules")" \
 	"the daemon, leapioctl and the unit are gone"
 left=$(ls "$root"/lib/modules/*/updates/dkms/leapio_* "$root/usr/src/leapio-$ver" 2>&1 |
 	grep -v 'No such file')
