@@ -37,9 +37,9 @@ is_card_test() {
 	return 1
 }
 # test_unit_*: leapiod as leapiod.service runs it, in the L1 booted with
-# systemd as init (tests/vm/l1-systemd.sh, `make systemd-test`), only there.
-systemd_l1=0
-[ "$(cat /proc/1/comm 2>/dev/null)" = systemd ] && systemd_l1=1
+# systemd as init (tests/vm/l1-systemd.sh, l1-reboot.sh: `make
+# systemd-test`), only there, and named there. run.sh --unit-list
+# prints them.
 is_unit_test() {
 	case $1 in test_unit_*) return 0 ;; esac
 	return 1
@@ -54,6 +54,13 @@ if [ "${1:-}" = --card-vm-list ]; then
 		xargs -n1 basename | sed 's/\.c$//'
 	exit 0
 fi
+if [ "${1:-}" = --unit-list ]; then
+	for src in "$top"/tests/kselftest/test_*.c; do
+		name=$(basename "$src" .c)
+		! is_unit_test "$name" || echo "$name"
+	done
+	exit 0
+fi
 if [ "${1:-}" = --card-list ]; then
 	for src in "$top"/tests/kselftest/test_*.c; do
 		name=$(basename "$src" .c)
@@ -66,7 +73,7 @@ discover() {
 	for src in "$top"/tests/kselftest/test_*.c; do
 		name=$(basename "$src" .c)
 		if is_card_test "$name" && [ "$card_l1" != 1 ]; then continue; fi
-		if is_unit_test "$name" && [ "$systemd_l1" != 1 ]; then continue; fi
+		if is_unit_test "$name"; then continue; fi
 		if [ "$name" = test_lifecycle ]; then last=$name; continue; fi
 		echo "$name"
 	done

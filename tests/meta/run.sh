@@ -240,12 +240,14 @@ tap "$(ok_if [ $rc = 0 ] && grep -q '^SKIPPED .*k.tap: ok 2 hugepages # SKIP no 
 # ---- tests/kselftest/run.sh: every built binary runs ----
 
 # In the regular L1 all but the card's tests, in the card L1 (make check
-# gives it --card-list) those: together every source, each once.
+# gives it --card-list) those, in the systemd L1 (--unit-list) the
+# unit's: together every source, each once.
 listed=$({ LEAPIO_CARD_L1=0 tests/kselftest/run.sh --list
-	tests/kselftest/run.sh --card-list; } | LC_ALL=C sort | tr '\n' ' ')
+	tests/kselftest/run.sh --card-list
+	tests/kselftest/run.sh --unit-list; } | LC_ALL=C sort | tr '\n' ' ')
 sources=$(for f in tests/kselftest/test_*.c; do basename "$f" .c; done |
 	LC_ALL=C sort | tr '\n' ' ')
-tap_is "kselftest run.sh runs every tests/kselftest/test_*.c (regular or card L1)" \
+tap_is "kselftest run.sh runs every tests/kselftest/test_*.c (regular, card or systemd L1)" \
 	"$listed" "$sources"
 tap_is "... test_lifecycle (it reloads the module) last" \
 	"$(LEAPIO_CARD_L1=0 tests/kselftest/run.sh --list | tail -n 1)" test_lifecycle

@@ -69,6 +69,11 @@ fi
 # under /tmp or /run (CI's may be) is hidden by the VM's own tmpfs there.
 mkdir -p "/newroot$LEAPIO_TOP"
 mount -t 9p -o "$opts,cache=loose,ro" repo "/newroot$LEAPIO_TOP" || fail "mount repo"
+# L1_STATE: what outlives this boot (run-l1.sh LEAPIO_L1_STATE) at /state.
+if [ -n "${L1_STATE:-}" ]; then
+	mkdir -p /newroot/state
+	mount -t 9p -o "$opts" state /newroot/state || fail "mount state"
+fi
 # L1_INIT=systemd: systemd is init instead (tests/vm/l1-systemd.sh), and
 # the script runs as a service of it that records its exit status and the
 # marker as below, then powers off. The units go in /run/systemd/system,
@@ -76,6 +81,22 @@ mount -t 9p -o "$opts,cache=loose,ro" repo "/newroot$LEAPIO_TOP" || fail "mount 
 if [ "${L1_INIT:-}" = systemd ]; then
 	u=/newroot/run/systemd/system
 	mkdir -p "$u"
+	# A host's persistent settings, from /state: the mdev definitions
+	# where mdevctl and its udev rule look, and the units (and the links
+	# of those enabled) as /etc/systemd/system would hold them. The
+	# test's target stands for multi-user.target.
+	if [ -n "${L1_STATE:-}" ]; then
+		mkdir -p /newroot/state/mdevctl.d /newroot/state/systemd
+		mount -o bind /newroot/state/mdevctl.d /newroot/etc/mdevctl.d ||
+			fail "bind /state/mdevctl.d"
+		cp -a /newroot/state/systemd/. "$u/" || fail "units from /state"
+		# udev rules a package installed (/lib/udev/rules.d)
+		if [ -d /newroot/state/udev ]; then
+			mkdir -p /newroot/run/udev/rules.d
+			cp /newroot/state/udev/*.rules /newroot/run/udev/rules.d/ ||
+				fail "udev rules from /state"
+		fi
+	fi
 	cat > "$u/leapio-l1.target" <<-EOF
 	[Unit]
 	Description=LeapIO L1 test run

@@ -11,7 +11,7 @@
 # may fail here says what then.
 l1_dkms_check() {
 	local dk=$LEAPIO_TOP/build/deb/dkms/$KVER mr=/tmp/dkms-root m ver got uuid out
-	local mods=$mr/lib/modules/$KVER f
+	local f
 
 	ver=$(sed -n 's/^#define LEAPIO_VERSION\t*"\(.*\)"/\1/p' \
 		"$LEAPIO_TOP/common/leapio/version.h") || true
@@ -20,16 +20,8 @@ l1_dkms_check() {
 			"no $dk/leapio_host.ko* (make deb-check makes it)"
 		return
 	fi
-	mkdir -p "$mods/updates/dkms" || true
-	cp /lib/modules/"$KVER"/modules.builtin* /lib/modules/"$KVER"/modules.order \
-		"$mods/" || true
-	cp "$dk"/leapio_*.ko* "$mods/updates/dkms/" || true
 	m=$(modinfo -F depends "$(ls "$dk"/leapio_host.ko* | head -n 1)" | tr ',' ' ') || true
-	for f in $("$LEAPIO_TOP/tests/vm/mod-closure.sh" "$KVER" $m || true); do
-		mkdir -p "$mods/$(dirname "$f")" || true
-		cp "/lib/modules/$KVER/$f" "$mods/$f" || true
-	done
-	tap "$(ok_if depmod -b "$mr" "$KVER")" "depmod with the DKMS module in updates/dkms"
+	tap "$(ok_if l1_dkms_modroot "$mr")" "depmod with the DKMS module in updates/dkms"
 	# What it depends on unloaded first (the earlier steps loaded it), so
 	# that modprobe has to bring it.
 	modprobe -r -a vfio_iommu_type1 $m 2> /dev/null || true

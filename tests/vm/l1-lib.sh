@@ -168,6 +168,26 @@ l1_leapiod_stop() {
 	return $rc
 }
 
+# l1_dkms_modroot <root>: a module tree under <root> (for modprobe -d)
+# holding what DKMS built from the leapio-dkms package (make deb-check
+# keeps it under build/deb/dkms/$KVER) in updates/dkms, as installed, and
+# the kernel's modules it needs (their closure, tests/vm/mod-closure.sh:
+# depmod of the whole tree takes minutes under TCG), depmod run on it.
+l1_dkms_modroot() {
+	local dk=$LEAPIO_TOP/build/deb/dkms/$KVER mods=$1/lib/modules/$KVER m f
+	ls "$dk"/leapio_host.ko* > /dev/null 2>&1 || return 1
+	mkdir -p "$mods/updates/dkms" || return 1
+	cp /lib/modules/"$KVER"/modules.builtin* /lib/modules/"$KVER"/modules.order \
+		"$mods/" || return 1
+	cp "$dk"/leapio_*.ko* "$mods/updates/dkms/" || return 1
+	m=$(modinfo -F depends "$(ls "$dk"/leapio_host.ko* | head -n 1)" | tr ',' ' ')
+	for f in $("$LEAPIO_TOP/tests/vm/mod-closure.sh" "$KVER" $m); do
+		mkdir -p "$mods/$(dirname "$f")" || return 1
+		cp "/lib/modules/$KVER/$f" "$mods/$f" || return 1
+	done
+	depmod -b "$1" "$KVER"
+}
+
 # l1_mdev_attr <uuid> <name>: one of the mdev's leapio/ sysfs attributes.
 l1_mdev_attr() {
 	cat "/sys/bus/mdev/devices/$1/leapio/$2"

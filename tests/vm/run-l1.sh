@@ -24,6 +24,13 @@
 #                      l1_l2_set_on; empty: all)
 #   LEAPIO_L1_INIT=systemd  systemd is L1's init, the script one of its
 #                      services (tests/vm/l1-systemd.sh)
+#   LEAPIO_L1_STATE    a directory that outlives the VM, for a second boot
+#                      of "the same host" (tests/vm/l1-reboot.sh): shared
+#                      writable at /state; its disk.img, if any, is L1's
+#                      virtio disk /dev/vda; with systemd as init, its
+#                      mdevctl.d is /etc/mdevctl.d and its systemd/ holds
+#                      the units /etc/systemd/system would, its udev/ the
+#                      udev rules packages install (init-l1.sh)
 set -euo pipefail
 
 [ $# -ge 3 ] || { echo "usage: $0 <kver> <script> <outdir> [qemu args]" >&2; exit 2; }
@@ -52,9 +59,18 @@ boot_mods=(-m virtio_pci -m 9pnet_virtio -m 9p)
 "$top/tests/vm/mk-initramfs.sh" "$kver" "$top/tests/vm/init-l1.sh" "$initrd" \
 	${boot_mods[@]+"${boot_mods[@]}"}
 
-printf 'LEAPIO_TOP=%q\nKVER=%q\nL1_SCRIPT=%q\nLEAPIO_KSFT_TESTS=%q\nL1_MODROOT=%q\nL2_KVER=%q\nLEAPIO_L2_TIMEOUT=%q\nLEAPIO_L2_SETS=%q\nL1_INIT=%q\n' \
+state=()
+if [ -n "${LEAPIO_L1_STATE:-}" ]; then
+	sdir=$(realpath "$LEAPIO_L1_STATE")
+	state=(-virtfs "local,path=$sdir,mount_tag=state,security_model=none,multidevs=remap")
+	[ ! -f "$sdir/disk.img" ] ||
+		state+=(-drive "file=$sdir/disk.img,if=virtio,format=raw,cache=writeback")
+fi
+
+printf 'LEAPIO_TOP=%q\nKVER=%q\nL1_SCRIPT=%q\nLEAPIO_KSFT_TESTS=%q\nL1_MODROOT=%q\nL2_KVER=%q\nLEAPIO_L2_TIMEOUT=%q\nLEAPIO_L2_SETS=%q\nL1_INIT=%q\nL1_STATE=%q\n' \
 	"$top" "$kver" "$script" "${LEAPIO_KSFT_TESTS:-}" "$modroot" "${L2_KVER:-}" \
-	"${LEAPIO_L2_TIMEOUT:-}" "${LEAPIO_L2_SETS:-}" "${LEAPIO_L1_INIT:-}" > "$outdir/l1.env"
+	"${LEAPIO_L2_TIMEOUT:-}" "${LEAPIO_L2_SETS:-}" "${LEAPIO_L1_INIT:-}" \
+	"${state:+1}" > "$outdir/l1.env"
 
 # panic_on_warn/oops=panic: a WARN or oops in our module ends the run and
 # shows in console.log; panic=-1 with -no-reboot makes QEMU exit at once.
@@ -83,7 +99,7 @@ qemu=(qemu-system-x86_64 -accel tcg -machine q35 -m "${LEAPIO_L1_MEM:-3G}"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 	-virtfs "local,path=$outdir,mount_tag=results,security_model=none,multidevs=remap"
 	-virtfs "local,path=$top,mount_tag=repo,security_model=none,readonly=on,multidevs=remap"
-	"$@")
+	${state[@]+"${state[@]}"} "$@")
 
 name="L1 $kver: $(basename "$script")"
 echo "run-l1: $name (timeout ${timeout_s}s), output in $outdir"

@@ -4,7 +4,8 @@
 # fewer results, not failed ones: this turns their absence into a failure.
 #   tests/vm/vm-ran.sh <kver> <results dir of its run> <kselftest bin dir> \
 #       [<results dir of its card L1 run> [<results dir of its card VM run>
-#       [<results dir of the card VM's kselftests>]]]
+#       [<results dir of the card VM's kselftests> [<results dir of its
+#       systemd run>]]]]
 # The card's kselftests (test_card_*, test_soc_*) run only in the card L1
 # (tests/kselftest/run.sh): with a card dir, their verdicts are looked for
 # there, and that run's own TAP files (tests/vm/card/l1-card-check.sh's:
@@ -14,13 +15,16 @@
 # files must be there and each binary of tests/kselftest/run.sh
 # --card-vm-list that was built must have its verdict in that run (make
 # check runs them there, not in the card L1).
+# With the systemd run's dir (make systemd-test): its three boots' TAP
+# files (l1-systemd.sh's, and l1-reboot.sh's before and after), and the
+# verdicts of the kselftests that run only there (run.sh --unit-list).
 # LEAPIO_L2_SETS, as given to those runs (tests/vm/l1-lib.sh
 # l1_l2_set_on): the nested guest variants left out are not looked for.
 # Prints what is missing, one line each, then a last line with the count
 # of results found; exits 1 if anything is missing or nothing ran.
 set -uo pipefail
 
-kver=$1 dir=$2 bindir=$3 carddir=${4:-} pairdir=${5:-} ksftdir=${6:-}
+kver=$1 dir=$2 bindir=$3 carddir=${4:-} pairdir=${5:-} ksftdir=${6:-} sysdir=${7:-}
 here=$(cd "$(dirname "$0")" && pwd)
 missing=0
 # shellcheck source=tests/vm/l1-lib.sh
@@ -80,9 +84,24 @@ if [ -n "$ksftdir" ]; then
 			miss "kselftest $b did not run against the card VM"
 	done
 fi
+# leapiod.service's run: each boot, and the kselftests of each.
+if [ -n "$sysdir" ]; then
+	for f in run.tap l1.tap kselftest-unit.tap reboot-1/run.tap reboot-1/l1.tap \
+		reboot-1/kselftest-unit.tap reboot-2/run.tap reboot-2/l1.tap \
+		reboot-2/kselftest-unit.tap; do
+		[ -s "$sysdir/$f" ] && [ "$(results_in "$sysdir/$f")" != 0 ] ||
+			miss "systemd run: no results in $f: that part did not run"
+	done
+fi
 for b in $bins; do
 	tapf=$dir/l1-kselftest.tap
 	case $b in
+	# Only under systemd (make systemd-test), in one of its boots.
+	test_unit_*) [ -n "$sysdir" ] || continue
+		grep -qsE "^(not )?ok [0-9]+ selftests: leapio: $b( |$)" \
+			"$sysdir/kselftest-unit.tap" "$sysdir"/reboot-*/kselftest-unit.tap ||
+			miss "kselftest $b did not run (in the systemd run)"
+		continue ;;
 	# No card L1 in this run (make check-debug): nothing of the card's.
 	test_card_*|test_soc_*) [ -n "$carddir" ] || continue
 		# The data path sets: against the card VM (looked for above).

@@ -69,11 +69,23 @@ vm-test: kmod vm-images $(if $(wildcard tests/kselftest/kselftest.mk),kselftest-
 # leapiod.service as shipped, under a real systemd: L1 booted with systemd
 # as init (tests/vm/l1-systemd.sh). Not the host's fstab, nor its network
 # (the unit wants network-online.target for remote drives: masked here).
+# Then the walk-through's reboot: two boots of one host whose disk,
+# mdevctl definitions and units live in SYSTEMD_STATE (tests/vm/
+# l1-reboot.sh; the module DKMS built comes from make deb-check). Every
+# boot runs whatever the one before did; the TAP files tell.
 SYSTEMD_OUT	= build/results/systemd-$(KVER)
+SYSTEMD_STATE	= build/vm/reboot-state-$(KVER)
+SYSTEMD_L1	= LEAPIO_L1_INIT=systemd \
+	LEAPIO_L1_APPEND="systemd.unit=leapio-l1.target fstab=0 systemd.mask=network-online.target systemd.show_status=0"
 systemd-test: kmod runtime/leapiod leapioctl kselftest-build
-	LEAPIO_L1_INIT=systemd \
-	LEAPIO_L1_APPEND="systemd.unit=leapio-l1.target fstab=0 systemd.mask=network-online.target systemd.show_status=0" \
-		tests/vm/run-l1.sh $(KVER) tests/vm/l1-systemd.sh $(SYSTEMD_OUT)
+	-$(SYSTEMD_L1) tests/vm/run-l1.sh $(KVER) tests/vm/l1-systemd.sh $(SYSTEMD_OUT)
+	rm -rf $(SYSTEMD_STATE) $(SYSTEMD_OUT)/reboot-*
+	mkdir -p $(SYSTEMD_STATE)
+	truncate -s 16M $(SYSTEMD_STATE)/disk.img
+	-$(SYSTEMD_L1) LEAPIO_L1_STATE=$(SYSTEMD_STATE) \
+		tests/vm/run-l1.sh $(KVER) tests/vm/l1-reboot.sh $(SYSTEMD_OUT)/reboot-1
+	-$(SYSTEMD_L1) LEAPIO_L1_STATE=$(SYSTEMD_STATE) \
+		tests/vm/run-l1.sh $(KVER) tests/vm/l1-reboot.sh $(SYSTEMD_OUT)/reboot-2
 	tests/summary.sh $(SYSTEMD_OUT)
 
 .PHONY: systemd-test

@@ -245,6 +245,38 @@ int mdev_create(struct lio_mdev *m, const char *type)
 	return 0;
 }
 
+/* The last component of the symlink at path's target, in buf: 0 or -errno. */
+static int link_base(const char *path, char *buf, size_t len, const char **base)
+{
+	ssize_t n = readlink(path, buf, len - 1);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	*base = strrchr(buf, '/');
+	*base = *base ? *base + 1 : buf;
+	return 0;
+}
+
+int mdev_use(struct lio_mdev *m, const char *uuid)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	const char *type;
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	snprintf(link, sizeof(link), "%s/%s/mdev_type", MDEV_DEVICES, uuid);
+	err = link_base(link, target, sizeof(target), &type);
+	if (err)
+		return err;
+	if (parse_type(type, &m->nr_ioq) || strlen(uuid) != MDEV_UUID_LEN ||
+	    strlen(type) >= sizeof(m->type))
+		return -ENOENT;
+	memcpy(m->type, type, strlen(type) + 1);
+	memcpy(m->uuid, uuid, MDEV_UUID_LEN + 1);
+	return 0;
+}
+
 static int remove_uuid(const char *uuid)
 {
 	char path[PATH_MAX];
@@ -327,17 +359,15 @@ int mdev_attr_read_u64(const struct lio_mdev *m, const char *name,
 
 int mdev_iommu_group(const struct lio_mdev *m)
 {
-	char path[PATH_MAX], link[PATH_MAX], *base, *end;
-	ssize_t n;
+	char path[PATH_MAX], link[PATH_MAX], *end;
+	const char *base;
 	long grp;
+	int err;
 
 	snprintf(path, sizeof(path), "%s/%s/iommu_group", MDEV_DEVICES, m->uuid);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return -errno;
-	link[n] = '\0';
-	base = strrchr(link, '/');
-	base = base ? base + 1 : link;
+	err = link_base(path, link, sizeof(link), &base);
+	if (err)
+		return err;
 	errno = 0;
 	grp = strtol(base, &end, 10);
 	if (errno || end == base || *end || grp < 0 || grp > INT_MAX)

@@ -45,6 +45,12 @@ int mdev_new_uuid(char uuid[MDEV_UUID_LEN + 1]);
 
 /* Create an instance of type with a fresh UUID; m->created says so. */
 int mdev_create(struct lio_mdev *m, const char *type);
+/*
+ * An instance someone else made (mdevctl, at boot): m describes it, with
+ * created false, so that mdev_remove() leaves it. 0, -ENOENT (no such
+ * mdev or not a LeapIO one) or -errno.
+ */
+int mdev_use(struct lio_mdev *m, const char *uuid);
 /* Remove it (no-op when it was never created). */
 int mdev_remove(struct lio_mdev *m);
 /* True when /sys/bus/mdev/devices/<uuid> exists. */
