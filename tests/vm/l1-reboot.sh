@@ -55,7 +55,8 @@ patterns() {	# patterns write|read
 }
 
 tap_is "systemd is PID 1" "$(cat /proc/1/comm)" systemd
-tap "$(ok_if test -b /dev/vda)" "the host's disk, /dev/vda"
+# udev makes the node as it goes through the boot's devices.
+tap "$(ok_if until_true 60 test -b /dev/vda)" "the host's disk, /dev/vda"
 
 if [ ! -e "$st/setup.env" ]; then
 	# ---- the first boot: set the host up ----
@@ -76,7 +77,11 @@ if [ ! -e "$st/setup.env" ]; then
 	# target stands for multi-user.target).
 	mkdir -p "$st/systemd/leapiod.service.d" "$st/systemd/leapio-l1.target.wants"
 	ln -sf "$LEAPIO_TOP/dist/systemd/leapiod.service" "$st/systemd/leapiod.service"
+	# As an operator orders it after its backends' devices (leapiod.rst).
 	cat > "$st/systemd/leapiod.service.d/rig.conf" <<-EOF
+	[Unit]
+	Wants=dev-vda.device
+	After=dev-vda.device
 	[Service]
 	ExecStartPre=
 	ExecStartPre=/sbin/modprobe -d $st/modroot leapio_host
