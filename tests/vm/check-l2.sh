@@ -76,7 +76,9 @@ if [ -n "$console" ]; then
 	# Nor I/O errors or timeouts now that there is a data path.
 	bad=$(guest_io_errors < "$console")
 	tap "$(ok_if [ -z "$bad" ])" "guest kernel log has no I/O error, timeout or controller reset" "$bad"
-	tap "$(ok_if grep -q 'reboot: Power down' "$console")" "guest kernel reached power down"
+	# Short of it, the console's end says where the guest stopped.
+	tap "$(ok_if grep -q 'reboot: Power down' "$console")" "guest kernel reached power down" \
+		"$(tail -n 60 "$console")"
 fi
 
 # PCI: our function, class NVMe, bound by the stock nvme driver.
