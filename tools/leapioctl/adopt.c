@@ -12,14 +12,11 @@
 #include "client.h"
 #include "mdev.h"
 
-json_t *lctl_backend_vdev(const char *uuid, const char *backend, char *err,
-			  size_t errlen)
+json_t *lctl_vdev_spec(const char *spec, char *err, size_t errlen)
 {
-	char spec[LIO_UUID_STR_LEN + LEAPIO_BACKEND_MAX + 2];
 	struct lio_config cfg;
 	json_t *v = NULL;
 
-	snprintf(spec, sizeof(spec), "%s=%s", uuid, backend);
 	lio_config_init(&cfg);
 	if (!lio_config_add_vdev_arg(&cfg, spec, err, errlen))
 		v = lio_config_vdev_json(&cfg.vdevs[0]);
@@ -27,25 +24,23 @@ json_t *lctl_backend_vdev(const char *uuid, const char *backend, char *err,
 	return v;
 }
 
-int lctl_adopt_one(const char *root, const char *socket, const char *uuid,
-		   FILE *out)
+json_t *lctl_backend_vdev(const char *uuid, const char *backend, char *err,
+			  size_t errlen)
 {
-	char backend[LEAPIO_BACKEND_MAX + 2], err[1024];
+	char spec[LIO_UUID_STR_LEN + LEAPIO_BACKEND_MAX + 2];
+
+	snprintf(spec, sizeof(spec), "%s=%s", uuid, backend);
+	return lctl_vdev_spec(spec, err, errlen);
+}
+
+/* Mdev uuid, whose note is backend (not empty), as lctl_adopt_one(). */
+static int adopt(const char *socket, const char *uuid, const char *backend, FILE *out)
+{
+	char err[1024];
 	long long code = 0;
 	json_t *v, *r;
 	int ret;
 
-	ret = lctl_mdev_attr(root, uuid, "backend", backend, sizeof(backend));
-	if (ret) {
-		fprintf(stderr, "leapioctl: mdev %s: leapio/backend: %s%s\n", uuid,
-			strerror(-ret), ret == -ENOENT ?
-			" (no such mdev, or its driver has no backend note)" : "");
-		return LCTL_FAILED;
-	}
-	if (!*backend) {
-		fprintf(out, "%s: no backend note\n", uuid);
-		return LCTL_OK;
-	}
 	ret = lctl_call_code(socket, "vdev_get", json_pack("{s:s}", "uuid", uuid), &r,
 			     &code, err, sizeof(err));
 	if (ret == LCTL_OK) {
@@ -77,6 +72,25 @@ int lctl_adopt_one(const char *root, const char *socket, const char *uuid,
 	return LCTL_OK;
 }
 
+int lctl_adopt_one(const char *root, const char *socket, const char *uuid,
+		   FILE *out)
+{
+	char backend[LEAPIO_BACKEND_MAX + 2];
+	int ret = lctl_mdev_attr(root, uuid, "backend", backend, sizeof(backend));
+
+	if (ret) {
+		fprintf(stderr, "leapioctl: mdev %s: leapio/backend: %s%s\n", uuid,
+			strerror(-ret), ret == -ENOENT ?
+			" (no such mdev, or its driver has no backend note)" : "");
+		return LCTL_FAILED;
+	}
+	if (!*backend) {
+		fprintf(out, "%s: no backend note\n", uuid);
+		return LCTL_OK;
+	}
+	return adopt(socket, uuid, backend, out);
+}
+
 int lctl_adopt_all(const char *root, const char *socket, FILE *out)
 {
 	char err[1024];
@@ -94,8 +108,7 @@ int lctl_adopt_all(const char *root, const char *socket, FILE *out)
 		/* Quietly past mdevs without a note: most have none. */
 		if (!b || !*b)
 			continue;
-		r = lctl_adopt_one(root, socket,
-				   json_string_value(json_object_get(m, "uuid")), out);
+		r = adopt(socket, json_string_value(json_object_get(m, "uuid")), b, out);
 		if (r && !ret)
 			ret = r;
 		if (r == LCTL_NO_DAEMON)

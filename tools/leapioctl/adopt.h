@@ -18,10 +18,12 @@
 #include <stdio.h>
 
 /*
- * The note backend for mdev uuid as leapiod's vdev object, through
- * leapiod's --vdev parser: a new reference, or NULL with its sentence
- * in err.
+ * A vdev written as leapiod's --vdev takes one (UUID=PATH[,OPT]...) as
+ * leapiod's vdev object, through that parser: a new reference, or NULL
+ * with its sentence in err. lctl_backend_vdev: the same for mdev uuid
+ * and its note backend.
  */
+json_t *lctl_vdev_spec(const char *spec, char *err, size_t errlen);
 json_t *lctl_backend_vdev(const char *uuid, const char *backend, char *err,
 			  size_t errlen);
 

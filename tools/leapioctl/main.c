@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "../../common/leapio/version.h"
-#include "../../runtime/config/config.h"
 #include "adopt.h"
 #include "callout.h"
 #include "client.h"
@@ -111,19 +110,6 @@ static void print_one_vdev(FILE *f, const json_t *v)
 	json_decref(a);
 }
 
-/* UUID=PATH[,OPT]... through leapiod's own --vdev parser. */
-static json_t *vdev_spec(const char *spec, char *err, size_t errlen)
-{
-	struct lio_config cfg;
-	json_t *v = NULL;
-
-	lio_config_init(&cfg);
-	if (!lio_config_add_vdev_arg(&cfg, spec, err, errlen))
-		v = lio_config_vdev_json(&cfg.vdevs[0]);
-	lio_config_free(&cfg);
-	return v;
-}
-
 static json_t *uuid_params(const char *uuid)
 {
 	return json_pack("{s:s}", "uuid", uuid);
@@ -150,7 +136,7 @@ static int cmd_vdev(struct lctl *c, int argc, char **argv)
 		return call(c, "vdev_remove", uuid_params(argv[1]), NULL);
 	if (strcmp(argv[0], "add") && strcmp(argv[0], "set-backend"))
 		return usage_err("vdev %s: no such command", argv[0]);
-	v = vdev_spec(argv[1], err, sizeof(err));
+	v = lctl_vdev_spec(argv[1], err, sizeof(err));
 	if (!v) {
 		fprintf(stderr, "leapioctl: vdev %s: %s\n", argv[0], err);
 		return LCTL_USAGE;
