@@ -54,18 +54,20 @@ if [ "${1:-}" = --card-vm-list ]; then
 		xargs -n1 basename | sed 's/\.c$//'
 	exit 0
 fi
-if [ "${1:-}" = --unit-list ]; then
+# The tests whose name <predicate> takes, in name order.
+sources_where() {
+	local src name
 	for src in "$top"/tests/kselftest/test_*.c; do
 		name=$(basename "$src" .c)
-		! is_unit_test "$name" || echo "$name"
+		! "$1" "$name" || echo "$name"
 	done
+}
+if [ "${1:-}" = --unit-list ]; then
+	sources_where is_unit_test
 	exit 0
 fi
 if [ "${1:-}" = --card-list ]; then
-	for src in "$top"/tests/kselftest/test_*.c; do
-		name=$(basename "$src" .c)
-		! is_card_test "$name" || echo "$name"
-	done
+	sources_where is_card_test
 	exit 0
 fi
 discover() {
