@@ -75,6 +75,13 @@ printf 'LEAPIO_TOP=%q\nKVER=%q\nL1_SCRIPT=%q\nLEAPIO_KSFT_TESTS=%q\nL1_MODROOT=%
 # panic_on_warn/oops=panic: a WARN or oops in our module ends the run and
 # shows in console.log; panic=-1 with -no-reboot makes QEMU exit at once.
 append="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic"
+# tsc=unstable: under TCG the clocksource watchdog or the boot-time sync
+# check may find the TSC unstable at any moment (6.1 does at CPU bring-up,
+# 6.12 did 107 s into a loaded CI run). The kernel then flips the
+# sched_clock static key at run time, and TCG executing that int3 text
+# patch on the other vCPU oopsed (int3 in sched_clock_cpu). Deciding at
+# boot leaves nothing to patch later.
+append+=" tsc=unstable"
 # The memory checkers Debian's stock kernels have, off by default there:
 # SLUB's red zones, poisoning, sanity checks and owner tracking; page
 # poisoning; KFENCE sampling where it is built in (6.12). Their reports
