@@ -60,6 +60,7 @@ const struct lio_nvmf_ops lio_nvmf_kernel_ops = {
 #include <unistd.h>
 
 #include "../core/log.h"
+#include "../core/state_dir.h"
 
 /* How long the kernel's namespace scan may take after a connect. */
 #define LIO_NS_WAIT_MS		10000
@@ -74,13 +75,11 @@ const struct lio_nvmf_ops lio_nvmf_kernel_ops = {
 static int state_file(const char *name, char *val, size_t len,
 		      int (*make)(char *val, size_t len))
 {
-	const char *dir = getenv("STATE_DIRECTORY");
+	const char *dir = lio_state_dir();
 	char path[512], tmp[520];
 	FILE *f;
 	int ret;
 
-	if (!dir || !*dir)
-		dir = "/var/lib/leapio";
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "re");
 	if (f) {
@@ -95,7 +94,7 @@ static int state_file(const char *name, char *val, size_t len,
 		return ret;
 	/* Not kept is not fatal: the connection works, said once. */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((mkdir(dir, 0755) && errno != EEXIST) || !(f = fopen(tmp, "we")) ||
+	if (lio_state_dir_make() || !(f = fopen(tmp, "we")) ||
 	    fprintf(f, "%s\n", val) < 0 || fclose(f) || rename(tmp, path))
 		lio_log("%s %s could not be kept in %s (%m): it changes when "
 			"leapiod restarts; create /etc/nvme/%s (nvme gen-hostnqn) "

@@ -35,7 +35,8 @@ $(FUZZ_OUT)/fuzz_rt: tests/fuzz/fuzz_rt.c $(FUZZ_RT_SRCS) $(shell find runtime t
 	clang $(FUZZ_CFLAGS) -D_GNU_SOURCE -I. -o $@ $< $(FUZZ_RT_SRCS) -luring -ljansson -lnvme -lsystemd -lpthread
 
 # leapiod's configuration: the JSON file and --vdev arguments.
-FUZZ_CFG_SRCS	:= $(sort $(wildcard runtime/config/*.c runtime/backend/*.c runtime/fabrics/*.c)) runtime/card/window.c runtime/core/log.c
+FUZZ_CFG_SRCS	:= $(sort $(wildcard runtime/config/*.c runtime/backend/*.c runtime/fabrics/*.c)) runtime/card/window.c runtime/core/log.c \
+		   runtime/core/state_dir.c
 $(FUZZ_OUT)/fuzz_config $(FUZZ_OUT)/fuzz_vdev_arg: $(FUZZ_OUT)/%: tests/fuzz/%.c $(FUZZ_CFG_SRCS) $(shell find runtime -name '*.h')
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -D_GNU_SOURCE -I. -o $@ $< $(FUZZ_CFG_SRCS) -luring -ljansson -lnvme
