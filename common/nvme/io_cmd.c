@@ -11,9 +11,10 @@
 #define NVME_IO_CSUPP_LBCC	(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC)
 
 /*
- * ONCS advertises Compare, Dataset Management and Write Zeroes on top of
- * the mandatory Flush, Write and Read; VWC says Flush takes NSID
- * FFFFFFFFh. Anything else is an invalid opcode.
+ * ONCS advertises Compare, Write Uncorrectable, Dataset Management,
+ * Write Zeroes, Verify and Copy on top of the mandatory Flush, Write and
+ * Read (kernel/host/vctrl/identify.c: lio_oncs()); VWC says Flush takes
+ * NSID FFFFFFFFh. Anything else is an invalid opcode.
  */
 const struct nvme_io_op nvme_io_ops[256] = {
 	[nvme_cmd_flush] = {
@@ -38,6 +39,19 @@ const struct nvme_io_op nvme_io_ops[256] = {
 	},
 	[nvme_cmd_dsm] = {
 		.dir = NVME_IO_DIR_TO_CTRL, .xfer = NVME_IO_XFER_DSM,
+		.effects = NVME_IO_CSUPP_LBCC,
+	},
+	/* Later reads of the blocks fail: their content changed. */
+	[nvme_cmd_write_uncor] = {
+		.dir = NVME_IO_DIR_NONE, .xfer = NVME_IO_XFER_LBAS_NODATA,
+		.effects = NVME_IO_CSUPP_LBCC,
+	},
+	[nvme_cmd_verify] = {
+		.dir = NVME_IO_DIR_NONE, .xfer = NVME_IO_XFER_LBAS_NODATA,
+		.effects = NVME_IO_CSUPP,
+	},
+	[nvme_cmd_copy] = {
+		.dir = NVME_IO_DIR_TO_CTRL, .xfer = NVME_IO_XFER_COPY,
 		.effects = NVME_IO_CSUPP_LBCC,
 	},
 };

@@ -29,10 +29,18 @@ enum nvme_io_xfer {
 	NVME_IO_XFER_NONE	= 0,	/* nothing (Flush) */
 	/* NLB + 1 blocks from SLBA, moved through PRP1/PRP2 (MDTS bound) */
 	NVME_IO_XFER_LBAS	= 1,
-	/* NLB + 1 blocks from SLBA, no data (Write Zeroes: WZSL bound) */
+	/*
+	 * NLB + 1 blocks from SLBA, no data: Write Zeroes, Verify, Write
+	 * Uncorrectable (WZSL, VSL, WUSL bound: nvme_io_nodata_sl())
+	 */
 	NVME_IO_XFER_LBAS_NODATA = 2,
 	/* NR + 1 16-byte ranges through PRP1/PRP2 (Dataset Management) */
 	NVME_IO_XFER_DSM	= 3,
+	/*
+	 * NR + 1 32-byte source ranges through PRP1/PRP2, their blocks
+	 * written from SDLBA on (Copy; MSRC, MSSRL, MCL bound)
+	 */
+	NVME_IO_XFER_COPY	= 4,
 };
 
 /* One opcode of the I/O command set: zero for an opcode not offered. */
@@ -56,33 +64,63 @@ static inline u32 nvme_io_cmd_effects(u8 opcode)
 struct nvme_io_ns {
 	u64	nsze;		/* blocks */
 	u32	max_nlb;	/* blocks a transfer may have: MDTS */
-	u32	max_wz_nlb;	/* blocks of a Write Zeroes: WZSL */
+	u32	max_nodata_nlb;	/* ... a command without data: WZSL, VSL, WUSL */
+	u32	copy_mcl;	/* blocks a Copy may write: MCL */
+	u16	copy_mssrl;	/* blocks of one source range: MSSRL */
 	u8	lba_shift;
 };
+
+/*
+ * Copy's limits. MSRC + 1 source ranges: one 4 KiB page of entries.
+ * MCL in bytes whatever the LBA size, so that a Copy takes as long at
+ * either format: leapiod moves it through a buffer of its own (never
+ * through guest memory), MDTS at a time. MSSRL as MCL, within the 16
+ * bits of a range's NLB.
+ */
+#define NVME_IO_COPY_RANGES	128U
+#define NVME_IO_COPY_BYTES	(64U << 20)
+
+static inline u32 nvme_io_copy_mcl(u8 lba_shift)
+{
+	return NVME_IO_COPY_BYTES >> lba_shift;
+}
+
+static inline u16 nvme_io_copy_mssrl(u8 lba_shift)
+{
+	u32 mcl = nvme_io_copy_mcl(lba_shift);
+
+	return mcl > 0xffff ? 0xffff : (u16)mcl;
+}
 
 /* A limit given as a power of two of CAP.MPSMIN (4 KiB) pages, in bytes. */
 #define NVME_IO_LIMIT_BYTES(log2)	(4096U << (log2))
 
 /*
- * The Write Zeroes Size Limit (NVM Command Set Identify Controller, CNS
- * 06h, WZSL) for an MDTS: the same power of two, so a Write Zeroes names
- * as many blocks as the longest Read or Write. Identify advertises it
- * (kernel/host/vctrl/identify.c), and the model (io.c) and leapiod
+ * The size limits of the commands without data (NVM Command Set
+ * Identify Controller, CNS 06h: WZSL, VSL, WUSL) for an MDTS: the same
+ * power of two, so that a Write Zeroes, Verify or Write Uncorrectable
+ * names as many blocks as the longest Read or Write. Identify advertises
+ * it (kernel/host/vctrl/identify.c), and the model (io.c) and leapiod
  * (runtime/core/vdev.c) enforce what it says, from this one rule.
  */
-static inline u8 nvme_io_wzsl(u8 mdts)
+static inline u8 nvme_io_nodata_sl(u8 mdts)
 {
 	return mdts;
 }
 
-/* nsze blocks of 1 << lba_shift bytes; MDTS and WZSL in bytes. */
+/*
+ * nsze blocks of 1 << lba_shift bytes; MDTS and the no-data limit in
+ * bytes. Copy's limits follow from the LBA size.
+ */
 static inline void nvme_io_ns_set(struct nvme_io_ns *ns, u64 nsze,
-				  u8 lba_shift, u32 max_xfer, u32 max_wz)
+				  u8 lba_shift, u32 max_xfer, u32 max_nodata)
 {
 	ns->nsze = nsze;
 	ns->lba_shift = lba_shift;
 	ns->max_nlb = max_xfer >> lba_shift;
-	ns->max_wz_nlb = max_wz >> lba_shift;
+	ns->max_nodata_nlb = max_nodata >> lba_shift;
+	ns->copy_mcl = nvme_io_copy_mcl(lba_shift);
+	ns->copy_mssrl = nvme_io_copy_mssrl(lba_shift);
 }
 
 /* A command that passed the checks, or why one did not. */
@@ -91,6 +129,7 @@ struct nvme_io_cmd {
 	u64	slba;
 	u32	nlb;		/* blocks, 1's based (the SQE's NLB + 1) */
 	u32	len;		/* bytes through PRP1/PRP2, 0 for none */
+	u32	nr;		/* DSM, Copy: ranges */
 	/* Only on failure: the Error Information log's fields. */
 	u16	err_loc;	/* NVME_ERR_LOC() */
 	u64	err_lba;	/* the first LBA at fault, else 0 */
@@ -99,6 +138,7 @@ struct nvme_io_cmd {
 /* Dataset Management: CDW10 NR [7:0], 0's based; 16 bytes a range. */
 #define NVME_DSM_NR(cdw10)	(((cdw10) & 0xff) + 1)
 #define NVME_DSM_RANGE_SIZE	16
+#define NVME_COPY_RANGE_SIZE	32
 
 /* A check failed: cmd's error fields set, status | DNR returned. */
 static inline u16 nvme_io_fail(struct nvme_io_cmd *cmd, u16 status, u16 loc,
@@ -119,6 +159,30 @@ static inline u16 nvme_io_lba_check(const struct nvme_io_ns *ns, u64 slba,
 {
 	if (slba >= ns->nsze || nlb > ns->nsze - slba)
 		return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * What of a Copy the SQE alone says (nvme_io_check()): the source range
+ * format (only 0h, OCFS) and the number of ranges against MSRC. cmd->slba
+ * is SDLBA and cmd->len the entries' bytes; the ranges themselves are
+ * checked once read (nvme_io_copy_ranges()).
+ */
+static inline u16 nvme_io_check_copy(const struct nvme_sqe *sqe,
+				     struct nvme_io_cmd *cmd)
+{
+	u32 cdw12 = le32_to_cpu(sqe->cdw12);
+
+	if (NVME_COPY_FORMAT(cdw12))
+		return nvme_io_fail(cmd, NVME_SC_INVALID_FIELD,
+				    NVME_ERR_LOC(NVME_SQE_OFF_CDW12, 8), 0);
+	cmd->nr = NVME_COPY_NR(cdw12);
+	if (cmd->nr > NVME_IO_COPY_RANGES)
+		return nvme_io_fail(cmd, NVME_SC_CMD_SIZE_LIMIT,
+				    NVME_ERR_LOC(NVME_SQE_OFF_CDW12, 0), 0);
+	cmd->slba = (u64)le32_to_cpu(sqe->cdw11) << 32 |
+		    le32_to_cpu(sqe->cdw10);
+	cmd->len = cmd->nr * NVME_COPY_RANGE_SIZE;
 	return NVME_SC_SUCCESS;
 }
 
@@ -146,6 +210,7 @@ static inline u16 nvme_io_check(const struct nvme_sqe *sqe,
 	cmd->slba = 0;
 	cmd->nlb = 0;
 	cmd->len = 0;
+	cmd->nr = 0;
 	/* Fused operations (FUSES = 0) and SGLs (SGLS = 0) are not offered. */
 	if (unlikely(sqe->flags & (NVME_SQE_FUSE_MASK | NVME_SQE_PSDT_MASK)))
 		return nvme_io_fail(cmd, NVME_SC_INVALID_FIELD,
@@ -175,7 +240,7 @@ static inline u16 nvme_io_check(const struct nvme_sqe *sqe,
 					    NVME_ERR_LOC(NVME_SQE_OFF_CDW12, 0),
 					    slba);
 		if (unlikely(nlb > (op->xfer == NVME_IO_XFER_LBAS ?
-				    ns->max_nlb : ns->max_wz_nlb)))
+				    ns->max_nlb : ns->max_nodata_nlb)))
 			return nvme_io_fail(cmd, NVME_SC_INVALID_FIELD,
 					    NVME_ERR_LOC(NVME_SQE_OFF_CDW12, 0),
 					    0);
@@ -186,9 +251,50 @@ static inline u16 nvme_io_check(const struct nvme_sqe *sqe,
 			cmd->len = nlb << ns->lba_shift;
 	} else if (op->xfer == NVME_IO_XFER_DSM) {
 		/* 256 ranges at most: 4 KiB, never above MDTS. */
-		cmd->len = NVME_DSM_NR(le32_to_cpu(sqe->cdw10)) *
-			   NVME_DSM_RANGE_SIZE;
+		cmd->nr = NVME_DSM_NR(le32_to_cpu(sqe->cdw10));
+		cmd->len = cmd->nr * NVME_DSM_RANGE_SIZE;
+	} else if (op->xfer == NVME_IO_XFER_COPY) {
+		return nvme_io_check_copy(sqe, cmd);
 	}
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * Copy's source ranges (cmd->nr of them, read from the command's data)
+ * against the namespace and Copy's limits, in the order of the entries:
+ * a range longer than MSSRL is Command Size Limit Exceeded, one outside
+ * the namespace LBA Out of Range; then the sum against MCL and the
+ * destination range from SDLBA. 0 with cmd->nlb the blocks to write, or
+ * the status | DNR with cmd->err_lba the range's first LBA (no SQE field
+ * for a range: it is in the data) or SDLBA for the destination.
+ */
+static inline u16 nvme_io_copy_ranges(const struct nvme_io_ns *ns,
+				      const struct nvme_copy_range *r,
+				      struct nvme_io_cmd *cmd)
+{
+	u32 i, nlb, total = 0;
+	u64 slba;
+
+	for (i = 0; i < cmd->nr; i++) {
+		slba = le64_to_cpu(r[i].slba);
+		nlb = (u32)le16_to_cpu(r[i].nlb) + 1;
+		if (nlb > ns->copy_mssrl)
+			return nvme_io_fail(cmd, NVME_SC_CMD_SIZE_LIMIT,
+					    NVME_ERR_LOC_NONE, slba);
+		if (nvme_io_lba_check(ns, slba, nlb))
+			return nvme_io_fail(cmd, NVME_SC_LBA_RANGE,
+					    NVME_ERR_LOC_NONE, slba);
+		/* 128 ranges of 65536 blocks at most: no overflow. */
+		total += nlb;
+	}
+	if (total > ns->copy_mcl)
+		return nvme_io_fail(cmd, NVME_SC_CMD_SIZE_LIMIT,
+				    NVME_ERR_LOC(NVME_SQE_OFF_CDW12, 0), 0);
+	if (nvme_io_lba_check(ns, cmd->slba, total))
+		return nvme_io_fail(cmd, NVME_SC_LBA_RANGE,
+				    NVME_ERR_LOC(NVME_SQE_OFF_CDW10, 0),
+				    cmd->slba);
+	cmd->nlb = total;
 	return NVME_SC_SUCCESS;
 }
 

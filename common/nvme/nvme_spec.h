@@ -259,6 +259,7 @@ LIO_STATIC_ASSERT(NVME_CQE_SIZE == 16 && (1 << NVME_CQES_LOG2) == 16);
 #define NVME_SC_CONFLICTING_ATTRS	NVME_STATUS(1, 0x80)
 #define NVME_SC_INVALID_PROT_INFO	NVME_STATUS(1, 0x81)
 #define NVME_SC_READ_ONLY		NVME_STATUS(1, 0x82)
+#define NVME_SC_CMD_SIZE_LIMIT		NVME_STATUS(1, 0x83)	/* Copy */
 
 /* Media and data integrity errors (SCT 2) */
 #define NVME_SC_WRITE_FAULT		NVME_STATUS(2, 0x80)
@@ -451,7 +452,7 @@ struct nvme_id_ctrl {
 	u8	nvscc;
 	u8	nwpc;
 	__le16	acwu;
-	u8	rsvd534[2];
+	__le16	ocfs;
 	__le32	sgls;
 	__le32	mnan;
 	u8	rsvd544[224];
@@ -537,6 +538,7 @@ NVME_SPEC_OFFSET(nvme_id_ctrl, awupf, 528);
 NVME_SPEC_OFFSET(nvme_id_ctrl, nvscc, 530);	/* ICSVSCC */
 NVME_SPEC_OFFSET(nvme_id_ctrl, nwpc, 531);
 NVME_SPEC_OFFSET(nvme_id_ctrl, acwu, 532);
+NVME_SPEC_OFFSET(nvme_id_ctrl, ocfs, 534);	/* Optional Copy Formats */
 NVME_SPEC_OFFSET(nvme_id_ctrl, sgls, 536);
 NVME_SPEC_OFFSET(nvme_id_ctrl, mnan, 540);
 NVME_SPEC_OFFSET(nvme_id_ctrl, subnqn, 768);
@@ -567,6 +569,9 @@ LIO_STATIC_ASSERT(NVME_IDENTIFY_DATA_SIZE == 4096);
 #define NVME_CTRL_ONCS_RESERVATIONS	BIT(5)
 #define NVME_CTRL_ONCS_TIMESTAMP	BIT(6)
 #define NVME_CTRL_ONCS_VERIFY		BIT(7)
+#define NVME_CTRL_ONCS_COPY		BIT(8)
+/* OCFS bits: the Copy source range formats */
+#define NVME_CTRL_OCFS_FORMAT0		BIT(0)
 /* LPA bits */
 #define NVME_CTRL_LPA_SMART_PER_NS	BIT(0)
 #define NVME_CTRL_LPA_CMD_EFFECTS	BIT(1)
@@ -977,6 +982,27 @@ NVME_SPEC_SIZE(nvme_dsm_range, 16);
 NVME_SPEC_OFFSET(nvme_dsm_range, cattr, 0);	/* Context Attributes */
 NVME_SPEC_OFFSET(nvme_dsm_range, nlb, 4);	/* Length in logical blocks */
 NVME_SPEC_OFFSET(nvme_dsm_range, slba, 8);	/* Starting LBA */
+
+/* Copy: CDW12 NR [7:0] (0's based), Descriptor Format [11:8]. */
+#define NVME_COPY_NR(cdw12)		(((cdw12) & 0xff) + 1)
+#define NVME_COPY_FORMAT(cdw12)		(((cdw12) >> 8) & 0xf)
+
+/* Source Range Entry, Descriptor Format 0h. */
+struct nvme_copy_range {
+	u8	rsvd0[8];
+	__le64	slba;
+	__le16	nlb;		/* 0's based */
+	u8	rsvd18[6];
+	__le32	eilbrt;
+	__le16	elbat;
+	__le16	elbatm;
+};
+
+/* Copy - Source Range Entries Descriptor Format 0h (NVM CS 1.0). */
+NVME_SPEC_SIZE(nvme_copy_range, 32);
+NVME_SPEC_OFFSET(nvme_copy_range, slba, 8);
+NVME_SPEC_OFFSET(nvme_copy_range, nlb, 16);
+NVME_SPEC_OFFSET(nvme_copy_range, eilbrt, 24);
 
 /* Command dword 12 of Read / Write */
 #define NVME_RW_FUA		BIT(30)

@@ -166,13 +166,13 @@ void lio_cq_flush(struct lio_vdev *v, u16 cqid)
 		e->cq_pos = tail;
 		e->cq_phase = cq->d->phase;
 		e->status = c->status;
-		e->dw0 = 0;
+		e->dw0 = c->dw0;
 		__atomic_store_n(&e->state, LEAPIO_INFLIGHT_COMPLETING,
 				 __ATOMIC_RELEASE);
 		lio_cqe_write(cq, tail, cq->d->phase, c->sqid,
 			      v->sq[c->sqid].d->head,
 			      le16_to_cpu(((struct nvme_sqe *)e->sqe)->cid),
-			      c->status, 0);
+			      c->status, c->dw0);
 		lio_cq_advance(v, cq, now);
 		v->sq[c->sqid].queued--;
 		if (v->io_stats)

@@ -133,7 +133,7 @@ static bool lio_iov_equal(const struct iovec *iov, u32 n, const u8 *buf)
 	return true;
 }
 
-static u16 lio_res_status(int32_t res)
+u16 lio_res_status(int32_t res)
 {
 	if (res > 0)
 		return (u16)res & ~1U;	/* passthrough: the device's status */
@@ -163,6 +163,38 @@ static u16 lio_unstage(struct lio_cmd *c, bool read)
 	return 0;
 }
 
+u16 lio_uncor_status(int ret)
+{
+	if (!ret)
+		return 0;
+	/* More scattered marks than kept (uncor.h): no retry helps. */
+	if (ret == -ENOSPC)
+		return NVME_SC_CAP_EXCEEDED | NVME_STATUS_DNR;
+	/* The state directory failed us: perhaps not next time. */
+	return NVME_SC_INTERNAL;
+}
+
+u16 lio_uncor_read_check(struct lio_vdev *v, struct lio_cmd *c, u64 slba,
+			 u64 nlb)
+{
+	u64 lba;
+
+	if (!lio_uncor_find(v->uncor, slba, nlb, &lba))
+		return 0;
+	c->err_lba = lba;
+	return NVME_SC_READ_ERROR | NVME_STATUS_DNR;
+}
+
+/* Blocks written again hold data, not a mark: a status. */
+static u16 lio_uncor_written(struct lio_vdev *v, const struct lio_io *io)
+{
+	if (likely(!lio_uncor_any(v->uncor)))
+		return 0;
+	return lio_uncor_status(lio_uncor_clear(v->uncor,
+						io->offset >> v->lba_shift,
+						io->len >> v->lba_shift));
+}
+
 static void lio_io_done(struct lio_io *io)
 {
 	struct lio_cmd *c = (struct lio_cmd *)io;
@@ -175,11 +207,15 @@ static void lio_io_done(struct lio_io *io)
 			st = ust;
 	}
 	if (unlikely(c->bounce)) {
-		if (!st && !lio_iov_equal(c->iov + 1, c->nr_sub, c->bounce))
+		/* Compare's data is at iov[1..nr_sub); Verify's is dropped. */
+		if (!st && c->opcode == nvme_cmd_compare &&
+		    !lio_iov_equal(c->iov + 1, c->nr_sub, c->bounce))
 			st = NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR;
 		free(c->bounce);
 		c->bounce = NULL;
 	}
+	if (!st && (io->op == LIO_IO_WRITE || io->op == LIO_IO_WRITE_ZEROES))
+		st = lio_uncor_written(c->v, io);
 	lio_cmd_finish(c, st);
 }
 
@@ -189,6 +225,9 @@ static void lio_dsm_sub_done(struct lio_io *io)
 
 	if (io->res && !c->status)
 		c->status = lio_res_status(io->res);
+	/* Deallocated blocks read as DLFEAT says, not as a mark. */
+	if (!io->res && !c->status)
+		c->status = lio_uncor_written(c->v, io);
 	if (--c->nr_sub)
 		return;
 	free(c->sub);
@@ -196,7 +235,7 @@ static void lio_dsm_sub_done(struct lio_io *io)
 	lio_cmd_finish(c, c->status);
 }
 
-static u16 lio_submit(struct lio_vdev *v, struct lio_io *io)
+u16 lio_submit(struct lio_vdev *v, struct lio_io *io)
 {
 	int ret = lio_bdev_submit(v->bdev, io);
 
@@ -209,23 +248,9 @@ static u16 lio_submit(struct lio_vdev *v, struct lio_io *io)
 	return 0;
 }
 
-/* Every field of the backend request, without a memset per command. */
-static inline void lio_io_init(struct lio_io *io, u8 op)
+u16 lio_cmd_data_in(struct lio_vdev *v, struct lio_cmd *c,
+		    const struct nvme_sqe *sqe, void *buf, u32 len)
 {
-	io->op = op;
-	io->fua = false;
-	io->offset = 0;
-	io->len = 0;
-	io->iov = NULL;
-	io->iovcnt = 0;
-	io->res = 0;
-}
-
-static u16 lio_cmd_dsm(struct lio_vdev *v, struct lio_cmd *c,
-		       const struct nvme_sqe *sqe, u32 len)
-{
-	u32 nr = len / sizeof(struct nvme_dsm_range);
-	struct nvme_dsm_range r[LIO_DSM_MAX_RANGES];
 	u32 iovcnt, i, off = 0;
 	u16 st;
 
@@ -233,9 +258,23 @@ static u16 lio_cmd_dsm(struct lio_vdev *v, struct lio_cmd *c,
 	if (st)
 		return st;
 	for (i = 0; i < iovcnt; i++) {
-		memcpy((u8 *)r + off, c->iov[i].iov_base, c->iov[i].iov_len);
+		memcpy((u8 *)buf + off, c->iov[i].iov_base, c->iov[i].iov_len);
 		off += c->iov[i].iov_len;
 	}
+	return 0;
+}
+
+static u16 lio_cmd_dsm(struct lio_vdev *v, struct lio_cmd *c,
+		       const struct nvme_sqe *sqe, u32 len)
+{
+	u32 nr = len / sizeof(struct nvme_dsm_range);
+	struct nvme_dsm_range r[LIO_DSM_MAX_RANGES];
+	u32 i;
+	u16 st;
+
+	st = lio_cmd_data_in(v, c, sqe, r, len);
+	if (st)
+		return st;
 	for (i = 0; i < nr; i++) {
 		st = nvme_io_lba_check(&v->ns, le64_to_cpu(r[i].slba),
 				       le32_to_cpu(r[i].nlb));
@@ -279,6 +318,43 @@ static u16 lio_cmd_dsm(struct lio_vdev *v, struct lio_cmd *c,
 	return 0xffff;		/* finished (or will be) by the sub requests */
 }
 
+/*
+ * Verify: the blocks read into a buffer of ours and dropped; what fails
+ * a Read fails it (a mark of Write Uncorrectable, a backend error).
+ */
+static u16 lio_cmd_verify(struct lio_vdev *v, struct lio_cmd *c,
+			  const struct nvme_io_cmd *cmd)
+{
+	struct lio_io *io = &c->io;
+	u64 len = (u64)cmd->nlb << v->lba_shift;
+	u16 st;
+
+	st = lio_uncor_read_check(v, c, cmd->slba, cmd->nlb);
+	if (st)
+		return st;
+	/* At most VSL, which is MDTS. */
+	c->bounce = aligned_alloc(4096, (len + 4095) & ~4095ULL);
+	if (!c->bounce)
+		return NVME_SC_INTERNAL;
+	lio_io_init(io, LIO_IO_READ);
+	io->offset = cmd->slba << v->lba_shift;
+	io->len = len;
+	c->iov[0].iov_base = c->bounce;
+	c->iov[0].iov_len = len;
+	io->iov = c->iov;
+	io->iovcnt = 1;
+	return 0;
+}
+
+/* Write Uncorrectable: nothing reaches the backend, the marks change. */
+static u16 lio_cmd_write_uncor(struct lio_vdev *v,
+			       const struct nvme_io_cmd *cmd)
+{
+	if (v->bdev->cfg.readonly)
+		return lio_res_status(-EROFS);	/* as a Write */
+	return lio_uncor_status(lio_uncor_mark(v->uncor, cmd->slba, cmd->nlb));
+}
+
 /* Validate and execute; 0xffff means it is at the backend. */
 static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 			const struct nvme_sqe *sqe)
@@ -315,6 +391,11 @@ static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 		io->iov = c->iov;
 		io->iovcnt = iovcnt;
 		c->bytes = cmd.len;
+		if (unlikely(lio_uncor_any(v->uncor)) && io->op == LIO_IO_READ) {
+			st = lio_uncor_read_check(v, c, cmd.slba, cmd.nlb);
+			if (st)
+				return st;
+		}
 		if (sqe->opcode == nvme_cmd_compare) {
 			/* The only copy: the backend's data, to compare. */
 			if (iovcnt >= LIO_IOV_MAX)
@@ -346,13 +427,23 @@ static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 			io->iovcnt = 1;
 		}
 		break;
-	case NVME_IO_XFER_LBAS_NODATA:	/* Write Zeroes */
+	case NVME_IO_XFER_LBAS_NODATA:
+		if (sqe->opcode == nvme_cmd_write_uncor)
+			return lio_cmd_write_uncor(v, &cmd);
+		if (sqe->opcode == nvme_cmd_verify) {
+			st = lio_cmd_verify(v, c, &cmd);
+			if (st)
+				return st;
+			break;
+		}
 		lio_io_init(io, LIO_IO_WRITE_ZEROES);
 		io->offset = cmd.slba << v->lba_shift;
 		io->len = (u64)cmd.nlb << v->lba_shift;
 		break;
 	case NVME_IO_XFER_DSM:
 		return lio_cmd_dsm(v, c, sqe, cmd.len);
+	case NVME_IO_XFER_COPY:
+		return lio_cmd_copy(v, c, sqe, &cmd);
 	default:
 		/* io_cmd.c describes a command this file cannot carry out. */
 		c->err_loc = NVME_ERR_LOC(NVME_SQE_OFF_OPCODE, 0);
@@ -378,6 +469,8 @@ void lio_cmd_start(struct lio_vdev *v, struct lio_cmd *c)
 	/* The journal's copy is ours alone: the guest can't change it. */
 	c->bytes = 0;
 	c->bounce = NULL;
+	c->copy = NULL;
+	c->dw0 = 0;
 	c->staged = false;
 	c->sub = NULL;
 	c->status = 0;

@@ -6,6 +6,7 @@
  * passes.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -17,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "state_dir.h"
 #include "vdev.h"
 
 #define LIO_RING_ENTRIES	1024
@@ -28,6 +30,7 @@ struct lio_slot {
 	struct lio_vdev_cfg	cfg;
 	struct lio_plat_att	att;
 	struct lio_bdev		*bdev;
+	struct lio_uncor	uncor;		/* namespace 1's marks */
 	struct lio_vdev_stats	io_stats;	/* outlives attachments */
 	bool			attached;
 	bool			waiting;	/* for its mdev to appear */
@@ -97,6 +100,7 @@ static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 		return ret;
 	}
 	s->v.io_stats = &s->io_stats;
+	s->v.uncor = &s->uncor;
 	s->attached = true;
 	s->waiting = false;
 	lio_log("vdev %s: attached (%u I/O queue pairs)", s->cfg.uuid,
@@ -140,7 +144,14 @@ static void lio_slot_free(struct lio_poller *p, struct lio_slot *s)
 		lio_slot_detach(p, s);
 	if (s->bdev)
 		lio_bdev_close(s->bdev);
+	lio_uncor_close(&s->uncor);
 	free(s);
+}
+
+/* Which backend Write Uncorrectable's marks were made on: path@offset. */
+static void lio_backend_id(const struct lio_bdev_cfg *b, char *id, size_t len)
+{
+	snprintf(id, len, "%s@%" PRIu64, b->path, b->offset);
 }
 
 static struct lio_slot *lio_find(struct lio_poller *p, const char *uuid,
@@ -159,6 +170,7 @@ static struct lio_slot *lio_find(struct lio_poller *p, const char *uuid,
 
 static int lio_do_add(struct lio_poller *p, struct lio_req *r)
 {
+	char id[sizeof(r->cfg->bdev.path) + 24];
 	struct lio_slot *s;
 	int ret;
 
@@ -177,8 +189,16 @@ static int lio_do_add(struct lio_poller *p, struct lio_req *r)
 		return -ENOMEM;
 	}
 	s->cfg = *r->cfg;
+	lio_backend_id(&s->cfg.bdev, id, sizeof(id));
+	ret = lio_uncor_open(&s->uncor, s->cfg.uuid, LIO_IO_NSID, id, r->err,
+			     r->errlen);
+	if (ret) {
+		free(s);
+		return ret;
+	}
 	ret = lio_bdev_open(&s->cfg.bdev, p->ring, &s->bdev, r->err, r->errlen);
 	if (ret) {
+		lio_uncor_close(&s->uncor);
 		free(s);
 		return ret;
 	}
@@ -191,6 +211,7 @@ static int lio_do_add(struct lio_poller *p, struct lio_req *r)
 	}
 	if (ret) {
 		lio_bdev_close(s->bdev);
+		lio_uncor_close(&s->uncor);
 		free(s);
 		return ret;
 	}
@@ -213,6 +234,7 @@ static int lio_do_remove(struct lio_poller *p, const char *uuid)
 static int lio_do_update(struct lio_poller *p, struct lio_req *r)
 {
 	struct lio_slot *s = lio_find(p, r->cfg->uuid, NULL);
+	char id[sizeof(r->cfg->bdev.path) + 24];
 	struct lio_bdev *nb;
 	int ret;
 
@@ -223,6 +245,16 @@ static int lio_do_update(struct lio_poller *p, struct lio_req *r)
 	ret = lio_bdev_open(&r->cfg->bdev, p->ring, &nb, r->err, r->errlen);
 	if (ret)
 		return ret;
+	/* The namespace's content moves, Write Uncorrectable's marks too. */
+	lio_backend_id(&r->cfg->bdev, id, sizeof(id));
+	ret = lio_uncor_rebind(&s->uncor, id);
+	if (ret) {
+		snprintf(r->err, r->errlen, "cannot keep the namespace's Write "
+			 "Uncorrectable marks for the new backend in %s: %s",
+			 lio_state_dir(), strerror(-ret));
+		lio_bdev_close(nb);
+		return ret;
+	}
 	if (s->attached)
 		lio_slot_drain(p, s);	/* delays I/O, fails none */
 	lio_bdev_close(s->bdev);

@@ -29,6 +29,8 @@ int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 	v->plat_mem = plat->reach || plat->room || plat->stage_in;
 	v->bdev = bdev;
 	v->stats = stats;
+	lio_uncor_init_mem(&v->uncor_mem);
+	v->uncor = &v->uncor_mem;
 	v->nr_ioq = v->r.hdr->nr_ioq;
 	for (i = 0; i < LIO_NR_VEC; i++)
 		v->irqfd[i] = -1;
@@ -57,6 +59,7 @@ void lio_vdev_fini(struct lio_vdev *v)
 	u16 q;
 
 	lio_irq_fds_close(v);
+	lio_uncor_close(&v->uncor_mem);
 	for (q = 0; q <= v->nr_ioq; q++)
 		free(v->sq[q].cmds);
 	free(v->sq);
@@ -471,7 +474,7 @@ static void lio_apply(struct lio_vdev *v)
 	 */
 	if (mdts && mdts <= 8) {
 		v->max_xfer = NVME_IO_LIMIT_BYTES(mdts);
-		v->max_wz = NVME_IO_LIMIT_BYTES(nvme_io_wzsl(mdts));
+		v->max_wz = NVME_IO_LIMIT_BYTES(nvme_io_nodata_sl(mdts));
 	} else {
 		v->max_xfer = LIO_MAX_XFER_PAGES * 4096U;
 		v->max_wz = v->max_xfer;

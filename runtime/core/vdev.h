@@ -22,6 +22,7 @@
 #include "../backend/backend.h"
 #include "plat.h"
 #include "runtime.h"
+#include "uncor.h"
 
 #define LIO_IOV_MAX	(LIO_MAX_XFER_PAGES + 1)
 #define LIO_MAX_XFER_PAGES	256		/* 1 MiB at most, MDTS <= 8 */
@@ -47,7 +48,9 @@ struct lio_cmd {
 	u64		err_lba;	/* failed: the LBA at fault */
 	u32		nr_sub;		/* DSM: backend requests left */
 	struct lio_io	*sub;		/* DSM ranges */
-	void		*bounce;	/* Compare */
+	void		*bounce;	/* Compare, Verify */
+	struct lio_copy	*copy;		/* Copy (copy.c) */
+	u32		dw0;		/* the CQE's DW0 */
 	bool		staged;		/* data in stage (plat.h stage_in) */
 	u32		niov;		/* ... for iov[0..niov) */
 	struct iovec	stage;
@@ -112,6 +115,11 @@ struct lio_vdev {
 	struct lio_bdev		*bdev;
 	struct lio_poller_stats	*stats;
 	struct lio_vdev_stats	*io_stats;	/* NULL: not kept */
+	/* Write Uncorrectable's marks: the poller's (kept in the state
+	 * directory), else uncor_mem.
+	 */
+	struct lio_uncor	*uncor;
+	struct lio_uncor	uncor_mem;
 	u64			now;		/* when this pass began */
 
 	u32			seen_seq;
@@ -195,6 +203,18 @@ static inline void lio_io_account(struct lio_vdev_stats *st,
 	lio_hist_record(&s->lat, lat);
 }
 
+/* Every field of the backend request, without a memset per command. */
+static inline void lio_io_init(struct lio_io *io, u8 op)
+{
+	io->op = op;
+	io->fua = false;
+	io->offset = 0;
+	io->len = 0;
+	io->iov = NULL;
+	io->iovcnt = 0;
+	io->res = 0;
+}
+
 /* vdev.c */
 int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 		  void *region, u8 *gmem, u64 gmem_size, int wake_fd,
@@ -242,6 +262,29 @@ void lio_vdev_ns_update(struct lio_vdev *v);
 
 /* io.c */
 void lio_cmd_start(struct lio_vdev *v, struct lio_cmd *c);
+/* The status of a failed backend request (lio_io.res). */
+u16 lio_res_status(int32_t res);
+/*
+ * The command's len bytes of data (PRP1/PRP2) copied out of guest memory
+ * into buf: DSM's and Copy's ranges, which the guest may change while
+ * the command runs. An NVMe status.
+ */
+u16 lio_cmd_data_in(struct lio_vdev *v, struct lio_cmd *c,
+		    const struct nvme_sqe *sqe, void *buf, u32 len);
+/* Hand io to the backend: 0 or the status the command fails with. */
+u16 lio_submit(struct lio_vdev *v, struct lio_io *io);
+/*
+ * Write Uncorrectable's marks of [slba, slba + nlb): changed (lio_uncor_
+ * mark/clear, with their -errno turned into a status), or checked before
+ * a read (Unrecovered Read Error with c->err_lba the first marked LBA).
+ */
+u16 lio_uncor_status(int ret);
+u16 lio_uncor_read_check(struct lio_vdev *v, struct lio_cmd *c, u64 slba,
+			 u64 nlb);
+
+/* copy.c: Copy, through a buffer of leapiod's. 0xffff: started. */
+u16 lio_cmd_copy(struct lio_vdev *v, struct lio_cmd *c,
+		 const struct nvme_sqe *sqe, struct nvme_io_cmd *cmd);
 
 /* cq.c */
 void lio_cmd_finish(struct lio_cmd *c, u16 status);

@@ -40,6 +40,9 @@ struct io_rules_case {
 #define IOR_LOC_NSID	NVME_ERR_LOC(NVME_SQE_OFF_NSID, 0)
 #define IOR_LOC_SLBA	NVME_ERR_LOC(NVME_SQE_OFF_CDW10, 0)
 #define IOR_LOC_NLB	NVME_ERR_LOC(NVME_SQE_OFF_CDW12, 0)
+#define IOR_SIZE_LIMIT	(NVME_SC_CMD_SIZE_LIMIT | NVME_STATUS_DNR)
+/* A Copy case's nlb with this bit: one range, source format 1h. */
+#define IOR_COPY_FORMAT1	0x80000000U
 
 static const struct io_rules_case io_rules_cases[] = {
 	{ "fused, first of two", nvme_cmd_compare, 0x01, 1, 0, 1,
@@ -54,10 +57,8 @@ static const struct io_rules_case io_rules_cases[] = {
 	  IOR_BAD_FIELD, IOR_LOC_FUSE, 0 },
 	{ "no such opcode", 0x7e, 0, 1, 0, 1,
 	  IOR_BAD_OPCODE, IOR_LOC_OPCODE, 0 },
-	{ "Write Uncorrectable (not in ONCS)", nvme_cmd_write_uncor, 0, 1, 0, 1,
-	  IOR_BAD_OPCODE, IOR_LOC_OPCODE, 0 },
-	{ "Verify (not in ONCS)", nvme_cmd_verify, 0, 1, 0, 1,
-	  IOR_BAD_OPCODE, IOR_LOC_OPCODE, 0 },
+	{ "Reservation Register (not in ONCS)", nvme_cmd_resv_register, 0, 1,
+	  0, 1, IOR_BAD_OPCODE, IOR_LOC_OPCODE, 0 },
 	{ "an admin opcode (Identify)", nvme_admin_identify, 0, 1, 0, 1,
 	  IOR_BAD_OPCODE, IOR_LOC_OPCODE, 0 },
 	{ "opcode before the namespace", 0xff, 0, 7, 0, 1,
@@ -91,6 +92,26 @@ static const struct io_rules_case io_rules_cases[] = {
 	  IOR_MAX_NLB + 1, IOR_BAD_FIELD, IOR_LOC_NLB, 0 },
 	{ "LBA range before MDTS", nvme_cmd_read, 0, 1, IOR_NSZE - 1,
 	  IOR_MAX_NLB + 1, IOR_BAD_LBA, IOR_LOC_NLB, IOR_NSZE - 1 },
+	{ "Verify starting at the end", nvme_cmd_verify, 0, 1, IOR_NSZE, 1,
+	  IOR_BAD_LBA, IOR_LOC_SLBA, IOR_NSZE },
+	{ "Verify above VSL", nvme_cmd_verify, 0, 1, 0, IOR_MAX_NLB + 1,
+	  IOR_BAD_FIELD, IOR_LOC_NLB, 0 },
+	{ "Verify of namespace 2", nvme_cmd_verify, 0, 2, 0, 1,
+	  IOR_BAD_NS, IOR_LOC_NSID, 0 },
+	{ "Write Uncorrectable ending past the end", nvme_cmd_write_uncor, 0, 1,
+	  IOR_NSZE - 2, 3, IOR_BAD_LBA, IOR_LOC_NLB, IOR_NSZE - 2 },
+	{ "Write Uncorrectable above WUSL", nvme_cmd_write_uncor, 0, 1, 0,
+	  IOR_MAX_NLB + 1, IOR_BAD_FIELD, IOR_LOC_NLB, 0 },
+	{ "Write Uncorrectable of every namespace", nvme_cmd_write_uncor, 0,
+	  0xffffffff, 0, 1, IOR_BAD_NS, IOR_LOC_NSID, 0 },
+	/* Copy: nlb is its NR (ranges), slba its SDLBA. */
+	{ "Copy of namespace 0", nvme_cmd_copy, 0, 0, 0, 1,
+	  IOR_BAD_NS, IOR_LOC_NSID, 0 },
+	{ "Copy with source range format 1h", nvme_cmd_copy, 0, 1, 0,
+	  IOR_COPY_FORMAT1, IOR_BAD_FIELD, NVME_ERR_LOC(NVME_SQE_OFF_CDW12, 8),
+	  0 },
+	{ "Copy of more ranges than MSRC", nvme_cmd_copy, 0, 1, 0,
+	  NVME_IO_COPY_RANGES + 1, IOR_SIZE_LIMIT, IOR_LOC_NLB, 0 },
 };
 
 /* Commands every rule lets through (each side then runs or refuses them). */
@@ -101,6 +122,8 @@ static const struct io_rules_case io_rules_good[] = {
 	{ "Write Zeroes of WZSL", nvme_cmd_write_zeroes, 0, 1,
 	  IOR_NSZE - IOR_MAX_NLB, IOR_MAX_NLB },
 	{ "reserved flag bits (not checked)", nvme_cmd_read, 0x3c, 1, 0, 1 },
+	{ "Verify of VSL", nvme_cmd_verify, 0, 1, IOR_NSZE - IOR_MAX_NLB,
+	  IOR_MAX_NLB },
 };
 
 /*
@@ -119,10 +142,19 @@ static inline void io_rules_sqe(struct nvme_sqe *s, const struct io_rules_case *
 		nb_flush(s, t->nsid);
 		break;
 	case nvme_cmd_write_zeroes:
-		nb_write_zeroes(s, t->nsid, t->slba, t->nlb, 0);
+	case nvme_cmd_verify:
+	case nvme_cmd_write_uncor:
+		nb_nodata(s, t->opcode, t->nsid, t->slba, t->nlb, 0);
 		break;
 	case nvme_cmd_dsm:
 		nb_dsm(s, t->nsid, 0, 1, buf);
+		break;
+	case nvme_cmd_copy:
+		/* Its ranges are never read: every case fails before. */
+		if (t->nlb & IOR_COPY_FORMAT1)
+			nb_copy(s, t->nsid, t->slba, 1, buf, NB_COPY_FORMAT(1));
+		else
+			nb_copy(s, t->nsid, t->slba, t->nlb, buf, 0);
 		break;
 	default:
 		if (nb_prp_contig(&p, 4096, buf, t->nlb << IOR_LBA_SHIFT, list)) {

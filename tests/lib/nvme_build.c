@@ -267,12 +267,18 @@ void nb_flush(struct nvme_sqe *s, u32 nsid)
 	nb_init(s, nvme_cmd_flush, nsid);
 }
 
+void nb_nodata(struct nvme_sqe *s, u8 opcode, u32 nsid, u64 slba, u32 nlb,
+	       u32 flags)
+{
+	nb_init(s, opcode, nsid);
+	nb_lba(s, slba, nlb);
+	s->cdw12 |= cpu_to_le32(flags & ~NB_NLB_MASK);
+}
+
 void nb_write_zeroes(struct nvme_sqe *s, u32 nsid, u64 slba, u32 nlb,
 		     u32 flags)
 {
-	nb_init(s, nvme_cmd_write_zeroes, nsid);
-	nb_lba(s, slba, nlb);
-	s->cdw12 |= cpu_to_le32(flags & ~NB_NLB_MASK);
+	nb_nodata(s, nvme_cmd_write_zeroes, nsid, slba, nlb, flags);
 }
 
 void nb_dsm(struct nvme_sqe *s, u32 nsid, u32 attrs, u32 nr, u64 gpa)
@@ -281,4 +287,21 @@ void nb_dsm(struct nvme_sqe *s, u32 nsid, u32 attrs, u32 nr, u64 gpa)
 	nb_data(s, gpa, nr * (u32)sizeof(struct nvme_dsm_range));
 	s->cdw10 = cpu_to_le32((nr - 1) & 0xff);
 	s->cdw11 = cpu_to_le32(attrs);
+}
+
+void nb_copy(struct nvme_sqe *s, u32 nsid, u64 sdlba, u32 nr, u64 gpa,
+	     u32 flags)
+{
+	nb_init(s, nvme_cmd_copy, nsid);
+	nb_data(s, gpa, nr * (u32)sizeof(struct nvme_copy_range));
+	s->cdw10 = cpu_to_le32((u32)sdlba);
+	s->cdw11 = cpu_to_le32((u32)(sdlba >> 32));
+	s->cdw12 = cpu_to_le32(((nr - 1) & 0xff) | (flags & ~0xffU));
+}
+
+void nb_copy_range(struct nvme_copy_range *r, u64 slba, u32 nlb)
+{
+	memset(r, 0, sizeof(*r));
+	r->slba = cpu_to_le64(slba);
+	r->nlb = cpu_to_le16((u16)(nlb - 1));
 }

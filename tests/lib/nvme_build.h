@@ -165,9 +165,24 @@ void nb_flush(struct nvme_sqe *s, u32 nsid);		/* 00h */
 /* Write Zeroes (08h); cdw12 flags: NB_WZ_DEAC, NVME_RW_FUA, NVME_RW_LR. */
 void nb_write_zeroes(struct nvme_sqe *s, u32 nsid, u64 slba, u32 nlb,
 		     u32 flags);
+/*
+ * A command that names nlb blocks at slba and moves no data: Write
+ * Zeroes, Verify (0Ch), Write Uncorrectable (04h); cdw12 flags as above.
+ */
+void nb_nodata(struct nvme_sqe *s, u8 opcode, u32 nsid, u64 slba, u32 nlb,
+	       u32 flags);
 /* Dataset Management (09h) over nr ranges (1..256) at gpa; attributes
  * NB_DSM_IDR, NB_DSM_IDW, NB_DSM_AD.
  */
 void nb_dsm(struct nvme_sqe *s, u32 nsid, u32 attrs, u32 nr, u64 gpa);
+/*
+ * Copy (19h) of nr source ranges (1..256, format 0h) at gpa to sdlba;
+ * cdw12 flags: NVME_RW_FUA, NVME_RW_LR, a format in NB_COPY_FORMAT().
+ */
+#define NB_COPY_FORMAT(f)	((u32)(f) << 8)
+void nb_copy(struct nvme_sqe *s, u32 nsid, u64 sdlba, u32 nr, u64 gpa,
+	     u32 flags);
+/* Source range entry, format 0h: nlb blocks (1..65536) at slba. */
+void nb_copy_range(struct nvme_copy_range *r, u64 slba, u32 nlb);
 
 #endif /* LEAPIO_TESTS_NVME_BUILD_H */

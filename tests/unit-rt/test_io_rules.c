@@ -208,7 +208,7 @@ TEST_F(rules, reported_when_their_completion_is_posted)
 
 /*
  * Write Zeroes to WZSL: the limit the model advertises for the MDTS the
- * driver publishes (nvme_io_wzsl()), here MDTS 3 (32 KiB, 64 blocks)
+ * driver publishes (nvme_io_nodata_sl()), here MDTS 3 (32 KiB, 64 blocks)
  * instead of the table's 6. Exactly the blocks named are zeroed; one
  * block more is refused, reported, and nothing reaches the backend.
  */
@@ -218,7 +218,7 @@ TEST_F(rules, write_zeroes_limit_follows_the_published_mdts)
 		.nsze = IOR_NSZE, .lba_shift = IOR_LBA_SHIFT, .mdts = 3,
 		.page_shift = 12,
 	};
-	u32 max_nlb = (4096U << nvme_io_wzsl(g.mdts)) >> IOR_LBA_SHIFT;
+	u32 max_nlb = (4096U << nvme_io_nodata_sl(g.mdts)) >> IOR_LBA_SHIFT;
 	u8 *st = self->h.store;
 	struct nvme_sqe sqe;
 

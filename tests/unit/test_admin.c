@@ -263,10 +263,9 @@ TEST_F(admin, io_not_ready)
 
 TEST_F(admin, io_bad_opcode)
 {
-	static const u8 ops[] = { nvme_cmd_write_uncor, nvme_cmd_verify,
-				  nvme_cmd_resv_register, nvme_cmd_resv_report,
+	static const u8 ops[] = { nvme_cmd_resv_register, nvme_cmd_resv_report,
 				  nvme_cmd_resv_acquire, nvme_cmd_resv_release,
-				  nvme_cmd_copy, 0x03, 0x7f, 0x80, 0xc0, 0xff };
+				  0x03, 0x7f, 0x80, 0xc0, 0xff };
 	struct nvme_sqe sqe;
 	unsigned int i;
 
@@ -284,7 +283,9 @@ TEST_F(admin, io_bad_opcode)
 		ASSERT_EQ(nvme_io_cmd_effects(i) != 0,
 			  i == nvme_cmd_flush || i == nvme_cmd_write ||
 			  i == nvme_cmd_read || i == nvme_cmd_compare ||
-			  i == nvme_cmd_write_zeroes || i == nvme_cmd_dsm);
+			  i == nvme_cmd_write_zeroes || i == nvme_cmd_dsm ||
+			  i == nvme_cmd_write_uncor || i == nvme_cmd_verify ||
+			  i == nvme_cmd_copy);
 }
 
 TEST_F(admin, io_bad_nsid)

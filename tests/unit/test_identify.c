@@ -106,8 +106,12 @@ TEST_F(id, controller)
 	EXPECT_EQ(0x44, id->cqes);
 	EXPECT_EQ(1024, le16_to_cpu(id->maxcmd));
 	EXPECT_EQ(1U, le32_to_cpu(id->nn));
-	/* compare, DSM, write zeroes, save/select, timestamp */
-	EXPECT_EQ(0x5d, le16_to_cpu(id->oncs));
+	/*
+	 * Compare, Write Uncorrectable, DSM, Write Zeroes, Save/Select,
+	 * Timestamp, Verify, Copy; Copy's source range format 0h.
+	 */
+	EXPECT_EQ(0x1df, le16_to_cpu(id->oncs));
+	EXPECT_EQ(1, le16_to_cpu(id->ocfs));
 	EXPECT_EQ(0, le16_to_cpu(id->fuses));
 	EXPECT_EQ(0x07, id->vwc);
 	EXPECT_EQ(0U, le32_to_cpu(id->sgls));
@@ -166,6 +170,10 @@ TEST_F(id, namespace_512)
 	EXPECT_EQ(0, le16_to_cpu(ns->lbaf[1].ms));
 	EXPECT_EQ(12, ns->lbaf[1].ds);
 	EXPECT_EQ(0, ns->lbaf[1].rp);
+	/* Copy: 128 ranges (0's based), 64 MiB in all, each of 65535 at most. */
+	EXPECT_EQ(127, ns->msrc);
+	EXPECT_EQ(131072U, le32_to_cpu(ns->mcl));
+	EXPECT_EQ(65535, le16_to_cpu(ns->mssrl));
 	EXPECT_TRUE(fg_filled((u8 *)&ns->lbaf[2], 0, 62 * sizeof(ns->lbaf[0])));
 	EXPECT_TRUE(fg_filled(ns->vs, 0, sizeof(ns->vs)));
 }
@@ -186,6 +194,10 @@ TEST(namespace_4k)
 	EXPECT_EQ(1, ns->flbas);
 	EXPECT_EQ(8ULL << 30, le64_to_cpu(*(__le64 *)ns->nvmcap));
 	EXPECT_EQ(12, ns->lbaf[ns->flbas].ds);
+	/* Copy's 64 MiB are fewer blocks at 4 KiB, and so is MSSRL. */
+	EXPECT_EQ(127, ns->msrc);
+	EXPECT_EQ(16384U, le32_to_cpu(ns->mcl));
+	EXPECT_EQ(16384, le16_to_cpu(ns->mssrl));
 	fg_free(g);
 }
 
@@ -306,7 +318,7 @@ TEST_F(id, cs_controller_nvm)
 		  identify(self->g, NVME_ID_CNS_CS_CTRL, 0, NVME_CSI_NVM << 24));
 	EXPECT_EQ(LIO_MDTS, id->vsl);
 	EXPECT_EQ(LIO_MDTS, id->wzsl);
-	EXPECT_EQ(0, id->wusl);
+	EXPECT_EQ(LIO_MDTS, id->wusl);
 	EXPECT_EQ(0, id->dmrl);
 	EXPECT_EQ(0U, le32_to_cpu(id->dmrsl));
 	EXPECT_EQ(0ULL, le64_to_cpu(id->dmsl));

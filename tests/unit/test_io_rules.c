@@ -141,6 +141,11 @@ TEST_F(rules, command_set_matches_identify_and_effects_log)
 		  !!nvme_io_cmd_effects(nvme_cmd_write_uncor));
 	ASSERT_EQ(!!(oncs & NVME_CTRL_ONCS_VERIFY),
 		  !!nvme_io_cmd_effects(nvme_cmd_verify));
+	ASSERT_EQ(!!(oncs & NVME_CTRL_ONCS_COPY),
+		  !!nvme_io_cmd_effects(nvme_cmd_copy));
+	/* Copy's one source range format, and no other. */
+	if (oncs & NVME_CTRL_ONCS_COPY)
+		ASSERT_EQ(NVME_CTRL_OCFS_FORMAT0, le16_to_cpu(id->ocfs));
 	ASSERT_EQ(!!(oncs & NVME_CTRL_ONCS_RESERVATIONS),
 		  !!nvme_io_cmd_effects(nvme_cmd_resv_register));
 	/* Flush of every namespace at once: VWC says so. */
@@ -195,6 +200,81 @@ TEST_F(rules, write_zeroes_limit_is_what_identify_says)
  * The check takes Write Zeroes to WZSL and transfers to MDTS, each its
  * own limit: with the two apart, neither stands in for the other.
  */
+/*
+ * Copy's source ranges (nvme_io_copy_ranges(), which leapiod runs once it
+ * has read them): MSSRL per range, each within the namespace, MCL for
+ * the sum, then the destination; the first entry at fault decides, and
+ * the error carries its LBA. On a namespace big enough for the limits.
+ */
+TEST(copy_ranges_against_the_limits)
+{
+	const u64 nsze = 1ULL << 24;
+	struct nvme_copy_range r[4];
+	struct nvme_io_cmd cmd;
+	struct nvme_io_ns ns;
+	struct nvme_sqe sqe;
+
+	nvme_io_ns_set(&ns, nsze, 9, 256 << 10, 256 << 10);
+	ASSERT_EQ(65535, ns.copy_mssrl);
+	ASSERT_EQ(131072U, ns.copy_mcl);
+
+	/* Two ranges to 1000, of 65535 and 10 blocks: good. */
+	nb_copy(&sqe, 1, 1000, 2, 0x1000, 0);
+	nb_copy_range(&r[0], 0, 65535);
+	nb_copy_range(&r[1], nsze - 10, 10);
+	ASSERT_EQ(0, nvme_io_check(&sqe, &ns, &cmd));
+	EXPECT_EQ(2U, cmd.nr);
+	EXPECT_EQ(64U, cmd.len);
+	EXPECT_EQ(1000ULL, cmd.slba);
+	ASSERT_EQ(0, nvme_io_copy_ranges(&ns, r, &cmd));
+	EXPECT_EQ(65545U, cmd.nlb);
+
+	/* A range of 65536 blocks: past MSSRL, though NLB can say it. */
+	nb_copy_range(&r[1], 5000, 65536);
+	EXPECT_EQ(IOR_SIZE_LIMIT, nvme_io_copy_ranges(&ns, r, &cmd));
+	EXPECT_EQ(5000ULL, cmd.err_lba);
+	EXPECT_EQ(NVME_ERR_LOC_NONE, cmd.err_loc);
+	/* Ending past the namespace: its LBA. */
+	nb_copy_range(&r[1], nsze - 10, 11);
+	EXPECT_EQ(IOR_BAD_LBA, nvme_io_copy_ranges(&ns, r, &cmd));
+	EXPECT_EQ(nsze - 10, cmd.err_lba);
+	/* Wrapping around 2^64 is out of range too. */
+	nb_copy_range(&r[1], ~0ULL, 2);
+	EXPECT_EQ(IOR_BAD_LBA, nvme_io_copy_ranges(&ns, r, &cmd));
+
+	/* Three of 65535: each good, their sum past MCL (131072). */
+	nb_copy(&sqe, 1, 0, 3, 0x1000, 0);
+	ASSERT_EQ(0, nvme_io_check(&sqe, &ns, &cmd));
+	nb_copy_range(&r[0], 0, 65535);
+	nb_copy_range(&r[1], 0, 65535);
+	nb_copy_range(&r[2], 0, 3);
+	EXPECT_EQ(IOR_SIZE_LIMIT, nvme_io_copy_ranges(&ns, r, &cmd));
+	EXPECT_EQ(IOR_LOC_NLB, cmd.err_loc);
+	/* Exactly MCL is allowed. */
+	nb_copy_range(&r[2], 0, 2);
+	EXPECT_EQ(0, nvme_io_copy_ranges(&ns, r, &cmd));
+	EXPECT_EQ(131072U, cmd.nlb);
+
+	/* The destination: its end past the namespace, SDLBA reported. */
+	nb_copy(&sqe, 1, nsze - 4, 1, 0x1000, 0);
+	ASSERT_EQ(0, nvme_io_check(&sqe, &ns, &cmd));
+	nb_copy_range(&r[0], 0, 5);
+	EXPECT_EQ(IOR_BAD_LBA, nvme_io_copy_ranges(&ns, r, &cmd));
+	EXPECT_EQ(nsze - 4, cmd.err_lba);
+	EXPECT_EQ(IOR_LOC_SLBA, cmd.err_loc);
+	nb_copy_range(&r[0], 0, 4);
+	EXPECT_EQ(0, nvme_io_copy_ranges(&ns, r, &cmd));
+
+	/* MSRC: 128 ranges take, 129 do not; format 1h is not offered. */
+	nb_copy(&sqe, 1, 0, 128, 0x1000, 0);
+	EXPECT_EQ(0, nvme_io_check(&sqe, &ns, &cmd));
+	EXPECT_EQ(4096U, cmd.len);
+	nb_copy(&sqe, 1, 0, 129, 0x1000, 0);
+	EXPECT_EQ(IOR_SIZE_LIMIT, nvme_io_check(&sqe, &ns, &cmd));
+	nb_copy(&sqe, 1, 0, 1, 0x1000, NB_COPY_FORMAT(2));
+	EXPECT_EQ(IOR_BAD_FIELD, nvme_io_check(&sqe, &ns, &cmd));
+}
+
 TEST(write_zeroes_and_transfers_have_their_own_limits)
 {
 	struct nvme_io_ns ns;

@@ -314,6 +314,9 @@ TEST_F(log, commands_supported_and_effects)
 		[nvme_cmd_compare] = csupp,
 		[nvme_cmd_write_zeroes] = csupp | lbcc,
 		[nvme_cmd_dsm] = csupp | lbcc,
+		[nvme_cmd_write_uncor] = csupp | lbcc,
+		[nvme_cmd_verify] = csupp,
+		[nvme_cmd_copy] = csupp | lbcc,
 	};
 	int op;
 
@@ -483,8 +486,9 @@ TEST_F(log, zero_fill_largest_transfer)
 	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
 	EXPECT_EQ(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC,
 		  le32_to_cpu(*(__le32 *)(p + 4 * nvme_cmd_write)));
-	EXPECT_TRUE(fg_filled(p + 4 * nvme_cmd_dsm + 4, 0,
-			LIO_MAX_XFER - 4 * nvme_cmd_dsm - 4));
+	/* Copy (19h) is the last I/O opcode offered. */
+	EXPECT_TRUE(fg_filled(p + 4 * nvme_cmd_copy + 4, 0,
+			LIO_MAX_XFER - 4 * nvme_cmd_copy - 4));
 	EXPECT_TRUE(fg_filled(p + LIO_MAX_XFER, POISON, 4096));
 }
 

@@ -110,10 +110,16 @@ static void lio_fill_id_ctrl(struct lio_vctrl *c, struct nvme_id_ctrl *id)
 	id->cqes = (NVME_CQES_LOG2 << 4) | NVME_CQES_LOG2;
 	id->maxcmd = cpu_to_le16(LIO_MQES + 1);
 	id->nn = cpu_to_le32(LIO_NN);
-	id->oncs = cpu_to_le16(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM |
+	/* The optional I/O commands of common/nvme/io_cmd.c's table. */
+	id->oncs = cpu_to_le16(NVME_CTRL_ONCS_COMPARE |
+			       NVME_CTRL_ONCS_WRITE_UNCOR |
+			       NVME_CTRL_ONCS_DSM |
 			       NVME_CTRL_ONCS_WRITE_ZEROES |
 			       NVME_CTRL_ONCS_SAVE_SELECT |
-			       NVME_CTRL_ONCS_TIMESTAMP);
+			       NVME_CTRL_ONCS_TIMESTAMP |
+			       NVME_CTRL_ONCS_VERIFY |
+			       NVME_CTRL_ONCS_COPY);
+	id->ocfs = cpu_to_le16(NVME_CTRL_OCFS_FORMAT0);
 	id->vwc = NVME_CTRL_VWC_PRESENT | NVME_CTRL_VWC_FLUSH_NSID_ALL;
 	id->sgls = cpu_to_le32(0);
 	memcpy(id->subnqn, c->subnqn, sizeof(id->subnqn));
@@ -122,15 +128,14 @@ static void lio_fill_id_ctrl(struct lio_vctrl *c, struct nvme_id_ctrl *id)
 }
 
 /* I/O Command Set specific controller data, NVM: the limits of the
- * commands MDTS does not cover, which we keep to MDTS too.
+ * commands MDTS does not cover, which we keep to MDTS too. DMRL and
+ * DMRSL stay 0, no limit beyond the command's own 256 ranges.
  */
 static void lio_fill_id_ctrl_nvm(struct nvme_id_ctrl_nvm *id)
 {
-	id->vsl = LIO_MDTS;
-	id->wzsl = nvme_io_wzsl(LIO_MDTS);
-	/* Write Uncorrectable is not supported: no limit to report. DMRL
-	 * and DMRSL stay 0, no limit beyond the command's own 256 ranges.
-	 */
+	id->vsl = nvme_io_nodata_sl(LIO_MDTS);
+	id->wzsl = nvme_io_nodata_sl(LIO_MDTS);
+	id->wusl = nvme_io_nodata_sl(LIO_MDTS);
 }
 
 static u8 lio_flbas(const struct lio_vctrl *c)
@@ -152,6 +157,10 @@ static void lio_fill_id_ns(struct lio_vctrl *c, struct nvme_id_ns *id)
 	memcpy(id->eui64, c->eui64, sizeof(id->eui64));
 	id->lbaf[0].ds = 9;
 	id->lbaf[1].ds = 12;
+	/* Copy's limits (common/nvme/io_cmd.h); MSRC is 0's based. */
+	id->mssrl = cpu_to_le16(nvme_io_copy_mssrl(c->ns.lba_shift));
+	id->mcl = cpu_to_le32(nvme_io_copy_mcl(c->ns.lba_shift));
+	id->msrc = NVME_IO_COPY_RANGES - 1;
 }
 
 static void lio_fill_id_ns_indep(struct nvme_id_ns_cs_indep *id)

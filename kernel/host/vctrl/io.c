@@ -18,7 +18,7 @@ u16 lio_io_exec(struct lio_vctrl *c, struct lio_req *req)
 	/* As Identify has them: MDTS, and WZSL. */
 	nvme_io_ns_set(&ns, c->ns.size >> c->ns.lba_shift, c->ns.lba_shift,
 		       LIO_MAX_XFER,
-		       NVME_IO_LIMIT_BYTES(nvme_io_wzsl(LIO_MDTS)));
+		       NVME_IO_LIMIT_BYTES(nvme_io_nodata_sl(LIO_MDTS)));
 
 	req->dw0 = 0;
 	req->deferred = false;
