@@ -9,7 +9,7 @@
 
 const char *lio_state_dir(void);
 
-/* The directory made if missing (0755): 0 or -errno. */
+/* The directory (and its parents) made if missing, 0755: 0 or -errno. */
 int lio_state_dir_make(void);
 
 #endif /* LEAPIOD_STATE_DIR_H */

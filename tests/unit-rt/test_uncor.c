@@ -200,6 +200,21 @@ TEST_F(uncor, unwritable_state_leaves_everything_as_it_was)
 	EXPECT_STREQ("10-20", set_str(u));
 }
 
+/* A state directory that does not exist yet is made, parents and all. */
+TEST_F(uncor, state_directory_is_made)
+{
+	char sub[96], file[200];
+
+	lio_uncor_close(&self->u);
+	snprintf(sub, sizeof(sub), "%s/var/lib/leapio", self->dir);
+	setenv("STATE_DIRECTORY", sub, 1);
+	ASSERT_EQ(0, lio_uncor_open(&self->u, UUID, 1, BACKEND, self->err,
+				    sizeof(self->err)));
+	ASSERT_EQ(0, lio_uncor_mark(&self->u, 3, 1));
+	snprintf(file, sizeof(file), "%s/uncor-%s-1", sub, UUID);
+	EXPECT_EQ(0, access(file, R_OK));
+}
+
 /* A guest marking every other block stops at the cap, set unchanged. */
 TEST_F(uncor, scattered_marks_are_capped)
 {
