@@ -34,9 +34,14 @@ $(KSFT_OUT)/lib/%.o: tests/lib/%.c $(KSFT_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(KSFT_CFLAGS) -c -o $@ $<
 
-$(KSFT_OUT)/%: tests/kselftest/%.c $(KSFT_LIB_OBJ) $(KSFT_HDRS) $(KSFT_KSRC)/.stamp
+# -MMD: a test_card_<set>.c or test_remote_<set>.c is built from the set's
+# own .c, which it includes; the dependency file says so.
+$(KSFT_OUT)/%: tests/kselftest/%.c $(KSFT_LIB_OBJ) $(KSFT_HDRS) $(KSFT_KSRC)/.stamp \
+		tests/kselftest/kselftest.mk
 	@mkdir -p $(@D)
-	$(CC) $(KSFT_TEST_CFLAGS) -o $@ $< $(KSFT_LIB_OBJ)
+	$(CC) $(KSFT_TEST_CFLAGS) -MMD -MP -MF $@.d -MT $@ -o $@ $< $(KSFT_LIB_OBJ)
+
+-include $(KSFT_TESTS:=.d)
 
 # Objects only named in pattern rules would be deleted as intermediates.
 .SECONDARY: $(KSFT_LIB_OBJ)

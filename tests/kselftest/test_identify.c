@@ -117,9 +117,12 @@ TEST_F(identify, controller)
 	ASSERT_EQ(3, id->aerl);				/* 4 outstanding AERs */
 	ASSERT_EQ(63, id->elpe);			/* 64 error log entries */
 	ASSERT_NE(0, id->lpa & NVME_CTRL_LPA_CMD_EFFECTS);
-	ASSERT_EQ(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM |
-		  NVME_CTRL_ONCS_WRITE_ZEROES | NVME_CTRL_ONCS_SAVE_SELECT |
-		  NVME_CTRL_ONCS_TIMESTAMP, le16toh(id->oncs));
+	ASSERT_EQ(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_WRITE_UNCOR |
+		  NVME_CTRL_ONCS_DSM | NVME_CTRL_ONCS_WRITE_ZEROES |
+		  NVME_CTRL_ONCS_SAVE_SELECT | NVME_CTRL_ONCS_TIMESTAMP |
+		  NVME_CTRL_ONCS_VERIFY | NVME_CTRL_ONCS_COPY,
+		  le16toh(id->oncs));
+	ASSERT_EQ(NVME_CTRL_OCFS_FORMAT0, le16toh(id->ocfs));
 	ASSERT_NE(0, id->vwc & NVME_CTRL_VWC_PRESENT);
 	/* The thresholds the temperature tests cross, around 313 K. */
 	ASSERT_GT(le16toh(id->wctemp), 313);

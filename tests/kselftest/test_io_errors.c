@@ -83,7 +83,7 @@ TEST_F(ioerr, invalid_opcode)
 	nb_rw(&sqe, nvme_admin_identify, NIO_NSID, 0, 1, self->iova, 0);
 	ASSERT_EQ(NVME_SC_INVALID_OPCODE, run(_metadata, dp, &sqe));
 	/* Optional commands the controller does not claim (ONCS). */
-	nb_rw(&sqe, nvme_cmd_write_uncor, NIO_NSID, 0, 1, 0, 0);
+	nb_rw(&sqe, nvme_cmd_resv_register, NIO_NSID, 0, 1, 0, 0);
 	ASSERT_EQ(NVME_SC_INVALID_OPCODE, run(_metadata, dp, &sqe));
 	backing_untouched(_metadata, dp);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* leapiod as a child of a test; see leapiod.h. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -36,7 +37,11 @@ const char *leapiod_binary(void)
 
 void leapiod_init(struct leapiod *d)
 {
+	static unsigned int seq;
+
 	memset(d, 0, sizeof(*d));
+	snprintf(d->state, sizeof(d->state), "/tmp/leapiod-state-%d-%u",
+		 (int)getpid(), seq++);
 }
 
 int leapiod_add_vdev(struct leapiod *d, const char *uuid, const char *path,
@@ -172,6 +177,7 @@ static void child_exec(struct leapiod *d, const char *bin)
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);
 	}
+	setenv("STATE_DIRECTORY", d->state, 1);
 	argv[n++] = (char *)bin;
 	if (d->config[0]) {
 		argv[n++] = (char *)"--config";
@@ -404,6 +410,24 @@ int leapiod_exit_code(struct leapiod *d)
 	return WIFEXITED(d->status) ? WEXITSTATUS(d->status) : -EINTR;
 }
 
+/* The state directory and its files (no subdirectories). */
+static void rm_state(const char *dir)
+{
+	char path[320];
+	struct dirent *e;
+	DIR *dd = opendir(dir);
+
+	if (!dd)
+		return;
+	while ((e = readdir(dd)))
+		if (e->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+	closedir(dd);
+	rmdir(dir);
+}
+
 void leapiod_fini(struct leapiod *d)
 {
 	if (d->pid)
@@ -412,5 +436,7 @@ void leapiod_fini(struct leapiod *d)
 		unlink(d->log);
 	if (d->config[0])
 		unlink(d->config);
-	d->log[0] = d->config[0] = 0;
+	if (d->state[0])
+		rm_state(d->state);
+	d->log[0] = d->config[0] = d->state[0] = 0;
 }

@@ -40,6 +40,10 @@ struct leapiod {
 	 * added (leapiod_use_config), rather than with --vdev arguments.
 	 */
 	char		config[64];
+	/* Its $STATE_DIRECTORY (Write Uncorrectable's marks), kept across
+	 * restarts of this leapiod and removed by leapiod_fini().
+	 */
+	char		state[64];
 	/* Non-empty: also --control-socket <control>. */
 	char		control[64];
 	/*
