@@ -165,6 +165,20 @@ if [ "${EXPECT_DSM_ZEROES:-0}" = 1 ]; then
 		"$(grep -E '^(after|zeroes|blocks|reread)=|rror' <<< "$dsm")"
 fi
 
+# Verify, Copy and Write Uncorrectable from nvme-cli (init-l2.sh nvm_cmds).
+nvm=$(section nvm)
+kv() { sed -n "s/^$1=//p" <<< "$nvm"; }
+tap_is "nvme verify of written blocks succeeds" "$(kv verify)" 0 "$nvm"
+tap_is "nvme copy of two ranges succeeds" "$(kv copy)" 0 "$nvm"
+tap "$(ok_if [ -n "$(kv copied)" ] && [ "$(kv copied)" = "$(kv swapped)" ])" \
+	"nvme copy wrote the two ranges in order, byte for byte" "$nvm"
+tap_is "nvme write-uncor succeeds" "$(kv uncor)" 0 "$nvm"
+tap "$(ok_if grep -qi 'unrecovered\|0x281' <<< "$(kv read_marked)")" \
+	"a read of the marked block fails with Unrecovered Read Error" "$nvm"
+tap "$(ok_if grep -qi 'unrecovered\|0x281' <<< "$(kv verify_marked)")" \
+	"a verify of the marked block fails with Unrecovered Read Error" "$nvm"
+tap_is "the marked block written again reads" "$(kv rewrite) $(kv reread)" "0 0" "$nvm"
+
 # SMART counters moved with the I/O above (smart-log-json ran before it).
 grew() {
 	[[ $1 =~ ^[0-9]+$ && $2 =~ ^[0-9]+$ ]] && [ "$2" -gt "$1" ]

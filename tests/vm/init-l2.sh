@@ -113,6 +113,47 @@ dsm_dealloc() {
 		iflag=direct 2>/dev/null | md5sum | cut -d' ' -f1)"
 }
 
+# nvm_cmds <byte offset>: the optional NVM commands with nvme-cli, on 16
+# blocks of random data there (n = 8 a half). Prints key=value lines:
+#   verify           nvme verify of the 16 blocks: exit status
+#   copy             nvme copy of the two halves, swapped, 32 blocks on
+#   copied, swapped  digests of what the copy wrote and of the halves
+#                    swapped: equal when the copy did its work
+#   uncor            nvme write-uncor of block 1: exit status
+#   read_marked      nvme read of block 1 afterwards: its status (the
+#                    line nvme-cli prints), verify_marked the same of Verify
+#   rewrite          block 1 written again (O_DIRECT dd): exit status
+#   reread           nvme read of it, then: exit status
+# nvme-cli's counts (-c, --blocks) are 0's based, as the commands' fields.
+nvm_cmds() {
+	bs=$(ns_lbs) || return 1
+	s=$(($1 / bs)) n=8
+	head -c $((2 * n * bs)) /dev/urandom > /tmp/nvm.w || return 1
+	dd if=/tmp/nvm.w of=/dev/nvme0n1 bs="$bs" seek="$s" count=$((2 * n)) \
+		oflag=direct conv=notrunc 2>/dev/null || return 1
+	nvme verify /dev/nvme0n1 -s "$s" -c $((2 * n - 1))
+	echo "verify=$?"
+	nvme copy /dev/nvme0n1 --sdlba=$((s + 4 * n)) --slbs=$((s + n)),"$s" \
+		--blocks=$((n - 1)),$((n - 1))
+	echo "copy=$?"
+	echo "copied=$(dd if=/dev/nvme0n1 bs="$bs" skip=$((s + 4 * n)) \
+		count=$((2 * n)) iflag=direct 2>/dev/null | md5sum | cut -d' ' -f1)"
+	echo "swapped=$({ dd if=/tmp/nvm.w bs="$bs" skip="$n" count="$n"; \
+		dd if=/tmp/nvm.w bs="$bs" count="$n"; } 2>/dev/null |
+		md5sum | cut -d' ' -f1)"
+	nvme write-uncor /dev/nvme0n1 -s $((s + 1)) -c 0
+	echo "uncor=$?"
+	echo "read_marked=$(nvme read /dev/nvme0n1 -s $((s + 1)) -c 0 -z "$bs" \
+		-d /tmp/nvm.r 2>&1 | grep -i status | head -n 1)"
+	echo "verify_marked=$(nvme verify /dev/nvme0n1 -s $((s + 1)) -c 0 2>&1 |
+		grep -i status | head -n 1)"
+	dd if=/tmp/nvm.w of=/dev/nvme0n1 bs="$bs" seek=$((s + 1)) count=1 \
+		oflag=direct conv=notrunc 2>/dev/null
+	echo "rewrite=$?"
+	nvme read /dev/nvme0n1 -s $((s + 1)) -c 0 -z "$bs" -d /tmp/nvm.r > /dev/null
+	echo "reread=$?"
+}
+
 # The benchmark's disk: the NVMe namespace or the virtio-blk disk.
 bench_disk() {
 	for d in /dev/nvme0n1 /dev/vda; do

@@ -125,7 +125,10 @@ l1_leapiod_serve() {
 	shift
 	[ -x "$LEAPIOD" ] || { echo "no $LEAPIOD (make)" | tee "$log" >&2; return 1; }
 	for v in "$@"; do args+=(--vdev "$v"); done
-	"$LEAPIOD" "${args[@]}" > "$log" 2>&1 &
+	# Its state (Write Uncorrectable's marks) in L1's tmpfs: /var is the
+	# shared root's, read-only.
+	STATE_DIRECTORY=$(mktemp -d /tmp/leapiod-state.XXXXXX) \
+		"$LEAPIOD" "${args[@]}" > "$log" 2>&1 &
 	LEAPIOD_PID=$!
 	deadline=$((SECONDS + 60))
 	for v in "$@"; do
@@ -165,6 +168,32 @@ l1_leapiod_stop() {
 	done
 	wait "$LEAPIOD_PID" || rc=$?
 	LEAPIOD_PID=
+	return $rc
+}
+
+# l1_bench_client <out> <leapiod log> <backend> <client> [args...]: a
+# benchmark's VFIO guest (bench/*/vfio_*.c) run in the background with
+# its stdout in <out>; once it printed the mdev's "uuid=", leapiod serves
+# that mdev from <backend>; the client runs to its end, then leapiod is
+# stopped. Returns 1 if any of it failed (said on stderr).
+l1_bench_client() {
+	local out=$1 dlog=$2 backend=$3 cpid uuid= rc=0
+	shift 3
+	"$@" > "$out" 2> "${out%.txt}.err" &
+	cpid=$!
+	for _ in $(seq 300); do
+		uuid=$(sed -n 's/^uuid=//p' "$out")
+		[ -n "$uuid" ] && break
+		sleep 0.1
+	done
+	if [ -n "$uuid" ] && l1_leapiod_serve "$dlog" "$uuid=$backend"; then
+		wait "$cpid" || rc=1
+		l1_leapiod_stop || rc=1
+	else
+		echo "no mdev from $1, or leapiod did not attach to it" >&2
+		kill "$cpid" 2>/dev/null || true
+		rc=1
+	fi
 	return $rc
 }
 
