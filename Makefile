@@ -59,6 +59,7 @@ include tests/fuzz/fuzz.mk
 -include tests/unit-rt/rt.mk
 -include bench/runtime/bench.mk
 -include bench/remote/remote.mk
+-include bench/copy/copy.mk
 include tools/ivshmem-server/ivshmem-server.mk
 include tools/leapioctl/leapioctl.mk
 include tests/tools/tools.mk

@@ -48,23 +48,9 @@ for tr in tcp rdma; do
 
 	# leapio: the VFIO client through leapiod onto the same target.
 	out=$RESULTS/$tr-leapio.txt
-	"$client" "$NS_SIZE" "$SECS" $QD > "$out" 2> "$RESULTS/$tr-client.err" &
-	cpid=$!
-	uuid=
-	for _ in $(seq 300); do
-		uuid=$(sed -n 's/^uuid=//p' "$out")
-		[ -n "$uuid" ] && break
-		sleep 0.1
-	done
-	if [ -n "$uuid" ] && l1_leapiod_serve "$RESULTS/$tr-leapiod.log" "$uuid=$uri"; then
-		log "$tr leapio: the VFIO client on mdev $uuid"
-		wait $cpid || rc=1
-		l1_leapiod_stop || rc=1
-	else
-		log "$tr leapio: no mdev or leapiod did not attach"
-		kill $cpid 2>/dev/null || true
-		rc=1
-	fi
+	log "$tr leapio: the VFIO client through leapiod"
+	l1_bench_client "$out" "$RESULTS/$tr-leapiod.log" "$uri" \
+		"$client" "$NS_SIZE" "$SECS" $QD || rc=1
 	"$nvmet" unexport "$nqn" $port
 	l1_backing_remove "$loop"
 done

@@ -18,42 +18,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../uapi/linux/leapio.h"
-#include "clock.h"
-#include "lio_dev.h"
+#include "../lib/bench_client.h"
 #include "../../tests/lib/nvme_build.h"
-#include "nvme_io.h"
 
 #define QD_MAX		256
-#define ATTACH_MS	60000
 
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-/* A runtime attached: the mdev's runtime_pid is not 0 (bounded). */
-static int wait_attached(struct lio *l)
-{
-	int64_t t0 = mono_ms();
-	unsigned long long pid = 0;
-
-	while (mdev_attr_read_u64(&l->mdev, LEAPIO_SYSFS_RUNTIME_PID, &pid) || !pid) {
-		if (mono_ms() - t0 > ATTACH_MS)
-			return -ETIMEDOUT;
-		usleep(20000);
-	}
-	return 0;
 }
 
 static int submit_read(struct nio *io, uint64_t nblocks, uint64_t iova,
@@ -94,43 +68,26 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vfio_randread: bad arguments\n");
 		return 2;
 	}
-	lio_init(&l);
-	err = lio_setup(&l, &o);
-	if (err) {
-		fprintf(stderr, "vfio_randread: mdev: %s\n", strerror(-err));
+	err = bench_client_setup(&l, &io, &o, (uint16_t)(qd * 2), "vfio_randread");
+	if (err)
 		return 1;
-	}
-	printf("uuid=%s\n", l.mdev.uuid);
-	fflush(stdout);
-	err = wait_attached(&l);
-	if (!err)
-		err = lio_open_shared(&l);
-	if (!err)
-		err = nvd_enable(&l.nvd);
-	if (!err)
-		err = lio_msix_on(&l);
-	if (!err)
-		err = nio_init(&io, &l);
-	if (!err)
-		err = nvd_create_io_pair(&l.nvd, 1, (uint16_t)(qd * 2), 1);
-	for (i = 0; !err && i < qd; i++)
-		if (!gmem_alloc_pages(&l.mem, 4096, &iova[i]))
-			err = -ENOMEM;
-	if (err) {
-		fprintf(stderr, "vfio_randread: setting up: %s\n", strerror(-err));
-		lio_teardown(&l);
-		return 1;
-	}
+	for (i = 0; i < qd; i++)
+		if (!gmem_alloc_pages(&l.mem, 4096, &iova[i])) {
+			fprintf(stderr, "vfio_randread: out of guest memory\n");
+			nio_fini(&io);
+			lio_teardown(&l);
+			return 1;
+		}
 	/* QD reads in flight, each replaced as it completes. */
 	for (i = 0; i < qd; i++) {
 		cid = submit_read(&io, io.nsze, iova[i], &seed);
 		if (cid < 0)
 			break;
-		sent_at[cid] = now_ns();
+		sent_at[cid] = bench_now_ns();
 	}
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	t_end = t0 + (uint64_t)secs * 1000000000ULL;
-	while (now_ns() < t_end) {
+	while (bench_now_ns() < t_end) {
 		uint16_t c;
 
 		if (nio_reap(&io, 1, &cqe, 10000))
@@ -139,15 +96,15 @@ int main(int argc, char **argv)
 		if (nvd_status_code(&cqe))
 			errors++;
 		if (n < kept)
-			lat[n] = now_ns() - sent_at[c];
+			lat[n] = bench_now_ns() - sent_at[c];
 		n++;
 		/* The completed command's buffer is free: any one will do. */
 		cid = submit_read(&io, io.nsze, iova[n % qd], &seed);
 		if (cid < 0)
 			break;
-		sent_at[cid] = now_ns();
+		sent_at[cid] = bench_now_ns();
 	}
-	t_end = now_ns();
+	t_end = bench_now_ns();
 	m = n < kept ? n : kept;
 	qsort(lat, m, sizeof(lat[0]), cmp_u64);
 	printf("iops=%llu p99_us=%llu reads=%llu errors=%llu\n",

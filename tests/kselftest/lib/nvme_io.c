@@ -58,6 +58,8 @@ int nio_init(struct nio *io, struct lio *l)
 	ds = ns->lbaf[ns->flbas & 0xf].ds;
 	io->lba_shift = ds;
 	io->dlfeat = ns->dlfeat;
+	io->copy_mcl = le32toh(ns->mcl);
+	io->copy_mssrl = le16toh(ns->mssrl);
 	return ds >= 9 && ds <= 12 ? 0 : -EPROTO;
 }
 

@@ -42,6 +42,8 @@ struct nio {
 	unsigned int	lba_shift;
 	uint32_t	mdts_bytes;	/* 0: no limit */
 	uint8_t		dlfeat;
+	uint32_t	copy_mcl;	/* Copy's limits, blocks: MCL */
+	uint16_t	copy_mssrl;	/* ... MSSRL */
 	uint8_t		vwc;
 	/* doorbells */
 	enum nio_db_mode db_mode;
