@@ -129,6 +129,18 @@ void lio_bdev_close(struct lio_bdev *b);
 int lio_bdev_type_of(const char *path, enum lio_bdev_type *type);
 const char *lio_bdev_type_name(enum lio_bdev_type type);
 
+/*
+ * An operator's resize (resize.c) to size bytes from the offset: refused
+ * (-errno, a sentence in err) for a size below what the vdev has, for
+ * types leapiod does not grow, and for a block device that does not hold
+ * it yet; a file is grown to hold it. Nothing is opened for I/O.
+ */
+int lio_bdev_resize_prepare(const struct lio_bdev_cfg *cfg, uint64_t size,
+			    char *err, size_t errlen);
+/* The same file or device at the same offset (its size aside)? */
+bool lio_bdev_same_place(const struct lio_bdev_cfg *a,
+			 const struct lio_bdev_cfg *b);
+
 static inline int lio_bdev_submit(struct lio_bdev *b, struct lio_io *io)
 {
 	return b->ops->submit(b, io);

@@ -221,6 +221,43 @@ static json_t *vdev_set_backend(void *ctx, json_t *params, struct lio_rpc_err *e
 	return apply(ctx, &next, "vdev_set_backend", v.uuid, err);
 }
 
+/*
+ * params: {"uuid", "size"}: the vdev's backend holds size bytes from its
+ * offset from now on (a file grown to hold them, a block device grown
+ * beforehand), and the namespace, when it was the backend's size, grows
+ * with it: the driver raises Namespace Attribute Changed and the guest
+ * sees the new size. Never smaller.
+ */
+static json_t *vdev_resize(void *ctx, json_t *params, struct lio_rpc_err *err)
+{
+	static const char *const known[] = { "uuid", "size", NULL };
+	json_t *sz = json_object_get(params, "size");
+	char uuid[LIO_UUID_STR_LEN + 1], why[512] = "";
+	struct lio_config next;
+	json_int_t size;
+	int i, ret;
+
+	if (!keys_ok(params, known, true, err) || (i = vdev_of(ctx, params, err)) < 0)
+		return NULL;
+	size = json_is_integer(sz) ? json_integer_value(sz) : 0;
+	if (size <= 0 || size % 4096)
+		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS,
+				    "params.size: %s", !sz ? "missing (bytes)" :
+				    "must be a positive multiple of 4096 (bytes)");
+	if (copy_running(ctx, &next, err))
+		return NULL;
+	ret = lio_bdev_resize_prepare(&next.vdevs[i].bdev, (uint64_t)size, why,
+				      sizeof(why));
+	if (ret) {
+		lio_config_free(&next);
+		return lio_rpc_fail(err, ret == -EINVAL ? LIO_RPC_INVALID_PARAMS :
+				    LIO_RPC_REFUSED, "%s", why);
+	}
+	next.vdevs[i].bdev.size = (uint64_t)size;
+	memcpy(uuid, next.vdevs[i].uuid, sizeof(uuid));
+	return apply(ctx, &next, "vdev_resize", uuid, err);
+}
+
 /* The running configuration into path: a new file, then renamed over. */
 static int write_config(const struct lio_config *c, const char *path,
 			char *why, size_t whylen)
@@ -397,6 +434,8 @@ const struct lio_rpc_method lio_ctl_methods[] = {
 	{ "vdev_remove", "stop serving one: {\"uuid\"}", vdev_remove },
 	{ "vdev_set_backend", "another backend under a running vdev: {\"uuid\", \"backend\"}",
 	  vdev_set_backend },
+	{ "vdev_resize", "its backend (and a namespace of its size) grown to {\"uuid\", \"size\"} bytes",
+	  vdev_resize },
 	{ "save_config", "write the running configuration: {\"path\"} or --config's file",
 	  save_config },
 	{ "log_set_level", "verbose logging on or off: {\"verbose\"}", log_set_level },

@@ -236,6 +236,7 @@ static int lio_do_update(struct lio_poller *p, struct lio_req *r)
 	struct lio_slot *s = lio_find(p, r->cfg->uuid, NULL);
 	char id[sizeof(r->cfg->bdev.path) + 24];
 	struct lio_bdev *nb;
+	bool same;
 	int ret;
 
 	if (!s) {
@@ -259,10 +260,17 @@ static int lio_do_update(struct lio_poller *p, struct lio_req *r)
 		lio_slot_drain(p, s);	/* delays I/O, fails none */
 	lio_bdev_close(s->bdev);
 	s->bdev = nb;
+	same = lio_bdev_same_place(&s->cfg.bdev, &r->cfg->bdev);
 	s->cfg.bdev = r->cfg->bdev;
 	if (s->attached) {
 		s->v.bdev = nb;
-		s->v.bdev_size = nb->size;	/* another backend: no growth */
+		/*
+		 * Another backend: its size is no growth. The same one with
+		 * more room (vdev_resize): the next pass sees it grow, and a
+		 * namespace of its size grows with it.
+		 */
+		if (!same)
+			s->v.bdev_size = nb->size;
 		lio_vdev_ns_update(&s->v);	/* its size bounds the LBAs */
 		s->v.warned_size = false;
 		s->v.quiesce = false;

@@ -12,8 +12,10 @@
  * - save_config, then leapiod started from the saved file serves the
  *   same vdev with the same data;
  * - what is refused says why: unknown methods and vdevs, bad backends,
- *   an mdev served already, a second leapiod on a live socket.
+ *   an mdev served already, a second leapiod on a live socket;
+ * - vdev_resize grows the namespace under the guest (below).
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,6 +226,88 @@ TEST_F_TIMEOUT(ctl, what_is_refused_says_why, 120)
 	leapiod_fini(&other);
 	/* The first one still answers. */
 	HAS(call(_metadata, self, "vdev_list", NULL), dp->l.mdev.uuid);
+}
+
+/*
+ * vdev_resize: the backend (the loop device itself, grown first as an
+ * operator grows a volume) given to the vdev doubles while the guest has
+ * I/O queues; the namespace, which was its size, doubles with it: the
+ * guest gets Namespace Attribute Changed, the Changed Namespace List
+ * names NSID 1, Identify says the new size, a write past the old end
+ * works. A smaller size is refused, and nothing changes.
+ */
+FIXTURE(rsz) {
+	struct dp dp;
+	char reply[8192];
+};
+
+FIXTURE_SETUP(rsz)
+{
+	dp_create(_metadata, &self->dp, DP_NS_SIZE, DP_NS_SIZE, 0);
+	dp_serve_with_control(_metadata, &self->dp, self->dp.bk.path, 32);
+}
+
+FIXTURE_TEARDOWN(rsz)
+{
+	dp_teardown(_metadata, &self->dp);
+}
+
+TEST_F_TIMEOUT(rsz, vdev_resize_grows_the_namespace_under_the_guest, 120)
+{
+	struct dp *dp = &self->dp;
+	const uint64_t old_lbas = DP_NS_SIZE / 512;
+	struct nvme_changed_ns_log *log;
+	struct nvme_id_ns *ns;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	char params[256];
+	uint64_t iova;
+	int cid;
+
+	ASSERT_EQ(old_lbas, dp->io.nsze);
+	nb_set_features(&sqe, NVME_FEAT_ASYNC_EVENT, false, NVME_AEC_NS_ATTR);
+	ADMIN_OK(&dp->l, &sqe);
+	nb_aer(&sqe);
+	cid = nvd_submit(&dp->l.nvd, 0, &sqe);
+	ASSERT_GE(cid, 0);
+	dp_write_seed(_metadata, dp, 1, old_lbas - 8, 8, 5200);
+
+	/* Not below what it has: refused, no event. */
+	snprintf(params, sizeof(params), "{\"uuid\": \"%s\", \"size\": %llu}",
+		 dp->l.mdev.uuid, (unsigned long long)DP_NS_SIZE / 2);
+	ASSERT_EQ(0, ctl_call(dp->d.control, "vdev_resize", params, self->reply,
+			      sizeof(self->reply)));
+	ASSERT_NE(NULL, strstr(self->reply, "not shrunk")) TH_LOG("%s", self->reply);
+	ASSERT_EQ(-ETIMEDOUT, nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, 0));
+
+	ASSERT_EQ(0, backing_grow(&dp->bk, 2 * DP_NS_SIZE));
+	snprintf(params, sizeof(params), "{\"uuid\": \"%s\", \"size\": %llu}",
+		 dp->l.mdev.uuid, (unsigned long long)2 * DP_NS_SIZE);
+	ASSERT_EQ(0, ctl_call(dp->d.control, "vdev_resize", params, self->reply,
+			      sizeof(self->reply)));
+	ASSERT_EQ(NULL, strstr(self->reply, "\"error\"")) TH_LOG("%s", self->reply);
+	ASSERT_EQ(0, nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, 30000))
+		TH_LOG("no Namespace Attribute Changed notice in 30 s");
+	ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
+	ASSERT_EQ(NVME_AER_DW0(NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED,
+			       NVME_LOG_CHANGED_NS), le32toh(cqe.dw0));
+	ASSERT_EQ(2 * DP_NS_SIZE, dp_attr(_metadata, dp, LEAPIO_SYSFS_NS_SIZE));
+
+	log = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	ASSERT_NE(NULL, log);
+	nb_get_log(&sqe, NVME_LOG_CHANGED_NS, 0xffffffff, GMEM_PAGE, iova, false);
+	ADMIN_OK(&dp->l, &sqe);
+	ASSERT_EQ(1, le32toh(log->nsid[0]));
+	ns = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	ASSERT_NE(NULL, ns);
+	nb_identify(&sqe, NVME_ID_CNS_NS, 1, iova);
+	ADMIN_OK(&dp->l, &sqe);
+	ASSERT_EQ(2 * old_lbas, le64toh(ns->nsze));
+	/* The namespace's new half takes data; the old end kept its own. */
+	dp->io.nsze = 2 * old_lbas;
+	dp_write_seed(_metadata, dp, 1, old_lbas, 8, 5201);
+	dp_read_seed(_metadata, dp, 1, old_lbas, 8, 5201);
+	dp_read_seed(_metadata, dp, 1, old_lbas - 8, 8, 5200);
 }
 
 TEST_HARNESS_MAIN

@@ -49,7 +49,7 @@ $out"
 }
 
 echo "TAP version 13"
-echo "1..43"
+echo "1..47"
 if [ ! -x "$lctl" ] || [ ! -x "$leapiod" ]; then
 	echo "Bail out! leapioctl or leapiod not built (make)"
 	exit 1
@@ -76,6 +76,12 @@ tap "$([ "$(grep -c '^6f1a0c8e' <<< "$out")" = 2 ] && echo 1 || echo 0)" \
 expect 0 '"offset": 4096' "-o json vdev get: the vdev as the file has it" -- -o json vdev get "$U2"
 expect 0 "" "vdev set-backend: another backend" -- vdev set-backend "$U1=$tmp/disk.img"
 expect 0 "$tmp/disk.img" "... which vdev get shows" -- vdev get "$U1"
+expect 0 "$tmp/disk.img" "vdev resize UUID 2M: a file backend grown" -- vdev resize "$U1" 2M
+tap "$([ "$(stat -c %s "$tmp/disk.img")" = $((2 << 20)) ] && echo 1 || echo 0)" \
+	"... the file holds 2 MiB now" "$(stat -c %s "$tmp/disk.img")"
+expect 1 "not shrunk" "vdev resize to less: refused, exit 1" -- vdev resize "$U1" 1M
+expect 2 "not a size" "vdev resize with no size leapioctl can read: exit 2" -- \
+	vdev resize "$U1" 2Q
 expect 1 "is a character device" "a backend leapiod cannot use: refused with its reason" -- \
 	vdev set-backend "$U1=/dev/null,type=block"
 expect 2 "poller= cannot change" "vdev set-backend refuses a poller change" -- \

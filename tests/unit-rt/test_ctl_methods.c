@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../lib/lio_harness.h"
@@ -265,6 +266,63 @@ TEST_F(m, vdev_remove_and_set_backend)
 	ASSERT_EQ(NULL, call(self, "vdev_remove", "{\"uuid\": \"" U1 "\"}"));
 	REFUSED_WITH(LIO_RPC_NO_SUCH_VDEV, "no vdev");
 	ASSERT_EQ(2, self->f.applied);
+}
+
+/*
+ * vdev_resize: a file backend grown (truncate) to hold the new size from
+ * its offset, which the running configuration then says; smaller,
+ * unaligned, missing sizes and backends leapiod does not grow refused.
+ */
+TEST_F(m, vdev_resize_grows_a_file_backend)
+{
+	char path[128], params[512];
+	struct stat st;
+	json_t *r;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/disk.img", self->dir);
+	f = fopen(path, "w");
+	ASSERT_NE(NULL, f);
+	fclose(f);
+	ASSERT_EQ(0, truncate(path, 4096 + (1 << 20)));
+	snprintf(params, sizeof(params), "{\"uuid\": \"" U1 "\", \"backend\": "
+		 "{\"type\": \"file\", \"path\": \"%s\", \"offset\": 4096}}", path);
+	ASSERT_NE(NULL, call(self, "vdev_set_backend", params)) TH_LOG("%s", msg(self));
+
+	r = call(self, "vdev_resize", "{\"uuid\": \"" U1 "\", \"size\": 2097152}");
+	ASSERT_NE(NULL, r) TH_LOG("%s", msg(self));
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_EQ(4096 + 2097152, st.st_size);
+	EXPECT_EQ(2097152, self->f.running.vdevs[0].bdev.size);
+	EXPECT_EQ(4096, self->f.running.vdevs[0].bdev.offset);
+	EXPECT_STREQ("vdev_resize", self->f.what);
+	/* The same size again: nothing to grow, still fine. */
+	ASSERT_NE(NULL, call(self, "vdev_resize",
+			     "{\"uuid\": \"" U1 "\", \"size\": 2097152}"));
+
+	ASSERT_EQ(NULL, call(self, "vdev_resize",
+			     "{\"uuid\": \"" U1 "\", \"size\": 1048576}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "not shrunk");
+	ASSERT_EQ(NULL, call(self, "vdev_resize",
+			     "{\"uuid\": \"" U1 "\", \"size\": 3000000}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "multiple of 4096");
+	ASSERT_EQ(NULL, call(self, "vdev_resize", "{\"uuid\": \"" U1 "\"}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "params.size: missing");
+	ASSERT_EQ(NULL, call(self, "vdev_resize",
+			     "{\"uuid\": \"" U1 "\", \"size\": \"2G\"}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "params.size");
+	ASSERT_EQ(NULL, call(self, "vdev_resize",
+			     "{\"uuid\": \"" U2 "\", \"size\": 4096}"));
+	REFUSED_WITH(LIO_RPC_NO_SUCH_VDEV, "no vdev");
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_EQ(4096 + 2097152, st.st_size);
+
+	/* The null backend is not grown by leapiod. */
+	ASSERT_NE(NULL, call(self, "vdev_set_backend", "{\"uuid\": \"" U1 "\", "
+			     "\"backend\": {\"type\": \"null\"}}"));
+	ASSERT_EQ(NULL, call(self, "vdev_resize",
+			     "{\"uuid\": \"" U1 "\", \"size\": 4096}"));
+	REFUSED_WITH(LIO_RPC_REFUSED, "not resized by leapiod");
 }
 
 TEST_F(m, save_config_writes_what_a_restart_reads)

@@ -41,6 +41,7 @@ static const char usage[] =
 	"  vdev remove UUID                stop serving it\n"
 	"  vdev set-backend UUID=PATH[,OPT]...\n"
 	"                                  another backend under a served vdev\n"
+	"  vdev resize UUID SIZE           grow its backend (and namespace) to SIZE\n"
 	"  vdev adopt [UUID]               serve the leapio mdevs (or that one) whose\n"
 	"                                  leapio/backend attribute names a backend\n"
 	"  stats [UUID]                    commands, bytes, errors and latency\n"
@@ -115,6 +116,29 @@ static json_t *uuid_params(const char *uuid)
 	return json_pack("{s:s}", "uuid", uuid);
 }
 
+static const char *attr_value(const char *v, char *buf, size_t len);
+
+/* vdev resize UUID SIZE: SIZE in bytes, or with K, M, G, T. */
+static int vdev_resize(struct lctl *c, const char *uuid, const char *size)
+{
+	unsigned long long n;
+	char buf[32], *end;
+	const char *v = attr_value(size, buf, sizeof(buf));
+	json_t *p;
+
+	errno = 0;
+	n = strtoull(v, &end, 0);
+	if (*v < '0' || *v > '9' || *end || errno || !n)
+		return usage_err("vdev resize: %s: not a size (bytes, or a number "
+				 "with K, M, G or T)", size);
+	p = uuid_params(uuid);
+	if (!p || json_object_set_new(p, "size", json_integer((json_int_t)n))) {
+		json_decref(p);
+		return usage_err("%s", "out of memory");
+	}
+	return call(c, "vdev_resize", p, print_one_vdev);
+}
+
 static int cmd_vdev(struct lctl *c, int argc, char **argv)
 {
 	char err[512];
@@ -122,12 +146,14 @@ static int cmd_vdev(struct lctl *c, int argc, char **argv)
 
 	if (argc < 1)
 		return usage_err("vdev: which command (%s)?",
-				 "list, get, add, remove, set-backend, adopt");
+				 "list, get, add, remove, set-backend, resize, adopt");
 	if (!strcmp(argv[0], "list") && argc == 1)
 		return call(c, "vdev_list", NULL, lctl_print_vdevs);
 	if (!strcmp(argv[0], "adopt") && argc <= 2)
 		return argc == 2 ? lctl_adopt_one(c->sysfs, c->socket, argv[1], stdout)
 				 : lctl_adopt_all(c->sysfs, c->socket, stdout);
+	if (!strcmp(argv[0], "resize") && argc == 3)
+		return vdev_resize(c, argv[1], argv[2]);
 	if (argc != 2)
 		return usage_err("vdev %s: wrong arguments", argv[0]);
 	if (!strcmp(argv[0], "get"))
