@@ -12,8 +12,7 @@
 # Environment: LEAPIO_L2_TTY=1 also shows the command output live on
 # stdout; LEAPIO_L2_TIMEOUT bounds the guest (default 480 s, six times a
 # normal run); LEAPIO_L2_APPEND adds to its kernel command line;
-# LEAPIO_L2_SMP is its -smp (default 1); LEAPIO_L2_CPUS the L1 CPUs it
-# runs on (default 1, see below); LEAPIO_L2_LIVE see below.
+# LEAPIO_L2_SMP is its -smp (default 1); LEAPIO_L2_LIVE see below.
 # Guest memory is a shared memfd, not QEMU's default anonymous memory:
 # leapiod maps guest pages through the kernel (/dev/leapio), which can
 # hand out pages of a file only (Documentation/design/data-path.rst).
@@ -45,23 +44,13 @@ else
 	ttys1=(-serial "file:$out")
 fi
 
-# Every thread of the nested QEMU on one of L1's CPUs (LEAPIO_L2_CPUS).
-# Its TCG rewrites its own generated code as it runs (chaining blocks),
-# and L1's TCG (multi-threaded, QEMU 7.2) did not always see a rewrite
-# made on one vCPU by a thread running on the other: L2 crashed now and
-# then on 6.12, whose scheduler moves threads about more (a double fault
-# in the slab allocator, a WARN in free_pgtables), and L1 itself oopsed
-# on the same kind of rewrite (run-l1.sh, tsc=unstable). On one CPU,
-# writer and runner are never apart.
-l2_cpus=${LEAPIO_L2_CPUS:-1}
-
 start=$SECONDS
 mem=640M
 boot=0
 while :; do
 	boot=$((boot + 1))
 	set +e
-	timeout -k 10 "$timeout_s" taskset -c "$l2_cpus" qemu-system-x86_64 -accel tcg \
+	timeout -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg \
 		-object "memory-backend-memfd,id=mem0,size=$mem,share=on" \
 		-machine q35,memory-backend=mem0 -m "$mem" -smp "${LEAPIO_L2_SMP:-1}" \
 		-nodefaults -display none -no-reboot \
