@@ -2,6 +2,7 @@
 # Judge a nested-guest run: what the guest's stock nvme driver and nvme-cli
 # saw, against what the device should be. Prints TAP, one line per assertion.
 #   tests/vm/check-l2.sh <name-out.log> <expect.env> [<name>.status] [<name>-console.log]
+#                        [<name>-resize.log]
 # expect.env (sourced) sets EXPECT_VID, EXPECT_SSVID (0x.... hex), EXPECT_MN,
 # EXPECT_SN, EXPECT_SUBNQN, EXPECT_VER (hex), EXPECT_NN, EXPECT_NSZE (blocks),
 # EXPECT_LBA_SIZE (bytes), EXPECT_NR_IOQ (queue pairs of the type) and
@@ -10,7 +11,7 @@
 # deallocated blocks as zeroes (punched holes do). Exit status 0 when every assertion holds.
 set -euo pipefail
 
-out=$1 expect=$2 status=${3:-} console=${4:-}
+out=$1 expect=$2 status=${3:-} console=${4:-} resize_log=${5:-}
 # shellcheck disable=SC1090
 . "$expect"
 
@@ -178,6 +179,29 @@ tap "$(ok_if grep -qi 'unrecovered\|0x281' <<< "$(kv read_marked)")" \
 tap "$(ok_if grep -qi 'unrecovered\|0x281' <<< "$(kv verify_marked)")" \
 	"a verify of the marked block fails with Unrecovered Read Error" "$nvm"
 tap_is "the marked block written again reads" "$(kv rewrite) $(kv reread)" "0 0" "$nvm"
+
+# The namespace doubled under fio (init-l2.sh resize_under_fio; L1's
+# side in l1-lib.sh l1_l2_resize_when_asked).
+if [ -n "$resize_log" ]; then
+	rs=$(section resize)
+	rkv() { sed -n "s/^$1=//p" <<< "$rs"; }
+	tap_is "leapioctl vdev resize, asked by the guest mid-fio, exits 0" \
+		"$(sed -n 's/^resize=//p' "$resize_log" 2>/dev/null)" 0 \
+		"$(cat "$resize_log" 2>/dev/null)"
+	doubled() {
+		[[ $1 =~ ^[0-9]+$ && $2 =~ ^[0-9]+$ ]] && [ "$2" = $(($1 * 2)) ]
+	}
+	before=$(rkv before) after=$(rkv after)
+	tap "$(ok_if doubled "$before" "$after")" \
+		"the guest's block device doubled while fio ran" \
+		"before '$before' after '$after' (sectors)"
+	tap_is "the size changed while fio was still running" "$(rkv fio_running)" 1 \
+		"$(head -n 4 <<< "$rs")"
+	tap_is "fio with verification across the resize exits 0" "$(rkv fio)" 0 \
+		"$(tail -n 20 <<< "$rs")"
+	tap_is "fio across the resize reports err=0" \
+		"$(grep -Eo 'err= *[0-9]+' <<< "$rs" | tr -d ' ' | sort -u)" "err=0"
+fi
 
 # SMART counters moved with the I/O above (smart-log-json ran before it).
 grew() {

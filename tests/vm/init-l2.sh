@@ -154,6 +154,36 @@ nvm_cmds() {
 	echo "reread=$?"
 }
 
+# resize_under_fio: fio writes and verifies (its own 8 MiB) while the
+# namespace grows: the marker line asks L1 (l1-lib.sh l1_l2_check) to
+# double the vdev, then the block device's size is awaited (60 s).
+# Prints before= and after= (512-byte sectors), fio_running=1 if fio was
+# still running when the size changed, then fio's output and fio=<its
+# exit status>.
+resize_under_fio() {
+	before=$(cat /sys/block/nvme0n1/size)
+	echo "before=$before"
+	fio --name=rs --filename=/dev/nvme0n1 --rw=randrw --bs=4k --iodepth=8 \
+		--ioengine=libaio --direct=1 --size=8M --offset=32M --time_based \
+		--runtime=20 --verify=crc32c --do_verify=1 --verify_fatal=1 \
+		--verify_backlog=64 \
+		--eta=never > /tmp/rs.log 2>&1 &
+	fpid=$!
+	msg RESIZE-NOW
+	i=0
+	while [ "$(cat /sys/block/nvme0n1/size)" = "$before" ] && [ $i -lt 120 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	echo "after=$(cat /sys/block/nvme0n1/size)"
+	# The size changed under I/O, not after it.
+	kill -0 "$fpid" 2>/dev/null && echo "fio_running=1"
+	wait "$fpid"
+	rc=$?
+	cat /tmp/rs.log
+	echo "fio=$rc"
+}
+
 # The benchmark's disk: the NVMe namespace or the virtio-blk disk.
 bench_disk() {
 	for d in /dev/nvme0n1 /dev/vda; do

@@ -93,6 +93,7 @@ l1_mdev_expect() {
 # ---- the data path: a backing store and leapiod ----
 
 LEAPIOD=$LEAPIO_TOP/runtime/leapiod
+LEAPIOCTL=${LEAPIOCTL:-$LEAPIO_TOP/tools/leapioctl/leapioctl}
 LEAPIOD_PID=
 
 # l1_backing_create <file> <bytes>: a loop block device over a sparse file
@@ -117,6 +118,7 @@ l1_backing_remove() {
 l1_leapiod_start() {
 	l1_leapiod_serve "$3" "$1=$2"
 }
+L1_LEAPIOD_SOCK=/run/leapiod-l1.sock
 
 # l1_leapiod_serve <log> <uuid>=<backend>[,options] ...: the same for
 # several mdevs, one leapiod (a backend may be an nvme+tcp:// URI).
@@ -125,10 +127,13 @@ l1_leapiod_serve() {
 	shift
 	[ -x "$LEAPIOD" ] || { echo "no $LEAPIOD (make)" | tee "$log" >&2; return 1; }
 	for v in "$@"; do args+=(--vdev "$v"); done
-	# Its state (Write Uncorrectable's marks) in L1's tmpfs: /var is the
-	# shared root's, read-only.
+	# A control socket for leapioctl (L1_LEAPIOD_SOCK); its state (Write
+	# Uncorrectable's marks) in L1's tmpfs: /var is the shared root's,
+	# read-only.
+	rm -f "$L1_LEAPIOD_SOCK"
 	STATE_DIRECTORY=$(mktemp -d /tmp/leapiod-state.XXXXXX) \
-		"$LEAPIOD" "${args[@]}" > "$log" 2>&1 &
+		"$LEAPIOD" "${args[@]}" --control-socket "$L1_LEAPIOD_SOCK" \
+		> "$log" 2>&1 &
 	LEAPIOD_PID=$!
 	deadline=$((SECONDS + 60))
 	for v in "$@"; do
@@ -244,7 +249,10 @@ l1_leapiod_start_card() {
 	  "vdevs": [{"uuid": "$uuid", "backend": {"type": "block", "path": "$backing"}}]
 	}
 	EOT
-	"$LEAPIOD" --config "$conf" > "$log" 2>&1 &
+	rm -f "$L1_LEAPIOD_SOCK"
+	STATE_DIRECTORY=$(mktemp -d /tmp/leapiod-state.XXXXXX) \
+		"$LEAPIOD" --config "$conf" --control-socket "$L1_LEAPIOD_SOCK" \
+		> "$log" 2>&1 &
 	LEAPIOD_PID=$!
 	if ! echo card > "/sys/bus/mdev/devices/$uuid/leapio/runtime"; then
 		echo "hand-over of $uuid to the card failed:" >&2
@@ -253,12 +261,15 @@ l1_leapiod_start_card() {
 	fi
 }
 
-# l1_l2_check <uuid> <name>: the nested guest of `make check` on the mdev:
-# boots L2 on it with the check plan (tests/vm/l2-plan-check), whose
-# output tests/vm/check-l2.sh turns into $RESULTS/<name>.tap against what
-# the mdev's attributes say (<name>-expect.env). $3 is what the backend
-# does with a deallocation: 1 when it reads back zeroes (a loop device
-# punches holes). Returns 1 if the guest's checks failed.
+# l1_l2_check <uuid> <name> <zeroes> <loop device>: the nested guest of
+# `make check` on the mdev, which the leapiod of l1_leapiod_serve serves
+# from the loop device: boots L2 on it with the check plan
+# (tests/vm/l2-plan-check), whose output tests/vm/check-l2.sh turns into
+# $RESULTS/<name>.tap against what the mdev's attributes say
+# (<name>-expect.env). <zeroes> is what the backend does with a
+# deallocation: 1 when it reads back zeroes (a loop device punches
+# holes). While the guest runs, its resize step is answered
+# (l1_l2_resize_when_asked). Returns 1 if the guest's checks failed.
 # The guest's nvme driver asks for one I/O queue pair per CPU plus its
 # write_queues: two vCPUs and two write queues ask for every pair a
 # leapio-4q has (and an MSI-X vector for each). Possible-but-absent CPUs
@@ -269,17 +280,47 @@ L1_L2_SMP=2
 L1_L2_APPEND=nvme.write_queues=2
 L1_L2_REQ_IOQ=4
 l1_l2_check() {
-	local uuid=$1 name=$2 zeroes=$3 here=$LEAPIO_TOP/tests/vm
+	local uuid=$1 name=$2 zeroes=$3 backing=$4 here=$LEAPIO_TOP/tests/vm live l2pid
 	{
 		l1_mdev_expect "$uuid"
 		echo "EXPECT_REQ_IOQ=$L1_L2_REQ_IOQ"
 		echo "EXPECT_DSM_ZEROES=$zeroes"
 	} > "$RESULTS/$name-expect.env"
-	LEAPIO_L2_SMP=$L1_L2_SMP LEAPIO_L2_APPEND=$L1_L2_APPEND \
+	# The caller's live output file (the card check watches it too).
+	live=${LEAPIO_L2_LIVE:-/tmp/$name-live.log}
+	[ -n "${LEAPIO_L2_LIVE:-}" ] || rm -f "$live"
+	LEAPIO_L2_LIVE=$live LEAPIO_L2_SMP=$L1_L2_SMP LEAPIO_L2_APPEND=$L1_L2_APPEND \
 		"$here/l2-run.sh" check "$name" \
-		-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid" || true
+		-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid" &
+	l2pid=$!
+	l1_l2_resize_when_asked "$l2pid" "$live" "$uuid" "$backing" \
+		> "$RESULTS/$name-resize.log" 2>&1
+	wait "$l2pid" || true
 	"$here/check-l2.sh" "$RESULTS/$name-out.log" "$RESULTS/$name-expect.env" \
-		"$RESULTS/$name.status" "$RESULTS/$name-console.log" > "$RESULTS/$name.tap"
+		"$RESULTS/$name.status" "$RESULTS/$name-console.log" \
+		"$RESULTS/$name-resize.log" > "$RESULTS/$name.tap"
+}
+
+# l1_l2_resize_when_asked <l2 pid> <live output> <uuid> <loop device>:
+# while the nested guest runs, wait for its RESIZE-NOW line (init-l2.sh
+# resize_under_fio), then do what an operator does to grow a volume:
+# the loop device's file doubled (losetup -c), then leapioctl vdev
+# resize. Prints resize=<leapioctl's exit status> (and its output).
+l1_l2_resize_when_asked() {
+	local pid=$1 live=$2 uuid=$3 loop=$4 file size rc
+	while l1_alive "$pid"; do
+		if grep -q '=== LEAPIO-RESIZE-NOW' "$live" 2>/dev/null; then
+			file=$(losetup -n -O BACK-FILE "$loop")
+			size=$(($(blockdev --getsize64 "$loop") * 2))
+			truncate -s "$size" "$file" && losetup -c "$loop"
+			rc=0
+			"$LEAPIOCTL" -s "$L1_LEAPIOD_SOCK" vdev resize "$uuid" "$size" || rc=$?
+			echo "resize=$rc"
+			return 0
+		fi
+		sleep 0.5
+	done
+	echo "resize=none: the guest never asked"
 }
 
 # The I/Os a block device has completed, reads + writes: l1_dev_ios <dev>

@@ -104,7 +104,7 @@ if [ -d /sys/module/leapio_host ] &&
 	fi
 	log "nested guest on mdev $uuid"
 	# A loop device punches holes: deallocated blocks read zeroes.
-	l1_l2_check "$uuid" l2 1 || rc=1
+	l1_l2_check "$uuid" l2 1 "$backing" || rc=1
 	# QEMU has closed the device: nothing of the guest stays pinned.
 	tap_is "pinned_pages 0 after the guest's QEMU exited" \
 		"$(l1_mdev_attr "$uuid" pinned_pages 2>&1)" 0
