@@ -351,7 +351,8 @@ l1_card_irqs() {
 # hand-overs alone), or until fio has ended. <card served> and <host
 # served> are commands (split into words) printing a count that grows as
 # the card's runtime, or the host's, serves: each hand-over waits for 16
-# more. Prints the number made while fio ran. Polls bounded conditions.
+# more. Prints the number made while fio ran; the vdev ends on the card.
+# Polls bounded conditions.
 l1_hand_over_during() {
 	local a=/sys/bus/mdev/devices/$1/leapio live=$2 label=$3 hpid=$4 n=0 t io
 	local to served
@@ -381,6 +382,11 @@ l1_hand_over_during() {
 			sleep 0.1
 		done
 	done
+	# fio ended with the host serving: back to the card, which the rest
+	# of the guest's plan expects (its state directory, its socket).
+	if [ $((n % 2)) = 1 ]; then
+		echo card > "$a/runtime" || { echo "hand-back to the card failed" >&2; return 1; }
+	fi
 	echo "$n"
 }
 
