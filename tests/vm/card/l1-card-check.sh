@@ -92,7 +92,7 @@ elif uuid=$(l1_mdev_create leapio-4q "$NS_SIZE" "$LBA_SIZE"); then
 	# A loop device punches holes: deallocated blocks read zeroes.
 	# The card's path (its doorbells, a second poller in L1) makes the
 	# guest slower than the regular L1's: a wider bound than l2-run.sh's.
-	export LEAPIO_L2_LIVE=$live LEAPIO_L2_TIMEOUT=${LEAPIO_L2_TIMEOUT:-900}
+	export LEAPIO_L2_LIVE=$live LEAPIO_L2_TIMEOUT=${LEAPIO_L2_TIMEOUT:-1200}
 	l1_l2_check "$uuid" l2 1 "$backing" || rc=1
 	unset LEAPIO_L2_LIVE
 	# The guest is gone: a flipper still waiting for its I/O is stopped.
