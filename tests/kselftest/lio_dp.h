@@ -334,4 +334,58 @@ static inline void dp_backing_seed(struct __test_metadata *_metadata,
 	free(buf);
 }
 
+/* ---- a namespace that grows under the guest ---- */
+
+/*
+ * The guest asks to be told of namespace changes, as Linux does (Set
+ * Features 0Bh, then an Asynchronous Event Request left waiting): the
+ * AER's CID.
+ */
+static inline int dp_ns_notice_arm(struct __test_metadata *_metadata,
+				   struct dp *dp)
+{
+	struct nvme_sqe sqe;
+	int cid;
+
+	nb_set_features(&sqe, NVME_FEAT_ASYNC_EVENT, false, NVME_AEC_NS_ATTR);
+	ADMIN_OK(&dp->l, &sqe);
+	nb_aer(&sqe);
+	cid = nvd_submit(&dp->l.nvd, 0, &sqe);
+	{ ASSERT_GE(cid, 0); }
+	return cid;
+}
+
+/*
+ * cqe (the armed AER's completion) is Namespace Attribute Changed, the
+ * mdev's ns_size is bytes, and what the guest's driver reads then says
+ * so: the Changed Namespace List names NSID 1 alone, Identify Namespace
+ * gives bytes / 512 blocks (NSZE and NCAP; 512-byte blocks).
+ */
+static inline void dp_ns_notice_is(struct __test_metadata *_metadata,
+				   struct dp *dp, const struct nvme_cqe *cqe,
+				   uint64_t bytes)
+{
+	struct nvme_changed_ns_log *log;
+	struct nvme_id_ns *ns;
+	struct nvme_sqe sqe;
+	uint64_t iova;
+
+	{ ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(cqe)); }
+	{ ASSERT_EQ(NVME_AER_DW0(NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED,
+				 NVME_LOG_CHANGED_NS), le32toh(cqe->dw0)); }
+	{ ASSERT_EQ(bytes, dp_attr(_metadata, dp, LEAPIO_SYSFS_NS_SIZE)); }
+	log = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	{ ASSERT_NE(NULL, log); }
+	nb_get_log(&sqe, NVME_LOG_CHANGED_NS, 0xffffffff, GMEM_PAGE, iova, false);
+	ADMIN_OK(&dp->l, &sqe);
+	{ ASSERT_EQ(1, le32toh(log->nsid[0])); }
+	{ ASSERT_EQ(0, le32toh(log->nsid[1])); }
+	ns = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	{ ASSERT_NE(NULL, ns); }
+	nb_identify(&sqe, NVME_ID_CNS_NS, 1, iova);
+	ADMIN_OK(&dp->l, &sqe);
+	{ ASSERT_EQ(bytes / 512, le64toh(ns->nsze)); }
+	{ ASSERT_EQ(bytes / 512, le64toh(ns->ncap)); }
+}
+
 #endif /* LEAPIO_KSFT_LIO_DP_H */

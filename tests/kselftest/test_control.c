@@ -256,20 +256,12 @@ TEST_F_TIMEOUT(rsz, vdev_resize_grows_the_namespace_under_the_guest, 120)
 {
 	struct dp *dp = &self->dp;
 	const uint64_t old_lbas = DP_NS_SIZE / 512;
-	struct nvme_changed_ns_log *log;
-	struct nvme_id_ns *ns;
-	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 	char params[256];
-	uint64_t iova;
 	int cid;
 
 	ASSERT_EQ(old_lbas, dp->io.nsze);
-	nb_set_features(&sqe, NVME_FEAT_ASYNC_EVENT, false, NVME_AEC_NS_ATTR);
-	ADMIN_OK(&dp->l, &sqe);
-	nb_aer(&sqe);
-	cid = nvd_submit(&dp->l.nvd, 0, &sqe);
-	ASSERT_GE(cid, 0);
+	cid = dp_ns_notice_arm(_metadata, dp);
 	dp_write_seed(_metadata, dp, 1, old_lbas - 8, 8, 5200);
 
 	/* Not below what it has: refused, no event. */
@@ -288,21 +280,7 @@ TEST_F_TIMEOUT(rsz, vdev_resize_grows_the_namespace_under_the_guest, 120)
 	ASSERT_EQ(NULL, strstr(self->reply, "\"error\"")) TH_LOG("%s", self->reply);
 	ASSERT_EQ(0, nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, 30000))
 		TH_LOG("no Namespace Attribute Changed notice in 30 s");
-	ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
-	ASSERT_EQ(NVME_AER_DW0(NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED,
-			       NVME_LOG_CHANGED_NS), le32toh(cqe.dw0));
-	ASSERT_EQ(2 * DP_NS_SIZE, dp_attr(_metadata, dp, LEAPIO_SYSFS_NS_SIZE));
-
-	log = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
-	ASSERT_NE(NULL, log);
-	nb_get_log(&sqe, NVME_LOG_CHANGED_NS, 0xffffffff, GMEM_PAGE, iova, false);
-	ADMIN_OK(&dp->l, &sqe);
-	ASSERT_EQ(1, le32toh(log->nsid[0]));
-	ns = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
-	ASSERT_NE(NULL, ns);
-	nb_identify(&sqe, NVME_ID_CNS_NS, 1, iova);
-	ADMIN_OK(&dp->l, &sqe);
-	ASSERT_EQ(2 * old_lbas, le64toh(ns->nsze));
+	dp_ns_notice_is(_metadata, dp, &cqe, 2 * DP_NS_SIZE);
 	/* The namespace's new half takes data; the old end kept its own. */
 	dp->io.nsze = 2 * old_lbas;
 	dp_write_seed(_metadata, dp, 1, old_lbas, 8, 5201);
