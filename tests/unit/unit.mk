@@ -14,13 +14,20 @@ UNIT_SUPPORT	:= tests/unit/fake_guest.c tests/lib/nvme_build.c
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(UNIT_OUT)/%,$(wildcard tests/unit/test_*.c))
 UNIT_HDRS	:= $(wildcard kernel/host/vctrl/*.h common/nvme/*.h common/leapio/*.h uapi/linux/*.h tests/unit/*.h tests/lib/*.h common/env/*.h)
 
+# The shared sources compiled once, linked whole into every test.
+UNIT_OBJS	:= $(patsubst %.c,$(UNIT_OUT)/lib/%.o,$(UNIT_PURE) $(UNIT_SUPPORT))
+
+$(UNIT_OUT)/lib/%.o: %.c $(UNIT_HDRS) $(KSRC_UNIT)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -c -o $@ $<
+
 # The test file itself at -O0: the harness keeps a local it changes after
 # setjmp() (the forked child's pid) in a register at -O1, and a failed
 # ASSERT's longjmp() then makes the child skip FIXTURE_TEARDOWN.
-$(UNIT_OUT)/%: tests/unit/%.c $(UNIT_PURE) $(UNIT_SUPPORT) $(UNIT_HDRS) $(KSRC_UNIT)/.stamp
+$(UNIT_OUT)/%: tests/unit/%.c $(UNIT_OBJS) $(UNIT_HDRS) $(KSRC_UNIT)/.stamp
 	@mkdir -p $(@D)/obj
 	$(CC) $(UNIT_CFLAGS) -O0 -c -o $(@D)/obj/$(@F).o $<
-	$(CC) $(UNIT_CFLAGS) -o $@ $(@D)/obj/$(@F).o $(UNIT_PURE) $(UNIT_SUPPORT)
+	$(CC) $(UNIT_CFLAGS) -o $@ $(@D)/obj/$(@F).o $(UNIT_OBJS)
 
 unit-build: $(UNIT_TESTS)
 
