@@ -24,9 +24,9 @@ L1_MODULES=(vfio vfio_iommu_type1 mdev)
 
 # Whether this run boots the nested guest variant <set> ("remote": the
 # remote drives' guest of l1-main.sh; "card": the loopback card's guest of
-# l1-card-check.sh). LEAPIO_L2_SETS lists them, empty for all: make check
-# gives each kernel its share (tests/vm/check.sh, l2_sets), and
-# tests/vm/vm-ran.sh expects the same.
+# l1-card-check.sh; "cardvm": the card VM's, make card-l2). LEAPIO_L2_SETS
+# lists them, empty for all: make check gives each kernel its share
+# (tests/vm/check.sh, l2_sets), and tests/vm/vm-ran.sh expects the same.
 l1_l2_set_on() {
 	[ -z "${LEAPIO_L2_SETS:-}" ] || [[ " $LEAPIO_L2_SETS " == *" $1 "* ]]
 }

@@ -4,6 +4,8 @@
 #   make kselftest-vm-card [KVER=<v>] [LEAPIO_KSFT_TESTS="test_a test_b"]
 #                           the kselftests in an L1 that has the card's
 #                           devices (tests/vm/card/run-l1-card.sh)
+#   make vm-card-test [KVER=<v>]  the same L1 as make check's, with the
+#                           nested guest on a card-served drive
 #   make arm64-kit          unpack the arm64 kernels, headers, busybox and
 #                           libraries once (cached outside the tree)
 #   make arm64              leapiod, leapio_soc.ko (both arm64 kernels) and
@@ -21,6 +23,17 @@ kselftest-vm-card: kselftest-build kmod $(CARD_IVS)
 	@grep -E '^(not )?ok ' $(KSFT_CARD_OUT)/kselftest.tap || true
 
 .PHONY: kselftest-vm-card
+
+# make check's loopback-card L1 (tests/vm/card/l1-card-check.sh) with its
+# nested guest, which make check leaves out (tests/vm/check.sh, l2_sets):
+# the check plan on a card-served drive, hand-overs during its fio.
+#   make vm-card-test [KVER=<v>] [LEAPIO_KSFT_TESTS="test_card_io ..."]
+vm-card-test: kselftest-build kmod $(CARD_IVS) $(VM_IMG)/vmlinux $(VM_IMG)/l2-check.cpio
+	LEAPIO_L2_SETS=card tests/vm/card/run-l1-card.sh $(KVER) tests/vm/card/l1-card-check.sh \
+		build/results/vm-card-$(KVER)
+	tests/summary.sh build/results/vm-card-$(KVER)
+
+.PHONY: vm-card-test
 
 # ---- the rig's own card tools, x86 (L1) ----
 CARD_OUT	 = build/card
