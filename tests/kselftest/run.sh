@@ -140,6 +140,7 @@ export LEAPIO_KO="$ko" LEAPIO_TOP="$top"
 n=0 rc=0
 for t in "${order[@]}"; do
 	n=$((n + 1))
+	start=$SECONDS
 	# The binary's stderr carries the harness's diagnostics; keep them
 	# in the stream, in order, as TAP comments, as they come.
 	(cd "$top" && timeout -k 10 "$per_binary_timeout" "$bin/$t" 2>&1) |
@@ -152,6 +153,8 @@ for t in "${order[@]}"; do
 		echo "not ok $n selftests: leapio: $t # exit=$status"
 		rc=1
 	fi
+	# Where make check's minutes go (a note, never a verdict).
+	echo "# $t: $((SECONDS - start)) s"
 	remove_leftovers
 done
 
