@@ -54,6 +54,11 @@ u64 leapio_region_layout(struct leapio_region_hdr *h, u16 nr_ioq,
 	h->l2_tables = l2_tables;
 	off += l2_tables * LEAPIO_L2_ENTRIES * 8;
 
+	/* Last: a part added after the others leaves their places as they were. */
+	h->lbas_off = off;
+	h->lbas_size = sizeof(struct leapio_lbas);
+	off = lio_align_up(off + h->lbas_size, LEAPIO_REGION_ALIGN);
+
 	h->region_size = off;
 	return off;
 }
@@ -82,7 +87,8 @@ int leapio_region_check(const struct leapio_region_hdr *h, u64 region_size,
 		*why = "major version differs";
 		return -EPROTO;
 	}
-	if (h->hdr_size < sizeof(*h) || h->region_size != region_size ||
+	if (h->hdr_size < leapio_region_hdr_size(h->version_minor) ||
+	    h->region_size != region_size ||
 	    region_size % LEAPIO_REGION_ALIGN) {
 		*why = "header or region size";
 		return -EINVAL;
@@ -129,6 +135,14 @@ int leapio_region_check(const struct leapio_region_hdr *h, u64 region_size,
 		*why = "L2 tables lie outside the region";
 		return -EINVAL;
 	}
+	prev_end = h->l2_off + h->l2_tables * LEAPIO_L2_ENTRIES * 8;
+	if (leapio_region_has_lbas(h) &&
+	    (h->lbas_size < sizeof(struct leapio_lbas) ||
+	     !leapio_part_ok(h->lbas_off, h->lbas_size, region_size) ||
+	     h->lbas_off < prev_end)) {
+		*why = "the unrecoverable LBAs lie outside the region";
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -145,6 +159,8 @@ void leapio_region_view(struct leapio_region_view *v, void *base)
 	v->mbox = (void *)(b + v->hdr->mbox_off);
 	v->l1 = (void *)(b + v->hdr->l1_off);
 	v->l2 = (void *)(b + v->hdr->l2_off);
+	v->lbas = leapio_region_has_lbas(v->hdr) ?
+		  (void *)(b + v->hdr->lbas_off) : NULL;
 }
 
 u64 leapio_xlate_lookup(const struct leapio_region_view *v, u64 gpa, u64 *span)

@@ -20,6 +20,22 @@ u64 leapio_region_layout(struct leapio_region_hdr *h, u16 nr_ioq,
 			 u64 l1_entries, u64 l2_tables);
 
 /*
+ * The header's size for a version_minor: the parts of a later minor are
+ * fields at its end (a driver of minor 3 has no lbas part).
+ */
+static inline u32 leapio_region_hdr_size(u16 minor)
+{
+	return minor >= 4 ? sizeof(struct leapio_region_hdr) :
+	       offsetof(struct leapio_region_hdr, lbas_off);
+}
+
+/* Does a header (checked by leapio_region_check) have the lbas part? */
+static inline bool leapio_region_has_lbas(const struct leapio_region_hdr *h)
+{
+	return h->version_minor >= 4;
+}
+
+/*
  * Is h a header this code can use for a region of region_size bytes:
  * magic, major version, element sizes, every part inside the region and
  * not overlapping another. 0 or a negative errno (-EPROTO: version,
@@ -39,6 +55,7 @@ struct leapio_region_view {
 	struct leapio_mbox		*mbox;
 	__le64				*l1;
 	__le64				*l2;
+	struct leapio_lbas		*lbas;	/* NULL: a driver before minor 4 */
 };
 
 void leapio_region_view(struct leapio_region_view *v, void *base);

@@ -35,6 +35,7 @@
  *   mailbox       struct leapio_mbox
  *   l1            l1_entries __u64, one per 2 MiB of guest-physical space
  *   l2            l2_tables tables of 512 __u64, one per 4 KiB page
+ *   lbas          struct leapio_lbas: the LBAs reads fail on (minor 4)
  *
  * Changes that only add fields at the end of a structure or new parts
  * bump version_minor; anything else bumps version_major, which a runtime
@@ -48,8 +49,11 @@
 
 #define LEAPIO_REGION_MAGIC		0x47524f495041454cULL	/* "LEAPIORG" */
 #define LEAPIO_REGION_VERSION_MAJOR	1
-/* 1: LEAPIO_MBOX_ERROR; 2: let_go, let_go_ack; 3: LEAPIO_MBOX_NS_GROW */
-#define LEAPIO_REGION_VERSION_MINOR	3
+/*
+ * 1: LEAPIO_MBOX_ERROR; 2: let_go, let_go_ack; 3: LEAPIO_MBOX_NS_GROW;
+ * 4: the lbas part (lbas_off, lbas_size at the header's end)
+ */
+#define LEAPIO_REGION_VERSION_MINOR	4
 
 #define LEAPIO_REGION_ALIGN		4096
 #define LEAPIO_CACHELINE		64
@@ -91,6 +95,10 @@ struct leapio_region_hdr {
 	__u64	l1_entries;		/* guest-physical space covered: << 21 */
 	__u64	l2_off;
 	__u64	l2_tables;
+	/* version_minor 4; hdr_size says whether a header has them */
+	__u64	lbas_off;
+	__u32	lbas_size;		/* sizeof(struct leapio_lbas) */
+	__u32	rsvd2;
 };
 
 /* ------------------------------------------------------- control block */
@@ -362,6 +370,46 @@ struct leapio_mbox {
 	__u32	cons __attribute__((aligned(LEAPIO_CACHELINE)));	/* [drv] */
 	__u32	rsvd1[15];
 	struct leapio_mbox_msg msg[LEAPIO_MBOX_ENTRIES];
+};
+
+/* --------------------------------------------- unrecoverable LBAs */
+
+#define LEAPIO_LBAS_MAX		4096	/* extents, all namespaces together */
+
+/* nlb LBAs from slba of namespace nsid. */
+struct leapio_lbas_ext {
+	__u64	slba;
+	__u64	nlb;
+	__u32	nsid;
+	__u32	rsvd;
+};
+
+/*
+ * The LBAs whose reads fail with Unrecovered Read Error until they are
+ * written again (Write Uncorrectable's marks): part of the namespaces'
+ * content, which the runtime keeps (in its state directory, so that they
+ * outlive it) and publishes here, so that the next runtime of this vdev
+ * (a restart, a hand-over between host and card) finds them as they are,
+ * and the driver can report them (Get LBA Status). [rt] all of it.
+ *
+ * ext[0..count) is sorted by nsid then slba; extents neither overlap nor
+ * touch; nlb > 0. gen is bumped with every change, and stays 0 until a
+ * runtime first published: a runtime attaching to a region whose gen is
+ * 0 publishes what its state directory holds, else it takes what is here.
+ *
+ * Writes go as a sequence count: seq becomes odd (then a write barrier),
+ * count, ext and gen are rewritten, then seq becomes even (after a write
+ * barrier). A reader copies seq (acquire), then what it needs, then reads
+ * seq again after a read barrier: an odd or changed seq means a torn
+ * copy, to be taken again. A runtime killed between the two bumps leaves
+ * seq odd: the next one writes the part afresh.
+ */
+struct leapio_lbas {
+	__u32	seq;
+	__u32	count;
+	__u32	gen;
+	__u32	rsvd0[13];
+	struct leapio_lbas_ext ext[LEAPIO_LBAS_MAX];
 };
 
 /* ------------------------------------------------------- translation */

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where the parts of a region go and which headers a reader accepts
+ * (common/leapio/region_layout.c): the layout passes its own check, each
+ * part page aligned after the one before, the lbas part (minor 4) last;
+ * a header of minor 3 (no lbas part) is still usable, with no lbas in the
+ * view; a minor 4 header that is short, or whose lbas part is too small,
+ * overlaps the L2 tables or leaves the region, is refused.
+ */
+#include <stdlib.h>
+
+#pragma GCC diagnostic ignored "-Wsign-compare"
+
+#include "../lib/lio_harness.h"
+#include "../../common/leapio/region_layout.h"
+
+#define NR_IOQ		4
+#define L1_ENTRIES	8
+#define L2_TABLES	4
+
+FIXTURE(lay) {
+	struct leapio_region_hdr h;
+	u64 size;
+	const char *why;
+};
+
+FIXTURE_SETUP(lay)
+{
+	self->size = leapio_region_layout(&self->h, NR_IOQ, L1_ENTRIES,
+					  L2_TABLES);
+	self->why = NULL;
+}
+
+FIXTURE_TEARDOWN(lay)
+{
+}
+
+TEST_F(lay, layout_passes_its_check)
+{
+	EXPECT_EQ(0, leapio_region_check(&self->h, self->size, &self->why));
+	EXPECT_EQ(NULL, self->why);
+	EXPECT_EQ(4, self->h.version_minor);
+	EXPECT_EQ(sizeof(self->h), self->h.hdr_size);
+	EXPECT_EQ(0, self->size % LEAPIO_REGION_ALIGN);
+}
+
+TEST_F(lay, lbas_part_is_last_and_whole)
+{
+	u64 l2_end = self->h.l2_off + self->h.l2_tables * LEAPIO_L2_ENTRIES * 8;
+
+	EXPECT_EQ(sizeof(struct leapio_lbas), self->h.lbas_size);
+	EXPECT_EQ(0, self->h.lbas_off % LEAPIO_REGION_ALIGN);
+	EXPECT_LE(l2_end, self->h.lbas_off);
+	EXPECT_LE(self->h.lbas_off + self->h.lbas_size, self->size);
+	EXPECT_TRUE(leapio_region_has_lbas(&self->h));
+}
+
+TEST_F(lay, view_points_at_lbas)
+{
+	void *base = aligned_alloc(LEAPIO_REGION_ALIGN, self->size);
+	struct leapio_region_view v;
+
+	ASSERT_NE(NULL, base);
+	memcpy(base, &self->h, sizeof(self->h));
+	leapio_region_view(&v, base);
+	EXPECT_EQ((u8 *)base + self->h.lbas_off, (u8 *)v.lbas);
+	free(base);
+}
+
+/* What a driver of minor 3 wrote: the same parts, a shorter header. */
+static void make_minor3(struct leapio_region_hdr *h, u64 *size)
+{
+	*size = h->lbas_off;
+	h->version_minor = 3;
+	h->hdr_size = offsetof(struct leapio_region_hdr, lbas_off);
+	h->region_size = *size;
+	h->lbas_off = 0;
+	h->lbas_size = 0;
+}
+
+TEST_F(lay, minor3_header_is_usable_without_lbas)
+{
+	void *base;
+	struct leapio_region_view v;
+
+	make_minor3(&self->h, &self->size);
+	EXPECT_EQ(0, leapio_region_check(&self->h, self->size, &self->why));
+	EXPECT_FALSE(leapio_region_has_lbas(&self->h));
+	base = aligned_alloc(LEAPIO_REGION_ALIGN, self->size);
+	ASSERT_NE(NULL, base);
+	memcpy(base, &self->h, sizeof(self->h));
+	leapio_region_view(&v, base);
+	EXPECT_EQ(NULL, v.lbas);
+	free(base);
+}
+
+TEST_F(lay, minor4_with_a_minor3_header_size_is_refused)
+{
+	self->h.hdr_size = offsetof(struct leapio_region_hdr, lbas_off);
+	EXPECT_EQ(-EINVAL, leapio_region_check(&self->h, self->size, &self->why));
+	EXPECT_NE(NULL, self->why);
+}
+
+TEST_F(lay, lbas_part_too_small_is_refused)
+{
+	self->h.lbas_size = sizeof(struct leapio_lbas) - 1;
+	EXPECT_EQ(-EINVAL, leapio_region_check(&self->h, self->size, &self->why));
+}
+
+TEST_F(lay, lbas_part_over_the_l2_tables_is_refused)
+{
+	self->h.lbas_off = self->h.l2_off;
+	EXPECT_EQ(-EINVAL, leapio_region_check(&self->h, self->size, &self->why));
+}
+
+TEST_F(lay, lbas_part_past_the_region_is_refused)
+{
+	self->h.lbas_off += LEAPIO_REGION_ALIGN;
+	EXPECT_EQ(-EINVAL, leapio_region_check(&self->h, self->size, &self->why));
+	self->h.lbas_off = 1ULL << 62;
+	EXPECT_EQ(-EINVAL, leapio_region_check(&self->h, self->size, &self->why));
+}
+
+TEST_F(lay, later_minor_is_accepted)
+{
+	self->h.version_minor = 9;
+	EXPECT_EQ(0, leapio_region_check(&self->h, self->size, &self->why));
+}
+
+TEST_HARNESS_MAIN
