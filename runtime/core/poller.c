@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lbas.h"
 #include "state_dir.h"
 #include "vdev.h"
 
@@ -78,6 +79,43 @@ static inline void lio_beat(struct lio_poller *p)
 	__atomic_store_n(&p->beats, p->beats + 1, __ATOMIC_RELAXED);
 }
 
+/* Every change of the marks goes to the region too (lbas.c). */
+static void lio_slot_lbas_changed(const struct lio_uncor *u, void *ctx)
+{
+	struct lio_slot *s = ctx;
+
+	/* -ENOSPC leaves the part torn: the next runtime keeps its file's. */
+	lio_lbas_publish(s->v.r.lbas, LIO_IO_NSID, u);
+}
+
+/*
+ * The namespace's marks as the region has them, when a runtime published
+ * them (the one before this one, here or on the other side of a
+ * hand-over), else this one's state directory's, published. A driver
+ * before region minor 4 has no place for them: the file alone.
+ */
+static int lio_slot_lbas_attach(struct lio_slot *s, char *err, size_t errlen)
+{
+	bool taken;
+	int ret;
+
+	if (!s->v.r.lbas)
+		return 0;
+	ret = lio_lbas_attach(s->v.r.lbas, LIO_IO_NSID, &s->uncor, &taken);
+	if (ret) {
+		snprintf(err, errlen, "cannot keep the Write Uncorrectable "
+			 "marks the region holds in %s: %s", lio_state_dir(),
+			 strerror(-ret));
+		return ret;
+	}
+	if (taken && s->uncor.n)
+		lio_log("vdev %s: %u Write Uncorrectable extents, as the "
+			"region holds them", s->cfg.uuid, s->uncor.n);
+	s->uncor.changed = lio_slot_lbas_changed;
+	s->uncor.changed_ctx = s;
+	return 0;
+}
+
 static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 			   char *err, size_t errlen)
 {
@@ -101,6 +139,12 @@ static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 	}
 	s->v.io_stats = &s->io_stats;
 	s->v.uncor = &s->uncor;
+	ret = lio_slot_lbas_attach(s, err, errlen);
+	if (ret) {
+		lio_vdev_fini(&s->v);
+		p->plat->detach(&s->att);
+		return ret;
+	}
 	s->attached = true;
 	s->waiting = false;
 	lio_log("vdev %s: attached (%u I/O queue pairs)", s->cfg.uuid,
@@ -133,6 +177,8 @@ static void lio_slot_drain(struct lio_poller *p, struct lio_slot *s)
 static void lio_slot_detach(struct lio_poller *p, struct lio_slot *s)
 {
 	lio_slot_drain(p, s);
+	/* The region is about to go: the marks change no more anyway. */
+	s->uncor.changed = NULL;
 	lio_vdev_fini(&s->v);
 	p->plat->detach(&s->att);
 	s->attached = false;

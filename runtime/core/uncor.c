@@ -68,9 +68,10 @@ static int lio_uncor_store(const struct lio_uncor *u,
 	if (!u->path)
 		return 0;
 	if (!n) {
-		if (unlink(u->path) && errno != ENOENT)
-			return -errno;
-		goto sync_dir;
+		if (!unlink(u->path))
+			goto sync_dir;
+		/* No file, nothing to make durable. */
+		return errno == ENOENT ? 0 : -errno;
 	}
 	ret = lio_state_dir_make();
 	if (ret)
@@ -122,7 +123,30 @@ static int lio_uncor_replace(struct lio_uncor *u, struct lio_uncor_ext *x,
 	free(u->x);
 	u->x = x;
 	u->n = n;
+	if (u->changed)
+		u->changed(u, u->changed_ctx);
 	return 0;
+}
+
+int lio_uncor_set(struct lio_uncor *u, const struct lio_uncor_ext *x,
+		  uint32_t n)
+{
+	struct lio_uncor_ext *c;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (x[i].lo >= x[i].hi || (i && x[i].lo <= x[i - 1].hi))
+			return -EINVAL;
+	if (n > LIO_UNCOR_MAX_EXTENTS)
+		return -ENOSPC;
+	if (n == u->n && (!n || !memcmp(x, u->x, n * sizeof(*x))))
+		return 0;	/* the set it is already */
+	c = malloc(((size_t)n + 1) * sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	if (n)
+		memcpy(c, x, n * sizeof(*c));
+	return lio_uncor_replace(u, c, n);
 }
 
 int lio_uncor_mark(struct lio_uncor *u, uint64_t slba, uint64_t nlb)

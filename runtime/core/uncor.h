@@ -34,6 +34,9 @@ struct lio_uncor {
 	uint32_t	n;
 	char		*path;		/* NULL: kept in memory only */
 	char		*backend;	/* what the file says it is for */
+	/* After every change the file has: the region's copy (lbas.c). */
+	void		(*changed)(const struct lio_uncor *u, void *ctx);
+	void		*changed_ctx;
 };
 
 /*
@@ -63,6 +66,13 @@ static inline bool lio_uncor_any(const struct lio_uncor *u)
  */
 int lio_uncor_mark(struct lio_uncor *u, uint64_t slba, uint64_t nlb);
 int lio_uncor_clear(struct lio_uncor *u, uint64_t slba, uint64_t nlb);
+
+/*
+ * Make x[0..n) the set (copied; sorted, disjoint, non-adjacent, non-empty
+ * extents, else -EINVAL), kept before returning as by lio_uncor_mark().
+ */
+int lio_uncor_set(struct lio_uncor *u, const struct lio_uncor_ext *x,
+		  uint32_t n);
 
 /* The namespace moved to another backend, its marks with it: 0/-errno. */
 int lio_uncor_rebind(struct lio_uncor *u, const char *backend);

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Write Uncorrectable's marks in the region's lbas part. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lio_env.h"
+#include "../../uapi/linux/leapio_region.h"
+#include "lbas.h"
+#include "log.h"
+
+LIO_STATIC_ASSERT(LIO_UNCOR_MAX_EXTENTS <= LEAPIO_LBAS_MAX);
+
+static u32 lio_lbas_seq(const struct leapio_lbas *l)
+{
+	return le32_to_cpu(__atomic_load_n(&l->seq, __ATOMIC_ACQUIRE));
+}
+
+/* A sequence count bump, ordered after (odd) or before (even) the rest. */
+static void lio_lbas_seq_set(struct leapio_lbas *l, u32 seq)
+{
+	__atomic_store_n(&l->seq, cpu_to_le32(seq), __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+/* Is ext[0..count) as the part promises: sorted, apart, non-empty? */
+static bool lio_lbas_valid(const struct leapio_lbas *l, u32 count)
+{
+	u64 slba, nlb, end = 0;
+	u32 i, nsid, prev = 0;
+
+	if (count > LEAPIO_LBAS_MAX)
+		return false;
+	for (i = 0; i < count; i++) {
+		slba = le64_to_cpu(l->ext[i].slba);
+		nlb = le64_to_cpu(l->ext[i].nlb);
+		nsid = le32_to_cpu(l->ext[i].nsid);
+		if (!nlb || slba + nlb < slba || nsid < prev ||
+		    (i && nsid == prev && slba <= end))
+			return false;
+		prev = nsid;
+		end = slba + nlb;
+	}
+	return true;
+}
+
+int lio_lbas_publish(struct leapio_lbas *l, uint32_t nsid,
+		     const struct lio_uncor *u)
+{
+	u32 seq = lio_lbas_seq(l), old = le32_to_cpu(l->count), before = 0;
+	u32 after, i, n, gen;
+
+	/* The other namespaces' extents stay, unless the part is torn. */
+	if ((seq & 1) || !lio_lbas_valid(l, old))
+		old = 0;
+	while (before < old && le32_to_cpu(l->ext[before].nsid) < nsid)
+		before++;
+	after = before;
+	while (after < old && le32_to_cpu(l->ext[after].nsid) == nsid)
+		after++;
+	n = before + u->n + (old - after);
+	lio_lbas_seq_set(l, seq | 1);
+	if (n > LEAPIO_LBAS_MAX) {
+		/* Left odd: a torn part, which no runtime takes. */
+		lio_log("more Write Uncorrectable extents than the region holds "
+			"(%u > %u): the next runtime keeps its own file's", n,
+			LEAPIO_LBAS_MAX);
+		return -ENOSPC;
+	}
+	/* Those after nsid's move to where its new set ends. */
+	memmove(&l->ext[before + u->n], &l->ext[after],
+		(old - after) * sizeof(l->ext[0]));
+	for (i = 0; i < u->n; i++) {
+		struct leapio_lbas_ext *e = &l->ext[before + i];
+
+		e->slba = cpu_to_le64(u->x[i].lo);
+		e->nlb = cpu_to_le64(u->x[i].hi - u->x[i].lo);
+		e->nsid = cpu_to_le32(nsid);
+		e->rsvd = 0;
+	}
+	l->count = cpu_to_le32(n);
+	/* 0 is "never published": a wrapped counter skips it. */
+	gen = le32_to_cpu(l->gen) + 1;
+	l->gen = cpu_to_le32(gen ? gen : 1);
+	lio_lbas_seq_set(l, (seq | 1) + 1);
+	return 0;
+}
+
+int lio_lbas_attach(struct leapio_lbas *l, uint32_t nsid, struct lio_uncor *u,
+		    bool *taken)
+{
+	u32 seq = lio_lbas_seq(l), count = le32_to_cpu(l->count), i, n = 0;
+	struct lio_uncor_ext *x;
+	int ret;
+
+	*taken = false;
+	/*
+	 * Nothing published yet (a new region), or a runtime killed while
+	 * writing: what this runtime's state directory holds is the set.
+	 * While this runtime is attached it is the only writer: no torn
+	 * read is possible, one look is enough.
+	 */
+	if (!l->gen || (seq & 1) || !lio_lbas_valid(l, count)) {
+		/* -ENOSPC leaves the part torn, which is its own answer. */
+		lio_lbas_publish(l, nsid, u);
+		return 0;
+	}
+	x = malloc(((size_t)count + 1) * sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	for (i = 0; i < count; i++) {
+		const struct leapio_lbas_ext *e = &l->ext[i];
+
+		if (le32_to_cpu(e->nsid) != nsid)
+			continue;
+		x[n].lo = le64_to_cpu(e->slba);
+		x[n].hi = x[n].lo + le64_to_cpu(e->nlb);
+		n++;
+	}
+	ret = lio_uncor_set(u, x, n);
+	free(x);
+	if (!ret)
+		*taken = true;
+	return ret;
+}
