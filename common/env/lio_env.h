@@ -55,6 +55,7 @@ typedef int64_t s64;
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
+#define U32_MAX		((u32)~0U)
 #define min_t(t, a, b)	((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max_t(t, a, b)	((t)(a) > (t)(b) ? (t)(a) : (t)(b))
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
@@ -67,5 +68,7 @@ typedef int64_t s64;
 #define LIO_STATIC_ASSERT(expr)	_Static_assert(expr, #expr)
 /* Stores before it are seen before stores after it (a release fence). */
 #define smp_wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
+/* Loads before it are done before loads after it (an acquire fence). */
+#define smp_rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
 
 #endif /* LEAPIO_ENV_H */

@@ -560,6 +560,7 @@ LIO_STATIC_ASSERT(NVME_IDENTIFY_DATA_SIZE == 4096);
 #define NVME_CTRL_OACS_DIRECTIVES	BIT(5)
 #define NVME_CTRL_OACS_VIRT_MGMT	BIT(7)
 #define NVME_CTRL_OACS_DBBUF_SUPP	BIT(8)
+#define NVME_CTRL_OACS_LBA_STATUS	BIT(9)
 /* ONCS bits */
 #define NVME_CTRL_ONCS_COMPARE		BIT(0)
 #define NVME_CTRL_ONCS_WRITE_UNCOR	BIT(1)
@@ -807,6 +808,7 @@ enum nvme_log_id {
 	NVME_LOG_DEVICE_SELF_TEST = 0x06,
 	NVME_LOG_TELEMETRY_HOST	= 0x07,
 	NVME_LOG_ANA		= 0x0c,
+	NVME_LOG_LBA_STATUS	= 0x0e,
 };
 
 /* Get Log Page CDW10: LID [7:0], LSP [11:8], RAE [15], NUMDL [31:16] */
@@ -918,6 +920,67 @@ NVME_SPEC_OFFSET(nvme_fw_slot_log, frs, 8);	/* FRS1; FRS7 at 56 */
 struct nvme_changed_ns_log {
 	__le32	nsid[1024];
 };
+
+/*
+ * Get LBA Status (admin 86h, Base 2.0 5.20): CDW10-11 SLBA, CDW12 MNDW
+ * (dwords to return, 0's based), CDW13 RL [15:0] and ATYPE [31:24].
+ */
+#define NVME_LBAS_ATYPE_SCAN		0x10	/* scan, untracked and tracked */
+#define NVME_LBAS_ATYPE_TRACKED		0x11	/* tracked only */
+/* Completion Condition */
+#define NVME_LBAS_CMPC_MNDW		1	/* MNDW reached, more follow */
+#define NVME_LBAS_CMPC_DONE		2	/* the whole range reported */
+
+struct nvme_lba_status_desc {
+	__le64	dslba;
+	__le32	nlb;
+	u8	rsvd12;
+	u8	status;
+	u8	rsvd14[2];
+};
+
+/* The data returned: a header and NLSD descriptors. */
+struct nvme_lba_status_hdr {
+	__le32	nlsd;
+	u8	cmpc;
+	u8	rsvd5[3];
+};
+
+/* LBA Status Information log (0Eh): a header, then per namespace an
+ * element and its NRLD range descriptors.
+ */
+struct nvme_lbas_log_hdr {
+	__le32	lslplen;	/* the log's length, bytes */
+	__le32	nlslne;		/* namespace elements */
+	__le32	estulb;		/* estimate of unrecoverable LBAs */
+	u8	rsvd12[2];
+	__le16	lsgc;		/* generation counter */
+};
+
+struct nvme_lbas_ns_elem {
+	__le32	neid;		/* NSID */
+	__le32	nrld;		/* range descriptors that follow */
+	u8	ratype;		/* recommended Get LBA Status ATYPE */
+	u8	rsvd9[7];
+};
+
+struct nvme_lbas_range_desc {
+	__le64	rslba;
+	__le32	rnlb;
+	u8	rsvd12[4];
+};
+
+NVME_SPEC_SIZE(nvme_lba_status_desc, 16);
+NVME_SPEC_OFFSET(nvme_lba_status_desc, nlb, 8);
+NVME_SPEC_SIZE(nvme_lba_status_hdr, 8);
+NVME_SPEC_OFFSET(nvme_lba_status_hdr, cmpc, 4);
+NVME_SPEC_SIZE(nvme_lbas_log_hdr, 16);
+NVME_SPEC_OFFSET(nvme_lbas_log_hdr, estulb, 8);
+NVME_SPEC_OFFSET(nvme_lbas_log_hdr, lsgc, 14);
+NVME_SPEC_SIZE(nvme_lbas_ns_elem, 16);
+NVME_SPEC_OFFSET(nvme_lbas_ns_elem, ratype, 8);
+NVME_SPEC_SIZE(nvme_lbas_range_desc, 16);
+NVME_SPEC_OFFSET(nvme_lbas_range_desc, rnlb, 8);
 
 /* Changed Namespace List Log Page (Base 2.0). */
 NVME_SPEC_SIZE(nvme_changed_ns_log, 4096);

@@ -379,6 +379,19 @@ void lio_dp_smart(void *opaque, struct lio_dp_smart *s)
 	s->bytes_written += sum.bytes_written;
 }
 
+int lio_dp_lbas(void *opaque, u32 nsid, u64 slba, struct leapio_lba_range *r,
+		u32 max, struct leapio_lbas_info *info)
+{
+	struct lio_mdev *lm = lio_dp_lm(opaque);
+
+	/*
+	 * Memory the runtime writes (card DRAM in SoC mode): a sequence
+	 * count read, every extent checked, bounded. The part outlives a
+	 * runtime: marks are the media's, not the runtime's.
+	 */
+	return leapio_lbas_read(lm->region.view.lbas, nsid, slba, r, max, info);
+}
+
 /* ---- dp.h: the mailbox's requests and the runtime's arrival ---- */
 
 void lio_dp_raise_irq(struct lio_mdev *lm, u16 vector)

@@ -371,5 +371,10 @@ int lio_dp_update(void *opaque, u32 what);
 bool lio_dp_doorbell(void *opaque, u32 idx, u32 val);
 struct lio_dp_smart;
 void lio_dp_smart(void *opaque, struct lio_dp_smart *s);
+struct leapio_lba_range;
+struct leapio_lbas_info;
+/* Write Uncorrectable's marks as the runtime published them (lbas part). */
+int lio_dp_lbas(void *opaque, u32 nsid, u64 slba, struct leapio_lba_range *r,
+		u32 max, struct leapio_lbas_info *info);
 
 #endif /* LEAPIO_DP_H */

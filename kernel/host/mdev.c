@@ -30,6 +30,7 @@ static const struct lio_vctrl_ops lio_vctrl_ops = {
 	.dp_doorbell	= lio_dp_doorbell,
 	.dp_smart	= lio_dp_smart,
 	.dp_errors	= lio_mbox_dp_errors,
+	.dp_lbas	= lio_dp_lbas,
 };
 
 /*

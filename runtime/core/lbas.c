@@ -14,14 +14,20 @@ LIO_STATIC_ASSERT(LIO_UNCOR_MAX_EXTENTS <= LEAPIO_LBAS_MAX);
 
 static u32 lio_lbas_seq(const struct leapio_lbas *l)
 {
-	return le32_to_cpu(__atomic_load_n(&l->seq, __ATOMIC_ACQUIRE));
+	return __atomic_load_n(&l->seq, __ATOMIC_ACQUIRE);
 }
 
-/* A sequence count bump, ordered after (odd) or before (even) the rest. */
-static void lio_lbas_seq_set(struct leapio_lbas *l, u32 seq)
+/* seq odd, seen before anything written after it. */
+static void lio_lbas_seq_begin(struct leapio_lbas *l, u32 seq)
 {
-	__atomic_store_n(&l->seq, cpu_to_le32(seq), __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(&l->seq, seq | 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+/* seq even, seen after everything written before it. */
+static void lio_lbas_seq_end(struct leapio_lbas *l, u32 seq)
+{
+	__atomic_store_n(&l->seq, (seq | 1) + 1, __ATOMIC_RELEASE);
 }
 
 /* Is ext[0..count) as the part promises: sorted, apart, non-empty? */
@@ -33,9 +39,9 @@ static bool lio_lbas_valid(const struct leapio_lbas *l, u32 count)
 	if (count > LEAPIO_LBAS_MAX)
 		return false;
 	for (i = 0; i < count; i++) {
-		slba = le64_to_cpu(l->ext[i].slba);
-		nlb = le64_to_cpu(l->ext[i].nlb);
-		nsid = le32_to_cpu(l->ext[i].nsid);
+		slba = l->ext[i].slba;
+		nlb = l->ext[i].nlb;
+		nsid = l->ext[i].nsid;
 		if (!nlb || slba + nlb < slba || nsid < prev ||
 		    (i && nsid == prev && slba <= end))
 			return false;
@@ -48,19 +54,19 @@ static bool lio_lbas_valid(const struct leapio_lbas *l, u32 count)
 int lio_lbas_publish(struct leapio_lbas *l, uint32_t nsid,
 		     const struct lio_uncor *u)
 {
-	u32 seq = lio_lbas_seq(l), old = le32_to_cpu(l->count), before = 0;
+	u32 seq = lio_lbas_seq(l), old = l->count, before = 0;
 	u32 after, i, n, gen;
 
 	/* The other namespaces' extents stay, unless the part is torn. */
 	if ((seq & 1) || !lio_lbas_valid(l, old))
 		old = 0;
-	while (before < old && le32_to_cpu(l->ext[before].nsid) < nsid)
+	while (before < old && l->ext[before].nsid < nsid)
 		before++;
 	after = before;
-	while (after < old && le32_to_cpu(l->ext[after].nsid) == nsid)
+	while (after < old && l->ext[after].nsid == nsid)
 		after++;
 	n = before + u->n + (old - after);
-	lio_lbas_seq_set(l, seq | 1);
+	lio_lbas_seq_begin(l, seq);
 	if (n > LEAPIO_LBAS_MAX) {
 		/* Left odd: a torn part, which no runtime takes. */
 		lio_log("more Write Uncorrectable extents than the region holds "
@@ -74,23 +80,23 @@ int lio_lbas_publish(struct leapio_lbas *l, uint32_t nsid,
 	for (i = 0; i < u->n; i++) {
 		struct leapio_lbas_ext *e = &l->ext[before + i];
 
-		e->slba = cpu_to_le64(u->x[i].lo);
-		e->nlb = cpu_to_le64(u->x[i].hi - u->x[i].lo);
-		e->nsid = cpu_to_le32(nsid);
+		e->slba = u->x[i].lo;
+		e->nlb = u->x[i].hi - u->x[i].lo;
+		e->nsid = nsid;
 		e->rsvd = 0;
 	}
-	l->count = cpu_to_le32(n);
+	l->count = n;
 	/* 0 is "never published": a wrapped counter skips it. */
-	gen = le32_to_cpu(l->gen) + 1;
-	l->gen = cpu_to_le32(gen ? gen : 1);
-	lio_lbas_seq_set(l, (seq | 1) + 1);
+	gen = l->gen + 1;
+	l->gen = gen ? gen : 1;
+	lio_lbas_seq_end(l, seq);
 	return 0;
 }
 
 int lio_lbas_attach(struct leapio_lbas *l, uint32_t nsid, struct lio_uncor *u,
 		    bool *taken)
 {
-	u32 seq = lio_lbas_seq(l), count = le32_to_cpu(l->count), i, n = 0;
+	u32 seq = lio_lbas_seq(l), count = l->count, i, n = 0;
 	struct lio_uncor_ext *x;
 	int ret;
 
@@ -112,10 +118,10 @@ int lio_lbas_attach(struct leapio_lbas *l, uint32_t nsid, struct lio_uncor *u,
 	for (i = 0; i < count; i++) {
 		const struct leapio_lbas_ext *e = &l->ext[i];
 
-		if (le32_to_cpu(e->nsid) != nsid)
+		if (e->nsid != nsid)
 			continue;
-		x[n].lo = le64_to_cpu(e->slba);
-		x[n].hi = x[n].lo + le64_to_cpu(e->nlb);
+		x[n].lo = e->slba;
+		x[n].hi = x[n].lo + e->nlb;
 		n++;
 	}
 	ret = lio_uncor_set(u, x, n);

@@ -5,7 +5,9 @@
  * no data moved), Write Uncorrectable (reads fail until written, across
  * a restart of leapiod: the marks are kept in its state directory),
  * Copy (ranges byte for byte, overlapping ranges as memmove(), a marked
- * source, and each bad input: nothing copied). What Identify and the
+ * source, and each bad input: nothing copied), Get LBA Status and the
+ * LBA Status Information log (the marks, also to a runtime whose state
+ * directory lacks them: the region's copy). What Identify and the
  * Commands Supported and Effects log say about them is in test_identify.
  * The same tests run with the card serving (test_card_nvm_cmds) and on a
  * remote drive (test_remote_nvm_cmds, the NVMe passthrough backend).
@@ -145,6 +147,119 @@ TEST_F(nvm, write_uncorrectable_until_written_across_restart)
 	/* Past the end, of every namespace: the checks of a Write. */
 	ASSERT_EQ(NVME_SC_LBA_RANGE, nodata(_metadata, dp, nvme_cmd_write_uncor,
 					    dp->io.nsze, 1));
+}
+
+/* Get LBA Status (admin) into a page: its status, the page in *out. */
+static uint16_t lba_status(struct __test_metadata *_metadata, struct dp *dp,
+			   uint64_t slba, uint32_t mndw, uint16_t rl,
+			   uint8_t atype, uint8_t **out)
+{
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	uint64_t iova = 0;
+	uint8_t *buf = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+
+	{ ASSERT_NE(NULL, buf); }
+	memset(buf, 0xa5, GMEM_PAGE);
+	*out = buf;
+	nb_get_lba_status(&sqe, NIO_NSID, slba, mndw, rl, atype, iova);
+	{ ASSERT_EQ(0, nvd_admin(&dp->l.nvd, &sqe, &cqe)); }
+	return nvd_status_code(&cqe);
+}
+
+/* The descriptors of a Get LBA Status page as "dslba+nlb ... /cmpc". */
+static const char *descs(const uint8_t *buf)
+{
+	const struct nvme_lba_status_hdr *h = (const void *)buf;
+	const struct nvme_lba_status_desc *d = (const void *)(h + 1);
+	static char s[256];
+	size_t off = 0;
+	uint32_t i;
+
+	s[0] = 0;
+	for (i = 0; i < le32toh(h->nlsd) && off < sizeof(s) - 48; i++)
+		off += snprintf(s + off, sizeof(s) - off, "%llu+%u ",
+				(unsigned long long)le64toh(d[i].dslba),
+				le32toh(d[i].nlb));
+	snprintf(s + off, sizeof(s) - off, "/%u", h->cmpc);
+	return s;
+}
+
+/*
+ * Get LBA Status and the LBA Status Information log report Write
+ * Uncorrectable's marks, both action types, within the range asked. A
+ * leapiod that comes up with none of the marks in its state directory
+ * (another runtime, as the card's at a hand-over) serves them from the
+ * region all the same, and keeps them; written, they are gone from both.
+ */
+TEST_F(nvm, get_lba_status_reports_the_marks)
+{
+	struct dp *dp = &self->dp;
+	uint32_t p = self->bpp;
+	const struct nvme_lbas_log_hdr *lh;
+	const struct nvme_lbas_ns_elem *e;
+	char want[128], file[128];
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	uint64_t iova = 0;
+	uint8_t *buf, *log = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+
+	ASSERT_NE(NULL, log);
+	ASSERT_EQ(NVME_SC_SUCCESS, lba_status(_metadata, dp, 0, 1023, 0,
+					      NVME_LBAS_ATYPE_TRACKED, &buf));
+	ASSERT_STREQ("/2", descs(buf));
+
+	ASSERT_EQ(NVME_SC_SUCCESS, nodata(_metadata, dp, nvme_cmd_write_uncor,
+					  10 * p, 2 * p));
+	ASSERT_EQ(NVME_SC_SUCCESS, nodata(_metadata, dp, nvme_cmd_write_uncor,
+					  40 * p, 1));
+	snprintf(want, sizeof(want), "%u+%u %u+1 /2", 10 * p, 2 * p, 40 * p);
+	ASSERT_EQ(NVME_SC_SUCCESS, lba_status(_metadata, dp, 0, 1023, 0,
+					      NVME_LBAS_ATYPE_SCAN, &buf));
+	ASSERT_STREQ(want, descs(buf));
+	/* From inside the first, over one page: that page of it. */
+	snprintf(want, sizeof(want), "%u+%u /2", 11 * p, p);
+	ASSERT_EQ(NVME_SC_SUCCESS, lba_status(_metadata, dp, 11 * p, 1023, p,
+					      NVME_LBAS_ATYPE_TRACKED, &buf));
+	ASSERT_STREQ(want, descs(buf));
+	/* Past the end: LBA Out of Range; an action type not offered. */
+	ASSERT_EQ(NVME_SC_LBA_RANGE, lba_status(_metadata, dp, dp->io.nsze, 1023,
+						0, NVME_LBAS_ATYPE_TRACKED, &buf));
+	ASSERT_EQ(NVME_SC_INVALID_FIELD, lba_status(_metadata, dp, 0, 1023, 0,
+						    0x02, &buf));
+
+	nb_get_log(&sqe, NVME_LOG_LBA_STATUS, 0xffffffff, GMEM_PAGE, iova, false);
+	ASSERT_EQ(0, nvd_admin(&dp->l.nvd, &sqe, &cqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
+	lh = (const void *)log;
+	e = (const void *)(lh + 1);
+	ASSERT_EQ(1U, le32toh(lh->nlslne));
+	ASSERT_EQ(2 * p + 1, le32toh(lh->estulb));
+	ASSERT_NE(0, le16toh(lh->lsgc));
+	ASSERT_EQ(1U, le32toh(e->neid));
+	ASSERT_EQ(2U, le32toh(e->nrld));
+
+	/* A runtime whose state directory knows nothing of them. */
+	ASSERT_EQ(0, leapiod_stop(&dp->d, SIGTERM));
+	ASSERT_EQ(0, leapiod_wait_runtime_pid(dp->l.mdev.uuid, 0, LEAPIOD_TIMEOUT_MS));
+	snprintf(file, sizeof(file), "%s/uncor-%s-1", dp->d.state, dp->l.mdev.uuid);
+	if (!LIO_DP_CARD)
+		ASSERT_EQ(0, unlink(file));
+	dp_start_leapiod(_metadata, dp);
+	ASSERT_EQ(READ_ERROR, read_st(_metadata, dp, 40 * p, 1));
+	if (!LIO_DP_CARD)
+		ASSERT_EQ(0, access(file, F_OK));	/* kept again */
+	snprintf(want, sizeof(want), "%u+%u %u+1 /2", 10 * p, 2 * p, 40 * p);
+	ASSERT_EQ(NVME_SC_SUCCESS, lba_status(_metadata, dp, 0, 1023, 0,
+					      NVME_LBAS_ATYPE_TRACKED, &buf));
+	ASSERT_STREQ(want, descs(buf));
+
+	dp_write_seed(_metadata, dp, 1, 10 * p, 2 * p, 612);
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  nodata(_metadata, dp, nvme_cmd_write_zeroes, 40 * p, 1));
+	ASSERT_EQ(NVME_SC_SUCCESS, lba_status(_metadata, dp, 0, 1023, 0,
+					      NVME_LBAS_ATYPE_TRACKED, &buf));
+	ASSERT_STREQ("/2", descs(buf));
 }
 
 /*

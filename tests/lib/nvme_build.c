@@ -243,6 +243,17 @@ void nb_dbbuf(struct nvme_sqe *s, u64 shadow, u64 eventidx)
 	s->prp2 = cpu_to_le64(eventidx);
 }
 
+void nb_get_lba_status(struct nvme_sqe *s, u32 nsid, u64 slba, u32 mndw,
+		       u16 rl, u8 atype, u64 buf)
+{
+	nb_init(s, nvme_admin_get_lba_status, nsid);
+	s->prp1 = cpu_to_le64(buf);
+	s->cdw10 = cpu_to_le32((u32)slba);
+	s->cdw11 = cpu_to_le32((u32)(slba >> 32));
+	s->cdw12 = cpu_to_le32(mndw);
+	s->cdw13 = cpu_to_le32((u32)atype << 24 | rl);
+}
+
 /* ---- NVM I/O commands ---- */
 
 /* SLBA in CDW10/11, NLB (0's based) in CDW12 [15:0]. */

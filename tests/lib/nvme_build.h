@@ -151,6 +151,12 @@ void nb_aer(struct nvme_sqe *s);			/* 0Ch */
 void nb_keep_alive(struct nvme_sqe *s);			/* 18h */
 /* Doorbell Buffer Config (7Ch): PRP1 the shadow doorbells, PRP2 EventIdx. */
 void nb_dbbuf(struct nvme_sqe *s, u64 shadow, u64 eventidx);
+/*
+ * Get LBA Status (86h): from slba, at most mndw + 1 dwords into buf (one
+ * page: PRP1), over rl LBAs (0: to the namespace's end), action atype.
+ */
+void nb_get_lba_status(struct nvme_sqe *s, u32 nsid, u64 slba, u32 mndw,
+		       u16 rl, u8 atype, u64 buf);
 
 /* ---- NVM I/O commands ---- */
 

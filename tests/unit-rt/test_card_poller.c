@@ -147,9 +147,9 @@ TEST(marks_follow_the_vdev_across_hand_overs)
 	ASSERT_EQ(NVME_SC_SUCCESS, one_cmd(fc, &s, 1));
 	EXPECT_EQ(NVME_SC_READ_ERROR | NVME_STATUS_DNR,
 		  one_rw(fc, nvme_cmd_read, 5, 2));
-	EXPECT_EQ(1U, le32_to_cpu(fc->r.lbas->count));
-	EXPECT_EQ(4ULL, le64_to_cpu(fc->r.lbas->ext[0].slba));
-	EXPECT_EQ(2ULL, le64_to_cpu(fc->r.lbas->ext[0].nlb));
+	EXPECT_EQ(1U, fc->r.lbas->count);
+	EXPECT_EQ(4ULL, fc->r.lbas->ext[0].slba);
+	EXPECT_EQ(2ULL, fc->r.lbas->ext[0].nlb);
 
 	fc_slot_change(fc, LEAPIO_CARD_OWNER_HOST);
 	EXPECT_TRUE(ack_is(fc, 2));
@@ -167,8 +167,8 @@ TEST(marks_follow_the_vdev_across_hand_overs)
 	/* Written on the card now: published, the region's set empty. */
 	EXPECT_EQ(NVME_SC_SUCCESS, one_rw(fc, nvme_cmd_write, 100, 5));
 	EXPECT_EQ(NVME_SC_SUCCESS, one_rw(fc, nvme_cmd_write, 101, 6));
-	EXPECT_EQ(0U, le32_to_cpu(fc->r.lbas->count));
-	EXPECT_EQ(0U, le32_to_cpu(fc->r.lbas->seq) & 1);
+	EXPECT_EQ(0U, fc->r.lbas->count);
+	EXPECT_EQ(0U, fc->r.lbas->seq & 1);
 
 	lio_poller_stop(p);
 	fc_fini(fc);

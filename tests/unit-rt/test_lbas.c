@@ -57,29 +57,29 @@ static const char *part_str(const struct leapio_lbas *l)
 	u32 i;
 
 	buf[0] = 0;
-	if (le32_to_cpu(l->seq) & 1)
+	if (l->seq & 1)
 		return "torn";
-	for (i = 0; i < le32_to_cpu(l->count) && off < sizeof(buf) - 64; i++)
+	for (i = 0; i < l->count && off < sizeof(buf) - 64; i++)
 		off += snprintf(buf + off, sizeof(buf) - off, "%s%u:%llu+%llu",
-				i ? " " : "", le32_to_cpu(l->ext[i].nsid),
-				(unsigned long long)le64_to_cpu(l->ext[i].slba),
-				(unsigned long long)le64_to_cpu(l->ext[i].nlb));
+				i ? " " : "", l->ext[i].nsid,
+				(unsigned long long)l->ext[i].slba,
+				(unsigned long long)l->ext[i].nlb);
 	return buf;
 }
 
 static void put(struct leapio_lbas *l, u32 i, u32 nsid, u64 slba, u64 nlb)
 {
-	l->ext[i].nsid = cpu_to_le32(nsid);
-	l->ext[i].slba = cpu_to_le64(slba);
-	l->ext[i].nlb = cpu_to_le64(nlb);
+	l->ext[i].nsid = nsid;
+	l->ext[i].slba = slba;
+	l->ext[i].nlb = nlb;
 }
 
 /* A part another runtime published: gen 5, the given count. */
 static void published(struct leapio_lbas *l, u32 count)
 {
-	l->seq = cpu_to_le32(10);
-	l->count = cpu_to_le32(count);
-	l->gen = cpu_to_le32(5);
+	l->seq = 10;
+	l->count = count;
+	l->gen = 5;
 }
 
 /* What the marks file of u holds, the lines after its header. */
@@ -109,13 +109,13 @@ TEST_F(lbas, publish_writes_the_set_and_bumps_gen)
 	ASSERT_EQ(0, lio_uncor_mark(&self->u, 100, 1));
 	ASSERT_EQ(0, lio_lbas_publish(self->l, 1, &self->u));
 	EXPECT_STREQ("1:10+4 1:100+1", part_str(self->l));
-	EXPECT_EQ(2U, le32_to_cpu(self->l->seq));
-	EXPECT_EQ(1U, le32_to_cpu(self->l->gen));
+	EXPECT_EQ(2U, self->l->seq);
+	EXPECT_EQ(1U, self->l->gen);
 	ASSERT_EQ(0, lio_uncor_clear(&self->u, 0, 1000));
 	ASSERT_EQ(0, lio_lbas_publish(self->l, 1, &self->u));
 	EXPECT_STREQ("", part_str(self->l));
-	EXPECT_EQ(4U, le32_to_cpu(self->l->seq));
-	EXPECT_EQ(2U, le32_to_cpu(self->l->gen));
+	EXPECT_EQ(4U, self->l->seq);
+	EXPECT_EQ(2U, self->l->gen);
 }
 
 TEST_F(lbas, other_namespaces_are_kept)
@@ -130,7 +130,7 @@ TEST_F(lbas, other_namespaces_are_kept)
 	ASSERT_EQ(0, lio_uncor_mark(&self->u, 50, 1));
 	ASSERT_EQ(0, lio_lbas_publish(self->l, 2, &self->u));
 	EXPECT_STREQ("1:5+1 2:30+3 2:40+1 2:50+1 3:0+9", part_str(self->l));
-	EXPECT_EQ(6U, le32_to_cpu(self->l->gen));
+	EXPECT_EQ(6U, self->l->gen);
 	/* Fewer than before: the ones after move down. */
 	ASSERT_EQ(0, lio_uncor_clear(&self->u, 0, 45));
 	ASSERT_EQ(0, lio_lbas_publish(self->l, 2, &self->u));
@@ -140,9 +140,9 @@ TEST_F(lbas, other_namespaces_are_kept)
 TEST_F(lbas, gen_never_wraps_to_zero)
 {
 	published(self->l, 0);
-	self->l->gen = cpu_to_le32(0xffffffff);
+	self->l->gen = 0xffffffff;
 	ASSERT_EQ(0, lio_lbas_publish(self->l, 1, &self->u));
-	EXPECT_EQ(1U, le32_to_cpu(self->l->gen));
+	EXPECT_EQ(1U, self->l->gen);
 }
 
 TEST_F(lbas, new_region_gets_the_files_set)
@@ -153,7 +153,7 @@ TEST_F(lbas, new_region_gets_the_files_set)
 	ASSERT_EQ(0, lio_lbas_attach(self->l, 1, &self->u, &taken));
 	EXPECT_FALSE(taken);
 	EXPECT_STREQ("1:8+8", part_str(self->l));
-	EXPECT_NE(0U, le32_to_cpu(self->l->gen));
+	EXPECT_NE(0U, self->l->gen);
 }
 
 /* Even an empty set is published: the next runtime then takes "none". */
@@ -164,7 +164,7 @@ TEST_F(lbas, new_region_gets_an_empty_set_too)
 	ASSERT_EQ(0, lio_lbas_attach(self->l, 1, &self->u, &taken));
 	EXPECT_FALSE(taken);
 	EXPECT_STREQ("", part_str(self->l));
-	EXPECT_NE(0U, le32_to_cpu(self->l->gen));
+	EXPECT_NE(0U, self->l->gen);
 }
 
 TEST_F(lbas, published_set_is_taken_into_the_file)
@@ -206,7 +206,7 @@ TEST_F(lbas, torn_or_broken_part_is_not_taken)
 	ASSERT_EQ(0, lio_uncor_mark(&self->u, 7, 1));
 	put(self->l, 0, 1, 3, 2);
 	published(self->l, 1);
-	self->l->seq = cpu_to_le32(11);		/* killed while writing */
+	self->l->seq = 11;		/* killed while writing */
 	ASSERT_EQ(0, lio_lbas_attach(self->l, 1, &self->u, &taken));
 	EXPECT_FALSE(taken);
 	EXPECT_STREQ("1:7+1", part_str(self->l));
@@ -254,10 +254,10 @@ TEST_F(lbas, every_change_is_published_through_the_hook)
 	EXPECT_STREQ("1:10+4", part_str(self->l));
 	ASSERT_EQ(0, lio_uncor_clear(&self->u, 11, 1));
 	EXPECT_STREQ("1:10+1 1:12+2", part_str(self->l));
-	EXPECT_EQ(2U, le32_to_cpu(self->l->gen));
+	EXPECT_EQ(2U, self->l->gen);
 	/* Clearing what holds no mark changes nothing, publishes nothing. */
 	ASSERT_EQ(0, lio_uncor_clear(&self->u, 100, 1));
-	EXPECT_EQ(2U, le32_to_cpu(self->l->gen));
+	EXPECT_EQ(2U, self->l->gen);
 }
 
 TEST_F(lbas, too_many_extents_leave_the_part_torn)

@@ -149,6 +149,22 @@ static void fg_dp_smart(void *opaque, struct lio_dp_smart *s)
 	s->bytes_written += g->dp->smart.bytes_written;
 }
 
+static int fg_dp_lbas(void *opaque, u32 nsid, u64 slba,
+		      struct leapio_lba_range *r, u32 max,
+		      struct leapio_lbas_info *info)
+{
+	struct fake_guest *g = opaque;
+	struct fg_dp *dp = g->dp;
+
+	fg_dp_rec(g, FG_DP_LBAS, nsid, 0);
+	if (dp->lbas_before)
+		dp->lbas_before(dp, dp->lbas_calls);
+	dp->lbas_calls++;
+	if (!dp->lbas)
+		return -EAGAIN;
+	return leapio_lbas_read(dp->lbas, nsid, slba, r, max, info);
+}
+
 static const struct lio_vctrl_ops fg_dp_ops = {
 	.dma_read = fg_dma_read,
 	.dma_write = fg_dma_write,
@@ -164,6 +180,7 @@ static const struct lio_vctrl_ops fg_dp_ops = {
 	.dp_update = fg_dp_update,
 	.dp_doorbell = fg_dp_doorbell,
 	.dp_smart = fg_dp_smart,
+	.dp_lbas = fg_dp_lbas,
 };
 
 void fg_dp_attach(struct fake_guest *g, struct fg_dp *dp)

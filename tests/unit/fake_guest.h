@@ -31,6 +31,7 @@ enum fg_dp_call {
 	FG_DP_UPDATE,
 	FG_DP_DOORBELL,
 	FG_DP_SMART,
+	FG_DP_LBAS,
 };
 
 struct fg_dp_rec {
@@ -50,6 +51,12 @@ struct fg_dp {
 	int		refuse_create;		/* dp_create's answer */
 	int		refuse_dbbuf;		/* dp_update(LIO_DP_DBBUF)'s */
 	struct lio_dp_smart smart;		/* what dp_smart adds */
+	/* dp_lbas reads this with leapio_lbas_read() (NULL: -EAGAIN),
+	 * after calling lbas_before (if set) with the call's number.
+	 */
+	struct leapio_lbas *lbas;
+	void		(*lbas_before)(struct fg_dp *dp, unsigned int call);
+	unsigned int	lbas_calls;
 };
 
 struct fake_guest {

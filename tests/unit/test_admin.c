@@ -73,6 +73,7 @@ static bool admin_supported(u8 op)
 	case nvme_admin_async_event:
 	case nvme_admin_keep_alive:
 	case nvme_admin_dbbuf:
+	case nvme_admin_get_lba_status:
 		return true;
 	default:
 		return false;

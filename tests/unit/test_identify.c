@@ -87,7 +87,8 @@ TEST_F(id, controller)
 	EXPECT_EQ(1U << 8, le32_to_cpu(id->oaes));
 	EXPECT_EQ(0U, le32_to_cpu(id->ctratt));
 	EXPECT_EQ(1, id->cntrltype);
-	EXPECT_EQ(1U << 8, le16_to_cpu(id->oacs));
+	/* Doorbell Buffer Config, Get LBA Status */
+	EXPECT_EQ(1U << 8 | 1U << 9, le16_to_cpu(id->oacs));
 	EXPECT_EQ(3, id->acl);
 	EXPECT_EQ(3, id->aerl);
 	EXPECT_EQ(0x03, id->frmw);

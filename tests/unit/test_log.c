@@ -306,6 +306,7 @@ TEST_F(log, commands_supported_and_effects)
 		[nvme_admin_async_event] = csupp,
 		[nvme_admin_keep_alive] = csupp,
 		[nvme_admin_dbbuf] = csupp,
+		[nvme_admin_get_lba_status] = csupp,
 	};
 	u32 iocs[256] = {
 		[nvme_cmd_flush] = csupp,
@@ -340,7 +341,7 @@ TEST_F(log, unknown_lids)
 	 * persistent events, ...), discovery, and vendor specific.
 	 */
 	static const u8 bad[] = { 0x00, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b,
-				  0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x12, 0x70,
+				  0x0c, 0x0d, 0x0f, 0x10, 0x12, 0x70,
 				  0x80, 0x81, 0x82, 0xbf, 0xc0, 0xc1, 0xca,
 				  0xd0, 0xfe, 0xff };
 	unsigned int i;

@@ -178,6 +178,12 @@ tap "$(ok_if grep -qi 'unrecovered\|0x281' <<< "$(kv read_marked)")" \
 	"a read of the marked block fails with Unrecovered Read Error" "$nvm"
 tap "$(ok_if grep -qi 'unrecovered\|0x281' <<< "$(kv verify_marked)")" \
 	"a verify of the marked block fails with Unrecovered Read Error" "$nvm"
+# nvme-cli prints DSLBA after "0x" in decimal (2.3) or hex: either.
+lbas=$(kv lba_status)
+mark=$(($(sed -n 's/^slba=//p' <<< "$nvm") + 1))
+tap "$(ok_if grep -q 'NLSD): 1;' <<< "$lbas" &&
+	grep -qiE "DSLBA: 0x0*($mark|$(printf '%x' "$mark")), NLB: 0x0*1," <<< "$lbas")" \
+	"nvme get-lba-status names the marked block, and it alone" "$lbas"
 tap_is "the marked block written again reads" "$(kv rewrite) $(kv reread)" "0 0" "$nvm"
 
 # The namespace doubled under fio (init-l2.sh resize_under_fio; L1's

@@ -128,6 +128,7 @@ dsm_dealloc() {
 nvm_cmds() {
 	bs=$(ns_lbs) || return 1
 	s=$(($1 / bs)) n=8
+	echo "slba=$s"
 	head -c $((2 * n * bs)) /dev/urandom > /tmp/nvm.w || return 1
 	dd if=/tmp/nvm.w of=/dev/nvme0n1 bs="$bs" seek="$s" count=$((2 * n)) \
 		oflag=direct conv=notrunc 2>/dev/null || return 1
@@ -147,6 +148,9 @@ nvm_cmds() {
 		-d /tmp/nvm.r 2>&1 | grep -i status | head -n 1)"
 	echo "verify_marked=$(nvme verify /dev/nvme0n1 -s $((s + 1)) -c 0 2>&1 |
 		grep -i status | head -n 1)"
+	# Its Potentially Unrecoverable LBAs: the marked block alone.
+	echo "lba_status=$(nvme get-lba-status /dev/nvme0 -n 1 -s "$s" -m 63 \
+		-a 0x11 -l 64 2>&1 | tr '\n' ';')"
 	dd if=/tmp/nvm.w of=/dev/nvme0n1 bs="$bs" seek=$((s + 1)) count=1 \
 		oflag=direct conv=notrunc 2>/dev/null
 	echo "rewrite=$?"

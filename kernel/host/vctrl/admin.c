@@ -56,6 +56,7 @@ static u16 (* const lio_admin_cmds[256])(struct lio_vctrl *c,
 	[nvme_admin_async_event]	= lio_admin_async_event,
 	[nvme_admin_keep_alive]		= lio_admin_keep_alive,
 	[nvme_admin_dbbuf]		= lio_admin_dbbuf,
+	[nvme_admin_get_lba_status]	= lio_admin_get_lba_status,
 };
 
 u32 lio_admin_cmd_effects(u8 opcode)

@@ -55,6 +55,16 @@ void lio_hook_smart(struct lio_vctrl *c, struct lio_dp_smart *s)
 		c->ops->dp_smart(c->opaque, s);
 }
 
+int lio_hook_lbas(struct lio_vctrl *c, u32 nsid, u64 slba,
+		  struct leapio_lba_range *r, u32 max,
+		  struct leapio_lbas_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	if (!c->ops->dp_lbas)
+		return -EAGAIN;
+	return c->ops->dp_lbas(c->opaque, nsid, slba, r, max, info);
+}
+
 bool lio_vctrl_ready(const struct lio_vctrl *c)
 {
 	return (c->csts & (NVME_CSTS_RDY | NVME_CSTS_CFS |

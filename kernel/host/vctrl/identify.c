@@ -90,7 +90,8 @@ static void lio_fill_id_ctrl(struct lio_vctrl *c, struct nvme_id_ctrl *id)
 	id->oaes = cpu_to_le32(NVME_AEN_CFG_NS_ATTR);
 	id->cntrltype = NVME_CTRL_TYPE_IO;
 
-	id->oacs = cpu_to_le16(NVME_CTRL_OACS_DBBUF_SUPP);
+	id->oacs = cpu_to_le16(NVME_CTRL_OACS_DBBUF_SUPP |
+			       NVME_CTRL_OACS_LBA_STATUS);
 	id->acl = LIO_ACL;
 	id->aerl = LIO_AERL;
 	/* Slot 1 read-only, one slot: no firmware to download. */

@@ -227,6 +227,8 @@ static u16 lio_log_build(struct lio_vctrl *c, struct lio_req *req, u8 lid,
 	case NVME_LOG_CMD_EFFECTS:
 		*size = lio_log_cmd_effects(buf);
 		break;
+	case NVME_LOG_LBA_STATUS:
+		return lio_log_lba_status(c, buf, size);
 	default:
 		req->err_loc = NVME_SQE_OFF_CDW10;
 		return NVME_SC_INVALID_LOG_PAGE;

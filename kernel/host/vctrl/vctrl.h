@@ -21,6 +21,7 @@
 #include "../../../common/nvme/queue_rules.h"
 #include "../../../uapi/linux/leapio.h"
 #include "../../../common/leapio/mdev_attrs.h"
+#include "../../../common/leapio/lbas_read.h"
 
 /* ---- Limits and fixed capabilities ---- */
 #define LIO_MAX_IOQ		LEAPIO_MAX_IOQ
@@ -124,6 +125,16 @@ struct lio_vctrl_ops {
 	 * so that they take their place in it before.
 	 */
 	void (*dp_errors)(void *opaque);
+	/*
+	 * Namespace nsid's Potentially Unrecoverable LBAs (the data path's
+	 * Write Uncorrectable marks) as leapio_lbas_read() gives them: 0,
+	 * -EAGAIN (none to be had now: Namespace Not Ready), -EINVAL (the
+	 * data path's copy is broken: Internal Error). Without the hook:
+	 * -EAGAIN, as for I/O without a data path.
+	 */
+	int (*dp_lbas)(void *opaque, u32 nsid, u64 slba,
+		       struct leapio_lba_range *r, u32 max,
+		       struct leapio_lbas_info *info);
 };
 
 /* Fixed at creation of the mdev. */
@@ -451,6 +462,9 @@ void lio_hook_enabled(struct lio_vctrl *c);
 int lio_hook_update(struct lio_vctrl *c, u32 what);
 bool lio_hook_doorbell(struct lio_vctrl *c, u32 idx, u32 val);
 void lio_hook_smart(struct lio_vctrl *c, struct lio_dp_smart *s);
+int lio_hook_lbas(struct lio_vctrl *c, u32 nsid, u64 slba,
+		  struct leapio_lba_range *r, u32 max,
+		  struct leapio_lbas_info *info);
 
 /* queue.c */
 /* CSTS.CFS: the host must reset; nothing more is fetched or posted. */
@@ -516,6 +530,11 @@ void lio_features_reset(struct lio_vctrl *c);
 
 /* log.c */
 u16 lio_admin_get_log_page(struct lio_vctrl *c, struct lio_req *req);
+
+/* lba_status.c */
+u16 lio_admin_get_lba_status(struct lio_vctrl *c, struct lio_req *req);
+/* LBA Status Information log (0Eh) in buf (4 KiB, zeroed): its size. */
+u16 lio_log_lba_status(struct lio_vctrl *c, void *buf, u32 *size);
 void lio_err_log_add(struct lio_vctrl *c, const struct lio_req *req, u16 status);
 /* SMART critical warning bits as they stand now. */
 u8 lio_smart_critical_warning(const struct lio_vctrl *c);
