@@ -65,6 +65,30 @@ static void do_ioq(struct fake_guest *g, struct prog *pr)
 }
 
 /*
+ * What the runtime wrote in the region's lbas part, which the model's
+ * Get LBA Status and log 0Eh read: any extent, count, gen and seq (a
+ * runtime is no more trusted than a guest). The first LBAS_FUZZ extents.
+ */
+#define LBAS_FUZZ	64
+static struct leapio_lbas fuzz_lbas;
+
+static void do_lbas(struct fake_guest *g, struct prog *pr, const u16 *idx)
+{
+	struct { u64 slba, nlb; u32 nsid, count, gen, seq; } e;
+
+	if (!take(pr, &e, sizeof(e)))
+		return;
+	fuzz_lbas.ext[*idx % LBAS_FUZZ].slba = e.slba;
+	fuzz_lbas.ext[*idx % LBAS_FUZZ].nlb = e.nlb;
+	fuzz_lbas.ext[*idx % LBAS_FUZZ].nsid = e.nsid % 4;
+	/* Mostly within what was written, sometimes past the part. */
+	fuzz_lbas.count = e.count & 0x80000000 ? e.count : e.count % (LBAS_FUZZ + 1);
+	fuzz_lbas.gen = e.gen;
+	fuzz_lbas.seq = e.seq;
+	g->dp->lbas = &fuzz_lbas;
+}
+
+/*
  * The fake data path's answers change (serve the queues or not, refuse
  * creates or Doorbell Buffer Config), and it asks for interrupts, events
  * and failure as the mailbox lets a runtime do.
@@ -79,7 +103,7 @@ static void do_dp(struct fake_guest *g, struct prog *pr)
 	g->dp->refuse_create = a.flags & 2 ? -EFAULT : 0;
 	g->dp->refuse_dbbuf = a.flags & 4 ? -ENOSPC : 0;
 	g->dp->smart.bytes_read += a.dw0;
-	switch (a.what % 4) {
+	switch (a.what % 5) {
 	case 0:
 		lio_vctrl_raise_irq(g->c, a.vector);
 		break;
@@ -88,6 +112,9 @@ static void do_dp(struct fake_guest *g, struct prog *pr)
 		break;
 	case 2:
 		lio_vctrl_fatal(g->c);
+		break;
+	case 3:
+		do_lbas(g, pr, &a.vector);
 		break;
 	default:
 		break;
@@ -112,6 +139,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	/* Half the inputs run with data path hooks that record calls. */
 	if (nr_ioq & 0x80)
 		fg_dp_attach(g, &dp);
+	memset(&fuzz_lbas, 0, offsetof(struct leapio_lbas, ext[LBAS_FUZZ]));
 	fg_enable(g);
 
 	while (take(&pr, &act, 1)) {
