@@ -170,19 +170,9 @@ static uint16_t lba_status(struct __test_metadata *_metadata, struct dp *dp,
 /* The descriptors of a Get LBA Status page as "dslba+nlb ... /cmpc". */
 static const char *descs(const uint8_t *buf)
 {
-	const struct nvme_lba_status_hdr *h = (const void *)buf;
-	const struct nvme_lba_status_desc *d = (const void *)(h + 1);
 	static char s[256];
-	size_t off = 0;
-	uint32_t i;
 
-	s[0] = 0;
-	for (i = 0; i < le32toh(h->nlsd) && off < sizeof(s) - 48; i++)
-		off += snprintf(s + off, sizeof(s) - off, "%llu+%u ",
-				(unsigned long long)le64toh(d[i].dslba),
-				le32toh(d[i].nlb));
-	snprintf(s + off, sizeof(s) - off, "/%u", h->cmpc);
-	return s;
+	return nb_lba_status_str(buf, s, sizeof(s));
 }
 
 /*

@@ -254,6 +254,22 @@ void nb_get_lba_status(struct nvme_sqe *s, u32 nsid, u64 slba, u32 mndw,
 	s->cdw13 = cpu_to_le32((u32)atype << 24 | rl);
 }
 
+const char *nb_lba_status_str(const void *data, char *s, size_t len)
+{
+	const struct nvme_lba_status_hdr *h = data;
+	const struct nvme_lba_status_desc *d = (const void *)(h + 1);
+	u32 i, n = le32_to_cpu(h->nlsd);
+	size_t off = 0;
+
+	s[0] = 0;
+	for (i = 0; i < n && off + 48 < len; i++)
+		off += snprintf(s + off, len - off, "%llu+%u ",
+				(unsigned long long)le64_to_cpu(d[i].dslba),
+				le32_to_cpu(d[i].nlb));
+	snprintf(s + off, len - off, "/%u", h->cmpc);
+	return s;
+}
+
 /* ---- NVM I/O commands ---- */
 
 /* SLBA in CDW10/11, NLB (0's based) in CDW12 [15:0]. */

@@ -157,6 +157,11 @@ void nb_dbbuf(struct nvme_sqe *s, u64 shadow, u64 eventidx);
  */
 void nb_get_lba_status(struct nvme_sqe *s, u32 nsid, u64 slba, u32 mndw,
 		       u16 rl, u8 atype, u64 buf);
+/*
+ * What Get LBA Status returned in data, as "dslba+nlb dslba+nlb .../cmpc"
+ * in s (len bytes; descriptors that do not fit left out): s.
+ */
+const char *nb_lba_status_str(const void *data, char *s, size_t len);
 
 /* ---- NVM I/O commands ---- */
 

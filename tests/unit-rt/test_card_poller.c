@@ -66,30 +66,41 @@ static u16 one_write(struct fake_card *fc, u16 cid)
 	return one_cmd(fc, &s, cid);
 }
 
-TEST(poller_serves_hands_over_and_back)
+/*
+ * The fake card with queue pair 1, and a card-mode poller that serves
+ * its vdev (a null backend of NSZE blocks), attached: the slot acked.
+ */
+static void serve(struct __test_metadata *_metadata, struct fake_card *fc,
+		  struct lio_poller **p)
 {
-	struct fake_card *fc = calloc(1, sizeof(*fc));
 	struct lio_poller_cfg pc = { .cpu = -1, .spin_us = 50, .idle_poll_us = 20 };
 	struct lio_vdev_cfg vc;
-	struct lio_poller *p;
-	struct lio_dma *dma;
-	unsigned long long copies;
 	char err[256];
 
+	ASSERT_NE(NULL, fc);
 	fc_init(fc, 2, NSZE);
-	dma = lio_card_dma(fc->card);
 	ASSERT_EQ(0, fc_create_cq(fc, 1, CQ_GPA, 512, 1));
 	ASSERT_EQ(0, fc_create_sq(fc, 1, SQ_GPA, 128, 1));
-	ASSERT_EQ(0, lio_poller_start(&pc, &lio_card_plat, fc->card, 0, &p,
+	ASSERT_EQ(0, lio_poller_start(&pc, &lio_card_plat, fc->card, 0, p,
 				      err, sizeof(err))) TH_LOG("%s", err);
 	memset(&vc, 0, sizeof(vc));
 	strcpy(vc.uuid, FC_UUID);
 	vc.bdev.type = LIO_BDEV_NULL;
 	vc.bdev.size = NSZE * 512ULL;
-	ASSERT_EQ(0, lio_poller_add_vdev(p, &vc, err, sizeof(err)))
+	ASSERT_EQ(0, lio_poller_add_vdev(*p, &vc, err, sizeof(err)))
 		TH_LOG("%s", err);
-	EXPECT_TRUE(ack_is(fc, 1));
+	ASSERT_TRUE(ack_is(fc, 1));
+}
 
+TEST(poller_serves_hands_over_and_back)
+{
+	struct fake_card *fc = calloc(1, sizeof(*fc));
+	struct lio_poller *p;
+	struct lio_dma *dma;
+	unsigned long long copies;
+
+	serve(_metadata, fc, &p);
+	dma = lio_card_dma(fc->card);
 	copies = dma->copies;
 	EXPECT_EQ(0, one_write(fc, 1));
 	EXPECT_LT(copies, dma->copies);		/* staged */
@@ -118,30 +129,16 @@ TEST(poller_serves_hands_over_and_back)
 TEST(marks_follow_the_vdev_across_hand_overs)
 {
 	struct fake_card *fc = calloc(1, sizeof(*fc));
-	struct lio_poller_cfg pc = { .cpu = -1, .spin_us = 50, .idle_poll_us = 20 };
 	char dir[] = "/tmp/leapio-lbas-XXXXXX", cmd[64];
 	struct lio_uncor_ext host_set = { 100, 102 };
 	struct lio_uncor other;
-	struct lio_vdev_cfg vc;
 	struct lio_poller *p;
 	struct nvme_sqe s;
-	char err[256];
 
 	ASSERT_NE(NULL, mkdtemp(dir));
 	setenv("STATE_DIRECTORY", dir, 1);
-	fc_init(fc, 2, NSZE);
+	serve(_metadata, fc, &p);
 	ASSERT_NE(NULL, fc->r.lbas);
-	ASSERT_EQ(0, fc_create_cq(fc, 1, CQ_GPA, 512, 1));
-	ASSERT_EQ(0, fc_create_sq(fc, 1, SQ_GPA, 128, 1));
-	ASSERT_EQ(0, lio_poller_start(&pc, &lio_card_plat, fc->card, 0, &p,
-				      err, sizeof(err))) TH_LOG("%s", err);
-	memset(&vc, 0, sizeof(vc));
-	strcpy(vc.uuid, FC_UUID);
-	vc.bdev.type = LIO_BDEV_NULL;
-	vc.bdev.size = NSZE * 512ULL;
-	ASSERT_EQ(0, lio_poller_add_vdev(p, &vc, err, sizeof(err)))
-		TH_LOG("%s", err);
-	EXPECT_TRUE(ack_is(fc, 1));
 
 	nb_nodata(&s, nvme_cmd_write_uncor, 1, 4, 2, 0);
 	ASSERT_EQ(NVME_SC_SUCCESS, one_cmd(fc, &s, 1));

@@ -81,19 +81,9 @@ static u16 lba_status(struct fake_guest *g, u32 nsid, u64 slba, u32 mndw,
 /* The returned descriptors as "dslba+nlb ...", then "/cmpc". */
 static const char *descs(const u8 *buf)
 {
-	const struct nvme_lba_status_hdr *h = (const void *)buf;
-	const struct nvme_lba_status_desc *d = (const void *)(h + 1);
 	static char s[512];
-	size_t off = 0;
-	u32 i, n = le32_to_cpu(h->nlsd);
 
-	s[0] = 0;
-	for (i = 0; i < n && off < sizeof(s) - 64; i++)
-		off += snprintf(s + off, sizeof(s) - off, "%llu+%u ",
-				(unsigned long long)le64_to_cpu(d[i].dslba),
-				le32_to_cpu(d[i].nlb));
-	snprintf(s + off, sizeof(s) - off, "/%u", h->cmpc);
-	return s;
+	return nb_lba_status_str(buf, s, sizeof(s));
 }
 
 TEST_F(lbas, oacs_and_effects_say_it_is_there)
