@@ -179,6 +179,12 @@ TEST_F(region, header_and_identity)
 	/* Nothing pinned, nothing translated. */
 	EXPECT_EQ(0, PINNED(&self->l));
 	EXPECT_EQ(0, xlate(rt, GMEM_IOVA_BASE));
+	/* The lbas part (minor 4), never published: all zero. */
+	ASSERT_LE(4, h->version_minor);
+	ASSERT_NE(NULL, rt->v.lbas);
+	EXPECT_EQ(0, rt->v.lbas->seq);
+	EXPECT_EQ(0, rt->v.lbas->gen);
+	EXPECT_EQ(0, rt->v.lbas->count);
 }
 
 TEST_F(region, mmap_offsets_and_lengths)
