@@ -50,20 +50,15 @@ $(FUZZ_OUT)/fuzz_control: tests/fuzz/fuzz_control.c $(FUZZ_CTL_SRCS) $(shell fin
 
 fuzz-build: $(FUZZ_TARGETS)
 
-# One TAP line per target: ok when libFuzzer finished its runs clean.
+# One TAP line per target: ok when libFuzzer finished its runs clean
+# (tests/fuzz/smoke.sh: as many targets at once as cores, unless
+# FUZZ_SECONDS).
 fuzz: fuzz-build
 	@mkdir -p build/results $(FUZZ_OUT)/corpus
-	@( n=0; rc=0; echo "TAP version 13"; echo "1..$(words $(FUZZ_TARGETS))"; \
-	for t in $(FUZZ_TARGETS); do n=$$((n+1)); \
-		c=$(FUZZ_OUT)/corpus/$$(basename $$t); mkdir -p $$c; \
-		case $$(basename $$t) in fuzz_vctrl) runs=$(FUZZ_RUNS);; \
-		fuzz_rt) runs=$(FUZZ_RUNS_fuzz_rt);; *) runs=$(FUZZ_RUNS_small);; esac; \
-		lim="-runs=$$runs -max_total_time=$(FUZZ_TIME)"; \
-		[ -z "$(FUZZ_SECONDS)" ] || lim="-runs=-1 -max_total_time=$(FUZZ_SECONDS)"; \
-		if $$t $$lim -max_len=4096 -artifact_prefix=$$t- \
-			$$c tests/fuzz/seeds/$$(basename $$t) > $$t.log 2>&1; \
-		then echo "ok $$n $$(basename $$t)"; \
-		else echo "not ok $$n $$(basename $$t) # see $$t.log"; rc=1; fi; \
-	done; exit $$rc ) | tee build/results/fuzz.tap; exit $${PIPESTATUS[0]}
+	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_RUNS_fuzz_rt=$(FUZZ_RUNS_fuzz_rt) \
+		FUZZ_RUNS_small=$(FUZZ_RUNS_small) FUZZ_TIME=$(FUZZ_TIME) \
+		FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		tests/fuzz/smoke.sh $(FUZZ_OUT)/corpus $(FUZZ_TARGETS) | \
+		tee build/results/fuzz.tap; exit $${PIPESTATUS[0]}
 
 .PHONY: fuzz fuzz-build
