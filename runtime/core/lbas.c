@@ -102,12 +102,15 @@ int lio_lbas_attach(struct leapio_lbas *l, uint32_t nsid, struct lio_uncor *u,
 
 	*taken = false;
 	/*
-	 * Nothing published yet (a new region), or a runtime killed while
-	 * writing: what this runtime's state directory holds is the set.
+	 * Nothing published yet (a new region), a runtime killed while
+	 * writing, or a namespace that moved to another backend since (its
+	 * state file said so; the region does not know backends): what this
+	 * runtime's state directory holds is the set.
 	 * While this runtime is attached it is the only writer: no torn
 	 * read is possible, one look is enough.
 	 */
-	if (!l->gen || (seq & 1) || !lio_lbas_valid(l, count)) {
+	if (!l->gen || (seq & 1) || !lio_lbas_valid(l, count) ||
+	    u->other_backend) {
 		/* -ENOSPC leaves the part torn, which is its own answer. */
 		lio_lbas_publish(l, nsid, u);
 		return 0;

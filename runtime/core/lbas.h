@@ -28,7 +28,8 @@ int lio_lbas_publish(struct leapio_lbas *l, uint32_t nsid,
 /*
  * At attach: the region's set for namespace nsid, when a runtime has
  * published one, becomes u's (kept in u's file first), else u's set is
- * published. 0, or -errno from keeping the set (the region's is then
+ * published; so is u's when its file was for another backend (the
+ * region's marks are the old backend's). 0, or -errno from keeping the set (the region's is then
  * not taken). *taken tells which way it went.
  */
 int lio_lbas_attach(struct leapio_lbas *l, uint32_t nsid, struct lio_uncor *u,

@@ -248,6 +248,7 @@ static int lio_uncor_parse(struct lio_uncor *u, FILE *f, const char *backend,
 		lio_log("%s holds Write Uncorrectable marks of backend %s; the "
 			"namespace is now on %s: they are dropped", u->path,
 			line + 8, backend);
+		u->other_backend = true;
 		return 0;
 	}
 	while (fgets(line, sizeof(line), f)) {

@@ -34,6 +34,10 @@ struct lio_uncor {
 	uint32_t	n;
 	char		*path;		/* NULL: kept in memory only */
 	char		*backend;	/* what the file says it is for */
+	/* The file was for another backend: its marks, and any copy of
+	 * them elsewhere (the region's), are not this backend's.
+	 */
+	bool		other_backend;
 	/* After every change the file has: the region's copy (lbas.c). */
 	void		(*changed)(const struct lio_uncor *u, void *ctx);
 	void		*changed_ctx;

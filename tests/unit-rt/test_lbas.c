@@ -23,6 +23,7 @@
 
 FIXTURE(lbas) {
 	char dir[64];
+	char file[160];
 	char err[256];
 	struct leapio_lbas *l;
 	struct lio_uncor u;
@@ -33,6 +34,8 @@ FIXTURE_SETUP(lbas)
 	strcpy(self->dir, "/tmp/leapio-lbas-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	setenv("STATE_DIRECTORY", self->dir, 1);
+	snprintf(self->file, sizeof(self->file), "%s/uncor-%s-1", self->dir,
+		 UUID);
 	self->l = calloc(1, sizeof(*self->l));
 	ASSERT_NE(NULL, self->l);
 	ASSERT_EQ(0, lio_uncor_open(&self->u, UUID, 1, BACKEND, self->err,
@@ -236,6 +239,32 @@ TEST_F(lbas, torn_or_broken_part_is_not_taken)
 	/* Each time the file's set went out instead. */
 	EXPECT_STREQ("1:7+1", part_str(self->l));
 	EXPECT_STREQ("7 8", file_str(&self->u));
+}
+
+/*
+ * The state file was made on another backend: the namespace moved, and
+ * the region's marks (the old backend's) are not taken; the file's
+ * (none) go out instead.
+ */
+TEST_F(lbas, marks_of_another_backend_are_not_taken)
+{
+	bool taken = true;
+	FILE *f;
+
+	lio_uncor_close(&self->u);
+	f = fopen(self->file, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "leapio-uncor 1\nbackend /old/disk@0\n5 9\n");
+	fclose(f);
+	ASSERT_EQ(0, lio_uncor_open(&self->u, UUID, 1, BACKEND, self->err,
+				    sizeof(self->err)));
+	EXPECT_TRUE(self->u.other_backend);
+	put(self->l, 0, 1, 5, 4);
+	published(self->l, 1);
+	ASSERT_EQ(0, lio_lbas_attach(self->l, 1, &self->u, &taken));
+	EXPECT_FALSE(taken);
+	EXPECT_EQ(0U, self->u.n);
+	EXPECT_STREQ("", part_str(self->l));
 }
 
 static int hook_ret = -1;
