@@ -120,6 +120,25 @@ TEST_F(lbas, marks_in_the_range_clipped_to_it)
 	EXPECT_STREQ("/2", descs(self->buf));
 }
 
+/*
+ * As nvme-cli asks: a calloc'ed buffer of (MNDW + 1) * 4 bytes inside a
+ * page, over RL LBAs from SLBA, a 4 KiB LBA format.
+ */
+TEST_F(lbas, small_buffer_inside_a_page)
+{
+	struct nvme_sqe sqe;
+
+	ASSERT_EQ(0, lio_vctrl_set_ns(self->g->c, 512ULL << 20, 4096));
+	put(self->l, 0, 1, 7169, 1);
+	publish(self->l, 1, 3);
+	nb_get_lba_status(&sqe, 1, 7168, 63, 64, NVME_LBAS_ATYPE_TRACKED,
+			  BUF + 0x2a0);
+	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
+	EXPECT_STREQ("7169+1 /2", descs(self->buf + 0x2a0));
+	EXPECT_TRUE(fg_filled(self->buf, POISON, 0x2a0));
+	EXPECT_TRUE(fg_filled(self->buf + 0x2a0 + 24, POISON, 256 - 24));
+}
+
 TEST_F(lbas, other_namespaces_marks_are_not_ours)
 {
 	put(self->l, 0, 1, 4, 2);

@@ -148,9 +148,13 @@ nvm_cmds() {
 		-d /tmp/nvm.r 2>&1 | grep -i status | head -n 1)"
 	echo "verify_marked=$(nvme verify /dev/nvme0n1 -s $((s + 1)) -c 0 2>&1 |
 		grep -i status | head -n 1)"
-	# Its Potentially Unrecoverable LBAs: the marked block alone.
-	echo "lba_status=$(nvme get-lba-status /dev/nvme0 -n 1 -s "$s" -m 63 \
-		-a 0x11 -l 64 2>&1 | tr '\n' ';')"
+	# Get LBA Status (tracked) of the 64 blocks from s: the marked block
+	# alone. Through admin-passthru: Debian 12's nvme get-lba-status
+	# sends no data buffer (libnvme 1.3 leaves its data_len 0).
+	echo "lba_status=$(nvme admin-passthru /dev/nvme0 --opcode=0x86 \
+		--namespace-id=1 --cdw10="$s" --cdw12=63 \
+		--cdw13=$((0x11 << 24 | 64)) --data-len=256 --read -b \
+		2>/dev/null | head -c 24 | od -A n -t x1 -v | tr -d ' \n')"
 	dd if=/tmp/nvm.w of=/dev/nvme0n1 bs="$bs" seek=$((s + 1)) count=1 \
 		oflag=direct conv=notrunc 2>/dev/null
 	echo "rewrite=$?"
