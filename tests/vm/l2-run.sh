@@ -48,9 +48,6 @@ fi
 
 start=$SECONDS
 mem=640M
-# Seconds of TCG in TCG a test guest need not spend booting: the crypto
-# self-tests, marking rodata read-only (and checking W+X after it), audit.
-boot_fast="cryptomgr.notests rodata=off audit=0"
 boot=0
 while :; do
 	boot=$((boot + 1))
@@ -60,7 +57,7 @@ while :; do
 		-machine q35,memory-backend=mem0 -m "$mem" -smp "${LEAPIO_L2_SMP:-1}" \
 		-nodefaults -display none -no-reboot \
 		-kernel "$img/vmlinux" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic $boot_fast ${LEAPIO_L2_APPEND:-}" \
+		-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic ${LEAPIO_L2_APPEND:-}" \
 		-serial "file:$tmp/console.log" "${ttys1[@]}" \
 		"$@" < /dev/null
 	rc=$?
