@@ -17,11 +17,8 @@ static int leapio_lbas_copy(const struct leapio_lbas *l, u32 nsid, u64 slba,
 		ns = READ_ONCE(l->ext[i].nsid);
 		s = READ_ONCE(l->ext[i].slba);
 		nlb = READ_ONCE(l->ext[i].nlb);
-		if (!nlb || s + nlb < s || ns < prev ||
-		    (i && ns == prev && s <= end))
+		if (!leapio_lbas_ext_follows(i, ns, s, nlb, &prev, &end))
 			return -EINVAL;
-		prev = ns;
-		end = s + nlb;
 		if (ns != nsid)
 			continue;
 		info->total++;

@@ -30,6 +30,24 @@ struct leapio_lbas_info {
 };
 
 /*
+ * The part's rule for extent i (nsid, slba, nlb) after the one before,
+ * which was of namespace *prev and ended at *end: non-empty, no wrap,
+ * sorted by nsid then slba, neither overlapping nor touching. On true,
+ * *prev and *end move to this one. The runtime checks a part it finds
+ * with it, the driver every extent it reads.
+ */
+static inline bool leapio_lbas_ext_follows(u32 i, u32 nsid, u64 slba, u64 nlb,
+					   u32 *prev, u64 *end)
+{
+	if (!nlb || slba + nlb < slba || nsid < *prev ||
+	    (i && nsid == *prev && slba <= *end))
+		return false;
+	*prev = nsid;
+	*end = slba + nlb;
+	return true;
+}
+
+/*
  * Namespace nsid's extents that end after slba, in order, up to max of
  * them into r, and *info. A sequence-count read of memory the runtime
  * writes: copies taken while it rewrites the part are taken again, at

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "lio_env.h"
-#include "../../uapi/linux/leapio_region.h"
+#include "../../common/leapio/lbas_read.h"
 #include "lbas.h"
 #include "log.h"
 
@@ -33,21 +33,15 @@ static void lio_lbas_seq_end(struct leapio_lbas *l, u32 seq)
 /* Is ext[0..count) as the part promises: sorted, apart, non-empty? */
 static bool lio_lbas_valid(const struct leapio_lbas *l, u32 count)
 {
-	u64 slba, nlb, end = 0;
-	u32 i, nsid, prev = 0;
+	u32 i, prev = 0;
+	u64 end = 0;
 
 	if (count > LEAPIO_LBAS_MAX)
 		return false;
-	for (i = 0; i < count; i++) {
-		slba = l->ext[i].slba;
-		nlb = l->ext[i].nlb;
-		nsid = l->ext[i].nsid;
-		if (!nlb || slba + nlb < slba || nsid < prev ||
-		    (i && nsid == prev && slba <= end))
+	for (i = 0; i < count; i++)
+		if (!leapio_lbas_ext_follows(i, l->ext[i].nsid, l->ext[i].slba,
+					     l->ext[i].nlb, &prev, &end))
 			return false;
-		prev = nsid;
-		end = slba + nlb;
-	}
 	return true;
 }
 
