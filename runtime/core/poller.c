@@ -468,23 +468,12 @@ static void *lio_poller_main(void *arg)
 			work |= lio_bdev_poll(s->bdev, now) > 0;
 			work |= lio_vdev_poll(&s->v, now);
 			/*
-			 * The driver asked us to let go (a hand-over to the
-			 * card's runtime) and we have: detached at once, and
-			 * attached again once the vdev is ours to serve.
-			 */
-			if (unlikely(lio_vdev_let_go(&s->v))) {
-				lio_log("vdev %s: let go as the driver asked; attaching again once it is handed back",
-					s->cfg.uuid);
-				lio_slot_detach(p, s);
-				s->waiting = true;
-				s->next_try_ns = now + p->plat->retry_ns;
-				continue;
-			}
-			/*
 			 * The driver gave up on us (host mode: we did not
 			 * acknowledge in time, stopped or starved), or took
 			 * the vdev elsewhere (card mode: handed over). Attach
-			 * again once we may.
+			 * again once we may. Asked first: one asked to let go
+			 * that could not answer (stopped) was revoked, and
+			 * what it acks now goes nowhere.
 			 */
 			why = p->plat->gone ? p->plat->gone(&s->att) : NULL;
 			if (unlikely(why != NULL)) {
@@ -496,6 +485,19 @@ static void *lio_poller_main(void *arg)
 				lio_slot_detach(p, s);
 				s->waiting = true;
 				s->next_try_ns = now;
+				continue;
+			}
+			/*
+			 * The driver asked us to let go (a hand-over to the
+			 * card's runtime) and we have: detached at once, and
+			 * attached again once the vdev is ours to serve.
+			 */
+			if (unlikely(lio_vdev_let_go(&s->v))) {
+				lio_log("vdev %s: let go as the driver asked; attaching again once it is handed back",
+					s->cfg.uuid);
+				lio_slot_detach(p, s);
+				s->waiting = true;
+				s->next_try_ns = now + p->plat->retry_ns;
 				continue;
 			}
 			/* The mdev is gone (acked): let its region go, and

@@ -425,7 +425,8 @@ TEST_F_TIMEOUT(ho, unanswered_let_go_is_revoked, HO_TIMEOUT_S)
 	revoked0 = attr(_metadata, dp, LEAPIO_SYSFS_RUNTIME_REVOKED);
 	let_go0 = attr(_metadata, dp, LEAPIO_SYSFS_RUNTIME_LET_GO);
 	round_start(_metadata, self, b, 7000);
-	ASSERT_EQ(0, kill(dp->d.pid, SIGSTOP));
+	/* Stopped before it is asked: it never sees the request. */
+	ASSERT_EQ(0, leapiod_freeze(&dp->d));
 	ASSERT_EQ(0, pthread_create(&t, NULL, flip_main, &f));
 	pthread_join(t, NULL);
 	if (f.err)

@@ -48,34 +48,6 @@
 #define RL_WAIT_MS	(RL_ACK_MS + 20000)
 #define RL_GRACE_MS	1500
 
-/* The state letter of /proc/<pid>/stat ('T': stopped), 0 if gone. */
-static char proc_state(pid_t pid)
-{
-	char path[64], st = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%*d %*s %c", &st) != 1)
-		st = 0;
-	fclose(f);
-	return st;
-}
-
-static int wait_proc_state(pid_t pid, char want, int timeout_ms)
-{
-	int64_t end = mono_ms() + timeout_ms;
-
-	while (proc_state(pid) != want) {
-		if (mono_ms() > end)
-			return -ETIMEDOUT;
-		usleep(10000);
-	}
-	return 0;
-}
-
 static int wait_csts(struct dp *dp, uint32_t mask, uint32_t val, int timeout_ms)
 {
 	return nvd_wait_csts(&dp->l.nvd, mask, val, timeout_ms);
@@ -159,8 +131,7 @@ static unsigned int rl_posted(struct dp *dp)
 
 static void rl_stop(struct __test_metadata *_metadata, FIXTURE_DATA(rl) *self)
 {
-	ASSERT_EQ(0, kill(self->pid, SIGSTOP));
-	ASSERT_EQ(0, wait_proc_state(self->pid, 'T', LEAPIOD_TIMEOUT_MS));
+	ASSERT_EQ(0, leapiod_freeze(&self->dp.d));
 }
 
 /* The driver gave up on it: counted, detached, and it is still there. */
@@ -171,7 +142,7 @@ static void rl_assert_revoked(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(1, dp_attr(_metadata, dp, LEAPIO_SYSFS_RUNTIME_REVOKED));
 	ASSERT_EQ(0, dp_attr(_metadata, dp, LEAPIO_SYSFS_RUNTIME_PID));
-	ASSERT_EQ('T', proc_state(self->pid));
+	ASSERT_TRUE(leapiod_frozen(&self->dp.d));
 }
 
 /*

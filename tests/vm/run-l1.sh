@@ -83,6 +83,11 @@ append="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic"
 # patch on the other vCPU oopsed (int3 in sched_clock_cpu). Deciding at
 # boot leaves nothing to patch later.
 append+=" tsc=unstable"
+# RDRAND (-cpu below) for the same reason: the kernel trusts it and its
+# random pool is ready at boot, before the second vCPU runs. Without it
+# the pool became ready 24 s in, from a worker that flips the crng_is_ready
+# static key, and the other vCPU oopsed on that int3 (get_random_u8).
+cpu=qemu64,+rdrand
 # The memory checkers Debian's stock kernels have, off by default there:
 # SLUB's red zones, poisoning, sanity checks and owner tracking; page
 # poisoning; KFENCE sampling where it is built in (6.12). Their reports
@@ -101,10 +106,10 @@ append+=" ${LEAPIO_L1_APPEND:-}"
 # -display none rather than -nographic: the same with the serial port and
 # monitor given explicitly, but SeaBIOS then keeps off the serial line (its
 # screen clearing would wipe the terminal of `make demo`).
-qemu=(qemu-system-x86_64 -accel tcg -machine q35 -m "${LEAPIO_L1_MEM:-3G}"
+qemu=(qemu-system-x86_64 -accel tcg -machine q35 -cpu "$cpu" -m "${LEAPIO_L1_MEM:-3G}"
 	-smp 2 -display none -nodefaults -no-reboot -serial stdio -monitor none
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$outdir,mount_tag=results,security_model=none,multidevs=remap"
 	-virtfs "local,path=$top,mount_tag=repo,security_model=none,readonly=on,multidevs=remap"
 	${state[@]+"${state[@]}"} "$@")

@@ -103,6 +103,61 @@ bool leapiod_alive(struct leapiod *d)
 	return true;
 }
 
+/* Each thread's state letter in /proc/<pid>/task: 'T' for all? */
+static bool pid_all_stopped(pid_t pid)
+{
+	char path[320];
+	struct dirent *e;
+	bool all = true;
+	int threads = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return false;
+	while (all && (e = readdir(dir))) {
+		char st = 0;
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", pid, e->d_name);
+		f = fopen(path, "r");
+		/* A thread that ended meanwhile is not running either. */
+		if (!f)
+			continue;
+		if (fscanf(f, "%*d %*s %c", &st) != 1)
+			st = 0;
+		fclose(f);
+		threads++;
+		all = st == 'T';
+	}
+	closedir(dir);
+	return all && threads > 0;
+}
+
+bool leapiod_frozen(const struct leapiod *d)
+{
+	return d->pid && !d->remote && pid_all_stopped(d->pid);
+}
+
+int leapiod_freeze(struct leapiod *d)
+{
+	int64_t t0 = mono_ms();
+
+	if (!d->pid || d->remote)
+		return -ESRCH;
+	if (kill(d->pid, SIGSTOP))
+		return -errno;
+	while (!leapiod_frozen(d)) {
+		if (mono_ms() - t0 > LEAPIOD_TIMEOUT_MS)
+			return -ETIMEDOUT;
+		usleep(10000);
+	}
+	return 0;
+}
+
 int leapiod_wait_runtime_pid(const char *uuid, pid_t pid, int timeout_ms)
 {
 	int64_t deadline = mono_ms() + timeout_ms;

@@ -96,6 +96,13 @@ int leapiod_wait_runtime_pid(const char *uuid, pid_t pid, int timeout_ms);
 int leapiod_stop(struct leapiod *d, int sig);
 /* Still running (not exited, not a zombie)? */
 bool leapiod_alive(struct leapiod *d);
+/*
+ * SIGSTOP it and wait (bounded) until every thread of it has stopped:
+ * kill() returns while a poller may still run and see what the test does
+ * next. 0, -ETIMEDOUT or -errno. leapiod_frozen(): all stopped now.
+ */
+int leapiod_freeze(struct leapiod *d);
+bool leapiod_frozen(const struct leapiod *d);
 /* The end of its output, as "# " lines, to f. */
 void leapiod_dump_log(struct leapiod *d, FILE *f);
 /* How many lines of its output have s; has it one? */
