@@ -27,11 +27,63 @@ static struct lio_mdev *lio_dev_to_mdev(struct device *dev)
 }
 
 /*
+ * The operator grows the namespace under a running guest (online resize):
+ * the model grows it, the runtime follows at the next seq and the guest
+ * gets Namespace Attribute Changed (lio_vctrl_grow_ns()). Only up to what
+ * the runtime's backend holds, as it says in the region: the driver
+ * cannot look at a backend. Never smaller: LBAs the guest has would go.
+ */
+static int lio_set_ns_live(struct lio_mdev *lm, u64 size)
+{
+	struct device *dev = lm->vdev.dev;
+	u64 was = lm->vc->ns.size;
+	u64 held;
+	int ret;
+
+	lockdep_assert_held(&lm->lock);
+	if (size == was)
+		return 0;
+	if (size < was) {
+		dev_dbg(dev, "ns_size %llu refused: a namespace in use only grows (it has %llu bytes)\n",
+			size, was);
+		return -EBUSY;
+	}
+	if (size > LEAPIO_NS_SIZE_MAX) {
+		dev_dbg(dev, "ns_size %llu refused: at most %llu\n", size,
+			LEAPIO_NS_SIZE_MAX);
+		return -ERANGE;
+	}
+	/* pairs with the runtime's release: the size of a backend it has */
+	held = smp_load_acquire(&lm->region.ctrl->backend_bytes);
+	if (!held) {
+		dev_dbg(dev, "ns_size %llu refused: the runtime does not say what its backend holds (region minor 5)\n",
+			size);
+		return -EOPNOTSUPP;
+	}
+	if (size > held) {
+		dev_dbg(dev, "ns_size %llu refused: the runtime's backend holds %llu bytes; grow it first\n",
+			size, held);
+		return -ENOSPC;
+	}
+	ret = lio_vctrl_grow_ns(lm->vc, size);
+	if (ret) {
+		dev_dbg(dev, "ns_size %llu refused: a multiple of lba_size (%u) is needed\n",
+			size, 1U << lm->vc->ns.lba_shift);
+		return ret;
+	}
+	dev_info(dev, "namespace grew from %llu to %llu bytes (ns_size written)\n",
+		 was, size);
+	return 0;
+}
+
+/*
  * Change one of the namespace size and LBA size, keeping the other. The
  * model judges the pair; the size's upper bound is the ABI's
- * (LEAPIO_NS_SIZE_MAX). Fixed while the VFIO user has the device and
- * while a runtime serves it: leapiod checks at attach that its backend
- * holds the namespace. The log says what is wanted.
+ * (LEAPIO_NS_SIZE_MAX). Free while nobody uses the device: leapiod checks
+ * at attach that its backend holds the namespace. While the VFIO user has
+ * it or a runtime serves it only the size may change, and only grow, up
+ * to what the runtime says its backend holds (lio_set_ns_live()). The log
+ * says what is wanted.
  */
 static int lio_set_ns(struct device *dev, const u64 *new_size,
 		      const u32 *new_lba_size)
@@ -45,8 +97,10 @@ static int lio_set_ns(struct device *dev, const u64 *new_size,
 	size = new_size ? *new_size : lm->vc->ns.size;
 	lba_size = new_lba_size ? *new_lba_size : 1U << lm->vc->ns.lba_shift;
 
-	if (lm->open || lio_region_attached(lm)) {
-		dev_dbg(dev, "namespace geometry is fixed while the device is open or a runtime serves it\n");
+	if (lio_region_attached(lm) && !new_lba_size) {
+		ret = lio_set_ns_live(lm, size);
+	} else if (lm->open || lio_region_attached(lm)) {
+		dev_dbg(dev, "the LBA size is fixed, and the namespace size while no runtime serves it, as long as the device is open or a runtime serves it\n");
 		ret = -EBUSY;
 	} else {
 		ret = lio_vctrl_set_ns(lm->vc, size, lba_size);

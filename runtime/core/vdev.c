@@ -75,6 +75,13 @@ void lio_vdev_ns_update(struct lio_vdev *v)
 	/* LBAs the backend does not hold are out of range, as beyond nsze. */
 	nvme_io_ns_set(&v->ns, v->nsze < held ? v->nsze : held, v->lba_shift,
 		       v->max_xfer, v->max_wz);
+	/*
+	 * What the driver may grow the namespace to when the operator asks
+	 * through sysfs (ns_size): the backend as it is now. A driver before
+	 * minor 5 has reserved bytes there.
+	 */
+	__atomic_store_n(&v->r.ctrl->backend_bytes, v->bdev->size,
+			 __ATOMIC_RELEASE);
 }
 
 static void lio_fatal(struct lio_vdev *v, const char *what)

@@ -257,7 +257,10 @@ int lio_mbox_call(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1);
 int lio_mbox_post(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1, u64 arg2);
 /* Kick: the driver answers every request posted. 0 or -errno. */
 int lio_mbox_flush(struct lio_vdev *v);
-/* Recompute v->ns: the namespace, and what of it the backend holds. */
+/*
+ * Recompute v->ns: the namespace, and what of it the backend holds; and
+ * say in the region (backend_bytes) what the backend holds.
+ */
 void lio_vdev_ns_update(struct lio_vdev *v);
 
 /* io.c */

@@ -155,10 +155,10 @@ TEST_F(card, region_in_card_dram)
 	ASSERT_EQ(0, hand_rt_open(&self->rt, self->l.mdev.uuid, false));
 	ASSERT_EQ(s->region_size, self->rt.a.region_size);
 	ASSERT_EQ(0, memcmp(self->rt.base, h, s->region_size));
-	self->rt.v.ctrl->rsvd4[0] = 0x5a5aa5a5;
-	ASSERT_EQ(0x5a5aa5a5, v.ctrl->rsvd4[0]);
-	v.ctrl->rsvd4[1] = 0x12345678;
-	ASSERT_EQ(0x12345678, self->rt.v.ctrl->rsvd4[1]);
+	self->rt.v.ctrl->rsvd5[0] = 0x5a5aa5a5;
+	ASSERT_EQ(0x5a5aa5a5, v.ctrl->rsvd5[0]);
+	v.ctrl->rsvd5[1] = 0x12345678;
+	ASSERT_EQ(0x12345678, self->rt.v.ctrl->rsvd5[1]);
 
 	/* A second controller: a slot and DRAM of its own. */
 	ASSERT_EQ(0, mdev_create(&m2, "leapio-1q"));

@@ -13,7 +13,8 @@
  *   same vdev with the same data;
  * - what is refused says why: unknown methods and vdevs, bad backends,
  *   an mdev served already, a second leapiod on a live socket;
- * - vdev_resize grows the namespace under the guest (below).
+ * - vdev_resize grows the namespace under the guest (below), and so does
+ *   the mdev's ns_size written while leapiod serves it.
  */
 #include <errno.h>
 #include <signal.h>
@@ -286,6 +287,83 @@ TEST_F_TIMEOUT(rsz, vdev_resize_grows_the_namespace_under_the_guest, 120)
 	dp_write_seed(_metadata, dp, 1, old_lbas, 8, 5201);
 	dp_read_seed(_metadata, dp, 1, old_lbas, 8, 5201);
 	dp_read_seed(_metadata, dp, 1, old_lbas - 8, 8, 5200);
+}
+
+/*
+ * The operator writes a larger ns_size while leapiod serves the vdev and
+ * the guest has I/O queues: the namespace (half its backend) grows up to
+ * what leapiod says the backend holds, with the same notice to the guest
+ * as a backend that grew. What cannot be done is refused with the errno
+ * the ABI names, and changes nothing: smaller (EBUSY), past the backend
+ * (ENOSPC), past the ABI's bound (ERANGE), not whole blocks (EINVAL),
+ * another LBA size (EBUSY).
+ */
+FIXTURE(nsw) {
+	struct dp dp;
+};
+
+FIXTURE_SETUP(nsw)
+{
+	dp_create(_metadata, &self->dp, DP_NS_SIZE, 2 * DP_NS_SIZE, 0);
+	dp_serve_with_control(_metadata, &self->dp, self->dp.bk.path, 32);
+}
+
+FIXTURE_TEARDOWN(nsw)
+{
+	dp_teardown(_metadata, &self->dp);
+}
+
+TEST_F_TIMEOUT(nsw, ns_size_written_grows_the_namespace_under_the_guest, 120)
+{
+	struct dp *dp = &self->dp;
+	struct lio_mdev *m = &dp->l.mdev;
+	const uint64_t old_lbas = DP_NS_SIZE / 512;
+	const struct {
+		uint64_t size;
+		int err;
+	} bad[] = {
+		{ DP_NS_SIZE / 2, -EBUSY },
+		{ 2 * DP_NS_SIZE + 512, -ENOSPC },
+		{ 4 * DP_NS_SIZE, -ENOSPC },
+		{ LEAPIO_NS_SIZE_MAX + 4096, -ERANGE },
+		{ DP_NS_SIZE + 100, -EINVAL },
+	};
+	struct nvme_cqe cqe;
+	unsigned int i;
+	uint64_t iova;
+	void *buf;
+	int cid;
+
+	ASSERT_EQ(old_lbas, dp->io.nsze);
+	cid = dp_ns_notice_arm(_metadata, dp);
+	dp_write_seed(_metadata, dp, 1, old_lbas - 8, 8, 5300);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(bad[i].err, mdev_attr_write_u64(m, LEAPIO_SYSFS_NS_SIZE,
+							  bad[i].size))
+			TH_LOG("ns_size %llu", (unsigned long long)bad[i].size);
+		ASSERT_EQ(DP_NS_SIZE, dp_attr(_metadata, dp, LEAPIO_SYSFS_NS_SIZE));
+	}
+	EXPECT_EQ(-EBUSY, mdev_attr_write(m, LEAPIO_SYSFS_LBA_SIZE, "4096"));
+	/* The size it has: nothing to do, no notice. */
+	ASSERT_EQ(0, mdev_attr_write_u64(m, LEAPIO_SYSFS_NS_SIZE, DP_NS_SIZE));
+	ASSERT_EQ(-ETIMEDOUT, nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, 0));
+	/* The block past its end is still out of range. */
+	buf = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, nio_rw(&dp->io, 1, nvme_cmd_read, old_lbas, 1, iova, 0, &cqe));
+	ASSERT_EQ(NVME_SC_LBA_RANGE, nvd_status_code(&cqe));
+
+	/* All the backend: the guest is told, and the new end takes data. */
+	ASSERT_EQ(0, mdev_attr_write_u64(m, LEAPIO_SYSFS_NS_SIZE, 2 * DP_NS_SIZE));
+	ASSERT_EQ(0, nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, 30000))
+		TH_LOG("no Namespace Attribute Changed notice in 30 s");
+	dp_ns_notice_is(_metadata, dp, &cqe, 2 * DP_NS_SIZE);
+	dp->io.nsze = 2 * old_lbas;
+	dp_write_seed(_metadata, dp, 1, 2 * old_lbas - 8, 8, 5301);
+	dp_read_seed(_metadata, dp, 1, 2 * old_lbas - 8, 8, 5301);
+	dp_read_seed(_metadata, dp, 1, old_lbas - 8, 8, 5300);
+	EXPECT_TRUE(leapiod_alive(&dp->d));
 }
 
 TEST_HARNESS_MAIN

@@ -355,9 +355,14 @@ TEST_F(nsfit, as_large_as_the_backend)
 	dp_create(_metadata, dp, DP_NS_SIZE, DP_NS_SIZE, 0);
 	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, dp->bk.path, 0));
 	dp_start_leapiod(_metadata, dp);
-	/* Served: the namespace stays as leapiod checked it. */
+	/*
+	 * Served: the namespace grows only within its backend, which it
+	 * fills, and never shrinks (test_control's nsw: growth that fits).
+	 */
+	ASSERT_EQ(-ENOSPC, mdev_attr_write_u64(&dp->l.mdev, LEAPIO_SYSFS_NS_SIZE,
+					       2 * DP_NS_SIZE));
 	ASSERT_EQ(-EBUSY, mdev_attr_write_u64(&dp->l.mdev, LEAPIO_SYSFS_NS_SIZE,
-					      2 * DP_NS_SIZE));
+					      DP_NS_SIZE / 2));
 	ASSERT_EQ(-EBUSY, mdev_attr_write(&dp->l.mdev, LEAPIO_SYSFS_LBA_SIZE, "4096"));
 	ASSERT_EQ(DP_NS_SIZE, dp_attr(_metadata, dp, LEAPIO_SYSFS_NS_SIZE));
 	dp_open(_metadata, dp);

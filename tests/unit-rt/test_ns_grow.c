@@ -5,7 +5,9 @@
  * backend asks the driver, once, to grow to the backend's new size in
  * whole blocks (LEAPIO_MBOX_NS_GROW); one smaller than its backend stays
  * as it is. LBAs past the namespace stay out of range until the driver's
- * new geometry comes with a seq.
+ * new geometry comes with a seq. Either way the region says what the
+ * backend holds (backend_bytes): the driver grows the namespace up to it
+ * when the operator writes ns_size.
  */
 #include "../lib/lio_harness.h"
 #include "fake_host.h"
@@ -47,9 +49,11 @@ TEST_F(grow, namespace_that_held_its_backend_grows_with_it)
 	};
 
 	ASSERT_EQ(NVME_SC_SUCCESS, write1(h, NSZE - 1, 1));
+	ASSERT_EQ((u64)NSZE << 9, h->r.ctrl->backend_bytes);
 	/* Half as large again and a bit: the namespace is whole blocks. */
 	h->bdev.size = (NSZE << 9) / 2 * 3 + 100;
 	fh_poll(h, 1);
+	ASSERT_EQ((u64)(NSZE << 9) / 2 * 3 + 100, h->r.ctrl->backend_bytes);
 	ASSERT_EQ(1U, h->ns_grows);
 	ASSERT_EQ((u64)(NSZE << 9) / 2 * 3, h->last_ns_size);
 	ASSERT_EQ(0U, h->bad_reqs);
@@ -74,11 +78,15 @@ TEST_F(grow, namespace_smaller_than_its_backend_stays)
 	/* The runtime starts on a backend larger than the namespace. */
 	fh_detach(h);
 	h->bdev.size = 2 * (NSZE << 9);
+	h->r.ctrl->backend_bytes = 0;
 	fh_attach(h);
 	fh_poll(h, 2);
+	ASSERT_EQ(2ULL * (NSZE << 9), h->r.ctrl->backend_bytes);
 	h->bdev.size = 4 * (NSZE << 9);
 	fh_poll(h, 4);
 	ASSERT_EQ(0U, h->ns_grows);
+	/* The operator may give the namespace all of it (sysfs ns_size). */
+	ASSERT_EQ(4ULL * (NSZE << 9), h->r.ctrl->backend_bytes);
 	ASSERT_EQ(NVME_SC_SUCCESS, write1(h, NSZE - 1, 1));
 	ASSERT_EQ(NVME_SC_LBA_RANGE | NVME_STATUS_DNR, write1(h, NSZE, 2));
 }
@@ -91,6 +99,7 @@ TEST_F(grow, less_than_a_block_is_nothing)
 	h->bdev.size += 511;
 	fh_poll(h, 4);
 	ASSERT_EQ(0U, h->ns_grows);
+	ASSERT_EQ(h->bdev.size, h->r.ctrl->backend_bytes);
 }
 
 TEST_HARNESS_MAIN

@@ -51,9 +51,10 @@
 #define LEAPIO_REGION_VERSION_MAJOR	1
 /*
  * 1: LEAPIO_MBOX_ERROR; 2: let_go, let_go_ack; 3: LEAPIO_MBOX_NS_GROW;
- * 4: the lbas part (lbas_off, lbas_size at the header's end)
+ * 4: the lbas part (lbas_off, lbas_size at the header's end);
+ * 5: backend_bytes
  */
-#define LEAPIO_REGION_VERSION_MINOR	4
+#define LEAPIO_REGION_VERSION_MINOR	5
 
 #define LEAPIO_REGION_ALIGN		4096
 #define LEAPIO_CACHELINE		64
@@ -199,7 +200,14 @@ struct leapio_vdev_ctrl {
 	__u32	ack __attribute__((aligned(LEAPIO_CACHELINE)));
 	__u32	runtime_pid;		/* 0: none attached */
 	__u32	let_go_ack;		/* the seq acked letting go; minor 2 */
-	__u32	rsvd4[13];
+	__u32	rsvd4;
+	/*
+	 * Bytes the runtime's backend holds, as it last looked (minor 5; 0:
+	 * not said). The driver grows the namespace up to it when the
+	 * operator writes a larger ns_size while the runtime serves it.
+	 */
+	__u64	backend_bytes;
+	__u32	rsvd5[10];
 };
 
 /* ------------------------------------------------------------- queues */
