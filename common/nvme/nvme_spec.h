@@ -240,6 +240,7 @@ LIO_STATIC_ASSERT(NVME_CQE_SIZE == 16 && (1 << NVME_CQES_LOG2) == 16);
 #define NVME_SC_CAP_EXCEEDED		NVME_STATUS(0, 0x81)
 #define NVME_SC_NS_NOT_READY		NVME_STATUS(0, 0x82)
 #define NVME_SC_RESERVATION_CONFLICT	NVME_STATUS(0, 0x83)
+#define NVME_SC_FORMAT_IN_PROGRESS	NVME_STATUS(0, 0x84)
 
 /* Command specific status (SCT 1) */
 #define NVME_SC_CQ_INVALID		NVME_STATUS(1, 0x00)
@@ -1048,6 +1049,16 @@ NVME_SPEC_OFFSET(nvme_dsm_range, slba, 8);	/* Starting LBA */
 
 /* Copy: CDW12 NR [7:0] (0's based), Descriptor Format [11:8]. */
 #define NVME_COPY_NR(cdw12)		(((cdw12) & 0xff) + 1)
+/* Format NVM (admin 80h) dword 10 */
+#define NVME_FORMAT_LBAF(cdw10)		(((cdw10) & 0xf) | (((cdw10) >> 8) & 0x30))
+#define NVME_FORMAT_MSET(cdw10)		(((cdw10) >> 4) & 1)
+#define NVME_FORMAT_PI(cdw10)		(((cdw10) >> 5) & 7)
+#define NVME_FORMAT_SES(cdw10)		(((cdw10) >> 9) & 7)
+#define NVME_FORMAT_SES_NONE		0
+#define NVME_FORMAT_SES_USER_DATA	1
+#define NVME_FORMAT_SES_CRYPTO		2
+#define NVME_NSID_ALL			0xffffffffU
+
 #define NVME_COPY_FORMAT(cdw12)		(((cdw12) >> 8) & 0xf)
 
 /* Source Range Entry, Descriptor Format 0h. */

@@ -254,6 +254,14 @@ void nb_get_lba_status(struct nvme_sqe *s, u32 nsid, u64 slba, u32 mndw,
 	s->cdw13 = cpu_to_le32((u32)atype << 24 | rl);
 }
 
+void nb_format(struct nvme_sqe *s, u32 nsid, u8 lbaf, u8 ses, u8 pi)
+{
+	nb_init(s, nvme_admin_format_nvm, nsid);
+	/* LBAF's low four bits, then its upper two (LBAFU) at 13:12. */
+	s->cdw10 = cpu_to_le32((lbaf & 0xfU) | (u32)(pi & 7) << 5 |
+			       (u32)(ses & 7) << 9 | (u32)(lbaf >> 4 & 3) << 12);
+}
+
 const char *nb_lba_status_str(const void *data, char *s, size_t len)
 {
 	const struct nvme_lba_status_hdr *h = data;

@@ -158,6 +158,11 @@ void nb_dbbuf(struct nvme_sqe *s, u64 shadow, u64 eventidx);
 void nb_get_lba_status(struct nvme_sqe *s, u32 nsid, u64 slba, u32 mndw,
 		       u16 rl, u8 atype, u64 buf);
 /*
+ * Format NVM (80h) of nsid to LBA format lbaf with Secure Erase Settings
+ * ses; pi the Protection Information field (0: none).
+ */
+void nb_format(struct nvme_sqe *s, u32 nsid, u8 lbaf, u8 ses, u8 pi);
+/*
  * What Get LBA Status returned in data, as "dslba+nlb dslba+nlb .../cmpc"
  * in s (len bytes; descriptors that do not fit left out): s.
  */

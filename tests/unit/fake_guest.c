@@ -165,6 +165,14 @@ static int fg_dp_lbas(void *opaque, u32 nsid, u64 slba,
 	return leapio_lbas_read(dp->lbas, nsid, slba, r, max, info);
 }
 
+static int fg_dp_format(void *opaque, u32 gen, u8 lba_shift, u8 ses)
+{
+	struct fake_guest *g = opaque;
+
+	fg_dp_rec(g, FG_DP_FORMAT, gen, lba_shift | (u32)ses << 8);
+	return g->dp->refuse_format;
+}
+
 static const struct lio_vctrl_ops fg_dp_ops = {
 	.dma_read = fg_dma_read,
 	.dma_write = fg_dma_write,
@@ -181,6 +189,7 @@ static const struct lio_vctrl_ops fg_dp_ops = {
 	.dp_doorbell = fg_dp_doorbell,
 	.dp_smart = fg_dp_smart,
 	.dp_lbas = fg_dp_lbas,
+	.dp_format = fg_dp_format,
 };
 
 void fg_dp_attach(struct fake_guest *g, struct fg_dp *dp)

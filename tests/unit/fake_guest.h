@@ -32,6 +32,7 @@ enum fg_dp_call {
 	FG_DP_DOORBELL,
 	FG_DP_SMART,
 	FG_DP_LBAS,
+	FG_DP_FORMAT,		/* arg: gen, val: lba_shift | ses << 8 */
 };
 
 struct fg_dp_rec {
@@ -57,6 +58,7 @@ struct fg_dp {
 	struct leapio_lbas *lbas;
 	void		(*lbas_before)(struct fg_dp *dp, unsigned int call);
 	unsigned int	lbas_calls;
+	int		refuse_format;		/* dp_format's answer */
 };
 
 struct fake_guest {

@@ -112,7 +112,7 @@ TEST_F(admin, supported_opcodes_agree_with_effects_log)
 
 	for (op = 0; op < 256; op++)
 		ASSERT_EQ(admin_supported(op) ? NVME_CMD_EFFECTS_CSUPP : 0U,
-			  lio_admin_cmd_effects(op));
+			  lio_admin_cmd_effects(self->g->c, op));
 }
 
 TEST_F(admin, fused_and_sgl_refused)

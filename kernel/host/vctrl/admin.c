@@ -38,9 +38,9 @@ static u16 lio_admin_keep_alive(struct lio_vctrl *c, struct lio_req *req)
 
 /*
  * One table is both the dispatch and the Commands Supported and Effects
- * log: an opcode runs exactly when the log says it is supported. None of
- * these changes a namespace or the controller's capabilities, so CSUPP
- * is the only effect.
+ * log: an opcode runs exactly when the log says it is supported. Format
+ * NVM alone changes a namespace (lio_admin_effects); the others have
+ * CSUPP as their only effect.
  */
 static u16 (* const lio_admin_cmds[256])(struct lio_vctrl *c,
 					  struct lio_req *req) = {
@@ -57,11 +57,27 @@ static u16 (* const lio_admin_cmds[256])(struct lio_vctrl *c,
 	[nvme_admin_keep_alive]		= lio_admin_keep_alive,
 	[nvme_admin_dbbuf]		= lio_admin_dbbuf,
 	[nvme_admin_get_lba_status]	= lio_admin_get_lba_status,
+	[nvme_admin_format_nvm]		= lio_admin_format,
 };
 
-u32 lio_admin_cmd_effects(u8 opcode)
+/*
+ * Format NVM changes the namespace's logical blocks, capability and
+ * identification (NSZE, FLBAS), one namespace at a time (CSE 001b): a
+ * host stops its I/O around it and reads the namespace again after.
+ */
+static const u32 lio_admin_effects[256] = {
+	[nvme_admin_format_nvm]	= NVME_CMD_EFFECTS_LBCC | NVME_CMD_EFFECTS_NCC |
+				  NVME_CMD_EFFECTS_NIC | (1U << 16),
+};
+
+u32 lio_admin_cmd_effects(const struct lio_vctrl *c, u8 opcode)
 {
-	return lio_admin_cmds[opcode] ? NVME_CMD_EFFECTS_CSUPP : 0;
+	if (!lio_admin_cmds[opcode])
+		return 0;
+	/* Offered only with a data path that formats. */
+	if (opcode == nvme_admin_format_nvm && !lio_hook_has_format(c))
+		return 0;
+	return NVME_CMD_EFFECTS_CSUPP | lio_admin_effects[opcode];
 }
 
 u16 lio_admin_exec(struct lio_vctrl *c, struct lio_req *req)

@@ -109,3 +109,14 @@ void lio_vctrl_fatal(struct lio_vctrl *c)
 	if (lio_vctrl_ready(c))
 		lio_ctrl_fatal(c);
 }
+
+bool lio_hook_has_format(const struct lio_vctrl *c)
+{
+	return c->ops->dp_format;
+}
+
+int lio_hook_format(struct lio_vctrl *c, u32 gen, u8 lba_shift, u8 ses)
+{
+	return c->ops->dp_format ?
+	       c->ops->dp_format(c->opaque, gen, lba_shift, ses) : -ENODEV;
+}

@@ -91,7 +91,9 @@ static void lio_fill_id_ctrl(struct lio_vctrl *c, struct nvme_id_ctrl *id)
 	id->cntrltype = NVME_CTRL_TYPE_IO;
 
 	id->oacs = cpu_to_le16(NVME_CTRL_OACS_DBBUF_SUPP |
-			       NVME_CTRL_OACS_LBA_STATUS);
+			       NVME_CTRL_OACS_LBA_STATUS |
+			       (lio_hook_has_format(c) ? NVME_CTRL_OACS_FORMAT : 0));
+	/* FNA 0: Format NVM and its erase are per namespace, no crypto erase. */
 	id->acl = LIO_ACL;
 	id->aerl = LIO_AERL;
 	/* Slot 1 read-only, one slot: no firmware to download. */

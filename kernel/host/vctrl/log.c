@@ -173,13 +173,13 @@ static u32 lio_log_fw_slot(void *buf)
 	return sizeof(*log);
 }
 
-static u32 lio_log_cmd_effects(void *buf)
+static u32 lio_log_cmd_effects(const struct lio_vctrl *c, void *buf)
 {
 	struct nvme_effects_log *log = buf;
 	u32 op;
 
 	for (op = 0; op < ARRAY_SIZE(log->acs); op++) {
-		log->acs[op] = cpu_to_le32(lio_admin_cmd_effects(op));
+		log->acs[op] = cpu_to_le32(lio_admin_cmd_effects(c, op));
 		log->iocs[op] = cpu_to_le32(nvme_io_cmd_effects(op));
 	}
 	return sizeof(*log);
@@ -225,7 +225,7 @@ static u16 lio_log_build(struct lio_vctrl *c, struct lio_req *req, u8 lid,
 		*size = sizeof(struct nvme_changed_ns_log);
 		break;
 	case NVME_LOG_CMD_EFFECTS:
-		*size = lio_log_cmd_effects(buf);
+		*size = lio_log_cmd_effects(c, buf);
 		break;
 	case NVME_LOG_LBA_STATUS:
 		return lio_log_lba_status(c, buf, size);

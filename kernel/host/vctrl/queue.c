@@ -125,8 +125,10 @@ void lio_cq_run_sqs(struct lio_vctrl *c, u16 cqid)
 	for (q = 0; q <= c->p.nr_ioq; q++)
 		if (c->sq[q].valid && c->sq[q].cqid == cqid)
 			lio_sq_run(c, q);
-	if (cqid == 0)
+	if (cqid == 0) {
+		lio_format_flush(c);
 		lio_aer_flush(c);
+	}
 }
 
 static void lio_db_error(struct lio_vctrl *c, u8 info)

@@ -69,7 +69,7 @@ struct lio_dp_smart {
 #define LIO_DP_DBBUF	BIT(1)	/* Doorbell Buffer Config */
 #define LIO_DP_IRQ	BIT(2)	/* MSI-X masks, interrupt mode */
 #define LIO_DP_FATAL	BIT(3)	/* CSTS.CFS was set */
-#define LIO_DP_GEOMETRY	BIT(4)	/* the namespace grew */
+#define LIO_DP_GEOMETRY	BIT(4)	/* the namespace grew, or was formatted */
 
 /* ---- What the embedding code provides ---- */
 struct lio_vctrl_ops {
@@ -135,6 +135,15 @@ struct lio_vctrl_ops {
 	int (*dp_lbas)(void *opaque, u32 nsid, u64 slba,
 		       struct leapio_lba_range *r, u32 max,
 		       struct leapio_lbas_info *info);
+	/*
+	 * Format NVM (format.c): the data path formats the namespace to
+	 * blocks of 1 << lba_shift bytes, erasing per ses (0 nothing, 1
+	 * user data), as request gen. 0: taken, the answer comes as
+	 * lio_vctrl_format_done(gen); -errno: none can take it now
+	 * (Namespace Not Ready). Without the hook Format NVM is not
+	 * offered (OACS).
+	 */
+	int (*dp_format)(void *opaque, u32 gen, u8 lba_shift, u8 ses);
 };
 
 /* Fixed at creation of the mdev. */
@@ -233,6 +242,23 @@ struct lio_aer {
 	u8	masked;		/* bit per event type: reported, log not read */
 };
 
+/*
+ * Format NVM (format.c): the last one asked of the data path. busy until
+ * it answers; the command waits for the answer (cid_valid) unless a reset
+ * dropped it, and the answer is then applied all the same. An answer that
+ * found the admin CQ full is posted later (posting).
+ */
+struct lio_format {
+	u32	gen;
+	bool	busy;
+	bool	cid_valid;
+	bool	posting;
+	u16	cid;
+	u16	status;		/* the answer, while posting */
+	u8	lba_shift;
+	u8	ses;
+};
+
 struct lio_err_log {
 	struct nvme_error_log_entry e[LIO_NR_ERR_LOG];	/* ring, e[next-1] newest */
 	u32	next;
@@ -309,6 +335,7 @@ struct lio_vctrl {
 	struct lio_features	feat;
 	struct lio_nodp		nodp;
 	struct lio_aer		aer;
+	struct lio_format	format;
 	struct lio_err_log	elog;
 	struct lio_smart	smart;
 
@@ -355,6 +382,14 @@ int lio_vctrl_set_ns(struct lio_vctrl *c, u64 size, u32 lba_size);
  */
 int lio_vctrl_grow_ns(struct lio_vctrl *c, u64 size);
 
+/*
+ * The data path's answer to Format NVM request gen (dp_format): status an
+ * NVMe status field (0: formatted). The namespace takes the new LBA size
+ * and the data path the new geometry; the command completes with status
+ * (Internal Error for one Format NVM cannot have). 0, or -ESTALE for no
+ * such request outstanding.
+ */
+int lio_vctrl_format_done(struct lio_vctrl *c, u32 gen, u16 status);
 /* Config space access; len 1, 2 or 4, naturally aligned. 0 or -EINVAL. */
 int lio_vctrl_cfg_read(struct lio_vctrl *c, u32 off, void *buf, u32 len);
 int lio_vctrl_cfg_write(struct lio_vctrl *c, u32 off, const void *buf, u32 len);
@@ -465,6 +500,14 @@ void lio_hook_smart(struct lio_vctrl *c, struct lio_dp_smart *s);
 int lio_hook_lbas(struct lio_vctrl *c, u32 nsid, u64 slba,
 		  struct leapio_lba_range *r, u32 max,
 		  struct leapio_lbas_info *info);
+bool lio_hook_has_format(const struct lio_vctrl *c);
+int lio_hook_format(struct lio_vctrl *c, u32 gen, u8 lba_shift, u8 ses);
+
+/* format.c */
+/* A reset drops the waiting command; the format still applies. */
+void lio_format_reset(struct lio_vctrl *c);
+/* Post an answer that found the admin CQ full. */
+void lio_format_flush(struct lio_vctrl *c);
 
 /* queue.c */
 /* CSTS.CFS: the host must reset; nothing more is fetched or posted. */
@@ -511,7 +554,7 @@ u16 lio_admin_exec(struct lio_vctrl *c, struct lio_req *req);
 /* FUSE and PSDT: no fused commands, no SGLs (any queue). */
 u16 lio_sqe_check_flags(struct lio_req *req);
 /* Commands Supported and Effects of an opcode (0: not supported). */
-u32 lio_admin_cmd_effects(u8 opcode);
+u32 lio_admin_cmd_effects(const struct lio_vctrl *c, u8 opcode);
 /* nodp.c: the status of a valid I/O command no data path serves. */
 u16 lio_nodp_status(const struct lio_vctrl *c);
 /* CRDT1 of Identify Controller, 100 ms units. */
@@ -533,6 +576,7 @@ u16 lio_admin_get_log_page(struct lio_vctrl *c, struct lio_req *req);
 
 /* lba_status.c */
 u16 lio_admin_get_lba_status(struct lio_vctrl *c, struct lio_req *req);
+u16 lio_admin_format(struct lio_vctrl *c, struct lio_req *req);
 /* LBA Status Information log (0Eh) in buf (4 KiB, zeroed): its size. */
 u16 lio_log_lba_status(struct lio_vctrl *c, void *buf, u32 *size);
 void lio_err_log_add(struct lio_vctrl *c, const struct lio_req *req, u16 status);

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Format NVM (admin 80h): the namespace takes LBA format 0 (512-byte
+ * blocks) or 1 (4 KiB), neither with metadata, optionally with its user
+ * data erased (Secure Erase Settings 1). The model checks the command and
+ * keeps the geometry; the data path, which holds the backend and fetches
+ * the I/O, does the work (dp_format): it stops fetching, finishes what it
+ * has, erases, and answers (lio_vctrl_format_done()). The command is
+ * deferred until then, as an AER is, so that the host sees it complete
+ * only once the namespace has its new format and the data path uses it.
+ * Documentation/design/namespaces.rst, "Format NVM".
+ */
+#include "vctrl.h"
+
+/* The LBA formats Identify Namespace lists (NLBAF 1): 512 B, 4 KiB. */
+static const u8 lio_lbaf_shift[] = { 9, 12 };
+
+u16 lio_admin_format(struct lio_vctrl *c, struct lio_req *req)
+{
+	u32 nsid = le32_to_cpu(req->sqe.nsid);
+	u32 cdw10 = le32_to_cpu(req->sqe.cdw10);
+	struct lio_format *f = &c->format;
+	u32 lbaf = NVME_FORMAT_LBAF(cdw10);
+	u32 ses = NVME_FORMAT_SES(cdw10);
+	u8 shift;
+
+	/* Offered only with a data path that formats (OACS bit 1). */
+	if (!lio_hook_has_format(c)) {
+		req->err_loc = NVME_SQE_OFF_OPCODE;
+		return NVME_SC_INVALID_OPCODE;
+	}
+	if (nsid != LIO_NSID && nsid != NVME_NSID_ALL) {
+		req->err_loc = NVME_SQE_OFF_NSID;
+		return NVME_SC_INVALID_NS;
+	}
+	if (lbaf >= ARRAY_SIZE(lio_lbaf_shift)) {
+		req->err_loc = NVME_ERR_LOC(NVME_SQE_OFF_CDW10, 0);
+		return NVME_SC_INVALID_FORMAT;
+	}
+	/* No protection information, no metadata: MSET means nothing. */
+	if (NVME_FORMAT_PI(cdw10)) {
+		req->err_loc = NVME_ERR_LOC(NVME_SQE_OFF_CDW10, 5);
+		return NVME_SC_INVALID_FORMAT;
+	}
+	/* No cryptographic erase (FNA bit 2 clear); 3..7 are reserved. */
+	if (ses > NVME_FORMAT_SES_USER_DATA) {
+		req->err_loc = NVME_ERR_LOC(NVME_SQE_OFF_CDW10 + 1, 1);
+		return NVME_SC_INVALID_FIELD;
+	}
+	shift = lio_lbaf_shift[lbaf];
+	/* A namespace smaller than one block of the format has none. */
+	if (!(c->ns.size >> shift)) {
+		req->err_loc = NVME_ERR_LOC(NVME_SQE_OFF_CDW10, 0);
+		return NVME_SC_INVALID_FORMAT;
+	}
+	if (f->busy)
+		return NVME_SC_FORMAT_IN_PROGRESS;
+	if (lio_hook_format(c, f->gen + 1, shift, (u8)ses))
+		return NVME_SC_NS_NOT_READY;
+	f->gen++;
+	f->busy = true;
+	f->cid_valid = true;
+	f->cid = le16_to_cpu(req->sqe.cid);
+	f->lba_shift = shift;
+	f->ses = (u8)ses;
+	req->deferred = true;
+	return NVME_SC_SUCCESS;
+}
+
+/* What a data path may answer; anything else is its bug. */
+static u16 lio_format_status(u16 status)
+{
+	status &= ~(NVME_STATUS_DNR | NVME_STATUS_MORE);
+	switch (status) {
+	case NVME_SC_SUCCESS:
+	case NVME_SC_INTERNAL:
+	case NVME_SC_NS_NOT_READY:
+	case NVME_SC_DATA_XFER_ERROR:
+	case NVME_SC_WRITE_FAULT:
+		return status;
+	default:
+		return NVME_SC_INTERNAL;
+	}
+}
+
+void lio_format_flush(struct lio_vctrl *c)
+{
+	struct lio_format *f = &c->format;
+	u16 status = f->status;
+
+	if (!f->posting || c->in_admin)
+		return;
+	/* Failures of a formatting data path are not the command's own. */
+	if (lio_cq_post(c, 0, 0, f->cid, status, 0) == -ENOSPC)
+		return;
+	f->posting = false;
+	f->cid_valid = false;
+	lio_irq_cq(c, 0);
+}
+
+int lio_vctrl_format_done(struct lio_vctrl *c, u32 gen, u16 status)
+{
+	struct lio_format *f = &c->format;
+
+	if (!f->busy || gen != f->gen)
+		return -ESTALE;
+	f->busy = false;
+	status = lio_format_status(status);
+	if (status == NVME_SC_SUCCESS) {
+		c->ns.lba_shift = f->lba_shift;
+		/* ns_size stays a whole number of blocks, as sysfs keeps it. */
+		c->ns.size &= ~((1ULL << f->lba_shift) - 1);
+	}
+	/*
+	 * Answered either way: the data path takes I/O again, with the
+	 * geometry the namespace now has, published and acked before the
+	 * host hears (at the next enable when the controller is not ready).
+	 */
+	if (lio_vctrl_ready(c) && lio_hook_update(c, LIO_DP_GEOMETRY)) {
+		f->cid_valid = false;
+		lio_vctrl_dp_lost(c);
+		return 0;
+	}
+	if (!f->cid_valid || !lio_vctrl_ready(c)) {
+		f->cid_valid = false;
+		return 0;
+	}
+	f->status = status;
+	f->posting = true;
+	lio_format_flush(c);
+	return 0;
+}
+
+void lio_format_reset(struct lio_vctrl *c)
+{
+	/* The admin queue goes: nobody waits for the command any more. */
+	c->format.cid_valid = false;
+	c->format.posting = false;
+}
