@@ -94,6 +94,13 @@ int leapio_mbox_decode(u32 op, u64 arg0, u64 arg1, u64 rsvd, u16 nr_ioq,
 			return -EINVAL;
 		req->ns_size = arg0;
 		return 0;
+	case LEAPIO_MBOX_FORMAT_DONE:
+		/* Which request, and whether the status suits, the model judges. */
+		if (arg0 > U32_MAX || arg1 > 0xffff || (arg1 & 1))
+			return -EINVAL;
+		req->format.gen = (u32)arg0;
+		req->format.status = (u16)arg1;
+		return 0;
 	default:
 		return -EINVAL;
 	}

@@ -27,6 +27,10 @@ struct leapio_mbox_req {
 		u32	aen;	/* Asynchronous Event dword 0 */
 		u64	ns_size; /* bytes */
 		struct nvme_io_error err;
+		struct {
+			u32	gen;
+			u16	status;	/* phase bit 0 */
+		} format;	/* LEAPIO_MBOX_FORMAT_DONE */
 	};
 };
 

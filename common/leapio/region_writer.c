@@ -236,6 +236,19 @@ void leapio_wr_put_let_go(const struct leapio_region_view *v, bool on)
 	WRITE_ONCE(v->ctrl->let_go, on);
 }
 
+void leapio_wr_put_format(const struct leapio_region_view *v, u32 gen,
+			  u8 lba_shift, u8 ses)
+{
+	WRITE_ONCE(v->ctrl->format_lba_shift, lba_shift);
+	WRITE_ONCE(v->ctrl->format_ses, ses);
+	WRITE_ONCE(v->ctrl->format_gen, gen);
+}
+
+void leapio_wr_put_format_applied(const struct leapio_region_view *v, u32 gen)
+{
+	WRITE_ONCE(v->ctrl->format_applied, gen);
+}
+
 /* ---- translations ---- */
 
 int leapio_wr_xlate_set_2m(const struct leapio_region_view *v, u64 blk,

@@ -147,6 +147,13 @@ void leapio_wr_put_db_mapped(const struct leapio_region_view *v, bool mapped);
  * region). Region version_minor 2.
  */
 void leapio_wr_put_let_go(const struct leapio_region_view *v, bool on);
+/*
+ * Ask for Format NVM gen (lba_shift, ses), or say which one was applied
+ * (with the geometry it gave). Region version_minor 6.
+ */
+void leapio_wr_put_format(const struct leapio_region_view *v, u32 gen,
+			  u8 lba_shift, u8 ses);
+void leapio_wr_put_format_applied(const struct leapio_region_view *v, u32 gen);
 
 /* ---- translations (GPA -> HPA), all pinned writable ---- */
 

@@ -48,6 +48,7 @@ int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 	/* Drivers before region 1.1 refuse error reports: none is sent. */
 	v->err_reports = v->r.hdr->version_minor >= 1;
 	v->ns_grows = v->r.hdr->version_minor >= 3;
+	v->formats = v->r.hdr->version_minor >= 6;
 	v->bdev_size = bdev->size;
 	v->recovering = true;
 	v->now = lio_now_ns();	/* the journal's commands start before a pass */
@@ -473,6 +474,7 @@ static void lio_apply(struct lio_vdev *v)
 	}
 	v->nsze = ctrl->nsze;
 	v->lba_shift = ctrl->lba_shift;
+	lio_format_apply(v);
 	mdts = ctrl->mdts;
 	/*
 	 * The guest's limits as Identify gives them: MDTS, and WZSL from it
@@ -707,10 +709,14 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 	v->now = now;
 	lio_vdev_flush(v);	/* completions reaped since the last pass */
 	lio_sync(v);
+	/* A reset does not stop a format: it needs no queue. */
+	if (unlikely(v->formatting))
+		lio_format_poll(v);
 	if (v->state != LEAPIO_VDEV_READY)
 		return v->did_work;
 	if (unlikely(v->bdev->size != v->bdev_size))
 		lio_backend_grew(v);
+
 	if (unlikely(v->any_held))
 		lio_unhold(v, now);
 	if (unlikely(v->any_redo) && !v->ack_pending && !v->let_go)
@@ -731,7 +737,7 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 					 __ATOMIC_RELAXED);
 	}
 	/* While an ack waits (a drain), CQs still take what is done. */
-	if (!v->quiesce && !v->let_go && !v->ack_pending)
+	if (!v->quiesce && !v->let_go && !v->ack_pending && !v->formatting)
 		for (q = 1; q <= v->nr_ioq; q++) {
 			struct lio_rsq *sq = &v->sq[q];
 
@@ -747,7 +753,7 @@ bool lio_vdev_quiet(struct lio_vdev *v)
 {
 	u16 q;
 
-	if (v->inflight)
+	if (v->inflight || lio_format_busy(v))
 		return false;
 	/* Interrupts are raised only while the controller is ready. */
 	for (q = 1; v->state == LEAPIO_VDEV_READY && q <= v->nr_ioq; q++)
@@ -777,6 +783,9 @@ bool lio_vdev_may_sleep(struct lio_vdev *v)
 
 	/* Held queues are asked for again while polling. */
 	if (v->inflight || v->ack_pending || v->any_held || v->any_redo)
+		return false;
+	/* A format under way is carried out a pass at a time. */
+	if (v->formatting && v->fmt.answered != v->fmt.gen)
 		return false;
 	for (q = 1; q <= v->nr_ioq; q++) {
 		if (v->cq[q].backlog || v->cq[q].owed)

@@ -103,6 +103,27 @@ struct lio_rcq {
 	u64		owed_since_ns;
 };
 
+/* Format NVM's erase, a piece at the backend (format.c). */
+#define LIO_FMT_IOS	8
+
+struct lio_fmt_io {
+	struct lio_io	io;		/* first: done() gets it */
+	struct lio_vdev	*v;
+	bool		busy;
+};
+
+struct lio_fmt {
+	u32		gen;		/* being carried out; 0: none yet */
+	u32		answered;	/* the last one answered */
+	u8		lba_shift;
+	u8		ses;
+	bool		started;	/* what was fetched before is done */
+	u16		status;		/* the answer so far */
+	u64		next, end;	/* bytes of the erase not started */
+	u32		inflight;
+	struct lio_fmt_io io[LIO_FMT_IOS];
+};
+
 struct lio_vdev {
 	struct lio_vdev_cfg	cfg;
 	const struct lio_plat	*plat;
@@ -136,6 +157,9 @@ struct lio_vdev {
 	struct nvme_io_ns	ns;		/* as the I/O checks see it */
 	bool			err_reports;	/* the driver takes MBOX_ERROR */
 	bool			ns_grows;	/* ... and MBOX_NS_GROW */
+	bool			formats;	/* ... and Format NVM (minor 6) */
+	bool			formatting;	/* one asked, not applied: no fetching */
+	struct lio_fmt		fmt;
 	u64			bdev_size;	/* the backend's, as last looked at */
 	bool			err_warned;	/* ... and refused one */
 	bool			irq_warned;	/* the platform failed a raise */
@@ -255,6 +279,15 @@ int lio_mbox_call(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1);
  * lio_mbox_call()). 0, or the kick's error when the mailbox was full.
  */
 int lio_mbox_post(struct lio_vdev *v, u32 op, u64 arg0, u64 arg1, u64 arg2);
+
+/*
+ * Format NVM (format.c): take what the driver asks at a seq (apply);
+ * carry it out, a pass at a time (poll); pieces of its erase at the
+ * backend (busy).
+ */
+void lio_format_apply(struct lio_vdev *v);
+void lio_format_poll(struct lio_vdev *v);
+bool lio_format_busy(const struct lio_vdev *v);
 /* Kick: the driver answers every request posted. 0 or -errno. */
 int lio_mbox_flush(struct lio_vdev *v);
 /*

@@ -128,6 +128,11 @@ static int fh_kick(struct lio_vdev *v)
 			h->ns_grows++;
 			h->last_ns_size = req.ns_size;
 			break;
+		case LEAPIO_MBOX_FORMAT_DONE:
+			h->formats_done++;
+			h->format_gen = req.format.gen;
+			h->format_status = req.format.status;
+			break;
 		case LEAPIO_MBOX_ERROR:
 			if (h->nr_errs < FH_MAX_ERRS)
 				h->errs[h->nr_errs] = req.err;
@@ -177,6 +182,10 @@ static void fh_do(struct fake_host *h, struct lio_io *io)
 		}
 		break;
 	case LIO_IO_WRITE_ZEROES:
+		io->res = h->zeroes_res;
+		if (!io->res)
+			memset(h->store + off, 0, io->len);
+		break;
 	case LIO_IO_DISCARD:
 		memset(h->store + off, 0, io->len);
 		break;
@@ -243,6 +252,27 @@ void fh_enable(struct fake_host *h)
 	leapio_wr_put_irq(&h->r, &irq);
 	leapio_wr_put_dbbuf(&h->r, false, 0, 0);
 	leapio_wr_set_state(&h->r, LEAPIO_VDEV_READY);
+	fh_bump(h);
+}
+
+void fh_format(struct fake_host *h, u32 gen, u8 lba_shift, u8 ses)
+{
+	leapio_wr_put_format(&h->r, gen, lba_shift, ses);
+	fh_bump(h);
+}
+
+void fh_format_applied(struct fake_host *h, u32 gen, u8 lba_shift)
+{
+	struct leapio_wr_geometry g = {
+		.nsze = h->store_size >> lba_shift,
+		.lba_shift = lba_shift,
+		.mdts = 6,
+		.page_shift = 12,
+	};
+
+	h->lba_shift = lba_shift;
+	leapio_wr_put_geometry(&h->r, &g);
+	leapio_wr_put_format_applied(&h->r, gen);
 	fh_bump(h);
 }
 

@@ -49,6 +49,10 @@ struct fake_host {
 	unsigned int		maps, irqs_mbox, aens, fatals, ns_grows;
 	u32			last_aen;
 	u64			last_ns_size;	/* LEAPIO_MBOX_NS_GROW's */
+	/* LEAPIO_MBOX_FORMAT_DONE: how many, the last one's */
+	unsigned int		formats_done;
+	u32			format_gen;
+	u16			format_status;
 	/* LEAPIO_MBOX_ERROR, in the order sent (the first FH_MAX_ERRS) */
 	struct nvme_io_error	errs[FH_MAX_ERRS];
 	unsigned int		nr_errs;
@@ -72,6 +76,7 @@ struct fake_host {
 	unsigned int		last_op;
 	bool			last_fua;
 	bool			null_backend;	/* benchmark: no data moves */
+	int			zeroes_res;	/* Write Zeroes' result (0) */
 	struct lio_ring		*ring;
 	struct lio_poller_stats	stats;
 	struct lio_vdev_stats	io_stats;	/* as a poller keeps them */
@@ -98,6 +103,13 @@ int fh_delete_sq(struct fake_host *h, u16 qid);
 void fh_reset(struct fake_host *h);
 /* CSTS.RDY 0 -> 1 after a reset: geometry, features, irq, READY. */
 void fh_enable(struct fake_host *h);
+/*
+ * Format NVM as the module's data path asks for it (gen, lba_shift, ses)
+ * and, once answered, applies it (the geometry of lba_shift, gen
+ * applied); each with a bump.
+ */
+void fh_format(struct fake_host *h, u32 gen, u8 lba_shift, u8 ses);
+void fh_format_applied(struct fake_host *h, u32 gen, u8 lba_shift);
 /* Guest side: put an SQE at the tail and ring; take the next CQE. */
 void fh_submit(struct fake_host *h, u16 sqid, const struct nvme_sqe *sqe);
 void fh_ring(struct fake_host *h, u16 sqid);	/* publish tail */

@@ -52,9 +52,9 @@
 /*
  * 1: LEAPIO_MBOX_ERROR; 2: let_go, let_go_ack; 3: LEAPIO_MBOX_NS_GROW;
  * 4: the lbas part (lbas_off, lbas_size at the header's end);
- * 5: backend_bytes
+ * 5: backend_bytes; 6: Format NVM (format_*, LEAPIO_MBOX_FORMAT_DONE)
  */
-#define LEAPIO_REGION_VERSION_MINOR	5
+#define LEAPIO_REGION_VERSION_MINOR	6
 
 #define LEAPIO_REGION_ALIGN		4096
 #define LEAPIO_CACHELINE		64
@@ -167,7 +167,10 @@ struct leapio_vdev_ctrl {
 	__u16	nr_ioq;
 	__u16	cntlid;
 	__u32	rsvd0;
-	__u8	rsvd1[40];
+	/* [drv] the Format NVM asked as format_gen (below); minor 6 */
+	__u8	format_lba_shift;	/* 9 or 12 */
+	__u8	format_ses;		/* 0: no erase, 1: user data erase */
+	__u8	rsvd1[38];
 
 	/* [drv] what the runtime must follow; seq last */
 	__u32	state;			/* enum leapio_vdev_state */
@@ -192,9 +195,20 @@ struct leapio_vdev_ctrl {
 	__u32	db_mapped;		/* BAR0 doorbells mmapped: no trap */
 	__u64	irq_cd[LEAPIO_VECTOR_WORDS];	/* Coalescing Disable (FID 09h) */
 	__u32	let_go;			/* 1: detach (see above); minor 2 */
-	__u32	rsvd2;
+	/*
+	 * Format NVM (minor 6): the driver asks by bumping format_gen with
+	 * format_lba_shift and format_ses, then seq. While format_gen !=
+	 * format_applied the runtime fetches no I/O; once what it had is
+	 * done it erases the namespace if asked (format_ses 1: the backend
+	 * range zeroed), clears Write Uncorrectable's marks and answers
+	 * with LEAPIO_MBOX_FORMAT_DONE. The driver then gives the namespace
+	 * the new geometry, sets format_applied to format_gen and bumps
+	 * seq: I/O goes on. A runtime that attaches while one is asked and
+	 * not applied carries it out (again).
+	 */
+	__u32	format_gen;
 	__u32	seq;			/* see above */
-	__u32	rsvd3;
+	__u32	format_applied;
 
 	/* [rt] */
 	__u32	ack __attribute__((aligned(LEAPIO_CACHELINE)));
@@ -353,6 +367,15 @@ enum leapio_mbox_op {
 	 * 0, or -EINVAL for arguments out of range.
 	 */
 	LEAPIO_MBOX_NS_GROW	= 6,
+	/*
+	 * The Format NVM asked as ctrl.format_gen arg0 is done (version_minor
+	 * 6): arg1 the status for the command, a CQE status field with
+	 * phase bit 0 (0: formatted). The driver applies it later, under
+	 * the controller model's lock; an answer to no outstanding request
+	 * is logged and dropped. result 0, or -EINVAL (arg0 past 32 bits,
+	 * arg1 past 16 bits or with bit 0 set).
+	 */
+	LEAPIO_MBOX_FORMAT_DONE	= 7,
 };
 
 /* Arguments an op does not take are 0: -EINVAL otherwise. */
