@@ -1050,7 +1050,12 @@ NVME_SPEC_OFFSET(nvme_dsm_range, slba, 8);	/* Starting LBA */
 /* Copy: CDW12 NR [7:0] (0's based), Descriptor Format [11:8]. */
 #define NVME_COPY_NR(cdw12)		(((cdw12) & 0xff) + 1)
 /* Format NVM (admin 80h) dword 10 */
-#define NVME_FORMAT_LBAF(cdw10)		(((cdw10) & 0xf) | (((cdw10) >> 8) & 0x30))
+/* LBAF's low four bits, then LBAFU (13:12) as its upper two. */
+static inline u32 nvme_format_lbaf(u32 cdw10)
+{
+	return (cdw10 & 0xf) | ((cdw10 >> 8) & 0x30);
+}
+
 #define NVME_FORMAT_MSET(cdw10)		(((cdw10) >> 4) & 1)
 #define NVME_FORMAT_PI(cdw10)		(((cdw10) >> 5) & 7)
 #define NVME_FORMAT_SES(cdw10)		(((cdw10) >> 9) & 7)

@@ -46,6 +46,9 @@ static void lio_dp_put_geometry(struct lio_mdev *lm)
 	};
 
 	leapio_wr_put_geometry(&lm->region.view, &g);
+	/* With the geometry the last answered Format NVM gave (format.c). */
+	leapio_wr_put_format_applied(&lm->region.view,
+				     vc->format.gen - vc->format.busy);
 }
 
 static void lio_dp_put_features(struct lio_mdev *lm)
@@ -390,6 +393,27 @@ int lio_dp_lbas(void *opaque, u32 nsid, u64 slba, struct leapio_lba_range *r,
 	 * runtime: marks are the media's, not the runtime's.
 	 */
 	return leapio_lbas_read(lm->region.view.lbas, nsid, slba, r, max, info);
+}
+
+/*
+ * Format NVM (kernel/host/vctrl/format.c): asked of the runtime in the
+ * region with a seq, not waited for: it answers once it is done (an
+ * erase takes as long as the backend does), through the mailbox. A
+ * runtime that comes later finds the request and carries it out; with
+ * none serving now the command fails (Namespace Not Ready), as I/O does.
+ */
+int lio_dp_format(void *opaque, u32 gen, u8 lba_shift, u8 ses)
+{
+	struct lio_mdev *lm = lio_dp_lm(opaque);
+
+	lockdep_assert_held(&lm->lock);
+	if (!lio_region_attached(lm))
+		return -ENOLINK;
+	leapio_wr_put_format(&lm->region.view, gen, lba_shift, ses);
+	lio_region_bump(lm);
+	dev_info(lm->vdev.dev, "Format NVM %u: to %u-byte blocks%s, asked of the runtime\n",
+		 gen, 1U << lba_shift, ses ? ", user data erased" : "");
+	return 0;
 }
 
 /* ---- dp.h: the mailbox's requests and the runtime's arrival ---- */

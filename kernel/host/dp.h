@@ -127,6 +127,9 @@ struct lio_region {
 	u32			pend_aen_nr;
 	bool			pend_fatal;
 	u64			pend_ns_size;	/* NS_GROW's bytes, 0: none */
+	bool			pend_format;	/* FORMAT_DONE's answer: */
+	u32			pend_format_gen;
+	u16			pend_format_status;
 	/*
 	 * LEAPIO_MBOX_ERROR: failed I/O commands on their way into the
 	 * model's Error Information log, oldest at pend_err_first. No more
@@ -374,6 +377,7 @@ void lio_dp_smart(void *opaque, struct lio_dp_smart *s);
 struct leapio_lba_range;
 struct leapio_lbas_info;
 /* Write Uncorrectable's marks as the runtime published them (lbas part). */
+int lio_dp_format(void *opaque, u32 gen, u8 lba_shift, u8 ses);
 int lio_dp_lbas(void *opaque, u32 nsid, u64 slba, struct leapio_lba_range *r,
 		u32 max, struct leapio_lbas_info *info);
 

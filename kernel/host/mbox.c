@@ -87,6 +87,24 @@ static void lio_mbox_ns_grow(struct lio_mdev *lm, u64 size)
 			     1U << lm->vc->ns.lba_shift);
 }
 
+/*
+ * LEAPIO_MBOX_FORMAT_DONE, under lm->lock: the model applies it and
+ * completes the command. One for no request outstanding (a runtime that
+ * answered twice, or a stale generation) is the runtime's mistake.
+ */
+static void lio_mbox_format_done(struct lio_mdev *lm, u32 gen, u16 status)
+{
+	lockdep_assert_held(&lm->lock);
+	if (!lio_vctrl_format_done(lm->vc, gen, status)) {
+		dev_info(lm->vdev.dev, "Format NVM %u: %s (status %#x)\n", gen,
+			 status ? "failed" : "done", status);
+		return;
+	}
+	dev_warn_ratelimited(lm->vdev.dev,
+			     "runtime (pid %d): answer to Format NVM %u, which is not outstanding: dropped\n",
+			     READ_ONCE(lm->region.runtime_pid), gen);
+}
+
 static void lio_mbox_work(struct work_struct *work)
 {
 	struct lio_region *r = container_of(work, struct lio_region,
@@ -97,7 +115,9 @@ static void lio_mbox_work(struct work_struct *work)
 	unsigned long v;
 	u32 i, nr_aen;
 	u64 ns_size;
-	bool fatal;
+	bool fatal, format;
+	u32 format_gen;
+	u16 format_status;
 
 	spin_lock(&r->pend_lock);
 	bitmap_copy(irq, r->pend_irq, LIO_PEND_VECTORS);
@@ -109,6 +129,10 @@ static void lio_mbox_work(struct work_struct *work)
 	r->pend_fatal = false;
 	ns_size = r->pend_ns_size;
 	r->pend_ns_size = 0;
+	format = r->pend_format;
+	format_gen = r->pend_format_gen;
+	format_status = r->pend_format_status;
+	r->pend_format = false;
 	spin_unlock(&r->pend_lock);
 
 	mutex_lock(&lm->lock);
@@ -121,6 +145,8 @@ static void lio_mbox_work(struct work_struct *work)
 		lio_dp_fatal(lm);
 	if (ns_size)
 		lio_mbox_ns_grow(lm, ns_size);
+	if (format)
+		lio_mbox_format_done(lm, format_gen, format_status);
 	mutex_unlock(&lm->lock);
 }
 
@@ -162,6 +188,14 @@ static s32 lio_mbox_one(struct lio_mdev *lm, const struct leapio_mbox_req *req,
 		/* The last one asked for is what the backend holds now. */
 		spin_lock(&r->pend_lock);
 		r->pend_ns_size = req->ns_size;
+		spin_unlock(&r->pend_lock);
+		break;
+	case LEAPIO_MBOX_FORMAT_DONE:
+		/* One format at a time: a later answer is the one that counts. */
+		spin_lock(&r->pend_lock);
+		r->pend_format = true;
+		r->pend_format_gen = req->format.gen;
+		r->pend_format_status = req->format.status;
 		spin_unlock(&r->pend_lock);
 		break;
 	default:

@@ -31,6 +31,7 @@ static const struct lio_vctrl_ops lio_vctrl_ops = {
 	.dp_smart	= lio_dp_smart,
 	.dp_errors	= lio_mbox_dp_errors,
 	.dp_lbas	= lio_dp_lbas,
+	.dp_format	= lio_dp_format,
 };
 
 /*

@@ -102,8 +102,9 @@ static void do_dp(struct fake_guest *g, struct prog *pr)
 	g->dp->serve = a.flags & 1;
 	g->dp->refuse_create = a.flags & 2 ? -EFAULT : 0;
 	g->dp->refuse_dbbuf = a.flags & 4 ? -ENOSPC : 0;
+	g->dp->refuse_format = a.flags & 8 ? -ENOLINK : 0;
 	g->dp->smart.bytes_read += a.dw0;
-	switch (a.what % 5) {
+	switch (a.what % 6) {
 	case 0:
 		lio_vctrl_raise_irq(g->c, a.vector);
 		break;
@@ -115,6 +116,11 @@ static void do_dp(struct fake_guest *g, struct prog *pr)
 		break;
 	case 3:
 		do_lbas(g, pr, &a.vector);
+		break;
+	case 4:
+		/* An answer to Format NVM: right or stale, any status. */
+		lio_vctrl_format_done(g->c, g->c->format.gen - (a.flags >> 7),
+				      a.vector);
 		break;
 	default:
 		break;

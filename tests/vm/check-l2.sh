@@ -191,6 +191,16 @@ tap_is "Get LBA Status names the marked block, and it alone" "$(kv lba_status)" 
 	"0100000002000000$(le64 "$mark")0100000000000000" "$nvm"
 tap_is "the marked block written again reads" "$(kv rewrite) $(kv reread)" "0 0" "$nvm"
 
+# Format NVM from nvme-cli (init-l2.sh format_ns).
+fmt=$(section format)
+fkv() { sed -n "s/^$1=//p" <<< "$fmt"; }
+tap_is "nvme format --lbaf=1 --ses=1 succeeds" "$(fkv format)" 0 "$fmt"
+tap_is "the block device has 4 KiB logical blocks after it" "$(fkv lbs)" 4096 "$fmt"
+tap_is "what was written reads back as zeroes after the erase" "$(fkv nonzero)" 0 "$fmt"
+tap_is "fio with verification on the 4 KiB blocks exits 0" "$(fkv fio)" 0 "$fmt"
+tap_is "nvme format --lbaf=0 back to 512-byte blocks succeeds" \
+	"$(fkv format_back) $(fkv lbs_back)" "0 512" "$fmt"
+
 # The namespace doubled under fio (init-l2.sh resize_under_fio; L1's
 # side in l1-lib.sh l1_l2_resize_when_asked).
 if [ -n "$resize_log" ]; then

@@ -162,6 +162,30 @@ nvm_cmds() {
 	echo "reread=$?"
 }
 
+# format_ns: Format NVM from nvme-cli, to 4 KiB blocks with the user data
+# erased, then back to 512 bytes: the block device's logical block size
+# follows each (Linux revalidates the namespace), the first 64 KiB read
+# back as zeroes after the erase (nonzero bytes counted), and fio verifies
+# 4 KiB blocks in between.
+format_ns() {
+	head -c $((64 << 10)) /dev/urandom |
+		dd of=/dev/nvme0n1 bs=4096 oflag=direct conv=notrunc 2>/dev/null
+	nvme format /dev/nvme0n1 --lbaf=1 --ses=1 --force
+	echo "format=$?"
+	echo "lbs=$(ns_lbs)"
+	echo "nonzero=$(dd if=/dev/nvme0n1 bs=4096 count=16 iflag=direct \
+		2>/dev/null | tr -d '\0' | wc -c)"
+	fio --name=f4k --filename=/dev/nvme0n1 --rw=randrw --bs=4k --iodepth=8 \
+		--ioengine=libaio --direct=1 --size=1M --eta=never \
+		--verify=crc32c --do_verify=1 --verify_fatal=1 > /tmp/f4k.log 2>&1
+	f=$?
+	echo "fio=$f"
+	[ $f = 0 ] || tail -n 20 /tmp/f4k.log
+	nvme format /dev/nvme0n1 --lbaf=0 --ses=0 --force
+	echo "format_back=$?"
+	echo "lbs_back=$(ns_lbs)"
+}
+
 # resize_under_fio: fio writes and verifies (its own 8 MiB) while the
 # namespace grows: the marker line asks L1 (l1-lib.sh l1_l2_check) to
 # double the vdev, then the block device's size is awaited (60 s).

@@ -20,7 +20,7 @@ u16 lio_admin_format(struct lio_vctrl *c, struct lio_req *req)
 	u32 nsid = le32_to_cpu(req->sqe.nsid);
 	u32 cdw10 = le32_to_cpu(req->sqe.cdw10);
 	struct lio_format *f = &c->format;
-	u32 lbaf = NVME_FORMAT_LBAF(cdw10);
+	u32 lbaf = nvme_format_lbaf(cdw10);
 	u32 ses = NVME_FORMAT_SES(cdw10);
 	u8 shift;
 
