@@ -66,8 +66,9 @@ if [ -n "$status" ]; then
 	tap "$(ok_if [ "$qrc" = 0 ])" "guest powered off cleanly within its timeout" \
 		"$(cat "$status" 2>/dev/null)"
 	# l2-run.sh booted it again: said, never hidden.
-	if grep -q 'boots=2' "$status" 2>/dev/null; then
-		echo "# the guest's first boot panicked before its init ran (emulator); booted again: $(basename "$status" .status)-console-boot1.log"
+	boots=$(sed -n 's/.*boots=\([0-9]*\).*/\1/p' "$status" 2>/dev/null || true)
+	if [ "${boots:-1}" -gt 1 ]; then
+		echo "# the guest's boots before the last panicked before its init ran (emulator); booted $boots times: $(basename "$status" .status)-console-boot*.log"
 	fi
 fi
 if [ -n "$console" ]; then
