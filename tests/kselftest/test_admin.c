@@ -188,11 +188,11 @@ TEST_F(admin, aer_limit)
 TEST_F(admin, bad_opcode)
 {
 	/* Reserved, I/O-only and vendor specific opcodes on the admin queue;
-	 * Format NVM, security, firmware download and namespace management
-	 * are not offered (OACS).
+	 * security, firmware download and namespace management are not
+	 * offered (OACS). Format NVM is: test_format.
 	 */
 	static const uint8_t bad[] = {
-		0x03, 0x07, 0x7f, nvme_admin_format_nvm, nvme_admin_security_recv,
+		0x03, 0x07, 0x7f, nvme_admin_security_recv,
 		nvme_admin_ns_mgmt, nvme_admin_download_fw, 0xc0, 0xff,
 	};
 	struct nvme_sqe sqe;

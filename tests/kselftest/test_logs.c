@@ -138,8 +138,14 @@ TEST_F(logs, command_effects)
 		TH_LOG("admin opcode %#x", admin[i]);
 		ASSERT_NE(0, le32toh(fx->acs[admin[i]]) & NVME_CMD_EFFECTS_CSUPP);
 	}
-	/* Not offered: Format NVM (OACS), vendor specific. */
-	ASSERT_EQ(0, le32toh(fx->acs[nvme_admin_format_nvm]));
+	/*
+	 * Format NVM changes the namespace, one at a time (CSE 001b): a host
+	 * stops I/O around it and reads the namespace again. Not offered:
+	 * vendor specific.
+	 */
+	ASSERT_EQ(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC |
+		  NVME_CMD_EFFECTS_NCC | NVME_CMD_EFFECTS_NIC | 1U << 16,
+		  le32toh(fx->acs[nvme_admin_format_nvm]));
 	ASSERT_EQ(0, le32toh(fx->acs[0xff]));
 	ASSERT_NE(0, le32toh(fx->iocs[nvme_cmd_read]) & NVME_CMD_EFFECTS_CSUPP);
 	ASSERT_NE(0, le32toh(fx->iocs[nvme_cmd_write]) & NVME_CMD_EFFECTS_CSUPP);
