@@ -12,9 +12,6 @@
  */
 #include "vctrl.h"
 
-/* The LBA formats Identify Namespace lists (NLBAF 1): 512 B, 4 KiB. */
-static const u8 lio_lbaf_shift[] = { 9, 12 };
-
 u16 lio_admin_format(struct lio_vctrl *c, struct lio_req *req)
 {
 	u32 nsid = le32_to_cpu(req->sqe.nsid);
@@ -33,7 +30,7 @@ u16 lio_admin_format(struct lio_vctrl *c, struct lio_req *req)
 		req->err_loc = NVME_SQE_OFF_NSID;
 		return NVME_SC_INVALID_NS;
 	}
-	if (lbaf >= ARRAY_SIZE(lio_lbaf_shift)) {
+	if (lbaf >= LIO_NR_LBAF) {
 		req->err_loc = NVME_ERR_LOC(NVME_SQE_OFF_CDW10, 0);
 		return NVME_SC_INVALID_FORMAT;
 	}

@@ -141,25 +141,33 @@ static void lio_fill_id_ctrl_nvm(struct nvme_id_ctrl_nvm *id)
 	id->wusl = nvme_io_nodata_sl(LIO_MDTS);
 }
 
+const u8 lio_lbaf_shift[LIO_NR_LBAF] = { 9, 12 };
+
 static u8 lio_flbas(const struct lio_vctrl *c)
 {
-	return c->ns.lba_shift == 12 ? 1 : 0;
+	u8 i;
+
+	for (i = 0; i < LIO_NR_LBAF; i++)
+		if (lio_lbaf_shift[i] == c->ns.lba_shift)
+			return i;
+	return 0;
 }
 
 static void lio_fill_id_ns(struct lio_vctrl *c, struct nvme_id_ns *id)
 {
 	u64 nlb = c->ns.size >> c->ns.lba_shift;
+	unsigned int i;
 
 	id->nsze = cpu_to_le64(nlb);
 	id->ncap = cpu_to_le64(nlb);
 	id->nuse = cpu_to_le64(nlb);
-	id->nlbaf = 1;			/* 0's based: two formats */
+	id->nlbaf = LIO_NR_LBAF - 1;	/* 0's based */
 	id->flbas = lio_flbas(c);
 	lio_put_le128(id->nvmcap, c->ns.size);
 	memcpy(id->nguid, c->nguid, sizeof(id->nguid));
 	memcpy(id->eui64, c->eui64, sizeof(id->eui64));
-	id->lbaf[0].ds = 9;
-	id->lbaf[1].ds = 12;
+	for (i = 0; i < LIO_NR_LBAF; i++)
+		id->lbaf[i].ds = lio_lbaf_shift[i];
 	/* Copy's limits (common/nvme/io_cmd.h); MSRC is 0's based. */
 	id->mssrl = cpu_to_le16(nvme_io_copy_mssrl(c->ns.lba_shift));
 	id->mcl = cpu_to_le32(nvme_io_copy_mcl(c->ns.lba_shift));

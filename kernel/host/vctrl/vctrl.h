@@ -38,6 +38,9 @@
 #define LIO_NR_ERR_LOG		(LIO_ELPE + 1)
 #define LIO_NSID		LIO_IO_NSID	/* the one namespace */
 #define LIO_NN			1
+/* The LBA formats Identify Namespace lists, by index: 512 B, 4 KiB. */
+#define LIO_NR_LBAF		2
+extern const u8 lio_lbaf_shift[LIO_NR_LBAF];
 #define LIO_NR_PENDING_EVENTS	16		/* events waiting for an AER */
 #define LIO_TEMP_KELVIN		313		/* reported composite temperature */
 #define LIO_WCTEMP		343
