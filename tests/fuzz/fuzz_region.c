@@ -9,8 +9,8 @@
  * watch the reading; the decoder's promises are checked on what it
  * accepts: a vector the MSI-X table has, an AEN that is a doorbell
  * error event, an error on an I/O SQ with a failure status, no phase bit
- * and a location inside the command, rsvd 0 but for errors, an unknown
- * op refused.
+ * and a location inside the command, a format's answer without the phase
+ * bit, rsvd 0 but for errors, an unknown op refused.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -50,6 +50,11 @@ static void check(const struct leapio_mbox_req *req, u64 rsvd, u16 nr_ioq)
 		/* Whole 512-byte blocks, within what a file offset holds. */
 		if (!req->ns_size || req->ns_size % 512 ||
 		    req->ns_size > LEAPIO_NS_SIZE_MAX)
+			abort();
+		break;
+	case LEAPIO_MBOX_FORMAT_DONE:
+		/* A status without the phase bit; which format, the model. */
+		if (req->format.status & 1)
 			abort();
 		break;
 	default:	/* accepted an op the driver does not know */
