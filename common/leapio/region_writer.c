@@ -249,6 +249,22 @@ void leapio_wr_put_format_applied(const struct leapio_region_view *v, u32 gen)
 	WRITE_ONCE(v->ctrl->format_applied, gen);
 }
 
+int leapio_wr_put_ns(const struct leapio_region_view *v, u32 nsid, u8 state,
+		     u8 lba_shift, u64 nsze)
+{
+	struct leapio_ns_desc *d = leapio_ns_ptr(v, nsid);
+
+	if (!d || state > LEAPIO_NS_ATTACHED ||
+	    (lba_shift != 9 && lba_shift != 12))
+		return -EINVAL;
+	WRITE_ONCE(d->state, state);
+	WRITE_ONCE(d->lba_shift, lba_shift);
+	WRITE_ONCE(d->nsze, nsze);
+	/* Only the driver writes the entry: its own gen, read back. */
+	WRITE_ONCE(d->gen, READ_ONCE(d->gen) + 1);
+	return 0;
+}
+
 /* ---- translations ---- */
 
 int leapio_wr_xlate_set_2m(const struct leapio_region_view *v, u64 blk,

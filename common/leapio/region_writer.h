@@ -154,6 +154,14 @@ void leapio_wr_put_let_go(const struct leapio_region_view *v, bool on);
 void leapio_wr_put_format(const struct leapio_region_view *v, u32 gen,
 			  u8 lba_shift, u8 ses);
 void leapio_wr_put_format_applied(const struct leapio_region_view *v, u32 gen);
+/*
+ * Namespace nsid's entry of the namespace table (region minor 7): state
+ * (enum leapio_ns_state), LBA size and blocks, its gen bumped so that a
+ * runtime tells it changed. 0, or -EINVAL (no table, nsid not in it, a
+ * state or LBA size there is not); nothing is written then.
+ */
+int leapio_wr_put_ns(const struct leapio_region_view *v, u32 nsid, u8 state,
+		     u8 lba_shift, u64 nsze);
 
 /* ---- translations (GPA -> HPA), all pinned writable ---- */
 
