@@ -177,7 +177,9 @@ struct leapio_vdev_ctrl {
 	/* [drv] the Format NVM asked as format_gen (below); minor 6 */
 	__u8	format_lba_shift;	/* 9 or 12 */
 	__u8	format_ses;		/* 0: no erase, 1: user data erase */
-	__u8	rsvd1[38];
+	__u8	rsvd1[2];
+	__u32	format_nsid;		/* minor 7: the NSID, FFFFFFFFh all */
+	__u8	rsvd1b[32];
 
 	/* [drv] what the runtime must follow; seq last */
 	__u32	state;			/* enum leapio_vdev_state */
@@ -204,7 +206,8 @@ struct leapio_vdev_ctrl {
 	__u32	let_go;			/* 1: detach (see above); minor 2 */
 	/*
 	 * Format NVM (minor 6): the driver asks by bumping format_gen with
-	 * format_lba_shift and format_ses, then seq. While format_gen !=
+	 * format_lba_shift and format_ses (and, from minor 7, format_nsid:
+	 * before, namespace 1, the only one), then seq. While format_gen !=
 	 * format_applied the runtime fetches no I/O; once what it had is
 	 * done it erases the namespace if asked (format_ses 1: the backend
 	 * range zeroed), clears Write Uncorrectable's marks and answers
