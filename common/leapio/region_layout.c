@@ -59,6 +59,12 @@ u64 leapio_region_layout(struct leapio_region_hdr *h, u16 nr_ioq,
 	h->lbas_size = sizeof(struct leapio_lbas);
 	off = lio_align_up(off + h->lbas_size, LEAPIO_REGION_ALIGN);
 
+	h->ns_off = off;
+	h->ns_desc_size = sizeof(struct leapio_ns_desc);
+	h->nr_ns = LEAPIO_MAX_NS;
+	off = lio_align_up(off + (u64)h->nr_ns * h->ns_desc_size,
+			   LEAPIO_REGION_ALIGN);
+
 	h->region_size = off;
 	return off;
 }
@@ -143,6 +149,16 @@ int leapio_region_check(const struct leapio_region_hdr *h, u64 region_size,
 		*why = "the unrecoverable LBAs lie outside the region";
 		return -EINVAL;
 	}
+	if (!leapio_region_has_ns(h))
+		return 0;
+	prev_end = h->lbas_off + h->lbas_size;
+	if (h->ns_desc_size < sizeof(struct leapio_ns_desc) || !h->nr_ns ||
+	    h->nr_ns > LEAPIO_MAX_NS ||
+	    !leapio_part_ok(h->ns_off, (u64)h->nr_ns * h->ns_desc_size,
+			    region_size) || h->ns_off < prev_end) {
+		*why = "the namespace table lies outside the region";
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -161,6 +177,8 @@ void leapio_region_view(struct leapio_region_view *v, void *base)
 	v->l2 = (void *)(b + v->hdr->l2_off);
 	v->lbas = leapio_region_has_lbas(v->hdr) ?
 		  (void *)(b + v->hdr->lbas_off) : NULL;
+	v->ns = leapio_region_has_ns(v->hdr) ?
+		(void *)(b + v->hdr->ns_off) : NULL;
 }
 
 u64 leapio_xlate_lookup(const struct leapio_region_view *v, u64 gpa, u64 *span)

@@ -25,7 +25,9 @@ u64 leapio_region_layout(struct leapio_region_hdr *h, u16 nr_ioq,
  */
 static inline u32 leapio_region_hdr_size(u16 minor)
 {
-	return minor >= 4 ? sizeof(struct leapio_region_hdr) :
+	if (minor >= 7)
+		return sizeof(struct leapio_region_hdr);
+	return minor >= 4 ? offsetof(struct leapio_region_hdr, ns_off) :
 	       offsetof(struct leapio_region_hdr, lbas_off);
 }
 
@@ -33,6 +35,12 @@ static inline u32 leapio_region_hdr_size(u16 minor)
 static inline bool leapio_region_has_lbas(const struct leapio_region_hdr *h)
 {
 	return h->version_minor >= 4;
+}
+
+/* ... and the namespace table? */
+static inline bool leapio_region_has_ns(const struct leapio_region_hdr *h)
+{
+	return h->version_minor >= 7;
 }
 
 /*
@@ -56,6 +64,7 @@ struct leapio_region_view {
 	__le64				*l1;
 	__le64				*l2;
 	struct leapio_lbas		*lbas;	/* NULL: a driver before minor 4 */
+	struct leapio_ns_desc		*ns;	/* [nr_ns]; NULL: before minor 7 */
 };
 
 void leapio_region_view(struct leapio_region_view *v, void *base);
@@ -72,6 +81,15 @@ static inline struct leapio_inflight *
 leapio_inflight_ptr(const struct leapio_region_view *v, u16 qid, u32 tag)
 {
 	return &v->inflight[(u64)(qid - 1) * v->hdr->inflight_per_sq + tag];
+}
+
+/* Namespace nsid's entry (1..nr_ns), or NULL: none, or no table. */
+static inline struct leapio_ns_desc *
+leapio_ns_ptr(const struct leapio_region_view *v, u32 nsid)
+{
+	if (!v->ns || !nsid || nsid > v->hdr->nr_ns)
+		return NULL;
+	return &v->ns[nsid - 1];
 }
 
 /*

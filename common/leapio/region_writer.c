@@ -237,8 +237,9 @@ void leapio_wr_put_let_go(const struct leapio_region_view *v, bool on)
 }
 
 void leapio_wr_put_format(const struct leapio_region_view *v, u32 gen,
-			  u8 lba_shift, u8 ses)
+			  u32 nsid, u8 lba_shift, u8 ses)
 {
+	WRITE_ONCE(v->ctrl->format_nsid, nsid);
 	WRITE_ONCE(v->ctrl->format_lba_shift, lba_shift);
 	WRITE_ONCE(v->ctrl->format_ses, ses);
 	WRITE_ONCE(v->ctrl->format_gen, gen);
@@ -247,6 +248,26 @@ void leapio_wr_put_format(const struct leapio_region_view *v, u32 gen,
 void leapio_wr_put_format_applied(const struct leapio_region_view *v, u32 gen)
 {
 	WRITE_ONCE(v->ctrl->format_applied, gen);
+}
+
+int leapio_wr_put_ns(const struct leapio_region_view *v, u32 nsid, u8 state,
+		     u8 lba_shift, u64 nsze)
+{
+	struct leapio_ns_desc *d = leapio_ns_ptr(v, nsid);
+
+	if (!d || state > LEAPIO_NS_ATTACHED ||
+	    (lba_shift != 9 && lba_shift != 12))
+		return -EINVAL;
+	/* Unchanged: the runtime has nothing new to apply. */
+	if (READ_ONCE(d->state) == state && READ_ONCE(d->lba_shift) == lba_shift &&
+	    READ_ONCE(d->nsze) == nsze)
+		return 0;
+	WRITE_ONCE(d->state, state);
+	WRITE_ONCE(d->lba_shift, lba_shift);
+	WRITE_ONCE(d->nsze, nsze);
+	/* Only the driver writes the entry: its own gen, read back. */
+	WRITE_ONCE(d->gen, READ_ONCE(d->gen) + 1);
+	return 0;
 }
 
 /* ---- translations ---- */

@@ -148,12 +148,22 @@ void leapio_wr_put_db_mapped(const struct leapio_region_view *v, bool mapped);
  */
 void leapio_wr_put_let_go(const struct leapio_region_view *v, bool on);
 /*
- * Ask for Format NVM gen (lba_shift, ses), or say which one was applied
- * (with the geometry it gave). Region version_minor 6.
+ * Ask for Format NVM gen (namespace nsid or FFFFFFFFh for all, lba_shift,
+ * ses), or say which one was applied (with the geometry it gave). Region
+ * version_minor 6; nsid is read from minor 7.
  */
 void leapio_wr_put_format(const struct leapio_region_view *v, u32 gen,
-			  u8 lba_shift, u8 ses);
+			  u32 nsid, u8 lba_shift, u8 ses);
 void leapio_wr_put_format_applied(const struct leapio_region_view *v, u32 gen);
+/*
+ * Namespace nsid's entry of the namespace table (region minor 7): state
+ * (enum leapio_ns_state), LBA size and blocks, its gen bumped so that a
+ * runtime tells it changed (not when all three are as they were). 0, or
+ * -EINVAL (no table, nsid not in it, a state or LBA size there is not);
+ * nothing is written then.
+ */
+int leapio_wr_put_ns(const struct leapio_region_view *v, u32 nsid, u8 state,
+		     u8 lba_shift, u64 nsze);
 
 /* ---- translations (GPA -> HPA), all pinned writable ---- */
 

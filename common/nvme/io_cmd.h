@@ -196,6 +196,9 @@ static inline u16 nvme_io_check_copy(const struct nvme_sqe *sqe,
  * SQE field at fault and cmd->err_lba the LBA for an LBA range error.
  * Reserved bits are not checked: the specification does not require it,
  * and the admin queue does not either. Inline: leapiod's every command.
+ * ns is the active namespace sqe's NSID names, looked up by the caller,
+ * or NULL for none: Invalid Namespace, unless the command takes
+ * FFFFFFFFh for all of them (and then does not look at ns).
  */
 static inline u16 nvme_io_check(const struct nvme_sqe *sqe,
 				const struct nvme_io_ns *ns,
@@ -220,8 +223,7 @@ static inline u16 nvme_io_check(const struct nvme_sqe *sqe,
 	if (unlikely(!op->effects))
 		return nvme_io_fail(cmd, NVME_SC_INVALID_OPCODE,
 				    NVME_ERR_LOC(NVME_SQE_OFF_OPCODE, 0), 0);
-	if (unlikely(nsid != LIO_IO_NSID &&
-		     !(op->nsid_all && nsid == 0xffffffffU)))
+	if (unlikely(!ns && !(op->nsid_all && nsid == 0xffffffffU)))
 		return nvme_io_fail(cmd, NVME_SC_INVALID_NS,
 				    NVME_ERR_LOC(NVME_SQE_OFF_NSID, 0), 0);
 

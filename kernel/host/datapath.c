@@ -35,17 +35,38 @@ static u32 *lio_dp_db(struct lio_region *r, u32 idx)
 	return r->base + lio_region_db_offset(r, idx);
 }
 
+/*
+ * The namespace table (region minor 7): every NSID's entry, namespace 1
+ * also in ctrl.nsze/lba_shift for a runtime before minor 7.
+ */
+static void lio_dp_put_ns_table(struct lio_mdev *lm)
+{
+	struct lio_vctrl *vc = lm->vc;
+	u32 nsid;
+
+	for (nsid = 1; nsid <= LIO_NN; nsid++) {
+		struct lio_ns *ns = lio_ns_get(vc, nsid);
+		u8 state = !ns ? LEAPIO_NS_ABSENT : ns->attached ?
+			   LEAPIO_NS_ATTACHED : LEAPIO_NS_ALLOCATED;
+
+		WARN_ON_ONCE(leapio_wr_put_ns(&lm->region.view, nsid, state,
+					      ns ? ns->lba_shift : 9,
+					      ns ? lio_ns_blocks(ns) : 0));
+	}
+}
+
 static void lio_dp_put_geometry(struct lio_mdev *lm)
 {
 	struct lio_vctrl *vc = lm->vc;
 	struct leapio_wr_geometry g = {
-		.nsze = vc->ns.size >> vc->ns.lba_shift,
-		.lba_shift = vc->ns.lba_shift,
+		.nsze = lio_ns_blocks(&vc->ns[0]),
+		.lba_shift = vc->ns[0].lba_shift,
 		.mdts = LIO_MDTS,
 		.page_shift = ilog2(lio_page_size(vc)),
 	};
 
 	leapio_wr_put_geometry(&lm->region.view, &g);
+	lio_dp_put_ns_table(lm);
 	/* With the geometry the last answered Format NVM gave (format.c). */
 	leapio_wr_put_format_applied(&lm->region.view,
 				     vc->format.gen - vc->format.busy);
@@ -402,14 +423,14 @@ int lio_dp_lbas(void *opaque, u32 nsid, u64 slba, struct leapio_lba_range *r,
  * runtime that comes later finds the request and carries it out; with
  * none serving now the command fails (Namespace Not Ready), as I/O does.
  */
-int lio_dp_format(void *opaque, u32 gen, u8 lba_shift, u8 ses)
+int lio_dp_format(void *opaque, u32 gen, u32 nsid, u8 lba_shift, u8 ses)
 {
 	struct lio_mdev *lm = lio_dp_lm(opaque);
 
 	lockdep_assert_held(&lm->lock);
 	if (!lio_region_attached(lm))
 		return -ENOLINK;
-	leapio_wr_put_format(&lm->region.view, gen, lba_shift, ses);
+	leapio_wr_put_format(&lm->region.view, gen, nsid, lba_shift, ses);
 	lio_region_bump(lm);
 	dev_info(lm->vdev.dev, "Format NVM %u: to %u-byte blocks%s, asked of the runtime\n",
 		 gen, 1U << lba_shift, ses ? ", user data erased" : "");

@@ -377,7 +377,7 @@ void lio_dp_smart(void *opaque, struct lio_dp_smart *s);
 struct leapio_lba_range;
 struct leapio_lbas_info;
 /* Write Uncorrectable's marks as the runtime published them (lbas part). */
-int lio_dp_format(void *opaque, u32 gen, u8 lba_shift, u8 ses);
+int lio_dp_format(void *opaque, u32 gen, u32 nsid, u8 lba_shift, u8 ses);
 int lio_dp_lbas(void *opaque, u32 nsid, u64 slba, struct leapio_lba_range *r,
 		u32 max, struct leapio_lbas_info *info);
 

@@ -70,11 +70,11 @@ static void lio_mbox_error(struct lio_region *r, const struct nvme_io_error *e)
 static void lio_mbox_ns_grow(struct lio_mdev *lm, u64 size)
 {
 	struct lio_region *r = &lm->region;
-	u64 was = lm->vc->ns.size;
+	u64 was = lm->vc->ns[0].size;
 	int ret;
 
 	lockdep_assert_held(&lm->lock);
-	ret = lio_vctrl_grow_ns(lm->vc, size);
+	ret = lio_vctrl_grow_ns(lm->vc, 1, size);
 	if (!ret) {
 		if (size != was)
 			dev_info(lm->vdev.dev, "namespace grew from %llu to %llu bytes (its backend grew)\n",
@@ -84,7 +84,7 @@ static void lio_mbox_ns_grow(struct lio_mdev *lm, u64 size)
 	dev_warn_ratelimited(lm->vdev.dev,
 			     "runtime (pid %d): namespace growth to %llu bytes refused (%d): it has %llu, in blocks of %u\n",
 			     READ_ONCE(r->runtime_pid), size, ret, was,
-			     1U << lm->vc->ns.lba_shift);
+			     1U << lm->vc->ns[0].lba_shift);
 }
 
 /*

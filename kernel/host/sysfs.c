@@ -36,7 +36,7 @@ static struct lio_mdev *lio_dev_to_mdev(struct device *dev)
 static int lio_set_ns_live(struct lio_mdev *lm, u64 size)
 {
 	struct device *dev = lm->vdev.dev;
-	u64 was = lm->vc->ns.size;
+	u64 was = lm->vc->ns[0].size;
 	u64 held;
 	int ret;
 
@@ -65,10 +65,10 @@ static int lio_set_ns_live(struct lio_mdev *lm, u64 size)
 			size, held);
 		return -ENOSPC;
 	}
-	ret = lio_vctrl_grow_ns(lm->vc, size);
+	ret = lio_vctrl_grow_ns(lm->vc, 1, size);
 	if (ret) {
 		dev_dbg(dev, "ns_size %llu refused: a multiple of lba_size (%u) is needed\n",
-			size, 1U << lm->vc->ns.lba_shift);
+			size, 1U << lm->vc->ns[0].lba_shift);
 		return ret;
 	}
 	dev_info(dev, "namespace grew from %llu to %llu bytes (ns_size written)\n",
@@ -94,8 +94,8 @@ static int lio_set_ns(struct device *dev, const u64 *new_size,
 	int ret;
 
 	mutex_lock(&lm->lock);
-	size = new_size ? *new_size : lm->vc->ns.size;
-	lba_size = new_lba_size ? *new_lba_size : 1U << lm->vc->ns.lba_shift;
+	size = new_size ? *new_size : lm->vc->ns[0].size;
+	lba_size = new_lba_size ? *new_lba_size : 1U << lm->vc->ns[0].lba_shift;
 
 	if (lio_region_attached(lm) && !new_lba_size) {
 		ret = lio_set_ns_live(lm, size);
@@ -103,7 +103,7 @@ static int lio_set_ns(struct device *dev, const u64 *new_size,
 		dev_dbg(dev, "the LBA size is fixed, and the namespace size while no runtime serves it, as long as the device is open or a runtime serves it\n");
 		ret = -EBUSY;
 	} else {
-		ret = lio_vctrl_set_ns(lm->vc, size, lba_size);
+		ret = lio_vctrl_set_ns(lm->vc, 1, size, lba_size);
 		if (ret == -ERANGE)
 			dev_dbg(dev, "ns_size %llu refused: at most %llu\n", size,
 				LEAPIO_NS_SIZE_MAX);
@@ -122,7 +122,7 @@ static ssize_t ns_size_show(struct device *dev, struct device_attribute *attr,
 	u64 size;
 
 	mutex_lock(&lm->lock);
-	size = lm->vc->ns.size;
+	size = lm->vc->ns[0].size;
 	mutex_unlock(&lm->lock);
 	return sysfs_emit(buf, "%llu\n", size);
 }
@@ -149,7 +149,7 @@ static ssize_t lba_size_show(struct device *dev, struct device_attribute *attr,
 	u32 lba_size;
 
 	mutex_lock(&lm->lock);
-	lba_size = 1U << lm->vc->ns.lba_shift;
+	lba_size = 1U << lm->vc->ns[0].lba_shift;
 	mutex_unlock(&lm->lock);
 	return sysfs_emit(buf, "%u\n", lba_size);
 }

@@ -365,7 +365,9 @@ static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 	u16 st;
 
 	c->opcode = sqe->opcode;
-	st = nvme_io_check(sqe, &v->ns, &cmd);
+	/* The one namespace a runtime serves today. */
+	st = nvme_io_check(sqe, le32_to_cpu(sqe->nsid) == LIO_IO_NSID ?
+			   &v->ns : NULL, &cmd);
 	if (unlikely(st)) {
 		c->err_loc = cmd.err_loc;
 		c->err_lba = cmd.err_lba;

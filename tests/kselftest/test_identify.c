@@ -5,6 +5,7 @@
  * geometry set in sysfs before the device was opened, for both LBA sizes.
  */
 #include "lio_test.h"
+#include "../../uapi/linux/leapio_region.h"
 
 FIXTURE(identify) {
 	struct lio l;
@@ -108,7 +109,7 @@ TEST_F(identify, controller)
 	ASSERT_NE(0, cntlid);
 
 	ASSERT_EQ(0x10400, le32toh(id->ver));
-	ASSERT_EQ(1, le32toh(id->nn));
+	ASSERT_EQ(LEAPIO_MAX_NS, le32toh(id->nn));	/* NSIDs 1..16 */
 	ASSERT_EQ(6, id->mdts);				/* 256 KiB */
 	ASSERT_EQ(0x66, id->sqes);			/* 64-byte SQEs only */
 	ASSERT_EQ(0x44, id->cqes);			/* 16-byte CQEs only */
@@ -257,7 +258,17 @@ TEST_F(identify, bad_cns)
 
 TEST_F(identify, bad_nsid)
 {
-	identify(_metadata, &self->l, NVME_ID_CNS_NS, 2, self->iova, NVME_SC_INVALID_NS);
+	/* 2 is an NSID with no namespace: a zeroed structure, no error. */
+	identify(_metadata, &self->l, NVME_ID_CNS_NS, 2, self->iova, NVME_SC_SUCCESS);
+	{
+		const uint8_t *b = self->buf;
+		unsigned int i;
+
+		for (i = 0; i < 4096; i++)
+			ASSERT_EQ(0, b[i]);
+	}
+	identify(_metadata, &self->l, NVME_ID_CNS_NS, LEAPIO_MAX_NS + 1, self->iova,
+		 NVME_SC_INVALID_NS);
 	identify(_metadata, &self->l, NVME_ID_CNS_NS, 0, self->iova, NVME_SC_INVALID_NS);
 	identify(_metadata, &self->l, NVME_ID_CNS_NS_DESC_LIST, 7, self->iova,
 		 NVME_SC_INVALID_NS);

@@ -257,7 +257,7 @@ void fh_enable(struct fake_host *h)
 
 void fh_format(struct fake_host *h, u32 gen, u8 lba_shift, u8 ses)
 {
-	leapio_wr_put_format(&h->r, gen, lba_shift, ses);
+	leapio_wr_put_format(&h->r, gen, 1, lba_shift, ses);
 	fh_bump(h);
 }
 

@@ -165,11 +165,13 @@ static int fg_dp_lbas(void *opaque, u32 nsid, u64 slba,
 	return leapio_lbas_read(dp->lbas, nsid, slba, r, max, info);
 }
 
-static int fg_dp_format(void *opaque, u32 gen, u8 lba_shift, u8 ses)
+static int fg_dp_format(void *opaque, u32 gen, u32 nsid, u8 lba_shift,
+			u8 ses)
 {
 	struct fake_guest *g = opaque;
 
 	fg_dp_rec(g, FG_DP_FORMAT, gen, lba_shift | (u32)ses << 8);
+	g->dp->format_nsid = nsid;
 	return g->dp->refuse_format;
 }
 

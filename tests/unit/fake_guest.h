@@ -59,6 +59,7 @@ struct fg_dp {
 	void		(*lbas_before)(struct fg_dp *dp, unsigned int call);
 	unsigned int	lbas_calls;
 	int		refuse_format;		/* dp_format's answer */
+	u32		format_nsid;		/* ... and the NSID it was given */
 };
 
 struct fake_guest {

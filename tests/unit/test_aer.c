@@ -458,7 +458,7 @@ static void changed_ns(struct __test_metadata *_metadata, struct fake_guest *g,
 
 /*
  * The namespace grows under a live controller (its backend grew,
- * lio_vctrl_grow_ns()): a Namespace Attribute Changed notice, NSID 1 in
+ * lio_vctrl_grow_ns()): a Namespace Attribute Changed notice, 1, NSID 1 in
  * the Changed Namespace List until read with RAE clear, the new size in
  * Identify, the data path told.
  */
@@ -466,7 +466,7 @@ TEST_F(aer, namespace_grown_is_a_notice)
 {
 	struct lio_vctrl *c = self->g->c;
 	struct nvme_id_ns *id = fg_ptr(self->g, BUF);
-	u64 size = c->ns.size, lba = 1ULL << c->ns.lba_shift;
+	u64 size = c->ns[0].size, lba = 1ULL << c->ns[0].lba_shift;
 	struct fg_dp dp;
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
@@ -474,11 +474,11 @@ TEST_F(aer, namespace_grown_is_a_notice)
 
 	fg_dp_attach(self->g, &dp);
 	/* Smaller, not by whole blocks, or the same: nothing changes. */
-	ASSERT_EQ(-EBUSY, lio_vctrl_grow_ns(c, size - lba));
-	ASSERT_EQ(-EINVAL, lio_vctrl_grow_ns(c, size + 1));
-	ASSERT_EQ(-EINVAL, lio_vctrl_grow_ns(c, 0));
-	ASSERT_EQ(0, lio_vctrl_grow_ns(c, size));
-	ASSERT_EQ(size, c->ns.size);
+	ASSERT_EQ(-EBUSY, lio_vctrl_grow_ns(c, 1, size - lba));
+	ASSERT_EQ(-EINVAL, lio_vctrl_grow_ns(c, 1, size + 1));
+	ASSERT_EQ(-EINVAL, lio_vctrl_grow_ns(c, 1, 0));
+	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 1, size));
+	ASSERT_EQ(size, c->ns[0].size);
 	ASSERT_EQ(0U, fg_dp_count(&dp, FG_DP_UPDATE));
 	changed_ns(_metadata, self->g, false, 0, 0);
 
@@ -486,7 +486,7 @@ TEST_F(aer, namespace_grown_is_a_notice)
 	ASSERT_LE(0, cid);
 	ASSERT_EQ(NVME_SC_SUCCESS, set_feature(self->g, NVME_FEAT_ASYNC_EVENT,
 					       NVME_AEC_NS_ATTR));
-	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 2 * size));
+	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 1, 2 * size));
 	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
 	expect_event(_metadata, &cqe, cid, EV_NS);
 	i = fg_dp_find(&dp, 0, FG_DP_UPDATE);
@@ -505,7 +505,7 @@ TEST_F(aer, namespace_grown_is_a_notice)
 	/* Masked until that read; unmasked, the next growth is told. */
 	cid = aer(self->g, &cqe);
 	ASSERT_LE(0, cid);
-	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 3 * size));
+	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 1, 3 * size));
 	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
 	expect_event(_metadata, &cqe, cid, EV_NS);
 }
@@ -517,22 +517,49 @@ TEST_F(aer, namespace_grown_without_the_notice_enabled)
 	struct nvme_cqe cqe;
 
 	ASSERT_LE(0, aer(self->g, &cqe));
-	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 2 * c->ns.size));
+	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 1, 2 * c->ns[0].size));
 	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
 	changed_ns(_metadata, self->g, false, 1, 0);
+}
+
+/*
+ * Several namespaces grow: the list names each, ascending, once; one
+ * that does not exist is refused and named nowhere.
+ */
+TEST(several_namespaces_grown)
+{
+	struct fake_guest *g = fg_new(1);
+	struct lio_vctrl *c;
+
+	ASSERT_NE(NULL, g);
+	c = g->c;
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, 4, 1ULL << 20, 4096));
+	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g) & NVME_CSTS_RDY);
+	ASSERT_EQ(-EINVAL, lio_vctrl_grow_ns(c, 3, 1ULL << 21));
+	ASSERT_EQ(-EINVAL, lio_vctrl_grow_ns(c, 0, 1ULL << 21));
+	ASSERT_EQ(-EINVAL, lio_vctrl_grow_ns(c, LIO_NN + 1, 1ULL << 21));
+	/* Whole blocks of its own LBA size: 4 KiB here. */
+	ASSERT_EQ(-EINVAL, lio_vctrl_grow_ns(c, 4, (1ULL << 21) + 512));
+	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 4, 1ULL << 21));
+	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 1, 2 * c->ns[0].size));
+	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 4, 1ULL << 22));
+	EXPECT_EQ(1ULL << 22, c->ns[3].size);
+	changed_ns(_metadata, g, false, 1, 4);
+	changed_ns(_metadata, g, false, 0, 0);
+	fg_free(g);
 }
 
 /* Before the controller is enabled: the new size only, told to nobody. */
 TEST_F(aer, namespace_grown_while_disabled)
 {
 	struct lio_vctrl *c = self->g->c;
-	u64 size = c->ns.size;
+	u64 size = c->ns[0].size;
 	struct fg_dp dp;
 
 	ASSERT_EQ(0U, fg_disable(self->g) & NVME_CSTS_RDY);
 	fg_dp_attach(self->g, &dp);
-	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 2 * size));
-	ASSERT_EQ(2 * size, c->ns.size);
+	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 1, 2 * size));
+	ASSERT_EQ(2 * size, c->ns[0].size);
 	ASSERT_EQ(0U, fg_dp_count(&dp, FG_DP_UPDATE));
 }
 

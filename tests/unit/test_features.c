@@ -308,6 +308,37 @@ TEST_F(feat, error_recovery)
 	EXPECT_EQ(0xffffU, dw0);
 }
 
+/* A namespace's value is its own; FFFFFFFFh sets every one. */
+TEST(error_recovery_per_namespace)
+{
+	struct fake_guest *g = fg_new(1);
+	u32 dw0;
+
+	ASSERT_NE(NULL, g);
+	ASSERT_EQ(0, lio_vctrl_set_ns(g->c, 3, 1ULL << 20, 512));
+	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g) & NVME_CSTS_RDY);
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  feature(g, true, NVME_FEAT_ERR_RECOVERY, 30, 3, NULL));
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  feature(g, false, NVME_FEAT_ERR_RECOVERY, 0, 3, &dw0));
+	EXPECT_EQ(30U, dw0);
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  feature(g, false, NVME_FEAT_ERR_RECOVERY, 0, 1, &dw0));
+	EXPECT_EQ(0U, dw0);
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  feature(g, true, NVME_FEAT_ERR_RECOVERY, 40, 0xffffffff, NULL));
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  feature(g, false, NVME_FEAT_ERR_RECOVERY, 0, 1, &dw0));
+	EXPECT_EQ(40U, dw0);
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  feature(g, false, NVME_FEAT_ERR_RECOVERY, 0, 3, &dw0));
+	EXPECT_EQ(40U, dw0);
+	/* 2 is no namespace. */
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
+		  feature(g, false, NVME_FEAT_ERR_RECOVERY, 0, 2, NULL));
+	fg_free(g);
+}
+
 TEST_F(feat, error_recovery_bad_nsid)
 {
 	static const u32 bad_get[] = { 0, 2, 0xfffffffe, 0xffffffff };

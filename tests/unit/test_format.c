@@ -28,7 +28,7 @@ FIXTURE_SETUP(fmt)
 {
 	self->g = fg_new(2);
 	fg_dp_attach(self->g, &self->dp);
-	ASSERT_EQ(0, lio_vctrl_set_ns(self->g->c, NS_BYTES, 512));
+	ASSERT_EQ(0, lio_vctrl_set_ns(self->g->c, 1, NS_BYTES, 512));
 	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(self->g) & NVME_CSTS_RDY);
 	self->buf = fg_ptr(self->g, BUF);
 }
@@ -123,7 +123,7 @@ TEST_F(fmt, to_4k_and_back_when_the_data_path_answers)
 	ASSERT_EQ(NVME_SC_SUCCESS, reaped(self->g, cid));
 	ASSERT_EQ(1, flbas(self->g, &nsze));
 	ASSERT_EQ(NS_BYTES / 4096, nsze);
-	EXPECT_EQ(12, c->ns.lba_shift);
+	EXPECT_EQ(12, c->ns[0].lba_shift);
 	EXPECT_EQ(-ESTALE, lio_vctrl_format_done(c, 1, NVME_SC_SUCCESS));
 
 	/* Every namespace (FFFFFFFFh), back to 512 bytes, no erase. */
@@ -176,6 +176,61 @@ TEST_F(fmt, bad_fields_ask_nothing_of_the_data_path)
 	ASSERT_EQ(0, flbas(self->g, &nsze));
 }
 
+/*
+ * With namespaces 1, 2 and 5: one NSID formats that namespace alone, the
+ * data path told which; FFFFFFFFh formats every one, and is refused
+ * whole if one of them is smaller than a block of the format; an NSID
+ * with no namespace is Invalid Namespace.
+ */
+TEST(several_namespaces)
+{
+	struct fake_guest *g = fg_new(1);
+	struct lio_vctrl *c;
+	struct fg_dp dp;
+	u16 cid;
+
+	ASSERT_NE(NULL, g);
+	c = g->c;
+	fg_dp_attach(g, &dp);
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, 1, NS_BYTES, 512));
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, 2, 2 * NS_BYTES, 512));
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, 5, 3 * 512, 512));
+	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g) & NVME_CSTS_RDY);
+
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS), format(g, 3, 1, 0, 0, NULL));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
+		  format(g, LIO_NN + 1, 1, 0, 0, NULL));
+	/* Namespace 5 holds no 4 KiB block: all of them refused. */
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FORMAT),
+		  format(g, NVME_NSID_ALL, 1, 0, 0, NULL));
+	ASSERT_EQ(0U, fg_dp_count(&dp, FG_DP_FORMAT));
+
+	ASSERT_EQ(0xffff, format(g, 2, 1, 0, 0, &cid));
+	EXPECT_EQ(2U, dp.format_nsid);
+	ASSERT_EQ(0, lio_vctrl_format_done(c, 1, NVME_SC_SUCCESS));
+	ASSERT_EQ(NVME_SC_SUCCESS, reaped(g, cid));
+	EXPECT_EQ(9, c->ns[0].lba_shift);
+	EXPECT_EQ(12, c->ns[1].lba_shift);
+	EXPECT_EQ(2 * NS_BYTES, c->ns[1].size);
+	EXPECT_EQ(9, c->ns[4].lba_shift);
+
+	/* All of them, to 512 bytes: namespace 5 has its three blocks. */
+	ASSERT_EQ(0xffff, format(g, NVME_NSID_ALL, 0, 0, 0, &cid));
+	EXPECT_EQ(NVME_NSID_ALL, dp.format_nsid);
+	ASSERT_EQ(0, lio_vctrl_format_done(c, 2, NVME_SC_SUCCESS));
+	ASSERT_EQ(NVME_SC_SUCCESS, reaped(g, cid));
+	EXPECT_EQ(9, c->ns[0].lba_shift);
+	EXPECT_EQ(9, c->ns[1].lba_shift);
+	EXPECT_EQ(3ULL * 512, c->ns[4].size);
+
+	/* A failed one leaves the namespace as it was. */
+	ASSERT_EQ(0xffff, format(g, 2, 1, 0, 0, &cid));
+	ASSERT_EQ(0, lio_vctrl_format_done(c, 3, NVME_SC_WRITE_FAULT));
+	ASSERT_EQ(NVME_SC_WRITE_FAULT, reaped(g, cid));
+	EXPECT_EQ(9, c->ns[1].lba_shift);
+	fg_free(g);
+}
+
 TEST_F(fmt, a_namespace_smaller_than_a_block_of_the_format)
 {
 	struct fake_guest *g = fg_new(1);
@@ -184,7 +239,7 @@ TEST_F(fmt, a_namespace_smaller_than_a_block_of_the_format)
 
 	ASSERT_NE(NULL, g);
 	fg_dp_attach(g, &dp);
-	ASSERT_EQ(0, lio_vctrl_set_ns(g->c, 3 * 512, 512));
+	ASSERT_EQ(0, lio_vctrl_set_ns(g->c, 1, 3 * 512, 512));
 	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g) & NVME_CSTS_RDY);
 	EXPECT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FORMAT), format(g, 1, 1, 0, 0, NULL));
 	EXPECT_EQ(0U, fg_dp_count(&dp, FG_DP_FORMAT));
@@ -202,14 +257,14 @@ TEST_F(fmt, a_size_of_no_whole_4k_blocks_rounds_down)
 
 	ASSERT_NE(NULL, g);
 	fg_dp_attach(g, &dp);
-	ASSERT_EQ(0, lio_vctrl_set_ns(g->c, 4096 * 5 + 512, 512));
+	ASSERT_EQ(0, lio_vctrl_set_ns(g->c, 1, 4096 * 5 + 512, 512));
 	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g) & NVME_CSTS_RDY);
 	ASSERT_EQ(0xffff, format(g, 1, 1, 0, 0, &cid));
 	ASSERT_EQ(0, lio_vctrl_format_done(g->c, 1, NVME_SC_SUCCESS));
 	ASSERT_EQ(NVME_SC_SUCCESS, reaped(g, cid));
 	ASSERT_EQ(1, flbas(g, &nsze));
 	ASSERT_EQ(5U, nsze);
-	EXPECT_EQ(4096ULL * 5, g->c->ns.size);
+	EXPECT_EQ(4096ULL * 5, g->c->ns[0].size);
 	fg_free(g);
 }
 

@@ -106,7 +106,7 @@ TEST_F(id, controller)
 	EXPECT_EQ(0x66, id->sqes);
 	EXPECT_EQ(0x44, id->cqes);
 	EXPECT_EQ(1024, le16_to_cpu(id->maxcmd));
-	EXPECT_EQ(1U, le32_to_cpu(id->nn));
+	EXPECT_EQ((u32)LIO_NN, le32_to_cpu(id->nn));
 	/*
 	 * Compare, Write Uncorrectable, DSM, Write Zeroes, Save/Select,
 	 * Timestamp, Verify, Copy; Copy's source range format 0h.
@@ -185,7 +185,7 @@ TEST(namespace_4k)
 	struct nvme_id_ns *ns = fg_ptr(g, BUF);
 
 	/* Geometry is set before the device is opened. */
-	ASSERT_EQ(0, lio_vctrl_set_ns(g->c, 8ULL << 30, 4096));
+	ASSERT_EQ(0, lio_vctrl_set_ns(g->c, 1, 8ULL << 30, 4096));
 	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g) & NVME_CSTS_RDY);
 	ASSERT_EQ(NVME_SC_SUCCESS, identify(g, NVME_ID_CNS_NS, 1, 0));
 	EXPECT_EQ((8ULL << 30) / 4096, le64_to_cpu(ns->nsze));
@@ -204,7 +204,8 @@ TEST(namespace_4k)
 
 TEST_F(id, namespace_bad_nsid)
 {
-	static const u32 bad[] = { 0, 2, 0x12345678, 0xfffffffe, 0xffffffff };
+	static const u32 bad[] = { 0, LIO_NN + 1, 0x12345678, 0xfffffffe,
+				   0xffffffff };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -213,6 +214,99 @@ TEST_F(id, namespace_bad_nsid)
 		expect_failed(_metadata, self->g, NVME_SC_INVALID_NS,
 			      NVME_SQE_OFF_NSID, bad[i]);
 	}
+}
+
+/* NSIDs up to NN that name no namespace: a zeroed structure, no error. */
+TEST_F(id, inactive_nsid_reads_zeroes)
+{
+	static const u32 inactive[] = { 2, 9, LIO_NN };
+	static const u8 cns[] = { NVME_ID_CNS_NS, NVME_ID_CNS_NS_CS_INDEP };
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(inactive); i++)
+		for (j = 0; j < ARRAY_SIZE(cns); j++) {
+			memset(self->buf, POISON, 4096);
+			ASSERT_EQ(NVME_SC_SUCCESS,
+				  identify(self->g, cns[j], inactive[i], 0));
+			EXPECT_TRUE(fg_filled(self->buf, 0, 4096));
+		}
+}
+
+/* Namespaces 1, 3 and 7, of two formats: each its own. */
+TEST_F(id, several_namespaces)
+{
+	struct nvme_id_ctrl *ctrl = (struct nvme_id_ctrl *)self->buf;
+	struct nvme_id_ns *ns = (struct nvme_id_ns *)self->buf;
+	struct lio_vctrl *c = self->g->c;
+	__le32 *list = (__le32 *)self->buf;
+	u8 descs[3][4096];
+	unsigned int i;
+
+	/* Geometry is set while the device is closed, as sysfs does. */
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, 3, 1ULL << 30, 4096));
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, 7, 64ULL << 20, 512));
+
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  identify(self->g, NVME_ID_CNS_NS_ACTIVE_LIST, 0, 0));
+	EXPECT_EQ(1U, le32_to_cpu(list[0]));
+	EXPECT_EQ(3U, le32_to_cpu(list[1]));
+	EXPECT_EQ(7U, le32_to_cpu(list[2]));
+	EXPECT_TRUE(fg_filled(self->buf + 12, 0, 4096 - 12));
+	/* The list starts after the NSID given. */
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  identify(self->g, NVME_ID_CNS_NS_ACTIVE_LIST, 3, 0));
+	EXPECT_EQ(7U, le32_to_cpu(list[0]));
+	EXPECT_TRUE(fg_filled(self->buf + 4, 0, 4096 - 4));
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  identify(self->g, NVME_ID_CNS_NS_ACTIVE_LIST, 7, 0));
+	EXPECT_TRUE(fg_filled(self->buf, 0, 4096));
+
+	ASSERT_EQ(NVME_SC_SUCCESS, identify(self->g, NVME_ID_CNS_CTRL, 0, 0));
+	EXPECT_EQ((u32)LIO_NN, le32_to_cpu(ctrl->nn));
+	/* TNVMCAP: what the namespaces hold together. */
+	EXPECT_EQ(LEAPIO_DEFAULT_NS_SIZE + (1ULL << 30) + (64ULL << 20),
+		  le64_to_cpu(*(__le64 *)ctrl->tnvmcap));
+
+	ASSERT_EQ(NVME_SC_SUCCESS, identify(self->g, NVME_ID_CNS_NS, 3, 0));
+	EXPECT_EQ(1ULL << 18, le64_to_cpu(ns->nsze));
+	EXPECT_EQ(1, ns->flbas);
+	ASSERT_EQ(NVME_SC_SUCCESS, identify(self->g, NVME_ID_CNS_NS, 7, 0));
+	EXPECT_EQ(1ULL << 17, le64_to_cpu(ns->nsze));
+	EXPECT_EQ(0, ns->flbas);
+	ASSERT_EQ(NVME_SC_SUCCESS, identify(self->g, NVME_ID_CNS_NS, 1, 0));
+	EXPECT_EQ(LEAPIO_DEFAULT_NS_SIZE >> 9, le64_to_cpu(ns->nsze));
+
+	/* Identifiers differ between namespaces, each one of them. */
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(NVME_SC_SUCCESS,
+			  identify(self->g, NVME_ID_CNS_NS_DESC_LIST,
+				   (u32[]){ 1, 3, 7 }[i], 0));
+		memcpy(descs[i], self->buf, 4096);
+	}
+	/* EUI-64 at 4, NGUID at 16, UUID at 36 (after their headers). */
+	for (i = 1; i < 3; i++) {
+		EXPECT_NE(0, memcmp(descs[0] + 4, descs[i] + 4, 8));
+		EXPECT_NE(0, memcmp(descs[0] + 16, descs[i] + 16, 16));
+		EXPECT_NE(0, memcmp(descs[0] + 36, descs[i] + 36, 16));
+	}
+	EXPECT_NE(0, memcmp(descs[1] + 16, descs[2] + 16, 16));
+
+	/* Removed: out of the list, zeroes, no descriptors. */
+	fg_free(self->g);
+	self->g = fg_new(4);
+	c = self->g->c;
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, 3, 1ULL << 30, 4096));
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, 3, 0, 0));
+	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(self->g) & NVME_CSTS_RDY);
+	self->buf = fg_ptr(self->g, BUF);
+	list = (__le32 *)self->buf;
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  identify(self->g, NVME_ID_CNS_NS_ACTIVE_LIST, 0, 0));
+	EXPECT_EQ(1U, le32_to_cpu(list[0]));
+	EXPECT_TRUE(fg_filled(self->buf + 4, 0, 4096 - 4));
+	memset(self->buf, POISON, 4096);
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
+		  identify(self->g, NVME_ID_CNS_NS_DESC_LIST, 3, 0));
 }
 
 TEST_F(id, active_ns_list)
@@ -271,7 +365,8 @@ TEST_F(id, ns_descriptors)
 
 TEST_F(id, ns_descriptors_bad_nsid)
 {
-	static const u32 bad[] = { 0, 2, 0xffffffff };
+	/* Descriptors are an active namespace's: 2 is inactive. */
+	static const u32 bad[] = { 0, 2, LIO_NN + 1, 0xffffffff };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -352,9 +447,11 @@ TEST_F(id, cs_independent_namespace)
 	EXPECT_TRUE(fg_filled(self->buf + 15, 0, 4096 - 15));
 
 	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
-		  identify(self->g, NVME_ID_CNS_NS_CS_INDEP, 2, 0));
+		  identify(self->g, NVME_ID_CNS_NS_CS_INDEP, 0, 0));
 	/* The failed command wrote nothing over the first one's data. */
 	EXPECT_EQ(1, id->nstat);
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
+		  identify(self->g, NVME_ID_CNS_NS_CS_INDEP, LIO_NN + 1, 0));
 }
 
 TEST_F(id, bad_cns)

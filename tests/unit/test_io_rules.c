@@ -31,7 +31,7 @@ FIXTURE(rules) {
 FIXTURE_SETUP(rules)
 {
 	self->g = fg_new(2);
-	ASSERT_EQ(0, lio_vctrl_set_ns(self->g->c, IOR_NSZE << IOR_LBA_SHIFT,
+	ASSERT_EQ(0, lio_vctrl_set_ns(self->g->c, 1, IOR_NSZE << IOR_LBA_SHIFT,
 				      1U << IOR_LBA_SHIFT));
 	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(self->g) & NVME_CSTS_RDY);
 	ASSERT_EQ(NVME_SC_SUCCESS,
@@ -115,6 +115,64 @@ TEST_F(rules, good_commands_are_not_ready)
 		ASSERT_EQ(NVME_SC_NS_NOT_READY, SCT_SC(io(self, &sqe, 0x200 + i)));
 		ASSERT_EQ(0, fg_err_log_newest(self->g, &e));
 		EXPECT_EQ(LIO_NO_ERR_LOC, le16_to_cpu(e.param_error_location));
+	}
+}
+
+/*
+ * A second namespace, 16 blocks of 4 KiB: its commands are checked
+ * against its own size and LBA size, not namespace 1's.
+ */
+TEST_F(rules, each_namespace_its_own_bounds)
+{
+	static const struct io_rules_case ns2[] = {
+		{ "Read of namespace 2, its first block", nvme_cmd_read, 0, 2,
+		  0, 1, 0, 0, 0 },
+		{ "Read of namespace 2, its last block", nvme_cmd_read, 0, 2,
+		  15, 1, 0, 0, 0 },
+		{ "Read of namespace 2 past its end", nvme_cmd_read, 0, 2,
+		  16, 1, IOR_BAD_LBA, IOR_LOC_SLBA, 16 },
+		{ "Write of namespace 2 ending past its end", nvme_cmd_write,
+		  0, 2, 15, 2, IOR_BAD_LBA, IOR_LOC_NLB, 15 },
+		{ "Read of namespace 3, none there", nvme_cmd_read, 0, 3,
+		  0, 1, IOR_BAD_NS, IOR_LOC_NSID, 0 },
+		{ "Read of namespace 1 where 2 ends", nvme_cmd_read, 0, 1,
+		  16, 1, 0, 0, 0 },
+	};
+	struct nb_prp_list l = list;
+	struct fake_guest *g;
+	unsigned int i;
+
+	/* Namespaces are set while the device is closed. */
+	fg_free(self->g);
+	self->g = g = fg_new(2);
+	self->io_tail = self->io_head = 0;
+	self->io_phase = 1;
+	ASSERT_EQ(0, lio_vctrl_set_ns(g->c, 1, IOR_NSZE << IOR_LBA_SHIFT,
+				      1U << IOR_LBA_SHIFT));
+	ASSERT_EQ(0, lio_vctrl_set_ns(g->c, 2, 16 * 4096, 4096));
+	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g) & NVME_CSTS_RDY);
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_create_cq(g, 1, IO_QSIZE, IO_CQ, 1, true));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_create_sq(g, 1, IO_QSIZE, IO_SQ, 1));
+
+	l.entries = fg_ptr(g, LIST);
+	for (i = 0; i < ARRAY_SIZE(ns2); i++) {
+		const struct io_rules_case *t = &ns2[i];
+		struct nvme_error_log_entry e;
+		struct nvme_sqe sqe;
+
+		TH_LOG("%s", t->what);
+		io_rules_sqe(&sqe, t, BUF, &l);
+		if (!t->status) {
+			/* Good: only the missing data path fails it. */
+			ASSERT_EQ(NVME_SC_NS_NOT_READY,
+				  SCT_SC(io(self, &sqe, 0x300 + i)));
+			continue;
+		}
+		ASSERT_EQ(t->status, io(self, &sqe, 0x300 + i));
+		ASSERT_EQ(0, fg_err_log_newest(g, &e));
+		EXPECT_EQ(t->loc, le16_to_cpu(e.param_error_location));
+		EXPECT_EQ(t->lba, le64_to_cpu(e.lba));
+		EXPECT_EQ(t->nsid, le32_to_cpu(e.nsid));
 	}
 }
 

@@ -128,7 +128,7 @@ TEST_F(lbas, small_buffer_inside_a_page)
 {
 	struct nvme_sqe sqe;
 
-	ASSERT_EQ(0, lio_vctrl_set_ns(self->g->c, 512ULL << 20, 4096));
+	ASSERT_EQ(0, lio_vctrl_set_ns(self->g->c, 1, 512ULL << 20, 4096));
 	put(self->l, 0, 1, 7169, 1);
 	publish(self->l, 1, 3);
 	nb_get_lba_status(&sqe, 1, 7168, 63, 64, NVME_LBAS_ATYPE_TRACKED,
@@ -173,7 +173,7 @@ TEST_F(lbas, mndw_stops_it_and_says_so)
 
 TEST_F(lbas, a_long_mark_takes_several_descriptors)
 {
-	ASSERT_EQ(0, lio_vctrl_set_ns(self->g->c, 1ULL << 46, 512));
+	ASSERT_EQ(0, lio_vctrl_set_ns(self->g->c, 1, 1ULL << 46, 512));
 	put(self->l, 0, 1, 7, (1ULL << 33) + 5);
 	publish(self->l, 1, 1);
 	ASSERT_EQ(NVME_SC_SUCCESS, lba_status(self->g, 1, 0, 1023, 0,
@@ -335,6 +335,62 @@ TEST_F(lbas, log_of_many_marks_ends_with_a_span)
 	EXPECT_EQ(1U, le32_to_cpu(d[room - 2].rnlb));
 	EXPECT_EQ(4ULL * (room - 1), le64_to_cpu(d[room - 1].rslba));
 	EXPECT_EQ(4U * 999 + 1 - 4 * (room - 1), le32_to_cpu(d[room - 1].rnlb));
+}
+
+/*
+ * Namespaces 1 and 3: an element each, in NSID order, at one generation;
+ * marks of an NSID with no namespace (2) are in none. Get LBA Status
+ * takes namespace 3 and not 2.
+ */
+TEST(log_of_several_namespaces)
+{
+	struct leapio_lbas *l = calloc(1, sizeof(*l));
+	struct fake_guest *g = fg_new(1);
+	const struct nvme_lbas_log_hdr *h;
+	const struct nvme_lbas_ns_elem *e;
+	const struct nvme_lbas_range_desc *d;
+	struct fg_dp dp;
+	u8 *buf;
+
+	ASSERT_NE(NULL, l);
+	ASSERT_NE(NULL, g);
+	fg_dp_attach(g, &dp);
+	dp.lbas = l;
+	ASSERT_EQ(0, lio_vctrl_set_ns(g->c, 3, 1ULL << 20, 512));
+	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g) & NVME_CSTS_RDY);
+	buf = fg_ptr(g, BUF);
+	h = (const void *)buf;
+	/* In order, as the part keeps them. */
+	put(l, 0, 1, 4, 2);
+	put(l, 1, 2, 0, 64);
+	put(l, 2, 3, 7, 1);
+	put(l, 3, 3, 100, 8);
+	publish(l, 4, 9);
+	ASSERT_EQ(NVME_SC_SUCCESS, get_lbas_log(g, 4096));
+	EXPECT_EQ(16U + (16 + 16) + (16 + 2 * 16), le32_to_cpu(h->lslplen));
+	EXPECT_EQ(2U, le32_to_cpu(h->nlslne));
+	EXPECT_EQ(2U + 9, le32_to_cpu(h->estulb));
+	EXPECT_EQ(9U, le16_to_cpu(h->lsgc));
+	e = (const void *)(h + 1);
+	d = (const void *)(e + 1);
+	EXPECT_EQ(1U, le32_to_cpu(e->neid));
+	EXPECT_EQ(1U, le32_to_cpu(e->nrld));
+	EXPECT_EQ(4ULL, le64_to_cpu(d[0].rslba));
+	e = (const void *)(d + 1);
+	d = (const void *)(e + 1);
+	EXPECT_EQ(3U, le32_to_cpu(e->neid));
+	EXPECT_EQ(2U, le32_to_cpu(e->nrld));
+	EXPECT_EQ(7ULL, le64_to_cpu(d[0].rslba));
+	EXPECT_EQ(100ULL, le64_to_cpu(d[1].rslba));
+	EXPECT_EQ(8U, le32_to_cpu(d[1].rnlb));
+
+	ASSERT_EQ(NVME_SC_SUCCESS, lba_status(g, 3, 0, 63, 0,
+					      NVME_LBAS_ATYPE_TRACKED));
+	EXPECT_STREQ("7+1 100+8 /2", descs(buf));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS),
+		  lba_status(g, 2, 0, 63, 0, NVME_LBAS_ATYPE_TRACKED));
+	fg_free(g);
+	free(l);
 }
 
 TEST_F(lbas, log_before_a_runtime_is_not_ready)

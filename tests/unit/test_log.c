@@ -98,7 +98,7 @@ TEST_F(log, error_log_entries_newest_first)
 	nb_identify(&sqe, 0x42, 0, BUF);
 	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), submit(self->g, &sqe));
 	cid[1] = self->g->next_cid - 1;
-	nb_identify(&sqe, NVME_ID_CNS_NS, 9, BUF);
+	nb_identify(&sqe, NVME_ID_CNS_NS, 99, BUF);
 	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS), submit(self->g, &sqe));
 	cid[2] = self->g->next_cid - 1;
 
@@ -108,7 +108,7 @@ TEST_F(log, error_log_entries_newest_first)
 	EXPECT_EQ(cid[2], le16_to_cpu(e[0].cmdid));
 	EXPECT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS), le16_to_cpu(e[0].status_field));
 	EXPECT_EQ(NVME_SQE_OFF_NSID, le16_to_cpu(e[0].param_error_location));
-	EXPECT_EQ(9U, le32_to_cpu(e[0].nsid));
+	EXPECT_EQ(99U, le32_to_cpu(e[0].nsid));
 
 	EXPECT_EQ(2ULL, le64_to_cpu(e[1].error_count));
 	EXPECT_EQ(cid[1], le16_to_cpu(e[1].cmdid));
@@ -255,7 +255,8 @@ TEST_F(log, smart_temperature_warning)
 
 TEST_F(log, smart_bad_nsid)
 {
-	static const u32 bad[] = { 2, 0x100, 0xfffffffe };
+	/* 2: no namespace there; 0x100: past NN. */
+	static const u32 bad[] = { 2, LIO_NN + 1, 0x100, 0xfffffffe };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {

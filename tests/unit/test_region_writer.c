@@ -289,6 +289,45 @@ TEST_F(wr, let_go)
 		  offsetof(struct leapio_vdev_ctrl, ack));
 }
 
+/*
+ * The namespace table (region minor 7): an entry's fields and its gen,
+ * bumped at every write; the runtime's counters left alone; every bad
+ * argument, and a region without the table, refused with nothing written.
+ */
+TEST_F(wr, namespace_entries)
+{
+	struct leapio_region_view old = self->v;
+	struct leapio_ns_desc *d = leapio_ns_ptr(&self->v, 3);
+
+	ASSERT_NE(NULL, d);
+	d->cmds_read = 11;
+	ASSERT_EQ(0, leapio_wr_put_ns(&self->v, 3, LEAPIO_NS_ATTACHED, 12, 1000));
+	EXPECT_EQ(LEAPIO_NS_ATTACHED, d->state);
+	EXPECT_EQ(12, d->lba_shift);
+	EXPECT_EQ(1000, d->nsze);
+	EXPECT_EQ(1, d->gen);
+	EXPECT_EQ(11, d->cmds_read);
+	ASSERT_EQ(0, leapio_wr_put_ns(&self->v, 3, LEAPIO_NS_ALLOCATED, 12, 1000));
+	EXPECT_EQ(LEAPIO_NS_ALLOCATED, d->state);
+	EXPECT_EQ(2, d->gen);
+	ASSERT_EQ(0, leapio_wr_put_ns(&self->v, LEAPIO_MAX_NS, LEAPIO_NS_ABSENT,
+				      9, 0));
+
+	snap(self);
+	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&self->v, 0, LEAPIO_NS_ATTACHED, 9, 8));
+	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&self->v, LEAPIO_MAX_NS + 1,
+					    LEAPIO_NS_ATTACHED, 9, 8));
+	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&self->v, 1, 3, 9, 8));
+	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&self->v, 1, LEAPIO_NS_ATTACHED, 10, 8));
+	/* The bounds are the private header's: nr_ns there, not here. */
+	self->layout.nr_ns = 2;
+	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&self->v, 3, LEAPIO_NS_ATTACHED, 9, 8));
+	self->layout.nr_ns = LEAPIO_MAX_NS;
+	old.ns = NULL;		/* a region before minor 7 */
+	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&old, 1, LEAPIO_NS_ATTACHED, 9, 8));
+	EXPECT_TRUE(unchanged(self));
+}
+
 TEST_F(wr, handover_and_doorbells)
 {
 	ASSERT_EQ(0, leapio_wr_handover_sq(&self->v, 3, 17, 21, true));

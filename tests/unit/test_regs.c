@@ -712,8 +712,8 @@ TEST_F(regs, init_state)
 		ASSERT_EQ(types[i], g->c->p.nr_ioq);
 		ASSERT_EQ(types[i] + 1, g->c->nr_vectors);
 		ASSERT_EQ(1000ULL, g->c->smart.created_ms);
-		ASSERT_EQ(LEAPIO_DEFAULT_NS_SIZE, g->c->ns.size);
-		ASSERT_EQ(9, g->c->ns.lba_shift);
+		ASSERT_EQ(LEAPIO_DEFAULT_NS_SIZE, g->c->ns[0].size);
+		ASSERT_EQ(9, g->c->ns[0].lba_shift);
 		/* Features at their defaults: every queue allocated. */
 		ASSERT_EQ(types[i] - 1, g->c->feat.nsqa);
 		ASSERT_EQ(types[i] - 1, g->c->feat.ncqa);
@@ -726,29 +726,46 @@ TEST_F(regs, namespace_geometry)
 {
 	struct lio_vctrl *c = self->g->c;
 
-	ASSERT_EQ(0, lio_vctrl_set_ns(c, 1ULL << 40, 4096));
-	ASSERT_EQ(1ULL << 40, c->ns.size);
-	ASSERT_EQ(12, c->ns.lba_shift);
-	ASSERT_EQ(0, lio_vctrl_set_ns(c, 512, 512));
-	ASSERT_EQ(512ULL, c->ns.size);
-	ASSERT_EQ(9, c->ns.lba_shift);
-	ASSERT_EQ(0, lio_vctrl_set_ns(c, LEAPIO_NS_SIZE_MAX, 4096));
-	ASSERT_EQ(0, lio_vctrl_set_ns(c, 4096 * 3, 4096));
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, 1, 1ULL << 40, 4096));
+	ASSERT_EQ(1ULL << 40, c->ns[0].size);
+	ASSERT_EQ(12, c->ns[0].lba_shift);
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, 1, 512, 512));
+	ASSERT_EQ(512ULL, c->ns[0].size);
+	ASSERT_EQ(9, c->ns[0].lba_shift);
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, 1, LEAPIO_NS_SIZE_MAX, 4096));
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, 1, 4096 * 3, 4096));
 
 	/* Refused: nothing changes. */
-	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 0, 512));
-	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 0, 4096));
-	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1000, 512));
-	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 4096 + 512, 4096));
-	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1ULL << 30, 1024));
-	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1ULL << 30, 0));
-	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1ULL << 30, 520));
-	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1ULL << 30, 8192));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1, 0, 512));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1, 0, 4096));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1, 1000, 512));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1, 4096 + 512, 4096));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1, 1ULL << 30, 1024));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1, 1ULL << 30, 0));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1, 1ULL << 30, 520));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1, 1ULL << 30, 8192));
 	/* Past what a file offset holds: as sysfs says it, ERANGE. */
-	ASSERT_EQ(-ERANGE, lio_vctrl_set_ns(c, ~0ULL, 512));
-	ASSERT_EQ(-ERANGE, lio_vctrl_set_ns(c, LEAPIO_NS_SIZE_MAX + 4096, 4096));
-	ASSERT_EQ(4096ULL * 3, c->ns.size);
-	ASSERT_EQ(12, c->ns.lba_shift);
+	ASSERT_EQ(-ERANGE, lio_vctrl_set_ns(c, 1, ~0ULL, 512));
+	ASSERT_EQ(-ERANGE, lio_vctrl_set_ns(c, 1, LEAPIO_NS_SIZE_MAX + 4096, 4096));
+	/* NSIDs 1..NN only; namespace 1 is never removed. */
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 0, 1ULL << 30, 4096));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, LIO_NN + 1, 1ULL << 30, 4096));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, 1, 0, 0));
+	ASSERT_EQ(4096ULL * 3, c->ns[0].size);
+	ASSERT_EQ(12, c->ns[0].lba_shift);
+	ASSERT_TRUE(c->ns[0].attached);
+	ASSERT_EQ(NULL, lio_ns_get(c, 2));
+
+	/* Others come and go; a bad geometry leaves none. */
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, LIO_NN, 1000, 512));
+	ASSERT_EQ(NULL, lio_ns_get(c, LIO_NN));
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, LIO_NN, 1ULL << 20, 512));
+	ASSERT_EQ(&c->ns[LIO_NN - 1], lio_ns_active(c, LIO_NN));
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, LIO_NN, 0, 0));
+	ASSERT_EQ(NULL, lio_ns_get(c, LIO_NN));
+	ASSERT_EQ(NULL, lio_ns_get(c, 0));
+	ASSERT_EQ(NULL, lio_ns_get(c, LIO_NN + 1));
+	ASSERT_EQ(NULL, lio_ns_get(c, 0xffffffffU));
 }
 
 TEST_HARNESS_MAIN

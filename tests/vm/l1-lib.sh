@@ -82,7 +82,7 @@ l1_mdev_expect() {
 	EXPECT_SN="$(cat "$a/serial")"
 	EXPECT_SUBNQN="$(cat "$a/subnqn")"
 	EXPECT_VER=0x10400
-	EXPECT_NN=1
+	EXPECT_NN=16
 	EXPECT_NSZE=$((ns / lba))
 	EXPECT_LBA_SIZE=$lba
 	EXPECT_NR_IOQ=$(cat "$a/nr_ioq")

@@ -36,6 +36,7 @@
  *   l1            l1_entries __u64, one per 2 MiB of guest-physical space
  *   l2            l2_tables tables of 512 __u64, one per 4 KiB page
  *   lbas          struct leapio_lbas: the LBAs reads fail on (minor 4)
+ *   ns            nr_ns struct leapio_ns_desc, NSID 1 first (minor 7)
  *
  * Changes that only add fields at the end of a structure or new parts
  * bump version_minor; anything else bumps version_major, which a runtime
@@ -52,9 +53,10 @@
 /*
  * 1: LEAPIO_MBOX_ERROR; 2: let_go, let_go_ack; 3: LEAPIO_MBOX_NS_GROW;
  * 4: the lbas part (lbas_off, lbas_size at the header's end);
- * 5: backend_bytes; 6: Format NVM (format_*, LEAPIO_MBOX_FORMAT_DONE)
+ * 5: backend_bytes; 6: Format NVM (format_*, LEAPIO_MBOX_FORMAT_DONE);
+ * 7: the namespace table (ns_off, ns_desc_size, nr_ns at the header's end)
  */
-#define LEAPIO_REGION_VERSION_MINOR	6
+#define LEAPIO_REGION_VERSION_MINOR	7
 
 #define LEAPIO_REGION_ALIGN		4096
 #define LEAPIO_CACHELINE		64
@@ -63,6 +65,7 @@
 #define LEAPIO_L2_ENTRIES		512	/* 4 KiB leaves per L2 table */
 #define LEAPIO_L1_SHIFT			21	/* an L1 entry covers 2 MiB */
 #define LEAPIO_L2_SHIFT			12
+#define LEAPIO_MAX_NS			16	/* NN: namespaces of a controller */
 
 /* ---------------------------------------------------------------- header */
 
@@ -100,6 +103,10 @@ struct leapio_region_hdr {
 	__u64	lbas_off;
 	__u32	lbas_size;		/* sizeof(struct leapio_lbas) */
 	__u32	rsvd2;
+	/* version_minor 7 */
+	__u64	ns_off;
+	__u32	ns_desc_size;		/* sizeof(struct leapio_ns_desc) */
+	__u32	nr_ns;			/* LEAPIO_MAX_NS */
 };
 
 /* ------------------------------------------------------- control block */
@@ -170,7 +177,9 @@ struct leapio_vdev_ctrl {
 	/* [drv] the Format NVM asked as format_gen (below); minor 6 */
 	__u8	format_lba_shift;	/* 9 or 12 */
 	__u8	format_ses;		/* 0: no erase, 1: user data erase */
-	__u8	rsvd1[38];
+	__u8	rsvd1[2];
+	__u32	format_nsid;		/* minor 7: the NSID, FFFFFFFFh all */
+	__u8	rsvd1b[32];
 
 	/* [drv] what the runtime must follow; seq last */
 	__u32	state;			/* enum leapio_vdev_state */
@@ -197,7 +206,8 @@ struct leapio_vdev_ctrl {
 	__u32	let_go;			/* 1: detach (see above); minor 2 */
 	/*
 	 * Format NVM (minor 6): the driver asks by bumping format_gen with
-	 * format_lba_shift and format_ses, then seq. While format_gen !=
+	 * format_lba_shift and format_ses (and, from minor 7, format_nsid:
+	 * before, namespace 1, the only one), then seq. While format_gen !=
 	 * format_applied the runtime fetches no I/O; once what it had is
 	 * done it erases the namespace if asked (format_ses 1: the backend
 	 * range zeroed), clears Write Uncorrectable's marks and answers
@@ -401,6 +411,40 @@ struct leapio_mbox {
 	__u32	cons __attribute__((aligned(LEAPIO_CACHELINE)));	/* [drv] */
 	__u32	rsvd1[15];
 	struct leapio_mbox_msg msg[LEAPIO_MBOX_ENTRIES];
+};
+
+/* ------------------------------------------------------- namespaces */
+
+/* leapio_ns_desc.state */
+enum leapio_ns_state {
+	LEAPIO_NS_ABSENT	= 0,	/* no such namespace */
+	LEAPIO_NS_ALLOCATED	= 1,	/* exists, not attached: no I/O */
+	LEAPIO_NS_ATTACHED	= 2,	/* the controller's: I/O goes */
+};
+
+/*
+ * One namespace, NSID = its index + 1 (Documentation/design/
+ * namespaces.rst). The driver writes an entry, bumps its gen, then seq;
+ * the runtime applies it at that seq: a namespace no longer attached
+ * takes no new command, those in flight finish first. nsze and lba_shift
+ * of NSID 1 are also ctrl.nsze and ctrl.lba_shift, for a runtime before
+ * minor 7. The runtime counts each namespace's SMART figures here; the
+ * driver sums them for NSID FFFFFFFFh.
+ */
+struct leapio_ns_desc {
+	/* [drv] */
+	__u8	state;			/* enum leapio_ns_state */
+	__u8	lba_shift;		/* 9 or 12 */
+	__u16	rsvd0;
+	__u32	gen;			/* bumped with every change of it */
+	__u64	nsze;			/* blocks; NCAP = NSZE */
+	__u8	rsvd1[48];
+	/* [rt] */
+	__u64	cmds_read __attribute__((aligned(LEAPIO_CACHELINE)));
+	__u64	cmds_written;
+	__u64	bytes_read;
+	__u64	bytes_written;
+	__u64	rsvd2[4];
 };
 
 /* --------------------------------------------- unrecoverable LBAs */

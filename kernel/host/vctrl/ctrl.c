@@ -35,8 +35,9 @@ void lio_vctrl_init(struct lio_vctrl *c, const struct lio_vctrl_params *p,
 	if (c->p.nr_ioq > LIO_MAX_IOQ)
 		c->p.nr_ioq = LIO_MAX_IOQ;
 	c->nr_vectors = c->p.nr_ioq + 1;
-	c->ns.size = LEAPIO_DEFAULT_NS_SIZE;
-	c->ns.lba_shift = LEAPIO_DEFAULT_LBA_SIZE == 4096 ? 12 : 9;
+	c->ns[0].size = LEAPIO_DEFAULT_NS_SIZE;
+	c->ns[0].lba_shift = LEAPIO_DEFAULT_LBA_SIZE == 4096 ? 12 : 9;
+	c->ns[0].attached = true;
 	c->cap = lio_cap_value();
 	c->vs = NVME_VS(1, 4, 0);
 	c->smart.created_ms = ops->now_ms(opaque);
@@ -47,36 +48,48 @@ void lio_vctrl_init(struct lio_vctrl *c, const struct lio_vctrl_params *p,
 	lio_msix_reset(c);
 }
 
-int lio_vctrl_set_ns(struct lio_vctrl *c, u64 size, u32 lba_size)
+int lio_vctrl_set_ns(struct lio_vctrl *c, u32 nsid, u64 size, u32 lba_size)
 {
-	int ret = leapio_ns_geometry_check(size, lba_size);
+	struct lio_ns *ns;
+	int ret;
 
+	if (!nsid || nsid > LIO_NN)
+		return -EINVAL;
+	ns = &c->ns[nsid - 1];
+	if (!size && nsid != 1) {
+		memset(ns, 0, sizeof(*ns));
+		return 0;
+	}
+	ret = leapio_ns_geometry_check(size, lba_size);
 	if (ret)
 		return ret;
-	c->ns.size = size;
-	c->ns.lba_shift = lba_size == 4096 ? 12 : 9;
+	ns->size = size;
+	ns->lba_shift = lba_size == 4096 ? 12 : 9;
+	ns->attached = true;
 	return 0;
 }
 
 /*
  * The host is told with a Namespace Attribute Changed notice if it asked
- * for one (Asynchronous Event Configuration bit 8), and finds NSID 1 in
+ * for one (Asynchronous Event Configuration bit 8), and finds the NSID in
  * the Changed Namespace List either way; a running data path has the new
  * size before the guest is told (a runtime that does not take it fails
  * the controller, as a reset it does not acknowledge does). Shrinking
  * under a host that may use the blocks beyond would
  * lose them: refused.
  */
-int lio_vctrl_grow_ns(struct lio_vctrl *c, u64 size)
+int lio_vctrl_grow_ns(struct lio_vctrl *c, u32 nsid, u64 size)
 {
-	if (!size || size & ((1ULL << c->ns.lba_shift) - 1))
+	struct lio_ns *ns = lio_ns_get(c, nsid);
+
+	if (!ns || !size || size & ((1ULL << ns->lba_shift) - 1))
 		return -EINVAL;
-	if (size < c->ns.size)
+	if (size < ns->size)
 		return -EBUSY;
-	if (size == c->ns.size)
+	if (size == ns->size)
 		return 0;
-	c->ns.size = size;
-	c->ns_changed = true;
+	ns->size = size;
+	c->ns_changed |= 1U << (nsid - 1);
 	if (!lio_vctrl_ready(c))
 		return 0;
 	if (lio_hook_update(c, LIO_DP_GEOMETRY)) {

@@ -115,8 +115,10 @@ bool lio_hook_has_format(const struct lio_vctrl *c)
 	return c->ops->dp_format;
 }
 
-int lio_hook_format(struct lio_vctrl *c, u32 gen, u8 lba_shift, u8 ses)
+int lio_hook_format(struct lio_vctrl *c, u32 gen, u32 nsid, u8 lba_shift,
+		    u8 ses)
 {
 	return c->ops->dp_format ?
-	       c->ops->dp_format(c->opaque, gen, lba_shift, ses) : -ENODEV;
+	       c->ops->dp_format(c->opaque, gen, nsid, lba_shift, ses) :
+	       -ENODEV;
 }

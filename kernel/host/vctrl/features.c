@@ -118,15 +118,16 @@ static u16 lio_feat_check_tmp(struct lio_req *req, u32 cdw11, bool set)
 }
 
 /*
- * A namespace specific feature names the one namespace; a Set may also
- * name all of them (FFFFFFFFh). Other features ignore NSID, as hosts
- * send all sorts there.
+ * A namespace specific feature names an active namespace; a Set may also
+ * name all of them (FFFFFFFFh). Other features ignore NSID, as hosts send
+ * all sorts there.
  */
-static u16 lio_feat_check_nsid(struct lio_req *req, u32 caps, bool set)
+static u16 lio_feat_check_nsid(struct lio_vctrl *c, struct lio_req *req,
+			       u32 caps, bool set)
 {
 	u32 nsid = le32_to_cpu(req->sqe.nsid);
 
-	if (!(caps & NVME_FEAT_CAP_NS) || nsid == LIO_NSID ||
+	if (!(caps & NVME_FEAT_CAP_NS) || lio_ns_active(c, nsid) ||
 	    (set && nsid == 0xffffffffU))
 		return NVME_SC_SUCCESS;
 	req->err_loc = NVME_SQE_OFF_NSID;
@@ -201,8 +202,8 @@ static u16 lio_get_value(struct lio_vctrl *c, struct lio_req *req, u8 fid,
 			   f->tmpth_under : f->tmpth_over;
 		req->dw0 |= cdw11 & 0x3f0000U;	/* the selectors echoed */
 		break;
-	case NVME_FEAT_ERR_RECOVERY:
-		req->dw0 = f->err_recovery;
+	case NVME_FEAT_ERR_RECOVERY:	/* NSID active: checked */
+		req->dw0 = f->err_recovery[le32_to_cpu(req->sqe.nsid) - 1];
 		break;
 	case NVME_FEAT_VOLATILE_WC:
 		req->dw0 = f->vwc;
@@ -249,7 +250,7 @@ u16 lio_admin_get_features(struct lio_vctrl *c, struct lio_req *req)
 		req->err_loc = NVME_SQE_OFF_CDW10;
 		return NVME_SC_INVALID_FIELD;
 	}
-	status = lio_feat_check_nsid(req, caps, false);
+	status = lio_feat_check_nsid(c, req, caps, false);
 	if (status)
 		return status;
 
@@ -338,6 +339,16 @@ static u16 lio_set_timestamp(struct lio_vctrl *c, struct lio_req *req)
 	return NVME_SC_SUCCESS;
 }
 
+/* A namespace's, or every namespace's (FFFFFFFFh). */
+static void lio_set_err_recovery(struct lio_features *f, u32 nsid, u32 val)
+{
+	u32 i;
+
+	for (i = 0; i < LIO_NN; i++)
+		if (nsid == NVME_NSID_ALL || nsid == i + 1)
+			f->err_recovery[i] = val;
+}
+
 u16 lio_admin_set_features(struct lio_vctrl *c, struct lio_req *req)
 {
 	u32 cdw10 = le32_to_cpu(req->sqe.cdw10);
@@ -356,7 +367,7 @@ u16 lio_admin_set_features(struct lio_vctrl *c, struct lio_req *req)
 		req->err_loc = NVME_SQE_OFF_CDW10;
 		return NVME_SC_FEATURE_NOT_SAVEABLE;
 	}
-	status = lio_feat_check_nsid(req, caps, true);
+	status = lio_feat_check_nsid(c, req, caps, true);
 	if (status)
 		return status;
 
@@ -381,7 +392,8 @@ u16 lio_admin_set_features(struct lio_vctrl *c, struct lio_req *req)
 			req->err_loc = NVME_SQE_OFF_CDW11;
 			return NVME_SC_INVALID_FIELD;
 		}
-		f->err_recovery = cdw11 & LIO_ERR_REC_TLER;
+		lio_set_err_recovery(f, le32_to_cpu(req->sqe.nsid),
+				     cdw11 & LIO_ERR_REC_TLER);
 		break;
 	case NVME_FEAT_VOLATILE_WC:
 		f->vwc = cdw11 & 1;

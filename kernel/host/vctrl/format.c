@@ -12,6 +12,25 @@
  */
 #include "vctrl.h"
 
+/* Is namespace nsid one Format NVM nsid (an NSID, or all) applies to? */
+static bool lio_format_covers(struct lio_vctrl *c, u32 fnsid, u32 nsid)
+{
+	return lio_ns_active(c, nsid) &&
+	       (fnsid == NVME_NSID_ALL || fnsid == nsid);
+}
+
+/* Does every namespace it covers hold a block of 1 << shift bytes? */
+static bool lio_format_fits(struct lio_vctrl *c, u32 fnsid, u8 shift)
+{
+	u32 nsid;
+
+	for (nsid = 1; nsid <= LIO_NN; nsid++)
+		if (lio_format_covers(c, fnsid, nsid) &&
+		    !(c->ns[nsid - 1].size >> shift))
+			return false;
+	return true;
+}
+
 u16 lio_admin_format(struct lio_vctrl *c, struct lio_req *req)
 {
 	u32 nsid = le32_to_cpu(req->sqe.nsid);
@@ -26,7 +45,7 @@ u16 lio_admin_format(struct lio_vctrl *c, struct lio_req *req)
 		req->err_loc = NVME_SQE_OFF_OPCODE;
 		return NVME_SC_INVALID_OPCODE;
 	}
-	if (nsid != LIO_NSID && nsid != NVME_NSID_ALL) {
+	if (nsid != NVME_NSID_ALL && !lio_ns_active(c, nsid)) {
 		req->err_loc = NVME_SQE_OFF_NSID;
 		return NVME_SC_INVALID_NS;
 	}
@@ -46,18 +65,19 @@ u16 lio_admin_format(struct lio_vctrl *c, struct lio_req *req)
 	}
 	shift = lio_lbaf_shift[lbaf];
 	/* A namespace smaller than one block of the format has none. */
-	if (!(c->ns.size >> shift)) {
+	if (!lio_format_fits(c, nsid, shift)) {
 		req->err_loc = NVME_ERR_LOC(NVME_SQE_OFF_CDW10, 0);
 		return NVME_SC_INVALID_FORMAT;
 	}
 	if (f->busy)
 		return NVME_SC_FORMAT_IN_PROGRESS;
-	if (lio_hook_format(c, f->gen + 1, shift, (u8)ses))
+	if (lio_hook_format(c, f->gen + 1, nsid, shift, (u8)ses))
 		return NVME_SC_NS_NOT_READY;
 	f->gen++;
 	f->busy = true;
 	f->cid_valid = true;
 	f->cid = le16_to_cpu(req->sqe.cid);
+	f->nsid = nsid;
 	f->lba_shift = shift;
 	f->ses = (u8)ses;
 	req->deferred = true;
@@ -98,15 +118,20 @@ void lio_format_flush(struct lio_vctrl *c)
 int lio_vctrl_format_done(struct lio_vctrl *c, u32 gen, u16 status)
 {
 	struct lio_format *f = &c->format;
+	u32 nsid;
 
 	if (!f->busy || gen != f->gen)
 		return -ESTALE;
 	f->busy = false;
 	status = lio_format_status(status);
-	if (status == NVME_SC_SUCCESS) {
-		c->ns.lba_shift = f->lba_shift;
+	for (nsid = 1; status == NVME_SC_SUCCESS && nsid <= LIO_NN; nsid++) {
+		struct lio_ns *ns = &c->ns[nsid - 1];
+
+		if (!lio_format_covers(c, f->nsid, nsid))
+			continue;
+		ns->lba_shift = f->lba_shift;
 		/* ns_size stays a whole number of blocks, as sysfs keeps it. */
-		c->ns.size &= ~((1ULL << f->lba_shift) - 1);
+		ns->size &= ~((1ULL << f->lba_shift) - 1);
 	}
 	/*
 	 * Answered either way: the data path takes I/O again, with the

@@ -75,6 +75,18 @@ void lio_identity_init(struct lio_vctrl *c)
 	c->eui64[0] |= 0x02;
 }
 
+/* What the namespaces hold together: the subsystem's capacity (TNVMCAP). */
+static u64 lio_ns_total(struct lio_vctrl *c)
+{
+	u64 total = 0;
+	u32 nsid;
+
+	for (nsid = 1; nsid <= LIO_NN; nsid++)
+		if (lio_ns_get(c, nsid))
+			total += c->ns[nsid - 1].size;
+	return total;
+}
+
 static void lio_fill_id_ctrl(struct lio_vctrl *c, struct nvme_id_ctrl *id)
 {
 	struct nvme_id_power_state *ps = &id->psd[0];
@@ -104,7 +116,7 @@ static void lio_fill_id_ctrl(struct lio_vctrl *c, struct nvme_id_ctrl *id)
 	id->npss = 0;
 	id->wctemp = cpu_to_le16(LIO_WCTEMP);
 	id->cctemp = cpu_to_le16(LIO_CCTEMP);
-	lio_put_le128(id->tnvmcap, c->ns.size);
+	lio_put_le128(id->tnvmcap, lio_ns_total(c));
 	id->kas = cpu_to_le16(LIO_KAS);
 	/* How long a host waits before retrying a command we gave CRD 1. */
 	id->crdt1 = cpu_to_le16(lio_nodp_crdt(c));
@@ -143,40 +155,76 @@ static void lio_fill_id_ctrl_nvm(struct nvme_id_ctrl_nvm *id)
 
 const u8 lio_lbaf_shift[LIO_NR_LBAF] = { 9, 12 };
 
-static u8 lio_flbas(const struct lio_vctrl *c)
+static u8 lio_flbas(const struct lio_ns *ns)
 {
 	u8 i;
 
 	for (i = 0; i < LIO_NR_LBAF; i++)
-		if (lio_lbaf_shift[i] == c->ns.lba_shift)
+		if (lio_lbaf_shift[i] == ns->lba_shift)
 			return i;
 	return 0;
 }
 
-static void lio_fill_id_ns(struct lio_vctrl *c, struct nvme_id_ns *id)
+/*
+ * A namespace's identifiers: namespace 1 has the vdev's (NGUID and the
+ * UUID descriptor its UUID, EUI-64 its fold), namespace n those with
+ * n - 1 in their last bytes, where a version 4 UUID's bits are random:
+ * unique within the vdev, and as unlikely to meet another vdev's as two
+ * random UUIDs are.
+ */
+struct lio_ns_ids {
+	u8	nguid[16];
+	u8	eui64[8];
+	u8	uuid[16];
+};
+
+static void lio_ns_ids(const struct lio_vctrl *c, u32 nsid,
+		       struct lio_ns_ids *ids)
 {
-	u64 nlb = c->ns.size >> c->ns.lba_shift;
+	u32 n = nsid - 1;
+
+	memcpy(ids->nguid, c->nguid, sizeof(ids->nguid));
+	memcpy(ids->eui64, c->eui64, sizeof(ids->eui64));
+	memcpy(ids->uuid, c->p.uuid, sizeof(ids->uuid));
+	ids->nguid[14] ^= n >> 8;
+	ids->nguid[15] ^= n;
+	ids->eui64[6] ^= n >> 8;
+	ids->eui64[7] ^= n;
+	ids->uuid[14] ^= n >> 8;
+	ids->uuid[15] ^= n;
+}
+
+static void lio_fill_id_ns(struct lio_vctrl *c, u32 nsid,
+			   struct nvme_id_ns *id)
+{
+	const struct lio_ns *ns = lio_ns_active(c, nsid);
+	struct lio_ns_ids ids;
 	unsigned int i;
 
-	id->nsze = cpu_to_le64(nlb);
-	id->ncap = cpu_to_le64(nlb);
-	id->nuse = cpu_to_le64(nlb);
+	if (!ns)
+		return;		/* inactive: all zero */
+	lio_ns_ids(c, nsid, &ids);
+	id->nsze = cpu_to_le64(lio_ns_blocks(ns));
+	id->ncap = cpu_to_le64(lio_ns_blocks(ns));
+	id->nuse = cpu_to_le64(lio_ns_blocks(ns));
 	id->nlbaf = LIO_NR_LBAF - 1;	/* 0's based */
-	id->flbas = lio_flbas(c);
-	lio_put_le128(id->nvmcap, c->ns.size);
-	memcpy(id->nguid, c->nguid, sizeof(id->nguid));
-	memcpy(id->eui64, c->eui64, sizeof(id->eui64));
+	id->flbas = lio_flbas(ns);
+	lio_put_le128(id->nvmcap, ns->size);
+	memcpy(id->nguid, ids.nguid, sizeof(id->nguid));
+	memcpy(id->eui64, ids.eui64, sizeof(id->eui64));
 	for (i = 0; i < LIO_NR_LBAF; i++)
 		id->lbaf[i].ds = lio_lbaf_shift[i];
 	/* Copy's limits (common/nvme/io_cmd.h); MSRC is 0's based. */
-	id->mssrl = cpu_to_le16(nvme_io_copy_mssrl(c->ns.lba_shift));
-	id->mcl = cpu_to_le32(nvme_io_copy_mcl(c->ns.lba_shift));
+	id->mssrl = cpu_to_le16(nvme_io_copy_mssrl(ns->lba_shift));
+	id->mcl = cpu_to_le32(nvme_io_copy_mcl(ns->lba_shift));
 	id->msrc = NVME_IO_COPY_RANGES - 1;
 }
 
-static void lio_fill_id_ns_indep(struct nvme_id_ns_cs_indep *id)
+static void lio_fill_id_ns_indep(struct lio_vctrl *c, u32 nsid,
+				 struct nvme_id_ns_cs_indep *id)
 {
-	id->nstat = 1;			/* NRDY: the namespace is ready */
+	if (lio_ns_active(c, nsid))
+		id->nstat = 1;		/* NRDY: the namespace is ready */
 }
 
 /* Append one Namespace Identification Descriptor; returns the next. */
@@ -190,24 +238,39 @@ static u8 *lio_put_nid(u8 *p, u8 type, const void *val, u8 len)
 	return p + sizeof(*d) + len;
 }
 
-static void lio_fill_ns_descs(struct lio_vctrl *c, u8 *p)
+static void lio_fill_ns_descs(struct lio_vctrl *c, u32 nsid, u8 *p)
 {
 	static const u8 csi = NVME_CSI_NVM;
+	struct lio_ns_ids ids;
 
-	p = lio_put_nid(p, NVME_NIDT_EUI64, c->eui64, NVME_NIDT_EUI64_LEN);
-	p = lio_put_nid(p, NVME_NIDT_NGUID, c->nguid, NVME_NIDT_NGUID_LEN);
-	p = lio_put_nid(p, NVME_NIDT_UUID, c->p.uuid, NVME_NIDT_UUID_LEN);
+	lio_ns_ids(c, nsid, &ids);
+	p = lio_put_nid(p, NVME_NIDT_EUI64, ids.eui64, NVME_NIDT_EUI64_LEN);
+	p = lio_put_nid(p, NVME_NIDT_NGUID, ids.nguid, NVME_NIDT_NGUID_LEN);
+	p = lio_put_nid(p, NVME_NIDT_UUID, ids.uuid, NVME_NIDT_UUID_LEN);
 	lio_put_nid(p, NVME_NIDT_CSI, &csi, NVME_NIDT_CSI_LEN);
 }
 
-/*
- * The namespace-addressed CNS values take only the one NSID we have:
- * without namespace management, FFFFFFFFh (the capabilities common to
- * all namespaces) is not valid either.
- */
-static u16 lio_id_check_nsid(struct lio_req *req, u32 nsid)
+/* The active NSIDs above nsid, ascending, as many as a page holds. */
+static void lio_fill_active_list(struct lio_vctrl *c, u32 nsid, __le32 *list)
 {
-	if (nsid != LIO_NSID) {
+	u32 n;
+
+	for (n = nsid + 1; n && n <= LIO_NN; n++)
+		if (lio_ns_active(c, n))
+			*list++ = cpu_to_le32(n);
+}
+
+/*
+ * The namespace-addressed CNS values take NSIDs 1..NN; an inactive one
+ * gets a zeroed structure (CNS 00h, 05h, 08h) or Invalid Namespace (03h:
+ * active ones only). Without namespace management, FFFFFFFFh (the
+ * capabilities common to all namespaces) is not valid either.
+ */
+static u16 lio_id_check_nsid(struct lio_vctrl *c, struct lio_req *req,
+			     u32 nsid, bool active_only)
+{
+	if (!nsid || nsid > LIO_NN ||
+	    (active_only && !lio_ns_active(c, nsid))) {
 		req->err_loc = NVME_SQE_OFF_NSID;
 		return NVME_SC_INVALID_NS;
 	}
@@ -234,9 +297,9 @@ u16 lio_admin_identify(struct lio_vctrl *c, struct lio_req *req)
 	memset(buf, 0, NVME_IDENTIFY_DATA_SIZE);
 	switch (cns) {
 	case NVME_ID_CNS_NS:
-		status = lio_id_check_nsid(req, nsid);
+		status = lio_id_check_nsid(c, req, nsid, false);
 		if (!status)
-			lio_fill_id_ns(c, buf);
+			lio_fill_id_ns(c, nsid, buf);
 		break;
 	case NVME_ID_CNS_CTRL:
 		lio_fill_id_ctrl(c, buf);
@@ -248,14 +311,14 @@ u16 lio_admin_identify(struct lio_vctrl *c, struct lio_req *req)
 		if (nsid >= 0xfffffffeU) {
 			req->err_loc = NVME_SQE_OFF_NSID;
 			status = NVME_SC_INVALID_NS;
-		} else if (nsid < LIO_NSID) {
-			*(__le32 *)buf = cpu_to_le32(LIO_NSID);
+		} else {
+			lio_fill_active_list(c, nsid, buf);
 		}
 		break;
 	case NVME_ID_CNS_NS_DESC_LIST:
-		status = lio_id_check_nsid(req, nsid);
+		status = lio_id_check_nsid(c, req, nsid, true);
 		if (!status)
-			lio_fill_ns_descs(c, buf);
+			lio_fill_ns_descs(c, nsid, buf);
 		break;
 	case NVME_ID_CNS_CS_NS:
 		/* NVM has nothing command set specific to say per namespace
@@ -263,7 +326,7 @@ u16 lio_admin_identify(struct lio_vctrl *c, struct lio_req *req)
 		 */
 		status = lio_id_check_csi(req, cdw11);
 		if (!status)
-			status = lio_id_check_nsid(req, nsid);
+			status = lio_id_check_nsid(c, req, nsid, false);
 		break;
 	case NVME_ID_CNS_CS_CTRL:
 		status = lio_id_check_csi(req, cdw11);
@@ -271,9 +334,9 @@ u16 lio_admin_identify(struct lio_vctrl *c, struct lio_req *req)
 			lio_fill_id_ctrl_nvm(buf);
 		break;
 	case NVME_ID_CNS_NS_CS_INDEP:
-		status = lio_id_check_nsid(req, nsid);
+		status = lio_id_check_nsid(c, req, nsid, false);
 		if (!status)
-			lio_fill_id_ns_indep(buf);
+			lio_fill_id_ns_indep(c, nsid, buf);
 		break;
 	default:
 		req->err_loc = NVME_SQE_OFF_CDW10;

@@ -11,19 +11,21 @@
 
 u16 lio_io_exec(struct lio_vctrl *c, struct lio_req *req)
 {
+	struct lio_ns *n = lio_ns_active(c, le32_to_cpu(req->sqe.nsid));
 	struct nvme_io_cmd cmd;
 	struct nvme_io_ns ns;
 	u16 status;
 
 	/* As Identify has them: MDTS, and WZSL. */
-	nvme_io_ns_set(&ns, c->ns.size >> c->ns.lba_shift, c->ns.lba_shift,
-		       LIO_MAX_XFER,
-		       NVME_IO_LIMIT_BYTES(nvme_io_nodata_sl(LIO_MDTS)));
+	if (n)
+		nvme_io_ns_set(&ns, lio_ns_blocks(n), n->lba_shift,
+			       LIO_MAX_XFER,
+			       NVME_IO_LIMIT_BYTES(nvme_io_nodata_sl(LIO_MDTS)));
 
 	req->dw0 = 0;
 	req->deferred = false;
 
-	status = nvme_io_check(&req->sqe, &ns, &cmd);
+	status = nvme_io_check(&req->sqe, n ? &ns : NULL, &cmd);
 	if (status) {
 		req->err_loc = cmd.err_loc;
 		req->err_lba = cmd.err_lba;

@@ -125,16 +125,18 @@ u16 lio_admin_get_lba_status(struct lio_vctrl *c, struct lio_req *req)
 	u32 cdw13 = le32_to_cpu(req->sqe.cdw13);
 	u16 rl = cdw13 & 0xffff;
 	u8 atype = cdw13 >> 24;
-	u64 nsze = c->ns.size >> c->ns.lba_shift, end, len;
+	struct lio_ns *ns = lio_ns_active(c, nsid);
 	struct nvme_lba_status_hdr *h = (void *)c->scratch;
+	u64 nsze, end, len;
 	u32 room;
 	bool done;
 	int n;
 
-	if (nsid != LIO_NSID) {
+	if (!ns) {
 		req->err_loc = NVME_SQE_OFF_NSID;
 		return NVME_SC_INVALID_NS;
 	}
+	nsze = lio_ns_blocks(ns);
 	if (atype != NVME_LBAS_ATYPE_SCAN && atype != NVME_LBAS_ATYPE_TRACKED) {
 		req->err_loc = NVME_SQE_OFF_CDW13;
 		return NVME_SC_INVALID_FIELD;
@@ -164,37 +166,32 @@ u16 lio_admin_get_lba_status(struct lio_vctrl *c, struct lio_req *req)
 				n * sizeof(struct nvme_lba_status_desc));
 }
 
-u16 lio_log_lba_status(struct lio_vctrl *c, void *buf, u32 *size)
+/*
+ * One namespace's element of the log at e, its ranges after it (room of
+ * them): the ranges the host should look at with Get LBA Status, the
+ * marks themselves while they fit, else the last descriptor spans from
+ * where the room ran out to the end of the last mark. The number of
+ * ranges, or -errno (-ESTALE: the set changed under the walk); *gen the
+ * set's generation, *blocks the blocks the marks cover.
+ */
+static int lio_log_lbas_ns(struct lio_vctrl *c, u32 nsid,
+			   struct nvme_lbas_ns_elem *e, u32 room, u32 *gen,
+			   u64 *blocks)
 {
-	struct nvme_lbas_log_hdr *h = buf;
-	struct nvme_lbas_ns_elem *e = (void *)(h + 1);
 	struct nvme_lbas_range_desc *d = (void *)(e + 1);
-	const u32 room = (NVME_IDENTIFY_DATA_SIZE - sizeof(*h) - sizeof(*e)) /
-			 sizeof(*d);
 	struct lio_lbas_walk w;
 	struct leapio_lba_range r;
-	u32 n = 0, walks = 0;
-	u64 last;
+	u32 n = 0;
 	int ret;
 
-again:
-	if (++walks > LIO_LBAS_WALKS)
-		return NVME_SC_NS_NOT_READY;
-	memset(buf, 0, NVME_IDENTIFY_DATA_SIZE);
-	n = 0;
-	ret = lio_lbas_walk_start(&w, c, LIO_NSID, 0);
+	ret = lio_lbas_walk_start(&w, c, nsid, 0);
 	if (ret)
-		return lio_lbas_status(ret);
-	/*
-	 * The ranges the host should look at with Get LBA Status: the marks
-	 * themselves while they fit, else the last descriptor spans from
-	 * where the room ran out to the end of the last mark.
-	 */
+		return ret;
 	while ((ret = lio_lbas_walk_next(&w, &r)) == 1) {
 		if (n == room - 1 && w.info.total > room) {
-			last = w.info.last_end;
 			d[n].rslba = cpu_to_le64(r.slba);
-			d[n].rnlb = cpu_to_le32(min_t(u64, last - r.slba, U32_MAX));
+			d[n].rnlb = cpu_to_le32(min_t(u64, w.info.last_end - r.slba,
+						      U32_MAX));
 			n++;
 			break;
 		}
@@ -202,20 +199,73 @@ again:
 		d[n].rnlb = cpu_to_le32(min_t(u64, r.nlb, U32_MAX));
 		n++;
 	}
+	/* The set changed under the walk (the hook's -EAGAIN is no set). */
 	if (ret == -EAGAIN && w.info.gen && w.info.gen != w.gen)
-		goto again;
+		return -ESTALE;
 	if (ret < 0)
-		return lio_lbas_status(ret);
-	h->lsgc = cpu_to_le16((u16)w.gen);
-	*size = sizeof(*h);
+		return ret;
+	*gen = w.gen;
+	*blocks = w.info.blocks;
 	if (n) {
-		h->nlslne = cpu_to_le32(1);
-		h->estulb = cpu_to_le32(min_t(u64, w.info.blocks, U32_MAX));
-		e->neid = cpu_to_le32(LIO_NSID);
+		e->neid = cpu_to_le32(nsid);
 		e->nrld = cpu_to_le32(n);
 		e->ratype = NVME_LBAS_ATYPE_TRACKED;
-		*size += sizeof(*e) + n * sizeof(*d);
 	}
+	return n;
+}
+
+/*
+ * The log: an element for each active namespace with marks, all read at
+ * one generation of the set (a change under the walk starts it again), as
+ * many as the page holds.
+ */
+u16 lio_log_lba_status(struct lio_vctrl *c, void *buf, u32 *size)
+{
+	struct nvme_lbas_log_hdr *h = buf;
+	u8 *end = (u8 *)buf + NVME_IDENTIFY_DATA_SIZE, *p;
+	u32 walks = 0, nsid, gen, gen0, nr_elem;
+	u64 blocks, estulb;
+	bool seen;
+	int n;
+
+again:
+	if (++walks > LIO_LBAS_WALKS)
+		return NVME_SC_NS_NOT_READY;
+	memset(buf, 0, NVME_IDENTIFY_DATA_SIZE);
+	p = (u8 *)(h + 1);
+	gen0 = 0;
+	seen = false;
+	nr_elem = 0;
+	estulb = 0;
+	for (nsid = 1; nsid <= LIO_NN; nsid++) {
+		struct nvme_lbas_ns_elem *e = (void *)p;
+		u32 room;
+
+		if (!lio_ns_active(c, nsid))
+			continue;
+		/* An element needs room for itself and one range at least. */
+		if (end - p < (long)(sizeof(*e) +
+				     sizeof(struct nvme_lbas_range_desc)))
+			break;
+		room = (end - p - sizeof(*e)) /
+		       sizeof(struct nvme_lbas_range_desc);
+		n = lio_log_lbas_ns(c, nsid, e, room, &gen, &blocks);
+		if (n == -ESTALE || (n >= 0 && seen && gen != gen0))
+			goto again;
+		if (n < 0)
+			return lio_lbas_status(n);
+		gen0 = gen;
+		seen = true;
+		if (!n)
+			continue;
+		nr_elem++;
+		estulb += blocks;
+		p += sizeof(*e) + n * sizeof(struct nvme_lbas_range_desc);
+	}
+	h->lsgc = cpu_to_le16((u16)gen0);
+	h->nlslne = cpu_to_le32(nr_elem);
+	h->estulb = cpu_to_le32(min_t(u64, estulb, U32_MAX));
+	*size = p - (u8 *)buf;
 	h->lslplen = cpu_to_le32(*size);
 	return NVME_SC_SUCCESS;
 }

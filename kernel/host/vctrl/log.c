@@ -185,15 +185,30 @@ static u32 lio_log_cmd_effects(const struct lio_vctrl *c, void *buf)
 	return sizeof(*log);
 }
 
-/* SMART is kept per namespace (LPA): the namespace, or all of them. */
-static u16 lio_log_check_smart_nsid(struct lio_req *req)
+/*
+ * SMART is kept per namespace (LPA): an active namespace, or all of them.
+ * The data path counts for the controller as a whole today; with the one
+ * namespace a runtime serves that is namespace 1's (namespaces.rst, SMART
+ * per namespace).
+ */
+static u16 lio_log_check_smart_nsid(struct lio_vctrl *c, struct lio_req *req)
 {
 	u32 nsid = le32_to_cpu(req->sqe.nsid);
 
-	if (nsid == 0 || nsid == LIO_NSID || nsid == 0xffffffffU)
+	if (nsid == 0 || nsid == NVME_NSID_ALL || lio_ns_active(c, nsid))
 		return NVME_SC_SUCCESS;
 	req->err_loc = NVME_SQE_OFF_NSID;
 	return NVME_SC_INVALID_NS;
+}
+
+static void lio_log_changed_ns(struct lio_vctrl *c,
+			       struct nvme_changed_ns_log *log)
+{
+	u32 nsid, n = 0;
+
+	for (nsid = 1; nsid <= LIO_NN; nsid++)
+		if (c->ns_changed & (1U << (nsid - 1)))
+			log->nsid[n++] = cpu_to_le32(nsid);
 }
 
 /* Build log lid in buf (zeroed); its size in *size, or a status. */
@@ -208,7 +223,7 @@ static u16 lio_log_build(struct lio_vctrl *c, struct lio_req *req, u8 lid,
 		*size = lio_log_error(c, buf);
 		break;
 	case NVME_LOG_SMART:
-		status = lio_log_check_smart_nsid(req);
+		status = lio_log_check_smart_nsid(c, req);
 		if (status)
 			return status;
 		lio_err_log_sync(c);	/* its count of error log entries */
@@ -218,10 +233,8 @@ static u16 lio_log_build(struct lio_vctrl *c, struct lio_req *req, u8 lid,
 		*size = lio_log_fw_slot(buf);
 		break;
 	case NVME_LOG_CHANGED_NS:
-		/* The one namespace, after it grew (lio_vctrl_grow_ns()). */
-		if (c->ns_changed)
-			((struct nvme_changed_ns_log *)buf)->nsid[0] =
-				cpu_to_le32(1);
+		/* Those that changed (lio_vctrl_grow_ns()), ascending. */
+		lio_log_changed_ns(c, buf);
 		*size = sizeof(struct nvme_changed_ns_log);
 		break;
 	case NVME_LOG_CMD_EFFECTS:
@@ -280,7 +293,7 @@ u16 lio_admin_get_log_page(struct lio_vctrl *c, struct lio_req *req)
 
 	if (!(cdw10 & NVME_LOG_RAE)) {
 		if (lid == NVME_LOG_CHANGED_NS)
-			c->ns_changed = false;	/* read: cleared */
+			c->ns_changed = 0;	/* read: cleared */
 		lio_aer_log_read(c, lid);
 	}
 	return NVME_SC_SUCCESS;

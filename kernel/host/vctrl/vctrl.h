@@ -36,8 +36,8 @@
 #define LIO_ACL			3		/* 0's based */
 #define LIO_ELPE		63		/* 0's based: 64 error log entries */
 #define LIO_NR_ERR_LOG		(LIO_ELPE + 1)
-#define LIO_NSID		LIO_IO_NSID	/* the one namespace */
-#define LIO_NN			1
+/* NN: NSIDs 1..LIO_NN, namespace 1 always there (a vdev's first). */
+#define LIO_NN			LEAPIO_MAX_NS
 /* The LBA formats Identify Namespace lists, by index: 512 B, 4 KiB. */
 #define LIO_NR_LBAF		2
 extern const u8 lio_lbaf_shift[LIO_NR_LBAF];
@@ -146,7 +146,8 @@ struct lio_vctrl_ops {
 	 * (Namespace Not Ready). Without the hook Format NVM is not
 	 * offered (OACS).
 	 */
-	int (*dp_format)(void *opaque, u32 gen, u8 lba_shift, u8 ses);
+	int (*dp_format)(void *opaque, u32 gen, u32 nsid, u8 lba_shift,
+			 u8 ses);
 };
 
 /* Fixed at creation of the mdev. */
@@ -190,9 +191,14 @@ struct lio_cq {
 	bool	irq_pending;	/* an interrupt is owed (coalescing, masking) */
 };
 
+/*
+ * A namespace (NSID = index + 1). size 0: there is none. One that exists
+ * and is attached is active: Identify lists it and I/O may address it.
+ */
 struct lio_ns {
 	u64	size;		/* bytes, a multiple of the LBA size */
 	u8	lba_shift;	/* 9 or 12 */
+	bool	attached;
 };
 
 struct lio_features {
@@ -200,7 +206,7 @@ struct lio_features {
 	u32	power_mgmt;
 	u16	tmpth_over;	/* composite sensor, Kelvin */
 	u16	tmpth_under;
-	u32	err_recovery;
+	u32	err_recovery[LIO_NN];	/* per namespace */
 	bool	vwc;
 	bool	nr_queues_set;
 	u16	nsqa;		/* allocated, 0's based */
@@ -258,6 +264,7 @@ struct lio_format {
 	bool	posting;
 	u16	cid;
 	u16	status;		/* the answer, while posting */
+	u32	nsid;		/* or NVME_NSID_ALL */
 	u8	lba_shift;
 	u8	ses;
 };
@@ -308,9 +315,9 @@ struct lio_vctrl {
 	u8			eui64[8];
 
 	struct lio_pci		pci;
-	struct lio_ns		ns;
-	/* NSID 1 is in the Changed Namespace List until the host reads it. */
-	bool			ns_changed;
+	struct lio_ns		ns[LIO_NN];
+	/* Bit nsid - 1: in the Changed Namespace List until the host reads it. */
+	u32			ns_changed;
 
 	/* NVMe registers */
 	u64			cap;
@@ -376,14 +383,40 @@ struct lio_req {
 void lio_vctrl_init(struct lio_vctrl *c, const struct lio_vctrl_params *p,
 		    const struct lio_vctrl_ops *ops, void *opaque);
 
-/* Namespace geometry; only while the device is not open. 0 or -EINVAL. */
-int lio_vctrl_set_ns(struct lio_vctrl *c, u64 size, u32 lba_size);
 /*
- * The namespace grows to size bytes under a live device (its backend
- * grew): 0, -EINVAL for a size that is no multiple of the LBA size,
- * -EBUSY for a smaller one.
+ * Namespace nsid's geometry, only while the device is not open: size 0
+ * removes it (not namespace 1, which a vdev always has); one set is
+ * attached. 0 or -EINVAL.
  */
-int lio_vctrl_grow_ns(struct lio_vctrl *c, u64 size);
+int lio_vctrl_set_ns(struct lio_vctrl *c, u32 nsid, u64 size, u32 lba_size);
+/*
+ * Namespace nsid grows to size bytes under a live device (its backend
+ * grew): 0, -EINVAL for no such namespace or a size that is no multiple
+ * of its LBA size, -EBUSY for a smaller one.
+ */
+int lio_vctrl_grow_ns(struct lio_vctrl *c, u32 nsid, u64 size);
+
+/* Namespace nsid if it exists, else NULL (any NSID value). */
+static inline struct lio_ns *lio_ns_get(struct lio_vctrl *c, u32 nsid)
+{
+	if (!nsid || nsid > LIO_NN || !c->ns[nsid - 1].size)
+		return NULL;
+	return &c->ns[nsid - 1];
+}
+
+/* ... and only if it is active: attached to this controller. */
+static inline struct lio_ns *lio_ns_active(struct lio_vctrl *c, u32 nsid)
+{
+	struct lio_ns *ns = lio_ns_get(c, nsid);
+
+	return ns && ns->attached ? ns : NULL;
+}
+
+/* Blocks of a namespace. */
+static inline u64 lio_ns_blocks(const struct lio_ns *ns)
+{
+	return ns->size >> ns->lba_shift;
+}
 
 /*
  * The data path's answer to Format NVM request gen (dp_format): status an
@@ -504,7 +537,8 @@ int lio_hook_lbas(struct lio_vctrl *c, u32 nsid, u64 slba,
 		  struct leapio_lba_range *r, u32 max,
 		  struct leapio_lbas_info *info);
 bool lio_hook_has_format(const struct lio_vctrl *c);
-int lio_hook_format(struct lio_vctrl *c, u32 gen, u8 lba_shift, u8 ses);
+int lio_hook_format(struct lio_vctrl *c, u32 gen, u32 nsid, u8 lba_shift,
+		    u8 ses);
 
 /* format.c */
 /* A reset drops the waiting command; the format still applies. */
