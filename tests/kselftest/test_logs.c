@@ -73,7 +73,7 @@ TEST_F(logs, error_log_records_failed_command)
 	count = le64toh(e->error_count);
 
 	/* A second failure, on another field, gets the next count. */
-	nb_identify(&sqe, NVME_ID_CNS_NS, 9, self->iova);
+	nb_identify(&sqe, NVME_ID_CNS_NS, 99, self->iova);	/* past NN */
 	ADMIN(l, &sqe, &cqe);
 	ASSERT_EQ(NVME_SC_INVALID_NS, nvd_status_code(&cqe));
 	get_log(_metadata, l, NVME_LOG_ERROR, 0xffffffff, GMEM_PAGE, self->iova,
@@ -84,7 +84,7 @@ TEST_F(logs, error_log_records_failed_command)
 	ASSERT_EQ(le16toh(cqe.cid), le16toh(e->cmdid));
 	ASSERT_EQ(NVME_SC_INVALID_NS, le16toh(e->status_field) & NVME_STATUS(7, 0xff));
 	ASSERT_EQ(NVME_SQE_OFF_NSID, le16toh(e->param_error_location));
-	ASSERT_EQ(9, le32toh(e->nsid));
+	ASSERT_EQ(99, le32toh(e->nsid));
 }
 
 TEST_F(logs, smart)
