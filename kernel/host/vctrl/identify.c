@@ -75,15 +75,17 @@ void lio_identity_init(struct lio_vctrl *c)
 	c->eui64[0] |= 0x02;
 }
 
-/* What the namespaces hold together: the subsystem's capacity (TNVMCAP). */
-static u64 lio_ns_total(struct lio_vctrl *c)
+/*
+ * What the namespaces hold together: the subsystem's capacity (TNVMCAP).
+ * An NSID with no namespace has size 0.
+ */
+static u64 lio_ns_total(const struct lio_vctrl *c)
 {
 	u64 total = 0;
-	u32 nsid;
+	u32 i;
 
-	for (nsid = 1; nsid <= LIO_NN; nsid++)
-		if (lio_ns_get(c, nsid))
-			total += c->ns[nsid - 1].size;
+	for (i = 0; i < LIO_NN; i++)
+		total += c->ns[i].size;
 	return total;
 }
 
@@ -200,13 +202,15 @@ static void lio_fill_id_ns(struct lio_vctrl *c, u32 nsid,
 	const struct lio_ns *ns = lio_ns_active(c, nsid);
 	struct lio_ns_ids ids;
 	unsigned int i;
+	u64 nlb;
 
 	if (!ns)
 		return;		/* inactive: all zero */
 	lio_ns_ids(c, nsid, &ids);
-	id->nsze = cpu_to_le64(lio_ns_blocks(ns));
-	id->ncap = cpu_to_le64(lio_ns_blocks(ns));
-	id->nuse = cpu_to_le64(lio_ns_blocks(ns));
+	nlb = lio_ns_blocks(ns);
+	id->nsze = cpu_to_le64(nlb);
+	id->ncap = cpu_to_le64(nlb);
+	id->nuse = cpu_to_le64(nlb);
 	id->nlbaf = LIO_NR_LBAF - 1;	/* 0's based */
 	id->flbas = lio_flbas(ns);
 	lio_put_le128(id->nvmcap, ns->size);
