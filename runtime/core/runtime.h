@@ -22,9 +22,24 @@
 
 #define LIO_UUID_STR_LEN	36
 
+/*
+ * NSIDs a vdev may have (LEAPIO_MAX_NS of uapi/linux/leapio_region.h:
+ * the driver's namespace table); NSID 1 is the vdev's own backend.
+ */
+#define LIO_MAX_NSID		16
+
+/* A namespace besides NSID 1: the configuration's "namespaces". */
+struct lio_ns_cfg {
+	uint32_t		nsid;		/* 2..LIO_MAX_NSID */
+	struct lio_bdev_cfg	bdev;
+};
+
 struct lio_vdev_cfg {
 	char			uuid[LIO_UUID_STR_LEN + 1];	/* lower case */
-	struct lio_bdev_cfg	bdev;
+	struct lio_bdev_cfg	bdev;		/* namespace 1 */
+	/* The others, by ascending NSID, none twice. */
+	struct lio_ns_cfg	ns[LIO_MAX_NSID - 1];
+	unsigned int		nr_ns;
 	unsigned int		poller;		/* index into the pollers */
 	/*
 	 * Added from its mdev's leapio/backend note (leapioctl vdev adopt),
