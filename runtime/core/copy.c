@@ -73,8 +73,8 @@ static u16 lio_copy_submit(struct lio_cmd *c, u8 op)
 		return NVME_SC_ABORT_REQ;
 	lio_copy_where(cp, &s, &d);
 	lio_io_init(io, op);
-	io->offset = (op == LIO_IO_READ ? s : d) << v->lba_shift;
-	io->len = (u64)cp->step << v->lba_shift;
+	io->offset = (op == LIO_IO_READ ? s : d) << c->ns->lba_shift;
+	io->len = (u64)cp->step << c->ns->lba_shift;
 	io->fua = op == LIO_IO_WRITE && cp->fua;
 	cp->iov.iov_base = cp->buf;
 	cp->iov.iov_len = io->len;
@@ -82,7 +82,7 @@ static u16 lio_copy_submit(struct lio_cmd *c, u8 op)
 	io->iovcnt = 1;
 	io->done = lio_copy_done;
 	c->err_lba = s;
-	return lio_submit(v, io);
+	return lio_submit(c->ns->bdev, io);
 }
 
 /* Range i begins: 0, 0xffff when there is none left, or a status. */
@@ -94,7 +94,7 @@ static u16 lio_copy_begin(struct lio_cmd *c)
 
 	if (cp->i == cp->nr)
 		return 0xffff;
-	st = lio_uncor_read_check(c->v, c, r->slba, r->nlb);
+	st = lio_uncor_read_check(c, r->slba, r->nlb);
 	if (st)
 		return st;
 	cp->left = r->nlb;
@@ -146,8 +146,8 @@ static void lio_copy_done(struct lio_io *io)
 	}
 	/* Written: those blocks hold data now, not a mark. */
 	lio_copy_where(cp, &s, &d);
-	st = lio_uncor_any(c->v->uncor) ?
-	     lio_uncor_status(lio_uncor_clear(c->v->uncor, d, cp->step)) : 0;
+	st = lio_uncor_any(c->ns->uncor) ?
+	     lio_uncor_status(lio_uncor_clear(c->ns->uncor, d, cp->step)) : 0;
 	if (st) {
 		lio_copy_end(c, st);
 		return;
@@ -171,13 +171,13 @@ u16 lio_cmd_copy(struct lio_vdev *v, struct lio_cmd *c,
 	st = lio_cmd_data_in(v, c, sqe, e, cmd->len);
 	if (st)
 		return st;
-	st = nvme_io_copy_ranges(&v->ns, e, cmd);
+	st = nvme_io_copy_ranges(&c->ns->io, e, cmd);
 	if (st) {
 		c->err_loc = cmd->err_loc;
 		c->err_lba = cmd->err_lba;
 		return st;
 	}
-	if (v->bdev->cfg.readonly)
+	if (c->ns->bdev->cfg.readonly)
 		return lio_res_status(-EROFS);	/* as a Write */
 	cp = calloc(1, sizeof(*cp));
 	if (!cp)
@@ -190,7 +190,7 @@ u16 lio_cmd_copy(struct lio_vdev *v, struct lio_cmd *c,
 	cp->dlba = cmd->slba;
 	cp->fua = le32_to_cpu(sqe->cdw12) & NVME_RW_FUA;
 	/* MDTS a step: what every backend takes in one request. */
-	cp->chunk = v->max_xfer >> v->lba_shift;
+	cp->chunk = v->max_xfer >> c->ns->lba_shift;
 	cp->buf = aligned_alloc(4096, v->max_xfer);
 	if (!cp->buf) {
 		free(cp);

@@ -3,10 +3,11 @@
  * Format NVM, the runtime's part (leapio_region.h, ctrl.format_gen; the
  * controller model's is kernel/host/vctrl/format.c). While the driver has
  * a format asked and not applied, no I/O is fetched; once what was at the
- * backend is done the namespace is erased if asked (the backend range
- * written with zeroes, LIO_FMT_IOS pieces at a time, never blocking the
- * poller), Write Uncorrectable's marks are cleared, and the answer goes
- * to the driver (LEAPIO_MBOX_FORMAT_DONE). The driver applies it with the
+ * backend is done the namespace (ctrl.format_nsid; FFFFFFFFh: each one
+ * attached) is erased if asked (its backend range written with zeroes,
+ * LIO_FMT_IOS pieces at a time, one namespace after the other, never
+ * blocking the poller), Write Uncorrectable's marks are cleared, and the
+ * answer goes to the driver (LEAPIO_MBOX_FORMAT_DONE). The driver applies it with the
  * new geometry; the next seq lets I/O go on.
  *
  * Nothing of it is kept but in the region: a runtime that attaches while
@@ -37,10 +38,79 @@ void lio_format_apply(struct lio_vdev *v)
 	f->gen = want;
 	f->lba_shift = ctrl->format_lba_shift;
 	f->ses = ctrl->format_ses;
+	/* Before minor 7 namespace 1 was the only one, and the field 0. */
+	f->nsid = v->r.ns ? __atomic_load_n(&ctrl->format_nsid,
+					    __ATOMIC_RELAXED) : 1;
 	f->started = false;
 	f->status = NVME_SC_SUCCESS;
-	lio_log("vdev %s: Format NVM %u: to %u-byte blocks%s", v->cfg.uuid, want,
-		1U << f->lba_shift, f->ses ? ", user data erased" : "");
+	if (f->nsid == 0xffffffffU)
+		lio_log("vdev %s: Format NVM %u of every namespace: to %u-byte blocks%s",
+			v->cfg.uuid, want, 1U << f->lba_shift,
+			f->ses ? ", user data erased" : "");
+	else
+		lio_log("vdev %s: Format NVM %u of namespace %u: to %u-byte blocks%s",
+			v->cfg.uuid, want, f->nsid, 1U << f->lba_shift,
+			f->ses ? ", user data erased" : "");
+}
+
+/* Does the format asked cover namespace nsid? */
+static bool lio_format_covers(const struct lio_vdev *v, u32 nsid)
+{
+	const struct lio_fmt *f = &v->fmt;
+
+	if (!v->ns[nsid - 1].attached)
+		return false;
+	return f->nsid == 0xffffffffU || f->nsid == nsid;
+}
+
+/*
+ * The next namespace to erase from cur on (cur itself if covered): its
+ * range set up; cur past LIO_MAX_NSID when none is left.
+ */
+static void lio_format_next_ns(struct lio_vdev *v, u32 from)
+{
+	struct lio_fmt *f = &v->fmt;
+
+	for (f->cur = from; f->cur <= LIO_MAX_NSID; f->cur++) {
+		struct lio_rns *ns = lio_rns_get(v, f->cur);
+
+		if (!lio_format_covers(v, f->cur))
+			continue;
+		f->next = 0;
+		f->end = f->ses ? ns->io.nsze << ns->lba_shift : 0;
+		if (f->end)
+			return;
+	}
+}
+
+/*
+ * Before the erase: each namespace covered has a backend here (else
+ * Namespace Not Ready, and none is erased), and loses its marks.
+ */
+static void lio_format_start(struct lio_vdev *v)
+{
+	struct lio_fmt *f = &v->fmt;
+	u32 nsid;
+	int ret;
+
+	for (nsid = 1; nsid <= LIO_MAX_NSID; nsid++)
+		if (lio_format_covers(v, nsid) && !lio_rns_get(v, nsid)->bdev) {
+			lio_log("vdev %s: Format NVM %u: namespace %u has no "
+				"backend here", v->cfg.uuid, f->gen, nsid);
+			f->status = NVME_SC_NS_NOT_READY;
+		}
+	for (nsid = 1; nsid <= LIO_MAX_NSID && !f->status; nsid++) {
+		if (!lio_format_covers(v, nsid))
+			continue;
+		/* The marks are the old blocks': none survives a format. */
+		ret = lio_uncor_set(lio_rns_get(v, nsid)->uncor, NULL, 0);
+		if (ret) {
+			lio_log("vdev %s: Format NVM %u: Write Uncorrectable's marks of namespace %u not cleared: %s",
+				v->cfg.uuid, f->gen, nsid, strerror(-ret));
+			f->status = NVME_SC_INTERNAL;
+		}
+	}
+	lio_format_next_ns(v, 1);
 }
 
 bool lio_format_busy(const struct lio_vdev *v)
@@ -71,6 +141,8 @@ static void lio_format_erase(struct lio_vdev *v)
 	unsigned int i;
 	int ret;
 
+	if (f->next >= f->end && f->cur <= LIO_MAX_NSID)
+		lio_format_next_ns(v, f->cur + 1);
 	for (i = 0; i < LIO_FMT_IOS && f->next < f->end && !f->status; i++) {
 		struct lio_fmt_io *fi = &f->io[i];
 		u64 len = f->end - f->next;
@@ -84,7 +156,7 @@ static void lio_format_erase(struct lio_vdev *v)
 		fi->v = v;
 		fi->busy = true;
 		f->inflight++;
-		ret = lio_bdev_submit(v->bdev, &fi->io);
+		ret = lio_bdev_submit(lio_rns_get(v, f->cur)->bdev, &fi->io);
 		if (ret) {
 			fi->busy = false;
 			f->inflight--;
@@ -111,20 +183,12 @@ void lio_format_poll(struct lio_vdev *v)
 		if (v->inflight || v->ack_pending || v->quiesce || f->inflight)
 			return;
 		f->started = true;
-		f->next = 0;
-		f->end = f->ses ? v->ns.nsze << v->lba_shift : 0;
-		/* The marks are the old blocks': none survives a format. */
-		ret = lio_uncor_set(v->uncor, NULL, 0);
-		if (ret) {
-			lio_log("vdev %s: Format NVM %u: Write Uncorrectable's marks not cleared: %s",
-				v->cfg.uuid, f->gen, strerror(-ret));
-			f->status = NVME_SC_INTERNAL;
-		}
+		lio_format_start(v);
 	}
 	/* Detaching (a swap, a removal): the next attach does it again. */
 	if (!v->quiesce)
 		lio_format_erase(v);
-	if (f->inflight || (f->next < f->end && !f->status))
+	if (f->inflight || (f->cur <= LIO_MAX_NSID && !f->status))
 		return;
 	ret = lio_mbox_post(v, LEAPIO_MBOX_FORMAT_DONE, f->gen, f->status, 0);
 	if (!ret)

@@ -174,25 +174,24 @@ u16 lio_uncor_status(int ret)
 	return NVME_SC_INTERNAL;
 }
 
-u16 lio_uncor_read_check(struct lio_vdev *v, struct lio_cmd *c, u64 slba,
-			 u64 nlb)
+u16 lio_uncor_read_check(struct lio_cmd *c, u64 slba, u64 nlb)
 {
 	u64 lba;
 
-	if (!lio_uncor_find(v->uncor, slba, nlb, &lba))
+	if (!lio_uncor_find(c->ns->uncor, slba, nlb, &lba))
 		return 0;
 	c->err_lba = lba;
 	return NVME_SC_READ_ERROR | NVME_STATUS_DNR;
 }
 
 /* Blocks written again hold data, not a mark: a status. */
-static u16 lio_uncor_written(struct lio_vdev *v, const struct lio_io *io)
+static u16 lio_uncor_written(struct lio_rns *ns, const struct lio_io *io)
 {
-	if (likely(!lio_uncor_any(v->uncor)))
+	if (likely(!lio_uncor_any(ns->uncor)))
 		return 0;
-	return lio_uncor_status(lio_uncor_clear(v->uncor,
-						io->offset >> v->lba_shift,
-						io->len >> v->lba_shift));
+	return lio_uncor_status(lio_uncor_clear(ns->uncor,
+						io->offset >> ns->lba_shift,
+						io->len >> ns->lba_shift));
 }
 
 static void lio_io_done(struct lio_io *io)
@@ -215,7 +214,7 @@ static void lio_io_done(struct lio_io *io)
 		c->bounce = NULL;
 	}
 	if (!st && (io->op == LIO_IO_WRITE || io->op == LIO_IO_WRITE_ZEROES))
-		st = lio_uncor_written(c->v, io);
+		st = lio_uncor_written(c->ns, io);
 	lio_cmd_finish(c, st);
 }
 
@@ -225,9 +224,11 @@ static void lio_dsm_sub_done(struct lio_io *io)
 
 	if (io->res && !c->status)
 		c->status = lio_res_status(io->res);
-	/* Deallocated blocks read as DLFEAT says, not as a mark. */
-	if (!io->res && !c->status)
-		c->status = lio_uncor_written(c->v, io);
+	/* Deallocated blocks read as DLFEAT says, not as a mark. A Flush
+	 * of every namespace has no one namespace, and no LBAs.
+	 */
+	if (!io->res && !c->status && io->op == LIO_IO_DISCARD)
+		c->status = lio_uncor_written(c->ns, io);
 	if (--c->nr_sub)
 		return;
 	free(c->sub);
@@ -235,9 +236,9 @@ static void lio_dsm_sub_done(struct lio_io *io)
 	lio_cmd_finish(c, c->status);
 }
 
-u16 lio_submit(struct lio_vdev *v, struct lio_io *io)
+u16 lio_submit(struct lio_bdev *b, struct lio_io *io)
 {
-	int ret = lio_bdev_submit(v->bdev, io);
+	int ret = lio_bdev_submit(b, io);
 
 	/* A full ring: the command waits in the backend's retry; here it is
 	 * reported as a transient error the host retries.
@@ -276,7 +277,7 @@ static u16 lio_cmd_dsm(struct lio_vdev *v, struct lio_cmd *c,
 	if (st)
 		return st;
 	for (i = 0; i < nr; i++) {
-		st = nvme_io_lba_check(&v->ns, le64_to_cpu(r[i].slba),
+		st = nvme_io_lba_check(&c->ns->io, le64_to_cpu(r[i].slba),
 				       le32_to_cpu(r[i].nlb));
 		if (st) {
 			/* The range is in the data, not the SQE: no field. */
@@ -297,12 +298,12 @@ static u16 lio_cmd_dsm(struct lio_vdev *v, struct lio_cmd *c,
 		if (!r[i].nlb)
 			continue;
 		io->op = LIO_IO_DISCARD;
-		io->offset = le64_to_cpu(r[i].slba) << v->lba_shift;
-		io->len = (u64)le32_to_cpu(r[i].nlb) << v->lba_shift;
+		io->offset = le64_to_cpu(r[i].slba) << c->ns->lba_shift;
+		io->len = (u64)le32_to_cpu(r[i].nlb) << c->ns->lba_shift;
 		io->iov = (struct iovec *)c;	/* no data: the owner */
 		io->done = lio_dsm_sub_done;
 		c->nr_sub++;
-		st = lio_submit(v, io);
+		st = lio_submit(c->ns->bdev, io);
 		if (st) {
 			c->nr_sub--;
 			c->status = st;
@@ -322,14 +323,13 @@ static u16 lio_cmd_dsm(struct lio_vdev *v, struct lio_cmd *c,
  * Verify: the blocks read into a buffer of ours and dropped; what fails
  * a Read fails it (a mark of Write Uncorrectable, a backend error).
  */
-static u16 lio_cmd_verify(struct lio_vdev *v, struct lio_cmd *c,
-			  const struct nvme_io_cmd *cmd)
+static u16 lio_cmd_verify(struct lio_cmd *c, const struct nvme_io_cmd *cmd)
 {
 	struct lio_io *io = &c->io;
-	u64 len = (u64)cmd->nlb << v->lba_shift;
+	u64 len = (u64)cmd->nlb << c->ns->lba_shift;
 	u16 st;
 
-	st = lio_uncor_read_check(v, c, cmd->slba, cmd->nlb);
+	st = lio_uncor_read_check(c, cmd->slba, cmd->nlb);
 	if (st)
 		return st;
 	/* At most VSL, which is MDTS. */
@@ -337,7 +337,7 @@ static u16 lio_cmd_verify(struct lio_vdev *v, struct lio_cmd *c,
 	if (!c->bounce)
 		return NVME_SC_INTERNAL;
 	lio_io_init(io, LIO_IO_READ);
-	io->offset = cmd->slba << v->lba_shift;
+	io->offset = cmd->slba << c->ns->lba_shift;
 	io->len = len;
 	c->iov[0].iov_base = c->bounce;
 	c->iov[0].iov_len = len;
@@ -347,12 +347,73 @@ static u16 lio_cmd_verify(struct lio_vdev *v, struct lio_cmd *c,
 }
 
 /* Write Uncorrectable: nothing reaches the backend, the marks change. */
-static u16 lio_cmd_write_uncor(struct lio_vdev *v,
+static u16 lio_cmd_write_uncor(struct lio_cmd *c,
 			       const struct nvme_io_cmd *cmd)
 {
-	if (v->bdev->cfg.readonly)
+	if (c->ns->bdev->cfg.readonly)
 		return lio_res_status(-EROFS);	/* as a Write */
-	return lio_uncor_status(lio_uncor_mark(v->uncor, cmd->slba, cmd->nlb));
+	return lio_uncor_status(lio_uncor_mark(c->ns->uncor, cmd->slba,
+					       cmd->nlb));
+}
+
+/*
+ * The namespace the command names, for the I/O checks: one attached that
+ * a backend here serves. NULL for any other NSID (Invalid Namespace, or
+ * FFFFFFFFh where the command takes it); one attached with no backend
+ * here is not ready (the configuration may give it one later).
+ */
+static u16 lio_cmd_ns(struct lio_vdev *v, struct lio_cmd *c,
+		      const struct nvme_sqe *sqe)
+{
+	struct lio_rns *ns = lio_rns_get(v, le32_to_cpu(sqe->nsid));
+
+	c->ns = NULL;
+	if (!ns || !ns->attached)
+		return 0;
+	if (unlikely(!ns->bdev))
+		return NVME_SC_NS_NOT_READY;
+	c->ns = ns;
+	return 0;
+}
+
+/*
+ * A Flush of every namespace (NSID FFFFFFFFh): one at each backend of an
+ * attached namespace, as DSM's ranges are (lio_dsm_sub_done() completes
+ * the command once the last is done).
+ */
+static u16 lio_cmd_flush_all(struct lio_vdev *v, struct lio_cmd *c)
+{
+	unsigned int i, n = 0;
+	u16 st = 0;
+
+	c->sub = calloc(LIO_MAX_NSID, sizeof(*c->sub));
+	if (!c->sub)
+		return NVME_SC_INTERNAL;
+	c->status = 0;
+	c->nr_sub = 1;		/* held until every flush is submitted */
+	for (i = 0; i < LIO_MAX_NSID; i++) {
+		struct lio_io *io = &c->sub[n];
+
+		if (!v->ns[i].attached || !v->ns[i].bdev)
+			continue;
+		lio_io_init(io, LIO_IO_FLUSH);
+		io->iov = (struct iovec *)c;	/* no data: the owner */
+		io->done = lio_dsm_sub_done;
+		c->nr_sub++;
+		n++;
+		st = lio_submit(v->ns[i].bdev, io);
+		if (st) {
+			c->nr_sub--;
+			c->status = st;
+			break;
+		}
+	}
+	if (--c->nr_sub == 0) {
+		free(c->sub);
+		c->sub = NULL;
+		lio_cmd_finish(c, c->status);
+	}
+	return 0xffff;
 }
 
 /* Validate and execute; 0xffff means it is at the backend. */
@@ -365,14 +426,18 @@ static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 	u16 st;
 
 	c->opcode = sqe->opcode;
-	/* The one namespace a runtime serves today. */
-	st = nvme_io_check(sqe, le32_to_cpu(sqe->nsid) == LIO_IO_NSID ?
-			   &v->ns : NULL, &cmd);
+	st = lio_cmd_ns(v, c, sqe);
+	if (unlikely(st))
+		return st;
+	st = nvme_io_check(sqe, c->ns ? &c->ns->io : NULL, &cmd);
 	if (unlikely(st)) {
 		c->err_loc = cmd.err_loc;
 		c->err_lba = cmd.err_lba;
 		return st;
 	}
+	/* Checked: without a namespace, a command of them all. */
+	if (unlikely(!c->ns))
+		return lio_cmd_flush_all(v, c);
 	/* Errors from here on are about the command's blocks as a whole. */
 	c->err_lba = cmd.slba;
 	/* By what the table says the command names and moves. */
@@ -388,13 +453,14 @@ static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 								LIO_IO_READ);
 		io->fua = sqe->opcode == nvme_cmd_write &&
 			  (le32_to_cpu(sqe->cdw12) & NVME_RW_FUA);
-		io->offset = cmd.slba << v->lba_shift;
+		io->offset = cmd.slba << c->ns->lba_shift;
 		io->len = cmd.len;
 		io->iov = c->iov;
 		io->iovcnt = iovcnt;
 		c->bytes = cmd.len;
-		if (unlikely(lio_uncor_any(v->uncor)) && io->op == LIO_IO_READ) {
-			st = lio_uncor_read_check(v, c, cmd.slba, cmd.nlb);
+		if (unlikely(lio_uncor_any(c->ns->uncor)) &&
+		    io->op == LIO_IO_READ) {
+			st = lio_uncor_read_check(c, cmd.slba, cmd.nlb);
 			if (st)
 				return st;
 		}
@@ -431,16 +497,16 @@ static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 		break;
 	case NVME_IO_XFER_LBAS_NODATA:
 		if (sqe->opcode == nvme_cmd_write_uncor)
-			return lio_cmd_write_uncor(v, &cmd);
+			return lio_cmd_write_uncor(c, &cmd);
 		if (sqe->opcode == nvme_cmd_verify) {
-			st = lio_cmd_verify(v, c, &cmd);
+			st = lio_cmd_verify(c, &cmd);
 			if (st)
 				return st;
 			break;
 		}
 		lio_io_init(io, LIO_IO_WRITE_ZEROES);
-		io->offset = cmd.slba << v->lba_shift;
-		io->len = (u64)cmd.nlb << v->lba_shift;
+		io->offset = cmd.slba << c->ns->lba_shift;
+		io->len = (u64)cmd.nlb << c->ns->lba_shift;
 		break;
 	case NVME_IO_XFER_DSM:
 		return lio_cmd_dsm(v, c, sqe, cmd.len);
@@ -452,7 +518,7 @@ static u16 lio_cmd_exec(struct lio_vdev *v, struct lio_cmd *c,
 		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
 	}
 	io->done = lio_io_done;
-	st = lio_submit(v, io);
+	st = lio_submit(c->ns->bdev, io);
 	if (st) {
 		free(c->bounce);
 		c->bounce = NULL;

@@ -30,8 +30,11 @@ struct lio_slot {
 	struct lio_vdev		v;
 	struct lio_vdev_cfg	cfg;
 	struct lio_plat_att	att;
-	struct lio_bdev		*bdev;
-	struct lio_uncor	uncor;		/* namespace 1's marks */
+	/* Per NSID - 1: namespace 1 is the vdev's backend, the others the
+	 * configuration's namespaces (NULL, marks in memory: none).
+	 */
+	struct lio_bdev		*bdev[LIO_MAX_NSID];
+	struct lio_uncor	uncor[LIO_MAX_NSID];
 	struct lio_vdev_stats	io_stats;	/* outlives attachments */
 	bool			attached;
 	bool			waiting;	/* for its mdev to appear */
@@ -85,7 +88,20 @@ static void lio_slot_lbas_changed(const struct lio_uncor *u, void *ctx)
 	struct lio_slot *s = ctx;
 
 	/* -ENOSPC leaves the part torn: the next runtime keeps its file's. */
-	lio_lbas_publish(s->v.r.lbas, LIO_IO_NSID, u);
+	lio_lbas_publish(s->v.r.lbas, (u32)(u - s->uncor) + 1, u);
+}
+
+/* The backends the slot opened, NSID 1's first. */
+static void lio_slot_close(struct lio_slot *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < LIO_MAX_NSID; i++) {
+		if (s->bdev[i])
+			lio_bdev_close(s->bdev[i]);
+		s->bdev[i] = NULL;
+		lio_uncor_close(&s->uncor[i]);
+	}
 }
 
 /*
@@ -96,49 +112,59 @@ static void lio_slot_lbas_changed(const struct lio_uncor *u, void *ctx)
  */
 static int lio_slot_lbas_attach(struct lio_slot *s, char *err, size_t errlen)
 {
+	unsigned int i;
 	bool taken;
 	int ret;
 
 	if (!s->v.r.lbas)
 		return 0;
-	ret = lio_lbas_attach(s->v.r.lbas, LIO_IO_NSID, &s->uncor, &taken);
-	if (ret) {
-		snprintf(err, errlen, "cannot keep the Write Uncorrectable "
-			 "marks the region holds in %s: %s", lio_state_dir(),
-			 strerror(-ret));
-		return ret;
+	for (i = 0; i < LIO_MAX_NSID; i++) {
+		struct lio_uncor *u = &s->uncor[i];
+
+		if (!s->bdev[i])
+			continue;
+		ret = lio_lbas_attach(s->v.r.lbas, i + 1, u, &taken);
+		if (ret) {
+			snprintf(err, errlen, "cannot keep the Write Uncorrectable "
+				 "marks of namespace %u the region holds in %s: %s",
+				 i + 1, lio_state_dir(), strerror(-ret));
+			return ret;
+		}
+		if (taken && u->n)
+			lio_log("vdev %s: namespace %u: %u Write Uncorrectable "
+				"extents, as the region holds them", s->cfg.uuid,
+				i + 1, u->n);
+		u->changed = lio_slot_lbas_changed;
+		u->changed_ctx = s;
 	}
-	if (taken && s->uncor.n)
-		lio_log("vdev %s: %u Write Uncorrectable extents, as the "
-			"region holds them", s->cfg.uuid, s->uncor.n);
-	s->uncor.changed = lio_slot_lbas_changed;
-	s->uncor.changed_ctx = s;
 	return 0;
 }
 
 static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 			   char *err, size_t errlen)
 {
+	unsigned int i;
 	int ret;
 
 	ret = p->plat->attach(p->plat_ctx, s->cfg.uuid, &s->att, err, errlen);
 	if (ret)
 		return ret;
-	ret = lio_ns_check(s->att.region, s->bdev, err, errlen);
+	ret = lio_ns_check(s->att.region, s->bdev[0], err, errlen);
 	if (ret) {
 		p->plat->detach(&s->att);
 		return ret;
 	}
 	ret = lio_vdev_init(&s->v, &s->cfg, s->att.region, s->att.gmem,
 			    s->att.gmem_size, s->att.wake_fd, p->plat,
-			    s->att.priv, s->bdev, &p->stats);
+			    s->att.priv, s->bdev[0], &p->stats);
 	if (ret) {
 		snprintf(err, errlen, "out of memory");
 		p->plat->detach(&s->att);
 		return ret;
 	}
 	s->v.io_stats = &s->io_stats;
-	s->v.uncor = &s->uncor;
+	for (i = 0; i < LIO_MAX_NSID; i++)
+		lio_vdev_ns_backend(&s->v, i + 1, s->bdev[i], &s->uncor[i]);
 	ret = lio_slot_lbas_attach(s, err, errlen);
 	if (ret) {
 		lio_vdev_fini(&s->v);
@@ -152,6 +178,18 @@ static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 	return 0;
 }
 
+/* The backends' own retries (lio_bdev_ops.poll): how many went on. */
+static int lio_slot_bdev_poll(struct lio_slot *s, u64 now)
+{
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < LIO_MAX_NSID; i++)
+		if (s->bdev[i])
+			n += lio_bdev_poll(s->bdev[i], now);
+	return n;
+}
+
 /*
  * Keep polling until nothing of the vdev is at the backend and what was
  * posted is interrupted (a coalescing delay is short): the next runtime
@@ -163,7 +201,7 @@ static void lio_slot_drain(struct lio_poller *p, struct lio_slot *s)
 	while (!lio_vdev_quiet(&s->v)) {
 		lio_beat(p);
 		lio_ring_poll(p->ring);
-		lio_bdev_poll(s->bdev, lio_now_ns());
+		lio_slot_bdev_poll(s, lio_now_ns());
 		lio_vdev_poll(&s->v, lio_now_ns());
 		if (!lio_vdev_quiet(&s->v))
 			lio_ring_wait(p->ring, 1000000);
@@ -178,7 +216,8 @@ static void lio_slot_detach(struct lio_poller *p, struct lio_slot *s)
 {
 	lio_slot_drain(p, s);
 	/* The region is about to go: the marks change no more anyway. */
-	s->uncor.changed = NULL;
+	for (unsigned int i = 0; i < LIO_MAX_NSID; i++)
+		s->uncor[i].changed = NULL;
 	lio_vdev_fini(&s->v);
 	p->plat->detach(&s->att);
 	s->attached = false;
@@ -188,9 +227,7 @@ static void lio_slot_free(struct lio_poller *p, struct lio_slot *s)
 {
 	if (s->attached)
 		lio_slot_detach(p, s);
-	if (s->bdev)
-		lio_bdev_close(s->bdev);
-	lio_uncor_close(&s->uncor);
+	lio_slot_close(s);
 	free(s);
 }
 
@@ -214,10 +251,35 @@ static struct lio_slot *lio_find(struct lio_poller *p, const char *uuid,
 	return NULL;
 }
 
+/*
+ * Namespace nsid's marks (from the state directory) and backend. Its
+ * errors name the namespace but for NSID 1, whose are the vdev's as
+ * they always were.
+ */
+static int lio_slot_open_ns(struct lio_poller *p, struct lio_slot *s,
+			    u32 nsid, const struct lio_bdev_cfg *b, char *err,
+			    size_t errlen)
+{
+	char id[sizeof(b->path) + 24];
+	char why[256];
+	int ret;
+
+	lio_backend_id(b, id, sizeof(id));
+	ret = lio_uncor_open(&s->uncor[nsid - 1], s->cfg.uuid, nsid, id,
+			     nsid == 1 ? err : why, nsid == 1 ? errlen : sizeof(why));
+	if (!ret)
+		ret = lio_bdev_open(b, p->ring, &s->bdev[nsid - 1],
+				    nsid == 1 ? err : why,
+				    nsid == 1 ? errlen : sizeof(why));
+	if (ret && nsid != 1)
+		snprintf(err, errlen, "namespace %u: %s", nsid, why);
+	return ret;
+}
+
 static int lio_do_add(struct lio_poller *p, struct lio_req *r)
 {
-	char id[sizeof(r->cfg->bdev.path) + 24];
 	struct lio_slot *s;
+	unsigned int i;
 	int ret;
 
 	if (lio_find(p, r->cfg->uuid, NULL)) {
@@ -235,16 +297,14 @@ static int lio_do_add(struct lio_poller *p, struct lio_req *r)
 		return -ENOMEM;
 	}
 	s->cfg = *r->cfg;
-	lio_backend_id(&s->cfg.bdev, id, sizeof(id));
-	ret = lio_uncor_open(&s->uncor, s->cfg.uuid, LIO_IO_NSID, id, r->err,
-			     r->errlen);
+	for (i = 0; i < LIO_MAX_NSID; i++)
+		lio_uncor_init_mem(&s->uncor[i]);
+	ret = lio_slot_open_ns(p, s, 1, &s->cfg.bdev, r->err, r->errlen);
+	for (i = 0; !ret && i < s->cfg.nr_ns; i++)
+		ret = lio_slot_open_ns(p, s, s->cfg.ns[i].nsid,
+				       &s->cfg.ns[i].bdev, r->err, r->errlen);
 	if (ret) {
-		free(s);
-		return ret;
-	}
-	ret = lio_bdev_open(&s->cfg.bdev, p->ring, &s->bdev, r->err, r->errlen);
-	if (ret) {
-		lio_uncor_close(&s->uncor);
+		lio_slot_close(s);
 		free(s);
 		return ret;
 	}
@@ -256,8 +316,7 @@ static int lio_do_add(struct lio_poller *p, struct lio_req *r)
 		ret = 0;
 	}
 	if (ret) {
-		lio_bdev_close(s->bdev);
-		lio_uncor_close(&s->uncor);
+		lio_slot_close(s);
 		free(s);
 		return ret;
 	}
@@ -294,7 +353,7 @@ static int lio_do_update(struct lio_poller *p, struct lio_req *r)
 		return ret;
 	/* The namespace's content moves, Write Uncorrectable's marks too. */
 	lio_backend_id(&r->cfg->bdev, id, sizeof(id));
-	ret = lio_uncor_rebind(&s->uncor, id);
+	ret = lio_uncor_rebind(&s->uncor[0], id);
 	if (ret) {
 		snprintf(r->err, r->errlen, "cannot keep the namespace's Write "
 			 "Uncorrectable marks for the new backend in %s: %s",
@@ -304,21 +363,21 @@ static int lio_do_update(struct lio_poller *p, struct lio_req *r)
 	}
 	if (s->attached)
 		lio_slot_drain(p, s);	/* delays I/O, fails none */
-	lio_bdev_close(s->bdev);
-	s->bdev = nb;
+	lio_bdev_close(s->bdev[0]);
+	s->bdev[0] = nb;
 	same = lio_bdev_same_place(&s->cfg.bdev, &r->cfg->bdev);
 	s->cfg.bdev = r->cfg->bdev;
 	if (s->attached) {
-		s->v.bdev = nb;
+		s->v.ns[0].bdev = nb;
 		/*
 		 * Another backend: its size is no growth. The same one with
 		 * more room (vdev_resize): the next pass sees it grow, and a
 		 * namespace of its size grows with it.
 		 */
 		if (!same)
-			s->v.bdev_size = nb->size;
+			s->v.ns[0].bdev_size = nb->size;
 		lio_vdev_ns_update(&s->v);	/* its size bounds the LBAs */
-		s->v.warned_size = false;
+		s->v.ns[0].warned_size = false;
 		s->v.quiesce = false;
 	}
 	return 0;
@@ -465,7 +524,7 @@ static void *lio_poller_main(void *arg)
 
 			if (!s->attached)
 				continue;
-			work |= lio_bdev_poll(s->bdev, now) > 0;
+			work |= lio_slot_bdev_poll(s, now) > 0;
 			work |= lio_vdev_poll(&s->v, now);
 			/*
 			 * The driver gave up on us (host mode: we did not

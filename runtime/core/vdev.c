@@ -11,6 +11,9 @@
 
 #define LIO_RING_ROOM	260	/* a DSM can take 256 backend requests */
 
+_Static_assert(LIO_MAX_NSID == LEAPIO_MAX_NS,
+	       "the configuration's NSIDs are the driver's table's");
+
 int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 		  void *region, u8 *gmem, u64 gmem_size, int wake_fd,
 		  const struct lio_plat *plat, void *plat_ctx,
@@ -27,10 +30,13 @@ int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 	v->plat = plat;
 	v->plat_ctx = plat_ctx;
 	v->plat_mem = plat->reach || plat->room || plat->stage_in;
-	v->bdev = bdev;
 	v->stats = stats;
-	lio_uncor_init_mem(&v->uncor_mem);
-	v->uncor = &v->uncor_mem;
+	for (i = 0; i < LIO_MAX_NSID; i++) {
+		lio_uncor_init_mem(&v->ns[i].uncor_mem);
+		v->ns[i].uncor = &v->ns[i].uncor_mem;
+	}
+	v->ns[0].bdev = bdev;
+	v->ns[0].bdev_size = bdev->size;
 	v->nr_ioq = v->r.hdr->nr_ioq;
 	for (i = 0; i < LIO_NR_VEC; i++)
 		v->irqfd[i] = -1;
@@ -49,7 +55,6 @@ int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 	v->err_reports = v->r.hdr->version_minor >= 1;
 	v->ns_grows = v->r.hdr->version_minor >= 3;
 	v->formats = v->r.hdr->version_minor >= 6;
-	v->bdev_size = bdev->size;
 	v->recovering = true;
 	v->now = lio_now_ns();	/* the journal's commands start before a pass */
 	return 0;
@@ -60,7 +65,8 @@ void lio_vdev_fini(struct lio_vdev *v)
 	u16 q;
 
 	lio_irq_fds_close(v);
-	lio_uncor_close(&v->uncor_mem);
+	for (q = 0; q < LIO_MAX_NSID; q++)
+		lio_uncor_close(&v->ns[q].uncor_mem);
 	for (q = 0; q <= v->nr_ioq; q++)
 		free(v->sq[q].cmds);
 	free(v->sq);
@@ -69,20 +75,99 @@ void lio_vdev_fini(struct lio_vdev *v)
 	v->cq = NULL;
 }
 
+void lio_vdev_ns_backend(struct lio_vdev *v, u32 nsid, struct lio_bdev *bdev,
+			 struct lio_uncor *uncor)
+{
+	struct lio_rns *ns = lio_rns_get(v, nsid);
+
+	ns->bdev = bdev;
+	ns->uncor = uncor ? uncor : &ns->uncor_mem;
+	ns->bdev_size = bdev ? bdev->size : 0;
+	ns->warned_size = false;
+	lio_vdev_ns_update(v);
+}
+
 void lio_vdev_ns_update(struct lio_vdev *v)
 {
-	u64 held = v->bdev->size >> v->lba_shift;
+	unsigned int i;
 
-	/* LBAs the backend does not hold are out of range, as beyond nsze. */
-	nvme_io_ns_set(&v->ns, v->nsze < held ? v->nsze : held, v->lba_shift,
-		       v->max_xfer, v->max_wz);
+	for (i = 0; i < LIO_MAX_NSID; i++) {
+		struct lio_rns *ns = &v->ns[i];
+		u64 held = ns->bdev ? ns->bdev->size >> ns->lba_shift : 0;
+
+		/* LBAs the backend does not hold are out of range, as
+		 * beyond nsze.
+		 */
+		nvme_io_ns_set(&ns->io, ns->nsze < held ? ns->nsze : held,
+			       ns->lba_shift, v->max_xfer, v->max_wz);
+	}
 	/*
-	 * What the driver may grow the namespace to when the operator asks
+	 * What the driver may grow namespace 1 to when the operator asks
 	 * through sysfs (ns_size): the backend as it is now. A driver before
 	 * minor 5 has reserved bytes there.
 	 */
-	__atomic_store_n(&v->r.ctrl->backend_bytes, v->bdev->size,
+	__atomic_store_n(&v->r.ctrl->backend_bytes, v->ns[0].bdev->size,
 			 __ATOMIC_RELEASE);
+}
+
+/*
+ * Namespace nsid as the driver has it now: NSID 1 from the control block
+ * (every driver has it there, and it is always attached), the others from
+ * the namespace table (region minor 7; before it there are none). A
+ * namespace whose entry changed, or that is no longer attached, has its
+ * commands at the backend finish before this seq is acked: none of the
+ * old geometry runs after the driver went on.
+ */
+static void lio_ns_apply(struct lio_vdev *v, u32 nsid)
+{
+	const struct leapio_ns_desc *d = leapio_ns_ptr(&v->r, nsid);
+	struct lio_rns *ns = lio_rns_get(v, nsid);
+	bool attached;
+	u64 nsze;
+	u8 shift;
+	u32 gen;
+
+	if (nsid == 1) {
+		attached = true;
+		nsze = v->r.ctrl->nsze;
+		shift = v->r.ctrl->lba_shift;
+		gen = 0;
+	} else if (d) {
+		attached = __atomic_load_n(&d->state, __ATOMIC_RELAXED) ==
+			   LEAPIO_NS_ATTACHED;
+		nsze = d->nsze;
+		shift = d->lba_shift;
+		gen = d->gen;
+	} else {
+		attached = false;
+		nsze = 0;
+		shift = 9;
+		gen = 0;
+	}
+	if (!attached)
+		nsze = 0;
+	if (shift != 9 && shift != 12)
+		nsze = 0;	/* not a format of ours: no LBA is valid */
+	if (gen != ns->gen || attached != ns->attached) {
+		v->drain_gen = true;
+		if (nsid > 1 && attached && !ns->bdev)
+			lio_log("vdev %s: namespace %u (%llu blocks of %u bytes) "
+				"has no backend in the configuration: its I/O "
+				"fails (Namespace Not Ready)", v->cfg.uuid, nsid,
+				(unsigned long long)nsze, 1U << shift);
+	}
+	ns->attached = attached;
+	ns->nsze = nsze;
+	ns->lba_shift = shift;
+	ns->gen = gen;
+	if (v->state == LEAPIO_VDEV_READY && ns->bdev && !ns->warned_size &&
+	    (nsze << shift) > ns->bdev->size) {
+		lio_log("vdev %s: namespace %u (%llu bytes) is larger than "
+			"its backend (%llu bytes): LBAs beyond fail",
+			v->cfg.uuid, nsid, (unsigned long long)(nsze << shift),
+			(unsigned long long)ns->bdev->size);
+		ns->warned_size = true;
+	}
 }
 
 static void lio_fatal(struct lio_vdev *v, const char *what)
@@ -472,8 +557,6 @@ static void lio_apply(struct lio_vdev *v)
 		}
 		v->drain_gen = true;
 	}
-	v->nsze = ctrl->nsze;
-	v->lba_shift = ctrl->lba_shift;
 	lio_format_apply(v);
 	mdts = ctrl->mdts;
 	/*
@@ -490,16 +573,9 @@ static void lio_apply(struct lio_vdev *v)
 	}
 	v->page_size = ctrl->page_shift > 12 && ctrl->page_shift < 28 ?
 		       1U << ctrl->page_shift : 4096;
+	for (q = 1; q <= LIO_MAX_NSID; q++)
+		lio_ns_apply(v, q);
 	lio_vdev_ns_update(v);
-	if (v->state == LEAPIO_VDEV_READY && !v->warned_size &&
-	    (v->nsze << v->lba_shift) > v->bdev->size) {
-		lio_log("vdev %s: the namespace (%llu bytes) is larger than "
-			"its backend (%llu bytes): LBAs beyond fail",
-			v->cfg.uuid,
-			(unsigned long long)(v->nsze << v->lba_shift),
-			(unsigned long long)v->bdev->size);
-		v->warned_size = true;
-	}
 	for (q = 1; q <= v->nr_ioq; q++)
 		lio_cq_setup(v, q);
 	for (q = 1; q <= v->nr_ioq; q++)
@@ -595,7 +671,7 @@ static void lio_sq_fetch(struct lio_vdev *v, u16 q)
 	if (cq->backlog)
 		return;
 	while (head != tail && sq->free &&
-	       lio_ring_inflight(v->bdev->ring) + LIO_RING_ROOM < 1024 &&
+	       lio_ring_inflight(v->ns[0].bdev->ring) + LIO_RING_ROOM < 1024 &&
 	       (likely(!v->plat_mem) || !v->plat->room || v->plat->room(v))) {
 		struct lio_cmd *c = sq->free;
 		struct leapio_inflight *e = c->je;
@@ -676,12 +752,13 @@ static void lio_unhold(struct lio_vdev *v, u64 now)
  */
 static void lio_backend_grew(struct lio_vdev *v)
 {
-	u64 was = v->bdev_size, now = v->bdev->size;
-	u64 lba_mask = (1ULL << v->lba_shift) - 1;
-	u64 ns = v->nsze << v->lba_shift;
+	struct lio_rns *n1 = &v->ns[0];
+	u64 was = n1->bdev_size, now = n1->bdev->size;
+	u64 lba_mask = (1ULL << n1->lba_shift) - 1;
+	u64 ns = n1->nsze << n1->lba_shift;
 	int ret;
 
-	v->bdev_size = now;
+	n1->bdev_size = now;
 	lio_vdev_ns_update(v);
 	if (now <= was || ns != (was & ~lba_mask) || (now & ~lba_mask) == ns)
 		return;
@@ -701,6 +778,29 @@ static void lio_backend_grew(struct lio_vdev *v)
 		ret ? " (the driver could not be asked)" : "");
 }
 
+/*
+ * The backends' sizes, as they are now: namespace 1's growth may grow it
+ * (above); another namespace's bounds follow its backend, and the
+ * operator grows the namespace itself (the mdev's ns<N>_size).
+ */
+static void lio_backends_look(struct lio_vdev *v)
+{
+	unsigned int i;
+
+	if (unlikely(v->ns[0].bdev->size != v->ns[0].bdev_size))
+		lio_backend_grew(v);
+	for (i = 1; i < LIO_MAX_NSID && v->cfg.nr_ns; i++) {
+		struct lio_rns *ns = &v->ns[i];
+
+		if (!ns->bdev || ns->bdev->size == ns->bdev_size)
+			continue;
+		lio_log("vdev %s: namespace %u's backend is now %llu bytes",
+			v->cfg.uuid, i + 1, (unsigned long long)ns->bdev->size);
+		ns->bdev_size = ns->bdev->size;
+		lio_vdev_ns_update(v);
+	}
+}
+
 bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 {
 	u16 q;
@@ -714,8 +814,7 @@ bool lio_vdev_poll(struct lio_vdev *v, u64 now)
 		lio_format_poll(v);
 	if (v->state != LEAPIO_VDEV_READY)
 		return v->did_work;
-	if (unlikely(v->bdev->size != v->bdev_size))
-		lio_backend_grew(v);
+	lio_backends_look(v);
 
 	if (unlikely(v->any_held))
 		lio_unhold(v, now);

@@ -30,9 +30,34 @@
 
 struct lio_vdev;
 
+/*
+ * A namespace as this runtime serves it, NSID = its index + 1: the
+ * driver's table entry (geometry, attached or not), applied at a seq, and
+ * the backend the configuration gives it (NSID 1: the vdev's own; the
+ * others: its "namespaces"). One the driver has attached and no backend
+ * here serves takes no I/O (Namespace Not Ready), one it has not takes
+ * none either (Invalid Namespace).
+ */
+struct lio_rns {
+	struct lio_bdev		*bdev;		/* NULL: none configured */
+	/* Write Uncorrectable's marks: the poller's (kept in the state
+	 * directory), else uncor_mem.
+	 */
+	struct lio_uncor	*uncor;
+	struct lio_uncor	uncor_mem;
+	struct nvme_io_ns	io;		/* as the I/O checks see it */
+	u64			nsze;		/* blocks; 0: no such namespace */
+	u8			lba_shift;
+	bool			attached;	/* the driver's: I/O goes */
+	bool			warned_size;
+	u32			gen;		/* of the table entry applied */
+	u64			bdev_size;	/* the backend's, as last looked at */
+};
+
 struct lio_cmd {
 	struct lio_io	io;		/* first: done() gets &io */
 	struct lio_vdev	*v;
+	struct lio_rns	*ns;		/* its namespace; NULL: FFFFFFFFh */
 	struct lio_cmd	*next;		/* free list / CQ backlog */
 	struct leapio_inflight *je;	/* its journal entry */
 	u16		sqid;
@@ -117,9 +142,11 @@ struct lio_fmt {
 	u32		answered;	/* the last one answered */
 	u8		lba_shift;
 	u8		ses;
+	u32		nsid;		/* the one asked; FFFFFFFFh: each */
+	u32		cur;		/* NSID being erased; past the last: done */
 	bool		started;	/* what was fetched before is done */
 	u16		status;		/* the answer so far */
-	u64		next, end;	/* bytes of the erase not started */
+	u64		next, end;	/* bytes of cur's erase not started */
 	u32		inflight;
 	struct lio_fmt_io io[LIO_FMT_IOS];
 };
@@ -133,14 +160,9 @@ struct lio_vdev {
 	u8			*gmem;
 	u64			gmem_size;
 	int			wake_fd;
-	struct lio_bdev		*bdev;
 	struct lio_poller_stats	*stats;
 	struct lio_vdev_stats	*io_stats;	/* NULL: not kept */
-	/* Write Uncorrectable's marks: the poller's (kept in the state
-	 * directory), else uncor_mem.
-	 */
-	struct lio_uncor	*uncor;
-	struct lio_uncor	uncor_mem;
+	struct lio_rns		ns[LIO_MAX_NSID];
 	u64			now;		/* when this pass began */
 
 	u32			seen_seq;
@@ -149,18 +171,13 @@ struct lio_vdev {
 	bool			ack_pending;	/* applied seq waits for a drain */
 	bool			quiesce;	/* no fetching: swap, removal */
 	bool			let_go;		/* the driver asked: no fetching */
-	bool			warned_size;
-	u64			nsze;
-	u8			lba_shift;
 	u32			max_xfer;	/* MDTS, bytes */
 	u32			max_wz;		/* WZSL, bytes */
-	struct nvme_io_ns	ns;		/* as the I/O checks see it */
 	bool			err_reports;	/* the driver takes MBOX_ERROR */
 	bool			ns_grows;	/* ... and MBOX_NS_GROW */
 	bool			formats;	/* ... and Format NVM (minor 6) */
 	bool			formatting;	/* one asked, not applied: no fetching */
 	struct lio_fmt		fmt;
-	u64			bdev_size;	/* the backend's, as last looked at */
 	bool			err_warned;	/* ... and refused one */
 	bool			irq_warned;	/* the platform failed a raise */
 	u32			mbox_checked;	/* posted up to here: results seen */
@@ -239,11 +256,25 @@ static inline void lio_io_init(struct lio_io *io, u8 op)
 	io->res = 0;
 }
 
+/* The namespace nsid of v (1..LIO_MAX_NSID), else NULL. */
+static inline struct lio_rns *lio_rns_get(struct lio_vdev *v, u32 nsid)
+{
+	return nsid && nsid <= LIO_MAX_NSID ? &v->ns[nsid - 1] : NULL;
+}
+
 /* vdev.c */
+/* bdev: namespace 1's backend; the others' come by lio_vdev_ns_backend(). */
 int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 		  void *region, u8 *gmem, u64 gmem_size, int wake_fd,
 		  const struct lio_plat *plat, void *plat_ctx,
 		  struct lio_bdev *bdev, struct lio_poller_stats *stats);
+/*
+ * Namespace nsid's backend and marks (uncor NULL: kept in memory), or
+ * none (bdev NULL), from the next pass on. Between passes only, with
+ * nothing of the namespace at its old backend (lio_vdev_quiet()).
+ */
+void lio_vdev_ns_backend(struct lio_vdev *v, u32 nsid, struct lio_bdev *bdev,
+			 struct lio_uncor *uncor);
 void lio_vdev_fini(struct lio_vdev *v);
 /* One pass: follow seq, fetch, complete, interrupt. Work done or not. */
 bool lio_vdev_poll(struct lio_vdev *v, u64 now_ns);
@@ -291,8 +322,9 @@ bool lio_format_busy(const struct lio_vdev *v);
 /* Kick: the driver answers every request posted. 0 or -errno. */
 int lio_mbox_flush(struct lio_vdev *v);
 /*
- * Recompute v->ns: the namespace, and what of it the backend holds; and
- * say in the region (backend_bytes) what the backend holds.
+ * Recompute each namespace's I/O bounds: its size, and what of it the
+ * backend holds; and say in the region (backend_bytes) what namespace
+ * 1's backend holds.
  */
 void lio_vdev_ns_update(struct lio_vdev *v);
 
@@ -307,16 +339,15 @@ u16 lio_res_status(int32_t res);
  */
 u16 lio_cmd_data_in(struct lio_vdev *v, struct lio_cmd *c,
 		    const struct nvme_sqe *sqe, void *buf, u32 len);
-/* Hand io to the backend: 0 or the status the command fails with. */
-u16 lio_submit(struct lio_vdev *v, struct lio_io *io);
+/* Hand io to backend b: 0 or the status the command fails with. */
+u16 lio_submit(struct lio_bdev *b, struct lio_io *io);
 /*
  * Write Uncorrectable's marks of [slba, slba + nlb): changed (lio_uncor_
  * mark/clear, with their -errno turned into a status), or checked before
  * a read (Unrecovered Read Error with c->err_lba the first marked LBA).
  */
 u16 lio_uncor_status(int ret);
-u16 lio_uncor_read_check(struct lio_vdev *v, struct lio_cmd *c, u64 slba,
-			 u64 nlb);
+u16 lio_uncor_read_check(struct lio_cmd *c, u64 slba, u64 nlb);
 
 /* copy.c: Copy, through a buffer of leapiod's. 0xffff: started. */
 u16 lio_cmd_copy(struct lio_vdev *v, struct lio_cmd *c,

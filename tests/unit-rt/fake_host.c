@@ -158,8 +158,15 @@ static const struct lio_plat fh_plat = { .kick = fh_kick, .irqfd = fh_irqfd };
 
 /* ---- the memory backend ---- */
 
-static void fh_do(struct fake_host *h, struct lio_io *io)
+/* The memory behind backend b: namespace 1's, or another's (fh_ns). */
+static u8 *fh_store(struct fake_host *h, struct lio_bdev *b)
 {
+	return b == &h->bdev ? h->store : ((struct fh_ns *)b)->store;
+}
+
+static void fh_do(struct fake_host *h, struct lio_bdev *b, struct lio_io *io)
+{
+	u8 *store = fh_store(h, b);
 	u64 off = io->offset;
 	u32 i;
 
@@ -173,10 +180,10 @@ static void fh_do(struct fake_host *h, struct lio_io *io)
 	case LIO_IO_WRITE:
 		for (i = 0; i < io->iovcnt; i++) {
 			if (io->op == LIO_IO_READ)
-				memcpy(io->iov[i].iov_base, h->store + off,
+				memcpy(io->iov[i].iov_base, store + off,
 				       io->iov[i].iov_len);
 			else
-				memcpy(h->store + off, io->iov[i].iov_base,
+				memcpy(store + off, io->iov[i].iov_base,
 				       io->iov[i].iov_len);
 			off += io->iov[i].iov_len;
 		}
@@ -184,10 +191,10 @@ static void fh_do(struct fake_host *h, struct lio_io *io)
 	case LIO_IO_WRITE_ZEROES:
 		io->res = h->zeroes_res;
 		if (!io->res)
-			memset(h->store + off, 0, io->len);
+			memset(store + off, 0, io->len);
 		break;
 	case LIO_IO_DISCARD:
-		memset(h->store + off, 0, io->len);
+		memset(store + off, 0, io->len);
 		break;
 	default:
 		break;
@@ -203,10 +210,11 @@ static int fh_submit_io(struct lio_bdev *b, struct lio_io *io)
 	h->last_op = io->op;
 	h->last_fua = io->fua;
 	if (h->hold && h->nr_held < FH_MAX_HELD) {
+		h->held_b[h->nr_held] = b;
 		h->held[h->nr_held++] = io;
 		return 0;
 	}
-	fh_do(h, io);
+	fh_do(h, b, io);
 	return 0;
 }
 
@@ -224,8 +232,10 @@ void fh_release(struct fake_host *h, unsigned int n)
 	unsigned int i, k = n && n < h->nr_held ? n : h->nr_held;
 
 	for (i = 0; i < k; i++)
-		fh_do(h, h->held[i]);
+		fh_do(h, h->held_b[i], h->held[i]);
 	memmove(h->held, h->held + k, (h->nr_held - k) * sizeof(h->held[0]));
+	memmove(h->held_b, h->held_b + k,
+		(h->nr_held - k) * sizeof(h->held_b[0]));
 	h->nr_held -= k;
 }
 
@@ -258,6 +268,40 @@ void fh_enable(struct fake_host *h)
 void fh_format(struct fake_host *h, u32 gen, u8 lba_shift, u8 ses)
 {
 	leapio_wr_put_format(&h->r, gen, 1, lba_shift, ses);
+	fh_bump(h);
+}
+
+void fh_format_ns(struct fake_host *h, u32 gen, u32 nsid, u8 lba_shift,
+		  u8 ses)
+{
+	leapio_wr_put_format(&h->r, gen, nsid, lba_shift, ses);
+	fh_bump(h);
+}
+
+void fh_add_ns(struct fake_host *h, u32 nsid, u64 nsze, u8 lba_shift,
+	       bool served)
+{
+	struct fh_ns *x = &h->ns[nsid - 1];
+
+	free(x->store);
+	x->size = nsze << lba_shift;
+	x->store = calloc(1, x->size);
+	x->bdev.ops = &fh_bdev_ops;
+	x->bdev.size = x->size;
+	x->bdev.block_size = 512;
+	x->bdev.priv = h;
+	x->bdev.fd = -1;
+	x->bdev.ring = h->ring;
+	x->served = served;
+	leapio_wr_put_ns(&h->r, nsid, LEAPIO_NS_ATTACHED, lba_shift, nsze);
+	if (served)
+		lio_vdev_ns_backend(&h->v, nsid, &x->bdev, NULL);
+	fh_bump(h);
+}
+
+void fh_remove_ns(struct fake_host *h, u32 nsid)
+{
+	leapio_wr_put_ns(&h->r, nsid, LEAPIO_NS_ABSENT, 9, 0);
 	fh_bump(h);
 }
 
@@ -313,12 +357,16 @@ void fh_init(struct fake_host *h, u16 nr_ioq, u64 nsze, u8 lba_shift)
 void fh_attach(struct fake_host *h)
 {
 	struct lio_vdev_cfg cfg;
+	unsigned int i;
 
 	memset(&cfg, 0, sizeof(cfg));
 	strcpy(cfg.uuid, "00000000-0000-0000-0000-000000000001");
 	lio_vdev_init(&h->v, &cfg, h->region, h->gmem, FH_GMEM_SIZE, -1,
 		      &fh_plat, h, &h->bdev, &h->stats);
 	h->v.io_stats = &h->io_stats;
+	for (i = 1; i < LIO_MAX_NSID; i++)
+		if (h->ns[i].served)
+			lio_vdev_ns_backend(&h->v, i + 1, &h->ns[i].bdev, NULL);
 }
 
 void fh_detach(struct fake_host *h)
@@ -335,6 +383,8 @@ void fh_fini(struct fake_host *h)
 		if (h->irqfd[i] >= 0)
 			close(h->irqfd[i]);
 	lio_ring_destroy(h->ring);
+	for (i = 0; i < LIO_MAX_NSID; i++)
+		free(h->ns[i].store);
 	free(h->store);
 	free(h->gmem);
 	free(h->region);

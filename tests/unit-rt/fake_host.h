@@ -34,6 +34,14 @@ enum fh_map_mode {
 	FH_MAP_MIXED,	/* odd blocks as FH_MAP_4K, even ones as FH_MAP_2M */
 };
 
+/* A namespace besides 1, with a memory backend of its own (fh_add_ns). */
+struct fh_ns {
+	struct lio_bdev		bdev;		/* first: the store's key */
+	u8			*store;		/* NULL: none added */
+	u64			size;
+	bool			served;		/* the runtime has the backend */
+};
+
 struct fake_host {
 	void			*region;
 	u64			region_size;
@@ -71,7 +79,9 @@ struct fake_host {
 	u8			lba_shift;
 	bool			hold;		/* keep completions back */
 	struct lio_io		*held[FH_MAX_HELD];
+	struct lio_bdev		*held_b[FH_MAX_HELD];	/* whose store */
 	unsigned int		nr_held;
+	struct fh_ns		ns[LIO_MAX_NSID];	/* [nsid - 1], from 2 */
 	unsigned int		submitted;
 	unsigned int		last_op;
 	bool			last_fua;
@@ -109,6 +119,18 @@ void fh_enable(struct fake_host *h);
  * applied); each with a bump.
  */
 void fh_format(struct fake_host *h, u32 gen, u8 lba_shift, u8 ses);
+/* The same, of namespace nsid (FFFFFFFFh: each). */
+void fh_format_ns(struct fake_host *h, u32 gen, u32 nsid, u8 lba_shift,
+		  u8 ses);
+/*
+ * Namespace nsid (2..16) of nsze blocks, attached, in the driver's table
+ * (with a bump); served: the runtime gets a memory backend of nsze blocks
+ * for it (as the configuration's namespaces give one), kept across
+ * fh_attach(). fh_remove_ns(): gone from the table (with a bump).
+ */
+void fh_add_ns(struct fake_host *h, u32 nsid, u64 nsze, u8 lba_shift,
+	       bool served);
+void fh_remove_ns(struct fake_host *h, u32 nsid);
 void fh_format_applied(struct fake_host *h, u32 gen, u8 lba_shift);
 /* Guest side: put an SQE at the tail and ring; take the next CQE. */
 void fh_submit(struct fake_host *h, u16 sqid, const struct nvme_sqe *sqe);

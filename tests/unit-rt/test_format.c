@@ -70,14 +70,14 @@ TEST_F(fmt, erase_zeroes_clears_the_marks_and_answers)
 {
 	struct fake_host *h = &self->h;
 
-	ASSERT_EQ(0, lio_uncor_mark(h->v.uncor, 100, 4));
+	ASSERT_EQ(0, lio_uncor_mark(h->v.ns[0].uncor, 100, 4));
 	fh_format(h, 1, 12, NVME_FORMAT_SES_USER_DATA);
 	fh_poll(h, 4);
 	ASSERT_EQ(1U, h->formats_done);
 	EXPECT_EQ(1U, h->format_gen);
 	EXPECT_EQ(NVME_SC_SUCCESS, h->format_status);
 	EXPECT_TRUE(all(h->store, 0, (u64)NSZE << 9));
-	EXPECT_FALSE(lio_uncor_any(h->v.uncor));
+	EXPECT_FALSE(lio_uncor_any(h->v.ns[0].uncor));
 
 	/* Not applied yet: a write waits in its SQ. */
 	queue_write(h, 0, 1, 7);
@@ -89,7 +89,7 @@ TEST_F(fmt, erase_zeroes_clears_the_marks_and_answers)
 	fh_poll(h, 4);
 	ASSERT_EQ(NVME_SC_SUCCESS, reap(h, 7));
 	EXPECT_TRUE(all(h->store, 0x5a, 4096));
-	EXPECT_EQ((u64)NSZE / 8, h->v.ns.nsze);
+	EXPECT_EQ((u64)NSZE / 8, h->v.ns[0].io.nsze);
 	queue_write(h, NSZE / 8, 1, 8);
 	fh_poll(h, 4);
 	ASSERT_EQ(NVME_SC_LBA_RANGE | NVME_STATUS_DNR, reap(h, 8));

@@ -66,8 +66,8 @@ TEST_F(grow, namespace_that_held_its_backend_grows_with_it)
 	fh_bump(h);
 	fh_poll(h, 2);
 	ASSERT_TRUE(fh_acked(h));
-	ASSERT_EQ((u64)NSZE / 2 * 3, h->v.nsze);
-	ASSERT_EQ((u64)NSZE / 2 * 3, h->v.ns.nsze);
+	ASSERT_EQ((u64)NSZE / 2 * 3, h->v.ns[0].nsze);
+	ASSERT_EQ((u64)NSZE / 2 * 3, h->v.ns[0].io.nsze);
 	ASSERT_EQ(0U, h->fatals);
 }
 

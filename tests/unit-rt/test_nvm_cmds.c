@@ -232,7 +232,7 @@ TEST_F(nvm, write_uncorrectable_until_written)
 		ASSERT_EQ(NVME_SC_SUCCESS, run1(&self->h, &s, 12));
 	}
 	EXPECT_EQ(NVME_SC_SUCCESS, read1(&self->h, 8, 8, 13));
-	EXPECT_FALSE(lio_uncor_any(self->h.v.uncor));
+	EXPECT_FALSE(lio_uncor_any(self->h.v.ns[0].uncor));
 }
 
 /* A failed write leaves the mark: only written blocks lose it. */
