@@ -24,10 +24,9 @@ int lio_cfg_type_parse(const char *s, enum lio_bdev_type *type)
 }
 
 /* A remote drive: the URI parsed, the fabric options checked together. */
-static int check_remote(struct lio_vdev_cfg *v, bool type_given, const char *who,
+static int check_remote(struct lio_bdev_cfg *b, bool type_given, const char *who,
 			const char *field, char *err, size_t errlen)
 {
-	struct lio_bdev_cfg *b = &v->bdev;
 	char why[400];
 
 	if (type_given && b->type != LIO_BDEV_NVMF) {
@@ -47,11 +46,10 @@ static int check_remote(struct lio_vdev_cfg *v, bool type_given, const char *who
 	return 0;
 }
 
-int lio_cfg_backend_check(struct lio_vdev_cfg *v, bool type_given,
+int lio_cfg_backend_check(struct lio_bdev_cfg *b, bool type_given,
 			  const char *who, const char *field,
 			  char *err, size_t errlen)
 {
-	struct lio_bdev_cfg *b = &v->bdev;
 	struct lio_nvmf_opts no_opts;
 	int ret;
 
@@ -79,7 +77,7 @@ int lio_cfg_backend_check(struct lio_vdev_cfg *v, bool type_given,
 		return -EINVAL;
 	}
 	if (lio_nvmf_is_uri(b->path) || (type_given && b->type == LIO_BDEV_NVMF))
-		return check_remote(v, type_given, who, field, err, errlen);
+		return check_remote(b, type_given, who, field, err, errlen);
 	if (type_given)
 		return 0;
 	ret = lio_bdev_type_of(b->path, &b->type);

@@ -151,10 +151,13 @@ static int parse_fabric(const json_t *o, const char *who, struct lio_nvmf_opts *
 	return 0;
 }
 
-static int parse_backend(const json_t *o, const char *who, struct lio_vdev_cfg *v,
+/*
+ * A "backend" object into b (its fabric options initialised), who
+ * naming the vdev.
+ */
+static int parse_backend(const json_t *o, const char *who, struct lio_bdev_cfg *b,
 			 char *err, size_t errlen)
 {
-	struct lio_bdev_cfg *b = &v->bdev;
 	bool type_given = false;
 	const char *key, *s;
 	char field[32];
@@ -205,7 +208,7 @@ static int parse_backend(const json_t *o, const char *who, struct lio_vdev_cfg *
 		if (ret)
 			return ret;
 	}
-	return lio_cfg_backend_check(v, type_given, who, "backend.", err, errlen);
+	return lio_cfg_backend_check(b, type_given, who, "backend.", err, errlen);
 }
 
 int lio_config_parse_vdev(struct lio_vdev_cfg *v, const json_t *o,
@@ -250,7 +253,7 @@ int lio_config_parse_vdev(struct lio_vdev_cfg *v, const json_t *o,
 	}
 	if (!backend)
 		return cfg_err(err, errlen, "%s: backend: missing", who);
-	return parse_backend(backend, who, v, err, errlen);
+	return parse_backend(backend, who, &v->bdev, err, errlen);
 }
 
 static int parse_pollers(struct lio_config *c, const json_t *a, char *err, size_t errlen)
