@@ -88,6 +88,19 @@ void lio_config_drop(struct lio_config *c, unsigned int i);
 int lio_config_copy(struct lio_config *dst, const struct lio_config *src);
 
 bool lio_bdev_cfg_equal(const struct lio_bdev_cfg *a, const struct lio_bdev_cfg *b);
+/*
+ * Do a and b share bytes: the same file, device or remote namespace (by
+ * path, or by what the paths are), ranges overlapping (backend_check.c)?
+ */
+bool lio_bdev_cfg_overlap(const struct lio_bdev_cfg *a, const struct lio_bdev_cfg *b);
+/*
+ * No two namespaces of v (its own backend, NSID 1, included) on the same
+ * bytes: the guest's writes to one would change the other's data.
+ * Vdevs sharing a backend in slices are the operator's to arrange, as
+ * before. 0, or -EINVAL with err naming who and both NSIDs.
+ */
+int lio_vdev_cfg_check_overlap(const struct lio_vdev_cfg *v, const char *who,
+			       char *err, size_t errlen);
 
 /* What a reload does to one vdev. */
 enum lio_change_kind {
