@@ -689,4 +689,65 @@ TEST(written_back_reads_the_same)
 	lio_config_free(&b);
 }
 
+/*
+ * A reload changing a served vdev's namespaces (how many, which NSIDs, a
+ * backend) re-attaches it on its poller (MOVE); unchanged ones, nothing;
+ * NSID 1's backend alone, an update as before.
+ */
+TEST(reload_of_namespaces)
+{
+	static const char *const before =
+		"{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": {\"type\": \"null\"},"
+		" \"namespaces\": [{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}},"
+		" {\"nsid\": 3, \"backend\": {\"type\": \"null\"}}]}, " NULLDEV(U2) "]}";
+	static const char *const after[] = {
+		/* the same, listed the other way round */
+		"[{\"nsid\": 3, \"backend\": {\"type\": \"null\"}},"
+		" {\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}}]",
+		/* one fewer, none, one more */
+		"[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}}]",
+		"[]",
+		"[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}},"
+		" {\"nsid\": 3, \"backend\": {\"type\": \"null\"}},"
+		" {\"nsid\": 4, \"backend\": {\"type\": \"null\"}}]",
+		/* another NSID, another backend */
+		"[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}},"
+		" {\"nsid\": 4, \"backend\": {\"type\": \"null\"}}]",
+		"[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\","
+		" \"readonly\": true}}, {\"nsid\": 3, \"backend\": {\"type\": \"null\"}}]",
+	};
+	struct lio_config old, new;
+	struct lio_change *ch;
+	char e[512], text[1024];
+	unsigned int k;
+	int n;
+
+	ASSERT_EQ(0, parse(before, &old, -1, e)) TH_LOG("%s", e);
+	for (k = 0; k < sizeof(after) / sizeof(after[0]); k++) {
+		snprintf(text, sizeof(text), "{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": "
+			 "{\"type\": \"null\"}, \"namespaces\": %s}, " NULLDEV(U2) "]}", after[k]);
+		ASSERT_EQ(0, parse(text, &new, -1, e)) TH_LOG("%s", e);
+		n = lio_config_diff(&old, &new, &ch, e, sizeof(e));
+		if (!k) {
+			EXPECT_EQ(0, n) TH_LOG("%s", after[k]);
+		} else {
+			ASSERT_EQ(1, n) TH_LOG("%s: %s", after[k], e);
+			EXPECT_EQ(0, find_change(ch, n, LIO_CHANGE_MOVE, U1)) TH_LOG("%s", after[k]);
+			EXPECT_EQ(ch[0].old->poller, ch[0].new->poller);
+		}
+		free(ch);
+		lio_config_free(&new);
+	}
+
+	/* NSID 1's backend alone: swapped under the running vdev. */
+	ASSERT_EQ(0, parse(before, &new, -1, e));
+	new.vdevs[0].bdev.size = 4096;
+	n = lio_config_diff(&old, &new, &ch, e, sizeof(e));
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(0, find_change(ch, n, LIO_CHANGE_UPDATE, U1));
+	free(ch);
+	lio_config_free(&new);
+	lio_config_free(&old);
+}
+
 TEST_HARNESS_MAIN
