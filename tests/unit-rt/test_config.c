@@ -690,6 +690,60 @@ TEST(written_back_reads_the_same)
 }
 
 /*
+ * Namespaces written back (save_config, vdev_get) and read again: the
+ * same ones, every field of their backends; none, no key.
+ */
+TEST(namespaces_written_back)
+{
+	static const char *const text =
+		"{\"vdevs\": ["
+		"  {\"uuid\": \"" U1 "\", \"backend\": {\"type\": \"file\", \"path\": \"/x/a\","
+		"   \"size\": 1048576},"
+		"   \"namespaces\": ["
+		"    {\"nsid\": 9, \"backend\": {\"path\": "
+		"     \"nvme+tcp://10.0.0.2:4420/nqn.2026-01.io.example:d/3\","
+		"     \"fabric\": {\"ctrl_loss_tmo\": 5, \"hostnqn\": \"nqn.2026-01.io.example:h\"}}},"
+		"    {\"nsid\": 2, \"backend\": {\"type\": \"block\", \"path\": \"/dev/x\","
+		"     \"offset\": 4096, \"size\": 8192, \"readonly\": true}},"
+		"    {\"nsid\": 16, \"backend\": {\"type\": \"null\", \"size\": 4096}}]},"
+		"  " NULLDEV(U2) "]}";
+	struct lio_config a, b;
+	char err[512] = "", *dumped;
+	json_t *j;
+	unsigned int i;
+
+	ASSERT_EQ(0, parse(text, &a, -1, err)) TH_LOG("%s", err);
+	j = lio_config_json(&a);
+	ASSERT_NE(NULL, j);
+	ASSERT_EQ(NULL, json_object_get(json_array_get(json_object_get(j, "vdevs"), 1),
+					"namespaces"));
+	dumped = json_dumps(j, JSON_INDENT(1));
+	json_decref(j);
+	ASSERT_NE(NULL, dumped);
+	ASSERT_EQ(0, parse(dumped, &b, -1, err)) TH_LOG("%s\n%s", err, dumped);
+	free(dumped);
+
+	ASSERT_EQ(2U, b.nr_vdevs);
+	for (i = 0; i < 2; i++) {
+		ASSERT_STREQ(a.vdevs[i].uuid, b.vdevs[i].uuid);
+		ASSERT_TRUE(lio_bdev_cfg_equal(&a.vdevs[i].bdev, &b.vdevs[i].bdev));
+		ASSERT_EQ(a.vdevs[i].nr_ns, b.vdevs[i].nr_ns);
+		ASSERT_TRUE(lio_vdev_ns_cfg_equal(&a.vdevs[i], &b.vdevs[i]));
+	}
+	ASSERT_EQ(3U, b.vdevs[0].nr_ns);
+	EXPECT_EQ(2U, b.vdevs[0].ns[0].nsid);
+	EXPECT_TRUE(b.vdevs[0].ns[0].bdev.readonly);
+	EXPECT_EQ(9U, b.vdevs[0].ns[1].nsid);
+	EXPECT_EQ(5, b.vdevs[0].ns[1].bdev.nvmf.opts.ctrl_loss_tmo);
+	EXPECT_EQ(3U, b.vdevs[0].ns[1].bdev.nvmf.target.nsid);
+	EXPECT_EQ(16U, b.vdevs[0].ns[2].nsid);
+	EXPECT_EQ(0U, b.vdevs[0].ns[2].bdev.offset);
+	EXPECT_EQ(0U, b.vdevs[1].nr_ns);
+	lio_config_free(&a);
+	lio_config_free(&b);
+}
+
+/*
  * A reload changing a served vdev's namespaces (how many, which NSIDs, a
  * backend) re-attaches it on its poller (MOVE); unchanged ones, nothing;
  * NSID 1's backend alone, an update as before.
