@@ -100,16 +100,35 @@ static int start_pollers(struct leapiod *d, const struct lio_config *c)
 	return 0;
 }
 
-static void describe(const struct lio_vdev_cfg *v, char *buf, size_t len)
+static void describe_bdev(const struct lio_bdev_cfg *b, char *buf, size_t len)
 {
 	char size[32] = "all";
 
-	if (v->bdev.size)
-		snprintf(size, sizeof(size), "%llu", (unsigned long long)v->bdev.size);
-	snprintf(buf, len, "%s%s%s, offset %llu, size %s%s, poller %u",
-		 lio_bdev_type_name(v->bdev.type), v->bdev.path[0] ? " " : "",
-		 v->bdev.path, (unsigned long long)v->bdev.offset, size,
-		 v->bdev.readonly ? ", readonly" : "", v->poller);
+	if (b->size)
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)b->size);
+	snprintf(buf, len, "%s%s%s, offset %llu, size %s%s",
+		 lio_bdev_type_name(b->type), b->path[0] ? " " : "", b->path,
+		 (unsigned long long)b->offset, size, b->readonly ? ", readonly" : "");
+}
+
+static void describe(const struct lio_vdev_cfg *v, char *buf, size_t len)
+{
+	char bdev[LIO_NVMF_URI_MAX + 96];
+
+	describe_bdev(&v->bdev, bdev, sizeof(bdev));
+	snprintf(buf, len, "%s, poller %u", bdev, v->poller);
+}
+
+/* Where each namespace besides NSID 1 has its data, a line each. */
+static void log_namespaces(const struct lio_vdev_cfg *v)
+{
+	char desc[LIO_NVMF_URI_MAX + 96];
+	unsigned int i;
+
+	for (i = 0; i < v->nr_ns; i++) {
+		describe_bdev(&v->ns[i].bdev, desc, sizeof(desc));
+		lio_log("vdev %s: namespace %u: %s", v->uuid, v->ns[i].nsid, desc);
+	}
 }
 
 /*
@@ -142,6 +161,50 @@ static void disconnect_remote(const struct lio_bdev_cfg *b)
 		lio_nvmf_put(&b->nvmf);
 }
 
+/* Every remote backend of the vdev: NSID 1's and its namespaces'. */
+static int connect_vdev(struct lio_vdev_cfg *v, char *why, size_t whylen)
+{
+	unsigned int i;
+	int ret = connect_remote(&v->bdev, v->uuid, why, whylen);
+
+	for (i = 0; !ret && i < v->nr_ns; i++) {
+		ret = connect_remote(&v->ns[i].bdev, v->uuid, why, whylen);
+		if (!ret)
+			continue;
+		while (i--)
+			disconnect_remote(&v->ns[i].bdev);
+		disconnect_remote(&v->bdev);
+	}
+	return ret;
+}
+
+static void disconnect_vdev(const struct lio_vdev_cfg *v)
+{
+	unsigned int i;
+
+	disconnect_remote(&v->bdev);
+	for (i = 0; i < v->nr_ns; i++)
+		disconnect_remote(&v->ns[i].bdev);
+}
+
+/*
+ * A remote backend of v whose controller the kernel gave up, or NULL.
+ * Namespaces' first: re-attaching for one of them connects NSID 1 anew
+ * too, while an update connects every backend but swaps NSID 1's only.
+ */
+static const struct lio_bdev_cfg *given_up(const struct lio_vdev_cfg *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->nr_ns; i++)
+		if (v->ns[i].bdev.type == LIO_BDEV_NVMF &&
+		    lio_nvmf_given_up(&v->ns[i].bdev.nvmf))
+			return &v->ns[i].bdev;
+	if (v->bdev.type == LIO_BDEV_NVMF && lio_nvmf_given_up(&v->bdev.nvmf))
+		return &v->bdev;
+	return NULL;
+}
+
 static int add_vdev(struct leapiod *d, const struct lio_vdev_cfg *cfg, const char *where,
 		    char *why, size_t whylen)
 {
@@ -149,21 +212,22 @@ static int add_vdev(struct leapiod *d, const struct lio_vdev_cfg *cfg, const cha
 	struct lio_vdev_cfg v = *cfg;
 	int ret;
 
-	ret = connect_remote(&v.bdev, v.uuid, why, whylen);
+	ret = connect_vdev(&v, why, whylen);
 	if (ret)
 		return ret;
 	ret = lio_poller_add_vdev(d->pollers[v.poller], &v, err, sizeof(err));
 	if (ret) {
 		vdev_fail(why, whylen, "vdev %s: %s", v.uuid, err);
-		disconnect_remote(&v.bdev);
+		disconnect_vdev(&v);
 		return ret;
 	}
 	describe(&v, desc, sizeof(desc));
 	lio_log("vdev %s: added: %s", v.uuid, desc);
+	log_namespaces(&v);
 	ret = lio_config_append(&d->applied, &v, where);
 	if (ret) {
 		lio_poller_remove_vdev(d->pollers[v.poller], v.uuid);
-		disconnect_remote(&v.bdev);
+		disconnect_vdev(&v);
 	}
 	return ret;
 }
@@ -180,7 +244,7 @@ static void remove_vdev(struct leapiod *d, const char *uuid)
 		lio_log("vdev %s: removing it: %s", uuid, strerror(-ret));
 	else
 		lio_log("vdev %s: removed", uuid);
-	disconnect_remote(&d->applied.vdevs[i].bdev);
+	disconnect_vdev(&d->applied.vdevs[i]);
 	lio_config_drop(&d->applied, (unsigned int)i);
 }
 
@@ -195,7 +259,7 @@ static int update_vdev(struct leapiod *d, const struct lio_vdev_cfg *cfg,
 	if (i < 0)
 		return -ENOENT;
 	/* The new connection first: the old backend serves until the swap. */
-	ret = connect_remote(&v.bdev, v.uuid, why, whylen);
+	ret = connect_vdev(&v, why, whylen);
 	if (ret) {
 		lio_log("vdev %s: new backend refused, the old one stays", v.uuid);
 		return ret;
@@ -204,10 +268,10 @@ static int update_vdev(struct leapiod *d, const struct lio_vdev_cfg *cfg,
 	if (ret) {
 		vdev_fail(why, whylen, "vdev %s: new backend refused, the old one stays: %s",
 			  v.uuid, err);
-		disconnect_remote(&v.bdev);
+		disconnect_vdev(&v);
 		return ret;
 	}
-	disconnect_remote(&d->applied.vdevs[i].bdev);
+	disconnect_vdev(&d->applied.vdevs[i]);
 	d->applied.vdevs[i] = v;
 	describe(&v, desc, sizeof(desc));
 	lio_log("vdev %s: backend changed: %s", v.uuid, desc);
@@ -345,12 +409,24 @@ static void reload(struct leapiod *d)
 	 */
 	for (i = 0; i < (int)d->applied.nr_vdevs; i++) {
 		struct lio_vdev_cfg v = d->applied.vdevs[i];
+		const struct lio_bdev_cfg *gone = given_up(&v);
+		char where[sizeof(d->applied.where[0])];
 
-		if (v.bdev.type != LIO_BDEV_NVMF || !lio_nvmf_given_up(&v.bdev.nvmf))
+		if (!gone)
 			continue;
 		lio_log("vdev %s: the kernel gave controller %s up: connecting anew",
-			v.uuid, v.bdev.nvmf.ctrl);
-		update_vdev(d, &v, NULL, 0);
+			v.uuid, gone->nvmf.ctrl);
+		if (gone == &v.bdev) {
+			update_vdev(d, &v, NULL, 0);
+			continue;
+		}
+		/* Another namespace's: opened at attach, so re-attached, as
+		 * a reload that changes namespaces does (it goes last).
+		 */
+		memcpy(where, d->applied.where[i], sizeof(where));
+		remove_vdev(d, v.uuid);
+		add_vdev(d, &v, where, NULL, 0);
+		i--;
 	}
 	lio_config_free(&next);
 }

@@ -114,6 +114,19 @@ bool lio_bdev_cfg_equal(const struct lio_bdev_cfg *a, const struct lio_bdev_cfg 
 	       (a->type != LIO_BDEV_NVMF || lio_nvmf_cfg_equal(&a->nvmf, &b->nvmf));
 }
 
+bool lio_vdev_ns_cfg_equal(const struct lio_vdev_cfg *a, const struct lio_vdev_cfg *b)
+{
+	unsigned int i;
+
+	if (a->nr_ns != b->nr_ns)
+		return false;
+	for (i = 0; i < a->nr_ns; i++)
+		if (a->ns[i].nsid != b->ns[i].nsid ||
+		    !lio_bdev_cfg_equal(&a->ns[i].bdev, &b->ns[i].bdev))
+			return false;
+	return true;
+}
+
 int lio_config_finish(struct lio_config *c, int default_cpu,
 		      char *err, size_t errlen)
 {

@@ -88,11 +88,33 @@ void lio_config_drop(struct lio_config *c, unsigned int i);
 int lio_config_copy(struct lio_config *dst, const struct lio_config *src);
 
 bool lio_bdev_cfg_equal(const struct lio_bdev_cfg *a, const struct lio_bdev_cfg *b);
+/*
+ * The same namespaces besides NSID 1: as many, the same NSIDs, equal
+ * backends (entry by entry: both are kept by ascending NSID).
+ */
+bool lio_vdev_ns_cfg_equal(const struct lio_vdev_cfg *a, const struct lio_vdev_cfg *b);
+/*
+ * Do a and b share bytes: the same file, device or remote namespace (by
+ * path, or by what the paths are), ranges overlapping (backend_check.c)?
+ */
+bool lio_bdev_cfg_overlap(const struct lio_bdev_cfg *a, const struct lio_bdev_cfg *b);
+/*
+ * No two namespaces of v (its own backend, NSID 1, included) on the same
+ * bytes: the guest's writes to one would change the other's data.
+ * Vdevs sharing a backend in slices are the operator's to arrange, as
+ * before. 0, or -EINVAL with err naming who and both NSIDs.
+ */
+int lio_vdev_cfg_check_overlap(const struct lio_vdev_cfg *v, const char *who,
+			       char *err, size_t errlen);
 
 /* What a reload does to one vdev. */
 enum lio_change_kind {
 	LIO_CHANGE_REMOVE,	/* gone from the new configuration */
-	LIO_CHANGE_MOVE,	/* to another poller: remove, then add */
+	/*
+	 * To another poller, or its namespaces besides NSID 1 changed:
+	 * remove, then add (on the same poller for the latter).
+	 */
+	LIO_CHANGE_MOVE,
 	LIO_CHANGE_UPDATE,	/* same poller, another backend */
 	LIO_CHANGE_ADD,		/* new */
 };

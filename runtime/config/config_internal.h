@@ -6,12 +6,13 @@
 #include "config.h"
 
 /*
- * The backend's path and type once its fields are read: a path unless
+ * A backend's path and type once its fields are read: a path unless
  * null, none for null, the type guessed from the path when not given.
- * `who` names the vdev, `field` prefixes the field names ("backend." in
- * the file, "" for --vdev). 0 or -EINVAL with err.
+ * The vdev's own (NSID 1) and each of its namespaces' go through it.
+ * `who` names the vdev (and the namespace), `field` prefixes the field
+ * names ("backend." in the file, "" for --vdev). 0 or -EINVAL with err.
  */
-int lio_cfg_backend_check(struct lio_vdev_cfg *v, bool type_given,
+int lio_cfg_backend_check(struct lio_bdev_cfg *b, bool type_given,
 			  const char *who, const char *field,
 			  char *err, size_t errlen);
 

@@ -58,7 +58,12 @@ int lio_config_diff(const struct lio_config *old, const struct lio_config *new,
 		if (j < 0)
 			continue;
 		ov = &old->vdevs[j];
-		if (ov->poller != nv->poller)
+		/*
+		 * An update swaps NSID 1's backend under the running vdev;
+		 * the other namespaces are set up when a vdev is added, so a
+		 * change of them re-attaches it (remove, add) on its poller.
+		 */
+		if (ov->poller != nv->poller || !lio_vdev_ns_cfg_equal(ov, nv))
 			ch[n++] = (struct lio_change){ LIO_CHANGE_MOVE, ov, nv };
 		else if (!lio_bdev_cfg_equal(&ov->bdev, &nv->bdev))
 			ch[n++] = (struct lio_change){ LIO_CHANGE_UPDATE, ov, nv };

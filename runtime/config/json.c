@@ -151,10 +151,13 @@ static int parse_fabric(const json_t *o, const char *who, struct lio_nvmf_opts *
 	return 0;
 }
 
-static int parse_backend(const json_t *o, const char *who, struct lio_vdev_cfg *v,
+/*
+ * A "backend" object into b (its fabric options initialised): the vdev's
+ * own and each namespace's, who naming which.
+ */
+static int parse_backend(const json_t *o, const char *who, struct lio_bdev_cfg *b,
 			 char *err, size_t errlen)
 {
-	struct lio_bdev_cfg *b = &v->bdev;
 	bool type_given = false;
 	const char *key, *s;
 	char field[32];
@@ -205,13 +208,102 @@ static int parse_backend(const json_t *o, const char *who, struct lio_vdev_cfg *
 		if (ret)
 			return ret;
 	}
-	return lio_cfg_backend_check(v, type_given, who, "backend.", err, errlen);
+	return lio_cfg_backend_check(b, type_given, who, "backend.", err, errlen);
+}
+
+/* A namespace's NSID: 2..LIO_MAX_NSID, NSID 1 being the vdev's backend. */
+static int get_nsid(const json_t *v, const char *who, uint32_t *nsid,
+		    char *err, size_t errlen)
+{
+	json_int_t n;
+
+	if (!v)
+		return cfg_err(err, errlen, "%s: nsid: missing (2..%u)", who, LIO_MAX_NSID);
+	if (!json_is_integer(v))
+		return cfg_err(err, errlen, "%s: nsid: must be an integer, not %s", who,
+			       json_kind(v));
+	n = json_integer_value(v);
+	if (n == 1)
+		return cfg_err(err, errlen, "%s: nsid: 1 is the vdev's own backend "
+			       "(its \"backend\")", who);
+	if (n < 2 || n > LIO_MAX_NSID)
+		return cfg_err(err, errlen, "%s: nsid: %" JSON_INTEGER_FORMAT " is not 2..%u",
+			       who, n, LIO_MAX_NSID);
+	*nsid = (uint32_t)n;
+	return 0;
+}
+
+/* One entry of "namespaces": {"nsid": N, "backend": {as the vdev's}}. */
+static int parse_ns(const json_t *o, const char *who, struct lio_ns_cfg *ns,
+		    char *err, size_t errlen)
+{
+	const json_t *backend;
+	const char *key;
+	json_t *val;
+
+	memset(ns, 0, sizeof(*ns));
+	lio_nvmf_opts_init(&ns->bdev.nvmf.opts);
+	if (!json_is_object(o))
+		return cfg_err(err, errlen, "%s: must be an object, not %s", who,
+			       json_kind(o));
+	json_object_foreach((json_t *)o, key, val)
+		if (strcmp(key, "nsid") && strcmp(key, "backend"))
+			return cfg_err(err, errlen, "%s: unknown key \"%s\" (known: nsid, "
+				       "backend)", who, key);
+	if (get_nsid(json_object_get(o, "nsid"), who, &ns->nsid, err, errlen))
+		return -EINVAL;
+	backend = json_object_get(o, "backend");
+	if (!backend)
+		return cfg_err(err, errlen, "%s: backend: missing", who);
+	return parse_backend(backend, who, &ns->bdev, err, errlen);
+}
+
+/* Into v->ns, kept by ascending NSID (what lio_vdev_cfg promises). */
+static void ns_insert(struct lio_vdev_cfg *v, const struct lio_ns_cfg *ns)
+{
+	unsigned int i = v->nr_ns;
+
+	for (; i && v->ns[i - 1].nsid > ns->nsid; i--)
+		v->ns[i] = v->ns[i - 1];
+	v->ns[i] = *ns;
+	v->nr_ns++;
+}
+
+/* "namespaces": the vdev's NSIDs besides 1, in any order, none twice. */
+static int parse_namespaces(struct lio_vdev_cfg *v, const json_t *a, const char *base,
+			    char *err, size_t errlen)
+{
+	int given_at[LIO_MAX_NSID + 1];	/* NSID -> index in a, or -1 */
+	struct lio_ns_cfg ns;
+	char who[128];
+	size_t i, n;
+
+	if (!json_is_array(a))
+		return cfg_err(err, errlen, "%s: namespaces: must be an array, not %s",
+			       base, json_kind(a));
+	n = json_array_size(a);
+	if (n > LIO_MAX_NSID - 1)
+		return cfg_err(err, errlen, "%s: namespaces: %zu of them: at most %u "
+			       "(NSIDs 2..%u)", base, n, LIO_MAX_NSID - 1, LIO_MAX_NSID);
+	for (i = 0; i <= LIO_MAX_NSID; i++)
+		given_at[i] = -1;
+	for (i = 0; i < n; i++) {
+		snprintf(who, sizeof(who), "%s: namespaces[%zu]", base, i);
+		if (parse_ns(json_array_get(a, i), who, &ns, err, errlen))
+			return -EINVAL;
+		if (given_at[ns.nsid] >= 0)
+			return cfg_err(err, errlen, "%s: nsid %u given twice, namespaces[%d] "
+				       "has it already", who, ns.nsid, given_at[ns.nsid]);
+		given_at[ns.nsid] = (int)i;
+		ns_insert(v, &ns);
+	}
+	return 0;
 }
 
 int lio_config_parse_vdev(struct lio_vdev_cfg *v, const json_t *o,
 			  const char *base, char *err, size_t errlen)
 {
-	const json_t *backend = NULL;
+	const json_t *backend = NULL, *namespaces = NULL;
 	const char *key;
 	char who[80];
 	json_t *val;
@@ -239,18 +331,24 @@ int lio_config_parse_vdev(struct lio_vdev_cfg *v, const json_t *o,
 			continue;
 		} else if (!strcmp(key, "backend")) {
 			backend = val;
+		} else if (!strcmp(key, "namespaces")) {
+			namespaces = val;
 		} else if (!strcmp(key, "poller")) {
 			if (get_uint(val, who, key, LIO_MAX_POLLERS - 1, &n, err, errlen))
 				return -EINVAL;
 			v->poller = (unsigned int)n;
 		} else {
 			return cfg_err(err, errlen, "%s: unknown key \"%s\" (known: uuid, "
-				       "backend, poller)", who, key);
+				       "backend, namespaces, poller)", who, key);
 		}
 	}
 	if (!backend)
 		return cfg_err(err, errlen, "%s: backend: missing", who);
-	return parse_backend(backend, who, v, err, errlen);
+	if (parse_backend(backend, who, &v->bdev, err, errlen))
+		return -EINVAL;
+	if (namespaces && parse_namespaces(v, namespaces, who, err, errlen))
+		return -EINVAL;
+	return lio_vdev_cfg_check_overlap(v, who, err, errlen);
 }
 
 static int parse_pollers(struct lio_config *c, const json_t *a, char *err, size_t errlen)

@@ -17,10 +17,10 @@ static void put_opt(void *arg, const char *name, int kind, long n, const char *s
 				     kind == 'b' ? json_boolean(n) : json_string(s));
 }
 
-json_t *lio_config_vdev_json(const struct lio_vdev_cfg *v)
+/* A "backend" object: the vdev's own, or a namespace's. */
+static json_t *backend_json(const struct lio_bdev_cfg *b)
 {
-	const struct lio_bdev_cfg *b = &v->bdev;
-	json_t *be = json_pack("{s:s}", "type", lio_bdev_type_name(b->type)), *fab, *o;
+	json_t *be = json_pack("{s:s}", "type", lio_bdev_type_name(b->type)), *fab;
 
 	if (!be)
 		return NULL;
@@ -38,8 +38,36 @@ json_t *lio_config_vdev_json(const struct lio_vdev_cfg *v)
 			json_object_set(be, "fabric", fab);
 		json_decref(fab);
 	}
-	o = json_pack("{s:s, s:i, s:o}", "uuid", v->uuid, "poller", (int)v->poller,
-		      "backend", be);
+	return be;
+}
+
+/* "namespaces", by ascending NSID as they are kept; NULL: out of memory. */
+static json_t *namespaces_json(const struct lio_vdev_cfg *v)
+{
+	json_t *a = json_array();
+	unsigned int i;
+
+	for (i = 0; a && i < v->nr_ns; i++) {
+		if (json_array_append_new(a, json_pack("{s:i, s:o}", "nsid",
+						       (int)v->ns[i].nsid, "backend",
+						       backend_json(&v->ns[i].bdev)))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+json_t *lio_config_vdev_json(const struct lio_vdev_cfg *v)
+{
+	json_t *o = json_pack("{s:s, s:i, s:o}", "uuid", v->uuid, "poller", (int)v->poller,
+			      "backend", backend_json(&v->bdev));
+
+	/* None besides NSID 1 is left out, as a file without them reads. */
+	if (o && v->nr_ns && json_object_set_new(o, "namespaces", namespaces_json(v))) {
+		json_decref(o);
+		return NULL;
+	}
 	if (o && v->adopted)
 		json_object_set_new(o, "adopted", json_true());
 	return o;

@@ -134,7 +134,7 @@ int lio_config_add_vdev_arg(struct lio_config *c, const char *arg,
 		if (ret)
 			goto out;
 	}
-	ret = lio_cfg_backend_check(&v, type_given, who, "", err, errlen);
+	ret = lio_cfg_backend_check(&v.bdev, type_given, who, "", err, errlen);
 	if (ret)
 		goto out;
 	snprintf(who, sizeof(who), "--vdev #%u", c->nr_vdevs + 1);

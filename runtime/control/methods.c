@@ -149,7 +149,8 @@ static json_t *vdev_add(void *ctx, json_t *params, struct lio_rpc_err *err)
 	if (!json_is_object(params))
 		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS,
 				    "params: must be a vdev object as the configuration "
-				    "file lists one ({\"uuid\", \"backend\", \"poller\"})");
+				    "file lists one ({\"uuid\", \"backend\", \"namespaces\", "
+				    "\"poller\"})");
 	if (adopted && !json_is_boolean(adopted))
 		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS,
 				    "params.adopted: must be true or false");
@@ -197,7 +198,7 @@ static json_t *vdev_set_backend(void *ctx, json_t *params, struct lio_rpc_err *e
 	static const char *const known[] = { "uuid", "backend", NULL };
 	struct lio_config next;
 	struct lio_vdev_cfg v;
-	char why[512] = "";
+	char why[512] = "", who[64];
 	json_t *o;
 	int i, ret;
 
@@ -217,8 +218,34 @@ static json_t *vdev_set_backend(void *ctx, json_t *params, struct lio_rpc_err *e
 	if (copy_running(ctx, &next, err))
 		return NULL;
 	v.adopted = next.vdevs[i].adopted;
+	/* NSID 1's backend changes; the other namespaces stay as they run. */
+	memcpy(v.ns, next.vdevs[i].ns, sizeof(v.ns));
+	v.nr_ns = next.vdevs[i].nr_ns;
+	snprintf(who, sizeof(who), "params (uuid %s)", v.uuid);
+	if (lio_vdev_cfg_check_overlap(&v, who, why, sizeof(why))) {
+		lio_config_free(&next);
+		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS, "%s", why);
+	}
 	next.vdevs[i] = v;
 	return apply(ctx, &next, "vdev_set_backend", v.uuid, err);
+}
+
+/*
+ * Would NSID 1's backend, grown to size, reach into another namespace's
+ * bytes? Asked before the file is grown for it. 0 or -EINVAL with why.
+ */
+static int resize_overlaps(struct lio_vdev_cfg *v, uint64_t size, char *why,
+			   size_t whylen)
+{
+	uint64_t was = v->bdev.size;
+	char who[64];
+	int ret;
+
+	snprintf(who, sizeof(who), "params (uuid %s)", v->uuid);
+	v->bdev.size = size;
+	ret = lio_vdev_cfg_check_overlap(v, who, why, whylen);
+	v->bdev.size = was;
+	return ret;
 }
 
 /*
@@ -246,8 +273,10 @@ static json_t *vdev_resize(void *ctx, json_t *params, struct lio_rpc_err *err)
 				    "must be a positive multiple of 4096 (bytes)");
 	if (copy_running(ctx, &next, err))
 		return NULL;
-	ret = lio_bdev_resize_prepare(&next.vdevs[i].bdev, (uint64_t)size, why,
-				      sizeof(why));
+	ret = resize_overlaps(&next.vdevs[i], (uint64_t)size, why, sizeof(why));
+	if (!ret)
+		ret = lio_bdev_resize_prepare(&next.vdevs[i].bdev, (uint64_t)size, why,
+					      sizeof(why));
 	if (ret) {
 		lio_config_free(&next);
 		return lio_rpc_fail(err, ret == -EINVAL ? LIO_RPC_INVALID_PARAMS :

@@ -193,6 +193,168 @@ TEST(backend_errors)
 	REFUSED(json, "backend.path: longer than 400 characters");
 }
 
+/* A vdev with its own backend and these namespaces (a JSON array). */
+#define NS_VDEV(ns)							\
+	"{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": {\"type\": \"file\", " \
+	"\"path\": \"/x/a\", \"size\": 1048576}, \"namespaces\": " ns "}]}"
+#define NS_REFUSED(ns, want)	REFUSED(NS_VDEV(ns), want)
+#define FILE_AT(p, off, sz)						\
+	"{\"type\": \"file\", \"path\": \"" p "\", \"offset\": " #off ", \"size\": " #sz "}"
+
+/*
+ * NS_VDEV's text with null namespaces first..last, then `more` (one
+ * more entry, or "") into buf.
+ */
+static const char *ns_list(char *buf, unsigned int first, unsigned int last,
+			   const char *more)
+{
+	char list[2048] = "[";
+	size_t n = 1;
+	unsigned int i;
+
+	for (i = first; i <= last; i++)
+		n += snprintf(list + n, sizeof(list) - n, "%s{\"nsid\": %u, \"backend\": "
+			      "{\"type\": \"null\"}}", i > first ? ", " : "", i);
+	snprintf(list + n, sizeof(list) - n, "%s%s]", *more ? ", " : "", more);
+	snprintf(buf, 4096, NS_VDEV("%s"), list);
+	return buf;
+}
+
+/* Any order in the file, by ascending NSID in the configuration. */
+TEST(namespaces)
+{
+	struct lio_config c;
+	char e[512], json[4096];
+	unsigned int i;
+
+	ASSERT_EQ(0, parse(NS_VDEV("[{\"nsid\": 5, \"backend\": " FILE_AT("/x/b", 4096, 8192)
+				   "}, {\"backend\": {\"type\": \"null\", \"readonly\": true},"
+				   " \"nsid\": 2}]"), &c, -1, e)) TH_LOG("%s", e);
+	ASSERT_EQ(1U, c.nr_vdevs);
+	EXPECT_STREQ("/x/a", c.vdevs[0].bdev.path);
+	ASSERT_EQ(2U, c.vdevs[0].nr_ns);
+	EXPECT_EQ(2U, c.vdevs[0].ns[0].nsid);
+	EXPECT_EQ(LIO_BDEV_NULL, c.vdevs[0].ns[0].bdev.type);
+	EXPECT_TRUE(c.vdevs[0].ns[0].bdev.readonly);
+	EXPECT_EQ(5U, c.vdevs[0].ns[1].nsid);
+	EXPECT_EQ(LIO_BDEV_FILE, c.vdevs[0].ns[1].bdev.type);
+	EXPECT_STREQ("/x/b", c.vdevs[0].ns[1].bdev.path);
+	EXPECT_EQ(4096U, c.vdevs[0].ns[1].bdev.offset);
+	EXPECT_EQ(8192U, c.vdevs[0].ns[1].bdev.size);
+	EXPECT_FALSE(c.vdevs[0].ns[1].bdev.readonly);
+	lio_config_free(&c);
+
+	/* None besides NSID 1, as without the key. */
+	ASSERT_EQ(0, parse(NS_VDEV("[]"), &c, -1, e)) TH_LOG("%s", e);
+	EXPECT_EQ(0U, c.vdevs[0].nr_ns);
+	lio_config_free(&c);
+	/* All fifteen: NSID 16 in the file after NSID 1's megabyte. */
+	ASSERT_EQ(0, parse(ns_list(json, 2, 15, "{\"nsid\": 16, \"backend\": "
+				   FILE_AT("/x/a", 1048576, 0) "}"), &c, -1, e)) TH_LOG("%s", e);
+	ASSERT_EQ(15U, c.vdevs[0].nr_ns);
+	for (i = 0; i < 15; i++)
+		EXPECT_EQ(i + 2, c.vdevs[0].ns[i].nsid);
+	lio_config_free(&c);
+}
+
+TEST(namespace_errors)
+{
+	char json[4096];
+
+	REFUSED(ns_list(json, 2, 16, "{\"nsid\": 2, \"backend\": {\"type\": \"null\"}}"),
+		"(uuid " U1 "): namespaces: 16 of them: at most 15 (NSIDs 2..16)");
+	NS_REFUSED("{}", "(uuid " U1 "): namespaces: must be an array, not an object");
+	NS_REFUSED("[1]", "(uuid " U1 "): namespaces[0]: must be an object, not an integer");
+	NS_REFUSED("[{\"nsid\": 2, \"backend\": {\"type\": \"null\"}, \"size\": 4096}]",
+		   "(uuid " U1 "): namespaces[0]: unknown key \"size\" (known: nsid, backend)");
+	NS_REFUSED("[{\"backend\": {\"type\": \"null\"}}]", "namespaces[0]: nsid: missing (2..16)");
+	NS_REFUSED("[{\"nsid\": \"2\", \"backend\": {\"type\": \"null\"}}]",
+		   "namespaces[0]: nsid: must be an integer, not a string");
+	NS_REFUSED("[{\"nsid\": 2, \"backend\": {\"type\": \"null\"}},"
+		   " {\"nsid\": 17, \"backend\": {\"type\": \"null\"}}]",
+		   "vdevs[0] (uuid " U1 "): namespaces[1]: nsid: 17 is not 2..16");
+	NS_REFUSED("[{\"nsid\": 0, \"backend\": {\"type\": \"null\"}}]",
+		   "namespaces[0]: nsid: 0 is not 2..16");
+	NS_REFUSED("[{\"nsid\": -3, \"backend\": {\"type\": \"null\"}}]",
+		   "namespaces[0]: nsid: -3 is not 2..16");
+	NS_REFUSED("[{\"nsid\": 1, \"backend\": {\"type\": \"null\"}}]",
+		   "namespaces[0]: nsid: 1 is the vdev's own backend");
+	NS_REFUSED("[{\"nsid\": 3, \"backend\": {\"type\": \"null\"}},"
+		   " {\"nsid\": 4, \"backend\": {\"type\": \"null\"}},"
+		   " {\"nsid\": 3, \"backend\": {\"type\": \"null\"}}]",
+		   "namespaces[2]: nsid 3 given twice, namespaces[0] has it already");
+	NS_REFUSED("[{\"nsid\": 2}]", "(uuid " U1 "): namespaces[0]: backend: missing");
+	NS_REFUSED("[{\"nsid\": 2, \"backend\": []}]",
+		   "namespaces[0]: backend: must be an object, not an array");
+	NS_REFUSED("[{\"nsid\": 2, \"backend\": {\"type\": \"null\"}},"
+		   " {\"nsid\": 3, \"backend\": {\"type\": \"disk\"}}]",
+		   "namespaces[1]: backend.type: \"disk\": not one of");
+	NS_REFUSED("[{\"nsid\": 2, \"backend\": {\"type\": \"file\"}}]",
+		   "namespaces[0]: backend.path: missing");
+	NS_REFUSED("[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\","
+		   " \"offset\": 4097}}]", "namespaces[0]: backend.offset: 4097 is not a multiple of 4096");
+	NS_REFUSED("[{\"nsid\": 2, \"backend\": {\"type\": \"null\", \"ro\": true}}]",
+		   "namespaces[0]: unknown key \"backend.ro\"");
+	NS_REFUSED("[{\"nsid\": 2, \"backend\": {\"path\": \"nvme+tcp://10.0.0.2/nqn.x\"}}]",
+		   "namespaces[0]: backend.path: ");
+	NS_REFUSED("[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\","
+		   " \"fabric\": {\"tls\": true}}}]",
+		   "namespaces[0]: backend.fabric: options for a remote drive");
+}
+
+/* A namespace's bytes are its own: the same file at overlapping ranges. */
+TEST(namespaces_overlapping)
+{
+	char dir[] = "/tmp/leapiod-ns-XXXXXX", file[64], link[64], json[768], e[512];
+	struct lio_config c;
+	int fd;
+
+	/* NSID 1 has [0, 1 MiB) of /x/a. */
+	NS_REFUSED("[{\"nsid\": 2, \"backend\": " FILE_AT("/x/a", 1044480, 8192) "}]",
+		   "(uuid " U1 "): namespaces: nsid 2's backend /x/a [1044480, 1052672) overlaps "
+		   "nsid 1's (the vdev's \"backend\") /x/a [0, 1048576)");
+	NS_REFUSED("[{\"nsid\": 3, \"backend\": " FILE_AT("/x/b", 4096, 0) "},"
+		   " {\"nsid\": 2, \"backend\": " FILE_AT("/x/b", 0, 8192) "}]",
+		   "namespaces: nsid 3's backend /x/b [4096, end) overlaps nsid 2's /x/b [0, 8192)");
+	NS_REFUSED("[{\"nsid\": 2, \"backend\": {\"path\": \"nvme+tcp://10.0.0.2/nqn.2026-01.io.e:d/1\"}},"
+		   " {\"nsid\": 3, \"backend\": {\"path\": \"nvme+tcp://10.0.0.2:4420/nqn.2026-01.io.e:d/1\"}}]",
+		   "nsid 3's backend nvme+tcp://10.0.0.2:4420/nqn.2026-01.io.e:d/1 [0, end) overlaps nsid 2's");
+
+	/* Side by side, other files, other remote namespaces, null: fine. */
+	ASSERT_EQ(0, parse(NS_VDEV("[{\"nsid\": 2, \"backend\": " FILE_AT("/x/a", 1048576, 4096) "},"
+				   " {\"nsid\": 3, \"backend\": " FILE_AT("/x/a", 1052672, 0) "},"
+				   " {\"nsid\": 4, \"backend\": " FILE_AT("/x/b", 0, 0) "},"
+				   " {\"nsid\": 5, \"backend\": {\"path\": \"nvme+tcp://10.0.0.2/nqn.2026-01.io.e:d/1\"}},"
+				   " {\"nsid\": 6, \"backend\": {\"path\": \"nvme+tcp://10.0.0.2/nqn.2026-01.io.e:d/2\"}},"
+				   " {\"nsid\": 7, \"backend\": {\"type\": \"null\"}},"
+				   " {\"nsid\": 8, \"backend\": {\"type\": \"null\"}}]"),
+			   &c, -1, e)) TH_LOG("%s", e);
+	EXPECT_EQ(7U, c.vdevs[0].nr_ns);
+	lio_config_free(&c);
+
+	/* Another name of the same file is the same file. */
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/disk", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	fd = open(file, O_CREAT | O_WRONLY, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, symlink(file, link));
+	snprintf(json, sizeof(json), "{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": "
+		 "{\"path\": \"%s\", \"size\": 8192}, \"namespaces\": [{\"nsid\": 2, "
+		 "\"backend\": {\"path\": \"%s\", \"offset\": 4096}}]}]}", file, link);
+	REFUSED(json, "nsid 2's backend");
+	/* The vdevs of a file in slices are the operator's, as before. */
+	snprintf(json, sizeof(json), "{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": "
+		 "{\"path\": \"%s\"}}, {\"uuid\": \"" U2 "\", \"backend\": {\"path\": \"%s\"}}]}",
+		 file, link);
+	ASSERT_EQ(0, parse(json, &c, -1, e)) TH_LOG("%s", e);
+	lio_config_free(&c);
+	unlink(link);
+	unlink(file);
+	rmdir(dir);
+}
+
 /* No type: the path says which; a path that is nothing is refused. */
 TEST(type_guessed)
 {
@@ -525,6 +687,121 @@ TEST(written_back_reads_the_same)
 	ASSERT_EQ(a.card.win[0].len, b.card.win[0].len);
 	lio_config_free(&a);
 	lio_config_free(&b);
+}
+
+/*
+ * Namespaces written back (save_config, vdev_get) and read again: the
+ * same ones, every field of their backends; none, no key.
+ */
+TEST(namespaces_written_back)
+{
+	static const char *const text =
+		"{\"vdevs\": ["
+		"  {\"uuid\": \"" U1 "\", \"backend\": {\"type\": \"file\", \"path\": \"/x/a\","
+		"   \"size\": 1048576},"
+		"   \"namespaces\": ["
+		"    {\"nsid\": 9, \"backend\": {\"path\": "
+		"     \"nvme+tcp://10.0.0.2:4420/nqn.2026-01.io.example:d/3\","
+		"     \"fabric\": {\"ctrl_loss_tmo\": 5, \"hostnqn\": \"nqn.2026-01.io.example:h\"}}},"
+		"    {\"nsid\": 2, \"backend\": {\"type\": \"block\", \"path\": \"/dev/x\","
+		"     \"offset\": 4096, \"size\": 8192, \"readonly\": true}},"
+		"    {\"nsid\": 16, \"backend\": {\"type\": \"null\", \"size\": 4096}}]},"
+		"  " NULLDEV(U2) "]}";
+	struct lio_config a, b;
+	char err[512] = "", *dumped;
+	json_t *j;
+	unsigned int i;
+
+	ASSERT_EQ(0, parse(text, &a, -1, err)) TH_LOG("%s", err);
+	j = lio_config_json(&a);
+	ASSERT_NE(NULL, j);
+	ASSERT_EQ(NULL, json_object_get(json_array_get(json_object_get(j, "vdevs"), 1),
+					"namespaces"));
+	dumped = json_dumps(j, JSON_INDENT(1));
+	json_decref(j);
+	ASSERT_NE(NULL, dumped);
+	ASSERT_EQ(0, parse(dumped, &b, -1, err)) TH_LOG("%s\n%s", err, dumped);
+	free(dumped);
+
+	ASSERT_EQ(2U, b.nr_vdevs);
+	for (i = 0; i < 2; i++) {
+		ASSERT_STREQ(a.vdevs[i].uuid, b.vdevs[i].uuid);
+		ASSERT_TRUE(lio_bdev_cfg_equal(&a.vdevs[i].bdev, &b.vdevs[i].bdev));
+		ASSERT_EQ(a.vdevs[i].nr_ns, b.vdevs[i].nr_ns);
+		ASSERT_TRUE(lio_vdev_ns_cfg_equal(&a.vdevs[i], &b.vdevs[i]));
+	}
+	ASSERT_EQ(3U, b.vdevs[0].nr_ns);
+	EXPECT_EQ(2U, b.vdevs[0].ns[0].nsid);
+	EXPECT_TRUE(b.vdevs[0].ns[0].bdev.readonly);
+	EXPECT_EQ(9U, b.vdevs[0].ns[1].nsid);
+	EXPECT_EQ(5, b.vdevs[0].ns[1].bdev.nvmf.opts.ctrl_loss_tmo);
+	EXPECT_EQ(3U, b.vdevs[0].ns[1].bdev.nvmf.target.nsid);
+	EXPECT_EQ(16U, b.vdevs[0].ns[2].nsid);
+	EXPECT_EQ(0U, b.vdevs[0].ns[2].bdev.offset);
+	EXPECT_EQ(0U, b.vdevs[1].nr_ns);
+	lio_config_free(&a);
+	lio_config_free(&b);
+}
+
+/*
+ * A reload changing a served vdev's namespaces (how many, which NSIDs, a
+ * backend) re-attaches it on its poller (MOVE); unchanged ones, nothing;
+ * NSID 1's backend alone, an update as before.
+ */
+TEST(reload_of_namespaces)
+{
+	static const char *const before =
+		"{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": {\"type\": \"null\"},"
+		" \"namespaces\": [{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}},"
+		" {\"nsid\": 3, \"backend\": {\"type\": \"null\"}}]}, " NULLDEV(U2) "]}";
+	static const char *const after[] = {
+		/* the same, listed the other way round */
+		"[{\"nsid\": 3, \"backend\": {\"type\": \"null\"}},"
+		" {\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}}]",
+		/* one fewer, none, one more */
+		"[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}}]",
+		"[]",
+		"[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}},"
+		" {\"nsid\": 3, \"backend\": {\"type\": \"null\"}},"
+		" {\"nsid\": 4, \"backend\": {\"type\": \"null\"}}]",
+		/* another NSID, another backend */
+		"[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}},"
+		" {\"nsid\": 4, \"backend\": {\"type\": \"null\"}}]",
+		"[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\","
+		" \"readonly\": true}}, {\"nsid\": 3, \"backend\": {\"type\": \"null\"}}]",
+	};
+	struct lio_config old, new;
+	struct lio_change *ch;
+	char e[512], text[1024];
+	unsigned int k;
+	int n;
+
+	ASSERT_EQ(0, parse(before, &old, -1, e)) TH_LOG("%s", e);
+	for (k = 0; k < sizeof(after) / sizeof(after[0]); k++) {
+		snprintf(text, sizeof(text), "{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": "
+			 "{\"type\": \"null\"}, \"namespaces\": %s}, " NULLDEV(U2) "]}", after[k]);
+		ASSERT_EQ(0, parse(text, &new, -1, e)) TH_LOG("%s", e);
+		n = lio_config_diff(&old, &new, &ch, e, sizeof(e));
+		if (!k) {
+			EXPECT_EQ(0, n) TH_LOG("%s", after[k]);
+		} else {
+			ASSERT_EQ(1, n) TH_LOG("%s: %s", after[k], e);
+			EXPECT_EQ(0, find_change(ch, n, LIO_CHANGE_MOVE, U1)) TH_LOG("%s", after[k]);
+			EXPECT_EQ(ch[0].old->poller, ch[0].new->poller);
+		}
+		free(ch);
+		lio_config_free(&new);
+	}
+
+	/* NSID 1's backend alone: swapped under the running vdev. */
+	ASSERT_EQ(0, parse(before, &new, -1, e));
+	new.vdevs[0].bdev.size = 4096;
+	n = lio_config_diff(&old, &new, &ch, e, sizeof(e));
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(0, find_change(ch, n, LIO_CHANGE_UPDATE, U1));
+	free(ch);
+	lio_config_free(&new);
+	lio_config_free(&old);
 }
 
 TEST_HARNESS_MAIN

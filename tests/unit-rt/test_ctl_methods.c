@@ -325,6 +325,51 @@ TEST_F(m, vdev_resize_grows_a_file_backend)
 	REFUSED_WITH(LIO_RPC_REFUSED, "not resized by leapiod");
 }
 
+/*
+ * A vdev with namespaces besides NSID 1: added whole, shown whole; a new
+ * backend or size for NSID 1 keeps them, and may not reach into theirs.
+ */
+TEST_F(m, namespaces_through_the_socket)
+{
+	char path[128], params[768];
+	const struct lio_vdev_cfg *v;
+	json_t *r;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/disk.img", self->dir);
+	f = fopen(path, "w");
+	ASSERT_NE(NULL, f);
+	fclose(f);
+	ASSERT_EQ(0, truncate(path, 3 << 20));
+	snprintf(params, sizeof(params), "{\"uuid\": \"" U2 "\", \"backend\": {\"type\": "
+		 "\"file\", \"path\": \"%s\", \"size\": 1048576}, \"namespaces\": [{\"nsid\": 3, "
+		 "\"backend\": {\"type\": \"file\", \"path\": \"%s\", \"offset\": 2097152}}, "
+		 "{\"nsid\": 2, \"backend\": {\"type\": \"null\"}}]}", path, path);
+	r = call(self, "vdev_add", params);
+	ASSERT_NE(NULL, r) TH_LOG("%s", msg(self));
+	ASSERT_EQ(2, json_array_size(json_object_get(r, "namespaces")));
+	v = &self->f.running.vdevs[1];
+	ASSERT_EQ(2, v->nr_ns);
+	ASSERT_EQ(2, v->ns[0].nsid);
+
+	snprintf(params, sizeof(params), "{\"uuid\": \"" U2 "\", \"backend\": {\"type\": "
+		 "\"file\", \"path\": \"%s\", \"size\": 2097152}}", path);
+	ASSERT_NE(NULL, call(self, "vdev_set_backend", params)) TH_LOG("%s", msg(self));
+	v = &self->f.running.vdevs[1];
+	ASSERT_EQ(2097152, v->bdev.size);
+	ASSERT_EQ(2, v->nr_ns);
+	ASSERT_EQ(3, v->ns[1].nsid);
+	ASSERT_EQ(2097152, v->ns[1].bdev.offset);
+
+	snprintf(params, sizeof(params), "{\"uuid\": \"" U2 "\", \"backend\": {\"type\": "
+		 "\"file\", \"path\": \"%s\"}}", path);
+	ASSERT_EQ(NULL, call(self, "vdev_set_backend", params));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "params (uuid " U2 "): namespaces: nsid 3's backend");
+	ASSERT_EQ(NULL, call(self, "vdev_resize", "{\"uuid\": \"" U2 "\", \"size\": 3145728}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "nsid 3's backend");
+	ASSERT_EQ(2097152, self->f.running.vdevs[1].bdev.size);
+}
+
 TEST_F(m, save_config_writes_what_a_restart_reads)
 {
 	char path[128], params[192], err[256] = "";
