@@ -177,6 +177,41 @@ int leapiod_wait_runtime_pid(const char *uuid, pid_t pid, int timeout_ms)
 	}
 }
 
+int leapiod_add_ns(struct leapiod *d, const char *uuid, uint32_t nsid,
+		   const char *path, uint64_t offset)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr && strcmp(d->uuid[i], uuid); i++)
+		;
+	if (i == d->nr || d->nr_ns == LEAPIOD_MAX_NS ||
+	    strlen(path) >= sizeof(d->ns[0].path))
+		return -EINVAL;
+	d->ns[d->nr_ns].vdev = i;
+	d->ns[d->nr_ns].nsid = nsid;
+	strcpy(d->ns[d->nr_ns].path, path);
+	d->ns[d->nr_ns].offset = offset;
+	d->nr_ns++;
+	return leapiod_use_config(d);
+}
+
+/* The vdev's "namespaces" member (with its leading comma), or nothing. */
+static void leapiod_ns_json(const struct leapiod *d, unsigned int vdev, FILE *f)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < d->nr_ns; i++) {
+		if (d->ns[i].vdev != vdev)
+			continue;
+		fprintf(f, "%s{\"nsid\": %u, \"backend\": {\"type\": \"block\", "
+			"\"path\": \"%s\", \"offset\": %" PRIu64 "}}",
+			n++ ? ", " : ", \"namespaces\": [", d->ns[i].nsid,
+			d->ns[i].path, d->ns[i].offset);
+	}
+	if (n)
+		fputc(']', f);
+}
+
 int leapiod_use_config(struct leapiod *d)
 {
 	char card[512] = "";
@@ -198,11 +233,14 @@ int leapiod_use_config(struct leapiod *d)
 	}
 	fprintf(f, "{\n%s%s%s  \"vdevs\": [\n", card[0] ? "  " : "", card,
 		card[0] ? ",\n" : "");
-	for (i = 0; i < d->nr; i++)
+	for (i = 0; i < d->nr; i++) {
 		fprintf(f, "    {\"uuid\": \"%s\", \"backend\": {\"type\": \"%s\", "
-			"\"path\": \"%s\", \"offset\": %" PRIu64 "}}%s\n",
+			"\"path\": \"%s\", \"offset\": %" PRIu64 "}",
 			d->uuid[i], strncmp(d->path[i], "nvme+", 5) ? "block" : "nvmf",
-			d->path[i], d->offset[i], i + 1 < d->nr ? "," : "");
+			d->path[i], d->offset[i]);
+		leapiod_ns_json(d, i, f);
+		fprintf(f, "}%s\n", i + 1 < d->nr ? "," : "");
+	}
 	fprintf(f, "  ]\n}\n");
 	return fclose(f) ? -errno : 0;
 }

@@ -22,6 +22,7 @@
 #include "mdev_sysfs.h"
 
 #define LEAPIOD_MAX_VDEV	4
+#define LEAPIOD_MAX_NS		4	/* namespaces besides 1, all vdevs */
 /* How long leapiod may take to attach or to exit: the bound of a polled
  * condition, not a sleep; under TCG an exec costs a second or so.
  */
@@ -36,6 +37,14 @@ struct leapiod {
 	char		arg[LEAPIOD_MAX_VDEV][512];	/* "uuid=path[,offset=N]" */
 	char		path[LEAPIOD_MAX_VDEV][420];	/* or an nvme+tcp:// URI */
 	uint64_t	offset[LEAPIOD_MAX_VDEV];
+	/* The vdevs' namespaces besides 1 (leapiod_add_ns): config only. */
+	unsigned int	nr_ns;
+	struct {
+		unsigned int	vdev;		/* index of uuid[] */
+		uint32_t	nsid;
+		char		path[64];
+		uint64_t	offset;
+	} ns[LEAPIOD_MAX_NS];
 	/* Non-empty: start with --config <config>, written from the vdevs
 	 * added (leapiod_use_config), rather than with --vdev arguments.
 	 */
@@ -70,6 +79,13 @@ void leapiod_init(struct leapiod *d);
 /* Serve mdev uuid from path, the namespace starting offset bytes in. */
 int leapiod_add_vdev(struct leapiod *d, const char *uuid, const char *path,
 		     uint64_t offset);
+/*
+ * Namespace nsid (2..16) of the vdev uuid (added before) from path,
+ * offset bytes in: the configuration's "namespaces" of the vdev, so
+ * leapiod_use_config() is called too. 0 or -errno.
+ */
+int leapiod_add_ns(struct leapiod *d, const char *uuid, uint32_t nsid,
+		   const char *path, uint64_t offset);
 /* Start it from a JSON configuration file (the operator's way, with one
  * poller, "pollers" left to its default) instead of --vdev arguments.
  */

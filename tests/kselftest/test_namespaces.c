@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A second namespace, end to end at L1: created through the mdev's sysfs
+ * (ns2_size), served by leapiod from a backing device of its own (the
+ * configuration's "namespaces"), reached from the VFIO client. Identify
+ * lists it with its size; its blocks are its backing device's and not
+ * namespace 1's; its LBAs end at its size; an NSID the controller does
+ * not have is Invalid Namespace; a Flush of every namespace completes;
+ * removed through sysfs while served, its I/O is Invalid Namespace.
+ */
+#include "lio_dp.h"
+#include "clock.h"
+
+#define NS2_SIZE	(4ULL << 20)
+#define NS2_ATTR	"ns2_size"
+/* How long the runtime may take to apply a change of the table. */
+#define NS_APPLY_MS	10000
+
+FIXTURE(ns) {
+	struct dp dp;
+	struct backing bk2;
+};
+
+FIXTURE_SETUP(ns)
+{
+	struct dp *dp = &self->dp;
+	int err;
+
+	self->bk2.file = self->bk2.loop = -1;
+	dp_create(_metadata, dp, DP_NS_SIZE, DP_NS_SIZE, 512);
+	err = backing_create(&self->bk2, NS2_SIZE, 512);
+	if (err)
+		TH_LOG("second backing store: %s", strerror(-err));
+	ASSERT_EQ(0, err);
+	ASSERT_EQ(0, mdev_attr_write_u64(&dp->l.mdev, NS2_ATTR, NS2_SIZE));
+	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, dp->bk.path,
+				      dp->bk.base));
+	ASSERT_EQ(0, leapiod_add_ns(&dp->d, dp->l.mdev.uuid, 2, self->bk2.path,
+				    0));
+	dp_start_leapiod(_metadata, dp);
+	dp_open(_metadata, dp);
+	ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 1, 16, 1));
+}
+
+FIXTURE_TEARDOWN(ns)
+{
+	dp_teardown(_metadata, &self->dp);
+	backing_destroy(&self->bk2);
+}
+
+/* A read or write of nlb blocks of nsid at slba from iova: its status. */
+static uint16_t ns_rw(struct __test_metadata *_metadata, struct dp *dp,
+		      uint8_t op, uint32_t nsid, uint64_t slba, uint32_t nlb,
+		      uint64_t iova)
+{
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+
+	nb_rw(&sqe, op, nsid, slba, nlb, iova, 0);
+	{ ASSERT_EQ(0, nio_cmd(&dp->io, 1, &sqe, &cqe)); }
+	return nvd_status_code(&cqe);
+}
+
+/* Identify Namespace nsid (CNS 00h): its NSZE. */
+static uint64_t ns_nsze(struct __test_metadata *_metadata, struct dp *dp,
+			uint32_t nsid)
+{
+	struct nvme_id_ns *ns;
+	struct nvme_sqe sqe;
+	uint64_t iova = 0;
+
+	ns = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	{ ASSERT_NE(NULL, ns); }
+	nb_identify(&sqe, NVME_ID_CNS_NS, nsid, iova);
+	ADMIN_OK(&dp->l, &sqe);
+	return le64toh(ns->nsze);
+}
+
+TEST_F(ns, listed_with_its_size)
+{
+	struct dp *dp = &self->dp;
+	struct nvme_sqe sqe;
+	uint64_t iova = 0;
+	__le32 *list;
+
+	EXPECT_EQ(NS2_SIZE / 512, ns_nsze(_metadata, dp, 2));
+	EXPECT_EQ(DP_NS_SIZE / 512, ns_nsze(_metadata, dp, 1));
+	list = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	ASSERT_NE(NULL, list);
+	nb_identify(&sqe, NVME_ID_CNS_NS_ACTIVE_LIST, 0, iova);
+	ADMIN_OK(&dp->l, &sqe);
+	EXPECT_EQ(1U, le32toh(list[0]));
+	EXPECT_EQ(2U, le32toh(list[1]));
+	EXPECT_EQ(0U, le32toh(list[2]));
+}
+
+TEST_F(ns, its_blocks_are_its_backing_devices)
+{
+	struct dp *dp = &self->dp;
+	uint8_t back[512];
+	uint64_t iova = 0;
+	uint8_t *buf;
+
+	buf = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 0xc2, 512);
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  ns_rw(_metadata, dp, nvme_cmd_write, 2, 7, 1, iova));
+	ASSERT_EQ(0, backing_read(&self->bk2, 7 * 512, back, sizeof(back)));
+	EXPECT_EQ(0, memcmp(back, buf, sizeof(back)));
+	/* Namespace 1's block 7 is not it. */
+	ASSERT_EQ(0, backing_read(&dp->bk, dp->bk.base + 7 * 512, back,
+				  sizeof(back)));
+	EXPECT_NE(0, memcmp(back, buf, sizeof(back)));
+	memset(buf, 0, 512);
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 7, 1, iova));
+	EXPECT_EQ(0xc2, buf[0]);
+	EXPECT_EQ(0xc2, buf[511]);
+}
+
+TEST_F(ns, its_lbas_end_at_its_size)
+{
+	struct dp *dp = &self->dp;
+	uint64_t last = NS2_SIZE / 512 - 1, iova = 0;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+
+	ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova));
+	EXPECT_EQ(NVME_SC_SUCCESS,
+		  ns_rw(_metadata, dp, nvme_cmd_write, 2, last, 1, iova));
+	EXPECT_EQ(NVME_SC_LBA_RANGE,
+		  ns_rw(_metadata, dp, nvme_cmd_write, 2, last + 1, 1, iova));
+	/* Namespace 1, larger, has that block. */
+	EXPECT_EQ(NVME_SC_SUCCESS,
+		  ns_rw(_metadata, dp, nvme_cmd_write, 1, last + 1, 1, iova));
+	EXPECT_EQ(NVME_SC_INVALID_NS,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 3, 0, 1, iova));
+	nb_flush(&sqe, 0xffffffffU);
+	ASSERT_EQ(0, nio_cmd(&dp->io, 1, &sqe, &cqe));
+	EXPECT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
+}
+
+TEST_F(ns, removed_while_served)
+{
+	struct dp *dp = &self->dp;
+	int64_t deadline;
+	uint64_t iova = 0;
+	uint16_t st;
+
+	ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova));
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  ns_rw(_metadata, dp, nvme_cmd_write, 2, 1, 1, iova));
+	ASSERT_EQ(0, mdev_attr_write_u64(&dp->l.mdev, NS2_ATTR, 0));
+	/* Gone from Identify at once (the driver's), from I/O once the
+	 * runtime applied the table: bounded by the clock.
+	 */
+	EXPECT_EQ(0, ns_nsze(_metadata, dp, 2));
+	deadline = mono_ms() + NS_APPLY_MS;
+	do {
+		st = ns_rw(_metadata, dp, nvme_cmd_read, 2, 1, 1, iova);
+	} while (st == NVME_SC_SUCCESS && mono_ms() < deadline);
+	EXPECT_EQ(NVME_SC_INVALID_NS, st);
+	/* Namespace 1 goes on. */
+	EXPECT_EQ(NVME_SC_SUCCESS,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 1, 1, 1, iova));
+}
+
+TEST_HARNESS_MAIN
