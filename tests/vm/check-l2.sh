@@ -6,7 +6,8 @@
 # expect.env (sourced) sets EXPECT_VID, EXPECT_SSVID (0x.... hex), EXPECT_MN,
 # EXPECT_SN, EXPECT_SUBNQN, EXPECT_VER (hex), EXPECT_NN, EXPECT_NSZE (blocks),
 # EXPECT_LBA_SIZE (bytes), EXPECT_NR_IOQ (queue pairs of the type) and
-# EXPECT_TEMP_K; EXPECT_REQ_IOQ, if set, is how many I/O queue pairs the
+# EXPECT_TEMP_K; EXPECT_NS2_NSZE, if set, the blocks (of EXPECT_NS2_LBA_SIZE
+# bytes) of a second namespace the guest must see and use; EXPECT_REQ_IOQ, if set, is how many I/O queue pairs the
 # guest's driver asks for; EXPECT_DSM_ZEROES=1 when the backend reads
 # deallocated blocks as zeroes (punched holes do). Exit status 0 when every assertion holds.
 set -euo pipefail
@@ -192,6 +193,24 @@ mark=$(($(sed -n 's/^slba=//p' <<< "$nvm") + 1))
 tap_is "Get LBA Status names the marked block, and it alone" "$(kv lba_status)" \
 	"0100000002000000$(le64 "$mark")0100000000000000" "$nvm"
 tap_is "the marked block written again reads" "$(kv rewrite) $(kv reread)" "0 0" "$nvm"
+
+# The second namespace (init-l2.sh ns2_check): there with its own size and
+# data when L1 made one (EXPECT_NS2_NSZE blocks of EXPECT_NS2_LBA_SIZE),
+# absent otherwise.
+ns2=$(section ns2)
+nkv() { sed -n "s/^$1=//p" <<< "$ns2"; }
+if [ -n "${EXPECT_NS2_NSZE:-}" ]; then
+	tap_is "/dev/nvme0n2: the second namespace, its Identify NSZE" \
+		"$(nkv ns2) $(nkv nsze)" "present $EXPECT_NS2_NSZE" "$ns2"
+	tap_is "/dev/nvme0n2's size (512-byte sectors)" "$(nkv sectors)" \
+		"$((EXPECT_NS2_NSZE * EXPECT_NS2_LBA_SIZE / 512))" "$ns2"
+	tap_is "fio with verification on /dev/nvme0n2 exits 0" "$(nkv fio)" 0 \
+		"$(tail -n 20 <<< "$ns2")"
+	tap_is "fio on /dev/nvme0n2 reports err=0" \
+		"$(grep -Eo 'err= *[0-9]+' <<< "$ns2" | tr -d ' ' | sort -u)" "err=0"
+else
+	tap_is "no second namespace where none was made" "$(nkv ns2)" none "$ns2"
+fi
 
 # Format NVM from nvme-cli (init-l2.sh format_ns).
 fmt=$(section format)

@@ -216,6 +216,24 @@ resize_under_fio() {
 	echo "fio=$rc"
 }
 
+# ns2_check: the second namespace, when the controller has one (make
+# check's L1 gives it one, served from a backend of its own): its size in
+# blocks as Identify and the block device say (nsze=, sectors=), and fio
+# writing and verifying it (fio=, its output); "none" when there is no
+# /dev/nvme0n2.
+ns2_check() {
+	[ -b /dev/nvme0n2 ] || { echo "ns2=none"; return 0; }
+	echo "ns2=present"
+	nvme id-ns /dev/nvme0 -n 2 -o json | sed -n 's/^  "nsze":\([0-9]*\),$/nsze=\1/p'
+	echo "sectors=$(cat /sys/block/nvme0n2/size)"
+	fio --name=ns2 --filename=/dev/nvme0n2 --rw=randrw --bs=4k --iodepth=8 \
+		--ioengine=libaio --direct=1 --size=1M --eta=never \
+		--verify=crc32c --do_verify=1 --verify_fatal=1 > /tmp/ns2.log 2>&1
+	f=$?
+	cat /tmp/ns2.log
+	echo "fio=$f"
+}
+
 # The benchmark's disk: the NVMe namespace or the virtio-blk disk.
 bench_disk() {
 	for d in /dev/nvme0n1 /dev/vda; do

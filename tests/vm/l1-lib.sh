@@ -111,12 +111,30 @@ l1_backing_remove() {
 	losetup -d "$1"
 }
 
-# l1_leapiod_start <uuid> <backend> <log>: start leapiod for one mdev and
-# wait (bounded by the clock) until the kernel shows it attached, i.e. the
-# mdev's runtime_pid is leapiod's pid. Sets LEAPIOD_PID; call it in the
+# l1_leapiod_start <uuid> <backend> <log> [<nsid>=<block device> ...]:
+# start leapiod for one mdev and wait (bounded by the clock) until the
+# kernel shows it attached, i.e. the mdev's runtime_pid is leapiod's pid;
+# namespaces besides 1 come from a configuration file written here (its
+# "namespaces": --vdev has NSID 1 only). Sets LEAPIOD_PID; call it in the
 # script's own shell, not in $(...), so that the job stays ours.
 l1_leapiod_start() {
-	l1_leapiod_serve "$3" "$1=$2"
+	local uuid=$1 backend=$2 log=$3 conf=/tmp/leapiod-l1.json ns sep=
+	shift 3
+	if [ $# = 0 ]; then
+		l1_leapiod_serve "$log" "$uuid=$backend"
+		return
+	fi
+	{
+		printf '{"vdevs": [{"uuid": "%s", "backend": {"type": "block", "path": "%s"},\n  "namespaces": [' \
+			"$uuid" "$backend"
+		for ns in "$@"; do
+			printf '%s{"nsid": %s, "backend": {"type": "block", "path": "%s"}}' \
+				"$sep" "${ns%%=*}" "${ns#*=}"
+			sep=', '
+		done
+		printf ']}]}\n'
+	} > "$conf"
+	L1_LEAPIOD_ARGS="--config $conf" l1_leapiod_serve "$log" "$uuid"
 }
 L1_LEAPIOD_SOCK=/run/leapiod-l1.sock
 
@@ -126,7 +144,13 @@ l1_leapiod_serve() {
 	local log=$1 v deadline args=()
 	shift
 	[ -x "$LEAPIOD" ] || { echo "no $LEAPIOD (make)" | tee "$log" >&2; return 1; }
-	for v in "$@"; do args+=(--vdev "$v"); done
+	# L1_LEAPIOD_ARGS: leapiod's arguments in place of --vdev <uuid>=...
+	# (then each argument here is a UUID to wait for).
+	if [ -n "${L1_LEAPIOD_ARGS:-}" ]; then
+		read -r -a args <<< "$L1_LEAPIOD_ARGS"
+	else
+		for v in "$@"; do args+=(--vdev "$v"); done
+	fi
 	# A control socket for leapioctl (L1_LEAPIOD_SOCK); its state (Write
 	# Uncorrectable's marks) in L1's tmpfs: /var is the shared root's,
 	# read-only.
@@ -290,6 +314,8 @@ l1_l2_check() {
 		l1_mdev_expect "$uuid"
 		echo "EXPECT_REQ_IOQ=$L1_L2_REQ_IOQ"
 		echo "EXPECT_DSM_ZEROES=$zeroes"
+		# The caller's own expectations (the second namespace's).
+		[ -z "${L1_L2_EXPECT:-}" ] || printf '%s\n' "$L1_L2_EXPECT"
 	} > "$RESULTS/$name-expect.env"
 	# The caller's live output file (the card check watches it too).
 	live=${LEAPIO_L2_LIVE:-/tmp/$name-live.log}

@@ -31,6 +31,7 @@ log() { echo "l1-main: $*"; }
 # so that the LBA format in use is really read from the device.
 NS_SIZE=$((512 << 20))
 LBA_SIZE=4096
+NS2_SIZE=$((16 << 20))
 
 
 if ! l1_load_vfio; then
@@ -97,7 +98,23 @@ if [ -d /sys/module/leapio_host ] &&
 	else
 		tap 0 "backing store: loop device over a tmpfs file"
 	fi
-	if [ -n "$backing" ] && l1_leapiod_start "$uuid" "$backing" "$RESULTS/leapiod.log"; then
+	# A second namespace of 512-byte blocks (namespace 1's are 4 KiB),
+	# served from a backend of its own.
+	backing2=
+	if backing2=$(l1_backing_create /tmp/l2-ns2.img "$NS2_SIZE") &&
+		echo 512 > "/sys/bus/mdev/devices/$uuid/leapio/ns2_lba_size" &&
+		echo "$NS2_SIZE" > "/sys/bus/mdev/devices/$uuid/leapio/ns2_size"; then
+		tap 1 "namespace 2 of the mdev ($NS2_SIZE bytes) on loop device $backing2"
+	else
+		tap 0 "namespace 2 of the mdev ($NS2_SIZE bytes) on a loop device of its own"
+		backing2=
+	fi
+	L1_L2_EXPECT=
+	[ -z "$backing2" ] ||
+		L1_L2_EXPECT="EXPECT_NS2_NSZE=$((NS2_SIZE / 512))
+EXPECT_NS2_LBA_SIZE=512"
+	if [ -n "$backing" ] && l1_leapiod_start "$uuid" "$backing" "$RESULTS/leapiod.log" \
+		${backing2:+"2=$backing2"}; then
 		tap 1 "leapiod attached to mdev $uuid (runtime_pid $LEAPIOD_PID)"
 	else
 		tap 0 "leapiod attached to mdev $uuid" "$(tail -n 20 "$RESULTS/leapiod.log" 2>/dev/null)"
@@ -118,6 +135,7 @@ if [ -d /sys/module/leapio_host ] &&
 			"$(l1_mdev_attr "$uuid" pinned_pages 2>&1)" 0
 	fi
 	[ -z "$backing" ] || l1_backing_remove "$backing" || true
+	[ -z "$backing2" ] || l1_backing_remove "$backing2" || true
 	tap "$(ok_if l1_mdev_remove "$uuid")" "mdev removed after the guest"
 else
 	tap 0 "mdev leapio-4q created"
