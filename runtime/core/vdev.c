@@ -149,7 +149,9 @@ static void lio_ns_apply(struct lio_vdev *v, u32 nsid)
 	if (shift != 9 && shift != 12)
 		nsze = 0;	/* not a format of ours: no LBA is valid */
 	if (gen != ns->gen || attached != ns->attached) {
-		v->drain_gen = true;
+		/* At attach nothing of ours is in flight, of any geometry. */
+		if (!v->recovering)
+			v->drain_gen = true;
 		if (nsid > 1 && attached && !ns->bdev)
 			lio_log("vdev %s: namespace %u (%llu blocks of %u bytes) "
 				"has no backend in the configuration: its I/O "
