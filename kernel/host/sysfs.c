@@ -71,6 +71,7 @@ static int lio_set_ns_live(struct lio_mdev *lm, u64 size)
 			size, 1U << lm->vc->ns[0].lba_shift);
 		return ret;
 	}
+	lio_dp_ns_changed(lm);
 	dev_info(dev, "namespace grew from %llu to %llu bytes (ns_size written)\n",
 		 was, size);
 	return 0;
