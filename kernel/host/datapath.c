@@ -72,6 +72,23 @@ static void lio_dp_put_geometry(struct lio_mdev *lm)
 				     vc->format.gen - vc->format.busy);
 }
 
+/*
+ * The operator changed a namespace (sysfs.c). The model gives a data
+ * path the table only while the controller is ready (lio_ns_changed());
+ * a runtime attached to one that is not gets it now all the same, so
+ * that it takes up or lets go of a namespace's backend when the operator
+ * says, not at the guest's next enable. No I/O comes from a controller
+ * that is not ready: there is nothing to wait for, no ack.
+ */
+void lio_dp_ns_changed(struct lio_mdev *lm)
+{
+	lockdep_assert_held(&lm->lock);
+	if (lio_vctrl_ready(lm->vc) || !lio_region_attached(lm))
+		return;
+	lio_dp_put_geometry(lm);
+	lio_region_bump(lm);
+}
+
 static void lio_dp_put_features(struct lio_mdev *lm)
 {
 	struct lio_features *f = &lm->vc->feat;

@@ -360,6 +360,11 @@ void lio_dp_fatal(struct lio_mdev *lm);
  * region if the model had been completing I/O itself.
  */
 void lio_dp_attach(struct lio_mdev *lm);
+/*
+ * sysfs.c, under lio_mdev.lock: the operator created, grew or removed a
+ * namespace in the model; the table goes to an attached runtime now.
+ */
+void lio_dp_ns_changed(struct lio_mdev *lm);
 /* irq.c, under lio_mdev.lock: eventfds or the irq mode changed. */
 void lio_dp_irq_changed(struct lio_mdev *lm);
 /* regions.c: the VFIO user mmapped BAR0's doorbells (or closed: false). */

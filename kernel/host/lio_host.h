@@ -102,5 +102,7 @@ u64 lio_wall_ms(void *opaque);
 
 /* sysfs.c */
 extern const struct attribute_group *lio_mdev_groups[];
+/* Complete lio_mdev_groups: before the driver is registered. */
+void lio_sysfs_init(void);
 
 #endif /* LEAPIO_HOST_H */

@@ -134,6 +134,7 @@ static int __init lio_init(void)
 	}
 
 	lio_regions_selftest();
+	lio_sysfs_init();
 
 	ret = lio_chardev_init();
 	if (ret)

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /sys/bus/mdev/devices/<uuid>/leapio/: the controller's settings and
- * identity (names in uapi/linux/leapio.h). The namespace geometry can be
+ * identity (names in uapi/linux/leapio.h). Namespace 1's geometry can be
  * set between create and the VFIO user's open, as mdevctl does with a
- * device's attrs; the values shown are the model's own.
+ * device's attrs; namespaces 2..16 come and go at any time. The values
+ * shown are the model's own.
  */
 #include <linux/device.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <linux/stringify.h>
 #include <linux/sysfs.h>
 
 #include "card.h"
@@ -71,6 +73,7 @@ static int lio_set_ns_live(struct lio_mdev *lm, u64 size)
 			size, 1U << lm->vc->ns[0].lba_shift);
 		return ret;
 	}
+	lio_dp_ns_changed(lm);
 	dev_info(dev, "namespace grew from %llu to %llu bytes (ns_size written)\n",
 		 was, size);
 	return 0;
@@ -166,6 +169,149 @@ static ssize_t lba_size_store(struct device *dev, struct device_attribute *attr,
 		return ret;
 	}
 	ret = lio_set_ns(dev, NULL, &lba_size);
+	return ret ? ret : count;
+}
+
+/*
+ * Namespaces 2..LEAPIO_MAX_NS: leapio/ns<N>_size and ns<N>_lba_size, one
+ * show and one store for each kind, the NSID the attribute's. Unlike
+ * namespace 1 they are made, grown and removed at any time, the guest
+ * running or not, with the rules of lio_vctrl_resize_ns() and
+ * lio_vctrl_set_ns_lba(): a namespace is the guest's once it exists, so
+ * it never shrinks and keeps its LBA size, but the operator may take it
+ * away whole. The driver cannot look at the backends: leapiod serves
+ * each NSID from the one its configuration gives it.
+ */
+struct lio_ns_attr {
+	struct device_attribute	dattr;
+	u32			nsid;
+	char			name[sizeof("ns" __stringify(LIO_NN) "_lba_size")];
+};
+
+/* [nsid - 2]: ns<N>_size, ns<N>_lba_size; lio_sysfs_init() fills them. */
+static struct lio_ns_attr lio_ns_attrs[LIO_NN - 1][2];
+
+static u32 lio_attr_nsid(struct device_attribute *attr)
+{
+	return container_of(attr, struct lio_ns_attr, dattr)->nsid;
+}
+
+static ssize_t nsn_size_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct lio_mdev *lm = lio_dev_to_mdev(dev);
+	u32 nsid = lio_attr_nsid(attr);
+	u64 size;
+
+	mutex_lock(&lm->lock);
+	size = lm->vc->ns[nsid - 1].size;
+	mutex_unlock(&lm->lock);
+	return sysfs_emit(buf, "%llu\n", size);
+}
+
+/* What a write of ns<N>_size did, or why it did not. */
+static void lio_nsn_size_log(struct device *dev, u32 nsid, u64 was, u64 size,
+			     u32 lba_size, int ret)
+{
+	switch (ret) {
+	case 0:
+		if (size == was)
+			break;
+		if (!was)
+			dev_info(dev, "namespace %u created: %llu bytes in blocks of %u (ns%u_size written)\n",
+				 nsid, size, lba_size, nsid);
+		else if (!size)
+			dev_info(dev, "namespace %u removed: it had %llu bytes (ns%u_size 0 written)\n",
+				 nsid, was, nsid);
+		else
+			dev_info(dev, "namespace %u grew from %llu to %llu bytes (ns%u_size written)\n",
+				 nsid, was, size, nsid);
+		break;
+	case -ERANGE:
+		dev_dbg(dev, "ns%u_size %llu refused: at most %llu\n", nsid,
+			size, LEAPIO_NS_SIZE_MAX);
+		break;
+	case -EBUSY:
+		if (size && size < was)
+			dev_dbg(dev, "ns%u_size %llu refused: a namespace only grows (it has %llu bytes); write 0 to remove it first\n",
+				nsid, size, was);
+		else
+			dev_dbg(dev, "ns%u_size %llu refused: a Format NVM of namespace %u is under way\n",
+				nsid, size, nsid);
+		break;
+	default:
+		dev_dbg(dev, "ns%u_size %llu refused: 0 or a multiple of ns%u_lba_size (%u)\n",
+			nsid, size, nsid, lba_size);
+		break;
+	}
+}
+
+static ssize_t nsn_size_store(struct device *dev, struct device_attribute *attr,
+			      const char *buf, size_t count)
+{
+	struct lio_mdev *lm = lio_dev_to_mdev(dev);
+	u32 nsid = lio_attr_nsid(attr);
+	u32 lba_size;
+	u64 size, was;
+	int ret;
+
+	ret = kstrtou64(buf, 0, &size);
+	if (ret) {
+		dev_dbg(dev, "ns%u_size: not a number of bytes\n", nsid);
+		return ret;
+	}
+	/*
+	 * The model tells a ready controller's data path, and waits for its
+	 * ack as for any geometry change; lio_dp_ns_changed() tells one
+	 * attached to a controller that is not ready.
+	 */
+	mutex_lock(&lm->lock);
+	was = lm->vc->ns[nsid - 1].size;
+	lba_size = 1U << lm->vc->ns[nsid - 1].lba_shift;
+	ret = lio_vctrl_resize_ns(lm->vc, nsid, size);
+	if (!ret && size != was)
+		lio_dp_ns_changed(lm);
+	mutex_unlock(&lm->lock);
+	lio_nsn_size_log(dev, nsid, was, size, lba_size, ret);
+	return ret ? ret : count;
+}
+
+static ssize_t nsn_lba_size_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct lio_mdev *lm = lio_dev_to_mdev(dev);
+	u32 nsid = lio_attr_nsid(attr);
+	u32 lba_size;
+
+	mutex_lock(&lm->lock);
+	lba_size = 1U << lm->vc->ns[nsid - 1].lba_shift;
+	mutex_unlock(&lm->lock);
+	return sysfs_emit(buf, "%u\n", lba_size);
+}
+
+static ssize_t nsn_lba_size_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t count)
+{
+	struct lio_mdev *lm = lio_dev_to_mdev(dev);
+	u32 nsid = lio_attr_nsid(attr);
+	u32 lba_size;
+	int ret;
+
+	/* Out of u32's range is no LBA size either: EINVAL, not ERANGE. */
+	if (kstrtou32(buf, 0, &lba_size)) {
+		dev_dbg(dev, "ns%u_lba_size: 512 or 4096\n", nsid);
+		return -EINVAL;
+	}
+	mutex_lock(&lm->lock);
+	ret = lio_vctrl_set_ns_lba(lm->vc, nsid, lba_size);
+	mutex_unlock(&lm->lock);
+	if (ret == -EBUSY)
+		dev_dbg(dev, "ns%u_lba_size %u refused: namespace %u exists, in its guest's LBA size; remove it first (ns%u_size 0)\n",
+			nsid, lba_size, nsid, nsid);
+	else if (ret)
+		dev_dbg(dev, "ns%u_lba_size %u refused: 512 or 4096\n", nsid,
+			lba_size);
 	return ret ? ret : count;
 }
 
@@ -372,7 +518,7 @@ LIO_ATTR(lio_attr_card_slot, LEAPIO_SYSFS_CARD_SLOT, 0444, card_slot_show,
 LIO_ATTR(lio_attr_backend, LEAPIO_SYSFS_BACKEND, 0644, backend_show,
 	 backend_store);
 
-static struct attribute *lio_mdev_attrs[] = {
+static struct attribute *lio_ctrl_attrs[] = {
 	&lio_attr_ns_size.attr,
 	&lio_attr_lba_size.attr,
 	&lio_attr_nr_ioq.attr,
@@ -390,6 +536,55 @@ static struct attribute *lio_mdev_attrs[] = {
 	&lio_attr_backend.attr,
 	NULL,
 };
+
+/* lio_ctrl_attrs, then the namespaces' (lio_sysfs_init()), then NULL. */
+static struct attribute *lio_mdev_attrs[ARRAY_SIZE(lio_ctrl_attrs) +
+					2 * ARRAY_SIZE(lio_ns_attrs)];
+
+static void __init lio_ns_attr_set(struct lio_ns_attr *na, u32 nsid,
+				   const struct device_attribute *proto)
+{
+	na->dattr = *proto;
+	na->dattr.attr.name = na->name;
+	na->nsid = nsid;
+}
+
+/*
+ * Two attributes per NSID that differ in nothing but it: made here, before
+ * the driver is registered, rather than spelled out one by one.
+ */
+void __init lio_sysfs_init(void)
+{
+	static const struct device_attribute size = {
+		.attr	= { .mode = 0644 },
+		.show	= nsn_size_show,
+		.store	= nsn_size_store,
+	};
+	static const struct device_attribute lba_size = {
+		.attr	= { .mode = 0644 },
+		.show	= nsn_lba_size_show,
+		.store	= nsn_lba_size_store,
+	};
+	struct attribute **a = lio_mdev_attrs;
+	unsigned int i;
+	u32 nsid;
+
+	for (i = 0; lio_ctrl_attrs[i]; i++)
+		*a++ = lio_ctrl_attrs[i];
+	for (nsid = 2; nsid <= LIO_NN; nsid++) {
+		struct lio_ns_attr *na = lio_ns_attrs[nsid - 2];
+
+		snprintf(na[0].name, sizeof(na[0].name),
+			 LEAPIO_SYSFS_NSN_SIZE_FMT, nsid);
+		lio_ns_attr_set(&na[0], nsid, &size);
+		snprintf(na[1].name, sizeof(na[1].name),
+			 LEAPIO_SYSFS_NSN_LBA_SIZE_FMT, nsid);
+		lio_ns_attr_set(&na[1], nsid, &lba_size);
+		*a++ = &na[0].dattr.attr;
+		*a++ = &na[1].dattr.attr;
+	}
+	/* The last entry stays NULL: the end of the list. */
+}
 
 static const struct attribute_group lio_mdev_group = {
 	.name	= LEAPIO_SYSFS_GROUP,

@@ -2,8 +2,8 @@
 /*
  * Asynchronous Event Requests: holding them, the limit, events waiting
  * for one, masking of a reported type until its log page is read with
- * RAE clear, a full admin CQ, and resets; the namespace growing under a
- * live controller.
+ * RAE clear, a full admin CQ, and resets; namespaces growing, created and
+ * removed under a live controller.
  *
  * The temperature threshold is the event a guest can cause; the other
  * event types are raised directly with lio_aer_event(), as the parts of
@@ -549,6 +549,192 @@ TEST(several_namespaces_grown)
 	fg_free(g);
 }
 
+/* The active NSID list (Identify CNS 02h): is nsid in it? */
+static bool ns_listed(struct __test_metadata *_metadata, struct fake_guest *g,
+		      u32 nsid)
+{
+	__le32 *list = fg_ptr(g, BUF);
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	int i;
+
+	nb_identify(&sqe, NVME_ID_CNS_NS_ACTIVE_LIST, 0, BUF);
+	EXPECT_EQ(0, fg_admin(g, &sqe, &cqe));
+	EXPECT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
+	for (i = 0; i < 1024 && list[i]; i++)
+		if (le32_to_cpu(list[i]) == nsid)
+			return true;
+	return false;
+}
+
+/*
+ * The operator creates a namespace under a live controller (sysfs
+ * ns<N>_size, lio_vctrl_resize_ns()) in the LBA size given before
+ * (ns<N>_lba_size): the data path has the table first, then the notice,
+ * the NSID in the Changed Namespace List, the namespace in Identify, with
+ * the per namespace features' defaults.
+ */
+TEST_F(aer, namespace_created_is_a_notice)
+{
+	struct lio_vctrl *c = self->g->c;
+	struct nvme_id_ns *id = fg_ptr(self->g, BUF);
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	struct fg_dp dp;
+	int cid, i;
+
+	fg_dp_attach(self->g, &dp);
+	c->feat.err_recovery[2] = 0x1234;	/* a Set for FFFFFFFFh, once */
+	ASSERT_EQ(NVME_SC_SUCCESS, set_feature(self->g, NVME_FEAT_ASYNC_EVENT,
+					       NVME_AEC_NS_ATTR));
+	cid = aer(self->g, &cqe);
+	ASSERT_LE(0, cid);
+	ASSERT_EQ(0, lio_vctrl_set_ns_lba(c, 3, 4096));
+	/* Whole blocks of that size, at least one. */
+	ASSERT_EQ(-EINVAL, lio_vctrl_resize_ns(c, 3, 512));
+	ASSERT_EQ(-EINVAL, lio_vctrl_resize_ns(c, 3, (1ULL << 20) + 512));
+	ASSERT_EQ(-ERANGE, lio_vctrl_resize_ns(c, 3, LEAPIO_NS_SIZE_MAX + 4096));
+	ASSERT_EQ(NULL, lio_ns_get(c, 3));
+	ASSERT_EQ(0U, fg_dp_count(&dp, FG_DP_UPDATE));
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 3, 1ULL << 20));
+	i = fg_dp_find(&dp, 0, FG_DP_UPDATE);
+	ASSERT_LE(0, i);
+	ASSERT_EQ(LIO_DP_GEOMETRY, dp.rec[i].arg);
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid, EV_NS);
+	EXPECT_EQ(0U, c->feat.err_recovery[2]);
+	ASSERT_TRUE(ns_listed(_metadata, self->g, 3));
+	nb_identify(&sqe, NVME_ID_CNS_NS, 3, BUF);
+	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
+	ASSERT_EQ((1ULL << 20) / 4096, le64_to_cpu(id->nsze));
+	ASSERT_EQ(1, id->flbas & 0xf);
+	changed_ns(_metadata, self->g, false, 3, 0);
+	/* The same size again is no change. */
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 3, 1ULL << 20));
+	ASSERT_EQ(1U, fg_dp_count(&dp, FG_DP_UPDATE));
+	changed_ns(_metadata, self->g, false, 0, 0);
+}
+
+/*
+ * Removed: the data path is told (its commands to it done by the ack),
+ * then the guest; Identify no longer lists it and I/O does not reach it.
+ * The LBA size stays for the next one of that NSID.
+ */
+TEST_F(aer, namespace_removed_is_a_notice)
+{
+	struct lio_vctrl *c = self->g->c;
+	struct nvme_cqe cqe;
+	struct fg_dp dp;
+	int cid, i;
+
+	ASSERT_EQ(0, lio_vctrl_set_ns_lba(c, LIO_NN, 4096));
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, LIO_NN, 1ULL << 20));
+	changed_ns(_metadata, self->g, false, LIO_NN, 0);
+	fg_dp_attach(self->g, &dp);
+	ASSERT_EQ(NVME_SC_SUCCESS, set_feature(self->g, NVME_FEAT_ASYNC_EVENT,
+					       NVME_AEC_NS_ATTR));
+	cid = aer(self->g, &cqe);
+	ASSERT_LE(0, cid);
+
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, LIO_NN, 0));
+	i = fg_dp_find(&dp, 0, FG_DP_UPDATE);
+	ASSERT_LE(0, i);
+	ASSERT_EQ(LIO_DP_GEOMETRY, dp.rec[i].arg);
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid, EV_NS);
+	ASSERT_EQ(NULL, lio_ns_get(c, LIO_NN));
+	ASSERT_FALSE(c->ns[LIO_NN - 1].attached);
+	ASSERT_FALSE(ns_listed(_metadata, self->g, LIO_NN));
+	ASSERT_TRUE(ns_listed(_metadata, self->g, 1));
+	changed_ns(_metadata, self->g, false, LIO_NN, 0);
+	EXPECT_EQ(12, c->ns[LIO_NN - 1].lba_shift);
+
+	/* Gone already: nothing to tell. */
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, LIO_NN, 0));
+	ASSERT_EQ(1U, fg_dp_count(&dp, FG_DP_UPDATE));
+	changed_ns(_metadata, self->g, false, 0, 0);
+	/* Back, in the LBA size it had. */
+	ASSERT_EQ(-EINVAL, lio_vctrl_resize_ns(c, LIO_NN, 512));
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, LIO_NN, 4096));
+	ASSERT_EQ(4096ULL, c->ns[LIO_NN - 1].size);
+	ASSERT_TRUE(ns_listed(_metadata, self->g, LIO_NN));
+}
+
+/*
+ * Smaller is refused, whatever the guest does: the blocks past it are
+ * its own. Larger grows it as lio_vctrl_grow_ns() does. Namespace 1 is
+ * not the operator's to make or remove this way, nor an NSID past NN.
+ */
+TEST_F(aer, namespace_shrink_refused)
+{
+	struct lio_vctrl *c = self->g->c;
+	struct nvme_cqe cqe;
+	struct fg_dp dp;
+
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 2, 1ULL << 20));
+	changed_ns(_metadata, self->g, false, 2, 0);
+	fg_dp_attach(self->g, &dp);
+	ASSERT_EQ(NVME_SC_SUCCESS, set_feature(self->g, NVME_FEAT_ASYNC_EVENT,
+					       NVME_AEC_NS_ATTR));
+	ASSERT_LE(0, aer(self->g, &cqe));
+
+	ASSERT_EQ(-EBUSY, lio_vctrl_resize_ns(c, 2, (1ULL << 20) - 512));
+	ASSERT_EQ(-EBUSY, lio_vctrl_resize_ns(c, 2, 512));
+	ASSERT_EQ(-EINVAL, lio_vctrl_resize_ns(c, 2, (1ULL << 21) + 1));
+	ASSERT_EQ(-EINVAL, lio_vctrl_resize_ns(c, 1, 1ULL << 21));
+	ASSERT_EQ(-EINVAL, lio_vctrl_resize_ns(c, 1, 0));
+	ASSERT_EQ(-EINVAL, lio_vctrl_resize_ns(c, 0, 1ULL << 21));
+	ASSERT_EQ(-EINVAL, lio_vctrl_resize_ns(c, LIO_NN + 1, 1ULL << 21));
+	ASSERT_EQ(1ULL << 20, c->ns[1].size);
+	ASSERT_EQ(LEAPIO_DEFAULT_NS_SIZE, c->ns[0].size);
+	ASSERT_EQ(0U, fg_dp_count(&dp, FG_DP_UPDATE));
+	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
+	changed_ns(_metadata, self->g, true, 0, 0);
+
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 2, 1ULL << 21));
+	ASSERT_EQ(1ULL << 21, c->ns[1].size);
+	ASSERT_EQ(1U, fg_dp_count(&dp, FG_DP_UPDATE));
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	ASSERT_EQ(EV_NS, le32_to_cpu(cqe.dw0));
+	changed_ns(_metadata, self->g, false, 2, 0);
+}
+
+/*
+ * The LBA size of a namespace is chosen before it exists; while it does
+ * its blocks are the guest's (Format NVM changes them, not the operator).
+ */
+TEST_F(aer, namespace_lba_size_fixed_while_it_exists)
+{
+	struct lio_vctrl *c = self->g->c;
+
+	/* What one is created with when not told: ns 1's default. */
+	ASSERT_EQ(LEAPIO_DEFAULT_LBA_SIZE, 1 << c->ns[6].lba_shift);
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns_lba(c, 7, 1024));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns_lba(c, 7, 0));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns_lba(c, 7, 8192));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns_lba(c, 1, 4096));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns_lba(c, 0, 4096));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns_lba(c, LIO_NN + 1, 4096));
+	ASSERT_EQ(0, lio_vctrl_set_ns_lba(c, 7, 4096));
+	ASSERT_EQ(0, lio_vctrl_set_ns_lba(c, 7, 512));
+	ASSERT_EQ(0, lio_vctrl_set_ns_lba(c, 7, 4096));
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 7, 8192));
+
+	ASSERT_EQ(-EBUSY, lio_vctrl_set_ns_lba(c, 7, 512));
+	ASSERT_EQ(-EBUSY, lio_vctrl_set_ns_lba(c, 7, 4096));
+	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns_lba(c, 7, 1000));
+	ASSERT_EQ(12, c->ns[6].lba_shift);
+	ASSERT_EQ(8192ULL, c->ns[6].size);
+
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 7, 0));
+	ASSERT_EQ(0, lio_vctrl_set_ns_lba(c, 7, 512));
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 7, 512));
+	ASSERT_EQ(9, c->ns[6].lba_shift);
+}
+
 /* Before the controller is enabled: the new size only, told to nobody. */
 TEST_F(aer, namespace_grown_while_disabled)
 {
@@ -560,7 +746,12 @@ TEST_F(aer, namespace_grown_while_disabled)
 	fg_dp_attach(self->g, &dp);
 	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 1, 2 * size));
 	ASSERT_EQ(2 * size, c->ns[0].size);
+	/* Made and removed as well: the list has them for the next enable. */
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 2, 1ULL << 20));
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 3, 1ULL << 20));
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 3, 0));
 	ASSERT_EQ(0U, fg_dp_count(&dp, FG_DP_UPDATE));
+	ASSERT_EQ(0x7U, c->ns_changed);
 }
 
 TEST_HARNESS_MAIN

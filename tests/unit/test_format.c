@@ -344,4 +344,38 @@ TEST_F(fmt, a_reset_drops_the_command_not_the_format)
 	ASSERT_EQ(NS_BYTES / 4096, nsze);
 }
 
+/*
+ * The operator's namespaces (lio_vctrl_resize_ns()) stay as they are
+ * while a Format NVM covers them: the data path erases what it was given
+ * and the answer sets the LBA size of each namespace it covers.
+ */
+TEST_F(fmt, namespaces_stay_while_formatted)
+{
+	struct lio_vctrl *c = self->g->c;
+	u16 cid;
+
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 2, NS_BYTES));
+	ASSERT_EQ(0xffff, format(self->g, 2, 1, 0, 0, &cid));
+	EXPECT_EQ(-EBUSY, lio_vctrl_resize_ns(c, 2, 2 * NS_BYTES));
+	EXPECT_EQ(-EBUSY, lio_vctrl_resize_ns(c, 2, 0));
+	/* Others are not its business; the same size changes nothing. */
+	EXPECT_EQ(0, lio_vctrl_resize_ns(c, 2, NS_BYTES));
+	EXPECT_EQ(0, lio_vctrl_resize_ns(c, 3, NS_BYTES));
+	EXPECT_EQ(0, lio_vctrl_resize_ns(c, 3, 0));
+	ASSERT_EQ(0, lio_vctrl_format_done(c, 1, NVME_SC_SUCCESS));
+	ASSERT_EQ(NVME_SC_SUCCESS, reaped(self->g, cid));
+	EXPECT_EQ(12, c->ns[1].lba_shift);
+	EXPECT_EQ(-EINVAL, lio_vctrl_resize_ns(c, 2, 2 * NS_BYTES + 512));
+	EXPECT_EQ(0, lio_vctrl_resize_ns(c, 2, 2 * NS_BYTES));
+
+	/* All of them: none comes or goes meanwhile. */
+	ASSERT_EQ(0xffff, format(self->g, NVME_NSID_ALL, 0, 0, 0, &cid));
+	EXPECT_EQ(-EBUSY, lio_vctrl_resize_ns(c, 3, NS_BYTES));
+	EXPECT_EQ(-EBUSY, lio_vctrl_resize_ns(c, 2, 0));
+	ASSERT_EQ(0, lio_vctrl_format_done(c, 2, NVME_SC_SUCCESS));
+	ASSERT_EQ(NVME_SC_SUCCESS, reaped(self->g, cid));
+	EXPECT_EQ(0, lio_vctrl_resize_ns(c, 2, 0));
+	EXPECT_EQ(NULL, lio_ns_get(c, 2));
+}
+
 TEST_HARNESS_MAIN

@@ -759,10 +759,14 @@ TEST_F(regs, namespace_geometry)
 	/* Others come and go; a bad geometry leaves none. */
 	ASSERT_EQ(-EINVAL, lio_vctrl_set_ns(c, LIO_NN, 1000, 512));
 	ASSERT_EQ(NULL, lio_ns_get(c, LIO_NN));
-	ASSERT_EQ(0, lio_vctrl_set_ns(c, LIO_NN, 1ULL << 20, 512));
+	ASSERT_EQ(0, lio_vctrl_set_ns(c, LIO_NN, 1ULL << 20, 4096));
 	ASSERT_EQ(&c->ns[LIO_NN - 1], lio_ns_active(c, LIO_NN));
 	ASSERT_EQ(0, lio_vctrl_set_ns(c, LIO_NN, 0, 0));
 	ASSERT_EQ(NULL, lio_ns_get(c, LIO_NN));
+	ASSERT_FALSE(c->ns[LIO_NN - 1].attached);
+	/* ... keeping the LBA size the next one of the NSID is made with. */
+	ASSERT_EQ(12, c->ns[LIO_NN - 1].lba_shift);
+	ASSERT_EQ(9, c->ns[1].lba_shift);
 	ASSERT_EQ(NULL, lio_ns_get(c, 0));
 	ASSERT_EQ(NULL, lio_ns_get(c, LIO_NN + 1));
 	ASSERT_EQ(NULL, lio_ns_get(c, 0xffffffffU));

@@ -54,6 +54,9 @@
 #define LEAPIO_SYSFS_GROUP		"leapio"
 #define LEAPIO_SYSFS_NS_SIZE		"ns_size"	/* rw, bytes */
 #define LEAPIO_SYSFS_LBA_SIZE		"lba_size"	/* rw, 512 or 4096 */
+/* rw, namespace N = 2..LEAPIO_MAX_NS: bytes (0: none); 512 or 4096 */
+#define LEAPIO_SYSFS_NSN_SIZE_FMT	"ns%u_size"
+#define LEAPIO_SYSFS_NSN_LBA_SIZE_FMT	"ns%u_lba_size"
 #define LEAPIO_SYSFS_NR_IOQ		"nr_ioq"	/* ro */
 #define LEAPIO_SYSFS_CNTLID		"cntlid"	/* ro */
 #define LEAPIO_SYSFS_SERIAL		"serial"	/* ro */

@@ -26,6 +26,8 @@ static u64 lio_cap_value(void)
 void lio_vctrl_init(struct lio_vctrl *c, const struct lio_vctrl_params *p,
 		    const struct lio_vctrl_ops *ops, void *opaque)
 {
+	u32 i;
+
 	memset(c, 0, sizeof(*c));
 	c->ops = ops;
 	c->opaque = opaque;
@@ -35,8 +37,10 @@ void lio_vctrl_init(struct lio_vctrl *c, const struct lio_vctrl_params *p,
 	if (c->p.nr_ioq > LIO_MAX_IOQ)
 		c->p.nr_ioq = LIO_MAX_IOQ;
 	c->nr_vectors = c->p.nr_ioq + 1;
+	/* The others are created with the default LBA size unless told. */
+	for (i = 0; i < LIO_NN; i++)
+		c->ns[i].lba_shift = LEAPIO_DEFAULT_LBA_SIZE == 4096 ? 12 : 9;
 	c->ns[0].size = LEAPIO_DEFAULT_NS_SIZE;
-	c->ns[0].lba_shift = LEAPIO_DEFAULT_LBA_SIZE == 4096 ? 12 : 9;
 	c->ns[0].attached = true;
 	c->cap = lio_cap_value();
 	c->vs = NVME_VS(1, 4, 0);
@@ -57,7 +61,9 @@ int lio_vctrl_set_ns(struct lio_vctrl *c, u32 nsid, u64 size, u32 lba_size)
 		return -EINVAL;
 	ns = &c->ns[nsid - 1];
 	if (!size && nsid != 1) {
-		memset(ns, 0, sizeof(*ns));
+		/* Its LBA size stays: the one it is created with next. */
+		ns->size = 0;
+		ns->attached = false;
 		return 0;
 	}
 	ret = leapio_ns_geometry_check(size, lba_size);
@@ -70,13 +76,33 @@ int lio_vctrl_set_ns(struct lio_vctrl *c, u32 nsid, u64 size, u32 lba_size)
 }
 
 /*
- * The host is told with a Namespace Attribute Changed notice if it asked
- * for one (Asynchronous Event Configuration bit 8), and finds the NSID in
- * the Changed Namespace List either way; a running data path has the new
- * size before the guest is told (a runtime that does not take it fails
- * the controller, as a reset it does not acknowledge does). Shrinking
- * under a host that may use the blocks beyond would
- * lose them: refused.
+ * Namespace nsid was created, grew or went. The host is told with a
+ * Namespace Attribute Changed notice if it asked for one (Asynchronous
+ * Event Configuration bit 8), and finds the NSID in the Changed Namespace
+ * List either way; a running data path has the new table before the
+ * guest is told (a runtime that does not take it fails the controller,
+ * as a reset it does not acknowledge does): a namespace that went takes
+ * no command once the change is acked. Not ready: the data path gets
+ * the table at enable, and no host is there to tell.
+ */
+static void lio_ns_changed(struct lio_vctrl *c, u32 nsid)
+{
+	c->ns_changed |= 1U << (nsid - 1);
+	if (!lio_vctrl_ready(c))
+		return;
+	if (lio_hook_update(c, LIO_DP_GEOMETRY)) {
+		lio_vctrl_dp_lost(c);
+		return;
+	}
+	if (c->feat.async_event_cfg & NVME_AEC_NS_ATTR)
+		lio_aer_event(c, NVME_AER_DW0(NVME_AER_TYPE_NOTICE,
+					      NVME_AER_NOTICE_NS_CHANGED,
+					      NVME_LOG_CHANGED_NS));
+}
+
+/*
+ * Told as lio_ns_changed() says. Shrinking under a host that may use the
+ * blocks beyond would lose them: refused.
  */
 int lio_vctrl_grow_ns(struct lio_vctrl *c, u32 nsid, u64 size)
 {
@@ -89,17 +115,62 @@ int lio_vctrl_grow_ns(struct lio_vctrl *c, u32 nsid, u64 size)
 	if (size == ns->size)
 		return 0;
 	ns->size = size;
-	c->ns_changed |= 1U << (nsid - 1);
-	if (!lio_vctrl_ready(c))
-		return 0;
-	if (lio_hook_update(c, LIO_DP_GEOMETRY)) {
-		lio_vctrl_dp_lost(c);
-		return 0;
+	lio_ns_changed(c, nsid);
+	return 0;
+}
+
+/*
+ * A Format NVM of nsid (or of all) is under way: the data path erases
+ * the namespace and the answer gives it a new LBA size; a namespace that
+ * changes size, goes or comes meanwhile would be erased in part or
+ * formatted unasked.
+ */
+static bool lio_format_busy_on(const struct lio_vctrl *c, u32 nsid)
+{
+	return c->format.busy &&
+	       (c->format.nsid == NVME_NSID_ALL || c->format.nsid == nsid);
+}
+
+int lio_vctrl_resize_ns(struct lio_vctrl *c, u32 nsid, u64 size)
+{
+	struct lio_ns *ns;
+	int ret;
+
+	if (nsid < 2 || nsid > LIO_NN)
+		return -EINVAL;
+	ns = &c->ns[nsid - 1];
+	if (size) {
+		ret = leapio_ns_geometry_check(size, 1U << ns->lba_shift);
+		if (ret)
+			return ret;
 	}
-	if (c->feat.async_event_cfg & NVME_AEC_NS_ATTR)
-		lio_aer_event(c, NVME_AER_DW0(NVME_AER_TYPE_NOTICE,
-					      NVME_AER_NOTICE_NS_CHANGED,
-					      NVME_LOG_CHANGED_NS));
+	if (size == ns->size)
+		return 0;
+	/* Removing it is the way down: the operator means to lose it. */
+	if (size && size < ns->size)
+		return -EBUSY;
+	if (lio_format_busy_on(c, nsid))
+		return -EBUSY;
+	if (!ns->size) {
+		/* A new namespace: the per namespace features' defaults. */
+		c->feat.err_recovery[nsid - 1] = 0;
+		ns->attached = true;
+	} else if (!size) {
+		ns->attached = false;
+	}
+	ns->size = size;
+	lio_ns_changed(c, nsid);
+	return 0;
+}
+
+int lio_vctrl_set_ns_lba(struct lio_vctrl *c, u32 nsid, u32 lba_size)
+{
+	if (nsid < 2 || nsid > LIO_NN || (lba_size != 512 && lba_size != 4096))
+		return -EINVAL;
+	/* Its blocks are the guest's: only Format NVM changes them then. */
+	if (c->ns[nsid - 1].size)
+		return -EBUSY;
+	c->ns[nsid - 1].lba_shift = lba_size == 4096 ? 12 : 9;
 	return 0;
 }
 

@@ -233,7 +233,7 @@ static u16 lio_log_build(struct lio_vctrl *c, struct lio_req *req, u8 lid,
 		*size = lio_log_fw_slot(buf);
 		break;
 	case NVME_LOG_CHANGED_NS:
-		/* Those that changed (lio_vctrl_grow_ns()), ascending. */
+		/* Those that changed (lio_ns_changed()), ascending. */
 		lio_log_changed_ns(c, buf);
 		*size = sizeof(struct nvme_changed_ns_log);
 		break;

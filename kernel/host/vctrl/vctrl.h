@@ -72,7 +72,7 @@ struct lio_dp_smart {
 #define LIO_DP_DBBUF	BIT(1)	/* Doorbell Buffer Config */
 #define LIO_DP_IRQ	BIT(2)	/* MSI-X masks, interrupt mode */
 #define LIO_DP_FATAL	BIT(3)	/* CSTS.CFS was set */
-#define LIO_DP_GEOMETRY	BIT(4)	/* the namespace grew, or was formatted */
+#define LIO_DP_GEOMETRY	BIT(4)	/* namespaces came, grew, went, were formatted */
 
 /* ---- What the embedding code provides ---- */
 struct lio_vctrl_ops {
@@ -197,7 +197,7 @@ struct lio_cq {
  */
 struct lio_ns {
 	u64	size;		/* bytes, a multiple of the LBA size */
-	u8	lba_shift;	/* 9 or 12 */
+	u8	lba_shift;	/* 9 or 12; size 0: the one it is created with */
 	bool	attached;
 };
 
@@ -385,8 +385,9 @@ void lio_vctrl_init(struct lio_vctrl *c, const struct lio_vctrl_params *p,
 
 /*
  * Namespace nsid's geometry, only while the device is not open: size 0
- * removes it (not namespace 1, which a vdev always has); one set is
- * attached. 0 or -EINVAL.
+ * removes it (not namespace 1, which a vdev always has), keeping its LBA
+ * size; one set is attached. 0, -ERANGE past LEAPIO_NS_SIZE_MAX or
+ * -EINVAL.
  */
 int lio_vctrl_set_ns(struct lio_vctrl *c, u32 nsid, u64 size, u32 lba_size);
 /*
@@ -395,6 +396,26 @@ int lio_vctrl_set_ns(struct lio_vctrl *c, u32 nsid, u64 size, u32 lba_size);
  * of its LBA size, -EBUSY for a smaller one.
  */
 int lio_vctrl_grow_ns(struct lio_vctrl *c, u32 nsid, u64 size);
+/*
+ * The operator's size for namespace nsid, 2..NN (sysfs ns<N>_size), at
+ * any time, the device open or not: size 0 removes the namespace, one
+ * that does not exist is created (attached) with its LBA size
+ * (lio_vctrl_set_ns_lba()), a larger size grows it; the same size does
+ * nothing. A change is a namespace attribute change as growth is
+ * (lio_vctrl_grow_ns()). 0; -EINVAL for another nsid or a size that is
+ * no multiple of the LBA size, -ERANGE past LEAPIO_NS_SIZE_MAX, -EBUSY
+ * for a smaller size but 0 or while a Format NVM of the namespace (or of
+ * all) is under way. A refusal changes nothing.
+ */
+int lio_vctrl_resize_ns(struct lio_vctrl *c, u32 nsid, u64 size);
+/*
+ * The LBA size namespace nsid, 2..NN, is created with (sysfs
+ * ns<N>_lba_size), kept when it is removed: 0; -EINVAL for another nsid
+ * or a size but 512 and 4096; -EBUSY while the namespace exists (its
+ * LBA size is the guest's, to change with Format NVM). ns[nsid -
+ * 1].lba_shift holds it, whether the namespace exists or not.
+ */
+int lio_vctrl_set_ns_lba(struct lio_vctrl *c, u32 nsid, u32 lba_size);
 
 /* Namespace nsid if it exists, else NULL (any NSID value). */
 static inline struct lio_ns *lio_ns_get(struct lio_vctrl *c, u32 nsid)
