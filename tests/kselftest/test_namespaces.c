@@ -12,13 +12,13 @@
 #include "clock.h"
 
 #define NS2_SIZE	(4ULL << 20)
-#define NS2_ATTR	"ns2_size"
 /* How long the runtime may take to apply a change of the table. */
 #define NS_APPLY_MS	10000
 
 FIXTURE(ns) {
 	struct dp dp;
 	struct backing bk2;
+	char ns2_attr[32];	/* ns2_size */
 };
 
 FIXTURE_SETUP(ns)
@@ -27,12 +27,14 @@ FIXTURE_SETUP(ns)
 	int err;
 
 	self->bk2.file = self->bk2.loop = -1;
+	snprintf(self->ns2_attr, sizeof(self->ns2_attr),
+		 LEAPIO_SYSFS_NSN_SIZE_FMT, 2);
 	dp_create(_metadata, dp, DP_NS_SIZE, DP_NS_SIZE, 512);
 	err = backing_create(&self->bk2, NS2_SIZE, 512);
 	if (err)
 		TH_LOG("second backing store: %s", strerror(-err));
 	ASSERT_EQ(0, err);
-	ASSERT_EQ(0, mdev_attr_write_u64(&dp->l.mdev, NS2_ATTR, NS2_SIZE));
+	ASSERT_EQ(0, mdev_attr_write_u64(&dp->l.mdev, self->ns2_attr, NS2_SIZE));
 	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, dp->bk.path,
 				      dp->bk.base));
 	ASSERT_EQ(0, leapiod_add_ns(&dp->d, dp->l.mdev.uuid, 2, self->bk2.path,
@@ -151,7 +153,7 @@ TEST_F(ns, removed_while_served)
 	ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova));
 	ASSERT_EQ(NVME_SC_SUCCESS,
 		  ns_rw(_metadata, dp, nvme_cmd_write, 2, 1, 1, iova));
-	ASSERT_EQ(0, mdev_attr_write_u64(&dp->l.mdev, NS2_ATTR, 0));
+	ASSERT_EQ(0, mdev_attr_write_u64(&dp->l.mdev, self->ns2_attr, 0));
 	/* Gone from Identify at once (the driver's), from I/O once the
 	 * runtime applied the table: bounded by the clock.
 	 */
