@@ -218,6 +218,39 @@ static void lio_io_done(struct lio_io *io)
 	lio_cmd_finish(c, st);
 }
 
+/*
+ * A command of several backend requests (DSM's ranges, a Flush of every
+ * namespace) is held by each one at the backend, and by its start until
+ * every one was submitted: the last put finishes it.
+ */
+static void lio_sub_put(struct lio_cmd *c)
+{
+	if (--c->nr_sub)
+		return;
+	free(c->sub);
+	c->sub = NULL;
+	lio_cmd_finish(c, c->status);
+}
+
+static void lio_dsm_sub_done(struct lio_io *io);
+
+/* One of them to backend b: false when it failed (c->status says why). */
+static bool lio_sub_submit(struct lio_cmd *c, struct lio_bdev *b,
+			   struct lio_io *io)
+{
+	u16 st;
+
+	io->iov = (struct iovec *)c;	/* no data: the owner */
+	io->done = lio_dsm_sub_done;
+	c->nr_sub++;
+	st = lio_submit(b, io);
+	if (!st)
+		return true;
+	c->nr_sub--;
+	c->status = st;
+	return false;
+}
+
 static void lio_dsm_sub_done(struct lio_io *io)
 {
 	struct lio_cmd *c = (struct lio_cmd *)io->iov;	/* the owner */
@@ -229,11 +262,7 @@ static void lio_dsm_sub_done(struct lio_io *io)
 	 */
 	if (!io->res && !c->status && io->op == LIO_IO_DISCARD)
 		c->status = lio_uncor_written(c->ns, io);
-	if (--c->nr_sub)
-		return;
-	free(c->sub);
-	c->sub = NULL;
-	lio_cmd_finish(c, c->status);
+	lio_sub_put(c);
 }
 
 u16 lio_submit(struct lio_bdev *b, struct lio_io *io)
@@ -300,22 +329,11 @@ static u16 lio_cmd_dsm(struct lio_vdev *v, struct lio_cmd *c,
 		io->op = LIO_IO_DISCARD;
 		io->offset = le64_to_cpu(r[i].slba) << c->ns->lba_shift;
 		io->len = (u64)le32_to_cpu(r[i].nlb) << c->ns->lba_shift;
-		io->iov = (struct iovec *)c;	/* no data: the owner */
-		io->done = lio_dsm_sub_done;
-		c->nr_sub++;
-		st = lio_submit(c->ns->bdev, io);
-		if (st) {
-			c->nr_sub--;
-			c->status = st;
+		if (!lio_sub_submit(c, c->ns->bdev, io))
 			break;
-		}
 	}
 	/* Drop the hold: completes now if every range is done already. */
-	if (--c->nr_sub == 0) {
-		free(c->sub);
-		c->sub = NULL;
-		lio_cmd_finish(c, c->status);
-	}
+	lio_sub_put(c);
 	return 0xffff;		/* finished (or will be) by the sub requests */
 }
 
@@ -384,7 +402,6 @@ static u16 lio_cmd_ns(struct lio_vdev *v, struct lio_cmd *c,
 static u16 lio_cmd_flush_all(struct lio_vdev *v, struct lio_cmd *c)
 {
 	unsigned int i, n = 0;
-	u16 st = 0;
 
 	c->sub = calloc(LIO_MAX_NSID, sizeof(*c->sub));
 	if (!c->sub)
@@ -397,22 +414,11 @@ static u16 lio_cmd_flush_all(struct lio_vdev *v, struct lio_cmd *c)
 		if (!v->ns[i].attached || !v->ns[i].bdev)
 			continue;
 		lio_io_init(io, LIO_IO_FLUSH);
-		io->iov = (struct iovec *)c;	/* no data: the owner */
-		io->done = lio_dsm_sub_done;
-		c->nr_sub++;
 		n++;
-		st = lio_submit(v->ns[i].bdev, io);
-		if (st) {
-			c->nr_sub--;
-			c->status = st;
+		if (!lio_sub_submit(c, v->ns[i].bdev, io))
 			break;
-		}
 	}
-	if (--c->nr_sub == 0) {
-		free(c->sub);
-		c->sub = NULL;
-		lio_cmd_finish(c, c->status);
-	}
+	lio_sub_put(c);
 	return 0xffff;
 }
 

@@ -271,6 +271,19 @@ void fh_format(struct fake_host *h, u32 gen, u8 lba_shift, u8 ses)
 	fh_bump(h);
 }
 
+/* A memory backend of size bytes on the fake's ring (fh_store() finds
+ * its memory).
+ */
+static void fh_bdev_init(struct fake_host *h, struct lio_bdev *b, u64 size)
+{
+	b->ops = &fh_bdev_ops;
+	b->size = size;
+	b->block_size = 512;
+	b->priv = h;
+	b->fd = -1;
+	b->ring = h->ring;
+}
+
 void fh_format_ns(struct fake_host *h, u32 gen, u32 nsid, u8 lba_shift,
 		  u8 ses)
 {
@@ -286,12 +299,7 @@ void fh_add_ns(struct fake_host *h, u32 nsid, u64 nsze, u8 lba_shift,
 	free(x->store);
 	x->size = nsze << lba_shift;
 	x->store = calloc(1, x->size);
-	x->bdev.ops = &fh_bdev_ops;
-	x->bdev.size = x->size;
-	x->bdev.block_size = 512;
-	x->bdev.priv = h;
-	x->bdev.fd = -1;
-	x->bdev.ring = h->ring;
+	fh_bdev_init(h, &x->bdev, x->size);
 	x->served = served;
 	leapio_wr_put_ns(&h->r, nsid, LEAPIO_NS_ATTACHED, lba_shift, nsze);
 	if (served)
@@ -341,13 +349,8 @@ void fh_init(struct fake_host *h, u16 nr_ioq, u64 nsze, u8 lba_shift)
 	h->lba_shift = lba_shift;
 	h->store_size = nsze << lba_shift;
 	h->store = calloc(1, h->store_size);
-	h->bdev.ops = &fh_bdev_ops;
-	h->bdev.size = h->store_size;
-	h->bdev.block_size = 512;
-	h->bdev.priv = h;
-	h->bdev.fd = -1;
 	lio_ring_create(&h->ring, 64, false);
-	h->bdev.ring = h->ring;
+	fh_bdev_init(h, &h->bdev, h->store_size);
 	/* The VFIO user resets and enables the controller. */
 	fh_reset(h);
 	fh_enable(h);
