@@ -41,6 +41,46 @@ wait_for() {
 	done
 }
 
+# L1's word to the guest: with leapio_l2_ctl=1 on the command line
+# (l2-run.sh's LEAPIO_L2_CTL) the third serial port (ttyS2) carries lines
+# from L1, each one word; a reader in the background marks each word
+# heard as /tmp/ctl.<word>, which a plan's command looks for. Opened once
+# and held like ttyS1: the driver clears the UART's FIFO at each open, and
+# a word sent while the port is closed would be lost.
+ctl_port=
+if grep -qw leapio_l2_ctl=1 /proc/cmdline; then
+	ctl_port=/dev/ttyS2
+	stty -F "$ctl_port" raw -echo
+	(while read -r w; do
+		case $w in *[!a-z0-9-]*|'') continue ;; esac
+		: > "/tmp/ctl.$w"
+	done < "$ctl_port") &
+fi
+
+# fio_rounds <word> <fio arguments...>: the fio job again and again, each
+# round verifying what it wrote, until L1 says <word> (a phase whose length
+# L1 decides, as make card-l2 does for the card's faults: they need the
+# guest's I/O in flight however long they take); bounded by 900 s of
+# rounds. Once only when L1 has no word for the guest (no ctl port).
+# Fails with the first round that fails, or at the bound.
+fio_rounds() {
+	_w=$1
+	shift
+	_n=0
+	_end=$(($(uptime_s) + 900))
+	while :; do
+		_n=$((_n + 1))
+		fio "$@" || { echo "fio_rounds: round $_n failed"; return 1; }
+		[ -n "$ctl_port" ] || break
+		[ -e "/tmp/ctl.$_w" ] && break
+		if [ "$(uptime_s)" -ge "$_end" ]; then
+			echo "fio_rounds: no '$_w' from L1 after $_n rounds (900 s)"
+			return 1
+		fi
+	done
+	echo "fio_rounds: $_n rounds, each verified"
+}
+
 # What the PCI bus shows, as "address vendor device class driver".
 pci_info() {
 	for d in /sys/bus/pci/devices/*; do

@@ -14,7 +14,11 @@
 # guest took 200 to 480 s on the same 2-core machine, its plan now longer
 # by the NVM commands and the resize under fio); LEAPIO_L2_APPEND adds
 # to its kernel command line;
-# LEAPIO_L2_SMP is its -smp (default 1); LEAPIO_L2_LIVE see below.
+# LEAPIO_L2_SMP is its -smp (default 1); LEAPIO_L2_LIVE see below;
+# LEAPIO_L2_CTL=<path>: the guest's third serial port (ttyS2) reads what
+# is written to the FIFO <path>.in (the caller makes <path>.in and
+# <path>.out with mkfifo and holds <path>.in open for writing), one word
+# per line (init-l2.sh's fio_rounds waits for one).
 # Guest memory is a shared memfd, not QEMU's default anonymous memory:
 # leapiod maps guest pages through the kernel (/dev/leapio), which can
 # hand out pages of a file only (Documentation/design/data-path.rst).
@@ -46,6 +50,13 @@ else
 	ttys1=(-serial "file:$out")
 fi
 
+ctl=()
+append=${LEAPIO_L2_APPEND:-}
+if [ -n "${LEAPIO_L2_CTL:-}" ]; then
+	ctl=(-chardev "pipe,id=ctl,path=$LEAPIO_L2_CTL" -serial chardev:ctl)
+	append="$append leapio_l2_ctl=1"
+fi
+
 start=$SECONDS
 mem=640M
 boot=0
@@ -57,8 +68,8 @@ while :; do
 		-machine q35,memory-backend=mem0 -m "$mem" -smp "${LEAPIO_L2_SMP:-1}" \
 		-nodefaults -display none -no-reboot \
 		-kernel "$img/vmlinux" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic tsc=unstable ${LEAPIO_L2_APPEND:-}" \
-		-serial "file:$tmp/console.log" "${ttys1[@]}" \
+		-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic tsc=unstable $append" \
+		-serial "file:$tmp/console.log" "${ttys1[@]}" "${ctl[@]}" \
 		"$@" < /dev/null
 	rc=$?
 	set -e

@@ -86,6 +86,23 @@ ssd_busy() {
 }
 attached_in() { grep -q "vdev $SOC_VDEV_UUID: attached" "$1"; }
 
+# make card-l2: the faults below happen while the guest's first fio phase
+# runs, which L1 ends only once told here, in the directory both VMs
+# share (/ctl/soc-faults, tests/vm/card/l1-soc-l2.sh): "done" once the
+# kills and the reset happened and the guest's I/O went on after them,
+# else "failed <what>". Written whole (aside, then renamed).
+faults=0
+grep -qw 'leapio_soc_faults=1' /proc/cmdline && faults=1
+ctl=/ctl
+faults_say() {
+	echo "$*" > "$ctl/soc-faults.tmp" && mv "$ctl/soc-faults.tmp" "$ctl/soc-faults"
+}
+if [ $faults = 1 ]; then
+	mkdir -p $ctl
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 cardctl $ctl
+	tap $((! $?)) "the directory shared with L1 is mounted at $ctl$sfx"
+fi
+
 # The runtime killed with the guest's I/O in flight and started again
 # (make card-l2 only: leapio_soc_faults=1 on the card's command line; not
 # make demo-soc or the benchmark): once the guest's I/O flows (32
@@ -96,14 +113,19 @@ attached_in() { grep -q "vdev $SOC_VDEV_UUID: attached" "$1"; }
 # it, so that they stay there). Up to 5 kills, each after 16 more I/Os, until a new
 # leapiod's log says the journal held commands (the kill hit I/O in
 # flight): that is the fault this asserts. Killed logs: leapiod-killed-N.log.
-if [ $boot = 1 ] && grep -qw 'leapio_soc_faults=1' /proc/cmdline; then
+if [ $boot = 1 ] && [ $faults = 1 ]; then
 	kills=0
 	found=
 	if wait_for "$wait_s" attached_in "$log"; then
 		want=$(($(ssd_ios) + 32))
-		while [ $kills -lt 5 ] && [ -z "$found" ] && wait_for 300 ssd_did "$want"; do
+		# The first I/O comes once the nested guest has booted (minutes
+		# under TCG in TCG, after the hand-over this attach followed):
+		# that wait is the card's whole bound; each next, 300 s.
+		bound=$wait_s
+		while [ $kills -lt 5 ] && [ -z "$found" ] && wait_for "$bound" ssd_did "$want"; do
+			bound=300
 			# At the SSD now (card.mk throttles it under card-l2).
-			wait_for 30 ssd_busy
+			wait_for 300 ssd_busy
 			kill -KILL $pid
 			wait $pid
 			kills=$((kills + 1))
@@ -131,25 +153,44 @@ if [ $boot = 1 ] && grep -qw 'leapio_soc_faults=1' /proc/cmdline; then
 	# kept by the ivshmem server, and the SSD outlive the reset: the
 	# next leapiod attaches and takes over from the journal, and the
 	# guest, whose I/O waited meanwhile, goes on (L1 judges it).
-	wait_for 300 ssd_did $(($(ssd_ios) + 16))
-	wait_for 30 ssd_busy
-	say "resetting the card with I/O in flight"
-	mv "$log" "$RESULTS/leapiod-boot1.log"
-	echo "$tap_n" > "$RESULTS/card-reboot"
-	echo b > /proc/sysrq-trigger
-	sleep 60
-	tap 0 "the card reset (sysrq b)"
-	card_finish
+	# No reset without the guest's I/O at the SSD: L1 holds the guest in
+	# its first fio until told, so the I/O is there unless something
+	# broke, which is then a failure, said to L1 too. Between two of its
+	# rounds (fio starting again, nested under TCG) the SSD may idle for
+	# half a minute: the waits for I/O allow minutes.
+	if wait_for 300 ssd_did $(($(ssd_ios) + 16)) && wait_for 300 ssd_busy; then
+		say "resetting the card with I/O in flight"
+		mv "$log" "$RESULTS/leapiod-boot1.log"
+		echo "$tap_n" > "$RESULTS/card-reboot"
+		echo b > /proc/sysrq-trigger
+		sleep 60
+		tap 0 "the card reset (sysrq b)"
+		card_finish
+	fi
+	tap 0 "the guest's I/O at the card's SSD, for the reset" \
+		"$(cat /sys/block/nvme0n1/stat /sys/block/nvme0n1/inflight)"
+	faults_say "failed: no guest I/O at the card's SSD to reset under"
 fi
 if [ $boot = 2 ]; then
 	wait_for 300 attached_in "$log"
-	tap $((! $?)) "after the card's reset a new leapiod attached the vdev, with no hand-over" \
+	attached=$?
+	tap $((! attached)) "after the card's reset a new leapiod attached the vdev, with no hand-over" \
 		"$(tail -n 20 "$log")"
 	# Whether the reset caught commands in the journal is the moment's
 	# luck (one reset, where the kills above retry until one does): said,
 	# not asserted; the guest's fio, judged by L1, is what must hold.
 	found=$(grep "vdev $SOC_VDEV_UUID: from the journal" "$log")
 	echo "# after the reset: ${found:-the journal was empty}" >&3
+	# The guest's I/O goes on, served by this leapiod, before L1 is told.
+	wait_for 300 ssd_did $(($(ssd_ios) + 16))
+	went_on=$?
+	tap $((! went_on)) "the guest's I/O went on after the card's reset (16 more at the SSD)" \
+		"$(cat /sys/block/nvme0n1/stat)"
+	if [ $attached = 0 ] && [ $went_on = 0 ]; then
+		faults_say "done"
+	else
+		faults_say "failed: after the reset, attached $((! attached)), the guest's I/O went on $((! went_on))"
+	fi
 fi
 
 # Served until L1 lets the card go (it unbinds it last): the log says so

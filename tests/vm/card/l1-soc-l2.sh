@@ -18,7 +18,11 @@
 #      each command judged here; with leapio_soc_plan=demo on L1's command
 #      line (make demo-soc) its output is shown live too, and the card
 #      alone serves it; otherwise (make card-l2, make check) the card
-#      alone serves the first fio, and during the second the vdev goes to
+#      alone serves the first fio, whose job runs again and again until
+#      the card, killing its leapiod and then resetting with the guest's
+#      I/O in flight (card-soc-serve.sh), says in the directory both VMs
+#      share (/cardctl/soc-faults) that it is done: then L1 tells the
+#      guest (faults-done, on its ttyS2) and during the second fio the vdev goes to
 #      a host-mode leapiod in L1 on the card's SSD (L1's virtio disk
 #      leapio-card-ssd, the same blocks: run-pair.sh) and back to the
 #      card, twice, each hand-over after the runtime serving did I/O;
@@ -46,6 +50,10 @@ grep -qw 'leapio_soc_plan=demo' /proc/cmdline && plan=demo
 ready_wait=${LEAPIO_SOC_READY_WAIT:-600}
 mdev=/sys/bus/mdev/devices/$SOC_VDEV_UUID
 ready=/sys/bus/pci/devices/$SOC_HOST_FN/card_ready
+# make card-l2: where the card says its faults are done, and how long
+# they may take (kills, a reset and the card's boot, under TCG).
+cardctl=/cardctl
+faults_wait=${LEAPIO_SOC_FAULTS_WAIT:-1000}
 
 l1_tap_begin
 say() { printf '\n>>> %s\n' "$*"; }
@@ -90,6 +98,26 @@ l2_judge() {
 	tap_is "nvme smart-log after fio completes" "$(rc_of smart-log-after)" 0
 	bad=$(guest_oopses <<< "$con"; guest_io_errors <<< "$con")
 	tap "$(ok_if [ -z "$bad" ])" "guest kernel log: no warning, I/O error, timeout or reset" "$bad"
+}
+
+# make card-l2's faults on the card (card-soc-serve.sh, during the
+# guest's first fio, which runs its job again and again until told): wait
+# for the card's word in the directory both VMs share ("done", or "failed
+# <why>"), bounded by the guest's life and $faults_wait, then tell the
+# guest, whatever the card said, to go on (faults-done on its ttyS2).
+soc_faults_done() {
+	local f=$cardctl/soc-faults said deadline=$((SECONDS + faults_wait))
+	until [ -s "$f" ]; do
+		if ! kill -0 "$l2pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+			break
+		fi
+		sleep 1
+	done
+	said=$(cat "$f" 2>/dev/null || true)
+	tap_is "the card's faults (leapiod killed, then the card reset) ran during the guest's first fio" \
+		"${said:-nothing from the card}" "done"
+	echo faults-done >&"$ctlfd"
+	say "the card's faults: ${said:-nothing from the card}; the guest goes on to its second fio"
 }
 
 # Processes called leapiod on L1, as "pid comm" lines (none: empty).
@@ -198,12 +226,25 @@ if [ $plan = demo ]; then
 else
 	live=/tmp/l2-live.log
 	rm -f "$live"
+	mkdir -p "$cardctl"
+	if mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 cardctl "$cardctl"; then
+		tap 1 "the directory shared with the card is mounted at $cardctl"
+	else
+		tap 0 "the directory shared with the card (9p tag cardctl) is mounted"
+	fi
+	# The guest's ttyS2 (l2-run.sh): held open here, so that a word
+	# written never waits for a reader.
+	ctl=/tmp/l2-ctl
+	rm -f "$ctl.in" "$ctl.out"
+	mkfifo "$ctl.in" "$ctl.out"
+	exec {ctlfd}<>"$ctl.in"
 	# The card is reset during the first fio (card-soc-serve.sh) and
 	# boots again: the guest's I/O waits that long (the default 30 s
 	# would have its driver abort and reset instead).
-	LEAPIO_L2_LIVE=$live LEAPIO_L2_APPEND=nvme_core.io_timeout=600 \
+	LEAPIO_L2_LIVE=$live LEAPIO_L2_CTL=$ctl LEAPIO_L2_APPEND=nvme_core.io_timeout=600 \
 		"$here/l2-run.sh" soc l2 -device "vfio-pci,sysfsdev=$mdev" &
 	l2pid=$!
+	soc_faults_done
 	soc_hand_overs
 	wait "$l2pid" || l2rc=$?
 fi
