@@ -273,30 +273,75 @@ int lctl_callout_check(const json_t *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * leapio/<name> of the mdev appended to a as {"leapio/<name>": value}: 0,
+ * or -errno when it cannot be read. An empty value (no note) is no
+ * attribute: defining "" would be a no-op.
+ */
+static int get_one(json_t *a, const char *root, const char *uuid, const char *name)
+{
+	char buf[LEAPIO_BACKEND_MAX + 2], key[32];
+	int ret = lctl_mdev_attr(root, uuid, name, buf, sizeof(buf));
+
+	if (ret) {
+		fprintf(stderr, "leapio callout: mdev %s: leapio/%s unreadable\n", uuid, name);
+		return ret;
+	}
+	if (*buf) {
+		snprintf(key, sizeof(key), "leapio/%s", name);
+		json_array_append_new(a, json_pack("{s:s}", key, buf));
+	}
+	return 0;
+}
+
+/*
+ * Namespace nsid, if it exists: ns<N>_lba_size, then ns<N>_size (in
+ * that order the driver creates it so). None from a driver without them.
+ */
+static int get_nsn(json_t *a, const char *root, const char *uuid, unsigned int nsid)
+{
+	char size[32], name[32], key[40];
+	int ret;
+
+	snprintf(name, sizeof(name), LEAPIO_SYSFS_NSN_SIZE_FMT, nsid);
+	ret = lctl_mdev_attr(root, uuid, name, size, sizeof(size));
+	if (ret == -ENOENT || (!ret && !strcmp(size, "0")))
+		return 0;
+	if (ret) {
+		fprintf(stderr, "leapio callout: mdev %s: leapio/%s unreadable\n", uuid, name);
+		return ret;
+	}
+	snprintf(name, sizeof(name), LEAPIO_SYSFS_NSN_LBA_SIZE_FMT, nsid);
+	ret = get_one(a, root, uuid, name);
+	if (ret)
+		return ret;
+	snprintf(key, sizeof(key), "leapio/" LEAPIO_SYSFS_NSN_SIZE_FMT, nsid);
+	json_array_append_new(a, json_pack("{s:s}", key, size));
+	return 0;
+}
+
 /* Event get: the running controller's settings, as attributes to define. */
 static int get_attrs(const char *root, const char *uuid)
 {
-	static const char *const names[] = { "lba_size", "ns_size", "runtime_grace_ms",
-					     "backend" };
-	char buf[LEAPIO_BACKEND_MAX + 2], key[32];
 	json_t *a = json_array();
-	unsigned int i;
+	unsigned int nsid;
+	int ret;
 
-	for (i = 0; a && i < sizeof(names) / sizeof(names[0]); i++) {
-		if (lctl_mdev_attr(root, uuid, names[i], buf, sizeof(buf))) {
-			fprintf(stderr, "leapio callout: mdev %s: leapio/%s unreadable\n", uuid,
-				names[i]);
-			json_decref(a);
-			return CALLOUT_REFUSED;
-		}
-		/* No note is no attribute: defining "" would be a no-op. */
-		if (!*buf)
-			continue;
-		snprintf(key, sizeof(key), "leapio/%s", names[i]);
-		json_array_append_new(a, json_pack("{s:s}", key, buf));
-	}
 	if (!a)
 		return CALLOUT_REFUSED;
+	ret = get_one(a, root, uuid, "lba_size");
+	if (!ret)
+		ret = get_one(a, root, uuid, "ns_size");
+	for (nsid = NSN_FIRST; !ret && nsid <= LEAPIO_MAX_NS; nsid++)
+		ret = get_nsn(a, root, uuid, nsid);
+	if (!ret)
+		ret = get_one(a, root, uuid, "runtime_grace_ms");
+	if (!ret)
+		ret = get_one(a, root, uuid, "backend");
+	if (ret) {
+		json_decref(a);
+		return CALLOUT_REFUSED;
+	}
 	json_dumpf(a, stdout, JSON_INDENT(2));
 	fputc('\n', stdout);
 	json_decref(a);
