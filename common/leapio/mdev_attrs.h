@@ -31,6 +31,36 @@ static inline int leapio_ns_geometry_check(u64 size, u32 lba_size)
 }
 
 /*
+ * leapio/ns<N>_size (N from 2 to LEAPIO_MAX_NS) written size to namespace
+ * N of cur bytes (0: none) in blocks of lba_size: 0 when size is 0 (it
+ * goes) or cur; leapio_ns_geometry_check()'s error; -EBUSY when smaller
+ * than cur, since the guest's blocks past it would go.
+ */
+static inline int leapio_nsn_size_check(u64 cur, u64 size, u32 lba_size)
+{
+	int ret;
+
+	if (!size)
+		return 0;
+	ret = leapio_ns_geometry_check(size, lba_size);
+	if (ret)
+		return ret;
+	return size < cur ? -EBUSY : 0;
+}
+
+/*
+ * leapio/ns<N>_lba_size written lba_size to namespace N of cur bytes:
+ * -EINVAL unless 512 or 4096; -EBUSY while the namespace exists (its
+ * blocks are the guest's: only Format NVM changes them then).
+ */
+static inline int leapio_nsn_lba_size_check(u64 cur, u32 lba_size)
+{
+	if (lba_size != 512 && lba_size != 4096)
+		return -EINVAL;
+	return cur ? -EBUSY : 0;
+}
+
+/*
  * leapio/backend: what is to serve the controller, kept by the driver for
  * the runtime's tools and never read by it (leapioctl's mdevctl call-out
  * and `leapioctl vdev adopt` give it to leapiod). The right-hand side of

@@ -16,6 +16,8 @@ U2=6f1a0c8e-0000-4000-8000-0000000000c2
 U3=6f1a0c8e-0000-4000-8000-0000000000c3
 U4=6f1a0c8e-0000-4000-8000-0000000000c4
 U5=6f1a0c8e-0000-4000-8000-0000000000c5
+U6=6f1a0c8e-0000-4000-8000-0000000000c6
+U7=6f1a0c8e-0000-4000-8000-0000000000c7
 n=0 rc=0
 pid=
 
@@ -49,7 +51,7 @@ $out"
 }
 
 echo "TAP version 13"
-echo "1..47"
+echo "1..51"
 if [ ! -x "$lctl" ] || [ ! -x "$leapiod" ]; then
 	echo "Bail out! leapioctl or leapiod not built (make)"
 	exit 1
@@ -168,4 +170,36 @@ for _ in $(seq 3000); do
 done
 expect 1 "no vdev $U2" "SIGHUP: the vdev added through the socket is gone" -- vdev get "$U2"
 expect 0 "$U3" "... the adopted one stays" -- vdev get "$U3"
+
+# Event get: a running device's settings as attributes, namespaces 2..16
+# that exist (lba_size first), none from a driver without them (U7).
+mdev "$U6" ""
+d=$tmp/root/sys/bus/mdev/devices/$U6/leapio
+for i in $(seq 2 16); do echo 0 > "$d/ns${i}_size"; echo 512 > "$d/ns${i}_lba_size"; done
+echo 4096 > "$d/lba_size"; echo 1073741824 > "$d/ns_size"; echo 30000 > "$d/runtime_grace_ms"
+echo 4096 > "$d/ns2_lba_size"; echo 1048576 > "$d/ns2_size"
+echo 4096 > "$d/ns3_lba_size"	# no namespace 3: not exported
+echo 8192 > "$d/ns16_size"
+want='[{"leapio/lba_size":"4096"},{"leapio/ns_size":"1073741824"},{"leapio/ns2_lba_size":"4096"},{"leapio/ns2_size":"1048576"},{"leapio/ns16_lba_size":"512"},{"leapio/ns16_size":"8192"},{"leapio/runtime_grace_ms":"30000"}]'
+out=$("$lctl" mdevctl-callout -t leapio-1q -e get -a define -s none -u "$U6" -p leapio \
+	< /dev/null 2>&1); st=$?
+tap "$([ $st = 0 ] && [ "$(tr -d ' \n' <<< "$out")" = "$want" ] && echo 1 || echo 0)" \
+	"callout get: the namespaces that exist, ns<N>_lba_size before ns<N>_size" "$out"
+def="{\"attrs\": $out}"
+out=$(callout "$def" leapio-1q pre define); st=$?
+tap "$([ $st = 0 ] && [ -z "$out" ] && echo 1 || echo 0)" \
+	"callout: what get gave defines the device again" "$out"
+mdev "$U7" "$tmp/disk.img"
+d=$tmp/root/sys/bus/mdev/devices/$U7/leapio
+echo 512 > "$d/lba_size"; echo 4096 > "$d/ns_size"; echo 0 > "$d/runtime_grace_ms"
+want='[{"leapio/lba_size":"512"},{"leapio/ns_size":"4096"},{"leapio/runtime_grace_ms":"0"},{"leapio/backend":"'"$tmp"'/disk.img"}]'
+out=$("$lctl" mdevctl-callout -t leapio-1q -e get -a define -s none -u "$U7" -p leapio \
+	< /dev/null 2>&1); st=$?
+tap "$([ $st = 0 ] && [ "$(tr -d ' \n' <<< "$out")" = "$want" ] && echo 1 || echo 0)" \
+	"callout get: no ns<N>_size files (an older driver), no namespaces 2..16" "$out"
+rm "$d/ns_size"
+out=$("$lctl" mdevctl-callout -t leapio-1q -e get -a define -s none -u "$U7" -p leapio \
+	< /dev/null 2>&1); st=$?
+tap "$([ $st = 1 ] && grep -q "leapio/ns_size unreadable" <<< "$out" && echo 1 || echo 0)" \
+	"callout get: an attribute every driver has unreadable, exit 1" "$out"
 exit $rc

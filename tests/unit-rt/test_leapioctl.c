@@ -272,6 +272,86 @@ TEST(callout_checks_attributes_in_mdevctl_order)
 	EXPECT_EQ(-EINVAL, check("[1]", err, sizeof(err)));
 }
 
+/* Namespaces 2..16: the driver's rules, each write on the last's state. */
+TEST(callout_checks_namespaces_2_to_16)
+{
+	char err[512];
+
+	/* Two more: 4 KiB blocks (given first) and the default 512. */
+	EXPECT_EQ(0, check("{\"attrs\": [{\"leapio/ns_size\": \"1073741824\"}, "
+			   "{\"leapio/ns2_lba_size\": \"4096\"}, "
+			   "{\"leapio/ns2_size\": \"0x40000000\"}, "
+			   "{\"leapio/ns16_size\": \"1048576\"}]}", err, sizeof(err)))
+		TH_LOG("%s", err);
+	/* Growing, its size again, removing it and then a new one. */
+	EXPECT_EQ(0, check("{\"attrs\": [{\"leapio/ns3_size\": \"4096\"}, "
+			   "{\"leapio/ns3_size\": \"8192\"}, {\"leapio/ns3_size\": \"8192\"}, "
+			   "{\"leapio/ns3_size\": \"0\"}, {\"leapio/ns3_lba_size\": \"4096\"}, "
+			   "{\"leapio/ns3_size\": \"4096\"}]}", err, sizeof(err)))
+		TH_LOG("%s", err);
+	/* The LBA size of a namespace that does not exist, kept. */
+	EXPECT_EQ(0, check("{\"attrs\": [{\"leapio/ns4_lba_size\": \"4096\"}, "
+			   "{\"leapio/ns4_lba_size\": \"512\"}]}", err, sizeof(err)));
+	/* Namespace 1 and another N are no part of N's rules. */
+	EXPECT_EQ(0, check("{\"attrs\": [{\"leapio/lba_size\": \"4096\"}, "
+			   "{\"leapio/ns2_size\": \"512\"}, "
+			   "{\"leapio/ns3_lba_size\": \"4096\"}]}", err, sizeof(err)))
+		TH_LOG("%s", err);
+
+	/* After ns<N>_size the LBA size is the namespace's: set it first. */
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns3_size\": \"1048576\"}, "
+				 "{\"leapio/ns3_lba_size\": \"4096\"}]}", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "attrs[1] leapio/ns3_lba_size=4096: namespace 3 exists"))
+		TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(err, "set leapio/ns3_lba_size before leapio/ns3_size"))
+		TH_LOG("%s", err);
+	/* Not a multiple of its LBA size. */
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns5_lba_size\": \"4096\"}, "
+				 "{\"leapio/ns5_size\": \"1536\"}]}", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "attrs[1] leapio/ns5_size=1536: refused with ns5_lba_size 4096"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns5_size\": \"1000\"}]}", err,
+				 sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "ns5_lba_size 512")) TH_LOG("%s", err);
+	/* Shrinking: the guest's blocks past the end would go. */
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns6_size\": \"8192\"}, "
+				 "{\"leapio/ns6_size\": \"4096\"}]}", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "attrs[1] leapio/ns6_size=4096: smaller than namespace 6 (8192 bytes)"))
+		TH_LOG("%s", err);
+	/* Bad LBA sizes and sizes. */
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns2_lba_size\": \"1024\"}]}", err,
+				 sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "ns2_lba_size=1024: 512 or 4096")) TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns2_lba_size\": \"4294967808\"}]}",
+				 err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "512 or 4096")) TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns2_size\": \"9223372036854775808\"}]}",
+				 err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "larger than the largest namespace")) TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns2_size\": \"1G\"}]}", err,
+				 sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "not a number of bytes")) TH_LOG("%s", err);
+	/* N outside 2..16, or not as the driver spells it. */
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns17_size\": \"4096\"}]}", err,
+				 sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "attrs[0] leapio/ns17_size=4096: not a leapio attribute: namespaces 2 to 16"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns1_lba_size\": \"4096\"}]}", err,
+				 sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "namespace 1: ns_size, lba_size")) TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns0_size\": \"4096\"}]}", err,
+				 sizeof(err)));
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns02_size\": \"4096\"}]}", err,
+				 sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "namespaces 2 to 16")) TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"leapio/ns2_blocks\": \"8\"}]}", err,
+				 sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "not a writable leapio attribute (ns_size, lba_size, ns<N>_size and ns<N>_lba_size for N from 2 to 16,"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, check("{\"attrs\": [{\"ns2_size\": \"4096\"}]}", err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "the attribute is leapio/ns2_size")) TH_LOG("%s", err);
+}
+
 /* leapio/backend: the driver's rule, then leapiod's --vdev parser. */
 TEST(callout_checks_the_backend_note)
 {

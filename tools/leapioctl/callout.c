@@ -8,6 +8,7 @@
 
 #include "lio_env.h"
 #include "../../common/leapio/mdev_attrs.h"
+#include "../../uapi/linux/leapio_region.h"
 #include "adopt.h"
 #include "callout.h"
 #include "client.h"
@@ -18,10 +19,22 @@
 #define CALLOUT_REFUSED		1
 #define CALLOUT_NOT_MINE	2	/* another type's: the next script's */
 
+/* Namespaces 2..LEAPIO_MAX_NS: leapio/ns<N>_size and ns<N>_lba_size. */
+#define NSN_FIRST		2
+#define NSN_COUNT		(LEAPIO_MAX_NS - NSN_FIRST + 1)
+
+_Static_assert(LEAPIO_MAX_NS == 16, "the refusals say namespaces 2 to 16");
+
+/* The writable attributes, as a refusal lists them. */
+#define WRITABLE	"ns_size, lba_size, ns<N>_size and ns<N>_lba_size for N from 2 to 16, runtime_grace_ms, runtime, backend"
+
 /* A controller's settings as a definition's attributes leave them. */
 struct ctrl_cfg {
 	u64	ns_size;
 	u32	lba_size;
+	/* [nsid - NSN_FIRST]: bytes (0: none), LBA size */
+	u64	nsn_size[NSN_COUNT];
+	u32	nsn_lba_size[NSN_COUNT];
 };
 
 /*
@@ -82,25 +95,104 @@ static int backend_ok(size_t i, const char *name, const char *val, char *err,
 	return 0;
 }
 
+/*
+ * leaf names an attribute of namespaces 2..16, ns<N>_size or
+ * ns<N>_lba_size with N as the driver spells it: N (0 for another N) and
+ * whether it is the LBA size; -1 when leaf is no such name.
+ */
+static int nsn_leaf(const char *leaf, bool *lba)
+{
+	char canon[32];
+	unsigned long n;
+	char *end;
+
+	if (strncmp(leaf, "ns", 2) || leaf[2] < '0' || leaf[2] > '9')
+		return -1;
+	n = strtoul(leaf + 2, &end, 10);
+	if (strcmp(end, "_size") && strcmp(end, "_lba_size"))
+		return -1;
+	*lba = end[1] == 'l';
+	if (n < NSN_FIRST || n > LEAPIO_MAX_NS)
+		return 0;
+	snprintf(canon, sizeof(canon), *lba ? LEAPIO_SYSFS_NSN_LBA_SIZE_FMT :
+		 LEAPIO_SYSFS_NSN_SIZE_FMT, (unsigned int)n);
+	return strcmp(canon, leaf) ? 0 : (int)n;	/* ns02_size: no such file */
+}
+
+/* leapio/ns<N>_size or ns<N>_lba_size written to namespace nsid. */
+static int apply_nsn(struct ctrl_cfg *c, unsigned int nsid, bool lba, size_t i,
+		     const char *name, const char *val, char *err, size_t errlen)
+{
+	u64 *size = &c->nsn_size[nsid - NSN_FIRST], n;
+	u32 *lba_size = &c->nsn_lba_size[nsid - NSN_FIRST];
+
+	if (lba) {
+		if (!kernel_number(val, ~0U, &n))
+			return refuse(err, errlen, i, name, val, "512 or 4096");
+		switch (leapio_nsn_lba_size_check(*size, (u32)n)) {
+		case 0:
+			*lba_size = (u32)n;
+			return 0;
+		case -EBUSY:
+			snprintf(err, errlen,
+				 "attrs[%zu] %s=%s: namespace %u exists already (leapio/ns%u_size %llu), in blocks of %u: set leapio/ns%u_lba_size before leapio/ns%u_size",
+				 i, name, val, nsid, nsid, (unsigned long long)*size, *lba_size,
+				 nsid, nsid);
+			return -EINVAL;
+		default:
+			return refuse(err, errlen, i, name, val, "512 or 4096");
+		}
+	}
+	if (!kernel_number(val, ~0ULL, &n))
+		return refuse(err, errlen, i, name, val,
+			      "not a number of bytes (no suffix: 64G is 68719476736)");
+	switch (leapio_nsn_size_check(*size, n, *lba_size)) {
+	case 0:
+		*size = n;
+		return 0;
+	case -ERANGE:
+		return refuse(err, errlen, i, name, val,
+			      "larger than the largest namespace (9223372036854771712 bytes)");
+	case -EBUSY:
+		snprintf(err, errlen,
+			 "attrs[%zu] %s=%s: smaller than namespace %u (%llu bytes): a namespace only grows (0 removes it)",
+			 i, name, val, nsid, (unsigned long long)*size);
+		return -EINVAL;
+	default:
+		snprintf(err, errlen,
+			 "attrs[%zu] %s=%s: refused with ns%u_lba_size %u: 0 or a multiple of it (set leapio/ns%u_lba_size first)",
+			 i, name, val, nsid, *lba_size, nsid);
+		return -EINVAL;
+	}
+}
+
 /* One attribute written to a controller in state c: 0, or refused. */
 static int apply(struct ctrl_cfg *c, size_t i, const char *name, const char *val,
 		 char *err, size_t errlen)
 {
 	const char *leaf = strncmp(name, "leapio/", 7) ? NULL : name + 7;
 	struct ctrl_cfg next = *c;
+	bool lba;
+	int nsid;
 	u64 n;
 
 	if (!leaf) {
 		if (!strcmp(name, "ns_size") || !strcmp(name, "lba_size") ||
 		    !strcmp(name, "runtime_grace_ms") || !strcmp(name, "runtime") ||
-		    !strcmp(name, "backend")) {
+		    !strcmp(name, "backend") || nsn_leaf(name, &lba) > 0) {
 			snprintf(err, errlen, "attrs[%zu] %s: the attribute is leapio/%s", i,
 				 name, name);
 			return -EINVAL;
 		}
 		return refuse(err, errlen, i, name, val,
-			      "not a leapio attribute (leapio/ns_size, leapio/lba_size, leapio/runtime_grace_ms, leapio/runtime, leapio/backend)");
+			      "not a leapio attribute (leapio/ and one of " WRITABLE ")");
 	}
+	nsid = nsn_leaf(leaf, &lba);
+	if (!nsid)
+		return refuse(err, errlen, i, name, val,
+			      "not a leapio attribute: namespaces 2 to 16 have ns<N>_size and ns<N>_lba_size (namespace 1: ns_size, lba_size)");
+	if (nsid > 0)
+		return apply_nsn(c, (unsigned int)nsid, lba, i, name, val, err, errlen);
 	if (!strcmp(leaf, "ns_size") || !strcmp(leaf, "lba_size")) {
 		if (!kernel_number(val, ~0ULL, &n))
 			return refuse(err, errlen, i, name, val,
@@ -140,16 +232,19 @@ static int apply(struct ctrl_cfg *c, size_t i, const char *name, const char *val
 		return 0;
 	}
 	return refuse(err, errlen, i, name, val,
-		      "not a writable leapio attribute (ns_size, lba_size, runtime_grace_ms, runtime, backend)");
+		      "not a writable leapio attribute (" WRITABLE ")");
 }
 
 int lctl_callout_check(const json_t *cfg, char *err, size_t errlen)
 {
-	struct ctrl_cfg c = { LEAPIO_DEFAULT_NS_SIZE, LEAPIO_DEFAULT_LBA_SIZE };
+	struct ctrl_cfg c = { .ns_size = LEAPIO_DEFAULT_NS_SIZE,
+			      .lba_size = LEAPIO_DEFAULT_LBA_SIZE };
 	const json_t *attrs = json_object_get(cfg, "attrs"), *a, *v;
 	const char *name;
 	size_t i;
 
+	for (i = 0; i < NSN_COUNT; i++)
+		c.nsn_lba_size[i] = LEAPIO_DEFAULT_LBA_SIZE;
 	if (!json_is_object(cfg)) {
 		snprintf(err, errlen, "the definition is not a JSON object");
 		return -EINVAL;
@@ -178,30 +273,75 @@ int lctl_callout_check(const json_t *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * leapio/<name> of the mdev appended to a as {"leapio/<name>": value}: 0,
+ * or -errno when it cannot be read. An empty value (no note) is no
+ * attribute: defining "" would be a no-op.
+ */
+static int get_one(json_t *a, const char *root, const char *uuid, const char *name)
+{
+	char buf[LEAPIO_BACKEND_MAX + 2], key[32];
+	int ret = lctl_mdev_attr(root, uuid, name, buf, sizeof(buf));
+
+	if (ret) {
+		fprintf(stderr, "leapio callout: mdev %s: leapio/%s unreadable\n", uuid, name);
+		return ret;
+	}
+	if (*buf) {
+		snprintf(key, sizeof(key), "leapio/%s", name);
+		json_array_append_new(a, json_pack("{s:s}", key, buf));
+	}
+	return 0;
+}
+
+/*
+ * Namespace nsid, if it exists: ns<N>_lba_size, then ns<N>_size (in
+ * that order the driver creates it so). None from a driver without them.
+ */
+static int get_nsn(json_t *a, const char *root, const char *uuid, unsigned int nsid)
+{
+	char size[32], name[32], key[40];
+	int ret;
+
+	snprintf(name, sizeof(name), LEAPIO_SYSFS_NSN_SIZE_FMT, nsid);
+	ret = lctl_mdev_attr(root, uuid, name, size, sizeof(size));
+	if (ret == -ENOENT || (!ret && !strcmp(size, "0")))
+		return 0;
+	if (ret) {
+		fprintf(stderr, "leapio callout: mdev %s: leapio/%s unreadable\n", uuid, name);
+		return ret;
+	}
+	snprintf(name, sizeof(name), LEAPIO_SYSFS_NSN_LBA_SIZE_FMT, nsid);
+	ret = get_one(a, root, uuid, name);
+	if (ret)
+		return ret;
+	snprintf(key, sizeof(key), "leapio/" LEAPIO_SYSFS_NSN_SIZE_FMT, nsid);
+	json_array_append_new(a, json_pack("{s:s}", key, size));
+	return 0;
+}
+
 /* Event get: the running controller's settings, as attributes to define. */
 static int get_attrs(const char *root, const char *uuid)
 {
-	static const char *const names[] = { "lba_size", "ns_size", "runtime_grace_ms",
-					     "backend" };
-	char buf[LEAPIO_BACKEND_MAX + 2], key[32];
 	json_t *a = json_array();
-	unsigned int i;
+	unsigned int nsid;
+	int ret;
 
-	for (i = 0; a && i < sizeof(names) / sizeof(names[0]); i++) {
-		if (lctl_mdev_attr(root, uuid, names[i], buf, sizeof(buf))) {
-			fprintf(stderr, "leapio callout: mdev %s: leapio/%s unreadable\n", uuid,
-				names[i]);
-			json_decref(a);
-			return CALLOUT_REFUSED;
-		}
-		/* No note is no attribute: defining "" would be a no-op. */
-		if (!*buf)
-			continue;
-		snprintf(key, sizeof(key), "leapio/%s", names[i]);
-		json_array_append_new(a, json_pack("{s:s}", key, buf));
-	}
 	if (!a)
 		return CALLOUT_REFUSED;
+	ret = get_one(a, root, uuid, "lba_size");
+	if (!ret)
+		ret = get_one(a, root, uuid, "ns_size");
+	for (nsid = NSN_FIRST; !ret && nsid <= LEAPIO_MAX_NS; nsid++)
+		ret = get_nsn(a, root, uuid, nsid);
+	if (!ret)
+		ret = get_one(a, root, uuid, "runtime_grace_ms");
+	if (!ret)
+		ret = get_one(a, root, uuid, "backend");
+	if (ret) {
+		json_decref(a);
+		return CALLOUT_REFUSED;
+	}
 	json_dumpf(a, stdout, JSON_INDENT(2));
 	fputc('\n', stdout);
 	json_decref(a);
