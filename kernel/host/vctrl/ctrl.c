@@ -139,16 +139,10 @@ int lio_vctrl_resize_ns(struct lio_vctrl *c, u32 nsid, u64 size)
 	if (nsid < 2 || nsid > LIO_NN)
 		return -EINVAL;
 	ns = &c->ns[nsid - 1];
-	if (size) {
-		ret = leapio_ns_geometry_check(size, 1U << ns->lba_shift);
-		if (ret)
-			return ret;
-	}
-	if (size == ns->size)
-		return 0;
 	/* Removing it is the way down: the operator means to lose it. */
-	if (size && size < ns->size)
-		return -EBUSY;
+	ret = leapio_nsn_size_check(ns->size, size, 1U << ns->lba_shift);
+	if (ret || size == ns->size)
+		return ret;
 	if (lio_format_busy_on(c, nsid))
 		return -EBUSY;
 	if (!ns->size) {
@@ -165,11 +159,13 @@ int lio_vctrl_resize_ns(struct lio_vctrl *c, u32 nsid, u64 size)
 
 int lio_vctrl_set_ns_lba(struct lio_vctrl *c, u32 nsid, u32 lba_size)
 {
-	if (nsid < 2 || nsid > LIO_NN || (lba_size != 512 && lba_size != 4096))
+	int ret;
+
+	if (nsid < 2 || nsid > LIO_NN)
 		return -EINVAL;
-	/* Its blocks are the guest's: only Format NVM changes them then. */
-	if (c->ns[nsid - 1].size)
-		return -EBUSY;
+	ret = leapio_nsn_lba_size_check(c->ns[nsid - 1].size, lba_size);
+	if (ret)
+		return ret;
 	c->ns[nsid - 1].lba_shift = lba_size == 4096 ? 12 : 9;
 	return 0;
 }
