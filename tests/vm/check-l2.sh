@@ -200,8 +200,11 @@ tap_is "the marked block written again reads" "$(kv rewrite) $(kv reread)" "0 0"
 ns2=$(section ns2)
 nkv() { sed -n "s/^$1=//p" <<< "$ns2"; }
 if [ -n "${EXPECT_NS2_NSZE:-}" ]; then
-	tap_is "/dev/nvme0n2: the second namespace, its Identify NSZE" \
-		"$(nkv ns2) $(nkv nsze)" "present $EXPECT_NS2_NSZE" "$ns2"
+	tap_is "L1 made namespace 2 when the guest asked (ns2_size written)" \
+		"$(sed -n 's/^ns2_create=//p' "$resize_log" 2>/dev/null)" 0 \
+		"$(cat "$resize_log" 2>/dev/null)"
+	tap_is "/dev/nvme0n2 came (Namespace Attribute Changed): NSID 2, its Identify NSZE" \
+		"$(nkv ns2) $(nkv nsid) $(nkv nsze)" "present 2 $EXPECT_NS2_NSZE" "$ns2"
 	tap_is "/dev/nvme0n2's size (512-byte sectors)" "$(nkv sectors)" \
 		"$((EXPECT_NS2_NSZE * EXPECT_NS2_LBA_SIZE / 512))" "$ns2"
 	tap_is "fio with verification on /dev/nvme0n2 exits 0" "$(nkv fio)" 0 \

@@ -256,14 +256,22 @@ resize_under_fio() {
 	echo "fio=$rc"
 }
 
-# ns2_check: the second namespace, when the controller has one (make
-# check's L1 gives it one, served from a backend of its own): its size in
-# blocks as Identify and the block device say (nsze=, sectors=), and fio
-# writing and verifying it (fio=, its output); "none" when there is no
-# /dev/nvme0n2.
+# ns2_check: the second namespace, when L1 makes one (leapio_l2_ns2=1 on
+# the command line: make check's L1, from a backend of its own): asked for
+# with the marker line while the guest runs (l1-lib.sh
+# l1_l2_resize_when_asked), awaited as /dev/nvme0n2 (60 s: the driver
+# rescans on Namespace Attribute Changed); then its NSID, its size in
+# blocks as Identify and the block device say (nsid=, nsze=, sectors=),
+# and fio writing and verifying it (fio=, its output). Without the flag,
+# or if it never comes: ns2=none.
 ns2_check() {
+	if grep -qw leapio_l2_ns2=1 /proc/cmdline; then
+		msg NS2-NOW
+		wait_for /dev/nvme0n2 60
+	fi
 	[ -b /dev/nvme0n2 ] || { echo "ns2=none"; return 0; }
 	echo "ns2=present"
+	echo "nsid=$(cat /sys/block/nvme0n2/nsid)"
 	nvme id-ns /dev/nvme0 -n 2 -o json | sed -n 's/^  "nsze":\([0-9]*\),$/nsze=\1/p'
 	echo "sectors=$(cat /sys/block/nvme0n2/size)"
 	fio --name=ns2 --filename=/dev/nvme0n2 --rw=randrw --bs=4k --iodepth=8 \

@@ -338,8 +338,21 @@ l1_l2_check() {
 # the loop device's file doubled (losetup -c), then leapioctl vdev
 # resize. Prints resize=<leapioctl's exit status> (and its output).
 l1_l2_resize_when_asked() {
-	local pid=$1 live=$2 uuid=$3 loop=$4 file size rc
+	local pid=$1 live=$2 uuid=$3 loop=$4 file size rc ns2_done=
+	local a=/sys/bus/mdev/devices/$3/leapio
 	while l1_alive "$pid"; do
+		# L1_L2_NS2="<bytes> <LBA size>": namespace 2 made when the
+		# guest asks (init-l2.sh ns2_check), as an operator adds one
+		# to a running guest: the guest's driver learns of it from
+		# Namespace Attribute Changed, and names it nvme0n2.
+		if [ -z "$ns2_done" ] && [ -n "${L1_L2_NS2:-}" ] &&
+			grep -q '=== LEAPIO-NS2-NOW' "$live" 2>/dev/null; then
+			rc=0
+			{ echo "${L1_L2_NS2#* }" > "$a/ns2_lba_size" &&
+				echo "${L1_L2_NS2%% *}" > "$a/ns2_size"; } || rc=$?
+			echo "ns2_create=$rc"
+			ns2_done=1
+		fi
 		if grep -q '=== LEAPIO-RESIZE-NOW' "$live" 2>/dev/null; then
 			file=$(losetup -n -O BACK-FILE "$loop")
 			size=$(($(blockdev --getsize64 "$loop") * 2))

@@ -99,20 +99,23 @@ if [ -d /sys/module/leapio_host ] &&
 		tap 0 "backing store: loop device over a tmpfs file"
 	fi
 	# A second namespace of 512-byte blocks (namespace 1's are 4 KiB),
-	# served from a backend of its own.
+	# served from a backend of its own: leapiod knows its backend from
+	# the start, the mdev gets it while the guest runs, when the guest
+	# asks (l1_l2_resize_when_asked), so that the guest's driver finds
+	# it from Namespace Attribute Changed, and names it nvme0n2 (both at
+	# probe, the driver's scan may name either nvme0n1).
 	backing2=
-	if backing2=$(l1_backing_create /tmp/l2-ns2.img "$NS2_SIZE") &&
-		echo 512 > "/sys/bus/mdev/devices/$uuid/leapio/ns2_lba_size" &&
-		echo "$NS2_SIZE" > "/sys/bus/mdev/devices/$uuid/leapio/ns2_size"; then
-		tap 1 "namespace 2 of the mdev ($NS2_SIZE bytes) on loop device $backing2"
-	else
-		tap 0 "namespace 2 of the mdev ($NS2_SIZE bytes) on a loop device of its own"
-		backing2=
-	fi
-	L1_L2_EXPECT=
-	[ -z "$backing2" ] ||
+	append=$L1_L2_APPEND
+	if backing2=$(l1_backing_create /tmp/l2-ns2.img "$NS2_SIZE"); then
+		tap 1 "namespace 2's backend: loop device $backing2"
+		L1_L2_NS2="$NS2_SIZE 512"
+		L1_L2_APPEND="$append leapio_l2_ns2=1"
 		L1_L2_EXPECT="EXPECT_NS2_NSZE=$((NS2_SIZE / 512))
 EXPECT_NS2_LBA_SIZE=512"
+	else
+		tap 0 "namespace 2's backend: a loop device of its own"
+		backing2=
+	fi
 	if [ -n "$backing" ] && l1_leapiod_start "$uuid" "$backing" "$RESULTS/leapiod.log" \
 		${backing2:+"2=$backing2"}; then
 		tap 1 "leapiod attached to mdev $uuid (runtime_pid $LEAPIOD_PID)"
@@ -122,6 +125,8 @@ EXPECT_NS2_LBA_SIZE=512"
 	log "nested guest on mdev $uuid"
 	# A loop device punches holes: deallocated blocks read zeroes.
 	l1_l2_check "$uuid" l2 1 "$backing" || rc=1
+	# This guest's alone.
+	L1_L2_APPEND=$append L1_L2_NS2= L1_L2_EXPECT=
 	# QEMU has closed the device: nothing of the guest stays pinned.
 	tap_is "pinned_pages 0 after the guest's QEMU exited" \
 		"$(l1_mdev_attr "$uuid" pinned_pages 2>&1)" 0
