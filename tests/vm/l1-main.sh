@@ -126,7 +126,9 @@ EXPECT_NS2_LBA_SIZE=512"
 	# A loop device punches holes: deallocated blocks read zeroes.
 	l1_l2_check "$uuid" l2 1 "$backing" || rc=1
 	# This guest's alone.
-	L1_L2_APPEND=$append L1_L2_NS2= L1_L2_EXPECT=
+	L1_L2_APPEND=$append
+	L1_L2_NS2=''
+	L1_L2_EXPECT=''
 	# QEMU has closed the device: nothing of the guest stays pinned.
 	tap_is "pinned_pages 0 after the guest's QEMU exited" \
 		"$(l1_mdev_attr "$uuid" pinned_pages 2>&1)" 0
