@@ -336,11 +336,14 @@ l1_l2_check() {
 # while the nested guest runs, wait for its RESIZE-NOW line (init-l2.sh
 # resize_under_fio), then do what an operator does to grow a volume:
 # the loop device's file doubled (losetup -c), then leapioctl vdev
-# resize. Prints resize=<leapioctl's exit status> (and its output).
+# resize. Prints resize=<leapioctl's exit status> (and its output). With
+# L1_L2_NS2, also its NS2-NOW line (init-l2.sh ns2_check): namespace 2
+# made, ns2_create=<status>.
 l1_l2_resize_when_asked() {
-	local pid=$1 live=$2 uuid=$3 loop=$4 file size rc ns2_done=
+	local pid=$1 live=$2 uuid=$3 loop=$4 file size rc ns2_done= resized=
 	local a=/sys/bus/mdev/devices/$3/leapio
-	while l1_alive "$pid"; do
+	[ -n "${L1_L2_NS2:-}" ] || ns2_done=1
+	while l1_alive "$pid" && { [ -z "$resized" ] || [ -z "$ns2_done" ]; }; do
 		# L1_L2_NS2="<bytes> <LBA size>": namespace 2 made when the
 		# guest asks (init-l2.sh ns2_check), as an operator adds one
 		# to a running guest: the guest's driver learns of it from
@@ -353,18 +356,18 @@ l1_l2_resize_when_asked() {
 			echo "ns2_create=$rc"
 			ns2_done=1
 		fi
-		if grep -q '=== LEAPIO-RESIZE-NOW' "$live" 2>/dev/null; then
+		if [ -z "$resized" ] && grep -q '=== LEAPIO-RESIZE-NOW' "$live" 2>/dev/null; then
 			file=$(losetup -n -O BACK-FILE "$loop")
 			size=$(($(blockdev --getsize64 "$loop") * 2))
 			truncate -s "$size" "$file" && losetup -c "$loop"
 			rc=0
 			"$LEAPIOCTL" -s "$L1_LEAPIOD_SOCK" vdev resize "$uuid" "$size" || rc=$?
 			echo "resize=$rc"
-			return 0
+			resized=1
 		fi
 		sleep 0.5
 	done
-	echo "resize=none: the guest never asked"
+	[ -n "$resized" ] || echo "resize=none: the guest never asked"
 }
 
 # The I/Os a block device has completed, reads + writes: l1_dev_ios <dev>
