@@ -6,8 +6,14 @@
  * lists it with its size; its blocks are its backing device's and not
  * namespace 1's; its LBAs end at its size; an NSID the controller does
  * not have is Invalid Namespace; a Flush of every namespace completes;
- * removed through sysfs while served, its I/O is Invalid Namespace.
+ * removed through sysfs while served, its I/O is Invalid Namespace. One
+ * made by another process than the VFIO user (an operator's shell) while
+ * the controller runs is told to the guest (Namespace Attribute Changed,
+ * the controller not failed), and with no backend in leapiod its I/O is
+ * Namespace Not Ready.
  */
+#include <sys/wait.h>
+
 #include "lio_dp.h"
 #include "clock.h"
 
@@ -166,6 +172,55 @@ TEST_F(ns, removed_while_served)
 	/* Namespace 1 goes on. */
 	EXPECT_EQ(NVME_SC_SUCCESS,
 		  ns_rw(_metadata, dp, nvme_cmd_read, 1, 1, 1, iova));
+}
+
+/* Written by a child process: another mm than the VFIO user's. */
+static int write_from_child(const struct lio_mdev *m, const char *attr,
+			    uint64_t val)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (!pid)
+		_exit(mdev_attr_write_u64(m, attr, val) ? 1 : 0);
+	if (waitpid(pid, &st, 0) != pid)
+		return -errno;
+	return WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -EIO;
+}
+
+TEST_F(ns, made_by_another_process_is_told)
+{
+	struct dp *dp = &self->dp;
+	struct nvme_changed_ns_log *log;
+	uint64_t iova = 0, buf = 0;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	char attr[32];
+	int cid;
+
+	cid = dp_ns_notice_arm(_metadata, dp);
+	snprintf(attr, sizeof(attr), LEAPIO_SYSFS_NSN_SIZE_FMT, 3);
+	ASSERT_EQ(0, write_from_child(&dp->l.mdev, attr, NS2_SIZE));
+	ASSERT_EQ(0, nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, NS_APPLY_MS));
+	EXPECT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
+	EXPECT_EQ(NVME_AER_DW0(NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED,
+			       NVME_LOG_CHANGED_NS), le32toh(cqe.dw0));
+	EXPECT_EQ(0, REG_RD32(&dp->l, NVME_REG_CSTS) & NVME_CSTS_CFS);
+	log = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	ASSERT_NE(NULL, log);
+	nb_get_log(&sqe, NVME_LOG_CHANGED_NS, 0xffffffff, GMEM_PAGE, iova, false);
+	ADMIN_OK(&dp->l, &sqe);
+	EXPECT_EQ(3U, le32toh(log->nsid[0]));
+	EXPECT_EQ(0U, le32toh(log->nsid[1]));
+	EXPECT_EQ(NS2_SIZE / 512, ns_nsze(_metadata, dp, 3));
+	/* leapiod has no backend for it. */
+	ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &buf));
+	EXPECT_EQ(NVME_SC_NS_NOT_READY,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 3, 0, 1, buf));
+	EXPECT_EQ(NVME_SC_SUCCESS,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 0, 1, buf));
 }
 
 TEST_HARNESS_MAIN
