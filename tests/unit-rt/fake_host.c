@@ -561,3 +561,13 @@ u16 fh_run1(struct fake_host *h, u16 qid, struct nvme_sqe *s, u16 cid)
 	}
 	return 0xffff;
 }
+
+bool fh_all(const u8 *p, u8 val, u64 len)
+{
+	u64 i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != val)
+			return false;
+	return true;
+}

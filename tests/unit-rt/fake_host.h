@@ -169,5 +169,7 @@ void fh_map_back(struct fake_host *h);
 bool fh_acked(struct fake_host *h);
 void fh_rw_sqe(struct nvme_sqe *s, u8 op, u16 cid, u64 slba, u32 nlb,
 	       u64 prp1, u64 prp2);
+/* Is every byte of [p, p + len) val (a store erased, a pattern kept)? */
+bool fh_all(const u8 *p, u8 val, u64 len);
 
 #endif /* LEAPIO_FAKE_HOST_H */

@@ -39,16 +39,6 @@ FIXTURE_TEARDOWN(fmt)
 	fh_fini(&self->h);
 }
 
-static bool all(const u8 *p, u8 val, u64 len)
-{
-	u64 i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != val)
-			return false;
-	return true;
-}
-
 static void queue_write(struct fake_host *h, u64 slba, u32 nlb, u16 cid)
 {
 	struct nvme_sqe s;
@@ -76,19 +66,19 @@ TEST_F(fmt, erase_zeroes_clears_the_marks_and_answers)
 	ASSERT_EQ(1U, h->formats_done);
 	EXPECT_EQ(1U, h->format_gen);
 	EXPECT_EQ(NVME_SC_SUCCESS, h->format_status);
-	EXPECT_TRUE(all(h->store, 0, (u64)NSZE << 9));
+	EXPECT_TRUE(fh_all(h->store, 0, (u64)NSZE << 9));
 	EXPECT_FALSE(lio_uncor_any(h->v.ns[0].uncor));
 
 	/* Not applied yet: a write waits in its SQ. */
 	queue_write(h, 0, 1, 7);
 	fh_poll(h, 4);
 	ASSERT_EQ(0xffff, reap(h, 7));
-	EXPECT_TRUE(all(h->store, 0, 4096));
+	EXPECT_TRUE(fh_all(h->store, 0, 4096));
 	/* Applied: it runs, in 4 KiB blocks; the old end is past the new. */
 	fh_format_applied(h, 1, 12);
 	fh_poll(h, 4);
 	ASSERT_EQ(NVME_SC_SUCCESS, reap(h, 7));
-	EXPECT_TRUE(all(h->store, 0x5a, 4096));
+	EXPECT_TRUE(fh_all(h->store, 0x5a, 4096));
 	EXPECT_EQ((u64)NSZE / 8, h->v.ns[0].io.nsze);
 	queue_write(h, NSZE / 8, 1, 8);
 	fh_poll(h, 4);
@@ -107,7 +97,7 @@ TEST_F(fmt, no_erase_leaves_the_data)
 	ASSERT_EQ(1U, h->formats_done);
 	EXPECT_EQ(NVME_SC_SUCCESS, h->format_status);
 	EXPECT_EQ(zeroes_before, h->submitted);
-	EXPECT_TRUE(all(h->store, 0xab, h->store_size));
+	EXPECT_TRUE(fh_all(h->store, 0xab, h->store_size));
 }
 
 TEST_F(fmt, what_was_at_the_backend_finishes_first)
@@ -131,7 +121,7 @@ TEST_F(fmt, what_was_at_the_backend_finishes_first)
 	ASSERT_EQ(NVME_SC_SUCCESS, reap(h, 3));
 	ASSERT_EQ(1U, h->formats_done);
 	/* The write landed, then the erase took it. */
-	EXPECT_TRUE(all(h->store, 0, (u64)NSZE << 9));
+	EXPECT_TRUE(fh_all(h->store, 0, (u64)NSZE << 9));
 }
 
 TEST_F(fmt, zeroes_that_fail_are_a_write_fault)
@@ -164,7 +154,7 @@ TEST_F(fmt, a_runtime_attaching_before_it_was_applied_does_it_again)
 	fh_poll(h, 4);
 	ASSERT_EQ(2U, h->formats_done);
 	EXPECT_EQ(1U, h->format_gen);
-	EXPECT_TRUE(all(h->store, 0, 4096));
+	EXPECT_TRUE(fh_all(h->store, 0, 4096));
 	/* Once applied, the next runtime leaves it. */
 	fh_format_applied(h, 1, 12);
 	fh_poll(h, 2);
@@ -187,7 +177,7 @@ TEST_F(fmt, a_driver_of_an_older_region_asks_nothing)
 	fh_format(h, 1, 12, NVME_FORMAT_SES_USER_DATA);
 	fh_poll(h, 4);
 	EXPECT_EQ(0U, h->formats_done);
-	EXPECT_TRUE(all(h->store, 0xab, h->store_size));
+	EXPECT_TRUE(fh_all(h->store, 0xab, h->store_size));
 	queue_write(h, 0, 1, 5);
 	fh_poll(h, 4);
 	ASSERT_EQ(NVME_SC_SUCCESS, reap(h, 5));

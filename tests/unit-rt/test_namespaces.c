@@ -43,16 +43,6 @@ FIXTURE_TEARDOWN(ns)
 	fh_fini(&self->h);
 }
 
-static bool all(const u8 *p, u8 val, u64 len)
-{
-	u64 i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != val)
-			return false;
-	return true;
-}
-
 /* One command of nsid on queue pair 1: its status (fh_run1()). */
 static u16 run(struct fake_host *h, u8 op, u32 nsid, u64 slba, u32 nlb,
 	       u64 gpa, u16 cid)
@@ -70,14 +60,14 @@ TEST_F(ns, each_namespace_is_its_own_backend)
 	u8 *ns2 = h->ns[1].store;
 
 	ASSERT_EQ(NVME_SC_SUCCESS, run(h, nvme_cmd_write, 2, 3, 1, DATA_GPA, 1));
-	EXPECT_TRUE(all(ns2 + 3 * 512, 0x5a, 512));
-	EXPECT_TRUE(all(h->store, 0, h->store_size));
+	EXPECT_TRUE(fh_all(ns2 + 3 * 512, 0x5a, 512));
+	EXPECT_TRUE(fh_all(h->store, 0, h->store_size));
 	memset(h->gmem + READ_GPA, 0, 512);
 	ASSERT_EQ(NVME_SC_SUCCESS, run(h, nvme_cmd_read, 2, 3, 1, READ_GPA, 2));
-	EXPECT_TRUE(all(h->gmem + READ_GPA, 0x5a, 512));
+	EXPECT_TRUE(fh_all(h->gmem + READ_GPA, 0x5a, 512));
 	/* Namespace 1's block 3 is namespace 1's. */
 	ASSERT_EQ(NVME_SC_SUCCESS, run(h, nvme_cmd_read, 1, 3, 1, READ_GPA, 3));
-	EXPECT_TRUE(all(h->gmem + READ_GPA, 0, 512));
+	EXPECT_TRUE(fh_all(h->gmem + READ_GPA, 0, 512));
 }
 
 TEST_F(ns, each_namespace_has_its_own_bounds)
@@ -139,7 +129,7 @@ TEST_F(ns, a_namespace_gone_waits_for_its_commands_then_takes_none)
 	ASSERT_TRUE(fh_reap(h, 1, &c));
 	EXPECT_EQ(7, le16_to_cpu(c.cid));
 	EXPECT_EQ(NVME_SC_SUCCESS, le16_to_cpu(c.status) & ~1U);
-	EXPECT_TRUE(all(h->ns[1].store + 5 * 512, 0x5a, 512));
+	EXPECT_TRUE(fh_all(h->ns[1].store + 5 * 512, 0x5a, 512));
 	/* Gone: Invalid Namespace, as for an NSID never there. */
 	EXPECT_EQ(NVME_SC_INVALID_NS | NVME_STATUS_DNR,
 		  run(h, nvme_cmd_read, 2, 5, 1, READ_GPA, 8));
@@ -201,9 +191,9 @@ TEST_F(ns, format_erases_the_namespace_it_names_or_each)
 	fh_poll(h, 4);
 	ASSERT_EQ(1U, h->formats_done);
 	EXPECT_EQ(NVME_SC_SUCCESS, h->format_status);
-	EXPECT_TRUE(all(h->ns[1].store, 0, h->ns[1].size));
+	EXPECT_TRUE(fh_all(h->ns[1].store, 0, h->ns[1].size));
 	EXPECT_FALSE(lio_uncor_any(h->v.ns[1].uncor));
-	EXPECT_TRUE(all(h->store, 0xab, h->store_size));
+	EXPECT_TRUE(fh_all(h->store, 0xab, h->store_size));
 	EXPECT_TRUE(lio_uncor_any(h->v.ns[0].uncor));
 	fh_format_applied(h, 1, 9);
 	fh_poll(h, 2);
@@ -213,8 +203,8 @@ TEST_F(ns, format_erases_the_namespace_it_names_or_each)
 	fh_poll(h, 8);
 	ASSERT_EQ(2U, h->formats_done);
 	EXPECT_EQ(NVME_SC_SUCCESS, h->format_status);
-	EXPECT_TRUE(all(h->ns[1].store, 0, h->ns[1].size));
-	EXPECT_TRUE(all(h->store, 0, h->store_size));
+	EXPECT_TRUE(fh_all(h->ns[1].store, 0, h->ns[1].size));
+	EXPECT_TRUE(fh_all(h->store, 0, h->store_size));
 	EXPECT_FALSE(lio_uncor_any(h->v.ns[0].uncor));
 }
 
@@ -230,7 +220,7 @@ TEST_F(ns, format_of_a_namespace_no_backend_serves_is_not_ready)
 	ASSERT_EQ(1U, h->formats_done);
 	EXPECT_EQ(NVME_SC_NS_NOT_READY, h->format_status);
 	/* None is erased when one cannot be. */
-	EXPECT_TRUE(all(h->ns[1].store, 0xcd, h->ns[1].size));
+	EXPECT_TRUE(fh_all(h->ns[1].store, 0xcd, h->ns[1].size));
 }
 
 TEST_HARNESS_MAIN
