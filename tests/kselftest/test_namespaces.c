@@ -200,6 +200,11 @@ TEST_F(ns, made_by_another_process_is_told)
 	char attr[32];
 	int cid;
 
+	log = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	ASSERT_NE(NULL, log);
+	/* Read once, the log starts afresh (namespace 2 is in it). */
+	nb_get_log(&sqe, NVME_LOG_CHANGED_NS, 0xffffffff, GMEM_PAGE, iova, false);
+	ADMIN_OK(&dp->l, &sqe);
 	cid = dp_ns_notice_arm(_metadata, dp);
 	snprintf(attr, sizeof(attr), LEAPIO_SYSFS_NSN_SIZE_FMT, 3);
 	ASSERT_EQ(0, write_from_child(&dp->l.mdev, attr, NS2_SIZE));
@@ -208,8 +213,7 @@ TEST_F(ns, made_by_another_process_is_told)
 	EXPECT_EQ(NVME_AER_DW0(NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED,
 			       NVME_LOG_CHANGED_NS), le32toh(cqe.dw0));
 	EXPECT_EQ(0, REG_RD32(&dp->l, NVME_REG_CSTS) & NVME_CSTS_CFS);
-	log = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
-	ASSERT_NE(NULL, log);
+	memset(log, 0xff, GMEM_PAGE);
 	nb_get_log(&sqe, NVME_LOG_CHANGED_NS, 0xffffffff, GMEM_PAGE, iova, false);
 	ADMIN_OK(&dp->l, &sqe);
 	EXPECT_EQ(3U, le32toh(log->nsid[0]));
