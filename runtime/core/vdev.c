@@ -791,13 +791,15 @@ static void lio_backends_look(struct lio_vdev *v)
 
 	if (unlikely(v->ns[0].bdev->size != v->ns[0].bdev_size))
 		lio_backend_grew(v);
-	for (i = 1; i < LIO_MAX_NSID && v->cfg.nr_ns; i++) {
-		struct lio_rns *ns = &v->ns[i];
+	/* Each pass: only the namespaces the configuration gives a backend. */
+	for (i = 0; i < v->cfg.nr_ns; i++) {
+		u32 nsid = v->cfg.ns[i].nsid;
+		struct lio_rns *ns = lio_rns_get(v, nsid);
 
 		if (!ns->bdev || ns->bdev->size == ns->bdev_size)
 			continue;
 		lio_log("vdev %s: namespace %u's backend is now %llu bytes",
-			v->cfg.uuid, i + 1, (unsigned long long)ns->bdev->size);
+			v->cfg.uuid, nsid, (unsigned long long)ns->bdev->size);
 		ns->bdev_size = ns->bdev->size;
 		lio_vdev_ns_update(v);
 	}
