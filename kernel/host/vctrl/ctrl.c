@@ -23,6 +23,12 @@ static u64 lio_cap_value(void)
 	       0ULL << NVME_CAP_MPSMIN_SHIFT | 0ULL << NVME_CAP_MPSMAX_SHIFT;
 }
 
+/* An LBA size the checks let through (512 or 4096) as a shift. */
+static u8 lio_lba_shift(u32 lba_size)
+{
+	return lba_size == 4096 ? 12 : 9;
+}
+
 void lio_vctrl_init(struct lio_vctrl *c, const struct lio_vctrl_params *p,
 		    const struct lio_vctrl_ops *ops, void *opaque)
 {
@@ -39,7 +45,7 @@ void lio_vctrl_init(struct lio_vctrl *c, const struct lio_vctrl_params *p,
 	c->nr_vectors = c->p.nr_ioq + 1;
 	/* The others are created with the default LBA size unless told. */
 	for (i = 0; i < LIO_NN; i++)
-		c->ns[i].lba_shift = LEAPIO_DEFAULT_LBA_SIZE == 4096 ? 12 : 9;
+		c->ns[i].lba_shift = lio_lba_shift(LEAPIO_DEFAULT_LBA_SIZE);
 	c->ns[0].size = LEAPIO_DEFAULT_NS_SIZE;
 	c->ns[0].attached = true;
 	c->cap = lio_cap_value();
@@ -70,7 +76,7 @@ int lio_vctrl_set_ns(struct lio_vctrl *c, u32 nsid, u64 size, u32 lba_size)
 	if (ret)
 		return ret;
 	ns->size = size;
-	ns->lba_shift = lba_size == 4096 ? 12 : 9;
+	ns->lba_shift = lio_lba_shift(lba_size);
 	ns->attached = true;
 	return 0;
 }
@@ -166,7 +172,7 @@ int lio_vctrl_set_ns_lba(struct lio_vctrl *c, u32 nsid, u32 lba_size)
 	ret = leapio_nsn_lba_size_check(c->ns[nsid - 1].size, lba_size);
 	if (ret)
 		return ret;
-	c->ns[nsid - 1].lba_shift = lba_size == 4096 ? 12 : 9;
+	c->ns[nsid - 1].lba_shift = lio_lba_shift(lba_size);
 	return 0;
 }
 
