@@ -234,6 +234,20 @@ static void lio_sub_put(struct lio_cmd *c)
 
 static void lio_dsm_sub_done(struct lio_io *io);
 
+/*
+ * Room for n of them, the command held by its start: false when there is
+ * none (the command fails with Internal Error).
+ */
+static bool lio_sub_begin(struct lio_cmd *c, u32 n)
+{
+	c->sub = calloc(n, sizeof(*c->sub));
+	if (!c->sub)
+		return false;
+	c->status = 0;
+	c->nr_sub = 1;		/* held until every one is submitted */
+	return true;
+}
+
 /* One of them to backend b: false when it failed (c->status says why). */
 static bool lio_sub_submit(struct lio_cmd *c, struct lio_bdev *b,
 			   struct lio_io *io)
@@ -316,11 +330,8 @@ static u16 lio_cmd_dsm(struct lio_vdev *v, struct lio_cmd *c,
 	}
 	if (!(le32_to_cpu(sqe->cdw11) & NVME_DSMGMT_AD))
 		return 0;	/* attributes only: nothing to do */
-	c->sub = calloc(nr, sizeof(*c->sub));
-	if (!c->sub)
+	if (!lio_sub_begin(c, nr))
 		return NVME_SC_INTERNAL;
-	c->status = 0;
-	c->nr_sub = 1;		/* held until every range is submitted */
 	for (i = 0; i < nr; i++) {
 		struct lio_io *io = &c->sub[i];
 
@@ -403,11 +414,8 @@ static u16 lio_cmd_flush_all(struct lio_vdev *v, struct lio_cmd *c)
 {
 	unsigned int i, n = 0;
 
-	c->sub = calloc(LIO_MAX_NSID, sizeof(*c->sub));
-	if (!c->sub)
+	if (!lio_sub_begin(c, LIO_MAX_NSID))
 		return NVME_SC_INTERNAL;
-	c->status = 0;
-	c->nr_sub = 1;		/* held until every flush is submitted */
 	for (i = 0; i < LIO_MAX_NSID; i++) {
 		struct lio_io *io = &c->sub[n];
 
