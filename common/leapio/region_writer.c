@@ -148,6 +148,20 @@ int leapio_wr_smart_sq(const struct leapio_region_view *v, u16 qid,
 	return 0;
 }
 
+int leapio_wr_smart_ns(const struct leapio_region_view *v, u32 nsid,
+		       struct leapio_wr_smart *s)
+{
+	const struct leapio_ns_desc *d = leapio_ns_ptr(v, nsid);
+
+	if (!d)
+		return -EINVAL;
+	s->cmds_read += READ_ONCE(d->cmds_read);
+	s->cmds_written += READ_ONCE(d->cmds_written);
+	s->bytes_read += READ_ONCE(d->bytes_read);
+	s->bytes_written += READ_ONCE(d->bytes_written);
+	return 0;
+}
+
 int leapio_wr_handover_sq(const struct leapio_region_view *v, u16 qid,
 			  u16 head, u16 tail, bool db)
 {
@@ -262,6 +276,16 @@ int leapio_wr_put_ns(const struct leapio_region_view *v, u32 nsid, u8 state,
 	if (READ_ONCE(d->state) == state && READ_ONCE(d->lba_shift) == lba_shift &&
 	    READ_ONCE(d->nsze) == nsze)
 		return 0;
+	/*
+	 * A new namespace counts from zero. Nothing of a runtime writes them
+	 * now: commands of an absent NSID fail before they are counted.
+	 */
+	if (READ_ONCE(d->state) == LEAPIO_NS_ABSENT && state != LEAPIO_NS_ABSENT) {
+		WRITE_ONCE(d->cmds_read, 0);
+		WRITE_ONCE(d->cmds_written, 0);
+		WRITE_ONCE(d->bytes_read, 0);
+		WRITE_ONCE(d->bytes_written, 0);
+	}
 	WRITE_ONCE(d->state, state);
 	WRITE_ONCE(d->lba_shift, lba_shift);
 	WRITE_ONCE(d->nsze, nsze);

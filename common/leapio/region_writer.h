@@ -112,6 +112,13 @@ int leapio_wr_fold_sq(struct leapio_wr *w, const struct leapio_region_view *v,
 void leapio_wr_smart_gone(const struct leapio_wr *w, struct leapio_wr_smart *s);
 int leapio_wr_smart_sq(const struct leapio_region_view *v, u16 qid,
 		       struct leapio_wr_smart *s);
+/*
+ * Add namespace nsid's counters (its table entry's runtime fields, which
+ * a runtime of minor 7 keeps per namespace) to *s: 0, or -EINVAL (no
+ * table, nsid not in it).
+ */
+int leapio_wr_smart_ns(const struct leapio_region_view *v, u32 nsid,
+		       struct leapio_wr_smart *s);
 
 /*
  * A runtime arrives at queues the controller model has been running: it
@@ -158,7 +165,8 @@ void leapio_wr_put_format_applied(const struct leapio_region_view *v, u32 gen);
 /*
  * Namespace nsid's entry of the namespace table (region minor 7): state
  * (enum leapio_ns_state), LBA size and blocks, its gen bumped so that a
- * runtime tells it changed (not when all three are as they were). 0, or
+ * runtime tells it changed (not when all three are as they were). A
+ * namespace that was absent starts with its SMART counters at zero. 0, or
  * -EINVAL (no table, nsid not in it, a state or LBA size there is not);
  * nothing is written then.
  */

@@ -402,18 +402,26 @@ bool lio_dp_doorbell(void *opaque, u32 idx, u32 val)
 	return true;
 }
 
-void lio_dp_smart(void *opaque, struct lio_dp_smart *s)
+/*
+ * The controller's figures are its SQs' (those gone and those live), a
+ * namespace's its own table entry's: both counted by the runtime.
+ */
+void lio_dp_smart(void *opaque, u32 nsid, struct lio_dp_smart *s)
 {
 	struct lio_mdev *lm = lio_dp_lm(opaque);
 	struct lio_region *r = &lm->region;
+	struct leapio_wr_smart sum = {};
 	u16 q;
 
-	struct leapio_wr_smart sum = {};
-
-	leapio_wr_smart_gone(&r->dp_wr, &sum);
-	for (q = 1; q <= lm->vc->p.nr_ioq; q++)
-		if (lm->vc->sq[q].valid)
-			WARN_ON_ONCE(leapio_wr_smart_sq(&r->view, q, &sum));
+	if (nsid != NVME_NSID_ALL) {
+		/* The model checked nsid: an active namespace's entry. */
+		WARN_ON_ONCE(leapio_wr_smart_ns(&r->view, nsid, &sum));
+	} else {
+		leapio_wr_smart_gone(&r->dp_wr, &sum);
+		for (q = 1; q <= lm->vc->p.nr_ioq; q++)
+			if (lm->vc->sq[q].valid)
+				WARN_ON_ONCE(leapio_wr_smart_sq(&r->view, q, &sum));
+	}
 	s->cmds_read += sum.cmds_read;
 	s->cmds_written += sum.cmds_written;
 	s->bytes_read += sum.bytes_read;

@@ -378,7 +378,7 @@ void lio_dp_enabled(void *opaque);
 int lio_dp_update(void *opaque, u32 what);
 bool lio_dp_doorbell(void *opaque, u32 idx, u32 val);
 struct lio_dp_smart;
-void lio_dp_smart(void *opaque, struct lio_dp_smart *s);
+void lio_dp_smart(void *opaque, u32 nsid, struct lio_dp_smart *s);
 struct leapio_lba_range;
 struct leapio_lbas_info;
 /* Write Uncorrectable's marks as the runtime published them (lbas part). */

@@ -183,6 +183,36 @@ void lio_cq_flush(struct lio_vdev *v, u16 cqid)
 	}
 }
 
+/*
+ * SMART's figures of a command that succeeded, in the region: its SQ's
+ * (the controller's, summed by the driver) and its namespace's (nsd, NULL
+ * without a table: a driver before minor 7, or Flush of FFFFFFFFh).
+ */
+static void lio_cmd_count(const struct lio_cmd *c, struct leapio_sq_desc *sqd,
+			  struct leapio_ns_desc *nsd)
+{
+	switch (lio_io_class_of(c->opcode)) {
+	case LIO_CLASS_READ:
+		sqd->cmds_read++;
+		sqd->bytes_read += c->bytes;
+		if (nsd) {
+			nsd->cmds_read++;
+			nsd->bytes_read += c->bytes;
+		}
+		break;
+	case LIO_CLASS_WRITE:
+		sqd->cmds_written++;
+		sqd->bytes_written += c->bytes;
+		if (nsd) {
+			nsd->cmds_written++;
+			nsd->bytes_written += c->bytes;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
 void lio_cmd_finish(struct lio_cmd *c, u16 status)
 {
 	struct lio_vdev *v = c->v;
@@ -199,20 +229,8 @@ void lio_cmd_finish(struct lio_cmd *c, u16 status)
 		lio_cmd_free(v, c);
 		return;
 	}
-	if (!status) {
-		switch (lio_io_class_of(c->opcode)) {
-		case LIO_CLASS_READ:
-			sq->d->cmds_read++;
-			sq->d->bytes_read += c->bytes;
-			break;
-		case LIO_CLASS_WRITE:
-			sq->d->cmds_written++;
-			sq->d->bytes_written += c->bytes;
-			break;
-		default:
-			break;
-		}
-	}
+	if (!status)
+		lio_cmd_count(c, sq->d, lio_rns_desc(v, c->ns));
 	c->status = status;
 	c->next = NULL;
 	sq->queued++;

@@ -262,6 +262,13 @@ static inline struct lio_rns *lio_rns_get(struct lio_vdev *v, u32 nsid)
 	return nsid && nsid <= LIO_MAX_NSID ? &v->ns[nsid - 1] : NULL;
 }
 
+/* Namespace ns's entry of the region's table, or NULL (no table, or none). */
+static inline struct leapio_ns_desc *lio_rns_desc(struct lio_vdev *v,
+						  const struct lio_rns *ns)
+{
+	return ns ? leapio_ns_ptr(&v->r, (u32)(ns - v->ns) + 1) : NULL;
+}
+
 /* vdev.c */
 /* bdev: namespace 1's backend; the others' come by lio_vdev_ns_backend(). */
 int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,

@@ -10,7 +10,7 @@
  * made by another process than the VFIO user (an operator's shell) while
  * the controller runs is told to the guest (Namespace Attribute Changed,
  * the controller not failed), and with no backend in leapiod its I/O is
- * Namespace Not Ready.
+ * Namespace Not Ready. Its SMART log counts its own I/O, FFFFFFFFh's all.
  */
 #include <sys/wait.h>
 
@@ -125,6 +125,60 @@ TEST_F(ns, its_blocks_are_its_backing_devices)
 		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 7, 1, iova));
 	EXPECT_EQ(0xc2, buf[0]);
 	EXPECT_EQ(0xc2, buf[511]);
+}
+
+/* SMART of nsid into s: its status. */
+static uint16_t ns_smart(struct __test_metadata *_metadata, struct dp *dp,
+			 uint32_t nsid, struct nvme_smart_log *s, uint64_t iova)
+{
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+
+	memset(s, 0, sizeof(*s));
+	nb_get_log(&sqe, NVME_LOG_SMART, nsid, sizeof(*s), iova, false);
+	{ ASSERT_EQ(0, nvd_admin(&dp->l.nvd, &sqe, &cqe)); }
+	return nvd_status_code(&cqe);
+}
+
+/*
+ * SMART per namespace (LPA bit 0): a namespace's log has its own reads
+ * and writes, FFFFFFFFh the controller's, which are all of them.
+ */
+TEST_F(ns, smart_counts_each_namespace_apart)
+{
+	struct dp *dp = &self->dp;
+	struct nvme_smart_log *s;
+	uint64_t iova = 0, buf_iova = 0;
+	unsigned int i;
+
+	s = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	ASSERT_NE(NULL, s);
+	ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, 8 * 512, &buf_iova));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(NVME_SC_SUCCESS,
+			  ns_rw(_metadata, dp, nvme_cmd_write, 2, i, 8, buf_iova));
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 0, 1, buf_iova));
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 1, 0, 2, buf_iova));
+	/* Past namespace 2's end: counted nowhere. */
+	ASSERT_EQ(NVME_SC_LBA_RANGE,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 2, NS2_SIZE / 512, 1,
+			buf_iova));
+
+	ASSERT_EQ(NVME_SC_SUCCESS, ns_smart(_metadata, dp, 2, s, iova));
+	EXPECT_EQ(3, nio_u128_lo(s->host_writes));
+	EXPECT_EQ(1, nio_u128_lo(s->host_reads));
+	EXPECT_EQ(1, nio_u128_lo(s->data_units_written));
+	EXPECT_EQ(1, nio_u128_lo(s->data_units_read));
+	ASSERT_EQ(NVME_SC_SUCCESS, ns_smart(_metadata, dp, 1, s, iova));
+	EXPECT_EQ(0, nio_u128_lo(s->host_writes));
+	EXPECT_EQ(1, nio_u128_lo(s->host_reads));
+	ASSERT_EQ(NVME_SC_SUCCESS, ns_smart(_metadata, dp, 0xffffffff, s, iova));
+	EXPECT_EQ(3, nio_u128_lo(s->host_writes));
+	EXPECT_EQ(2, nio_u128_lo(s->host_reads));
+	/* An NSID with no namespace has no log. */
+	EXPECT_EQ(NVME_SC_INVALID_NS, ns_smart(_metadata, dp, 3, s, iova));
 }
 
 TEST_F(ns, its_lbas_end_at_its_size)

@@ -9,7 +9,8 @@
  * NSID the table does not have is invalid; a namespace that goes takes no
  * new command and the driver's change is acked only once its commands at
  * the backend are done; a Flush of every namespace reaches each backend;
- * Format NVM erases the namespace it names, or each.
+ * Format NVM erases the namespace it names, or each; each namespace's
+ * SMART figures are its own.
  */
 #include <string.h>
 
@@ -68,6 +69,35 @@ TEST_F(ns, each_namespace_is_its_own_backend)
 	/* Namespace 1's block 3 is namespace 1's. */
 	ASSERT_EQ(NVME_SC_SUCCESS, run(h, nvme_cmd_read, 1, 3, 1, READ_GPA, 3));
 	EXPECT_TRUE(fh_all(h->gmem + READ_GPA, 0, 512));
+}
+
+/*
+ * SMART's figures per namespace: each command that succeeded counts in
+ * its namespace's table entry, as in its SQ's (the controller's, which the
+ * driver sums); a failed one in neither.
+ */
+TEST_F(ns, each_namespace_counts_its_own_io)
+{
+	struct fake_host *h = &self->h;
+	struct leapio_wr_smart n1 = {}, n2 = {}, sq = {};
+
+	ASSERT_EQ(NVME_SC_SUCCESS, run(h, nvme_cmd_write, 2, 3, 2, DATA_GPA, 1));
+	ASSERT_EQ(NVME_SC_SUCCESS, run(h, nvme_cmd_read, 2, 3, 1, READ_GPA, 2));
+	ASSERT_EQ(NVME_SC_SUCCESS, run(h, nvme_cmd_read, 1, 0, 4, READ_GPA, 3));
+	ASSERT_EQ(NVME_SC_LBA_RANGE | NVME_STATUS_DNR,
+		  run(h, nvme_cmd_read, 2, NSZE2, 1, READ_GPA, 4));
+	ASSERT_EQ(0, leapio_wr_smart_ns(&h->r, 1, &n1));
+	ASSERT_EQ(0, leapio_wr_smart_ns(&h->r, 2, &n2));
+	ASSERT_EQ(0, leapio_wr_smart_sq(&h->r, 1, &sq));
+	EXPECT_EQ(1U, n1.cmds_read);
+	EXPECT_EQ(0U, n1.cmds_written);
+	EXPECT_EQ(4U * 512, n1.bytes_read);
+	EXPECT_EQ(1U, n2.cmds_read);
+	EXPECT_EQ(1U, n2.cmds_written);
+	EXPECT_EQ(512U, n2.bytes_read);
+	EXPECT_EQ(2U * 512, n2.bytes_written);
+	EXPECT_EQ(n1.cmds_read + n2.cmds_read, sq.cmds_read);
+	EXPECT_EQ(n1.bytes_written + n2.bytes_written, sq.bytes_written);
 }
 
 TEST_F(ns, each_namespace_has_its_own_bounds)

@@ -138,15 +138,20 @@ static bool fg_dp_doorbell(void *opaque, u32 idx, u32 val)
 	return g->dp->serve;
 }
 
-static void fg_dp_smart(void *opaque, struct lio_dp_smart *s)
+static void fg_dp_smart(void *opaque, u32 nsid, struct lio_dp_smart *s)
 {
 	struct fake_guest *g = opaque;
+	const struct lio_dp_smart *from = &g->dp->smart;
 
-	fg_dp_rec(g, FG_DP_SMART, 0, 0);
-	s->cmds_read += g->dp->smart.cmds_read;
-	s->cmds_written += g->dp->smart.cmds_written;
-	s->bytes_read += g->dp->smart.bytes_read;
-	s->bytes_written += g->dp->smart.bytes_written;
+	fg_dp_rec(g, FG_DP_SMART, nsid, 0);
+	if (nsid != NVME_NSID_ALL)
+		from = nsid <= LIO_NN ? &g->dp->smart_ns[nsid - 1] : NULL;
+	if (!from)
+		return;
+	s->cmds_read += from->cmds_read;
+	s->cmds_written += from->cmds_written;
+	s->bytes_read += from->bytes_read;
+	s->bytes_written += from->bytes_written;
 }
 
 static int fg_dp_lbas(void *opaque, u32 nsid, u64 slba,

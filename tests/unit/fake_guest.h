@@ -37,7 +37,7 @@ enum fg_dp_call {
 
 struct fg_dp_rec {
 	enum fg_dp_call	call;
-	u32		arg;		/* qid, LIO_DP_* or doorbell index */
+	u32		arg;		/* qid, LIO_DP_*, doorbell index, NSID */
 	u32		val;		/* doorbell value */
 	u16		ioq_valid;	/* I/O SQs + CQs valid in the model then */
 	u32		csts;		/* CSTS then */
@@ -51,7 +51,8 @@ struct fg_dp {
 	bool		serve;			/* dp_doorbell's answer */
 	int		refuse_create;		/* dp_create's answer */
 	int		refuse_dbbuf;		/* dp_update(LIO_DP_DBBUF)'s */
-	struct lio_dp_smart smart;		/* what dp_smart adds */
+	struct lio_dp_smart smart;		/* what dp_smart adds: FFFFFFFFh */
+	struct lio_dp_smart smart_ns[LIO_NN];	/* and of NSID n: [n - 1] */
 	/* dp_lbas reads this with leapio_lbas_read() (NULL: -EAGAIN),
 	 * after calling lbas_before (if set) with the call's number.
 	 */

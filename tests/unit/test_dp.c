@@ -391,6 +391,38 @@ TEST_F(dp, smart_adds_the_data_path_counters)
 	ASSERT_LE(2U, fg_dp_count(&self->dp, FG_DP_SMART));
 }
 
+/*
+ * SMART of a namespace carries that namespace's I/O figures, of 0 and
+ * FFFFFFFFh the controller's: the data path is asked for the NSID given.
+ */
+TEST_F(dp, smart_is_per_namespace)
+{
+	struct nvme_smart_log *s = (struct nvme_smart_log *)fg_ptr(self->g, FG_DATA);
+	static const u32 nsids[] = { 1, 0, 0xffffffff };
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	unsigned int i;
+
+	self->dp.smart = (struct lio_dp_smart){ .cmds_read = 7, .cmds_written = 9,
+		.bytes_read = 3 * 512000, .bytes_written = 4 * 512000 };
+	self->dp.smart_ns[0] = (struct lio_dp_smart){ .cmds_read = 2,
+		.cmds_written = 1, .bytes_read = 512000, .bytes_written = 1 };
+	for (i = 0; i < ARRAY_SIZE(nsids); i++) {
+		bool ns1 = nsids[i] == 1;
+
+		self->dp.n = 0;
+		nb_get_log(&sqe, NVME_LOG_SMART, nsids[i], 512, FG_DATA, false);
+		ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
+		ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
+		ASSERT_EQ(1U, fg_dp_count(&self->dp, FG_DP_SMART));
+		EXPECT_EQ(ns1 ? 1U : 0xffffffffU, last(&self->dp)->arg);
+		EXPECT_EQ(ns1 ? 1U : 3U, le128_lo(s->data_units_read));
+		EXPECT_EQ(ns1 ? 1U : 4U, le128_lo(s->data_units_written));
+		EXPECT_EQ(ns1 ? 2U : 7U, le128_lo(s->host_reads));
+		EXPECT_EQ(ns1 ? 1U : 9U, le128_lo(s->host_writes));
+	}
+}
+
 TEST_F(dp, features_are_republished)
 {
 	ASSERT_EQ(NVME_SC_SUCCESS, set_feature(self->g, NVME_FEAT_VOLATILE_WC, 1));

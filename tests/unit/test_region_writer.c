@@ -291,25 +291,49 @@ TEST_F(wr, let_go)
 
 /*
  * The namespace table (region minor 7): an entry's fields and its gen,
- * bumped at every write; the runtime's counters left alone; every bad
- * argument, and a region without the table, refused with nothing written.
+ * bumped at every write; the runtime's counters zeroed when the namespace
+ * is made, left alone after; every bad argument, and a region without the
+ * table, refused with nothing written.
  */
 TEST_F(wr, namespace_entries)
 {
 	struct leapio_region_view old = self->v;
 	struct leapio_ns_desc *d = leapio_ns_ptr(&self->v, 3);
+	struct leapio_wr_smart sum = { .cmds_read = 1 };
 
 	ASSERT_NE(NULL, d);
+	/* What a runtime counted for an earlier namespace 3. */
 	d->cmds_read = 11;
+	d->cmds_written = 12;
+	d->bytes_read = 13;
+	d->bytes_written = 14;
 	ASSERT_EQ(0, leapio_wr_put_ns(&self->v, 3, LEAPIO_NS_ATTACHED, 12, 1000));
 	EXPECT_EQ(LEAPIO_NS_ATTACHED, d->state);
 	EXPECT_EQ(12, d->lba_shift);
 	EXPECT_EQ(1000, d->nsze);
 	EXPECT_EQ(1, d->gen);
-	EXPECT_EQ(11, d->cmds_read);
+	EXPECT_EQ(0, d->cmds_read);
+	EXPECT_EQ(0, d->cmds_written);
+	EXPECT_EQ(0, d->bytes_read);
+	EXPECT_EQ(0, d->bytes_written);
+	/* Counted since: summed, and kept across the entry's changes. */
+	d->cmds_read = 5;
+	d->cmds_written = 6;
+	d->bytes_read = 7;
+	d->bytes_written = 8;
+	ASSERT_EQ(0, leapio_wr_smart_ns(&self->v, 3, &sum));
+	EXPECT_EQ(6, sum.cmds_read);
+	EXPECT_EQ(6, sum.cmds_written);
+	EXPECT_EQ(7, sum.bytes_read);
+	EXPECT_EQ(8, sum.bytes_written);
 	ASSERT_EQ(0, leapio_wr_put_ns(&self->v, 3, LEAPIO_NS_ALLOCATED, 12, 1000));
 	EXPECT_EQ(LEAPIO_NS_ALLOCATED, d->state);
 	EXPECT_EQ(2, d->gen);
+	EXPECT_EQ(5, d->cmds_read);
+	EXPECT_EQ(8, d->bytes_written);
+	EXPECT_EQ(-EINVAL, leapio_wr_smart_ns(&self->v, 0, &sum));
+	EXPECT_EQ(-EINVAL, leapio_wr_smart_ns(&self->v, LEAPIO_MAX_NS + 1, &sum));
+	EXPECT_EQ(6, sum.cmds_read);
 	ASSERT_EQ(0, leapio_wr_put_ns(&self->v, LEAPIO_MAX_NS, LEAPIO_NS_ABSENT,
 				      9, 0));
 
@@ -325,6 +349,7 @@ TEST_F(wr, namespace_entries)
 	self->layout.nr_ns = LEAPIO_MAX_NS;
 	old.ns = NULL;		/* a region before minor 7 */
 	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&old, 1, LEAPIO_NS_ATTACHED, 9, 8));
+	EXPECT_EQ(-EINVAL, leapio_wr_smart_ns(&old, 1, &sum));
 	EXPECT_TRUE(unchanged(self));
 }
 

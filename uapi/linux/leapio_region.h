@@ -428,8 +428,10 @@ enum leapio_ns_state {
  * the runtime applies it at that seq: a namespace no longer attached
  * takes no new command, those in flight finish first. nsze and lba_shift
  * of NSID 1 are also ctrl.nsze and ctrl.lba_shift, for a runtime before
- * minor 7. The runtime counts each namespace's SMART figures here; the
- * driver sums them for NSID FFFFFFFFh.
+ * minor 7. The runtime counts each namespace's SMART figures here, as it
+ * counts its SQs' (commands completed with success, their bytes): the
+ * SMART log of NSID N is N's, that of FFFFFFFFh the SQs' sum. The driver
+ * zeroes them when it makes an absent namespace.
  */
 struct leapio_ns_desc {
 	/* [drv] */

@@ -48,11 +48,11 @@ bool lio_hook_doorbell(struct lio_vctrl *c, u32 idx, u32 val)
 	return c->ops->dp_doorbell && c->ops->dp_doorbell(c->opaque, idx, val);
 }
 
-void lio_hook_smart(struct lio_vctrl *c, struct lio_dp_smart *s)
+void lio_hook_smart(struct lio_vctrl *c, u32 nsid, struct lio_dp_smart *s)
 {
 	memset(s, 0, sizeof(*s));
 	if (c->ops->dp_smart)
-		c->ops->dp_smart(c->opaque, s);
+		c->ops->dp_smart(c->opaque, nsid, s);
 }
 
 int lio_hook_lbas(struct lio_vctrl *c, u32 nsid, u64 slba,

@@ -130,7 +130,12 @@ static u64 lio_data_units(u64 bytes)
 	return bytes / 512000 + !!(bytes % 512000);
 }
 
-static u32 lio_log_smart(struct lio_vctrl *c, void *buf)
+/*
+ * SMART of namespace nsid, or of the controller (0 or FFFFFFFFh): the
+ * data path's figures are the namespace's; the rest is the controller's,
+ * which the spec has them report for a namespace too.
+ */
+static u32 lio_log_smart(struct lio_vctrl *c, u32 nsid, void *buf)
 {
 	struct nvme_smart_log *log = buf;
 	const struct lio_smart *s = &c->smart;
@@ -138,20 +143,17 @@ static u32 lio_log_smart(struct lio_vctrl *c, void *buf)
 	u64 on_ms = now > s->created_ms ? now - s->created_ms : 0;
 	struct lio_dp_smart dp;
 
-	/* What a data path carried, on top of the model's own. */
-	lio_hook_smart(c, &dp);
+	lio_hook_smart(c, nsid ? nsid : NVME_NSID_ALL, &dp);
 
 	log->critical_warning = lio_smart_critical_warning(c);
 	log->temperature[0] = LIO_TEMP_KELVIN & 0xff;
 	log->temperature[1] = LIO_TEMP_KELVIN >> 8;
 	log->avail_spare = LIO_SPARE;
 	log->spare_thresh = LIO_SPARE_THRESH;
-	lio_put_le128(log->data_units_read,
-		      s->data_units_read + lio_data_units(dp.bytes_read));
-	lio_put_le128(log->data_units_written,
-		      s->data_units_written + lio_data_units(dp.bytes_written));
-	lio_put_le128(log->host_reads, s->host_reads + dp.cmds_read);
-	lio_put_le128(log->host_writes, s->host_writes + dp.cmds_written);
+	lio_put_le128(log->data_units_read, lio_data_units(dp.bytes_read));
+	lio_put_le128(log->data_units_written, lio_data_units(dp.bytes_written));
+	lio_put_le128(log->host_reads, dp.cmds_read);
+	lio_put_le128(log->host_writes, dp.cmds_written);
 	lio_put_le128(log->ctrl_busy_time, s->busy_minutes);
 	lio_put_le128(log->power_cycles, s->power_cycles);
 	lio_put_le128(log->power_on_hours, on_ms / LIO_MS_PER_HOUR);
@@ -185,12 +187,7 @@ static u32 lio_log_cmd_effects(const struct lio_vctrl *c, void *buf)
 	return sizeof(*log);
 }
 
-/*
- * SMART is kept per namespace (LPA): an active namespace, or all of them.
- * The data path counts for the controller as a whole today; with the one
- * namespace a runtime serves that is namespace 1's (namespaces.rst, SMART
- * per namespace).
- */
+/* SMART is kept per namespace (LPA): an active namespace, or all of them. */
 static u16 lio_log_check_smart_nsid(struct lio_vctrl *c, struct lio_req *req)
 {
 	u32 nsid = le32_to_cpu(req->sqe.nsid);
@@ -227,7 +224,7 @@ static u16 lio_log_build(struct lio_vctrl *c, struct lio_req *req, u8 lid,
 		if (status)
 			return status;
 		lio_err_log_sync(c);	/* its count of error log entries */
-		*size = lio_log_smart(c, buf);
+		*size = lio_log_smart(c, le32_to_cpu(req->sqe.nsid), buf);
 		break;
 	case NVME_LOG_FW_SLOT:
 		*size = lio_log_fw_slot(buf);

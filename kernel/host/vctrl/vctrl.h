@@ -120,8 +120,11 @@ struct lio_vctrl_ops {
 	 * path serves the queues and took it; the model does nothing more.
 	 */
 	bool (*dp_doorbell)(void *opaque, u32 idx, u32 val);
-	/* Add the data path's counters to *s (Get Log Page SMART). */
-	void (*dp_smart)(void *opaque, struct lio_dp_smart *s);
+	/*
+	 * Add the data path's counters to *s (Get Log Page SMART): of
+	 * namespace nsid, or of the controller (NVME_NSID_ALL).
+	 */
+	void (*dp_smart)(void *opaque, u32 nsid, struct lio_dp_smart *s);
 	/*
 	 * The Error Information log is about to be read or to grow: add the
 	 * I/O errors the data path reported since (lio_vctrl_log_error()),
@@ -275,11 +278,8 @@ struct lio_err_log {
 	u64	count;		/* errors ever logged */
 };
 
+/* The model's own SMART figures; the data path counts the I/O (dp_smart). */
 struct lio_smart {
-	u64	data_units_read;	/* thousands of 512-byte units */
-	u64	data_units_written;
-	u64	host_reads;
-	u64	host_writes;
 	u64	busy_minutes;
 	u64	power_cycles;
 	u64	unsafe_shutdowns;
@@ -553,7 +553,7 @@ void lio_hook_reset(struct lio_vctrl *c);
 void lio_hook_enabled(struct lio_vctrl *c);
 int lio_hook_update(struct lio_vctrl *c, u32 what);
 bool lio_hook_doorbell(struct lio_vctrl *c, u32 idx, u32 val);
-void lio_hook_smart(struct lio_vctrl *c, struct lio_dp_smart *s);
+void lio_hook_smart(struct lio_vctrl *c, u32 nsid, struct lio_dp_smart *s);
 int lio_hook_lbas(struct lio_vctrl *c, u32 nsid, u64 slba,
 		  struct leapio_lba_range *r, u32 max,
 		  struct leapio_lbas_info *info);
