@@ -8,8 +8,9 @@
 # TAP line saying whether the VM ran the script to the end and it exited 0.
 # A panic, a WARN (panic_on_warn) or a timeout shows there as "not ok".
 # Environment:
-#   LEAPIO_L1_TIMEOUT  seconds before the VM is killed (default 2400: l1-main's
-#                      kselftests and two nested guests of up to 900 s each)
+#   LEAPIO_L1_TIMEOUT  seconds before the VM is killed (default 3000: l1-main's
+#                      kselftests, 330 s, and two nested guests, 725 and 450 s
+#                      alone on a 2-core machine, slower beside another run)
 #   LEAPIO_L1_MEM      L1 memory (default 3G: L2 takes 640M of it)
 #   LEAPIO_VM_TTY=1    also copy the console to this terminal
 #   LEAPIO_L1_APPEND   extra kernel command line
@@ -39,7 +40,7 @@ kver=$1 script=$2 outdir=$3
 shift 3
 
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
-timeout_s=${LEAPIO_L1_TIMEOUT:-2400}
+timeout_s=${LEAPIO_L1_TIMEOUT:-3000}
 kernel=${LEAPIO_L1_KERNEL:-/boot/vmlinuz-$kver}
 modroot=${LEAPIO_L1_MODROOT:-}
 [ -r "$kernel" ] || { echo "run-l1: no $kernel" >&2; exit 2; }
