@@ -183,6 +183,12 @@ void lio_cq_flush(struct lio_vdev *v, u16 cqid)
 	}
 }
 
+static void lio_count(__u64 *cmds, __u64 *bytes, u64 n)
+{
+	(*cmds)++;
+	*bytes += n;
+}
+
 /*
  * SMART's figures of a command that succeeded, in the region: its SQ's
  * (the controller's, summed by the driver) and its namespace's (nsd, NULL
@@ -193,20 +199,14 @@ static void lio_cmd_count(const struct lio_cmd *c, struct leapio_sq_desc *sqd,
 {
 	switch (lio_io_class_of(c->opcode)) {
 	case LIO_CLASS_READ:
-		sqd->cmds_read++;
-		sqd->bytes_read += c->bytes;
-		if (nsd) {
-			nsd->cmds_read++;
-			nsd->bytes_read += c->bytes;
-		}
+		lio_count(&sqd->cmds_read, &sqd->bytes_read, c->bytes);
+		if (nsd)
+			lio_count(&nsd->cmds_read, &nsd->bytes_read, c->bytes);
 		break;
 	case LIO_CLASS_WRITE:
-		sqd->cmds_written++;
-		sqd->bytes_written += c->bytes;
-		if (nsd) {
-			nsd->cmds_written++;
-			nsd->bytes_written += c->bytes;
-		}
+		lio_count(&sqd->cmds_written, &sqd->bytes_written, c->bytes);
+		if (nsd)
+			lio_count(&nsd->cmds_written, &nsd->bytes_written, c->bytes);
 		break;
 	default:
 		break;
