@@ -90,9 +90,11 @@ int leapio_mbox_decode(u32 op, u64 arg0, u64 arg1, u64 rsvd, u16 nr_ioq,
 		return leapio_mbox_error(arg0, arg1, rsvd, nr_ioq, &req->err);
 	case LEAPIO_MBOX_NS_GROW:
 		/* The LBA size and the namespace are the model's to judge. */
-		if (!arg0 || arg0 % 512 || arg0 > LEAPIO_NS_SIZE_MAX || arg1)
+		if (!arg0 || arg0 % 512 || arg0 > LEAPIO_NS_SIZE_MAX ||
+		    arg1 > LEAPIO_MAX_NS)
 			return -EINVAL;
-		req->ns_size = arg0;
+		req->ns_grow.size = arg0;
+		req->ns_grow.nsid = arg1 ? (u32)arg1 : 1;
 		return 0;
 	case LEAPIO_MBOX_FORMAT_DONE:
 		/* Which request, and whether the status suits, the model judges. */

@@ -25,7 +25,10 @@ struct leapio_mbox_req {
 		} map;		/* checked by the pinning code */
 		u16	vector;	/* 0..nr_ioq */
 		u32	aen;	/* Asynchronous Event dword 0 */
-		u64	ns_size; /* bytes */
+		struct {
+			u64	size;	/* bytes */
+			u32	nsid;	/* 1..LEAPIO_MAX_NS */
+		} ns_grow;	/* LEAPIO_MBOX_NS_GROW */
 		struct nvme_io_error err;
 		struct {
 			u32	gen;

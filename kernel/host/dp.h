@@ -126,7 +126,8 @@ struct lio_region {
 	u32			pend_aen[LEAPIO_MBOX_ENTRIES];
 	u32			pend_aen_nr;
 	bool			pend_fatal;
-	u64			pend_ns_size;	/* NS_GROW's bytes, 0: none */
+	/* NS_GROW's bytes per namespace ([nsid - 1]), 0: none */
+	u64			pend_ns_size[LEAPIO_MAX_NS];
 	bool			pend_format;	/* FORMAT_DONE's answer: */
 	u32			pend_format_gen;
 	u16			pend_format_status;

@@ -67,24 +67,25 @@ static void lio_mbox_error(struct lio_region *r, const struct nvme_io_error *e)
  * not whole blocks) is the runtime's mistake, logged; the namespace
  * stays as it was.
  */
-static void lio_mbox_ns_grow(struct lio_mdev *lm, u64 size)
+static void lio_mbox_ns_grow(struct lio_mdev *lm, u32 nsid, u64 size)
 {
 	struct lio_region *r = &lm->region;
-	u64 was = lm->vc->ns[0].size;
+	struct lio_ns *ns = lio_ns_get(lm->vc, nsid);
+	u64 was = ns ? ns->size : 0;
 	int ret;
 
 	lockdep_assert_held(&lm->lock);
-	ret = lio_vctrl_grow_ns(lm->vc, 1, size);
+	ret = lio_vctrl_grow_ns(lm->vc, nsid, size);
 	if (!ret) {
 		if (size != was)
-			dev_info(lm->vdev.dev, "namespace grew from %llu to %llu bytes (its backend grew)\n",
-				 was, size);
+			dev_info(lm->vdev.dev, "namespace %u grew from %llu to %llu bytes (its backend grew)\n",
+				 nsid, was, size);
 		return;
 	}
 	dev_warn_ratelimited(lm->vdev.dev,
-			     "runtime (pid %d): namespace growth to %llu bytes refused (%d): it has %llu, in blocks of %u\n",
-			     READ_ONCE(r->runtime_pid), size, ret, was,
-			     1U << lm->vc->ns[0].lba_shift);
+			     "runtime (pid %d): growth of namespace %u to %llu bytes refused (%d): it has %llu, in blocks of %u\n",
+			     READ_ONCE(r->runtime_pid), nsid, size, ret, was,
+			     ns ? 1U << ns->lba_shift : 0);
 }
 
 /*
@@ -114,7 +115,7 @@ static void lio_mbox_work(struct work_struct *work)
 	u32 aen[LEAPIO_MBOX_ENTRIES];
 	unsigned long v;
 	u32 i, nr_aen;
-	u64 ns_size;
+	u64 ns_size[LEAPIO_MAX_NS];
 	bool fatal, format;
 	u32 format_gen;
 	u16 format_status;
@@ -127,8 +128,8 @@ static void lio_mbox_work(struct work_struct *work)
 	r->pend_aen_nr = 0;
 	fatal = r->pend_fatal;
 	r->pend_fatal = false;
-	ns_size = r->pend_ns_size;
-	r->pend_ns_size = 0;
+	memcpy(ns_size, r->pend_ns_size, sizeof(ns_size));
+	memset(r->pend_ns_size, 0, sizeof(r->pend_ns_size));
 	format = r->pend_format;
 	format_gen = r->pend_format_gen;
 	format_status = r->pend_format_status;
@@ -143,8 +144,9 @@ static void lio_mbox_work(struct work_struct *work)
 		lio_dp_raise_irq(lm, v);
 	if (fatal)
 		lio_dp_fatal(lm);
-	if (ns_size)
-		lio_mbox_ns_grow(lm, ns_size);
+	for (i = 0; i < LEAPIO_MAX_NS; i++)
+		if (ns_size[i])
+			lio_mbox_ns_grow(lm, i + 1, ns_size[i]);
 	if (format)
 		lio_mbox_format_done(lm, format_gen, format_status);
 	mutex_unlock(&lm->lock);
@@ -187,7 +189,7 @@ static s32 lio_mbox_one(struct lio_mdev *lm, const struct leapio_mbox_req *req,
 	case LEAPIO_MBOX_NS_GROW:
 		/* The last one asked for is what the backend holds now. */
 		spin_lock(&r->pend_lock);
-		r->pend_ns_size = req->ns_size;
+		r->pend_ns_size[req->ns_grow.nsid - 1] = req->ns_grow.size;
 		spin_unlock(&r->pend_lock);
 		break;
 	case LEAPIO_MBOX_FORMAT_DONE:

@@ -54,6 +54,7 @@ int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 	/* Drivers before region 1.1 refuse error reports: none is sent. */
 	v->err_reports = v->r.hdr->version_minor >= 1;
 	v->ns_grows = v->r.hdr->version_minor >= 3;
+	v->ns_grows_any = v->r.hdr->version_minor >= 8;
 	v->formats = v->r.hdr->version_minor >= 6;
 	v->recovering = true;
 	v->now = lio_now_ns();	/* the journal's commands start before a pass */
@@ -747,61 +748,60 @@ static void lio_unhold(struct lio_vdev *v, u64 now)
 }
 
 /*
- * The backend grew (a remote namespace was resized: bdev_nvmf.c looks).
- * A namespace that held all of it grows with it, the driver telling the
- * guest (LEAPIO_MBOX_NS_GROW, answered by Namespace Attribute Changed);
- * one made smaller than its backend stays as it is.
+ * Namespace nsid's backend is now another size (a file or a remote
+ * namespace grew: the backends look). A namespace that held all of it
+ * grows with it, the driver telling the guest (LEAPIO_MBOX_NS_GROW,
+ * answered by Namespace Attribute Changed; for a namespace other than 1
+ * from region minor 8); one made smaller than its backend stays as it is.
  */
-static void lio_backend_grew(struct lio_vdev *v)
+static void lio_backend_resized(struct lio_vdev *v, u32 nsid)
 {
-	struct lio_rns *n1 = &v->ns[0];
-	u64 was = n1->bdev_size, now = n1->bdev->size;
-	u64 lba_mask = (1ULL << n1->lba_shift) - 1;
-	u64 ns = n1->nsze << n1->lba_shift;
+	struct lio_rns *n = lio_rns_get(v, nsid);
+	u64 was = n->bdev_size, now = n->bdev->size;
+	u64 lba_mask = (1ULL << n->lba_shift) - 1;
+	u64 ns = n->nsze << n->lba_shift;
 	int ret;
 
-	n1->bdev_size = now;
+	n->bdev_size = now;
 	lio_vdev_ns_update(v);
-	if (now <= was || ns != (was & ~lba_mask) || (now & ~lba_mask) == ns)
-		return;
-	if (!v->ns_grows) {
-		lio_log("vdev %s: its backend grew to %llu bytes; this driver "
-			"cannot grow the namespace (%llu bytes) under the guest",
-			v->cfg.uuid, (unsigned long long)now,
-			(unsigned long long)ns);
+	if (now <= was || !ns || ns != (was & ~lba_mask) ||
+	    (now & ~lba_mask) == ns) {
+		if (nsid > 1)
+			lio_log("vdev %s: namespace %u's backend is now %llu bytes",
+				v->cfg.uuid, nsid, (unsigned long long)now);
 		return;
 	}
-	ret = lio_mbox_post(v, LEAPIO_MBOX_NS_GROW, now & ~lba_mask, 0, 0);
+	if (!v->ns_grows || (nsid > 1 && !v->ns_grows_any)) {
+		lio_log("vdev %s: namespace %u's backend grew to %llu bytes; "
+			"this driver cannot grow the namespace (%llu bytes) "
+			"under the guest", v->cfg.uuid, nsid,
+			(unsigned long long)now, (unsigned long long)ns);
+		return;
+	}
+	ret = lio_mbox_post(v, LEAPIO_MBOX_NS_GROW, now & ~lba_mask,
+			    nsid > 1 ? nsid : 0, 0);
 	if (!ret)
 		ret = lio_mbox_flush(v);
-	lio_log("vdev %s: its backend grew from %llu to %llu bytes: the "
-		"namespace grows with it%s", v->cfg.uuid,
+	lio_log("vdev %s: namespace %u's backend grew from %llu to %llu bytes: "
+		"the namespace grows with it%s", v->cfg.uuid, nsid,
 		(unsigned long long)was, (unsigned long long)now,
 		ret ? " (the driver could not be asked)" : "");
 }
 
-/*
- * The backends' sizes, as they are now: namespace 1's growth may grow it
- * (above); another namespace's bounds follow its backend, and the
- * operator grows the namespace itself (the mdev's ns<N>_size).
- */
+/* The backends' sizes, as they are now: a namespace may grow with its own. */
 static void lio_backends_look(struct lio_vdev *v)
 {
 	unsigned int i;
 
 	if (unlikely(v->ns[0].bdev->size != v->ns[0].bdev_size))
-		lio_backend_grew(v);
+		lio_backend_resized(v, 1);
 	/* Each pass: only the namespaces the configuration gives a backend. */
 	for (i = 0; i < v->cfg.nr_ns; i++) {
 		u32 nsid = v->cfg.ns[i].nsid;
 		struct lio_rns *ns = lio_rns_get(v, nsid);
 
-		if (!ns->bdev || ns->bdev->size == ns->bdev_size)
-			continue;
-		lio_log("vdev %s: namespace %u's backend is now %llu bytes",
-			v->cfg.uuid, nsid, (unsigned long long)ns->bdev->size);
-		ns->bdev_size = ns->bdev->size;
-		lio_vdev_ns_update(v);
+		if (ns->bdev && unlikely(ns->bdev->size != ns->bdev_size))
+			lio_backend_resized(v, nsid);
 	}
 }
 

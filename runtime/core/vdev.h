@@ -175,6 +175,7 @@ struct lio_vdev {
 	u32			max_wz;		/* WZSL, bytes */
 	bool			err_reports;	/* the driver takes MBOX_ERROR */
 	bool			ns_grows;	/* ... and MBOX_NS_GROW */
+	bool			ns_grows_any;	/* ... of any NSID (arg1) */
 	bool			formats;	/* ... and Format NVM (minor 6) */
 	bool			formatting;	/* one asked, not applied: no fetching */
 	struct lio_fmt		fmt;

@@ -47,9 +47,13 @@ static void check(const struct leapio_mbox_req *req, u64 rsvd, u16 nr_ioq)
 			abort();
 		break;
 	case LEAPIO_MBOX_NS_GROW:
-		/* Whole 512-byte blocks, within what a file offset holds. */
-		if (!req->ns_size || req->ns_size % 512 ||
-		    req->ns_size > LEAPIO_NS_SIZE_MAX)
+		/*
+		 * Whole 512-byte blocks, within what a file offset holds, of
+		 * a namespace the table can have (the driver indexes by it).
+		 */
+		if (!req->ns_grow.size || req->ns_grow.size % 512 ||
+		    req->ns_grow.size > LEAPIO_NS_SIZE_MAX ||
+		    !req->ns_grow.nsid || req->ns_grow.nsid > LEAPIO_MAX_NS)
 			abort();
 		break;
 	case LEAPIO_MBOX_FORMAT_DONE:

@@ -357,32 +357,39 @@ static inline int dp_ns_notice_arm(struct __test_metadata *_metadata,
 
 /*
  * cqe (the armed AER's completion) is Namespace Attribute Changed, the
- * mdev's ns_size is bytes, and what the guest's driver reads then says
- * so: the Changed Namespace List names NSID 1 alone, Identify Namespace
- * gives bytes / 512 blocks (NSZE and NCAP; 512-byte blocks).
+ * mdev's ns_size (ns<N>_size) of namespace nsid is bytes, and what the
+ * guest's driver reads then says so: the Changed Namespace List names
+ * nsid alone, Identify Namespace gives bytes / 512 blocks (NSZE and
+ * NCAP; 512-byte blocks).
  */
 static inline void dp_ns_notice_is(struct __test_metadata *_metadata,
 				   struct dp *dp, const struct nvme_cqe *cqe,
-				   uint64_t bytes)
+				   uint32_t nsid, uint64_t bytes)
 {
 	struct nvme_changed_ns_log *log;
 	struct nvme_id_ns *ns;
 	struct nvme_sqe sqe;
+	char attr[32];
 	uint64_t iova;
+
+	if (nsid == 1)
+		snprintf(attr, sizeof(attr), "%s", LEAPIO_SYSFS_NS_SIZE);
+	else
+		snprintf(attr, sizeof(attr), LEAPIO_SYSFS_NSN_SIZE_FMT, nsid);
 
 	{ ASSERT_EQ(NVME_SC_SUCCESS, nvd_status_code(cqe)); }
 	{ ASSERT_EQ(NVME_AER_DW0(NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED,
 				 NVME_LOG_CHANGED_NS), le32toh(cqe->dw0)); }
-	{ ASSERT_EQ(bytes, dp_attr(_metadata, dp, LEAPIO_SYSFS_NS_SIZE)); }
+	{ ASSERT_EQ(bytes, dp_attr(_metadata, dp, attr)); }
 	log = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
 	{ ASSERT_NE(NULL, log); }
 	nb_get_log(&sqe, NVME_LOG_CHANGED_NS, 0xffffffff, GMEM_PAGE, iova, false);
 	ADMIN_OK(&dp->l, &sqe);
-	{ ASSERT_EQ(1, le32toh(log->nsid[0])); }
+	{ ASSERT_EQ(nsid, le32toh(log->nsid[0])); }
 	{ ASSERT_EQ(0, le32toh(log->nsid[1])); }
 	ns = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
 	{ ASSERT_NE(NULL, ns); }
-	nb_identify(&sqe, NVME_ID_CNS_NS, 1, iova);
+	nb_identify(&sqe, NVME_ID_CNS_NS, nsid, iova);
 	ADMIN_OK(&dp->l, &sqe);
 	{ ASSERT_EQ(bytes / 512, le64toh(ns->nsze)); }
 	{ ASSERT_EQ(bytes / 512, le64toh(ns->ncap)); }

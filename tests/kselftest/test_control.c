@@ -281,7 +281,7 @@ TEST_F_TIMEOUT(rsz, vdev_resize_grows_the_namespace_under_the_guest, 120)
 	ASSERT_EQ(NULL, strstr(self->reply, "\"error\"")) TH_LOG("%s", self->reply);
 	ASSERT_EQ(0, nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, 30000))
 		TH_LOG("no Namespace Attribute Changed notice in 30 s");
-	dp_ns_notice_is(_metadata, dp, &cqe, 2 * DP_NS_SIZE);
+	dp_ns_notice_is(_metadata, dp, &cqe, 1, 2 * DP_NS_SIZE);
 	/* The namespace's new half takes data; the old end kept its own. */
 	dp->io.nsze = 2 * old_lbas;
 	dp_write_seed(_metadata, dp, 1, old_lbas, 8, 5201);
@@ -358,7 +358,7 @@ TEST_F_TIMEOUT(nsw, ns_size_written_grows_the_namespace_under_the_guest, 120)
 	ASSERT_EQ(0, mdev_attr_write_u64(m, LEAPIO_SYSFS_NS_SIZE, 2 * DP_NS_SIZE));
 	ASSERT_EQ(0, nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, 30000))
 		TH_LOG("no Namespace Attribute Changed notice in 30 s");
-	dp_ns_notice_is(_metadata, dp, &cqe, 2 * DP_NS_SIZE);
+	dp_ns_notice_is(_metadata, dp, &cqe, 1, 2 * DP_NS_SIZE);
 	dp->io.nsze = 2 * old_lbas;
 	dp_write_seed(_metadata, dp, 1, 2 * old_lbas - 8, 8, 5301);
 	dp_read_seed(_metadata, dp, 1, 2 * old_lbas - 8, 8, 5301);

@@ -359,6 +359,7 @@ TEST_F_TIMEOUT(rm, unfit_namespaces_refused, RM_TIMEOUT_S)
 FIXTURE(rsz) {
 	struct dp dp;
 	struct nvmet_export nv;
+	struct backing bk1;	/* namespace 1's, when the remote is 2 */
 };
 
 FIXTURE_SETUP(rsz)
@@ -366,6 +367,7 @@ FIXTURE_SETUP(rsz)
 	char why[256] = "";
 	int err;
 
+	self->bk1.file = self->bk1.loop = -1;
 	memset(&self->nv, 0, sizeof(self->nv));
 	dp_create(_metadata, &self->dp, DP_NS_SIZE, DP_NS_SIZE, 0);
 	err = nvmet_net_up("tcp", why, sizeof(why));
@@ -383,6 +385,7 @@ FIXTURE_TEARDOWN(rsz)
 	if (self->nv.made)
 		EXPECT_EQ(0, nvmet_host_ctrls(self->nv.nqn));
 	nvmet_unexport(&self->nv);
+	backing_destroy(&self->bk1);
 }
 
 TEST_F_TIMEOUT(rsz, remote_namespace_grows_and_the_guest_is_told, RM_TIMEOUT_S)
@@ -424,7 +427,7 @@ TEST_F_TIMEOUT(rsz, remote_namespace_grows_and_the_guest_is_told, RM_TIMEOUT_S)
 	ASSERT_EQ(0, err) TH_LOG("no Namespace Attribute Changed notice in 30 s");
 	ASSERT_TRUE(leapiod_log_has(&dp->d, "the namespace grows with it"));
 	/* What the guest's driver reads then: the list, the new size. */
-	dp_ns_notice_is(_metadata, dp, &cqe, 2 * DP_NS_SIZE);
+	dp_ns_notice_is(_metadata, dp, &cqe, 1, 2 * DP_NS_SIZE);
 
 	/* The new blocks are served, their data on the remote disk. */
 	dp->io.nsze = 2 * old_lbas;
@@ -432,6 +435,59 @@ TEST_F_TIMEOUT(rsz, remote_namespace_grows_and_the_guest_is_told, RM_TIMEOUT_S)
 	dp_read_seed(_metadata, dp, 1, 2 * old_lbas - 8, 8, 5101);
 	dp_backing_seed(_metadata, dp, 0, 2 * old_lbas - 8, 8, 5101);
 	dp_read_seed(_metadata, dp, 1, old_lbas - 1, 1, 5100);
+}
+
+/* A one-block write to namespace 2 at slba: its status. */
+static uint16_t ns2_write(struct __test_metadata *_metadata, struct dp *dp,
+			  uint64_t slba)
+{
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	uint64_t iova = 0;
+
+	{ ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova)); }
+	nb_rw(&sqe, nvme_cmd_write, 2, slba, 1, iova, 0);
+	{ ASSERT_EQ(0, nio_cmd(&dp->io, 1, &sqe, &cqe)); }
+	return nvd_status_code(&cqe);
+}
+
+/*
+ * Namespace 2 served from the remote disk (the vdev's "namespaces"),
+ * namespace 1 from a local one: the remote disk grows, and namespace 2,
+ * which held all of it, grows with it (NS_GROW naming NSID 2, region
+ * minor 8); the guest is told of namespace 2 alone, namespace 1 stays.
+ */
+TEST_F_TIMEOUT(rsz, remote_namespace_2_grows_and_the_guest_is_told, RM_TIMEOUT_S)
+{
+	struct dp *dp = &self->dp;
+	const uint64_t old_lbas = DP_NS_SIZE / 512;
+	char attr[32];
+	struct nvme_cqe cqe;
+	int cid, err;
+
+	err = backing_create(&self->bk1, DP_NS_SIZE, 512);
+	ASSERT_EQ(0, err) TH_LOG("namespace 1's backing store: %s", strerror(-err));
+	snprintf(attr, sizeof(attr), LEAPIO_SYSFS_NSN_SIZE_FMT, 2);
+	ASSERT_EQ(0, mdev_attr_write_u64(&dp->l.mdev, attr, DP_NS_SIZE));
+	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, self->bk1.path, 0));
+	ASSERT_EQ(0, leapiod_add_ns(&dp->d, dp->l.mdev.uuid, 2, self->nv.uri, 0));
+	dp_start_leapiod(_metadata, dp);
+	dp_open(_metadata, dp);
+	ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 1, 32, 1));
+	cid = dp_ns_notice_arm(_metadata, dp);
+	ASSERT_EQ(NVME_SC_LBA_RANGE, ns2_write(_metadata, dp, old_lbas));
+
+	ASSERT_EQ(0, backing_grow(&dp->bk, 2 * DP_NS_SIZE));
+	ASSERT_EQ(0, nvmet_revalidate(&self->nv));
+	err = nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, 30000);
+	if (err)
+		leapiod_dump_log(&dp->d, stderr);
+	ASSERT_EQ(0, err) TH_LOG("no Namespace Attribute Changed notice in 30 s");
+	ASSERT_TRUE(leapiod_log_has(&dp->d, "namespace 2's backend grew"));
+	dp_ns_notice_is(_metadata, dp, &cqe, 2, 2 * DP_NS_SIZE);
+	EXPECT_EQ(DP_NS_SIZE, dp_attr(_metadata, dp, LEAPIO_SYSFS_NS_SIZE));
+	/* Its new blocks are served. */
+	EXPECT_EQ(NVME_SC_SUCCESS, ns2_write(_metadata, dp, 2 * old_lbas - 1));
 }
 
 TEST_HARNESS_MAIN

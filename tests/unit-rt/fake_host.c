@@ -126,7 +126,8 @@ static int fh_kick(struct lio_vdev *v)
 			break;
 		case LEAPIO_MBOX_NS_GROW:
 			h->ns_grows++;
-			h->last_ns_size = req.ns_size;
+			h->last_ns_size = req.ns_grow.size;
+			h->last_ns_grow_nsid = req.ns_grow.nsid;
 			break;
 		case LEAPIO_MBOX_FORMAT_DONE:
 			h->formats_done++;
@@ -291,6 +292,20 @@ void fh_format_ns(struct fake_host *h, u32 gen, u32 nsid, u8 lba_shift,
 	fh_bump(h);
 }
 
+/*
+ * The configuration's namespaces, as the poller's would name them: those
+ * served (the core looks at their backends' sizes).
+ */
+static void fh_cfg_ns(const struct fake_host *h, struct lio_vdev_cfg *cfg)
+{
+	unsigned int i;
+
+	cfg->nr_ns = 0;
+	for (i = 1; i < LIO_MAX_NSID; i++)
+		if (h->ns[i].served)
+			cfg->ns[cfg->nr_ns++].nsid = i + 1;
+}
+
 void fh_add_ns(struct fake_host *h, u32 nsid, u64 nsze, u8 lba_shift,
 	       bool served)
 {
@@ -301,6 +316,7 @@ void fh_add_ns(struct fake_host *h, u32 nsid, u64 nsze, u8 lba_shift,
 	x->store = calloc(1, x->size);
 	fh_bdev_init(h, &x->bdev, x->size);
 	x->served = served;
+	fh_cfg_ns(h, &h->v.cfg);
 	leapio_wr_put_ns(&h->r, nsid, LEAPIO_NS_ATTACHED, lba_shift, nsze);
 	if (served)
 		lio_vdev_ns_backend(&h->v, nsid, &x->bdev, NULL);
@@ -364,6 +380,7 @@ void fh_attach(struct fake_host *h)
 
 	memset(&cfg, 0, sizeof(cfg));
 	strcpy(cfg.uuid, "00000000-0000-0000-0000-000000000001");
+	fh_cfg_ns(h, &cfg);
 	lio_vdev_init(&h->v, &cfg, h->region, h->gmem, FH_GMEM_SIZE, -1,
 		      &fh_plat, h, &h->bdev, &h->stats);
 	h->v.io_stats = &h->io_stats;

@@ -56,7 +56,8 @@ struct fake_host {
 	/* what the runtime asked */
 	unsigned int		maps, irqs_mbox, aens, fatals, ns_grows;
 	u32			last_aen;
-	u64			last_ns_size;	/* LEAPIO_MBOX_NS_GROW's */
+	u64			last_ns_size;	/* LEAPIO_MBOX_NS_GROW's, */
+	u32			last_ns_grow_nsid;	/* of this namespace */
 	/* LEAPIO_MBOX_FORMAT_DONE: how many, the last one's */
 	unsigned int		formats_done;
 	u32			format_gen;

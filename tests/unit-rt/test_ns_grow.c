@@ -7,7 +7,9 @@
  * as it is. LBAs past the namespace stay out of range until the driver's
  * new geometry comes with a seq. Either way the region says what the
  * backend holds (backend_bytes): the driver grows the namespace up to it
- * when the operator writes ns_size.
+ * when the operator writes ns_size. Another namespace grows with its own
+ * backend likewise (region minor 8: NS_GROW names it); a driver before
+ * that is not asked.
  */
 #include "../lib/lio_harness.h"
 #include "fake_host.h"
@@ -100,6 +102,48 @@ TEST_F(grow, less_than_a_block_is_nothing)
 	fh_poll(h, 4);
 	ASSERT_EQ(0U, h->ns_grows);
 	ASSERT_EQ(h->bdev.size, h->r.ctrl->backend_bytes);
+}
+
+TEST_F(grow, another_namespace_grows_with_its_backend)
+{
+	struct fake_host *h = &self->h;
+	struct fh_ns *n3 = &h->ns[2];
+
+	fh_add_ns(h, 3, 64, 12, true);		/* all of its 256 KiB backend */
+	fh_poll(h, 2);
+	ASSERT_TRUE(fh_acked(h));
+	n3->bdev.size = (64 << 12) * 2 + 4095;
+	fh_poll(h, 1);
+	ASSERT_EQ(1U, h->ns_grows);
+	ASSERT_EQ(3U, h->last_ns_grow_nsid);
+	ASSERT_EQ((u64)(64 << 12) * 2, h->last_ns_size);
+	/* Namespace 1's backend said nothing new. */
+	ASSERT_EQ((u64)NSZE << 9, h->r.ctrl->backend_bytes);
+	fh_poll(h, 4);
+	ASSERT_EQ(1U, h->ns_grows);
+	ASSERT_EQ(0U, h->bad_reqs);
+}
+
+TEST_F(grow, a_driver_before_minor_8_is_not_asked_for_another)
+{
+	struct fake_host *h = &self->h;
+
+	fh_add_ns(h, 2, 64, 9, true);
+	fh_poll(h, 2);
+	ASSERT_TRUE(fh_acked(h));
+	fh_detach(h);
+	h->r.hdr->version_minor = 7;
+	fh_attach(h);
+	fh_poll(h, 2);
+	h->ns[1].bdev.size = 2 * (64 << 9);
+	fh_poll(h, 2);
+	ASSERT_EQ(0U, h->ns_grows);
+	/* Namespace 1 still grows: minor 3 has that. */
+	h->bdev.size = 2 * (NSZE << 9);
+	fh_poll(h, 2);
+	ASSERT_EQ(1U, h->ns_grows);
+	ASSERT_EQ(1U, h->last_ns_grow_nsid);
+	ASSERT_EQ(0U, h->bad_reqs);
 }
 
 TEST_HARNESS_MAIN

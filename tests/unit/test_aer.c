@@ -510,6 +510,40 @@ TEST_F(aer, namespace_grown_is_a_notice)
 	expect_event(_metadata, &cqe, cid, EV_NS);
 }
 
+/*
+ * Another namespace grows with its backend too (region minor 8's NS_GROW
+ * of its NSID): the notice names it, not namespace 1; an NSID with no
+ * namespace has nothing to grow.
+ */
+TEST_F(aer, other_namespace_grown_is_a_notice)
+{
+	struct lio_vctrl *c = self->g->c;
+	struct nvme_id_ns *id = fg_ptr(self->g, BUF);
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	int cid;
+
+	ASSERT_EQ(0, lio_vctrl_set_ns_lba(c, 3, 4096));
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 3, 1ULL << 20));
+	changed_ns(_metadata, self->g, false, 3, 0);
+	ASSERT_EQ(-EINVAL, lio_vctrl_grow_ns(c, 4, 1ULL << 21));
+	ASSERT_EQ(-EINVAL, lio_vctrl_grow_ns(c, 3, (1ULL << 21) + 512));
+	ASSERT_EQ(-EBUSY, lio_vctrl_grow_ns(c, 3, 1ULL << 19));
+
+	cid = aer(self->g, &cqe);
+	ASSERT_LE(0, cid);
+	ASSERT_EQ(NVME_SC_SUCCESS, set_feature(self->g, NVME_FEAT_ASYNC_EVENT,
+					       NVME_AEC_NS_ATTR));
+	ASSERT_EQ(0, lio_vctrl_grow_ns(c, 3, 1ULL << 21));
+	ASSERT_EQ(0, fg_admin_reap(self->g, &cqe));
+	expect_event(_metadata, &cqe, cid, EV_NS);
+	nb_identify(&sqe, NVME_ID_CNS_NS, 3, BUF);
+	ASSERT_EQ(0, fg_admin(self->g, &sqe, &cqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_status(&cqe));
+	ASSERT_EQ((1ULL << 21) / 4096, le64_to_cpu(id->nsze));
+	changed_ns(_metadata, self->g, false, 3, 0);
+}
+
 /* A host that did not ask for the notice still finds the list. */
 TEST_F(aer, namespace_grown_without_the_notice_enabled)
 {

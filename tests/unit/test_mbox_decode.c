@@ -80,9 +80,18 @@ TEST(each_op_decoded)
 			 ERR0(1, 0, NVME_STATUS(1, 0), 0), 0, 1));
 	ASSERT_EQ(0, leapio_mbox_decode(LEAPIO_MBOX_NS_GROW, 3ULL << 30, 0, 0,
 					NR_IOQ, &r));
-	EXPECT_EQ(3ULL << 30, r.ns_size);
+	EXPECT_EQ(3ULL << 30, r.ns_grow.size);
+	EXPECT_EQ(1U, r.ns_grow.nsid);		/* arg1 0: namespace 1 */
 	EXPECT_EQ(0, dec(LEAPIO_MBOX_NS_GROW, 512, 0, 0));
 	EXPECT_EQ(0, dec(LEAPIO_MBOX_NS_GROW, LEAPIO_NS_SIZE_MAX, 0, 0));
+	/* Region minor 8: any namespace of the table, by arg1. */
+	ASSERT_EQ(0, leapio_mbox_decode(LEAPIO_MBOX_NS_GROW, 1 << 20,
+					LEAPIO_MAX_NS, 0, NR_IOQ, &r));
+	EXPECT_EQ(1U << 20, r.ns_grow.size);
+	EXPECT_EQ((u32)LEAPIO_MAX_NS, r.ns_grow.nsid);
+	ASSERT_EQ(0, leapio_mbox_decode(LEAPIO_MBOX_NS_GROW, 1 << 20, 1, 0,
+					NR_IOQ, &r));
+	EXPECT_EQ(1U, r.ns_grow.nsid);
 	ASSERT_EQ(0, leapio_mbox_decode(LEAPIO_MBOX_FORMAT_DONE, 0xfffffffe,
 					NVME_SC_WRITE_FAULT, 0, NR_IOQ, &r));
 	EXPECT_EQ(0xfffffffeU, r.format.gen);
@@ -103,7 +112,10 @@ TEST(bad_format_answers_refused)
 	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_FORMAT_DONE, 1, NVME_SC_INTERNAL | 1, 0));
 }
 
-/* A size the namespace could have; the model judges it against its own. */
+/*
+ * A size the namespace could have, of a namespace the table could have;
+ * the model judges both against its own.
+ */
 TEST(bad_namespace_sizes_refused)
 {
 	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_GROW, 0, 0, 0));
@@ -112,7 +124,9 @@ TEST(bad_namespace_sizes_refused)
 	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_GROW, LEAPIO_NS_SIZE_MAX + 512,
 			       0, 0));
 	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_GROW, ~0ULL << 9, 0, 0));
-	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_GROW, 1ULL << 20, 1, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_GROW, 1ULL << 20, LEAPIO_MAX_NS + 1, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_GROW, 1ULL << 20, 1ULL << 32, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_GROW, 1ULL << 20, ~0ULL, 0));
 }
 
 TEST(bad_ops_refused)

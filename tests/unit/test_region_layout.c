@@ -41,7 +41,7 @@ TEST_F(lay, layout_passes_its_check)
 {
 	EXPECT_EQ(0, leapio_region_check(&self->h, self->size, &self->why));
 	EXPECT_EQ(NULL, self->why);
-	EXPECT_EQ(7, self->h.version_minor);
+	EXPECT_EQ(8, self->h.version_minor);
 	EXPECT_EQ(sizeof(self->h), self->h.hdr_size);
 	EXPECT_EQ(0, self->size % LEAPIO_REGION_ALIGN);
 }

@@ -54,9 +54,10 @@
  * 1: LEAPIO_MBOX_ERROR; 2: let_go, let_go_ack; 3: LEAPIO_MBOX_NS_GROW;
  * 4: the lbas part (lbas_off, lbas_size at the header's end);
  * 5: backend_bytes; 6: Format NVM (format_*, LEAPIO_MBOX_FORMAT_DONE);
- * 7: the namespace table (ns_off, ns_desc_size, nr_ns at the header's end)
+ * 7: the namespace table (ns_off, ns_desc_size, nr_ns at the header's end);
+ * 8: LEAPIO_MBOX_NS_GROW of any namespace (arg1 its NSID)
  */
-#define LEAPIO_REGION_VERSION_MINOR	7
+#define LEAPIO_REGION_VERSION_MINOR	8
 
 #define LEAPIO_REGION_ALIGN		4096
 #define LEAPIO_CACHELINE		64
@@ -368,7 +369,10 @@ enum leapio_mbox_op {
 	/*
 	 * The backend grew: let the namespace grow to arg0 bytes, a
 	 * non-zero multiple of 512 up to LEAPIO_NS_SIZE_MAX, arg1 0
-	 * (version_minor 3; an older driver answers -EINVAL). The driver
+	 * (version_minor 3; an older driver answers -EINVAL); from
+	 * version_minor 8 arg1 may name the namespace, 1..LEAPIO_MAX_NS
+	 * (0 is namespace 1; a driver of minor 7 or before answers -EINVAL
+	 * to any other). The driver
 	 * carries it out later, under the controller model's lock: a size
 	 * that is no multiple of the LBA size, or smaller than the
 	 * namespace, is then refused (logged in the kernel's log); else

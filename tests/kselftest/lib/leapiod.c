@@ -195,6 +195,12 @@ int leapiod_add_ns(struct leapiod *d, const char *uuid, uint32_t nsid,
 	return leapiod_use_config(d);
 }
 
+/* A backend's "type": a URI is an NVMe-oF namespace, else a block device. */
+static const char *leapiod_backend_type(const char *path)
+{
+	return strncmp(path, "nvme+", 5) ? "block" : "nvmf";
+}
+
 /* The vdev's "namespaces" member (with its leading comma), or nothing. */
 static void leapiod_ns_json(const struct leapiod *d, unsigned int vdev, FILE *f)
 {
@@ -203,10 +209,11 @@ static void leapiod_ns_json(const struct leapiod *d, unsigned int vdev, FILE *f)
 	for (i = 0; i < d->nr_ns; i++) {
 		if (d->ns[i].vdev != vdev)
 			continue;
-		fprintf(f, "%s{\"nsid\": %u, \"backend\": {\"type\": \"block\", "
+		fprintf(f, "%s{\"nsid\": %u, \"backend\": {\"type\": \"%s\", "
 			"\"path\": \"%s\", \"offset\": %" PRIu64 "}}",
 			n++ ? ", " : ", \"namespaces\": [", d->ns[i].nsid,
-			d->ns[i].path, d->ns[i].offset);
+			leapiod_backend_type(d->ns[i].path), d->ns[i].path,
+			d->ns[i].offset);
 	}
 	if (n)
 		fputc(']', f);
@@ -236,8 +243,8 @@ int leapiod_use_config(struct leapiod *d)
 	for (i = 0; i < d->nr; i++) {
 		fprintf(f, "    {\"uuid\": \"%s\", \"backend\": {\"type\": \"%s\", "
 			"\"path\": \"%s\", \"offset\": %" PRIu64 "}",
-			d->uuid[i], strncmp(d->path[i], "nvme+", 5) ? "block" : "nvmf",
-			d->path[i], d->offset[i]);
+			d->uuid[i], leapiod_backend_type(d->path[i]), d->path[i],
+			d->offset[i]);
 		leapiod_ns_json(d, i, f);
 		fprintf(f, "}%s\n", i + 1 < d->nr ? "," : "");
 	}
