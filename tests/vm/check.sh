@@ -73,16 +73,25 @@ for v in "${kvers[@]}"; do
 done
 
 # The nested guest variants a kernel boots (tests/vm/l1-lib.sh
-# l1_l2_set_on). Each is minutes of TCG in TCG. The regular guest, the
-# card VM's (make card-l2: the arm64 leapiod serving, killed, reset, and
-# hand-overs to L1 and back during fio) and the remote drives' run on
-# both kernels (issues 8 and 9 ask that of make check). The loopback
-# card's guest (both sides in L1, the check plan on a card-served drive)
-# proves nothing the card VM's does not and is left to make
-# vm-card-test. One kernel: all.
+# l1_l2_set_on). Each is minutes of TCG in TCG. The regular guest (the
+# stock driver of each kernel on a LeapIO drive, every nvme-cli command)
+# and the card VM's (make card-l2: the arm64 leapiod serving, hand-overs
+# to L1 and back during fio) run on both kernels. The remote drives'
+# guest on the first kernel only (make systemd-test and the card's faults
+# go with the last: the two kernels' one-VM runs then take about as
+# long): what it adds to the regular guest is leapiod's NVMe-oF
+# initiator, the same on both, and each kernel's kselftests
+# (test_remote*) run L1's target and leapiod's connections.
+# The loopback card's guest (both sides in L1, the check plan on a
+# card-served drive) proves nothing the card VM's does not and is left
+# to make vm-card-test. One kernel: all.
 l2_sets() {
 	[ ${#kvers[@]} -gt 1 ] || return 0
-	echo "cardvm remote"
+	if [ "$1" = "${kvers[0]}" ]; then
+		echo "cardvm remote"
+	else
+		echo "cardvm"
+	fi
 }
 
 card_l1_tests=$(comm -23 <(tests/kselftest/run.sh --card-list | sort) \
@@ -110,6 +119,11 @@ vm_run() {
 	) 8> "$logs/vm-slot-0.lock" 9> "$logs/vm-slot-1.lock"
 }
 
+# Does kernel v run make systemd-test? The last kernel (or the one given).
+systemd_on() {
+	[ "$1" = "${kvers[-1]}" ]
+}
+
 # make <target...>, its output in <log> only.
 make_logged() {
 	local log=$1
@@ -133,9 +147,13 @@ kernel_vm_runs() {
 		env LEAPIO_KSFT_TESTS="$card_l1_tests" tests/vm/card/run-l1-card.sh "$v" tests/vm/card/l1-card-check.sh \
 		"$results/vm-card-$v"
 	# leapiod.service under a real systemd (L1 booted with it), and the
-	# reboot of a host set up as the walk-through says.
-	vm_run "$slot" 1 "leapiod.service under systemd, and a reboot, on $v" \
-		make_logged "$logs/systemd-$v.log" systemd-test KVER="$v"
+	# reboot of a host set up as the walk-through says: with the last
+	# kernel (the service and the walk-through are user space; each
+	# kernel loads the DKMS-built module in its l1-main.sh).
+	if systemd_on "$v"; then
+		vm_run "$slot" 1 "leapiod.service under systemd, and a reboot, on $v" \
+			make_logged "$logs/systemd-$v.log" systemd-test KVER="$v"
+	fi
 	# The real emulated card: the aarch64 card VM's leapiod (the arm64
 	# build) serving a nested guest in L1, no leapiod on L1
 	# (tests/vm/card/l1-soc-l2.sh, card-soc-serve.sh). The card's
@@ -169,9 +187,11 @@ for v in "${kvers[@]}"; do
 	if LEAPIO_L2_SETS=$(l2_sets "$v") l1_l2_set_on cardvm; then
 		pairdir=$results/card-l2-$v
 	fi
+	sysdir=
+	! systemd_on "$v" || sysdir=$results/systemd-$v
 	if LEAPIO_L2_SETS=$(l2_sets "$v") tests/vm/vm-ran.sh "$v" "$results/vm-$v" \
 		build/kselftest "$results/vm-card-$v" "$pairdir" "$results/card-ksft-$v" \
-		"$results/systemd-$v" > "$logs/vm-ran-$v.log" 2>&1
+		"$sysdir" > "$logs/vm-ran-$v.log" 2>&1
 	then ran=1; else ran=0; fi
 	sed 's/^/=== check: /' "$logs/vm-ran-$v.log"
 	tap "$ran" "VM tests ran on $v: $(tail -n 1 "$logs/vm-ran-$v.log")" \
