@@ -12,8 +12,8 @@
 # Environment: LEAPIO_L2_TTY=1 also shows the command output live on
 # stdout; LEAPIO_L2_TIMEOUT bounds the guest (default 1500 s: the check's
 # guest took 725 s alone on a 2-core machine with its plan of NVM commands,
-# resize, Format and a second namespace; make check runs another kernel's
-# VM beside it, and CI machines are slower); LEAPIO_L2_APPEND adds
+# resize, Format and a second namespace, and CI machines are slower; a
+# bound, not a measure); LEAPIO_L2_APPEND adds
 # to its kernel command line;
 # LEAPIO_L2_SMP is its -smp (default 1); LEAPIO_L2_LIVE see below;
 # LEAPIO_L2_CTL=<path>: the guest's third serial port (ttyS2) reads what

@@ -10,7 +10,7 @@
 # Environment:
 #   LEAPIO_L1_TIMEOUT  seconds before the VM is killed (default 3000: l1-main's
 #                      kselftests, 330 s, and two nested guests, 725 and 450 s
-#                      alone on a 2-core machine, slower beside another run)
+#                      on a 2-core machine; CI's are slower)
 #   LEAPIO_L1_MEM      L1 memory (default 3G: L2 takes 640M of it)
 #   LEAPIO_VM_TTY=1    also copy the console to this terminal
 #   LEAPIO_L1_APPEND   extra kernel command line
