@@ -111,8 +111,9 @@ vm_run() {
 	echo "=== check: $what: $((SECONDS - start)) s"
 }
 
-# Does kernel v run make systemd-test? The last kernel (or the one given).
-systemd_on() {
+# Is v the last kernel (or the one given)? It runs make systemd-test and
+# the card's faults under the card VM's guest.
+last_kernel() {
 	[ "$1" = "${kvers[-1]}" ]
 }
 
@@ -123,9 +124,9 @@ make_logged() {
 	make --no-print-directory "$@" > "$log" 2>&1
 }
 
-# One kernel's runs.
+# One kernel's runs, then that each of them is there and holds results.
 kernel_vm_runs() {
-	local v=$1
+	local v=$1 faults=0 pairdir='' sysdir='' ran
 	LEAPIO_L2_SETS=$(l2_sets "$v")
 	export LEAPIO_L2_SETS
 	vm_run "VM tests on $v (nested guest variants: ${LEAPIO_L2_SETS:-all})" \
@@ -141,7 +142,8 @@ kernel_vm_runs() {
 	# reboot of a host set up as the walk-through says: with the last
 	# kernel (the service and the walk-through are user space; each
 	# kernel loads the DKMS-built module in its l1-main.sh).
-	if systemd_on "$v"; then
+	if last_kernel "$v"; then
+		sysdir=$results/systemd-$v
 		vm_run "leapiod.service under systemd, and a reboot, on $v" \
 			make_logged "$logs/systemd-$v.log" systemd-test KVER="$v"
 	fi
@@ -152,9 +154,9 @@ kernel_vm_runs() {
 	# minutes of waiting for I/O in flight) with the last kernel only:
 	# they are the card's (its arm64 kernel and leapiod, the same for
 	# both); each kernel's card L1 runs test_card_faults.
-	local faults=0
-	[ "$v" != "${kvers[-1]}" ] || faults=1
+	! last_kernel "$v" || faults=1
 	if l1_l2_set_on cardvm; then
+		pairdir=$results/card-l2-$v
 		vm_run "the card VM serving a nested guest on $v (card faults: $faults)" \
 			make_logged "$logs/card-l2-$v.log" card-l2 KVER="$v" CARD_L2_FAULTS=$faults
 	fi
@@ -162,26 +164,16 @@ kernel_vm_runs() {
 	# (tests/vm/card/l1-card-vm-ksft.sh, card-agent.sh).
 	vm_run "the card VM serving the kselftests on $v" \
 		make_logged "$logs/card-ksft-$v.log" card-ksft KVER="$v"
-}
-
-for v in "${kvers[@]}"; do
-	kernel_vm_runs "$v"
-done
-
-for v in "${kvers[@]}"; do
-	pairdir=
-	if LEAPIO_L2_SETS=$(l2_sets "$v") l1_l2_set_on cardvm; then
-		pairdir=$results/card-l2-$v
-	fi
-	sysdir=
-	! systemd_on "$v" || sysdir=$results/systemd-$v
-	if LEAPIO_L2_SETS=$(l2_sets "$v") tests/vm/vm-ran.sh "$v" "$results/vm-$v" \
-		build/kselftest "$results/vm-card-$v" "$pairdir" "$results/card-ksft-$v" \
-		"$sysdir" > "$logs/vm-ran-$v.log" 2>&1
+	if tests/vm/vm-ran.sh "$v" "$results/vm-$v" build/kselftest "$results/vm-card-$v" \
+		"$pairdir" "$results/card-ksft-$v" "$sysdir" > "$logs/vm-ran-$v.log" 2>&1
 	then ran=1; else ran=0; fi
 	sed 's/^/=== check: /' "$logs/vm-ran-$v.log"
 	tap "$ran" "VM tests ran on $v: $(tail -n 1 "$logs/vm-ran-$v.log")" \
 		"$(head -n -1 "$logs/vm-ran-$v.log")"
+}
+
+for v in "${kvers[@]}"; do
+	kernel_vm_runs "$v"
 done
 tap_plan
 
