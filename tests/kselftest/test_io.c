@@ -539,7 +539,7 @@ TEST_F(io, smart_counters)
 	ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, 500 * 512, &buf_iova));
 	ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 1, 16, 1));
 	ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 2, 16, 2));
-	ASSERT_EQ(0, nio_smart(&dp->io, s, iova, &st));
+	ASSERT_EQ(0, nio_smart(&dp->io, 0xffffffff, s, iova, &st));
 	ASSERT_EQ(NVME_SC_SUCCESS, st);
 	ASSERT_EQ(0, nio_u128_lo(s->host_writes));
 	ASSERT_EQ(0, nio_u128_lo(s->host_reads));
@@ -549,7 +549,7 @@ TEST_F(io, smart_counters)
 	/* 1000 blocks written in 4 commands over 2 queues: one unit. */
 	for (i = 0; i < 4; i++)
 		DP_RW_OK(dp, 1 + i % 2, nvme_cmd_write, 250 * i, nlb250, buf_iova);
-	ASSERT_EQ(0, nio_smart(&dp->io, s, iova, &st));
+	ASSERT_EQ(0, nio_smart(&dp->io, 0xffffffff, s, iova, &st));
 	EXPECT_EQ(4, nio_u128_lo(s->host_writes));
 	EXPECT_EQ(1, nio_u128_lo(s->data_units_written));
 	EXPECT_EQ(0, nio_u128_lo(s->host_reads));
@@ -559,7 +559,7 @@ TEST_F(io, smart_counters)
 	/* 500 blocks read in 2 commands: one unit. */
 	DP_RW_OK(dp, 1, nvme_cmd_read, 0, 500, buf_iova);
 	DP_RW_OK(dp, 2, nvme_cmd_read, 0, 1, buf_iova);
-	ASSERT_EQ(0, nio_smart(&dp->io, s, iova, &st));
+	ASSERT_EQ(0, nio_smart(&dp->io, 0xffffffff, s, iova, &st));
 	EXPECT_EQ(5, nio_u128_lo(s->host_writes));
 	EXPECT_EQ(2, nio_u128_lo(s->data_units_written));
 	EXPECT_EQ(2, nio_u128_lo(s->host_reads));

@@ -131,13 +131,10 @@ TEST_F(ns, its_blocks_are_its_backing_devices)
 static uint16_t ns_smart(struct __test_metadata *_metadata, struct dp *dp,
 			 uint32_t nsid, struct nvme_smart_log *s, uint64_t iova)
 {
-	struct nvme_sqe sqe;
-	struct nvme_cqe cqe;
+	uint16_t st = 0xffff;
 
-	memset(s, 0, sizeof(*s));
-	nb_get_log(&sqe, NVME_LOG_SMART, nsid, sizeof(*s), iova, false);
-	{ ASSERT_EQ(0, nvd_admin(&dp->l.nvd, &sqe, &cqe)); }
-	return nvd_status_code(&cqe);
+	{ ASSERT_EQ(0, nio_smart(&dp->io, nsid, s, iova, &st)); }
+	return st;
 }
 
 /*

@@ -370,12 +370,13 @@ size_t nio_check_byte(const void *p, size_t len, uint8_t c)
 	return len;
 }
 
-int nio_smart(struct nio *io, void *page, uint64_t page_iova, uint16_t *status)
+int nio_smart(struct nio *io, uint32_t nsid, void *page, uint64_t page_iova,
+	      uint16_t *status)
 {
 	struct nvme_sqe sqe;
 
 	memset(page, 0, GMEM_PAGE);
-	nb_get_log(&sqe, NVME_LOG_SMART, 0xffffffff, 512, page_iova, false);
+	nb_get_log(&sqe, NVME_LOG_SMART, nsid, 512, page_iova, false);
 	return admin_status(io, &sqe, status);
 }
 

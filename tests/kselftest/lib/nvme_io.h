@@ -122,8 +122,8 @@ size_t nio_check(const void *p, size_t len, uint32_t seed);
 /* Offset of the first byte that is not c, or len. */
 size_t nio_check_byte(const void *p, size_t len, uint8_t c);
 
-/* SMART Health log (Get Log Page 02h, NSID FFFFFFFFh) into *log. */
-int nio_smart(struct nio *io, void *page, uint64_t page_iova,
+/* SMART Health log (Get Log Page 02h) of nsid (FFFFFFFFh: all) into page. */
+int nio_smart(struct nio *io, uint32_t nsid, void *page, uint64_t page_iova,
 	      uint16_t *status);
 /* The low 64 bits of a 128-bit little-endian SMART counter. */
 uint64_t nio_u128_lo(const uint8_t c[16]);
