@@ -321,9 +321,19 @@ static int start_remote(struct leapiod *d)
 	return d->pid > 0 ? 0 : -EPROTO;
 }
 
+/* leapiod's line once a vdev is attached and served (lio_slot_attach()). */
+static int leapiod_attached_lines(const struct leapiod *d, unsigned int i)
+{
+	char line[MDEV_UUID_LEN + 32];
+
+	snprintf(line, sizeof(line), "vdev %s: attached", d->uuid[i]);
+	return leapiod_log_count(d, line);
+}
+
 int leapiod_start(struct leapiod *d)
 {
 	const char *bin = leapiod_binary();
+	int attached[LEAPIOD_MAX_VDEV] = {};
 	unsigned int i;
 	int64_t deadline;
 	pid_t pid;
@@ -349,6 +359,9 @@ int leapiod_start(struct leapiod *d)
 		snprintf(d->log, sizeof(d->log), "/tmp/leapiod-ksft-%d.log", getpid());
 		unlink(d->log);
 	}
+	/* The log is appended to across restarts: count from here. */
+	for (i = 0; i < d->nr; i++)
+		attached[i] = leapiod_attached_lines(d, i);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
@@ -369,12 +382,19 @@ handover:
 		if (err)
 			return leapiod_alive(d) ? err : -ECHILD;
 	}
+	/*
+	 * Started is served: the driver has runtime_pid from the moment
+	 * leapiod attached to the region, before leapiod set its side up
+	 * (the backends' sizes in it, backend_bytes): wait for both.
+	 */
 	deadline = mono_ms() + LEAPIOD_TIMEOUT_MS;
 	for (i = 0; i < d->nr && !d->card; i++) {
 		for (;;) {
 			err = leapiod_wait_runtime_pid(d->uuid[i], pid, 100);
-			if (!err)
+			if (!err && leapiod_attached_lines(d, i) > attached[i])
 				break;
+			if (!err)
+				usleep(10000);
 			if (!leapiod_alive(d))
 				return -ECHILD;
 			if (mono_ms() > deadline)

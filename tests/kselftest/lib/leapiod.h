@@ -97,7 +97,8 @@ int leapiod_use_config(struct leapiod *d);
  */
 int leapiod_reload(struct leapiod *d);
 /*
- * Start it and wait until every vdev added shows it attached (card mode:
+ * Start it and wait until every vdev added is served: runtime_pid is its
+ * pid and its log says the vdev is attached (card mode:
  * until each vdev's hand-over to the card returned).
  * 0; -ENOENT (no binary); -ECHILD (it exited: see the log);
  * -ETIMEDOUT; -errno.

@@ -86,6 +86,26 @@ ssd_busy() {
 }
 attached_in() { grep -q "vdev $SOC_VDEV_UUID: attached" "$1"; }
 
+# Freeze leapiod (SIGSTOP) at a moment it has commands at the SSD: what
+# is in flight then was issued and cannot have been completed to the
+# guest (only a running leapiod posts), so the journal holds it and a
+# kill now hits commands in flight. Checking the SSD and then killing a
+# running leapiod is a race the guest's slow trickle of I/O loses (in CI
+# five kills in a row found the journal empty). One try per I/O the SSD
+# does, within 300 s; the tries in $froze_tries.
+freeze_with_io() {
+	froze_tries=0
+	_until=$(($(date +%s) + 300))
+	while [ "$(date +%s)" -lt $_until ]; do
+		froze_tries=$((froze_tries + 1))
+		kill -STOP $pid 2>/dev/null || return 1
+		ssd_busy && return 0
+		kill -CONT $pid
+		wait_for 60 ssd_did $(($(ssd_ios) + 1)) || return 1
+	done
+	return 1
+}
+
 # make card-l2: the faults below happen while the guest's first fio phase
 # runs, which L1 ends only once told here, in the directory both VMs
 # share (/ctl/soc-faults, tests/vm/card/l1-soc-l2.sh): "done" once the
@@ -109,41 +129,48 @@ fi
 # SSD I/Os after the attach), kill -9; the new leapiod finds the vdev's
 # slot still the card's, attaches, and takes over what the journal in
 # the region says was in flight. The guest's fio must not notice (L1
-# judges it). Each kill waits for commands at the SSD (card.mk throttles
-# it, so that they stay there). Up to 5 kills, each after 16 more I/Os, until a new
-# leapiod's log says the journal held commands (the kill hit I/O in
-# flight): that is the fault this asserts. Killed logs: leapiod-killed-N.log.
+# judges it). Each kill comes with leapiod frozen while commands of it
+# are at the SSD (freeze_with_io; card.mk throttles the SSD so that they
+# stay there longer); two kills, each after 16 more I/Os, and after each
+# the new leapiod's log must say it took commands over from the journal:
+# that is the fault this asserts. Killed logs: leapiod-killed-N.log.
 if [ $boot = 1 ] && [ $faults = 1 ]; then
 	kills=0
-	found=
+	journaled=0
+	missing=
 	if wait_for "$wait_s" attached_in "$log"; then
 		want=$(($(ssd_ios) + 32))
 		# The first I/O comes once the nested guest has booted (minutes
 		# under TCG in TCG, after the hand-over this attach followed):
 		# that wait is the card's whole bound; each next, 300 s.
 		bound=$wait_s
-		while [ $kills -lt 5 ] && [ -z "$found" ] && wait_for "$bound" ssd_did "$want"; do
+		while [ $kills -lt 2 ] && wait_for "$bound" ssd_did "$want"; do
 			bound=300
-			# At the SSD now (card.mk throttles it under card-l2).
-			wait_for 300 ssd_busy
+			freeze_with_io || break
 			kill -KILL $pid
 			wait $pid
 			kills=$((kills + 1))
+			say "kill $kills: leapiod frozen with commands at the SSD (try $froze_tries)"
 			mv "$log" "$RESULTS/leapiod-killed-$kills.log"
 			"$arm/leapiod" --config "$conf" > "$log" 2>&1 &
 			pid=$!
 			wait_for 120 attached_in "$log" || break
 			found=$(grep "vdev $SOC_VDEV_UUID: from the journal" "$log")
+			if [ -n "$found" ]; then
+				journaled=$((journaled + 1))
+				say "kill $kills: $found"
+			else
+				missing="after kill $kills its log has no 'from the journal' line"
+			fi
 			want=$(($(ssd_ios) + 16))
 		done
 	fi
-	say "killed leapiod $kills times; ${found:-no journal entries found}"
-	tap $((kills >= 1)) "leapiod killed (-9) while serving the guest's I/O ($kills times)"
+	tap $((kills == 2)) "leapiod killed (-9) twice, frozen with commands of the guest at the SSD ($kills times)"
 	attached_in "$log"
 	tap $((! $?)) "a new leapiod attached the vdev after each kill, with no hand-over" \
 		"$(tail -n 20 "$log")"
-	tap $((${#found} > 0)) "one kill hit commands in flight: the new leapiod took them over from the journal" \
-		"${found:-its log has no 'from the journal' line after $kills kills}"
+	tap $((kills == 2 && journaled == kills)) "each kill hit commands in flight: the new leapiod took them over from the journal" \
+		"${missing:-$journaled of $kills kills}"
 
 	# The card reset with the guest's I/O in flight (make card-l2 only):
 	# once 16 more I/Os went by and commands are at the SSD, a reset
