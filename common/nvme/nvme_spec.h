@@ -261,6 +261,13 @@ LIO_STATIC_ASSERT(NVME_CQE_SIZE == 16 && (1 << NVME_CQES_LOG2) == 16);
 #define NVME_SC_INVALID_PROT_INFO	NVME_STATUS(1, 0x81)
 #define NVME_SC_READ_ONLY		NVME_STATUS(1, 0x82)
 #define NVME_SC_CMD_SIZE_LIMIT		NVME_STATUS(1, 0x83)	/* Copy */
+/* Namespace Management and Namespace Attachment */
+#define NVME_SC_NS_INSUFFICIENT_CAP	NVME_STATUS(1, 0x15)
+#define NVME_SC_NS_ID_UNAVAILABLE	NVME_STATUS(1, 0x16)
+#define NVME_SC_NS_ALREADY_ATTACHED	NVME_STATUS(1, 0x18)
+#define NVME_SC_NS_IS_PRIVATE		NVME_STATUS(1, 0x19)
+#define NVME_SC_NS_NOT_ATTACHED		NVME_STATUS(1, 0x1a)
+#define NVME_SC_CTRL_LIST_INVALID	NVME_STATUS(1, 0x1c)
 
 /* Media and data integrity errors (SCT 2) */
 #define NVME_SC_WRITE_FAULT		NVME_STATUS(2, 0x80)
@@ -1065,6 +1072,26 @@ static inline u32 nvme_format_lbaf(u32 cdw10)
 #define NVME_NSID_ALL			0xffffffffU
 
 #define NVME_COPY_FORMAT(cdw12)		(((cdw12) >> 8) & 0xf)
+
+/*
+ * Namespace Management (admin 0Dh) and Namespace Attachment (15h):
+ * CDW10 SEL [3:0]; Management's CDW11 CSI [31:24]. Attachment's data is
+ * a Controller List, also what Identify CNS 12h and 13h return: the
+ * number of identifiers, then as many CNTLIDs, ascending.
+ */
+#define NVME_NS_SEL(cdw10)		((cdw10) & 0xf)
+#define NVME_NS_MGMT_CREATE		0
+#define NVME_NS_MGMT_DELETE		1
+#define NVME_NS_ATTACH_CTRL		0
+#define NVME_NS_DETACH_CTRL		1
+#define NVME_CTRL_LIST_MAX		2047
+
+struct nvme_ctrl_list {
+	__le16	nr;
+	__le16	id[NVME_CTRL_LIST_MAX];
+};
+
+LIO_STATIC_ASSERT(sizeof(struct nvme_ctrl_list) == 4096);
 
 /* Source Range Entry, Descriptor Format 0h. */
 struct nvme_copy_range {

@@ -58,8 +58,9 @@ static void lio_dp_put_ns_table(struct lio_mdev *lm)
 static void lio_dp_put_geometry(struct lio_mdev *lm)
 {
 	struct lio_vctrl *vc = lm->vc;
+	/* A runtime before the table knows no detached NSID 1: no LBAs. */
 	struct leapio_wr_geometry g = {
-		.nsze = lio_ns_blocks(&vc->ns[0]),
+		.nsze = lio_ns_active(vc, 1) ? lio_ns_blocks(&vc->ns[0]) : 0,
 		.lba_shift = vc->ns[0].lba_shift,
 		.mdts = LIO_MDTS,
 		.page_shift = ilog2(lio_page_size(vc)),

@@ -112,9 +112,9 @@ void lio_vdev_ns_update(struct lio_vdev *v)
 }
 
 /*
- * Namespace nsid as the driver has it now: NSID 1 from the control block
- * (every driver has it there, and it is always attached), the others from
- * the namespace table (region minor 7; before it there are none). A
+ * Namespace nsid as the driver has it now: from the namespace table
+ * (region minor 7), where a guest may also have detached NSID 1; before
+ * it, NSID 1 from the control block, always attached, and no others. A
  * namespace whose entry changed, or that is no longer attached, has its
  * commands at the backend finish before this seq is acked: none of the
  * old geometry runs after the driver went on.
@@ -128,17 +128,17 @@ static void lio_ns_apply(struct lio_vdev *v, u32 nsid)
 	u8 shift;
 	u32 gen;
 
-	if (nsid == 1) {
-		attached = true;
-		nsze = v->r.ctrl->nsze;
-		shift = v->r.ctrl->lba_shift;
-		gen = 0;
-	} else if (d) {
+	if (d) {
 		attached = __atomic_load_n(&d->state, __ATOMIC_RELAXED) ==
 			   LEAPIO_NS_ATTACHED;
 		nsze = d->nsze;
 		shift = d->lba_shift;
 		gen = d->gen;
+	} else if (nsid == 1) {
+		attached = true;
+		nsze = v->r.ctrl->nsze;
+		shift = v->r.ctrl->lba_shift;
+		gen = 0;
 	} else {
 		attached = false;
 		nsze = 0;

@@ -262,6 +262,21 @@ void nb_format(struct nvme_sqe *s, u32 nsid, u8 lbaf, u8 ses, u8 pi)
 			       (u32)(ses & 7) << 9 | (u32)(lbaf >> 4 & 3) << 12);
 }
 
+void nb_ns_attach(struct nvme_sqe *s, u32 nsid, u8 sel, u64 buf)
+{
+	nb_init(s, nvme_admin_ns_attach, nsid);
+	s->prp1 = cpu_to_le64(buf);
+	s->cdw10 = cpu_to_le32(sel & 0xf);
+}
+
+void nb_ns_mgmt(struct nvme_sqe *s, u32 nsid, u8 sel, u8 csi, u64 buf)
+{
+	nb_init(s, nvme_admin_ns_mgmt, nsid);
+	s->prp1 = cpu_to_le64(buf);
+	s->cdw10 = cpu_to_le32(sel & 0xf);
+	s->cdw11 = cpu_to_le32((u32)csi << 24);
+}
+
 const char *nb_lba_status_str(const void *data, char *s, size_t len)
 {
 	const struct nvme_lba_status_hdr *h = data;

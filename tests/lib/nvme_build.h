@@ -163,6 +163,16 @@ void nb_get_lba_status(struct nvme_sqe *s, u32 nsid, u64 slba, u32 mndw,
  */
 void nb_format(struct nvme_sqe *s, u32 nsid, u8 lbaf, u8 ses, u8 pi);
 /*
+ * Namespace Attachment (15h) of nsid, sel 0 attach or 1 detach, the
+ * Controller List at buf (one page: PRP1).
+ */
+void nb_ns_attach(struct nvme_sqe *s, u32 nsid, u8 sel, u64 buf);
+/*
+ * Namespace Management (0Dh), sel 0 create (of command set csi, the
+ * Identify Namespace fields at buf) or 1 delete (nsid; buf unused).
+ */
+void nb_ns_mgmt(struct nvme_sqe *s, u32 nsid, u8 sel, u8 csi, u64 buf);
+/*
  * What Get LBA Status returned in data, as "dslba+nlb dslba+nlb .../cmpc"
  * in s (len bytes; descriptors that do not fit left out): s.
  */

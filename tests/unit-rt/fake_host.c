@@ -247,6 +247,13 @@ void fh_bump(struct fake_host *h)
 	leapio_wr_bump(&h->r, &h->seq);
 }
 
+/* As the driver does: NSID 1 in the control block and in the table. */
+void fh_put_geometry(struct fake_host *h, const struct leapio_wr_geometry *g)
+{
+	leapio_wr_put_geometry(&h->r, g);
+	leapio_wr_put_ns(&h->r, 1, LEAPIO_NS_ATTACHED, g->lba_shift, g->nsze);
+}
+
 void fh_enable(struct fake_host *h)
 {
 	struct leapio_wr_geometry g = {
@@ -258,7 +265,7 @@ void fh_enable(struct fake_host *h)
 	struct leapio_wr_features f = {};
 	struct leapio_wr_irq irq = { .mode = LEAPIO_IRQ_MSIX };
 
-	leapio_wr_put_geometry(&h->r, &g);
+	fh_put_geometry(h, &g);
 	leapio_wr_put_features(&h->r, &f);
 	leapio_wr_put_irq(&h->r, &irq);
 	leapio_wr_put_dbbuf(&h->r, false, 0, 0);
@@ -339,7 +346,7 @@ void fh_format_applied(struct fake_host *h, u32 gen, u8 lba_shift)
 	};
 
 	h->lba_shift = lba_shift;
-	leapio_wr_put_geometry(&h->r, &g);
+	fh_put_geometry(h, &g);
 	leapio_wr_put_format_applied(&h->r, gen);
 	fh_bump(h);
 }

@@ -112,6 +112,8 @@ int fh_create_sq(struct fake_host *h, u16 qid, u64 gpa, u16 size, u16 cqid);
 int fh_delete_sq(struct fake_host *h, u16 qid);
 /* Controller reset: state OFF, next generation, no queue, dbbuf off. */
 void fh_reset(struct fake_host *h);
+/* The geometry into the region as the driver puts it (NSID 1 in the table too). */
+void fh_put_geometry(struct fake_host *h, const struct leapio_wr_geometry *g);
 /* CSTS.RDY 0 -> 1 after a reset: geometry, features, irq, READY. */
 void fh_enable(struct fake_host *h);
 /*

@@ -223,7 +223,7 @@ TEST_F(rules, write_zeroes_limit_follows_the_published_mdts)
 	struct nvme_sqe sqe;
 
 	ASSERT_EQ(64U, max_nlb);
-	leapio_wr_put_geometry(&self->h.r, &g);
+	fh_put_geometry(&self->h, &g);
 	fh_bump(&self->h);
 	fh_poll(&self->h, 2);
 	memset(st, 0xa5, IOR_NSZE << IOR_LBA_SHIFT);

@@ -10,7 +10,7 @@
  * new command and the driver's change is acked only once its commands at
  * the backend are done; a Flush of every namespace reaches each backend;
  * Format NVM erases the namespace it names, or each; each namespace's
- * SMART figures are its own.
+ * SMART figures are its own; a detached one (NSID 1 too) takes none.
  */
 #include <string.h>
 
@@ -168,6 +168,54 @@ TEST_F(ns, a_namespace_gone_waits_for_its_commands_then_takes_none)
 	fh_poll(h, 2);
 	EXPECT_EQ(NVME_SC_SUCCESS,
 		  run(h, nvme_cmd_read, 2, 5, 1, READ_GPA, 9));
+}
+
+/*
+ * Namespace Attachment: a detached namespace (allocated, not attached)
+ * is served no more, its commands at the backend done before the ack,
+ * as one gone; NSID 1 too, whose entry in the table is what counts (the
+ * control block has no NSZE for it then). Attached again, it is served.
+ */
+TEST_F(ns, a_detached_namespace_takes_no_commands_namespace_1_too)
+{
+	struct fake_host *h = &self->h;
+	struct nvme_sqe s;
+	struct nvme_cqe c;
+
+	h->hold = true;
+	fh_rw_sqe(&s, nvme_cmd_write, 7, 5, 1, DATA_GPA, 0);
+	fh_submit(h, 1, &s);
+	fh_poll(h, 2);
+	ASSERT_EQ(1U, h->nr_held);
+	leapio_wr_put_ns(&h->r, 1, LEAPIO_NS_ALLOCATED, 9, NSZE);
+	h->r.ctrl->nsze = 0;
+	fh_bump(h);
+	fh_poll(h, 4);
+	EXPECT_FALSE(fh_acked(h));
+	h->hold = false;
+	fh_release(h, 0);
+	fh_poll(h, 4);
+	EXPECT_TRUE(fh_acked(h));
+	ASSERT_TRUE(fh_reap(h, 1, &c));
+	EXPECT_EQ(NVME_SC_SUCCESS, le16_to_cpu(c.status) & ~1U);
+	EXPECT_EQ(NVME_SC_INVALID_NS | NVME_STATUS_DNR,
+		  run(h, nvme_cmd_read, 1, 5, 1, READ_GPA, 8));
+	/* Namespace 2 is not namespace 1's business. */
+	EXPECT_EQ(NVME_SC_SUCCESS, run(h, nvme_cmd_read, 2, 5, 1, READ_GPA, 9));
+	leapio_wr_put_ns(&h->r, 2, LEAPIO_NS_ALLOCATED, 9, NSZE2);
+	fh_bump(h);
+	fh_poll(h, 2);
+	EXPECT_EQ(NVME_SC_INVALID_NS | NVME_STATUS_DNR,
+		  run(h, nvme_cmd_read, 2, 5, 1, READ_GPA, 10));
+
+	leapio_wr_put_ns(&h->r, 1, LEAPIO_NS_ATTACHED, 9, NSZE);
+	h->r.ctrl->nsze = NSZE;
+	leapio_wr_put_ns(&h->r, 2, LEAPIO_NS_ATTACHED, 9, NSZE2);
+	fh_bump(h);
+	fh_poll(h, 2);
+	EXPECT_EQ(NVME_SC_SUCCESS, run(h, nvme_cmd_read, 1, 5, 1, READ_GPA, 11));
+	EXPECT_TRUE(fh_all(h->gmem + READ_GPA, 0x5a, 512));
+	EXPECT_EQ(NVME_SC_SUCCESS, run(h, nvme_cmd_read, 2, 5, 1, READ_GPA, 12));
 }
 
 TEST_F(ns, a_flush_of_every_namespace_reaches_each_backend)

@@ -64,7 +64,7 @@ TEST_F(grow, namespace_that_held_its_backend_grows_with_it)
 
 	/* Until the driver's geometry says so, the namespace ends where it did. */
 	ASSERT_EQ(NVME_SC_LBA_RANGE | NVME_STATUS_DNR, write1(h, NSZE, 2));
-	leapio_wr_put_geometry(&h->r, &g);
+	fh_put_geometry(h, &g);
 	fh_bump(h);
 	fh_poll(h, 2);
 	ASSERT_TRUE(fh_acked(h));

@@ -87,8 +87,8 @@ TEST_F(id, controller)
 	EXPECT_EQ(1U << 8, le32_to_cpu(id->oaes));
 	EXPECT_EQ(0U, le32_to_cpu(id->ctratt));
 	EXPECT_EQ(1, id->cntrltype);
-	/* Doorbell Buffer Config, Get LBA Status */
-	EXPECT_EQ(1U << 8 | 1U << 9, le16_to_cpu(id->oacs));
+	/* Namespace Management, Doorbell Buffer Config, Get LBA Status */
+	EXPECT_EQ(1U << 3 | 1U << 8 | 1U << 9, le16_to_cpu(id->oacs));
 	EXPECT_EQ(3, id->acl);
 	EXPECT_EQ(3, id->aerl);
 	EXPECT_EQ(0x03, id->frmw);
@@ -204,8 +204,8 @@ TEST(namespace_4k)
 
 TEST_F(id, namespace_bad_nsid)
 {
-	static const u32 bad[] = { 0, LIO_NN + 1, 0x12345678, 0xfffffffe,
-				   0xffffffff };
+	/* FFFFFFFFh is what all namespaces have in common (ns_mgmt). */
+	static const u32 bad[] = { 0, LIO_NN + 1, 0x12345678, 0xfffffffe };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -456,8 +456,8 @@ TEST_F(id, cs_independent_namespace)
 
 TEST_F(id, bad_cns)
 {
-	static const u8 bad[] = { 0x04, 0x07, 0x09, 0x10, 0x11, 0x12, 0x13,
-				  0x14, 0x15, 0x16, 0x17, 0x1c, 0x1f, 0x20,
+	static const u8 bad[] = { 0x04, 0x07, 0x09, 0x14, 0x15, 0x16, 0x17,
+				  0x1c, 0x1f, 0x20,
 				  0x80, 0xc0, 0xff };
 	unsigned int i;
 

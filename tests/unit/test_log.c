@@ -307,6 +307,8 @@ TEST_F(log, commands_supported_and_effects)
 		[nvme_admin_keep_alive] = csupp,
 		[nvme_admin_dbbuf] = csupp,
 		[nvme_admin_get_lba_status] = csupp,
+		[nvme_admin_ns_mgmt] = csupp | NVME_CMD_EFFECTS_NIC,
+		[nvme_admin_ns_attach] = csupp | NVME_CMD_EFFECTS_NIC,
 	};
 	u32 iocs[256] = {
 		[nvme_cmd_flush] = csupp,

@@ -39,8 +39,8 @@ static u16 lio_admin_keep_alive(struct lio_vctrl *c, struct lio_req *req)
 /*
  * One table is both the dispatch and the Commands Supported and Effects
  * log: an opcode runs exactly when the log says it is supported. Format
- * NVM alone changes a namespace (lio_admin_effects); the others have
- * CSUPP as their only effect.
+ * NVM, Namespace Management and Attachment change namespaces
+ * (lio_admin_effects); the others have CSUPP as their only effect.
  */
 static u16 (* const lio_admin_cmds[256])(struct lio_vctrl *c,
 					  struct lio_req *req) = {
@@ -54,6 +54,8 @@ static u16 (* const lio_admin_cmds[256])(struct lio_vctrl *c,
 	[nvme_admin_set_features]	= lio_admin_set_features,
 	[nvme_admin_get_features]	= lio_admin_get_features,
 	[nvme_admin_async_event]	= lio_admin_async_event,
+	[nvme_admin_ns_mgmt]		= lio_admin_ns_mgmt,
+	[nvme_admin_ns_attach]		= lio_admin_ns_attach,
 	[nvme_admin_keep_alive]		= lio_admin_keep_alive,
 	[nvme_admin_dbbuf]		= lio_admin_dbbuf,
 	[nvme_admin_get_lba_status]	= lio_admin_get_lba_status,
@@ -68,6 +70,9 @@ static u16 (* const lio_admin_cmds[256])(struct lio_vctrl *c,
 static const u32 lio_admin_effects[256] = {
 	[nvme_admin_format_nvm]	= NVME_CMD_EFFECTS_LBCC | NVME_CMD_EFFECTS_NCC |
 				  NVME_CMD_EFFECTS_NIC | (1U << 16),
+	/* The namespaces a host has change: it scans them again after. */
+	[nvme_admin_ns_mgmt]	= NVME_CMD_EFFECTS_NIC,
+	[nvme_admin_ns_attach]	= NVME_CMD_EFFECTS_NIC,
 };
 
 u32 lio_admin_cmd_effects(const struct lio_vctrl *c, u8 opcode)

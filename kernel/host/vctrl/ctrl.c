@@ -91,7 +91,7 @@ int lio_vctrl_set_ns(struct lio_vctrl *c, u32 nsid, u64 size, u32 lba_size)
  * no command once the change is acked. Not ready: the data path gets
  * the table at enable, and no host is there to tell.
  */
-static void lio_ns_changed(struct lio_vctrl *c, u32 nsid)
+void lio_ns_changed(struct lio_vctrl *c, u32 nsid)
 {
 	c->ns_changed |= 1U << (nsid - 1);
 	if (!lio_vctrl_ready(c))
@@ -131,7 +131,7 @@ int lio_vctrl_grow_ns(struct lio_vctrl *c, u32 nsid, u64 size)
  * changes size, goes or comes meanwhile would be erased in part or
  * formatted unasked.
  */
-static bool lio_format_busy_on(const struct lio_vctrl *c, u32 nsid)
+bool lio_format_busy_on(const struct lio_vctrl *c, u32 nsid)
 {
 	return c->format.busy &&
 	       (c->format.nsid == NVME_NSID_ALL || c->format.nsid == nsid);

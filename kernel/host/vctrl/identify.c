@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Identify: who the controller and its one namespace are, and the
+ * Identify: who the controller and its namespaces are, and the
  * identities (serial number, NQN, NGUID, EUI-64) derived from the mdev
  * UUID so that they are stable for the life of the mdev and distinct
  * between mdevs.
@@ -76,8 +76,8 @@ void lio_identity_init(struct lio_vctrl *c)
 }
 
 /*
- * What the namespaces hold together: the subsystem's capacity (TNVMCAP).
- * An NSID with no namespace has size 0.
+ * What the namespaces hold together: with what create-ns may still take,
+ * the subsystem's capacity (TNVMCAP). An NSID with no namespace has size 0.
  */
 static u64 lio_ns_total(const struct lio_vctrl *c)
 {
@@ -106,6 +106,7 @@ static void lio_fill_id_ctrl(struct lio_vctrl *c, struct nvme_id_ctrl *id)
 
 	id->oacs = cpu_to_le16(NVME_CTRL_OACS_DBBUF_SUPP |
 			       NVME_CTRL_OACS_LBA_STATUS |
+			       NVME_CTRL_OACS_NS_MGMT |
 			       (lio_hook_has_format(c) ? NVME_CTRL_OACS_FORMAT : 0));
 	/* FNA 0: Format NVM and its erase are per namespace, no crypto erase. */
 	id->acl = LIO_ACL;
@@ -118,7 +119,8 @@ static void lio_fill_id_ctrl(struct lio_vctrl *c, struct nvme_id_ctrl *id)
 	id->npss = 0;
 	id->wctemp = cpu_to_le16(LIO_WCTEMP);
 	id->cctemp = cpu_to_le16(LIO_CCTEMP);
-	lio_put_le128(id->tnvmcap, lio_ns_total(c));
+	lio_put_le128(id->tnvmcap, lio_ns_total(c) + lio_ns_unallocated(c));
+	lio_put_le128(id->unvmcap, lio_ns_unallocated(c));
 	id->kas = cpu_to_le16(LIO_KAS);
 	/* How long a host waits before retrying a command we gave CRD 1. */
 	id->crdt1 = cpu_to_le16(lio_nodp_crdt(c));
@@ -196,14 +198,37 @@ static void lio_ns_ids(const struct lio_vctrl *c, u32 nsid,
 	ids->uuid[15] ^= n;
 }
 
-static void lio_fill_id_ns(struct lio_vctrl *c, u32 nsid,
-			   struct nvme_id_ns *id)
+/* The LBA formats, which every namespace has, and Copy's limits. */
+static void lio_fill_id_ns_formats(struct nvme_id_ns *id, u8 lba_shift)
 {
-	const struct lio_ns *ns = lio_ns_active(c, nsid);
-	struct lio_ns_ids ids;
 	unsigned int i;
+
+	id->nlbaf = LIO_NR_LBAF - 1;	/* 0's based */
+	for (i = 0; i < LIO_NR_LBAF; i++)
+		id->lbaf[i].ds = lio_lbaf_shift[i];
+	/* Copy's limits (common/nvme/io_cmd.h); MSRC is 0's based. */
+	id->mssrl = cpu_to_le16(nvme_io_copy_mssrl(lba_shift));
+	id->mcl = cpu_to_le32(nvme_io_copy_mcl(lba_shift));
+	id->msrc = NVME_IO_COPY_RANGES - 1;
+}
+
+/*
+ * Namespace nsid's Identify Namespace: an active one (CNS 00h), or an
+ * allocated one, attached or not (CNS 11h, allocated true); else zero.
+ * FFFFFFFFh: what all namespaces have in common, the LBA formats.
+ */
+static void lio_fill_id_ns(struct lio_vctrl *c, u32 nsid,
+			   struct nvme_id_ns *id, bool allocated)
+{
+	const struct lio_ns *ns;
+	struct lio_ns_ids ids;
 	u64 nlb;
 
+	if (nsid == NVME_NSID_ALL) {
+		lio_fill_id_ns_formats(id, lio_lbaf_shift[0]);
+		return;
+	}
+	ns = allocated ? lio_ns_get(c, nsid) : lio_ns_active(c, nsid);
 	if (!ns)
 		return;		/* inactive: all zero */
 	lio_ns_ids(c, nsid, &ids);
@@ -211,17 +236,11 @@ static void lio_fill_id_ns(struct lio_vctrl *c, u32 nsid,
 	id->nsze = cpu_to_le64(nlb);
 	id->ncap = cpu_to_le64(nlb);
 	id->nuse = cpu_to_le64(nlb);
-	id->nlbaf = LIO_NR_LBAF - 1;	/* 0's based */
 	id->flbas = lio_flbas(ns);
 	lio_put_le128(id->nvmcap, ns->size);
 	memcpy(id->nguid, ids.nguid, sizeof(id->nguid));
 	memcpy(id->eui64, ids.eui64, sizeof(id->eui64));
-	for (i = 0; i < LIO_NR_LBAF; i++)
-		id->lbaf[i].ds = lio_lbaf_shift[i];
-	/* Copy's limits (common/nvme/io_cmd.h); MSRC is 0's based. */
-	id->mssrl = cpu_to_le16(nvme_io_copy_mssrl(ns->lba_shift));
-	id->mcl = cpu_to_le32(nvme_io_copy_mcl(ns->lba_shift));
-	id->msrc = NVME_IO_COPY_RANGES - 1;
+	lio_fill_id_ns_formats(id, ns->lba_shift);
 }
 
 static void lio_fill_id_ns_indep(struct lio_vctrl *c, u32 nsid,
@@ -254,25 +273,51 @@ static void lio_fill_ns_descs(struct lio_vctrl *c, u32 nsid, u8 *p)
 	lio_put_nid(p, NVME_NIDT_CSI, &csi, NVME_NIDT_CSI_LEN);
 }
 
-/* The active NSIDs above nsid, ascending, as many as a page holds. */
-static void lio_fill_active_list(struct lio_vctrl *c, u32 nsid, __le32 *list)
+/*
+ * The active (or allocated: attached or not) NSIDs above nsid, ascending,
+ * as many as a page holds. The list starts after CDW1.NSID: FFFFFFFEh and
+ * FFFFFFFFh have nothing after them to list.
+ */
+static u16 lio_fill_ns_list(struct lio_vctrl *c, struct lio_req *req,
+			    u32 nsid, bool allocated, __le32 *list)
 {
 	u32 n;
 
+	if (nsid >= 0xfffffffeU) {
+		req->err_loc = NVME_SQE_OFF_NSID;
+		return NVME_SC_INVALID_NS;
+	}
 	for (n = nsid + 1; n && n <= LIO_NN; n++)
-		if (lio_ns_active(c, n))
+		if (allocated ? !!lio_ns_get(c, n) : !!lio_ns_active(c, n))
 			*list++ = cpu_to_le32(n);
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * A Controller List (CNS 12h, 13h) of this controller, the subsystem's
+ * one, if its CNTLID is at least from and it is listed at all.
+ */
+static void lio_fill_ctrl_list(struct lio_vctrl *c, u16 from, bool listed,
+			       struct nvme_ctrl_list *l)
+{
+	if (!listed || c->p.cntlid < from)
+		return;
+	l->nr = cpu_to_le16(1);
+	l->id[0] = cpu_to_le16(c->p.cntlid);
 }
 
 /*
  * The namespace-addressed CNS values take NSIDs 1..NN; an inactive one
- * gets a zeroed structure (CNS 00h, 05h, 08h) or Invalid Namespace (03h:
- * active ones only). Without namespace management, FFFFFFFFh (the
- * capabilities common to all namespaces) is not valid either.
+ * gets a zeroed structure (CNS 00h, 05h, 08h, 11h) or Invalid Namespace
+ * (03h: active ones only). FFFFFFFFh, the capabilities common to all
+ * namespaces, only where all is said (all_ok: CNS 00h, 11h, with
+ * namespace management).
  */
 static u16 lio_id_check_nsid(struct lio_vctrl *c, struct lio_req *req,
-			     u32 nsid, bool active_only)
+			     u32 nsid, bool active_only, bool all_ok)
 {
+	if (all_ok && nsid == NVME_NSID_ALL)
+		return NVME_SC_SUCCESS;
 	if (!nsid || nsid > LIO_NN ||
 	    (active_only && !lio_ns_active(c, nsid))) {
 		req->err_loc = NVME_SQE_OFF_NSID;
@@ -293,34 +338,41 @@ static u16 lio_id_check_csi(struct lio_req *req, u32 cdw11)
 u16 lio_admin_identify(struct lio_vctrl *c, struct lio_req *req)
 {
 	u32 nsid = le32_to_cpu(req->sqe.nsid);
+	u32 cdw10 = le32_to_cpu(req->sqe.cdw10);
 	u32 cdw11 = le32_to_cpu(req->sqe.cdw11);
-	u8 cns = le32_to_cpu(req->sqe.cdw10) & 0xff;
+	u8 cns = cdw10 & 0xff;
 	void *buf = c->scratch;
 	u16 status = NVME_SC_SUCCESS;
 
 	memset(buf, 0, NVME_IDENTIFY_DATA_SIZE);
 	switch (cns) {
 	case NVME_ID_CNS_NS:
-		status = lio_id_check_nsid(c, req, nsid, false);
+	case NVME_ID_CNS_NS_PRESENT:
+		status = lio_id_check_nsid(c, req, nsid, false, true);
 		if (!status)
-			lio_fill_id_ns(c, nsid, buf);
+			lio_fill_id_ns(c, nsid, buf, cns == NVME_ID_CNS_NS_PRESENT);
 		break;
 	case NVME_ID_CNS_CTRL:
 		lio_fill_id_ctrl(c, buf);
 		break;
 	case NVME_ID_CNS_NS_ACTIVE_LIST:
-		/* The list starts after CDW1.NSID; these two have nothing
-		 * after them to list.
-		 */
-		if (nsid >= 0xfffffffeU) {
-			req->err_loc = NVME_SQE_OFF_NSID;
-			status = NVME_SC_INVALID_NS;
-		} else {
-			lio_fill_active_list(c, nsid, buf);
-		}
+	case NVME_ID_CNS_NS_PRESENT_LIST:
+		status = lio_fill_ns_list(c, req, nsid,
+					  cns == NVME_ID_CNS_NS_PRESENT_LIST, buf);
+		break;
+	case NVME_ID_CNS_CTRL_NS_LIST:
+		/* The controllers namespace nsid is attached to. */
+		status = lio_id_check_nsid(c, req, nsid, false, false);
+		if (!status)
+			lio_fill_ctrl_list(c, cdw10 >> 16, !!lio_ns_active(c, nsid),
+					   buf);
+		break;
+	case NVME_ID_CNS_CTRL_LIST:
+		/* The subsystem's controllers from CDW10.CNTID on. */
+		lio_fill_ctrl_list(c, cdw10 >> 16, true, buf);
 		break;
 	case NVME_ID_CNS_NS_DESC_LIST:
-		status = lio_id_check_nsid(c, req, nsid, true);
+		status = lio_id_check_nsid(c, req, nsid, true, false);
 		if (!status)
 			lio_fill_ns_descs(c, nsid, buf);
 		break;
@@ -330,7 +382,7 @@ u16 lio_admin_identify(struct lio_vctrl *c, struct lio_req *req)
 		 */
 		status = lio_id_check_csi(req, cdw11);
 		if (!status)
-			status = lio_id_check_nsid(c, req, nsid, false);
+			status = lio_id_check_nsid(c, req, nsid, false, false);
 		break;
 	case NVME_ID_CNS_CS_CTRL:
 		status = lio_id_check_csi(req, cdw11);
@@ -338,7 +390,7 @@ u16 lio_admin_identify(struct lio_vctrl *c, struct lio_req *req)
 			lio_fill_id_ctrl_nvm(buf);
 		break;
 	case NVME_ID_CNS_NS_CS_INDEP:
-		status = lio_id_check_nsid(c, req, nsid, false);
+		status = lio_id_check_nsid(c, req, nsid, false, false);
 		if (!status)
 			lio_fill_id_ns_indep(c, nsid, buf);
 		break;

@@ -632,6 +632,20 @@ void lio_features_reset(struct lio_vctrl *c);
 /* log.c */
 u16 lio_admin_get_log_page(struct lio_vctrl *c, struct lio_req *req);
 
+/* ns_mgmt.c: Namespace Management and Namespace Attachment */
+u16 lio_admin_ns_mgmt(struct lio_vctrl *c, struct lio_req *req);
+u16 lio_admin_ns_attach(struct lio_vctrl *c, struct lio_req *req);
+/* The capacity create-ns may still allocate (UNVMCAP), bytes. */
+u64 lio_ns_unallocated(const struct lio_vctrl *c);
+
+/*
+ * ctrl.c: namespace nsid was created, grew, went, or was attached or
+ * detached: the data path has the table, then the host is told.
+ */
+void lio_ns_changed(struct lio_vctrl *c, u32 nsid);
+/* Is a Format NVM of nsid (or of all) under way? */
+bool lio_format_busy_on(const struct lio_vctrl *c, u32 nsid);
+
 /* lba_status.c */
 u16 lio_admin_get_lba_status(struct lio_vctrl *c, struct lio_req *req);
 u16 lio_admin_format(struct lio_vctrl *c, struct lio_req *req);

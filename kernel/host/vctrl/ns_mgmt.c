@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Namespace Attachment (admin 15h) and Namespace Management (0Dh), OACS
+ * bit 3. A vdev is a subsystem of one controller: a Controller List names
+ * this controller's CNTLID, alone. Attach and detach change what the
+ * guest sees, at once: the namespace table goes to the data path, which
+ * finishes a detached namespace's commands and takes no more before it
+ * acknowledges, and only then is the host told (Namespace Attribute
+ * Changed, the Changed Namespace List) and the command completed, so a
+ * host that saw detach complete never has a command of that namespace
+ * run afterwards. Delete takes an allocated namespace out of the
+ * subsystem (detaching it first); its backend stays the operator's.
+ * Create needs capacity from a pool the runtime holds, which no vdev has
+ * yet: UNVMCAP is 0 and create-ns fails with Namespace Insufficient
+ * Capacity once its fields are good. Documentation/design/namespaces.rst,
+ * "Namespace management and attachment".
+ */
+#include "vctrl.h"
+
+/*
+ * The NSID of a command naming one namespace: 1..NN is one, 0 and the
+ * NSIDs past NN are Invalid Namespace, FFFFFFFFh (all) is for the caller
+ * to judge, as is whether the namespace exists.
+ */
+static u16 lio_ns_mgmt_nsid(struct lio_req *req, u32 nsid)
+{
+	if (!nsid || (nsid > LIO_NN && nsid != NVME_NSID_ALL)) {
+		req->err_loc = NVME_SQE_OFF_NSID;
+		return NVME_SC_INVALID_NS;
+	}
+	return NVME_SC_SUCCESS;
+}
+
+/* The Controller List at PRP1/PRP2: this controller's CNTLID alone. */
+static u16 lio_ns_ctrl_list(struct lio_vctrl *c, struct lio_req *req)
+{
+	struct nvme_ctrl_list *l = (struct nvme_ctrl_list *)c->scratch;
+	u16 status;
+
+	LIO_STATIC_ASSERT(sizeof(c->scratch) >= sizeof(*l));
+	status = lio_prp_from_guest(c, req, l, sizeof(*l));
+	if (status)
+		return status;
+	if (le16_to_cpu(l->nr) != 1 || le16_to_cpu(l->id[0]) != c->p.cntlid)
+		return NVME_SC_CTRL_LIST_INVALID;
+	return NVME_SC_SUCCESS;
+}
+
+/* Attach or detach namespace nsid, the host told once the data path has it. */
+static void lio_ns_set_attached(struct lio_vctrl *c, u32 nsid, bool attached)
+{
+	c->ns[nsid - 1].attached = attached;
+	lio_ns_changed(c, nsid);
+}
+
+u16 lio_admin_ns_attach(struct lio_vctrl *c, struct lio_req *req)
+{
+	u32 nsid = le32_to_cpu(req->sqe.nsid);
+	u32 sel = NVME_NS_SEL(le32_to_cpu(req->sqe.cdw10));
+	struct lio_ns *ns;
+	u16 status;
+
+	status = lio_ns_mgmt_nsid(req, nsid);
+	if (status)
+		return status;
+	if (sel != NVME_NS_ATTACH_CTRL && sel != NVME_NS_DETACH_CTRL) {
+		req->err_loc = NVME_SQE_OFF_CDW10;
+		return NVME_SC_INVALID_FIELD;
+	}
+	/* All, or an NSID no namespace has: no namespace to attach. */
+	ns = nsid == NVME_NSID_ALL ? NULL : lio_ns_get(c, nsid);
+	if (!ns) {
+		req->err_loc = NVME_SQE_OFF_NSID;
+		return NVME_SC_INVALID_FIELD;
+	}
+	status = lio_ns_ctrl_list(c, req);
+	if (status)
+		return status;
+	if (sel == NVME_NS_ATTACH_CTRL && ns->attached)
+		return NVME_SC_NS_ALREADY_ATTACHED;
+	if (sel == NVME_NS_DETACH_CTRL && !ns->attached)
+		return NVME_SC_NS_NOT_ATTACHED;
+	/* A Format of it under way would format a namespace gone or come. */
+	if (lio_format_busy_on(c, nsid))
+		return NVME_SC_FORMAT_IN_PROGRESS;
+	lio_ns_set_attached(c, nsid, sel == NVME_NS_ATTACH_CTRL);
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * What create-ns may take: the pool's capacity not allocated. No vdev has
+ * a pool yet (the runtime will hold it): nothing.
+ */
+u64 lio_ns_unallocated(const struct lio_vctrl *c)
+{
+	return 0;
+}
+
+/*
+ * The host-specified fields of the Identify Namespace structure create-ns
+ * sends: NSZE = NCAP (no thin provisioning), one of the LBA formats, no
+ * metadata or protection, a namespace private to this controller (CMIC
+ * 0). The namespace's size, or 0 with *status set.
+ */
+static u64 lio_ns_create_size(struct lio_vctrl *c, struct lio_req *req,
+			      u16 *status)
+{
+	struct nvme_id_ns *id = (struct nvme_id_ns *)c->scratch;
+	u32 lbaf;
+	u64 nsze;
+
+	LIO_STATIC_ASSERT(sizeof(c->scratch) >= sizeof(*id));
+	*status = lio_prp_from_guest(c, req, id, sizeof(*id));
+	if (*status)
+		return 0;
+	nsze = le64_to_cpu(id->nsze);
+	lbaf = (id->flbas & 0xf) | ((id->flbas >> 1) & 0x30);
+	/* FLBAS bit 4 (metadata at the end of the LBA) means nothing without. */
+	if (lbaf >= LIO_NR_LBAF || id->dps) {
+		*status = NVME_SC_INVALID_FORMAT;
+		return 0;
+	}
+	if (!nsze || le64_to_cpu(id->ncap) != nsze || id->nmic) {
+		*status = NVME_SC_INVALID_FIELD;
+		return 0;
+	}
+	if (nsze > LEAPIO_NS_SIZE_MAX >> lio_lbaf_shift[lbaf]) {
+		*status = NVME_SC_NS_INSUFFICIENT_CAP;
+		return 0;
+	}
+	return nsze << lio_lbaf_shift[lbaf];
+}
+
+static u16 lio_ns_create(struct lio_vctrl *c, struct lio_req *req)
+{
+	u32 csi = le32_to_cpu(req->sqe.cdw11) >> 24;
+	u16 status;
+	u32 i;
+
+	if (csi != NVME_CSI_NVM) {
+		req->err_loc = NVME_ERR_LOC(NVME_SQE_OFF_CDW11, 24);
+		return NVME_SC_INVALID_FIELD;
+	}
+	lio_ns_create_size(c, req, &status);
+	if (status)
+		return status;
+	for (i = 0; i < LIO_NN && c->ns[i].size; i++)
+		;
+	if (i == LIO_NN)
+		return NVME_SC_NS_ID_UNAVAILABLE;
+	/* No pool yet (lio_ns_unallocated()): every size is more than it. */
+	return NVME_SC_NS_INSUFFICIENT_CAP;
+}
+
+/* Namespace nsid goes, detached with it: one change for the host. */
+static void lio_ns_delete_one(struct lio_vctrl *c, u32 nsid)
+{
+	struct lio_ns *ns = &c->ns[nsid - 1];
+
+	ns->attached = false;
+	ns->size = 0;
+	c->feat.err_recovery[nsid - 1] = 0;
+	lio_ns_changed(c, nsid);
+}
+
+/*
+ * Delete: one namespace, or all (FFFFFFFFh). Namespace 1 is the mdev's
+ * own (its ns_size is never 0): a guest may detach it, not delete it; all
+ * is every other.
+ */
+static u16 lio_ns_delete(struct lio_vctrl *c, struct lio_req *req)
+{
+	u32 nsid = le32_to_cpu(req->sqe.nsid);
+	u32 n;
+
+	if (nsid == 1 || (nsid != NVME_NSID_ALL && !lio_ns_get(c, nsid))) {
+		req->err_loc = NVME_SQE_OFF_NSID;
+		return NVME_SC_INVALID_FIELD;
+	}
+	for (n = 2; n <= LIO_NN; n++)
+		if ((nsid == NVME_NSID_ALL || nsid == n) && lio_ns_get(c, n) &&
+		    lio_format_busy_on(c, n))
+			return NVME_SC_FORMAT_IN_PROGRESS;
+	for (n = 2; n <= LIO_NN; n++)
+		if ((nsid == NVME_NSID_ALL || nsid == n) && lio_ns_get(c, n))
+			lio_ns_delete_one(c, n);
+	return NVME_SC_SUCCESS;
+}
+
+u16 lio_admin_ns_mgmt(struct lio_vctrl *c, struct lio_req *req)
+{
+	u32 sel = NVME_NS_SEL(le32_to_cpu(req->sqe.cdw10));
+	u32 nsid = le32_to_cpu(req->sqe.nsid);
+	u16 status;
+
+	switch (sel) {
+	case NVME_NS_MGMT_CREATE:
+		/* The controller picks the NSID: the field is reserved. */
+		return lio_ns_create(c, req);
+	case NVME_NS_MGMT_DELETE:
+		status = lio_ns_mgmt_nsid(req, nsid);
+		return status ? status : lio_ns_delete(c, req);
+	default:
+		req->err_loc = NVME_SQE_OFF_CDW10;
+		return NVME_SC_INVALID_FIELD;
+	}
+}
