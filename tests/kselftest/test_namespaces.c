@@ -11,6 +11,8 @@
  * the controller runs is told to the guest (Namespace Attribute Changed,
  * the controller not failed), and with no backend in leapiod its I/O is
  * Namespace Not Ready. Its SMART log counts its own I/O, FFFFFFFFh's all.
+ * The guest detaches and attaches it (Namespace Attachment), and deletes
+ * it (Namespace Management), with the I/O following at once.
  */
 #include <sys/wait.h>
 
@@ -276,6 +278,161 @@ TEST_F(ns, made_by_another_process_is_told)
 		  ns_rw(_metadata, dp, nvme_cmd_read, 3, 0, 1, buf));
 	EXPECT_EQ(NVME_SC_SUCCESS,
 		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 0, 1, buf));
+}
+
+/* This controller's CNTLID (Identify Controller). */
+static uint16_t ns_cntlid(struct __test_metadata *_metadata, struct dp *dp)
+{
+	struct nvme_id_ctrl *id;
+	struct nvme_sqe sqe;
+	uint64_t iova = 0;
+
+	id = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	{ ASSERT_NE(NULL, id); }
+	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, iova);
+	ADMIN_OK(&dp->l, &sqe);
+	return le16toh(id->cntlid);
+}
+
+/* Namespace Attachment of nsid to (sel 0) or from (1) cntlid: its status. */
+static uint16_t ns_attach(struct __test_metadata *_metadata, struct dp *dp,
+			  uint32_t nsid, uint8_t sel, uint16_t cntlid)
+{
+	struct nvme_ctrl_list *l;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	uint64_t iova = 0;
+
+	l = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	{ ASSERT_NE(NULL, l); }
+	l->nr = htole16(1);
+	l->id[0] = htole16(cntlid);
+	nb_ns_attach(&sqe, nsid, sel, iova);
+	ADMIN(&dp->l, &sqe, &cqe);
+	return nvd_status_code(&cqe);
+}
+
+/* The NSIDs of Identify list cns (02h active, 10h allocated), a mask. */
+static uint32_t ns_list(struct __test_metadata *_metadata, struct dp *dp,
+			uint8_t cns)
+{
+	struct nvme_sqe sqe;
+	uint64_t iova = 0;
+	uint32_t mask = 0;
+	__le32 *list;
+	int i;
+
+	list = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	{ ASSERT_NE(NULL, list); }
+	nb_identify(&sqe, cns, 0, iova);
+	ADMIN_OK(&dp->l, &sqe);
+	for (i = 0; i < 1024 && list[i]; i++)
+		mask |= 1U << (le32toh(list[i]) - 1);
+	return mask;
+}
+
+/*
+ * Namespace Attachment through the driver and leapiod: detached, the
+ * namespace is told to the guest (notice, Changed Namespace List), gone
+ * from the active list but allocated, and its I/O is Invalid Namespace
+ * from the moment detach completed (leapiod applied the table first: no
+ * polling); attached again, its blocks are as they were. Namespace 1
+ * too. Attaching one attached, detaching one detached, or a list of
+ * another controller are refused.
+ */
+TEST_F(ns, detached_then_attached_again)
+{
+	struct dp *dp = &self->dp;
+	uint16_t cntlid = ns_cntlid(_metadata, dp);
+	struct nvme_changed_ns_log *log;
+	uint64_t iova = 0, buf = 0;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	uint8_t *data;
+	int cid;
+
+	log = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	ASSERT_NE(NULL, log);
+	data = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &buf);
+	ASSERT_NE(NULL, data);
+	memset(data, 0x3c, 512);
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  ns_rw(_metadata, dp, nvme_cmd_write, 2, 9, 1, buf));
+	nb_get_log(&sqe, NVME_LOG_CHANGED_NS, 0xffffffff, GMEM_PAGE, iova, false);
+	ADMIN_OK(&dp->l, &sqe);
+	cid = dp_ns_notice_arm(_metadata, dp);
+
+	ASSERT_EQ(NVME_SC_SUCCESS, ns_attach(_metadata, dp, 2, 1, cntlid));
+	EXPECT_EQ(NVME_SC_INVALID_NS,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 9, 1, buf));
+	ASSERT_EQ(0, nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, NS_APPLY_MS));
+	EXPECT_EQ(NVME_AER_DW0(NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED,
+			       NVME_LOG_CHANGED_NS), le32toh(cqe.dw0));
+	nb_get_log(&sqe, NVME_LOG_CHANGED_NS, 0xffffffff, GMEM_PAGE, iova, false);
+	ADMIN_OK(&dp->l, &sqe);
+	EXPECT_EQ(2U, le32toh(log->nsid[0]));
+	EXPECT_EQ(0U, le32toh(log->nsid[1]));
+	EXPECT_EQ(0x1U, ns_list(_metadata, dp, NVME_ID_CNS_NS_ACTIVE_LIST));
+	EXPECT_EQ(0x3U, ns_list(_metadata, dp, NVME_ID_CNS_NS_PRESENT_LIST));
+	EXPECT_EQ(0, ns_nsze(_metadata, dp, 2));
+	EXPECT_EQ(NVME_SC_NS_NOT_ATTACHED,
+		  ns_attach(_metadata, dp, 2, 1, cntlid));
+	EXPECT_EQ(NVME_SC_CTRL_LIST_INVALID,
+		  ns_attach(_metadata, dp, 2, 0, cntlid + 1));
+
+	ASSERT_EQ(NVME_SC_SUCCESS, ns_attach(_metadata, dp, 2, 0, cntlid));
+	EXPECT_EQ(NS2_SIZE / 512, ns_nsze(_metadata, dp, 2));
+	memset(data, 0, 512);
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 9, 1, buf));
+	EXPECT_EQ(0x3c, data[0]);
+	EXPECT_EQ(0x3c, data[511]);
+	EXPECT_EQ(NVME_SC_NS_ALREADY_ATTACHED,
+		  ns_attach(_metadata, dp, 2, 0, cntlid));
+
+	/* Namespace 1, leapiod's first, the same way. */
+	ASSERT_EQ(NVME_SC_SUCCESS, ns_attach(_metadata, dp, 1, 1, cntlid));
+	EXPECT_EQ(NVME_SC_INVALID_NS,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 1, 9, 1, buf));
+	EXPECT_EQ(NVME_SC_SUCCESS,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 9, 1, buf));
+	ASSERT_EQ(NVME_SC_SUCCESS, ns_attach(_metadata, dp, 1, 0, cntlid));
+	EXPECT_EQ(NVME_SC_SUCCESS,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 1, 9, 1, buf));
+	EXPECT_EQ(0, REG_RD32(&dp->l, NVME_REG_CSTS) & NVME_CSTS_CFS);
+}
+
+/*
+ * Namespace Management: delete takes namespace 2 out of the subsystem
+ * (the operator's ns2_size reads 0, its I/O is Invalid Namespace at
+ * once); namespace 1 is not the guest's to delete; create finds no
+ * capacity (no pool: UNVMCAP 0).
+ */
+TEST_F(ns, deleted_and_none_created_without_a_pool)
+{
+	struct dp *dp = &self->dp;
+	struct nvme_id_ns *id;
+	uint64_t iova = 0, buf = 0;
+	struct nvme_sqe sqe;
+
+	ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &buf));
+	nb_ns_mgmt(&sqe, 2, NVME_NS_MGMT_DELETE, 0, 0);
+	ADMIN_OK(&dp->l, &sqe);
+	EXPECT_EQ(NVME_SC_INVALID_NS,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 0, 1, buf));
+	EXPECT_EQ(0x1U, ns_list(_metadata, dp, NVME_ID_CNS_NS_PRESENT_LIST));
+	EXPECT_EQ(0, dp_attr(_metadata, dp, self->ns2_attr));
+	nb_ns_mgmt(&sqe, 1, NVME_NS_MGMT_DELETE, 0, 0);
+	ADMIN_STATUS(&dp->l, &sqe, NVME_SC_INVALID_FIELD);
+
+	id = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	ASSERT_NE(NULL, id);
+	id->nsze = id->ncap = htole64(8);
+	nb_ns_mgmt(&sqe, 0, NVME_NS_MGMT_CREATE, 0, iova);
+	ADMIN_STATUS(&dp->l, &sqe, NVME_SC_NS_INSUFFICIENT_CAP);
+	EXPECT_EQ(0x1U, ns_list(_metadata, dp, NVME_ID_CNS_NS_PRESENT_LIST));
+	EXPECT_EQ(NVME_SC_SUCCESS,
+		  ns_rw(_metadata, dp, nvme_cmd_read, 1, 0, 1, buf));
 }
 
 TEST_HARNESS_MAIN
