@@ -211,6 +211,10 @@ if [ -n "${EXPECT_NS2_NSZE:-}" ]; then
 		"$(tail -n 20 <<< "$ns2")"
 	tap_is "fio on /dev/nvme0n2 reports err=0" \
 		"$(grep -Eo 'err= *[0-9]+' <<< "$ns2" | tr -d ' ' | sort -u)" "err=0"
+	tap_is "nvme detach-ns -n 2 succeeds and /dev/nvme0n2 goes" \
+		"$(nkv detach) $(nkv gone)" "0 1" "$ns2"
+	tap_is "nvme attach-ns -n 2 succeeds and /dev/nvme0n2 comes back with its blocks" \
+		"$(nkv attach) $(nkv back) $(nkv same)" "0 1 1" "$ns2"
 else
 	tap_is "no second namespace where none was made" "$(nkv ns2)" none "$ns2"
 fi

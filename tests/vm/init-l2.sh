@@ -280,6 +280,31 @@ ns2_check() {
 	f=$?
 	cat /tmp/ns2.log
 	echo "fio=$f"
+	ns2_attach_detach
+}
+
+# Namespace Attachment from nvme-cli on namespace 2 (ns2_check): detached,
+# /dev/nvme0n2 goes (the driver rescans: the command's effects say NIC);
+# attached again it comes back with the blocks it had (their md5 before
+# and after). detach=, gone=, attach=, back=, same= (1: yes).
+wait_gone() {
+	deadline=$(($(uptime_s) + $2))
+	while [ -e "$1" ]; do
+		[ "$(uptime_s)" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+ns2_attach_detach() {
+	cntlid=$(cat /sys/class/nvme/nvme0/cntlid)
+	sum=$(dd if=/dev/nvme0n2 bs=64k count=1 iflag=direct 2>/dev/null | md5sum)
+	nvme detach-ns /dev/nvme0 -n 2 -c "$cntlid"
+	echo "detach=$?"
+	wait_gone /dev/nvme0n2 60 && echo "gone=1" || echo "gone=0"
+	nvme attach-ns /dev/nvme0 -n 2 -c "$cntlid"
+	echo "attach=$?"
+	wait_for /dev/nvme0n2 60 && echo "back=1" || echo "back=0"
+	now=$(dd if=/dev/nvme0n2 bs=64k count=1 iflag=direct 2>/dev/null | md5sum)
+	[ "$sum" = "$now" ] && echo "same=1" || echo "same=0"
 }
 
 # The benchmark's disk: the NVMe namespace or the virtio-blk disk.
