@@ -419,8 +419,7 @@ bool fg_filled(const void *p, u8 val, size_t len)
 	return true;
 }
 
-/* Submit sqe and reap its completion: its status, or 0xffff if none. */
-static u16 fg_admin_status(struct fake_guest *g, struct nvme_sqe *sqe)
+u16 fg_admin_status(struct fake_guest *g, struct nvme_sqe *sqe)
 {
 	struct nvme_cqe cqe;
 

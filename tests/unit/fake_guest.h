@@ -115,6 +115,8 @@ u32 fg_disable(struct fake_guest *g);
  * its completion into *cqe. Returns 0, or -1 if no completion was posted.
  */
 int fg_admin(struct fake_guest *g, struct nvme_sqe *sqe, struct nvme_cqe *cqe);
+/* fg_admin() of sqe: the completion's status, or 0xffff if none came. */
+u16 fg_admin_status(struct fake_guest *g, struct nvme_sqe *sqe);
 /* Reap one more admin completion if present (e.g. a deferred AER). */
 int fg_admin_reap(struct fake_guest *g, struct nvme_cqe *cqe);
 /* Submit one admin command (cid filled in) and ring the doorbell, reaping

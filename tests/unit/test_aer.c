@@ -49,21 +49,12 @@ static int aer(struct fake_guest *g, struct nvme_cqe *cqe)
 	return le16_to_cpu(sqe.cid);
 }
 
-static u16 submit(struct fake_guest *g, struct nvme_sqe *sqe)
-{
-	struct nvme_cqe cqe;
-
-	if (fg_admin(g, sqe, &cqe))
-		return 0xffff;
-	return fg_status(&cqe);
-}
-
 static u16 set_feature(struct fake_guest *g, u8 fid, u32 cdw11)
 {
 	struct nvme_sqe sqe;
 
 	nb_set_features(&sqe, fid, false, cdw11);
-	return submit(g, &sqe);
+	return fg_admin_status(g, &sqe);
 }
 
 static u16 read_log(struct fake_guest *g, u8 lid, bool rae)
@@ -71,7 +62,7 @@ static u16 read_log(struct fake_guest *g, u8 lid, bool rae)
 	struct nvme_sqe sqe;
 
 	nb_get_log(&sqe, lid, 0xffffffff, 512, BUF, rae);
-	return submit(g, &sqe);
+	return fg_admin_status(g, &sqe);
 }
 
 /* The completion of AER cid with event dw0. */
@@ -258,13 +249,13 @@ TEST_F(aer, failed_log_read_unmasks_nothing)
 
 	/* Bad PRP, bad offset, bad NSID: the host has read nothing. */
 	nb_get_log(&sqe, NVME_LOG_SMART, 0, 512, FG_MEM_BASE + FG_MEM_SIZE, false);
-	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), submit(self->g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), fg_admin_status(self->g, &sqe));
 	nb_get_log_page(&sqe, &(struct nb_log){ .lid = NVME_LOG_SMART,
 					       .lpo = 512, .len = 512,
 					       .buf = BUF });
-	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), submit(self->g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), fg_admin_status(self->g, &sqe));
 	nb_get_log(&sqe, NVME_LOG_SMART, 5, 512, BUF, false);
-	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS), submit(self->g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS), fg_admin_status(self->g, &sqe));
 	ASSERT_EQ(-1, fg_admin_reap(self->g, &cqe));
 
 	ASSERT_EQ(NVME_SC_SUCCESS, read_log(self->g, NVME_LOG_SMART, false));

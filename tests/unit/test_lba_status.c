@@ -60,22 +60,13 @@ static void publish(struct leapio_lbas *l, u32 count, u32 gen)
 	l->seq = 2 * gen;
 }
 
-static u16 submit(struct fake_guest *g, struct nvme_sqe *sqe)
-{
-	struct nvme_cqe cqe;
-
-	if (fg_admin(g, sqe, &cqe))
-		return 0xffff;
-	return fg_status(&cqe);
-}
-
 static u16 lba_status(struct fake_guest *g, u32 nsid, u64 slba, u32 mndw,
 		      u16 rl, u8 atype)
 {
 	struct nvme_sqe sqe;
 
 	nb_get_lba_status(&sqe, nsid, slba, mndw, rl, atype, BUF);
-	return submit(g, &sqe);
+	return fg_admin_status(g, &sqe);
 }
 
 /* The returned descriptors as "dslba+nlb ...", then "/cmpc". */
@@ -93,10 +84,10 @@ TEST_F(lbas, oacs_and_effects_say_it_is_there)
 	struct nvme_sqe sqe;
 
 	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, BUF);
-	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_status(self->g, &sqe));
 	EXPECT_TRUE(le16_to_cpu(id->oacs) & NVME_CTRL_OACS_LBA_STATUS);
 	nb_get_log(&sqe, NVME_LOG_CMD_EFFECTS, 0, sizeof(*e), BUF, false);
-	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_status(self->g, &sqe));
 	EXPECT_EQ(NVME_CMD_EFFECTS_CSUPP,
 		  le32_to_cpu(e->acs[nvme_admin_get_lba_status]));
 }
@@ -133,7 +124,7 @@ TEST_F(lbas, small_buffer_inside_a_page)
 	publish(self->l, 1, 3);
 	nb_get_lba_status(&sqe, 1, 7168, 63, 64, NVME_LBAS_ATYPE_TRACKED,
 			  BUF + 0x2a0);
-	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_status(self->g, &sqe));
 	EXPECT_STREQ("7169+1 /2", descs(self->buf + 0x2a0));
 	EXPECT_TRUE(fg_filled(self->buf, POISON, 0x2a0));
 	EXPECT_TRUE(fg_filled(self->buf + 0x2a0 + 24, POISON, 256 - 24));
@@ -277,7 +268,7 @@ static u16 get_lbas_log(struct fake_guest *g, u32 len)
 	struct nvme_sqe sqe;
 
 	nb_get_log(&sqe, NVME_LOG_LBA_STATUS, 0, len, BUF, false);
-	return submit(g, &sqe);
+	return fg_admin_status(g, &sqe);
 }
 
 TEST_F(lbas, log_lists_the_marks_and_their_generation)

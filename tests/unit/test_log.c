@@ -30,21 +30,12 @@ FIXTURE_TEARDOWN(log)
 	fg_free(self->g);
 }
 
-static u16 submit(struct fake_guest *g, struct nvme_sqe *sqe)
-{
-	struct nvme_cqe cqe;
-
-	if (fg_admin(g, sqe, &cqe))
-		return 0xffff;
-	return fg_status(&cqe);
-}
-
 static u16 get_log(struct fake_guest *g, u8 lid, u32 nsid, u32 len)
 {
 	struct nvme_sqe sqe;
 
 	nb_get_log(&sqe, lid, nsid, len, BUF, false);
-	return submit(g, &sqe);
+	return fg_admin_status(g, &sqe);
 }
 
 static u16 get_log_at(struct fake_guest *g, u8 lid, u32 len, u64 off)
@@ -56,7 +47,7 @@ static u16 get_log_at(struct fake_guest *g, u8 lid, u32 len, u64 off)
 	struct nvme_sqe sqe;
 
 	nb_get_log_page(&sqe, &l);
-	return submit(g, &sqe);
+	return fg_admin_status(g, &sqe);
 }
 
 static void expect_err(struct __test_metadata *_metadata,
@@ -76,7 +67,7 @@ static u16 fail_one(struct fake_guest *g, u32 nsid)
 	struct nvme_sqe sqe = { .opcode = 0xc1 };	/* vendor specific */
 
 	sqe.nsid = cpu_to_le32(nsid);
-	return submit(g, &sqe);
+	return fg_admin_status(g, &sqe);
 }
 
 TEST_F(log, error_log_empty)
@@ -96,10 +87,10 @@ TEST_F(log, error_log_entries_newest_first)
 	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_OPCODE), fail_one(self->g, 7));
 	cid[0] = self->g->next_cid - 1;
 	nb_identify(&sqe, 0x42, 0, BUF);
-	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), submit(self->g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), fg_admin_status(self->g, &sqe));
 	cid[1] = self->g->next_cid - 1;
 	nb_identify(&sqe, NVME_ID_CNS_NS, 99, BUF);
-	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS), submit(self->g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_NS), fg_admin_status(self->g, &sqe));
 	cid[2] = self->g->next_cid - 1;
 
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_ERROR, 0xffffffff, 4096));
@@ -229,25 +220,25 @@ TEST_F(log, smart_temperature_warning)
 
 	/* An over threshold at the temperature itself counts as crossed. */
 	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false, LIO_TEMP_KELVIN);
-	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_status(self->g, &sqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_SMART, 0, 512));
 	EXPECT_EQ(NVME_SMART_CRIT_TEMPERATURE, s->critical_warning);
 	EXPECT_EQ(NVME_SMART_CRIT_TEMPERATURE, lio_smart_critical_warning(self->g->c));
 
 	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false, LIO_TEMP_KELVIN + 1);
-	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_status(self->g, &sqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_SMART, 0, 512));
 	EXPECT_EQ(0, s->critical_warning);
 
 	/* Likewise for the under threshold. */
 	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false,
 			1U << 20 | LIO_TEMP_KELVIN);
-	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_status(self->g, &sqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_SMART, 0, 512));
 	EXPECT_EQ(NVME_SMART_CRIT_TEMPERATURE, s->critical_warning);
 	nb_set_features(&sqe, NVME_FEAT_TEMP_THRESH, false,
 			1U << 20 | (LIO_TEMP_KELVIN - 1));
-	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_status(self->g, &sqe));
 	ASSERT_EQ(NVME_SC_SUCCESS, get_log(self->g, NVME_LOG_SMART, 0, 512));
 	EXPECT_EQ(0, s->critical_warning);
 }
@@ -474,7 +465,7 @@ TEST_F(log, zero_fill_largest_transfer)
 	nb_get_log(&sqe, NVME_LOG_CMD_EFFECTS, 0xffffffff, LIO_MAX_XFER, dst, false);
 	ASSERT_EQ(0xffffU << 16 | NVME_LOG_CMD_EFFECTS, le32_to_cpu(sqe.cdw10));
 	ASSERT_EQ(0, prp_list(self->g, &sqe, dst, FG_FREE, LIO_MAX_XFER));
-	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_status(self->g, &sqe));
 	EXPECT_EQ(NVME_CMD_EFFECTS_CSUPP, le32_to_cpu(*(__le32 *)(p + 4 * 6)));
 	EXPECT_TRUE(fg_filled(p + 4096, 0, LIO_MAX_XFER - 4096));
 	EXPECT_TRUE(fg_filled(p + LIO_MAX_XFER, POISON, 4096));
@@ -486,7 +477,7 @@ TEST_F(log, zero_fill_largest_transfer)
 		.lpo = 4 * 256,		/* the I/O commands */
 		.len = LIO_MAX_XFER, .buf = dst });
 	ASSERT_EQ(0, prp_list(self->g, &sqe, dst, FG_FREE, LIO_MAX_XFER));
-	ASSERT_EQ(NVME_SC_SUCCESS, submit(self->g, &sqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_status(self->g, &sqe));
 	EXPECT_EQ(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC,
 		  le32_to_cpu(*(__le32 *)(p + 4 * nvme_cmd_write)));
 	/* Copy (19h) is the last I/O opcode offered. */
@@ -502,7 +493,7 @@ TEST_F(log, oversize_transfer)
 	/* One dword past MDTS, through NUMDU. */
 	nb_get_log(&sqe, NVME_LOG_SMART, 0, LIO_MAX_XFER + 4, BUF, false);
 	ASSERT_EQ(1U, le32_to_cpu(sqe.cdw11));
-	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), submit(self->g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), fg_admin_status(self->g, &sqe));
 	expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), NVME_SQE_OFF_CDW11);
 	ASSERT_TRUE(fg_filled(self->buf, POISON, 0x10000));
 
@@ -510,7 +501,7 @@ TEST_F(log, oversize_transfer)
 	nb_get_log(&sqe, NVME_LOG_ERROR, 0, 4, BUF, false);
 	sqe.cdw10 |= cpu_to_le32(0xffffU << 16);
 	sqe.cdw11 = cpu_to_le32(0xffff);
-	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), submit(self->g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), fg_admin_status(self->g, &sqe));
 	expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), NVME_SQE_OFF_CDW11);
 	ASSERT_TRUE(fg_filled(self->buf, POISON, 0x10000));
 }
@@ -528,7 +519,7 @@ TEST_F(log, prp_outside_guest_memory)
 		unsigned int faults = self->g->dma_faults;
 
 		nb_get_log(&sqe, lids[i], 0, 512, 0x1000, false);
-		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), submit(self->g, &sqe));
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), fg_admin_status(self->g, &sqe));
 		ASSERT_LT(faults, self->g->dma_faults);
 		ASSERT_TRUE(fg_mem_unchanged(self->g, saved));
 		expect_err(_metadata, self->g, FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR),
@@ -539,7 +530,7 @@ TEST_F(log, prp_outside_guest_memory)
 	 * failing must stop it.
 	 */
 	nb_get_log(&sqe, NVME_LOG_SMART, 0, 8192, FG_MEM_BASE + FG_MEM_SIZE, false);
-	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), submit(self->g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), fg_admin_status(self->g, &sqe));
 	ASSERT_TRUE(fg_mem_unchanged(self->g, saved));
 	free(saved);
 }

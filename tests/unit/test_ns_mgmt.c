@@ -44,15 +44,6 @@ FIXTURE_TEARDOWN(nsm)
 	fg_free(self->g);
 }
 
-static u16 submit(struct fake_guest *g, struct nvme_sqe *sqe)
-{
-	struct nvme_cqe cqe;
-
-	if (fg_admin(g, sqe, &cqe))
-		return 0xffff;
-	return fg_status(&cqe);
-}
-
 /* A Controller List of n identifiers, the first id, the others id + i. */
 static void ctrl_list(struct fake_guest *g, u16 n, u16 id)
 {
@@ -72,7 +63,7 @@ static u16 attach(struct fake_guest *g, u32 nsid, u8 sel)
 
 	ctrl_list(g, 1, g->c->p.cntlid);
 	nb_ns_attach(&sqe, nsid, sel, LIST);
-	return submit(g, &sqe);
+	return fg_admin_status(g, &sqe);
 }
 
 static u16 delete_ns(struct fake_guest *g, u32 nsid)
@@ -80,7 +71,7 @@ static u16 delete_ns(struct fake_guest *g, u32 nsid)
 	struct nvme_sqe sqe;
 
 	nb_ns_mgmt(&sqe, nsid, NVME_NS_MGMT_DELETE, 0, 0);
-	return submit(g, &sqe);
+	return fg_admin_status(g, &sqe);
 }
 
 static u16 identify(struct fake_guest *g, u8 cns, u32 nsid, u16 cntid)
@@ -89,7 +80,7 @@ static u16 identify(struct fake_guest *g, u8 cns, u32 nsid, u16 cntid)
 
 	nb_identify(&sqe, cns, nsid, BUF);
 	sqe.cdw10 = cpu_to_le32(cns | (u32)cntid << 16);
-	return submit(g, &sqe);
+	return fg_admin_status(g, &sqe);
 }
 
 /* The NSIDs an Identify list (CNS 02h or 10h) gives, as a bit mask. */
@@ -135,7 +126,7 @@ static void changed_ns(struct __test_metadata *_metadata, struct fake_guest *g,
 	struct nvme_sqe sqe;
 
 	nb_get_log(&sqe, NVME_LOG_CHANGED_NS, 0xffffffff, 4096, BUF, false);
-	ASSERT_EQ(NVME_SC_SUCCESS, submit(g, &sqe));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_status(g, &sqe));
 	ASSERT_EQ(first, le32_to_cpu(log->nsid[0]));
 	ASSERT_EQ(second, le32_to_cpu(log->nsid[1]));
 }
@@ -147,7 +138,7 @@ static u16 arm_notice(struct __test_metadata *_metadata, struct fake_guest *g)
 	struct nvme_cqe cqe;
 
 	nb_set_features(&sqe, NVME_FEAT_ASYNC_EVENT, false, NVME_AEC_NS_ATTR);
-	EXPECT_EQ(NVME_SC_SUCCESS, submit(g, &sqe));
+	EXPECT_EQ(NVME_SC_SUCCESS, fg_admin_status(g, &sqe));
 	nb_aer(&sqe);
 	EXPECT_NE(0, fg_admin(g, &sqe, &cqe));
 	return le16_to_cpu(sqe.cid);
@@ -239,13 +230,13 @@ TEST_F(nsm, attach_refusals)
 			((struct nvme_ctrl_list *)fg_ptr(g, LIST))->id[1] =
 				cpu_to_le16(cntlid);
 		nb_ns_attach(&sqe, 2, NVME_NS_DETACH_CTRL, LIST);
-		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_CTRL_LIST_INVALID), submit(g, &sqe)) {
+		ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_CTRL_LIST_INVALID), fg_admin_status(g, &sqe)) {
 			TH_LOG("list %u", nsid);
 		}
 	}
 	/* The list outside guest memory. */
 	nb_ns_attach(&sqe, 2, NVME_NS_DETACH_CTRL, FG_MEM_BASE + FG_MEM_SIZE);
-	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), submit(g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), fg_admin_status(g, &sqe));
 	ASSERT_LT(faults, g->dma_faults);
 	ASSERT_TRUE(g->c->ns[1].attached);
 
@@ -325,7 +316,7 @@ static u16 create(struct fake_guest *g, u64 nsze, u64 ncap, u8 flbas, u8 dps,
 	id->dps = dps;
 	id->nmic = nmic;
 	nb_ns_mgmt(&sqe, 0, NVME_NS_MGMT_CREATE, csi, BUF);
-	return submit(g, &sqe);
+	return fg_admin_status(g, &sqe);
 }
 
 /*
@@ -354,10 +345,10 @@ TEST_F(nsm, create)
 	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_INSUFFICIENT_CAP),
 		  create(g, ~0ULL >> 1, ~0ULL >> 1, 1, 0, 0, 0));
 	nb_ns_mgmt(&sqe, 0, NVME_NS_MGMT_CREATE, 0, FG_MEM_BASE + FG_MEM_SIZE);
-	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), submit(g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_DATA_XFER_ERROR), fg_admin_status(g, &sqe));
 	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), delete_ns(g, 4));
 	nb_ns_mgmt(&sqe, 2, 2, 0, 0);
-	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), submit(g, &sqe));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_INVALID_FIELD), fg_admin_status(g, &sqe));
 	ASSERT_EQ(0x7U, ns_list(g, NVME_ID_CNS_NS_PRESENT_LIST));
 
 	ASSERT_EQ(NVME_SC_SUCCESS, identify(g, NVME_ID_CNS_CTRL, 0, 0));
