@@ -341,6 +341,21 @@ static inline void dp_backing_seed(struct __test_metadata *_metadata,
  * Features 0Bh, then an Asynchronous Event Request left waiting): the
  * AER's CID.
  */
+/* Identify cns of nsid into a fresh page of guest memory: the page. */
+static inline void *dp_identify(struct __test_metadata *_metadata,
+				struct dp *dp, uint8_t cns, uint32_t nsid)
+{
+	struct nvme_sqe sqe;
+	uint64_t iova = 0;
+	void *page;
+
+	page = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	{ ASSERT_NE(NULL, page); }
+	nb_identify(&sqe, cns, nsid, iova);
+	ADMIN_OK(&dp->l, &sqe);
+	return page;
+}
+
 static inline int dp_ns_notice_arm(struct __test_metadata *_metadata,
 				   struct dp *dp)
 {

@@ -59,14 +59,10 @@ static uint16_t format(struct __test_metadata *_metadata, struct dp *dp,
 static uint8_t flbas(struct __test_metadata *_metadata, struct dp *dp,
 		     uint64_t *nsze)
 {
-	struct nvme_id_ns *ns;
-	struct nvme_sqe sqe;
-	uint64_t iova = 0;
+	struct nvme_id_ns *ns = dp_identify(_metadata, dp, NVME_ID_CNS_NS, 1);
 
-	ns = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
-	{ ASSERT_NE(NULL, ns); }
-	nb_identify(&sqe, NVME_ID_CNS_NS, 1, iova);
-	ADMIN_OK(&dp->l, &sqe);
+	if (!ns)
+		return 0xff;
 	*nsze = le64toh(ns->nsze);
 	dp->io.lba_shift = ns->lbaf[ns->flbas & 0xf].ds;
 	dp->io.nsze = *nsze;

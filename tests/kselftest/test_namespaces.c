@@ -75,15 +75,9 @@ static uint16_t ns_rw(struct __test_metadata *_metadata, struct dp *dp,
 static uint64_t ns_nsze(struct __test_metadata *_metadata, struct dp *dp,
 			uint32_t nsid)
 {
-	struct nvme_id_ns *ns;
-	struct nvme_sqe sqe;
-	uint64_t iova = 0;
+	struct nvme_id_ns *ns = dp_identify(_metadata, dp, NVME_ID_CNS_NS, nsid);
 
-	ns = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
-	{ ASSERT_NE(NULL, ns); }
-	nb_identify(&sqe, NVME_ID_CNS_NS, nsid, iova);
-	ADMIN_OK(&dp->l, &sqe);
-	return le64toh(ns->nsze);
+	return ns ? le64toh(ns->nsze) : 0;
 }
 
 TEST_F(ns, listed_with_its_size)
@@ -283,15 +277,9 @@ TEST_F(ns, made_by_another_process_is_told)
 /* This controller's CNTLID (Identify Controller). */
 static uint16_t ns_cntlid(struct __test_metadata *_metadata, struct dp *dp)
 {
-	struct nvme_id_ctrl *id;
-	struct nvme_sqe sqe;
-	uint64_t iova = 0;
+	struct nvme_id_ctrl *id = dp_identify(_metadata, dp, NVME_ID_CNS_CTRL, 0);
 
-	id = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
-	{ ASSERT_NE(NULL, id); }
-	nb_identify(&sqe, NVME_ID_CNS_CTRL, 0, iova);
-	ADMIN_OK(&dp->l, &sqe);
-	return le16toh(id->cntlid);
+	return id ? le16toh(id->cntlid) : 0;
 }
 
 /* Namespace Attachment of nsid to (sel 0) or from (1) cntlid: its status. */
@@ -316,17 +304,11 @@ static uint16_t ns_attach(struct __test_metadata *_metadata, struct dp *dp,
 static uint32_t ns_list(struct __test_metadata *_metadata, struct dp *dp,
 			uint8_t cns)
 {
-	struct nvme_sqe sqe;
-	uint64_t iova = 0;
+	__le32 *list = dp_identify(_metadata, dp, cns, 0);
 	uint32_t mask = 0;
-	__le32 *list;
 	int i;
 
-	list = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
-	{ ASSERT_NE(NULL, list); }
-	nb_identify(&sqe, cns, 0, iova);
-	ADMIN_OK(&dp->l, &sqe);
-	for (i = 0; i < 1024 && list[i]; i++)
+	for (i = 0; list && i < 1024 && list[i]; i++)
 		mask |= 1U << (le32toh(list[i]) - 1);
 	return mask;
 }
