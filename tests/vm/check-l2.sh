@@ -215,6 +215,8 @@ if [ -n "${EXPECT_NS2_NSZE:-}" ]; then
 		"$(nkv detach) $(nkv gone)" "0 1" "$ns2"
 	tap_is "nvme attach-ns -n 2 succeeds and /dev/nvme0n2 comes back with its blocks" \
 		"$(nkv attach) $(nkv back) $(nkv same)" "0 1 1" "$ns2"
+	tap_is "nvme delete-ns -n 2 succeeds, /dev/nvme0n2 goes, namespace 1 alone is allocated" \
+		"$(nkv delete) $(nkv deleted_gone) $(nkv allocated)" "0 1 1" "$ns2"
 else
 	tap_is "no second namespace where none was made" "$(nkv ns2)" none "$ns2"
 fi

@@ -286,7 +286,8 @@ ns2_check() {
 # Namespace Attachment from nvme-cli on namespace 2 (ns2_check): detached,
 # /dev/nvme0n2 goes (the driver rescans: the command's effects say NIC);
 # attached again it comes back with the blocks it had (their md5 before
-# and after). detach=, gone=, attach=, back=, same= (1: yes).
+# and after); deleted, it goes for good. detach=, gone=, attach=, back=,
+# same=, delete=, deleted_gone= (1: yes), allocated= (namespaces left).
 wait_gone() {
 	deadline=$(($(uptime_s) + $2))
 	while [ -e "$1" ]; do
@@ -305,6 +306,12 @@ ns2_attach_detach() {
 	wait_for /dev/nvme0n2 60 && echo "back=1" || echo "back=0"
 	now=$(dd if=/dev/nvme0n2 bs=64k count=1 iflag=direct 2>/dev/null | md5sum)
 	[ "$sum" = "$now" ] && echo "same=1" || echo "same=0"
+	# Namespace Management: deleted, it goes from the device and from
+	# the allocated list (nvme list-ns --all: "[   0]:0x1" lines).
+	nvme delete-ns /dev/nvme0 -n 2
+	echo "delete=$?"
+	wait_gone /dev/nvme0n2 60 && echo "deleted_gone=1" || echo "deleted_gone=0"
+	echo "allocated=$(nvme list-ns /dev/nvme0 --all | grep -c ']:0x')"
 }
 
 # The benchmark's disk: the NVMe namespace or the virtio-blk disk.
