@@ -188,12 +188,13 @@ TEST_F(admin, aer_limit)
 TEST_F(admin, bad_opcode)
 {
 	/* Reserved, I/O-only and vendor specific opcodes on the admin queue;
-	 * security, firmware download and namespace management are not
-	 * offered (OACS). Format NVM is: test_format.
+	 * security, firmware download and sanitize are not offered (OACS,
+	 * SANICAP). Format NVM and namespace management are: test_format,
+	 * test_namespaces.
 	 */
 	static const uint8_t bad[] = {
 		0x03, 0x07, 0x7f, nvme_admin_security_recv,
-		nvme_admin_ns_mgmt, nvme_admin_download_fw, 0xc0, 0xff,
+		nvme_admin_sanitize_nvm, nvme_admin_download_fw, 0xc0, 0xff,
 	};
 	struct nvme_sqe sqe;
 	unsigned int i;

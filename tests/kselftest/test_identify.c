@@ -115,6 +115,7 @@ TEST_F(identify, controller)
 	ASSERT_EQ(0x44, id->cqes);			/* 16-byte CQEs only */
 	ASSERT_NE(0, le16toh(id->oacs) & NVME_CTRL_OACS_DBBUF_SUPP);
 	ASSERT_NE(0, le16toh(id->oacs) & NVME_CTRL_OACS_FORMAT);
+	ASSERT_NE(0, le16toh(id->oacs) & NVME_CTRL_OACS_NS_MGMT);
 	ASSERT_EQ(NVME_CTRL_TYPE_IO, id->cntrltype);
 	ASSERT_EQ(3, id->aerl);				/* 4 outstanding AERs */
 	ASSERT_EQ(63, id->elpe);			/* 64 error log entries */
