@@ -100,35 +100,29 @@ u64 lio_ns_unallocated(const struct lio_vctrl *c)
  * The host-specified fields of the Identify Namespace structure create-ns
  * sends: NSZE = NCAP (no thin provisioning), one of the LBA formats, no
  * metadata or protection, a namespace private to this controller (CMIC
- * 0). The namespace's size, or 0 with *status set.
+ * 0), no larger than a namespace may be. Its status.
  */
-static u64 lio_ns_create_size(struct lio_vctrl *c, struct lio_req *req,
-			      u16 *status)
+static u16 lio_ns_create_check(struct lio_vctrl *c, struct lio_req *req)
 {
 	struct nvme_id_ns *id = (struct nvme_id_ns *)c->scratch;
+	u16 status;
 	u32 lbaf;
 	u64 nsze;
 
 	LIO_STATIC_ASSERT(sizeof(c->scratch) >= sizeof(*id));
-	*status = lio_prp_from_guest(c, req, id, sizeof(*id));
-	if (*status)
-		return 0;
+	status = lio_prp_from_guest(c, req, id, sizeof(*id));
+	if (status)
+		return status;
 	nsze = le64_to_cpu(id->nsze);
 	lbaf = (id->flbas & 0xf) | ((id->flbas >> 1) & 0x30);
 	/* FLBAS bit 4 (metadata at the end of the LBA) means nothing without. */
-	if (lbaf >= LIO_NR_LBAF || id->dps) {
-		*status = NVME_SC_INVALID_FORMAT;
-		return 0;
-	}
-	if (!nsze || le64_to_cpu(id->ncap) != nsze || id->nmic) {
-		*status = NVME_SC_INVALID_FIELD;
-		return 0;
-	}
-	if (nsze > LEAPIO_NS_SIZE_MAX >> lio_lbaf_shift[lbaf]) {
-		*status = NVME_SC_NS_INSUFFICIENT_CAP;
-		return 0;
-	}
-	return nsze << lio_lbaf_shift[lbaf];
+	if (lbaf >= LIO_NR_LBAF || id->dps)
+		return NVME_SC_INVALID_FORMAT;
+	if (!nsze || le64_to_cpu(id->ncap) != nsze || id->nmic)
+		return NVME_SC_INVALID_FIELD;
+	if (nsze > LEAPIO_NS_SIZE_MAX >> lio_lbaf_shift[lbaf])
+		return NVME_SC_NS_INSUFFICIENT_CAP;
+	return NVME_SC_SUCCESS;
 }
 
 static u16 lio_ns_create(struct lio_vctrl *c, struct lio_req *req)
@@ -141,7 +135,7 @@ static u16 lio_ns_create(struct lio_vctrl *c, struct lio_req *req)
 		req->err_loc = NVME_ERR_LOC(NVME_SQE_OFF_CDW11, 24);
 		return NVME_SC_INVALID_FIELD;
 	}
-	lio_ns_create_size(c, req, &status);
+	status = lio_ns_create_check(c, req);
 	if (status)
 		return status;
 	for (i = 0; i < LIO_NN && c->ns[i].size; i++)
@@ -152,38 +146,32 @@ static u16 lio_ns_create(struct lio_vctrl *c, struct lio_req *req)
 	return NVME_SC_NS_INSUFFICIENT_CAP;
 }
 
-/* Namespace nsid goes, detached with it: one change for the host. */
-static void lio_ns_delete_one(struct lio_vctrl *c, u32 nsid)
-{
-	struct lio_ns *ns = &c->ns[nsid - 1];
-
-	ns->attached = false;
-	ns->size = 0;
-	c->feat.err_recovery[nsid - 1] = 0;
-	lio_ns_changed(c, nsid);
-}
-
 /*
  * Delete: one namespace, or all (FFFFFFFFh). Namespace 1 is the mdev's
  * own (its ns_size is never 0): a guest may detach it, not delete it; all
- * is every other.
+ * is every other. Each goes as the operator's ns<N>_size of 0 takes it
+ * (lio_vctrl_resize_ns()): detached with it, one change for the host.
+ * None goes while a Format NVM of any of them is under way.
  */
 static u16 lio_ns_delete(struct lio_vctrl *c, struct lio_req *req)
 {
 	u32 nsid = le32_to_cpu(req->sqe.nsid);
-	u32 n;
+	u32 n, gone = 0;
 
 	if (nsid == 1 || (nsid != NVME_NSID_ALL && !lio_ns_get(c, nsid))) {
 		req->err_loc = NVME_SQE_OFF_NSID;
 		return NVME_SC_INVALID_FIELD;
 	}
-	for (n = 2; n <= LIO_NN; n++)
-		if ((nsid == NVME_NSID_ALL || nsid == n) && lio_ns_get(c, n) &&
-		    lio_format_busy_on(c, n))
+	for (n = 2; n <= LIO_NN; n++) {
+		if ((nsid != NVME_NSID_ALL && nsid != n) || !lio_ns_get(c, n))
+			continue;
+		if (lio_format_busy_on(c, n))
 			return NVME_SC_FORMAT_IN_PROGRESS;
+		gone |= 1U << (n - 1);
+	}
 	for (n = 2; n <= LIO_NN; n++)
-		if ((nsid == NVME_NSID_ALL || nsid == n) && lio_ns_get(c, n))
-			lio_ns_delete_one(c, n);
+		if ((gone & (1U << (n - 1))) && lio_vctrl_resize_ns(c, n, 0))
+			return NVME_SC_INTERNAL;	/* not with the checks above */
 	return NVME_SC_SUCCESS;
 }
 
