@@ -97,6 +97,7 @@ int leapio_mbox_decode(u32 op, u64 arg0, u64 arg1, u64 rsvd, u16 nr_ioq,
 		req->ns_grow.nsid = arg1 ? (u32)arg1 : 1;
 		return 0;
 	case LEAPIO_MBOX_FORMAT_DONE:
+	case LEAPIO_MBOX_NS_CREATED:
 		/* Which request, and whether the status suits, the model judges. */
 		if (arg0 > U32_MAX || arg1 > 0xffff || (arg1 & 1))
 			return -EINVAL;

@@ -33,7 +33,7 @@ struct leapio_mbox_req {
 		struct {
 			u32	gen;
 			u16	status;	/* phase bit 0 */
-		} format;	/* LEAPIO_MBOX_FORMAT_DONE */
+		} format;	/* LEAPIO_MBOX_FORMAT_DONE, _NS_CREATED */
 	};
 };
 

@@ -264,8 +264,27 @@ void leapio_wr_put_format_applied(const struct leapio_region_view *v, u32 gen)
 	WRITE_ONCE(v->ctrl->format_applied, gen);
 }
 
+void leapio_wr_put_nscreate(const struct leapio_region_view *v, u32 gen,
+			    u32 nsid, u64 nsze, u8 lba_shift)
+{
+	WRITE_ONCE(v->ctrl->nscreate_nsid, nsid);
+	WRITE_ONCE(v->ctrl->nscreate_nsze, nsze);
+	WRITE_ONCE(v->ctrl->nscreate_lba_shift, lba_shift);
+	WRITE_ONCE(v->ctrl->nscreate_gen, gen);
+}
+
+void leapio_wr_put_nscreate_done(const struct leapio_region_view *v, u32 gen)
+{
+	WRITE_ONCE(v->ctrl->nscreate_done, gen);
+}
+
+void leapio_wr_put_instance(const struct leapio_region_view *v, u64 instance)
+{
+	WRITE_ONCE(v->ctrl->instance, instance);
+}
+
 int leapio_wr_put_ns(const struct leapio_region_view *v, u32 nsid, u8 state,
-		     u8 lba_shift, u64 nsze)
+		     u8 lba_shift, u64 nsze, bool pooled)
 {
 	struct leapio_ns_desc *d = leapio_ns_ptr(v, nsid);
 
@@ -274,7 +293,7 @@ int leapio_wr_put_ns(const struct leapio_region_view *v, u32 nsid, u8 state,
 		return -EINVAL;
 	/* Unchanged: the runtime has nothing new to apply. */
 	if (READ_ONCE(d->state) == state && READ_ONCE(d->lba_shift) == lba_shift &&
-	    READ_ONCE(d->nsze) == nsze)
+	    READ_ONCE(d->nsze) == nsze && READ_ONCE(d->pooled) == pooled)
 		return 0;
 	/*
 	 * A new namespace counts from zero. Nothing of a runtime writes them
@@ -289,6 +308,7 @@ int leapio_wr_put_ns(const struct leapio_region_view *v, u32 nsid, u8 state,
 	WRITE_ONCE(d->state, state);
 	WRITE_ONCE(d->lba_shift, lba_shift);
 	WRITE_ONCE(d->nsze, nsze);
+	WRITE_ONCE(d->pooled, pooled);
 	/* Only the driver writes the entry: its own gen, read back. */
 	WRITE_ONCE(d->gen, READ_ONCE(d->gen) + 1);
 	return 0;

@@ -164,14 +164,25 @@ void leapio_wr_put_format(const struct leapio_region_view *v, u32 gen,
 void leapio_wr_put_format_applied(const struct leapio_region_view *v, u32 gen);
 /*
  * Namespace nsid's entry of the namespace table (region minor 7): state
- * (enum leapio_ns_state), LBA size and blocks, its gen bumped so that a
- * runtime tells it changed (not when all three are as they were). A
+ * (enum leapio_ns_state), LBA size and blocks, whether it was made from
+ * the pool (minor 9), its gen bumped so that a runtime tells it changed
+ * (not when all four are as they were). A
  * namespace that was absent starts with its SMART counters at zero. 0, or
  * -EINVAL (no table, nsid not in it, a state or LBA size there is not);
  * nothing is written then.
  */
 int leapio_wr_put_ns(const struct leapio_region_view *v, u32 nsid, u8 state,
-		     u8 lba_shift, u64 nsze);
+		     u8 lba_shift, u64 nsze, bool pooled);
+/*
+ * Ask for namespace create gen (namespace nsid, nsze blocks of 1 <<
+ * lba_shift bytes) from the runtime's pool, or say which one was done.
+ * Region version_minor 9.
+ */
+void leapio_wr_put_nscreate(const struct leapio_region_view *v, u32 gen,
+			    u32 nsid, u64 nsze, u8 lba_shift);
+void leapio_wr_put_nscreate_done(const struct leapio_region_view *v, u32 gen);
+/* The number telling this region from others of its UUID (minor 9). */
+void leapio_wr_put_instance(const struct leapio_region_view *v, u64 instance);
 
 /* ---- translations (GPA -> HPA), all pinned writable ---- */
 

@@ -51,7 +51,8 @@ static void lio_dp_put_ns_table(struct lio_mdev *lm)
 
 		WARN_ON_ONCE(leapio_wr_put_ns(&lm->region.view, nsid, state,
 					      ns ? ns->lba_shift : 9,
-					      ns ? lio_ns_blocks(ns) : 0));
+					      ns ? lio_ns_blocks(ns) : 0,
+					      ns && ns->pooled));
 	}
 }
 
@@ -71,6 +72,9 @@ static void lio_dp_put_geometry(struct lio_mdev *lm)
 	/* With the geometry the last answered Format NVM gave (format.c). */
 	leapio_wr_put_format_applied(&lm->region.view,
 				     vc->format.gen - vc->format.busy);
+	/* ... and the last answered create, its namespace in the table. */
+	leapio_wr_put_nscreate_done(&lm->region.view,
+				    vc->nscreate.gen - vc->nscreate.busy);
 }
 
 /*
@@ -460,6 +464,38 @@ int lio_dp_format(void *opaque, u32 gen, u32 nsid, u8 lba_shift, u8 ses)
 	lio_region_bump(lm);
 	dev_info(lm->vdev.dev, "Format NVM %u: to %u-byte blocks%s, asked of the runtime\n",
 		 gen, 1U << lba_shift, ses ? ", user data erased" : "");
+	return 0;
+}
+
+/*
+ * The runtime's pool (ctrl.pool_bytes, the runtime's to write): bounded
+ * so that the capacities the model adds up (TNVMCAP) cannot wrap. The
+ * last runtime's stays while none is attached: a create then waits for
+ * the next, as a Format NVM does.
+ */
+u64 lio_dp_pool_bytes(void *opaque)
+{
+	struct lio_mdev *lm = lio_dp_lm(opaque);
+
+	return min_t(u64, READ_ONCE(lm->region.ctrl->pool_bytes),
+		     LEAPIO_NS_SIZE_MAX);
+}
+
+/*
+ * Namespace Management's create (kernel/host/vctrl/ns_mgmt.c): asked of
+ * the runtime as Format NVM is, answered through the mailbox
+ * (LEAPIO_MBOX_NS_CREATED) once the backend is made.
+ */
+int lio_dp_ns_create(void *opaque, u32 gen, u32 nsid, u64 nsze, u8 lba_shift)
+{
+	struct lio_mdev *lm = lio_dp_lm(opaque);
+
+	if (!lio_region_attached(lm))
+		return -ENOLINK;
+	leapio_wr_put_nscreate(&lm->region.view, gen, nsid, nsze, lba_shift);
+	lio_region_bump(lm);
+	dev_info(lm->vdev.dev, "namespace create %u: namespace %u, %llu blocks of %u bytes, asked of the runtime's pool\n",
+		 gen, nsid, nsze, 1U << lba_shift);
 	return 0;
 }
 

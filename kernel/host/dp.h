@@ -131,6 +131,9 @@ struct lio_region {
 	bool			pend_format;	/* FORMAT_DONE's answer: */
 	u32			pend_format_gen;
 	u16			pend_format_status;
+	bool			pend_created;	/* NS_CREATED's answer: */
+	u32			pend_created_gen;
+	u16			pend_created_status;
 	/*
 	 * LEAPIO_MBOX_ERROR: failed I/O commands on their way into the
 	 * model's Error Information log, oldest at pend_err_first. No more
@@ -384,6 +387,9 @@ struct leapio_lba_range;
 struct leapio_lbas_info;
 /* Write Uncorrectable's marks as the runtime published them (lbas part). */
 int lio_dp_format(void *opaque, u32 gen, u32 nsid, u8 lba_shift, u8 ses);
+/* The runtime's pool, and a namespace made from it (ns_mgmt.c). */
+u64 lio_dp_pool_bytes(void *opaque);
+int lio_dp_ns_create(void *opaque, u32 gen, u32 nsid, u64 nsze, u8 lba_shift);
 int lio_dp_lbas(void *opaque, u32 nsid, u64 slba, struct leapio_lba_range *r,
 		u32 max, struct leapio_lbas_info *info);
 

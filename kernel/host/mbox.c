@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The runtime's requests (struct leapio_mbox). MAP is answered within the
- * KICK. IRQ, AEN, FATAL, ERROR and NS_GROW need the controller model,
- * whose lock a KICK must not take (the driver may be holding it while it
- * waits for this very runtime's ack), so they are recorded here and
- * carried out by a work item. Errors are also taken by the model itself, through its
- * dp_errors hook, whenever its Error Information log is read or grows:
- * a guest that saw a command fail finds its entry even if the work item
- * has not run yet.
+ * KICK. IRQ, AEN, FATAL, ERROR, NS_GROW, FORMAT_DONE and NS_CREATED need
+ * the controller model, whose lock a KICK must not take (the driver may
+ * be holding it while it waits for this very runtime's ack), so they are
+ * recorded here and carried out by a work item. Errors are also taken by
+ * the model itself, through its dp_errors hook, whenever its Error
+ * Information log is read or grows: a guest that saw a command fail finds
+ * its entry even if the work item has not run yet.
  *
  * Everything read from the mailbox is the runtime's to get wrong: indices
  * are bounded, ops and arguments checked (leapio_mbox_decode()), and
@@ -106,6 +106,20 @@ static void lio_mbox_format_done(struct lio_mdev *lm, u32 gen, u16 status)
 			     READ_ONCE(lm->region.runtime_pid), gen);
 }
 
+/* LEAPIO_MBOX_NS_CREATED, under lm->lock, as a Format NVM's answer. */
+static void lio_mbox_ns_created(struct lio_mdev *lm, u32 gen, u16 status)
+{
+	lockdep_assert_held(&lm->lock);
+	if (!lio_vctrl_ns_created(lm->vc, gen, status)) {
+		dev_info(lm->vdev.dev, "namespace create %u: %s (status %#x)\n",
+			 gen, status ? "failed" : "done", status);
+		return;
+	}
+	dev_warn_ratelimited(lm->vdev.dev,
+			     "runtime (pid %d): answer to namespace create %u, which is not outstanding: dropped\n",
+			     READ_ONCE(lm->region.runtime_pid), gen);
+}
+
 static void lio_mbox_work(struct work_struct *work)
 {
 	struct lio_region *r = container_of(work, struct lio_region,
@@ -116,9 +130,9 @@ static void lio_mbox_work(struct work_struct *work)
 	unsigned long v;
 	u32 i, nr_aen;
 	u64 ns_size[LEAPIO_MAX_NS];
-	bool fatal, format;
-	u32 format_gen;
-	u16 format_status;
+	bool fatal, format, created;
+	u32 format_gen, created_gen;
+	u16 format_status, created_status;
 
 	spin_lock(&r->pend_lock);
 	bitmap_copy(irq, r->pend_irq, LIO_PEND_VECTORS);
@@ -134,6 +148,10 @@ static void lio_mbox_work(struct work_struct *work)
 	format_gen = r->pend_format_gen;
 	format_status = r->pend_format_status;
 	r->pend_format = false;
+	created = r->pend_created;
+	created_gen = r->pend_created_gen;
+	created_status = r->pend_created_status;
+	r->pend_created = false;
 	spin_unlock(&r->pend_lock);
 
 	mutex_lock(&lm->lock);
@@ -149,6 +167,8 @@ static void lio_mbox_work(struct work_struct *work)
 			lio_mbox_ns_grow(lm, i + 1, ns_size[i]);
 	if (format)
 		lio_mbox_format_done(lm, format_gen, format_status);
+	if (created)
+		lio_mbox_ns_created(lm, created_gen, created_status);
 	mutex_unlock(&lm->lock);
 }
 
@@ -198,6 +218,14 @@ static s32 lio_mbox_one(struct lio_mdev *lm, const struct leapio_mbox_req *req,
 		r->pend_format = true;
 		r->pend_format_gen = req->format.gen;
 		r->pend_format_status = req->format.status;
+		spin_unlock(&r->pend_lock);
+		break;
+	case LEAPIO_MBOX_NS_CREATED:
+		/* One create at a time, as a format. */
+		spin_lock(&r->pend_lock);
+		r->pend_created = true;
+		r->pend_created_gen = req->format.gen;
+		r->pend_created_status = req->format.status;
 		spin_unlock(&r->pend_lock);
 		break;
 	default:

@@ -32,6 +32,8 @@ static const struct lio_vctrl_ops lio_vctrl_ops = {
 	.dp_errors	= lio_mbox_dp_errors,
 	.dp_lbas	= lio_dp_lbas,
 	.dp_format	= lio_dp_format,
+	.dp_pool_bytes	= lio_dp_pool_bytes,
+	.dp_ns_create	= lio_dp_ns_create,
 };
 
 /*

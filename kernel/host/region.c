@@ -8,6 +8,7 @@
 #include <linux/eventfd.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
+#include <linux/random.h>
 #include <linux/vmalloc.h>
 
 #include "../../common/leapio/region_layout.h"
@@ -99,6 +100,8 @@ int lio_region_create(struct lio_mdev *lm)
 	memcpy(r->ctrl->uuid, lm->vc->p.uuid, sizeof(r->ctrl->uuid));
 	r->ctrl->nr_ioq = lm->vc->p.nr_ioq;
 	r->ctrl->cntlid = lm->vc->p.cntlid;
+	/* Never 0: a runtime's record of none. */
+	leapio_wr_put_instance(&r->view, get_random_u64() | 1);
 	leapio_wr_set_state(&r->view, LEAPIO_VDEV_OFF);
 	lio_card_region_publish(lm);
 	return 0;

@@ -239,6 +239,10 @@ static void lio_nsn_size_log(struct device *dev, u32 nsid, u64 was, u64 size,
 			dev_dbg(dev, "ns%u_size %llu refused: a Format NVM of namespace %u is under way\n",
 				nsid, size, nsid);
 		break;
+	case -EPERM:
+		dev_dbg(dev, "ns%u_size %llu refused: namespace %u was made by the guest's create-ns, from the pool, with the size it has; write 0 to remove it\n",
+			nsid, size, nsid);
+		break;
 	default:
 		dev_dbg(dev, "ns%u_size %llu refused: 0 or a multiple of ns%u_lba_size (%u)\n",
 			nsid, size, nsid, lba_size);

@@ -250,7 +250,7 @@ void fc_init(struct fake_card *fc, u16 nr_ioq, u64 nsze)
 	leapio_wr_reset(&fc->w, &fc->r);
 	leapio_wr_put_geometry(&fc->r, &g);
 	/* NSID 1 in the table too, as the driver has it. */
-	leapio_wr_put_ns(&fc->r, 1, LEAPIO_NS_ATTACHED, g.lba_shift, g.nsze);
+	leapio_wr_put_ns(&fc->r, 1, LEAPIO_NS_ATTACHED, g.lba_shift, g.nsze, false);
 	leapio_wr_put_features(&fc->r, &f);
 	leapio_wr_put_irq(&fc->r, &irq);
 	leapio_wr_put_dbbuf(&fc->r, false, 0, 0);

@@ -251,7 +251,7 @@ void fh_bump(struct fake_host *h)
 void fh_put_geometry(struct fake_host *h, const struct leapio_wr_geometry *g)
 {
 	leapio_wr_put_geometry(&h->r, g);
-	leapio_wr_put_ns(&h->r, 1, LEAPIO_NS_ATTACHED, g->lba_shift, g->nsze);
+	leapio_wr_put_ns(&h->r, 1, LEAPIO_NS_ATTACHED, g->lba_shift, g->nsze, false);
 }
 
 void fh_enable(struct fake_host *h)
@@ -324,7 +324,7 @@ void fh_add_ns(struct fake_host *h, u32 nsid, u64 nsze, u8 lba_shift,
 	fh_bdev_init(h, &x->bdev, x->size);
 	x->served = served;
 	fh_cfg_ns(h, &h->v.cfg);
-	leapio_wr_put_ns(&h->r, nsid, LEAPIO_NS_ATTACHED, lba_shift, nsze);
+	leapio_wr_put_ns(&h->r, nsid, LEAPIO_NS_ATTACHED, lba_shift, nsze, false);
 	if (served)
 		lio_vdev_ns_backend(&h->v, nsid, &x->bdev, NULL);
 	fh_bump(h);
@@ -332,7 +332,7 @@ void fh_add_ns(struct fake_host *h, u32 nsid, u64 nsze, u8 lba_shift,
 
 void fh_remove_ns(struct fake_host *h, u32 nsid)
 {
-	leapio_wr_put_ns(&h->r, nsid, LEAPIO_NS_ABSENT, 9, 0);
+	leapio_wr_put_ns(&h->r, nsid, LEAPIO_NS_ABSENT, 9, 0, false);
 	fh_bump(h);
 }
 

@@ -197,7 +197,7 @@ TEST_F(ns, a_namespace_gone_waits_for_its_commands_then_takes_none)
 /* Namespace 1 detached as the driver does it (its NSZE 0 in ctrl too). */
 static void detach_ns1(struct fake_host *h)
 {
-	leapio_wr_put_ns(&h->r, 1, LEAPIO_NS_ALLOCATED, 9, NSZE);
+	leapio_wr_put_ns(&h->r, 1, LEAPIO_NS_ALLOCATED, 9, NSZE, false);
 	h->r.ctrl->nsze = 0;
 	fh_bump(h);
 }
@@ -211,15 +211,15 @@ TEST_F(ns, a_detached_namespace_takes_no_commands_namespace_1_too)
 		  run(h, nvme_cmd_read, 1, 5, 1, READ_GPA, 8));
 	/* Namespace 2 is not namespace 1's business. */
 	EXPECT_EQ(NVME_SC_SUCCESS, run(h, nvme_cmd_read, 2, 5, 1, READ_GPA, 9));
-	leapio_wr_put_ns(&h->r, 2, LEAPIO_NS_ALLOCATED, 9, NSZE2);
+	leapio_wr_put_ns(&h->r, 2, LEAPIO_NS_ALLOCATED, 9, NSZE2, false);
 	fh_bump(h);
 	fh_poll(h, 2);
 	EXPECT_EQ(NVME_SC_INVALID_NS | NVME_STATUS_DNR,
 		  run(h, nvme_cmd_read, 2, 5, 1, READ_GPA, 10));
 
-	leapio_wr_put_ns(&h->r, 1, LEAPIO_NS_ATTACHED, 9, NSZE);
+	leapio_wr_put_ns(&h->r, 1, LEAPIO_NS_ATTACHED, 9, NSZE, false);
 	h->r.ctrl->nsze = NSZE;
-	leapio_wr_put_ns(&h->r, 2, LEAPIO_NS_ATTACHED, 9, NSZE2);
+	leapio_wr_put_ns(&h->r, 2, LEAPIO_NS_ATTACHED, 9, NSZE2, false);
 	fh_bump(h);
 	fh_poll(h, 2);
 	EXPECT_EQ(NVME_SC_SUCCESS, run(h, nvme_cmd_read, 1, 5, 1, READ_GPA, 11));

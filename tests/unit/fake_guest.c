@@ -180,6 +180,23 @@ static int fg_dp_format(void *opaque, u32 gen, u32 nsid, u8 lba_shift,
 	return g->dp->refuse_format;
 }
 
+static u64 fg_dp_pool_bytes(void *opaque)
+{
+	struct fake_guest *g = opaque;
+
+	return g->dp->pool_bytes;
+}
+
+static int fg_dp_ns_create(void *opaque, u32 gen, u32 nsid, u64 nsze,
+			   u8 lba_shift)
+{
+	struct fake_guest *g = opaque;
+
+	fg_dp_rec(g, FG_DP_NS_CREATE, gen, nsid | (u32)lba_shift << 8);
+	g->dp->create_nsze = nsze;
+	return g->dp->refuse_ns_create;
+}
+
 static const struct lio_vctrl_ops fg_dp_ops = {
 	.dma_read = fg_dma_read,
 	.dma_write = fg_dma_write,
@@ -197,6 +214,8 @@ static const struct lio_vctrl_ops fg_dp_ops = {
 	.dp_smart = fg_dp_smart,
 	.dp_lbas = fg_dp_lbas,
 	.dp_format = fg_dp_format,
+	.dp_pool_bytes = fg_dp_pool_bytes,
+	.dp_ns_create = fg_dp_ns_create,
 };
 
 void fg_dp_attach(struct fake_guest *g, struct fg_dp *dp)

@@ -33,6 +33,7 @@ enum fg_dp_call {
 	FG_DP_SMART,
 	FG_DP_LBAS,
 	FG_DP_FORMAT,		/* arg: gen, val: lba_shift | ses << 8 */
+	FG_DP_NS_CREATE,	/* arg: gen, val: nsid | lba_shift << 8 */
 };
 
 struct fg_dp_rec {
@@ -61,6 +62,9 @@ struct fg_dp {
 	unsigned int	lbas_calls;
 	int		refuse_format;		/* dp_format's answer */
 	u32		format_nsid;		/* ... and the NSID it was given */
+	u64		pool_bytes;		/* dp_pool_bytes's answer */
+	int		refuse_ns_create;	/* dp_ns_create's answer */
+	u64		create_nsze;		/* ... and the blocks it was given */
 };
 
 struct fake_guest {

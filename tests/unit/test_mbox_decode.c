@@ -98,18 +98,29 @@ TEST(each_op_decoded)
 	EXPECT_EQ(NVME_SC_WRITE_FAULT, r.format.status);
 	EXPECT_EQ(0, dec(LEAPIO_MBOX_FORMAT_DONE, 1, 0, 0));
 	EXPECT_EQ(0, dec(LEAPIO_MBOX_FORMAT_DONE, 0, 0xfffe, 0));
+	/* Region minor 9: a create's answer, as a format's. */
+	ASSERT_EQ(0, leapio_mbox_decode(LEAPIO_MBOX_NS_CREATED, 7,
+					NVME_SC_NS_INSUFFICIENT_CAP, 0, NR_IOQ, &r));
+	EXPECT_EQ(7U, r.format.gen);
+	EXPECT_EQ(NVME_SC_NS_INSUFFICIENT_CAP, r.format.status);
 }
 
 /* A generation and a status field; which request, and the status, the
  * model judges.
  */
-TEST(bad_format_answers_refused)
+TEST(bad_format_and_create_answers_refused)
 {
-	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_FORMAT_DONE, 1ULL << 32, 0, 0));
-	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_FORMAT_DONE, ~0ULL, 0, 0));
-	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_FORMAT_DONE, 1, 0x10000, 0));
-	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_FORMAT_DONE, 1, 1, 0));
-	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_FORMAT_DONE, 1, NVME_SC_INTERNAL | 1, 0));
+	static const u32 ops[] = { LEAPIO_MBOX_FORMAT_DONE, LEAPIO_MBOX_NS_CREATED };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		TH_LOG("op %u", ops[i]);
+		EXPECT_EQ(-EINVAL, dec(ops[i], 1ULL << 32, 0, 0));
+		EXPECT_EQ(-EINVAL, dec(ops[i], ~0ULL, 0, 0));
+		EXPECT_EQ(-EINVAL, dec(ops[i], 1, 0x10000, 0));
+		EXPECT_EQ(-EINVAL, dec(ops[i], 1, 1, 0));
+		EXPECT_EQ(-EINVAL, dec(ops[i], 1, NVME_SC_INTERNAL | 1, 0));
+	}
 }
 
 /*
@@ -133,7 +144,7 @@ TEST(bad_ops_refused)
 {
 	/* Unknown ops, below, between and above the ones there are. */
 	EXPECT_EQ(-EINVAL, dec(0, 0, 0, 0));
-	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_FORMAT_DONE + 1, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, dec(LEAPIO_MBOX_NS_CREATED + 1, 0, 0, 0));
 	EXPECT_EQ(-EINVAL, dec(0x80000001, 0, 0, 0));
 	EXPECT_EQ(-EINVAL, dec(0xffffffff, 0, 0, 0));
 }
@@ -144,9 +155,10 @@ TEST(rsvd_refused_but_for_errors)
 	static const u32 ops[] = {
 		LEAPIO_MBOX_MAP, LEAPIO_MBOX_IRQ, LEAPIO_MBOX_AEN,
 		LEAPIO_MBOX_FATAL, LEAPIO_MBOX_NS_GROW, LEAPIO_MBOX_FORMAT_DONE,
+		LEAPIO_MBOX_NS_CREATED,
 	};
-	static const u64 good0[] = { 0x200000, 1, AEN_DB_VAL, 0, 1ULL << 20, 1 };
-	static const u64 good1[] = { 4096, 0, 0, 0, 0, 0 };
+	static const u64 good0[] = { 0x200000, 1, AEN_DB_VAL, 0, 1ULL << 20, 1, 1 };
+	static const u64 good1[] = { 4096, 0, 0, 0, 0, 0, 0 };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {

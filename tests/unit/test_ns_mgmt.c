@@ -7,8 +7,10 @@
  * give the data path the table before the command completes, and put a
  * Namespace Attribute Changed notice and the NSID in the Changed
  * Namespace List; delete takes a namespace out (detaching it); create
- * checks its fields and, with no pool, has no capacity. Every bad field
- * with the status the specification gives it, and nothing changed.
+ * checks its fields, has no capacity without a pool, and with one asks
+ * the data path for the backend and completes at its answer with the
+ * new NSID, allocated and not attached. Every bad field with the status
+ * the specification gives it, and nothing changed.
  */
 #include "../lib/lio_harness.h"
 #include "fake_guest.h"
@@ -360,6 +362,169 @@ TEST_F(nsm, create)
 	for (nsid = 4; nsid <= LIO_NN; nsid++)
 		ASSERT_EQ(0, lio_vctrl_resize_ns(g->c, nsid, NS_BYTES));
 	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_ID_UNAVAILABLE), create(g, 8, 8, 0, 0, 0, 0));
+}
+
+/* Identify Controller's capacities: TNVMCAP, UNVMCAP. */
+static void caps(struct __test_metadata *_metadata, struct fake_guest *g,
+		 u64 *total, u64 *unalloc)
+{
+	struct nvme_id_ctrl *ctrl = fg_ptr(g, BUF);
+
+	ASSERT_EQ(NVME_SC_SUCCESS, identify(g, NVME_ID_CNS_CTRL, 0, 0));
+	*total = le64_to_cpu(*(__le64 *)ctrl->tnvmcap);
+	*unalloc = le64_to_cpu(*(__le64 *)ctrl->unvmcap);
+}
+
+/* Send create (nsze blocks, FLBAS flbas) without waiting: its CID. */
+static u16 create_async(struct fake_guest *g, u64 nsze, u8 flbas)
+{
+	struct nvme_id_ns *id = fg_ptr(g, BUF);
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+
+	memset(id, 0, sizeof(*id));
+	id->nsze = cpu_to_le64(nsze);
+	id->ncap = cpu_to_le64(nsze);
+	id->flbas = flbas;
+	nb_ns_mgmt(&sqe, 0, NVME_NS_MGMT_CREATE, 0, BUF);
+	if (!fg_admin(g, &sqe, &cqe))
+		return 0xffff;		/* completed at once: not asked */
+	return le16_to_cpu(sqe.cid);
+}
+
+/* The completion of cid, reaped: its status and dword 0. */
+static u16 answered(struct fake_guest *g, u16 cid, u32 *dw0)
+{
+	struct nvme_cqe cqe;
+
+	if (fg_admin_reap(g, &cqe))
+		return 0xffff;
+	if (le16_to_cpu(cqe.cid) != cid)
+		return 0xfffe;
+	*dw0 = le32_to_cpu(cqe.dw0);
+	return fg_status(&cqe);
+}
+
+/*
+ * A pool of 4 MiB: create asks the data path (the NSID picked, the
+ * blocks, the LBA size), waits for its answer, and completes with the
+ * NSID; the namespace is allocated and not attached, pooled, and its
+ * bytes leave UNVMCAP. The operator cannot resize it but may remove it,
+ * as delete-ns does, which gives the bytes back.
+ */
+TEST_F(nsm, create_from_the_pool)
+{
+	struct fake_guest *g = self->g;
+	struct lio_vctrl *c = g->c;
+	u64 total, unalloc;
+	u32 dw0 = 0;
+	u16 cid;
+	int i;
+
+	self->dp.pool_bytes = 4 << 20;
+	caps(_metadata, g, &total, &unalloc);
+	ASSERT_EQ(4ULL << 20, unalloc);
+	ASSERT_EQ(c->ns[0].size + 2 * NS_BYTES + (4 << 20), total);
+
+	cid = create_async(g, 256, 1);		/* 1 MiB of 4 KiB blocks */
+	ASSERT_NE(0xffff, cid);
+	i = fg_dp_find(&self->dp, 0, FG_DP_NS_CREATE);
+	ASSERT_LE(0, i);
+	EXPECT_EQ(1U, self->dp.rec[i].arg);
+	EXPECT_EQ(4U | 12U << 8, self->dp.rec[i].val);
+	EXPECT_EQ(256ULL, self->dp.create_nsze);
+	/* Not answered: nothing posted, nothing allocated but the bytes. */
+	ASSERT_EQ(0xffff, answered(g, cid, &dw0));
+	ASSERT_EQ(0x7U, ns_list(g, NVME_ID_CNS_NS_PRESENT_LIST));
+	caps(_metadata, g, &total, &unalloc);
+	ASSERT_EQ(3ULL << 20, unalloc);
+	/* One at a time. */
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_NOT_READY), create(g, 8, 8, 0, 0, 0, 0));
+
+	ASSERT_EQ(0, lio_vctrl_ns_created(c, 1, NVME_SC_SUCCESS));
+	ASSERT_LT(i, fg_dp_find(&self->dp, i, FG_DP_UPDATE));
+	ASSERT_EQ(NVME_SC_SUCCESS, answered(g, cid, &dw0));
+	ASSERT_EQ(4U, dw0);
+	EXPECT_EQ(-ESTALE, lio_vctrl_ns_created(c, 1, NVME_SC_SUCCESS));
+	ASSERT_EQ(0xfU, ns_list(g, NVME_ID_CNS_NS_PRESENT_LIST));
+	ASSERT_EQ(0x7U, ns_list(g, NVME_ID_CNS_NS_ACTIVE_LIST));
+	ASSERT_EQ(256ULL, nsze(g, NVME_ID_CNS_NS_PRESENT, 4));
+	ASSERT_TRUE(c->ns[3].pooled);
+	EXPECT_EQ(12, c->ns[3].lba_shift);
+	caps(_metadata, g, &total, &unalloc);
+	ASSERT_EQ(3ULL << 20, unalloc);
+	ASSERT_EQ(c->ns[0].size + 3 * NS_BYTES + (3 << 20), total);
+
+	/* More than is left; then exactly what is left, in 512-byte blocks. */
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_INSUFFICIENT_CAP),
+		  create(g, (3 << 20) / 512 + 1, (3 << 20) / 512 + 1, 0, 0, 0, 0));
+	cid = create_async(g, (3 << 20) / 512, 0);
+	ASSERT_EQ(0, lio_vctrl_ns_created(c, 2, NVME_SC_SUCCESS));
+	ASSERT_EQ(NVME_SC_SUCCESS, answered(g, cid, &dw0));
+	ASSERT_EQ(5U, dw0);
+	caps(_metadata, g, &total, &unalloc);
+	ASSERT_EQ(0ULL, unalloc);
+
+	ASSERT_EQ(NVME_SC_SUCCESS, attach(g, 4, NVME_NS_ATTACH_CTRL));
+	ASSERT_EQ(0xfU, ns_list(g, NVME_ID_CNS_NS_ACTIVE_LIST));
+	ASSERT_EQ(-EPERM, lio_vctrl_resize_ns(c, 4, 2 * NS_BYTES));
+	ASSERT_EQ(NVME_SC_SUCCESS, delete_ns(g, 4));
+	ASSERT_FALSE(c->ns[3].pooled);
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 5, 0));
+	caps(_metadata, g, &total, &unalloc);
+	ASSERT_EQ(4ULL << 20, unalloc);
+	/* A namespace of the operator's in the NSID is not the pool's. */
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 4, NS_BYTES));
+	ASSERT_FALSE(c->ns[3].pooled);
+}
+
+/*
+ * The data path's refusals: none to ask (Namespace Not Ready, nothing
+ * outstanding), its failure statuses passed on and nothing allocated, a
+ * status a create cannot have made Internal Error; an NSID the operator
+ * took meanwhile is NS ID Unavailable; a reset drops the command, not
+ * the namespace.
+ */
+TEST_F(nsm, create_answers_and_refusals)
+{
+	struct fake_guest *g = self->g;
+	struct lio_vctrl *c = g->c;
+	struct nvme_cqe cqe;
+	u64 total, unalloc;
+	u32 dw0;
+	u16 cid;
+
+	self->dp.pool_bytes = 4 << 20;
+	self->dp.refuse_ns_create = -ENOLINK;
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_NOT_READY), create(g, 8, 8, 0, 0, 0, 0));
+	EXPECT_EQ(-ESTALE, lio_vctrl_ns_created(c, 1, NVME_SC_SUCCESS));
+	self->dp.refuse_ns_create = 0;
+
+	cid = create_async(g, 8, 0);
+	ASSERT_EQ(0, lio_vctrl_ns_created(c, 1, NVME_SC_NS_INSUFFICIENT_CAP));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_INSUFFICIENT_CAP), answered(g, cid, &dw0));
+	cid = create_async(g, 8, 0);
+	ASSERT_EQ(0, lio_vctrl_ns_created(c, 2, NVME_SC_LBA_RANGE));
+	ASSERT_EQ(NVME_SC_INTERNAL, answered(g, cid, &dw0));	/* no DNR */
+	ASSERT_EQ(0x7U, ns_list(g, NVME_ID_CNS_NS_PRESENT_LIST));
+	caps(_metadata, g, &total, &unalloc);
+	ASSERT_EQ(4ULL << 20, unalloc);
+
+	cid = create_async(g, 8, 0);
+	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 4, NS_BYTES));
+	ASSERT_EQ(0, lio_vctrl_ns_created(c, 3, NVME_SC_SUCCESS));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_ID_UNAVAILABLE), answered(g, cid, &dw0));
+	ASSERT_FALSE(c->ns[3].pooled);
+	ASSERT_EQ(NS_BYTES, c->ns[3].size);
+
+	cid = create_async(g, 8, 0);
+	fg_disable(g);
+	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g) & NVME_CSTS_RDY);
+	ASSERT_EQ(0, lio_vctrl_ns_created(c, 4, NVME_SC_SUCCESS));
+	EXPECT_EQ(-1, fg_admin_reap(g, &cqe));
+	ASSERT_TRUE(c->ns[4].pooled);
+	ASSERT_EQ(8ULL * 512, c->ns[4].size);
+	ASSERT_FALSE(c->ns[4].attached);
 }
 
 /* Identify Namespace of all (FFFFFFFFh): the formats every namespace has. */

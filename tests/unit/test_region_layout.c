@@ -41,7 +41,7 @@ TEST_F(lay, layout_passes_its_check)
 {
 	EXPECT_EQ(0, leapio_region_check(&self->h, self->size, &self->why));
 	EXPECT_EQ(NULL, self->why);
-	EXPECT_EQ(8, self->h.version_minor);
+	EXPECT_EQ(9, self->h.version_minor);
 	EXPECT_EQ(sizeof(self->h), self->h.hdr_size);
 	EXPECT_EQ(0, self->size % LEAPIO_REGION_ALIGN);
 }
@@ -69,6 +69,27 @@ TEST_F(lay, ns_table_is_last_and_whole)
 	/* Each writer's fields on cache lines of their own. */
 	EXPECT_EQ(0, sizeof(struct leapio_ns_desc) % LEAPIO_CACHELINE);
 	EXPECT_EQ(LEAPIO_CACHELINE, offsetof(struct leapio_ns_desc, cmds_read));
+}
+
+/*
+ * Minor 9's fields took reserved words: the control block keeps its size,
+ * the driver's fields stay before the runtime's cache line, pool_bytes
+ * in it, and the table entry's pooled byte among the driver's.
+ */
+TEST_F(lay, pool_fields_where_reserved_ones_were)
+{
+	EXPECT_EQ(256, sizeof(struct leapio_vdev_ctrl));
+	EXPECT_EQ(32, offsetof(struct leapio_vdev_ctrl, instance));
+	EXPECT_EQ(64, offsetof(struct leapio_vdev_ctrl, state));
+	EXPECT_LT(offsetof(struct leapio_vdev_ctrl, nscreate_lba_shift),
+		  offsetof(struct leapio_vdev_ctrl, state));
+	EXPECT_GT(offsetof(struct leapio_vdev_ctrl, pool_bytes),
+		  offsetof(struct leapio_vdev_ctrl, backend_bytes));
+	EXPECT_GE(offsetof(struct leapio_vdev_ctrl, pool_bytes),
+		  offsetof(struct leapio_vdev_ctrl, ack));
+	EXPECT_EQ(0, offsetof(struct leapio_vdev_ctrl, pool_bytes) % 8);
+	EXPECT_EQ(2, offsetof(struct leapio_ns_desc, pooled));
+	EXPECT_EQ(4, offsetof(struct leapio_ns_desc, gen));
 }
 
 TEST_F(lay, view_points_at_lbas)

@@ -307,7 +307,7 @@ TEST_F(wr, namespace_entries)
 	d->cmds_written = 12;
 	d->bytes_read = 13;
 	d->bytes_written = 14;
-	ASSERT_EQ(0, leapio_wr_put_ns(&self->v, 3, LEAPIO_NS_ATTACHED, 12, 1000));
+	ASSERT_EQ(0, leapio_wr_put_ns(&self->v, 3, LEAPIO_NS_ATTACHED, 12, 1000, false));
 	EXPECT_EQ(LEAPIO_NS_ATTACHED, d->state);
 	EXPECT_EQ(12, d->lba_shift);
 	EXPECT_EQ(1000, d->nsze);
@@ -326,7 +326,7 @@ TEST_F(wr, namespace_entries)
 	EXPECT_EQ(6, sum.cmds_written);
 	EXPECT_EQ(7, sum.bytes_read);
 	EXPECT_EQ(8, sum.bytes_written);
-	ASSERT_EQ(0, leapio_wr_put_ns(&self->v, 3, LEAPIO_NS_ALLOCATED, 12, 1000));
+	ASSERT_EQ(0, leapio_wr_put_ns(&self->v, 3, LEAPIO_NS_ALLOCATED, 12, 1000, false));
 	EXPECT_EQ(LEAPIO_NS_ALLOCATED, d->state);
 	EXPECT_EQ(2, d->gen);
 	EXPECT_EQ(5, d->cmds_read);
@@ -335,20 +335,20 @@ TEST_F(wr, namespace_entries)
 	EXPECT_EQ(-EINVAL, leapio_wr_smart_ns(&self->v, LEAPIO_MAX_NS + 1, &sum));
 	EXPECT_EQ(6, sum.cmds_read);
 	ASSERT_EQ(0, leapio_wr_put_ns(&self->v, LEAPIO_MAX_NS, LEAPIO_NS_ABSENT,
-				      9, 0));
+				      9, 0, false));
 
 	snap(self);
-	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&self->v, 0, LEAPIO_NS_ATTACHED, 9, 8));
+	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&self->v, 0, LEAPIO_NS_ATTACHED, 9, 8, false));
 	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&self->v, LEAPIO_MAX_NS + 1,
-					    LEAPIO_NS_ATTACHED, 9, 8));
-	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&self->v, 1, 3, 9, 8));
-	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&self->v, 1, LEAPIO_NS_ATTACHED, 10, 8));
+					    LEAPIO_NS_ATTACHED, 9, 8, false));
+	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&self->v, 1, 3, 9, 8, false));
+	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&self->v, 1, LEAPIO_NS_ATTACHED, 10, 8, false));
 	/* The bounds are the private header's: nr_ns there, not here. */
 	self->layout.nr_ns = 2;
-	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&self->v, 3, LEAPIO_NS_ATTACHED, 9, 8));
+	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&self->v, 3, LEAPIO_NS_ATTACHED, 9, 8, false));
 	self->layout.nr_ns = LEAPIO_MAX_NS;
 	old.ns = NULL;		/* a region before minor 7 */
-	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&old, 1, LEAPIO_NS_ATTACHED, 9, 8));
+	EXPECT_EQ(-EINVAL, leapio_wr_put_ns(&old, 1, LEAPIO_NS_ATTACHED, 9, 8, false));
 	EXPECT_EQ(-EINVAL, leapio_wr_smart_ns(&old, 1, &sum));
 	EXPECT_TRUE(unchanged(self));
 }

@@ -55,9 +55,11 @@
  * 4: the lbas part (lbas_off, lbas_size at the header's end);
  * 5: backend_bytes; 6: Format NVM (format_*, LEAPIO_MBOX_FORMAT_DONE);
  * 7: the namespace table (ns_off, ns_desc_size, nr_ns at the header's end);
- * 8: LEAPIO_MBOX_NS_GROW of any namespace (arg1 its NSID)
+ * 8: LEAPIO_MBOX_NS_GROW of any namespace (arg1 its NSID);
+ * 9: the pool (instance, nscreate_*, pool_bytes, leapio_ns_desc.pooled,
+ *    LEAPIO_MBOX_NS_CREATED)
  */
-#define LEAPIO_REGION_VERSION_MINOR	8
+#define LEAPIO_REGION_VERSION_MINOR	9
 
 #define LEAPIO_REGION_ALIGN		4096
 #define LEAPIO_CACHELINE		64
@@ -180,7 +182,30 @@ struct leapio_vdev_ctrl {
 	__u8	format_ses;		/* 0: no erase, 1: user data erase */
 	__u8	rsvd1[2];
 	__u32	format_nsid;		/* minor 7: the NSID, FFFFFFFFh all */
-	__u8	rsvd1b[32];
+	/*
+	 * Minor 9: a number the driver draws when it makes the region, so
+	 * that a runtime can tell this region from an earlier one of the
+	 * same mdev UUID (the pool's record, Documentation/design/
+	 * namespaces.rst).
+	 */
+	__u64	instance;
+	/*
+	 * Namespace Management's create (minor 9): the driver asks by
+	 * bumping nscreate_gen with nscreate_nsid, nscreate_nsze and
+	 * nscreate_lba_shift, then seq, when pool_bytes (below) has room.
+	 * The runtime makes the namespace's backend from its pool and
+	 * answers with LEAPIO_MBOX_NS_CREATED; the driver then allocates
+	 * the namespace (its table entry with pooled set), sets
+	 * nscreate_done to nscreate_gen and bumps seq. A runtime that
+	 * attaches while one is asked and not done carries it out (again:
+	 * the backend made afresh).
+	 */
+	__u64	nscreate_nsze;		/* blocks */
+	__u32	nscreate_nsid;
+	__u32	nscreate_gen;
+	__u32	nscreate_done;
+	__u8	nscreate_lba_shift;	/* 9 or 12 */
+	__u8	rsvd1b[3];
 
 	/* [drv] what the runtime must follow; seq last */
 	__u32	state;			/* enum leapio_vdev_state */
@@ -232,7 +257,14 @@ struct leapio_vdev_ctrl {
 	 * operator writes a larger ns_size while the runtime serves it.
 	 */
 	__u64	backend_bytes;
-	__u32	rsvd5[10];
+	/*
+	 * Bytes of the pool namespaces are created from (minor 9; 0: no
+	 * pool, Namespace Management's create has no capacity), written
+	 * when a runtime attaches. The driver's unallocated capacity is
+	 * this less the sizes of the namespaces with pooled set.
+	 */
+	__u64	pool_bytes;
+	__u32	rsvd5[8];
 };
 
 /* ------------------------------------------------------------- queues */
@@ -390,6 +422,15 @@ enum leapio_mbox_op {
 	 * arg1 past 16 bits or with bit 0 set).
 	 */
 	LEAPIO_MBOX_FORMAT_DONE	= 7,
+	/*
+	 * The namespace create asked as ctrl.nscreate_gen arg0 is done
+	 * (version_minor 9): arg1 the status for the command, as for
+	 * LEAPIO_MBOX_FORMAT_DONE (0: its backend is made). The driver
+	 * applies it later, under the controller model's lock; an answer
+	 * to no outstanding request is logged and dropped. result 0, or
+	 * -EINVAL (arg0 past 32 bits, arg1 past 16 bits or with bit 0 set).
+	 */
+	LEAPIO_MBOX_NS_CREATED	= 8,
 };
 
 /* Arguments an op does not take are 0: -EINVAL otherwise. */
@@ -441,7 +482,8 @@ struct leapio_ns_desc {
 	/* [drv] */
 	__u8	state;			/* enum leapio_ns_state */
 	__u8	lba_shift;		/* 9 or 12 */
-	__u16	rsvd0;
+	__u8	pooled;			/* minor 9: made from the pool */
+	__u8	rsvd0;
 	__u32	gen;			/* bumped with every change of it */
 	__u64	nsze;			/* blocks; NCAP = NSZE */
 	__u8	rsvd1[48];

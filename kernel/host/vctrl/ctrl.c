@@ -149,6 +149,9 @@ int lio_vctrl_resize_ns(struct lio_vctrl *c, u32 nsid, u64 size)
 	ret = leapio_nsn_size_check(ns->size, size, 1U << ns->lba_shift);
 	if (ret || size == ns->size)
 		return ret;
+	/* A pool's namespace has the size create-ns gave its backend. */
+	if (ns->pooled && size)
+		return -EPERM;
 	if (lio_format_busy_on(c, nsid))
 		return -EBUSY;
 	if (!ns->size) {
@@ -157,6 +160,7 @@ int lio_vctrl_resize_ns(struct lio_vctrl *c, u32 nsid, u64 size)
 		ns->attached = true;
 	} else if (!size) {
 		ns->attached = false;
+		ns->pooled = false;
 	}
 	ns->size = size;
 	lio_ns_changed(c, nsid);

@@ -122,3 +122,16 @@ int lio_hook_format(struct lio_vctrl *c, u32 gen, u32 nsid, u8 lba_shift,
 	       c->ops->dp_format(c->opaque, gen, nsid, lba_shift, ses) :
 	       -ENODEV;
 }
+
+u64 lio_hook_pool_bytes(struct lio_vctrl *c)
+{
+	return c->ops->dp_pool_bytes ? c->ops->dp_pool_bytes(c->opaque) : 0;
+}
+
+int lio_hook_ns_create(struct lio_vctrl *c, u32 gen, u32 nsid, u64 nsze,
+		       u8 lba_shift)
+{
+	return c->ops->dp_ns_create ?
+	       c->ops->dp_ns_create(c->opaque, gen, nsid, nsze, lba_shift) :
+	       -ENODEV;
+}

@@ -75,12 +75,10 @@ u16 lio_admin_format(struct lio_vctrl *c, struct lio_req *req)
 		return NVME_SC_NS_NOT_READY;
 	f->gen++;
 	f->busy = true;
-	f->cid_valid = true;
-	f->cid = le16_to_cpu(req->sqe.cid);
 	f->nsid = nsid;
 	f->lba_shift = shift;
 	f->ses = (u8)ses;
-	req->deferred = true;
+	lio_deferred_wait(&f->wait, req);
 	return NVME_SC_SUCCESS;
 }
 
@@ -98,21 +96,6 @@ static u16 lio_format_status(u16 status)
 	default:
 		return NVME_SC_INTERNAL;
 	}
-}
-
-void lio_format_flush(struct lio_vctrl *c)
-{
-	struct lio_format *f = &c->format;
-	u16 status = f->status;
-
-	if (!f->posting || c->in_admin)
-		return;
-	/* Failures of a formatting data path are not the command's own. */
-	if (lio_cq_post(c, 0, 0, f->cid, status, 0) == -ENOSPC)
-		return;
-	f->posting = false;
-	f->cid_valid = false;
-	lio_irq_cq(c, 0);
 }
 
 int lio_vctrl_format_done(struct lio_vctrl *c, u32 gen, u16 status)
@@ -139,23 +122,10 @@ int lio_vctrl_format_done(struct lio_vctrl *c, u32 gen, u16 status)
 	 * host hears (at the next enable when the controller is not ready).
 	 */
 	if (lio_vctrl_ready(c) && lio_hook_update(c, LIO_DP_GEOMETRY)) {
-		f->cid_valid = false;
+		lio_deferred_reset(&f->wait);
 		lio_vctrl_dp_lost(c);
 		return 0;
 	}
-	if (!f->cid_valid || !lio_vctrl_ready(c)) {
-		f->cid_valid = false;
-		return 0;
-	}
-	f->status = status;
-	f->posting = true;
-	lio_format_flush(c);
+	lio_deferred_answer(c, &f->wait, status, 0);
 	return 0;
-}
-
-void lio_format_reset(struct lio_vctrl *c)
-{
-	/* The admin queue goes: nobody waits for the command any more. */
-	c->format.cid_valid = false;
-	c->format.posting = false;
 }

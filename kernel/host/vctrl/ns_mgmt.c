@@ -9,11 +9,15 @@
  * Changed, the Changed Namespace List) and the command completed, so a
  * host that saw detach complete never has a command of that namespace
  * run afterwards. Delete takes an allocated namespace out of the
- * subsystem (detaching it first); its backend stays the operator's.
- * Create needs capacity from a pool the runtime holds, which no vdev has
- * yet: UNVMCAP is 0 and create-ns fails with Namespace Insufficient
- * Capacity once its fields are good. Documentation/design/namespaces.rst,
- * "Namespace management and attachment".
+ * subsystem (detaching it first); an operator's backend stays the
+ * operator's, a pool's goes with it (the data path sees the namespace
+ * gone from the table). Create allocates from the pool the data path
+ * holds (dp_pool_bytes; none: UNVMCAP 0, Namespace Insufficient
+ * Capacity): the data path makes the backend (dp_ns_create) and the
+ * command waits for its answer, as Format NVM does; the namespace is
+ * then allocated, not attached, and the command completes with its NSID.
+ * Documentation/design/namespaces.rst, "Namespace management and
+ * attachment".
  */
 #include "vctrl.h"
 
@@ -87,13 +91,27 @@ u16 lio_admin_ns_attach(struct lio_vctrl *c, struct lio_req *req)
 	return NVME_SC_SUCCESS;
 }
 
-/*
- * What create-ns may take: the pool's capacity not allocated. No vdev has
- * a pool yet (the runtime will hold it): nothing.
- */
-u64 lio_ns_unallocated(const struct lio_vctrl *c)
+/* Bytes the pool's namespaces hold, a create under way's included. */
+static u64 lio_ns_pooled_bytes(const struct lio_vctrl *c)
 {
-	return 0;
+	const struct lio_nscreate *n = &c->nscreate;
+	u64 sum = n->busy ? n->nsze << n->lba_shift : 0;
+	u32 i;
+
+	for (i = 0; i < LIO_NN; i++)
+		if (c->ns[i].pooled)
+			sum += c->ns[i].size;
+	return sum;
+}
+
+/* What create-ns may take: the pool's capacity not allocated. */
+u64 lio_ns_unallocated(struct lio_vctrl *c)
+{
+	u64 pool = lio_hook_pool_bytes(c);
+	u64 used = lio_ns_pooled_bytes(c);
+
+	/* A pool made smaller than what it holds has nothing left. */
+	return pool > used ? pool - used : 0;
 }
 
 /*
@@ -102,7 +120,8 @@ u64 lio_ns_unallocated(const struct lio_vctrl *c)
  * metadata or protection, a namespace private to this controller (CMIC
  * 0), no larger than a namespace may be. Its status.
  */
-static u16 lio_ns_create_check(struct lio_vctrl *c, struct lio_req *req)
+static u16 lio_ns_create_check(struct lio_vctrl *c, struct lio_req *req,
+			       u64 *nsze_out, u8 *shift_out)
 {
 	struct nvme_id_ns *id = (struct nvme_id_ns *)c->scratch;
 	u16 status;
@@ -122,28 +141,103 @@ static u16 lio_ns_create_check(struct lio_vctrl *c, struct lio_req *req)
 		return NVME_SC_INVALID_FIELD;
 	if (nsze > LEAPIO_NS_SIZE_MAX >> lio_lbaf_shift[lbaf])
 		return NVME_SC_NS_INSUFFICIENT_CAP;
+	*nsze_out = nsze;
+	*shift_out = lio_lbaf_shift[lbaf];
 	return NVME_SC_SUCCESS;
 }
 
 static u16 lio_ns_create(struct lio_vctrl *c, struct lio_req *req)
 {
 	u32 csi = le32_to_cpu(req->sqe.cdw11) >> 24;
+	struct lio_nscreate *n = &c->nscreate;
 	u16 status;
+	u64 nsze;
+	u8 shift;
 	u32 i;
 
 	if (csi != NVME_CSI_NVM) {
 		req->err_loc = NVME_ERR_LOC(NVME_SQE_OFF_CDW11, 24);
 		return NVME_SC_INVALID_FIELD;
 	}
-	status = lio_ns_create_check(c, req);
+	status = lio_ns_create_check(c, req, &nsze, &shift);
 	if (status)
 		return status;
+	/* One at a time: the NSID and the capacity are the first one's. */
+	if (n->busy)
+		return NVME_SC_NS_NOT_READY;
 	for (i = 0; i < LIO_NN && c->ns[i].size; i++)
 		;
 	if (i == LIO_NN)
 		return NVME_SC_NS_ID_UNAVAILABLE;
-	/* No pool yet (lio_ns_unallocated()): every size is more than it. */
-	return NVME_SC_NS_INSUFFICIENT_CAP;
+	if (nsze > lio_ns_unallocated(c) >> shift)
+		return NVME_SC_NS_INSUFFICIENT_CAP;
+	if (lio_hook_ns_create(c, n->gen + 1, i + 1, nsze, shift))
+		return NVME_SC_NS_NOT_READY;
+	n->gen++;
+	n->busy = true;
+	n->nsid = i + 1;
+	n->nsze = nsze;
+	n->lba_shift = shift;
+	lio_deferred_wait(&n->wait, req);
+	return NVME_SC_SUCCESS;
+}
+
+/* What a data path may answer a create; anything else is its bug. */
+static u16 lio_ns_created_status(u16 status)
+{
+	status &= ~(NVME_STATUS_DNR | NVME_STATUS_MORE);
+	switch (status) {
+	case NVME_SC_SUCCESS:
+	case NVME_SC_INTERNAL:
+	case NVME_SC_NS_NOT_READY:
+	case NVME_SC_NS_INSUFFICIENT_CAP:
+	case NVME_SC_NS_ID_UNAVAILABLE:
+		return status;
+	default:
+		return NVME_SC_INTERNAL;
+	}
+}
+
+int lio_vctrl_ns_created(struct lio_vctrl *c, u32 gen, u16 status)
+{
+	struct lio_nscreate *n = &c->nscreate;
+	struct lio_ns *ns;
+
+	if (!n->busy || gen != n->gen)
+		return -ESTALE;
+	n->busy = false;
+	status = lio_ns_created_status(status);
+	ns = &c->ns[n->nsid - 1];
+	/* The operator made a namespace of that NSID meanwhile (sysfs). */
+	if (!status && ns->size)
+		status = NVME_SC_NS_ID_UNAVAILABLE;
+	if (!status) {
+		ns->size = n->nsze << n->lba_shift;
+		ns->lba_shift = n->lba_shift;
+		ns->attached = false;
+		ns->pooled = true;
+		c->feat.err_recovery[n->nsid - 1] = 0;
+	}
+	/*
+	 * Not attached: nothing for the host to be told, but the data path
+	 * keeps the namespace's backend by the table (pooled), and the
+	 * request is done with it. Not ready: at the next enable.
+	 */
+	if (lio_vctrl_ready(c) && lio_hook_update(c, LIO_DP_GEOMETRY)) {
+		lio_deferred_reset(&n->wait);
+		lio_vctrl_dp_lost(c);
+		return 0;
+	}
+	/*
+	 * No capacity, no NSID: the command's own, sent again it fails
+	 * again (Do Not Retry, as lio_admin_exec() says of its errors); a
+	 * data path that failed is not.
+	 */
+	if (status == NVME_SC_NS_INSUFFICIENT_CAP ||
+	    status == NVME_SC_NS_ID_UNAVAILABLE)
+		status |= NVME_STATUS_DNR;
+	lio_deferred_answer(c, &n->wait, status, status ? 0 : n->nsid);
+	return 0;
 }
 
 /*

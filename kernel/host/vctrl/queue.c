@@ -126,7 +126,8 @@ void lio_cq_run_sqs(struct lio_vctrl *c, u16 cqid)
 		if (c->sq[q].valid && c->sq[q].cqid == cqid)
 			lio_sq_run(c, q);
 	if (cqid == 0) {
-		lio_format_flush(c);
+		lio_deferred_flush(c, &c->format.wait);
+		lio_deferred_flush(c, &c->nscreate.wait);
 		lio_aer_flush(c);
 	}
 }

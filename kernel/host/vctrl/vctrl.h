@@ -151,6 +151,21 @@ struct lio_vctrl_ops {
 	 */
 	int (*dp_format)(void *opaque, u32 gen, u32 nsid, u8 lba_shift,
 			 u8 ses);
+	/*
+	 * The capacity of the data path's pool, bytes (0: none): what
+	 * create-ns allocates from, the pooled namespaces' sizes taken off.
+	 * Without the hook, no pool.
+	 */
+	u64 (*dp_pool_bytes)(void *opaque);
+	/*
+	 * Namespace Management's create (ns_mgmt.c): the data path makes
+	 * namespace nsid's backend, nsze blocks of 1 << lba_shift bytes,
+	 * from its pool, as request gen. 0: taken, the answer comes as
+	 * lio_vctrl_ns_created(gen); -errno: none can take it now
+	 * (Namespace Not Ready).
+	 */
+	int (*dp_ns_create)(void *opaque, u32 gen, u32 nsid, u64 nsze,
+			    u8 lba_shift);
 };
 
 /* Fixed at creation of the mdev. */
@@ -202,6 +217,7 @@ struct lio_ns {
 	u64	size;		/* bytes, a multiple of the LBA size */
 	u8	lba_shift;	/* 9 or 12; size 0: the one it is created with */
 	bool	attached;
+	bool	pooled;		/* made by create-ns from the data path's pool */
 };
 
 struct lio_features {
@@ -255,21 +271,44 @@ struct lio_aer {
 };
 
 /*
- * Format NVM (format.c): the last one asked of the data path. busy until
- * it answers; the command waits for the answer (cid_valid) unless a reset
- * dropped it, and the answer is then applied all the same. An answer that
+ * An admin command waiting for the data path's answer (deferred.c): the
+ * command waits (cid_valid) unless a reset dropped it; an answer that
  * found the admin CQ full is posted later (posting).
  */
-struct lio_format {
-	u32	gen;
-	bool	busy;
+struct lio_deferred {
 	bool	cid_valid;
 	bool	posting;
 	u16	cid;
 	u16	status;		/* the answer, while posting */
+	u32	dw0;
+};
+
+/*
+ * Format NVM (format.c): the last one asked of the data path, busy until
+ * it answers, and the answer applied whether the command still waits or
+ * not.
+ */
+struct lio_format {
+	u32	gen;
+	bool	busy;
 	u32	nsid;		/* or NVME_NSID_ALL */
 	u8	lba_shift;
 	u8	ses;
+	struct lio_deferred wait;
+};
+
+/*
+ * Namespace Management's create (ns_mgmt.c): the last one asked of the
+ * data path, which makes the namespace's backend from its pool; busy
+ * until it answers, as lio_format.
+ */
+struct lio_nscreate {
+	u32	gen;
+	bool	busy;
+	u32	nsid;
+	u64	nsze;		/* blocks */
+	u8	lba_shift;
+	struct lio_deferred wait;
 };
 
 struct lio_err_log {
@@ -346,6 +385,7 @@ struct lio_vctrl {
 	struct lio_nodp		nodp;
 	struct lio_aer		aer;
 	struct lio_format	format;
+	struct lio_nscreate	nscreate;
 	struct lio_err_log	elog;
 	struct lio_smart	smart;
 
@@ -405,7 +445,9 @@ int lio_vctrl_grow_ns(struct lio_vctrl *c, u32 nsid, u64 size);
  * (lio_vctrl_grow_ns()). 0; -EINVAL for another nsid or a size that is
  * no multiple of the LBA size, -ERANGE past LEAPIO_NS_SIZE_MAX, -EBUSY
  * for a smaller size but 0 or while a Format NVM of the namespace (or of
- * all) is under way. A refusal changes nothing.
+ * all) is under way, -EPERM for a size but 0 of a namespace create-ns
+ * made (its backend is the pool's, of the size it was made with). A
+ * refusal changes nothing.
  */
 int lio_vctrl_resize_ns(struct lio_vctrl *c, u32 nsid, u64 size);
 /*
@@ -447,6 +489,14 @@ static inline u64 lio_ns_blocks(const struct lio_ns *ns)
  * such request outstanding.
  */
 int lio_vctrl_format_done(struct lio_vctrl *c, u32 gen, u16 status);
+/*
+ * The data path's answer to namespace create request gen (dp_ns_create):
+ * status an NVMe status field (0: its backend is made). The namespace is
+ * allocated, pooled and not attached, and the command completes with its
+ * NSID in dword 0 (or with status; Internal Error for one create cannot
+ * have). 0, or -ESTALE for no such request outstanding.
+ */
+int lio_vctrl_ns_created(struct lio_vctrl *c, u32 gen, u16 status);
 /* Config space access; len 1, 2 or 4, naturally aligned. 0 or -EINVAL. */
 int lio_vctrl_cfg_read(struct lio_vctrl *c, u32 off, void *buf, u32 len);
 int lio_vctrl_cfg_write(struct lio_vctrl *c, u32 off, const void *buf, u32 len);
@@ -560,12 +610,20 @@ int lio_hook_lbas(struct lio_vctrl *c, u32 nsid, u64 slba,
 bool lio_hook_has_format(const struct lio_vctrl *c);
 int lio_hook_format(struct lio_vctrl *c, u32 gen, u32 nsid, u8 lba_shift,
 		    u8 ses);
+u64 lio_hook_pool_bytes(struct lio_vctrl *c);
+int lio_hook_ns_create(struct lio_vctrl *c, u32 gen, u32 nsid, u64 nsze,
+		       u8 lba_shift);
 
-/* format.c */
-/* A reset drops the waiting command; the format still applies. */
-void lio_format_reset(struct lio_vctrl *c);
+/* deferred.c: an admin command completed by the data path's answer */
+/* The command req waits (req->deferred): it completes at the answer. */
+void lio_deferred_wait(struct lio_deferred *d, struct lio_req *req);
+/* The answer: posted if the command still waits (and the CQ has room). */
+void lio_deferred_answer(struct lio_vctrl *c, struct lio_deferred *d,
+			 u16 status, u32 dw0);
 /* Post an answer that found the admin CQ full. */
-void lio_format_flush(struct lio_vctrl *c);
+void lio_deferred_flush(struct lio_vctrl *c, struct lio_deferred *d);
+/* A reset drops the waiting command; the work still applies. */
+void lio_deferred_reset(struct lio_deferred *d);
 
 /* queue.c */
 /* CSTS.CFS: the host must reset; nothing more is fetched or posted. */
@@ -636,7 +694,7 @@ u16 lio_admin_get_log_page(struct lio_vctrl *c, struct lio_req *req);
 u16 lio_admin_ns_mgmt(struct lio_vctrl *c, struct lio_req *req);
 u16 lio_admin_ns_attach(struct lio_vctrl *c, struct lio_req *req);
 /* The capacity create-ns may still allocate (UNVMCAP), bytes. */
-u64 lio_ns_unallocated(const struct lio_vctrl *c);
+u64 lio_ns_unallocated(struct lio_vctrl *c);
 
 /*
  * ctrl.c: namespace nsid was created, grew, went, or was attached or
