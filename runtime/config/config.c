@@ -118,7 +118,8 @@ bool lio_vdev_ns_cfg_equal(const struct lio_vdev_cfg *a, const struct lio_vdev_c
 {
 	unsigned int i;
 
-	if (a->nr_ns != b->nr_ns)
+	if (a->nr_ns != b->nr_ns || a->pool.bytes != b->pool.bytes ||
+	    strcmp(a->pool.dir, b->pool.dir))
 		return false;
 	for (i = 0; i < a->nr_ns; i++)
 		if (a->ns[i].nsid != b->ns[i].nsid ||
@@ -157,6 +158,13 @@ int lio_config_finish(struct lio_config *c, int default_cpu,
 				 "there %s %u poller%s", c->where[i], v->uuid, v->poller,
 				 c->nr_pollers == 1 ? "is" : "are", c->nr_pollers,
 				 c->nr_pollers == 1 ? "" : "s");
+			return -EINVAL;
+		}
+		/* The card has no place of the host's to make files in. */
+		if (c->card.given && v->pool.bytes) {
+			snprintf(err, errlen, "%s (uuid %s): pool: not in card mode "
+				 "(the card's leapiod serves the namespaces the host's "
+				 "made, and makes none)", c->where[i], v->uuid);
 			return -EINVAL;
 		}
 		j = lio_config_find(c, v->uuid);

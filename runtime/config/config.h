@@ -90,7 +90,8 @@ int lio_config_copy(struct lio_config *dst, const struct lio_config *src);
 bool lio_bdev_cfg_equal(const struct lio_bdev_cfg *a, const struct lio_bdev_cfg *b);
 /*
  * The same namespaces besides NSID 1: as many, the same NSIDs, equal
- * backends (entry by entry: both are kept by ascending NSID).
+ * backends (entry by entry: both are kept by ascending NSID), and the
+ * same pool.
  */
 bool lio_vdev_ns_cfg_equal(const struct lio_vdev_cfg *a, const struct lio_vdev_cfg *b);
 /*
@@ -111,8 +112,8 @@ int lio_vdev_cfg_check_overlap(const struct lio_vdev_cfg *v, const char *who,
 enum lio_change_kind {
 	LIO_CHANGE_REMOVE,	/* gone from the new configuration */
 	/*
-	 * To another poller, or its namespaces besides NSID 1 changed:
-	 * remove, then add (on the same poller for the latter).
+	 * To another poller, or its namespaces besides NSID 1 or its pool
+	 * changed: remove, then add (on the same poller for the latter).
 	 */
 	LIO_CHANGE_MOVE,
 	LIO_CHANGE_UPDATE,	/* same poller, another backend */

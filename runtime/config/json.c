@@ -300,6 +300,51 @@ static int parse_namespaces(struct lio_vdev_cfg *v, const json_t *a, const char 
 	return 0;
 }
 
+/*
+ * "pool": {"dir": "/abs/dir", "bytes": N}, N a non-zero multiple of 4096
+ * (the runtime's bound: a namespace's blocks are whole in it either way).
+ */
+static int parse_pool(const json_t *o, const char *who, struct lio_pool_cfg *p,
+		      char *err, size_t errlen)
+{
+	const json_t *dir, *bytes;
+	const char *key, *s;
+	json_t *val;
+
+	if (!json_is_object(o))
+		return cfg_err(err, errlen, "%s: pool: must be an object, not %s",
+			       who, json_kind(o));
+	json_object_foreach((json_t *)o, key, val)
+		if (strcmp(key, "dir") && strcmp(key, "bytes"))
+			return cfg_err(err, errlen, "%s: pool: unknown key \"%s\" "
+				       "(known: dir, bytes)", who, key);
+	dir = json_object_get(o, "dir");
+	if (!dir)
+		return cfg_err(err, errlen, "%s: pool.dir: missing (the directory "
+			       "namespaces are made in)", who);
+	if (!json_is_string(dir))
+		return cfg_err(err, errlen, "%s: pool.dir: must be a string, not %s",
+			       who, json_kind(dir));
+	s = json_string_value(dir);
+	if (s[0] != '/')
+		return cfg_err(err, errlen, "%s: pool.dir: \"%s\": not an absolute "
+			       "path", who, s);
+	if (strlen(s) >= sizeof(p->dir))
+		return cfg_err(err, errlen, "%s: pool.dir: longer than %zu characters",
+			       who, sizeof(p->dir) - 1);
+	strcpy(p->dir, s);
+	bytes = json_object_get(o, "bytes");
+	if (!bytes)
+		return cfg_err(err, errlen, "%s: pool.bytes: missing (what its "
+			       "namespaces may hold together)", who);
+	if (get_aligned(bytes, who, "pool.bytes", &p->bytes, err, errlen))
+		return -EINVAL;
+	if (!p->bytes)
+		return cfg_err(err, errlen, "%s: pool.bytes: 0: leave the pool out "
+			       "for none", who);
+	return 0;
+}
+
 int lio_config_parse_vdev(struct lio_vdev_cfg *v, const json_t *o,
 			  const char *base, char *err, size_t errlen)
 {
@@ -333,13 +378,16 @@ int lio_config_parse_vdev(struct lio_vdev_cfg *v, const json_t *o,
 			backend = val;
 		} else if (!strcmp(key, "namespaces")) {
 			namespaces = val;
+		} else if (!strcmp(key, "pool")) {
+			if (parse_pool(val, who, &v->pool, err, errlen))
+				return -EINVAL;
 		} else if (!strcmp(key, "poller")) {
 			if (get_uint(val, who, key, LIO_MAX_POLLERS - 1, &n, err, errlen))
 				return -EINVAL;
 			v->poller = (unsigned int)n;
 		} else {
 			return cfg_err(err, errlen, "%s: unknown key \"%s\" (known: uuid, "
-				       "backend, namespaces, poller)", who, key);
+				       "backend, namespaces, pool, poller)", who, key);
 		}
 	}
 	if (!backend)

@@ -68,6 +68,12 @@ json_t *lio_config_vdev_json(const struct lio_vdev_cfg *v)
 		json_decref(o);
 		return NULL;
 	}
+	if (o && v->pool.bytes &&
+	    json_object_set_new(o, "pool", json_pack("{s:s, s:I}", "dir", v->pool.dir,
+						     "bytes", (json_int_t)v->pool.bytes))) {
+		json_decref(o);
+		return NULL;
+	}
 	if (o && v->adopted)
 		json_object_set_new(o, "adopted", json_true());
 	return o;

@@ -18,7 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../uapi/linux/leapio.h"
 #include "lbas.h"
+#include "pool.h"
 #include "state_dir.h"
 #include "vdev.h"
 
@@ -36,6 +38,9 @@ struct lio_slot {
 	struct lio_bdev		*bdev[LIO_MAX_NSID];
 	struct lio_uncor	uncor[LIO_MAX_NSID];
 	struct lio_vdev_stats	io_stats;	/* outlives attachments */
+	/* The namespaces made from the pool, and which of bdev[] are its. */
+	struct lio_pool		pool;
+	u32			pooled;		/* bit nsid - 1 */
 	bool			attached;
 	bool			waiting;	/* for its mdev to appear */
 	u64			next_try_ns;
@@ -102,6 +107,8 @@ static void lio_slot_close(struct lio_slot *s)
 		s->bdev[i] = NULL;
 		lio_uncor_close(&s->uncor[i]);
 	}
+	s->pooled = 0;
+	lio_pool_close(&s->pool);
 }
 
 /*
@@ -140,6 +147,81 @@ static int lio_slot_lbas_attach(struct lio_slot *s, char *err, size_t errlen)
 	return 0;
 }
 
+static int lio_slot_open_ns(struct lio_poller *p, struct lio_slot *s,
+			    u32 nsid, const struct lio_bdev_cfg *b, char *err,
+			    size_t errlen);
+
+/* Namespace nsid's pool file as a backend: a file, all of it. */
+static int lio_slot_open_pooled(struct lio_poller *p, struct lio_slot *s,
+				u32 nsid, char *err, size_t errlen)
+{
+	struct lio_bdev_cfg b;
+
+	memset(&b, 0, sizeof(b));
+	lio_nvmf_opts_init(&b.nvmf.opts);
+	b.type = LIO_BDEV_FILE;
+	snprintf(b.path, sizeof(b.path), "%s", s->pool.ns[nsid - 1].path);
+	if (lio_slot_open_ns(p, s, nsid, &b, err, errlen))
+		return -EIO;
+	s->pooled |= 1U << (nsid - 1);
+	return 0;
+}
+
+/* Namespace nsid's pool backend closed (the core no longer has it). */
+static void lio_slot_pool_close_ns(struct lio_slot *s, u32 nsid)
+{
+	if (!(s->pooled & (1U << (nsid - 1))))
+		return;
+	lio_bdev_close(s->bdev[nsid - 1]);
+	s->bdev[nsid - 1] = NULL;
+	lio_uncor_close(&s->uncor[nsid - 1]);
+	lio_uncor_init_mem(&s->uncor[nsid - 1]);
+	s->pooled &= ~(1U << (nsid - 1));
+}
+
+/* The pool's backends go with the region: the next attach decides anew. */
+static void lio_slot_pool_close(struct lio_slot *s)
+{
+	u32 nsid;
+
+	for (nsid = 1; nsid <= LIO_MAX_NSID; nsid++)
+		lio_slot_pool_close_ns(s, nsid);
+}
+
+/*
+ * At attach, before the namespaces get their backends: the pool's that
+ * are the region's (pool.h), and the pool's size for the driver (none on
+ * a driver before region minor 9, which never asks).
+ */
+static int lio_slot_pool_attach(struct lio_poller *p, struct lio_slot *s,
+				char *err, size_t errlen)
+{
+	char why[512];
+	u32 serve, nsid;
+	int ret;
+
+	ret = lio_pool_attach(&s->pool, &s->v.r, &serve, err, errlen);
+	if (ret)
+		return ret;
+	for (nsid = 2; nsid <= LIO_MAX_NSID; nsid++) {
+		if (!(serve & (1U << (nsid - 1))))
+			continue;
+		if (s->bdev[nsid - 1]) {
+			lio_log("vdev %s: namespace %u is the pool's (%s) and the "
+				"configuration's: the configuration's backend serves it",
+				s->cfg.uuid, nsid, s->pool.ns[nsid - 1].path);
+			continue;
+		}
+		if (lio_slot_open_pooled(p, s, nsid, why, sizeof(why)))
+			lio_log("vdev %s: %s: its I/O fails (Namespace Not Ready)",
+				s->cfg.uuid, why);
+	}
+	if (s->v.pools)
+		__atomic_store_n(&s->v.r.ctrl->pool_bytes, s->pool.cfg.bytes,
+				 __ATOMIC_RELEASE);
+	return 0;
+}
+
 static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 			   char *err, size_t errlen)
 {
@@ -163,10 +245,13 @@ static int lio_slot_attach(struct lio_poller *p, struct lio_slot *s,
 		return ret;
 	}
 	s->v.io_stats = &s->io_stats;
-	for (i = 0; i < LIO_MAX_NSID; i++)
+	ret = lio_slot_pool_attach(p, s, err, errlen);
+	for (i = 0; !ret && i < LIO_MAX_NSID; i++)
 		lio_vdev_ns_backend(&s->v, i + 1, s->bdev[i], &s->uncor[i]);
-	ret = lio_slot_lbas_attach(s, err, errlen);
+	if (!ret)
+		ret = lio_slot_lbas_attach(s, err, errlen);
 	if (ret) {
+		lio_slot_pool_close(s);
 		lio_vdev_fini(&s->v);
 		p->plat->detach(&s->att);
 		return ret;
@@ -220,6 +305,7 @@ static void lio_slot_detach(struct lio_poller *p, struct lio_slot *s)
 		s->uncor[i].changed = NULL;
 	lio_vdev_fini(&s->v);
 	p->plat->detach(&s->att);
+	lio_slot_pool_close(s);
 	s->attached = false;
 }
 
@@ -276,6 +362,101 @@ static int lio_slot_open_ns(struct lio_poller *p, struct lio_slot *s,
 	return ret;
 }
 
+/*
+ * The create the driver asked (pool.h): the file made and recorded, its
+ * backend open and the namespace's marks none, then the answer. The
+ * namespace takes no command before the driver has applied the answer.
+ */
+static void lio_slot_pool_create(struct lio_poller *p, struct lio_slot *s)
+{
+	const struct lio_nscreate *n = &s->v.nscreate;
+	u32 nsid = n->nsid;
+	char why[512];
+	u16 status;
+
+	if (nsid < 2 || nsid > LIO_MAX_NSID || n->nsze > LEAPIO_NS_SIZE_MAX ||
+	    (n->lba_shift != 9 && n->lba_shift != 12)) {
+		snprintf(why, sizeof(why), "not a namespace the pool can make");
+		status = NVME_SC_INTERNAL;
+	} else if (s->bdev[nsid - 1] && !(s->pooled & (1U << (nsid - 1)))) {
+		snprintf(why, sizeof(why), "the configuration gives NSID %u a backend",
+			 nsid);
+		status = NVME_SC_NS_ID_UNAVAILABLE;
+	} else {
+		status = lio_pool_create(&s->pool, nsid, n->nsze, n->lba_shift,
+					 why, sizeof(why));
+	}
+	if (!status && !s->bdev[nsid - 1]) {
+		if (lio_slot_open_pooled(p, s, nsid, why, sizeof(why)) ||
+		    lio_uncor_set(&s->uncor[nsid - 1], NULL, 0)) {
+			lio_slot_pool_close_ns(s, nsid);
+			lio_pool_delete(&s->pool, nsid, why + strlen(why),
+					sizeof(why) - strlen(why));
+			status = NVME_SC_INTERNAL;
+		} else {
+			s->uncor[nsid - 1].changed = lio_slot_lbas_changed;
+			s->uncor[nsid - 1].changed_ctx = s;
+			/* None of an earlier namespace of this NSID. */
+			lio_slot_lbas_changed(&s->uncor[nsid - 1], s);
+			lio_vdev_ns_backend(&s->v, nsid, s->bdev[nsid - 1],
+					    &s->uncor[nsid - 1]);
+		}
+	}
+	if (status)
+		lio_log("vdev %s: namespace create %u (namespace %u, %llu blocks of "
+			"%u bytes) failed (status %#x): %s", s->cfg.uuid, n->gen,
+			nsid, (unsigned long long)n->nsze, 1U << (n->lba_shift & 31),
+			status, why);
+	else
+		lio_log("vdev %s: namespace %u made from the pool: %llu blocks of "
+			"%u bytes in %s", s->cfg.uuid, nsid,
+			(unsigned long long)n->nsze, 1U << n->lba_shift,
+			s->pool.ns[nsid - 1].path);
+	if (lio_vdev_ns_created(&s->v, n->gen, status))
+		lio_log("vdev %s: namespace create %u: the driver did not take "
+			"the answer", s->cfg.uuid, n->gen);
+}
+
+/*
+ * The pool's namespaces the driver's table no longer has (delete-ns, the
+ * operator's ns<N>_size 0) and no create of which is on its way: once
+ * none of the vdev's commands is at a backend, the file goes.
+ */
+static void lio_slot_pool_reap(struct lio_slot *s)
+{
+	char why[512];
+	u32 nsid;
+
+	for (nsid = 2; nsid <= LIO_MAX_NSID; nsid++) {
+		if (!(s->pooled & (1U << (nsid - 1))) || s->v.nscreate.pending ||
+		    lio_pool_region_keeps(&s->v.r, nsid))
+			continue;
+		if (s->v.inflight)
+			return;
+		lio_vdev_ns_backend(&s->v, nsid, NULL, NULL);
+		/* Marks of no namespace, in the file and the region. */
+		if (lio_uncor_set(&s->uncor[nsid - 1], NULL, 0))
+			lio_log("vdev %s: namespace %u: its Write Uncorrectable "
+				"marks stay in %s", s->cfg.uuid, nsid, lio_state_dir());
+		lio_slot_pool_close_ns(s, nsid);
+		if (lio_pool_delete(&s->pool, nsid, why, sizeof(why)))
+			lio_log("vdev %s: namespace %u deleted, its file not "
+				"removed: %s", s->cfg.uuid, nsid, why);
+		else
+			lio_log("vdev %s: namespace %u deleted: its file is removed",
+				s->cfg.uuid, nsid);
+	}
+}
+
+/* Between two passes: what the pool has to do for the vdev. */
+static void lio_slot_pool_work(struct lio_poller *p, struct lio_slot *s)
+{
+	if (s->v.nscreate.pending)
+		lio_slot_pool_create(p, s);
+	if (s->pooled)
+		lio_slot_pool_reap(s);
+}
+
 static int lio_do_add(struct lio_poller *p, struct lio_req *r)
 {
 	struct lio_slot *s;
@@ -299,7 +480,9 @@ static int lio_do_add(struct lio_poller *p, struct lio_req *r)
 	s->cfg = *r->cfg;
 	for (i = 0; i < LIO_MAX_NSID; i++)
 		lio_uncor_init_mem(&s->uncor[i]);
-	ret = lio_slot_open_ns(p, s, 1, &s->cfg.bdev, r->err, r->errlen);
+	ret = lio_pool_open(&s->pool, s->cfg.uuid, &s->cfg.pool, r->err, r->errlen);
+	if (!ret)
+		ret = lio_slot_open_ns(p, s, 1, &s->cfg.bdev, r->err, r->errlen);
 	for (i = 0; !ret && i < s->cfg.nr_ns; i++)
 		ret = lio_slot_open_ns(p, s, s->cfg.ns[i].nsid,
 				       &s->cfg.ns[i].bdev, r->err, r->errlen);
@@ -526,6 +709,8 @@ static void *lio_poller_main(void *arg)
 				continue;
 			work |= lio_slot_bdev_poll(s, now) > 0;
 			work |= lio_vdev_poll(&s->v, now);
+			if (s->v.nscreate.pending || s->pooled)
+				lio_slot_pool_work(p, s);
 			/*
 			 * The driver gave up on us (host mode: we did not
 			 * acknowledge in time, stopped or starved), or took

@@ -34,12 +34,23 @@ struct lio_ns_cfg {
 	struct lio_bdev_cfg	bdev;
 };
 
+/*
+ * The configuration's "pool": where the guest's Namespace Management
+ * makes namespaces (sparse files in dir) and how many bytes they may
+ * hold together. bytes 0: none.
+ */
+struct lio_pool_cfg {
+	char			dir[256];	/* absolute */
+	uint64_t		bytes;
+};
+
 struct lio_vdev_cfg {
 	char			uuid[LIO_UUID_STR_LEN + 1];	/* lower case */
 	struct lio_bdev_cfg	bdev;		/* namespace 1 */
 	/* The others, by ascending NSID, none twice. */
 	struct lio_ns_cfg	ns[LIO_MAX_NSID - 1];
 	unsigned int		nr_ns;
+	struct lio_pool_cfg	pool;
 	unsigned int		poller;		/* index into the pollers */
 	/*
 	 * Added from its mdev's leapio/backend note (leapioctl vdev adopt),

@@ -56,6 +56,7 @@ int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 	v->ns_grows = v->r.hdr->version_minor >= 3;
 	v->ns_grows_any = v->r.hdr->version_minor >= 8;
 	v->formats = v->r.hdr->version_minor >= 6;
+	v->pools = v->r.hdr->version_minor >= 9;
 	v->recovering = true;
 	v->now = lio_now_ns();	/* the journal's commands start before a pass */
 	return 0;
@@ -123,14 +124,16 @@ static void lio_ns_apply(struct lio_vdev *v, u32 nsid)
 {
 	const struct leapio_ns_desc *d = leapio_ns_ptr(&v->r, nsid);
 	struct lio_rns *ns = lio_rns_get(v, nsid);
-	bool attached;
+	bool attached, pooled = false;
 	u64 nsze;
 	u8 shift;
 	u32 gen;
 
 	if (d) {
-		attached = __atomic_load_n(&d->state, __ATOMIC_RELAXED) ==
-			   LEAPIO_NS_ATTACHED;
+		u8 state = __atomic_load_n(&d->state, __ATOMIC_RELAXED);
+
+		attached = state == LEAPIO_NS_ATTACHED;
+		pooled = state != LEAPIO_NS_ABSENT && v->pools && d->pooled;
 		nsze = d->nsze;
 		shift = d->lba_shift;
 		gen = d->gen;
@@ -160,6 +163,7 @@ static void lio_ns_apply(struct lio_vdev *v, u32 nsid)
 				(unsigned long long)nsze, 1U << shift);
 	}
 	ns->attached = attached;
+	ns->pooled = pooled;
 	ns->nsze = nsze;
 	ns->lba_shift = shift;
 	ns->gen = gen;
@@ -171,6 +175,41 @@ static void lio_ns_apply(struct lio_vdev *v, u32 nsid)
 			(unsigned long long)ns->bdev->size);
 		ns->warned_size = true;
 	}
+}
+
+/*
+ * A create asked and not yet done (the driver has not applied an answer)
+ * nor answered by us: the poller's to carry out.
+ */
+static void lio_nscreate_apply(struct lio_vdev *v)
+{
+	const struct leapio_vdev_ctrl *ctrl = v->r.ctrl;
+	struct lio_nscreate *n = &v->nscreate;
+	u32 gen, done;
+
+	n->pending = false;
+	if (!v->pools)
+		return;
+	gen = __atomic_load_n(&ctrl->nscreate_gen, __ATOMIC_RELAXED);
+	done = __atomic_load_n(&ctrl->nscreate_done, __ATOMIC_RELAXED);
+	if (gen == done || (n->answered_any && n->answered == gen))
+		return;
+	n->pending = true;
+	n->gen = gen;
+	n->nsid = __atomic_load_n(&ctrl->nscreate_nsid, __ATOMIC_RELAXED);
+	n->nsze = __atomic_load_n(&ctrl->nscreate_nsze, __ATOMIC_RELAXED);
+	n->lba_shift = __atomic_load_n(&ctrl->nscreate_lba_shift,
+				       __ATOMIC_RELAXED);
+}
+
+int lio_vdev_ns_created(struct lio_vdev *v, u32 gen, u16 status)
+{
+	struct lio_nscreate *n = &v->nscreate;
+
+	n->pending = false;
+	n->answered = gen;
+	n->answered_any = true;
+	return lio_mbox_call(v, LEAPIO_MBOX_NS_CREATED, gen, status);
 }
 
 static void lio_fatal(struct lio_vdev *v, const char *what)
@@ -561,6 +600,7 @@ static void lio_apply(struct lio_vdev *v)
 		v->drain_gen = true;
 	}
 	lio_format_apply(v);
+	lio_nscreate_apply(v);
 	mdts = ctrl->mdts;
 	/*
 	 * The guest's limits as Identify gives them: MDTS, and WZSL from it

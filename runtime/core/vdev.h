@@ -49,6 +49,7 @@ struct lio_rns {
 	u64			nsze;		/* blocks; 0: no such namespace */
 	u8			lba_shift;
 	bool			attached;	/* the driver's: I/O goes */
+	bool			pooled;		/* exists, made from the pool */
 	bool			warned_size;
 	u32			gen;		/* of the table entry applied */
 	u64			bdev_size;	/* the backend's, as last looked at */
@@ -151,6 +152,21 @@ struct lio_fmt {
 	struct lio_fmt_io io[LIO_FMT_IOS];
 };
 
+/*
+ * Namespace Management's create the driver asked (region minor 9,
+ * ctrl.nscreate_*), for the poller to carry out between two passes
+ * (pool.h) and answer with lio_vdev_ns_created().
+ */
+struct lio_nscreate {
+	bool		pending;	/* asked, not yet answered by us */
+	u32		gen;
+	u32		answered;	/* the last gen answered */
+	bool		answered_any;
+	u32		nsid;
+	u64		nsze;		/* blocks */
+	u8		lba_shift;
+};
+
 struct lio_vdev {
 	struct lio_vdev_cfg	cfg;
 	const struct lio_plat	*plat;
@@ -179,6 +195,8 @@ struct lio_vdev {
 	bool			formats;	/* ... and Format NVM (minor 6) */
 	bool			formatting;	/* one asked, not applied: no fetching */
 	struct lio_fmt		fmt;
+	bool			pools;		/* ... and the pool (minor 9) */
+	struct lio_nscreate	nscreate;
 	bool			err_warned;	/* ... and refused one */
 	bool			irq_warned;	/* the platform failed a raise */
 	u32			mbox_checked;	/* posted up to here: results seen */
@@ -271,6 +289,11 @@ static inline struct leapio_ns_desc *lio_rns_desc(struct lio_vdev *v,
 }
 
 /* vdev.c */
+/*
+ * Answer the create asked as gen (v->nscreate) with status, an NVMe
+ * status field: 0 or the mailbox's error.
+ */
+int lio_vdev_ns_created(struct lio_vdev *v, u32 gen, u16 status);
 /* bdev: namespace 1's backend; the others' come by lio_vdev_ns_backend(). */
 int lio_vdev_init(struct lio_vdev *v, const struct lio_vdev_cfg *cfg,
 		  void *region, u8 *gmem, u64 gmem_size, int wake_fd,

@@ -356,6 +356,60 @@ static inline void *dp_identify(struct __test_metadata *_metadata,
 	return page;
 }
 
+/* A read or write of nlb blocks of nsid at slba from iova: its status. */
+static inline uint16_t dp_ns_rw(struct __test_metadata *_metadata,
+				struct dp *dp, uint8_t op, uint32_t nsid,
+				uint64_t slba, uint32_t nlb, uint64_t iova)
+{
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+
+	nb_rw(&sqe, op, nsid, slba, nlb, iova, 0);
+	{ ASSERT_EQ(0, nio_cmd(&dp->io, 1, &sqe, &cqe)); }
+	return nvd_status_code(&cqe);
+}
+
+/* This controller's CNTLID (Identify Controller). */
+static inline uint16_t dp_cntlid(struct __test_metadata *_metadata,
+				 struct dp *dp)
+{
+	struct nvme_id_ctrl *id = dp_identify(_metadata, dp, NVME_ID_CNS_CTRL, 0);
+
+	return id ? le16toh(id->cntlid) : 0;
+}
+
+/* Namespace Attachment of nsid to (sel 0) or from (1) cntlid: its status. */
+static inline uint16_t dp_ns_attach(struct __test_metadata *_metadata,
+				    struct dp *dp, uint32_t nsid, uint8_t sel,
+				    uint16_t cntlid)
+{
+	struct nvme_ctrl_list *l;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	uint64_t iova = 0;
+
+	l = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
+	{ ASSERT_NE(NULL, l); }
+	l->nr = htole16(1);
+	l->id[0] = htole16(cntlid);
+	nb_ns_attach(&sqe, nsid, sel, iova);
+	ADMIN(&dp->l, &sqe, &cqe);
+	return nvd_status_code(&cqe);
+}
+
+/* The NSIDs of Identify list cns (02h active, 10h allocated), a mask. */
+static inline uint32_t dp_ns_list(struct __test_metadata *_metadata,
+				  struct dp *dp, uint8_t cns)
+{
+	__le32 *list = dp_identify(_metadata, dp, cns, 0);
+	uint32_t mask = 0;
+	int i;
+
+	for (i = 0; list && i < 1024 && list[i]; i++)
+		mask |= 1U << (le32toh(list[i]) - 1);
+	return mask;
+}
+
 static inline int dp_ns_notice_arm(struct __test_metadata *_metadata,
 				   struct dp *dp)
 {

@@ -58,19 +58,6 @@ FIXTURE_TEARDOWN(ns)
 	backing_destroy(&self->bk2);
 }
 
-/* A read or write of nlb blocks of nsid at slba from iova: its status. */
-static uint16_t ns_rw(struct __test_metadata *_metadata, struct dp *dp,
-		      uint8_t op, uint32_t nsid, uint64_t slba, uint32_t nlb,
-		      uint64_t iova)
-{
-	struct nvme_sqe sqe;
-	struct nvme_cqe cqe;
-
-	nb_rw(&sqe, op, nsid, slba, nlb, iova, 0);
-	{ ASSERT_EQ(0, nio_cmd(&dp->io, 1, &sqe, &cqe)); }
-	return nvd_status_code(&cqe);
-}
-
 /* Identify Namespace nsid (CNS 00h): its NSZE. */
 static uint64_t ns_nsze(struct __test_metadata *_metadata, struct dp *dp,
 			uint32_t nsid)
@@ -109,7 +96,7 @@ TEST_F(ns, its_blocks_are_its_backing_devices)
 	ASSERT_NE(NULL, buf);
 	memset(buf, 0xc2, 512);
 	ASSERT_EQ(NVME_SC_SUCCESS,
-		  ns_rw(_metadata, dp, nvme_cmd_write, 2, 7, 1, iova));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_write, 2, 7, 1, iova));
 	ASSERT_EQ(0, backing_read(&self->bk2, 7 * 512, back, sizeof(back)));
 	EXPECT_EQ(0, memcmp(back, buf, sizeof(back)));
 	/* Namespace 1's block 7 is not it. */
@@ -118,7 +105,7 @@ TEST_F(ns, its_blocks_are_its_backing_devices)
 	EXPECT_NE(0, memcmp(back, buf, sizeof(back)));
 	memset(buf, 0, 512);
 	ASSERT_EQ(NVME_SC_SUCCESS,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 7, 1, iova));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 2, 7, 1, iova));
 	EXPECT_EQ(0xc2, buf[0]);
 	EXPECT_EQ(0xc2, buf[511]);
 }
@@ -149,14 +136,14 @@ TEST_F(ns, smart_counts_each_namespace_apart)
 	ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, 8 * 512, &buf_iova));
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(NVME_SC_SUCCESS,
-			  ns_rw(_metadata, dp, nvme_cmd_write, 2, i, 8, buf_iova));
+			  dp_ns_rw(_metadata, dp, nvme_cmd_write, 2, i, 8, buf_iova));
 	ASSERT_EQ(NVME_SC_SUCCESS,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 0, 1, buf_iova));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 2, 0, 1, buf_iova));
 	ASSERT_EQ(NVME_SC_SUCCESS,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 1, 0, 2, buf_iova));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 1, 0, 2, buf_iova));
 	/* Past namespace 2's end: counted nowhere. */
 	ASSERT_EQ(NVME_SC_LBA_RANGE,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 2, NS2_SIZE / 512, 1,
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 2, NS2_SIZE / 512, 1,
 			buf_iova));
 
 	ASSERT_EQ(NVME_SC_SUCCESS, ns_smart(_metadata, dp, 2, s, iova));
@@ -183,14 +170,14 @@ TEST_F(ns, its_lbas_end_at_its_size)
 
 	ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova));
 	EXPECT_EQ(NVME_SC_SUCCESS,
-		  ns_rw(_metadata, dp, nvme_cmd_write, 2, last, 1, iova));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_write, 2, last, 1, iova));
 	EXPECT_EQ(NVME_SC_LBA_RANGE,
-		  ns_rw(_metadata, dp, nvme_cmd_write, 2, last + 1, 1, iova));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_write, 2, last + 1, 1, iova));
 	/* Namespace 1, larger, has that block. */
 	EXPECT_EQ(NVME_SC_SUCCESS,
-		  ns_rw(_metadata, dp, nvme_cmd_write, 1, last + 1, 1, iova));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_write, 1, last + 1, 1, iova));
 	EXPECT_EQ(NVME_SC_INVALID_NS,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 3, 0, 1, iova));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 3, 0, 1, iova));
 	nb_flush(&sqe, 0xffffffffU);
 	ASSERT_EQ(0, nio_cmd(&dp->io, 1, &sqe, &cqe));
 	EXPECT_EQ(NVME_SC_SUCCESS, nvd_status_code(&cqe));
@@ -205,7 +192,7 @@ TEST_F(ns, removed_while_served)
 
 	ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova));
 	ASSERT_EQ(NVME_SC_SUCCESS,
-		  ns_rw(_metadata, dp, nvme_cmd_write, 2, 1, 1, iova));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_write, 2, 1, 1, iova));
 	ASSERT_EQ(0, mdev_attr_write_u64(&dp->l.mdev, self->ns2_attr, 0));
 	/* Gone from Identify at once (the driver's), from I/O once the
 	 * runtime applied the table: bounded by the clock.
@@ -213,12 +200,12 @@ TEST_F(ns, removed_while_served)
 	EXPECT_EQ(0, ns_nsze(_metadata, dp, 2));
 	deadline = mono_ms() + NS_APPLY_MS;
 	do {
-		st = ns_rw(_metadata, dp, nvme_cmd_read, 2, 1, 1, iova);
+		st = dp_ns_rw(_metadata, dp, nvme_cmd_read, 2, 1, 1, iova);
 	} while (st == NVME_SC_SUCCESS && mono_ms() < deadline);
 	EXPECT_EQ(NVME_SC_INVALID_NS, st);
 	/* Namespace 1 goes on. */
 	EXPECT_EQ(NVME_SC_SUCCESS,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 1, 1, 1, iova));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 1, 1, 1, iova));
 }
 
 /* Written by a child process: another mm than the VFIO user's. */
@@ -269,48 +256,9 @@ TEST_F(ns, made_by_another_process_is_told)
 	/* leapiod has no backend for it. */
 	ASSERT_NE(NULL, gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &buf));
 	EXPECT_EQ(NVME_SC_NS_NOT_READY,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 3, 0, 1, buf));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 3, 0, 1, buf));
 	EXPECT_EQ(NVME_SC_SUCCESS,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 0, 1, buf));
-}
-
-/* This controller's CNTLID (Identify Controller). */
-static uint16_t ns_cntlid(struct __test_metadata *_metadata, struct dp *dp)
-{
-	struct nvme_id_ctrl *id = dp_identify(_metadata, dp, NVME_ID_CNS_CTRL, 0);
-
-	return id ? le16toh(id->cntlid) : 0;
-}
-
-/* Namespace Attachment of nsid to (sel 0) or from (1) cntlid: its status. */
-static uint16_t ns_attach(struct __test_metadata *_metadata, struct dp *dp,
-			  uint32_t nsid, uint8_t sel, uint16_t cntlid)
-{
-	struct nvme_ctrl_list *l;
-	struct nvme_sqe sqe;
-	struct nvme_cqe cqe;
-	uint64_t iova = 0;
-
-	l = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &iova);
-	{ ASSERT_NE(NULL, l); }
-	l->nr = htole16(1);
-	l->id[0] = htole16(cntlid);
-	nb_ns_attach(&sqe, nsid, sel, iova);
-	ADMIN(&dp->l, &sqe, &cqe);
-	return nvd_status_code(&cqe);
-}
-
-/* The NSIDs of Identify list cns (02h active, 10h allocated), a mask. */
-static uint32_t ns_list(struct __test_metadata *_metadata, struct dp *dp,
-			uint8_t cns)
-{
-	__le32 *list = dp_identify(_metadata, dp, cns, 0);
-	uint32_t mask = 0;
-	int i;
-
-	for (i = 0; list && i < 1024 && list[i]; i++)
-		mask |= 1U << (le32toh(list[i]) - 1);
-	return mask;
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 2, 0, 1, buf));
 }
 
 /*
@@ -325,7 +273,7 @@ static uint32_t ns_list(struct __test_metadata *_metadata, struct dp *dp,
 TEST_F(ns, detached_then_attached_again)
 {
 	struct dp *dp = &self->dp;
-	uint16_t cntlid = ns_cntlid(_metadata, dp);
+	uint16_t cntlid = dp_cntlid(_metadata, dp);
 	struct nvme_changed_ns_log *log;
 	uint64_t iova = 0, buf = 0;
 	struct nvme_sqe sqe;
@@ -339,14 +287,14 @@ TEST_F(ns, detached_then_attached_again)
 	ASSERT_NE(NULL, data);
 	memset(data, 0x3c, 512);
 	ASSERT_EQ(NVME_SC_SUCCESS,
-		  ns_rw(_metadata, dp, nvme_cmd_write, 2, 9, 1, buf));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_write, 2, 9, 1, buf));
 	nb_get_log(&sqe, NVME_LOG_CHANGED_NS, 0xffffffff, GMEM_PAGE, iova, false);
 	ADMIN_OK(&dp->l, &sqe);
 	cid = dp_ns_notice_arm(_metadata, dp);
 
-	ASSERT_EQ(NVME_SC_SUCCESS, ns_attach(_metadata, dp, 2, 1, cntlid));
+	ASSERT_EQ(NVME_SC_SUCCESS, dp_ns_attach(_metadata, dp, 2, 1, cntlid));
 	EXPECT_EQ(NVME_SC_INVALID_NS,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 9, 1, buf));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 2, 9, 1, buf));
 	ASSERT_EQ(0, nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, NS_APPLY_MS));
 	EXPECT_EQ(NVME_AER_DW0(NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED,
 			       NVME_LOG_CHANGED_NS), le32toh(cqe.dw0));
@@ -354,33 +302,33 @@ TEST_F(ns, detached_then_attached_again)
 	ADMIN_OK(&dp->l, &sqe);
 	EXPECT_EQ(2U, le32toh(log->nsid[0]));
 	EXPECT_EQ(0U, le32toh(log->nsid[1]));
-	EXPECT_EQ(0x1U, ns_list(_metadata, dp, NVME_ID_CNS_NS_ACTIVE_LIST));
-	EXPECT_EQ(0x3U, ns_list(_metadata, dp, NVME_ID_CNS_NS_PRESENT_LIST));
+	EXPECT_EQ(0x1U, dp_ns_list(_metadata, dp, NVME_ID_CNS_NS_ACTIVE_LIST));
+	EXPECT_EQ(0x3U, dp_ns_list(_metadata, dp, NVME_ID_CNS_NS_PRESENT_LIST));
 	EXPECT_EQ(0, ns_nsze(_metadata, dp, 2));
 	EXPECT_EQ(NVME_SC_NS_NOT_ATTACHED,
-		  ns_attach(_metadata, dp, 2, 1, cntlid));
+		  dp_ns_attach(_metadata, dp, 2, 1, cntlid));
 	EXPECT_EQ(NVME_SC_CTRL_LIST_INVALID,
-		  ns_attach(_metadata, dp, 2, 0, cntlid + 1));
+		  dp_ns_attach(_metadata, dp, 2, 0, cntlid + 1));
 
-	ASSERT_EQ(NVME_SC_SUCCESS, ns_attach(_metadata, dp, 2, 0, cntlid));
+	ASSERT_EQ(NVME_SC_SUCCESS, dp_ns_attach(_metadata, dp, 2, 0, cntlid));
 	EXPECT_EQ(NS2_SIZE / 512, ns_nsze(_metadata, dp, 2));
 	memset(data, 0, 512);
 	ASSERT_EQ(NVME_SC_SUCCESS,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 9, 1, buf));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 2, 9, 1, buf));
 	EXPECT_EQ(0x3c, data[0]);
 	EXPECT_EQ(0x3c, data[511]);
 	EXPECT_EQ(NVME_SC_NS_ALREADY_ATTACHED,
-		  ns_attach(_metadata, dp, 2, 0, cntlid));
+		  dp_ns_attach(_metadata, dp, 2, 0, cntlid));
 
 	/* Namespace 1, leapiod's first, the same way. */
-	ASSERT_EQ(NVME_SC_SUCCESS, ns_attach(_metadata, dp, 1, 1, cntlid));
+	ASSERT_EQ(NVME_SC_SUCCESS, dp_ns_attach(_metadata, dp, 1, 1, cntlid));
 	EXPECT_EQ(NVME_SC_INVALID_NS,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 1, 9, 1, buf));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 1, 9, 1, buf));
 	EXPECT_EQ(NVME_SC_SUCCESS,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 9, 1, buf));
-	ASSERT_EQ(NVME_SC_SUCCESS, ns_attach(_metadata, dp, 1, 0, cntlid));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 2, 9, 1, buf));
+	ASSERT_EQ(NVME_SC_SUCCESS, dp_ns_attach(_metadata, dp, 1, 0, cntlid));
 	EXPECT_EQ(NVME_SC_SUCCESS,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 1, 9, 1, buf));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 1, 9, 1, buf));
 	EXPECT_EQ(0, REG_RD32(&dp->l, NVME_REG_CSTS) & NVME_CSTS_CFS);
 }
 
@@ -401,8 +349,8 @@ TEST_F(ns, deleted_and_none_created_without_a_pool)
 	nb_ns_mgmt(&sqe, 2, NVME_NS_MGMT_DELETE, 0, 0);
 	ADMIN_OK(&dp->l, &sqe);
 	EXPECT_EQ(NVME_SC_INVALID_NS,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 2, 0, 1, buf));
-	EXPECT_EQ(0x1U, ns_list(_metadata, dp, NVME_ID_CNS_NS_PRESENT_LIST));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 2, 0, 1, buf));
+	EXPECT_EQ(0x1U, dp_ns_list(_metadata, dp, NVME_ID_CNS_NS_PRESENT_LIST));
 	EXPECT_EQ(0, dp_attr(_metadata, dp, self->ns2_attr));
 	nb_ns_mgmt(&sqe, 1, NVME_NS_MGMT_DELETE, 0, 0);
 	ADMIN_STATUS(&dp->l, &sqe, NVME_SC_INVALID_FIELD);
@@ -412,9 +360,9 @@ TEST_F(ns, deleted_and_none_created_without_a_pool)
 	id->nsze = id->ncap = htole64(8);
 	nb_ns_mgmt(&sqe, 0, NVME_NS_MGMT_CREATE, 0, iova);
 	ADMIN_STATUS(&dp->l, &sqe, NVME_SC_NS_INSUFFICIENT_CAP);
-	EXPECT_EQ(0x1U, ns_list(_metadata, dp, NVME_ID_CNS_NS_PRESENT_LIST));
+	EXPECT_EQ(0x1U, dp_ns_list(_metadata, dp, NVME_ID_CNS_NS_PRESENT_LIST));
 	EXPECT_EQ(NVME_SC_SUCCESS,
-		  ns_rw(_metadata, dp, nvme_cmd_read, 1, 0, 1, buf));
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 1, 0, 1, buf));
 }
 
 TEST_HARNESS_MAIN

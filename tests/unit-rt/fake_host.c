@@ -134,6 +134,11 @@ static int fh_kick(struct lio_vdev *v)
 			h->format_gen = req.format.gen;
 			h->format_status = req.format.status;
 			break;
+		case LEAPIO_MBOX_NS_CREATED:
+			h->creates_done++;
+			h->create_gen = req.format.gen;
+			h->create_status = req.format.status;
+			break;
 		case LEAPIO_MBOX_ERROR:
 			if (h->nr_errs < FH_MAX_ERRS)
 				h->errs[h->nr_errs] = req.err;

@@ -62,6 +62,10 @@ struct fake_host {
 	unsigned int		formats_done;
 	u32			format_gen;
 	u16			format_status;
+	/* LEAPIO_MBOX_NS_CREATED: how many, the last one's */
+	unsigned int		creates_done;
+	u32			create_gen;
+	u16			create_status;
 	/* LEAPIO_MBOX_ERROR, in the order sent (the first FH_MAX_ERRS) */
 	struct nvme_io_error	errs[FH_MAX_ERRS];
 	unsigned int		nr_errs;

@@ -804,4 +804,67 @@ TEST(reload_of_namespaces)
 	lio_config_free(&old);
 }
 
+/*
+ * "pool": a directory and its bytes; written back as read; a change of
+ * it re-attaches the vdev (MOVE), as one of its namespaces does; each
+ * bad value refused naming the field; none in card mode.
+ */
+TEST(pool)
+{
+	static const char *const text =
+		"{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": {\"type\": \"null\"},"
+		" \"pool\": {\"dir\": \"/var/lib/leapio/pool\", \"bytes\": 1073741824}}, "
+		NULLDEV(U2) "]}";
+	struct lio_config a, b;
+	struct lio_change *ch;
+	char err[512] = "", *dumped;
+	json_t *j;
+	int n;
+
+	ASSERT_EQ(0, parse(text, &a, -1, err)) TH_LOG("%s", err);
+	EXPECT_STREQ("/var/lib/leapio/pool", a.vdevs[0].pool.dir);
+	EXPECT_EQ(1ULL << 30, a.vdevs[0].pool.bytes);
+	EXPECT_EQ(0ULL, a.vdevs[1].pool.bytes);
+	j = lio_config_json(&a);
+	ASSERT_NE(NULL, j);
+	ASSERT_EQ(NULL, json_object_get(json_array_get(json_object_get(j, "vdevs"), 1),
+					"pool"));
+	dumped = json_dumps(j, 0);
+	json_decref(j);
+	ASSERT_EQ(0, parse(dumped, &b, -1, err)) TH_LOG("%s\n%s", err, dumped);
+	free(dumped);
+	EXPECT_TRUE(lio_vdev_ns_cfg_equal(&a.vdevs[0], &b.vdevs[0]));
+	EXPECT_EQ(0, lio_config_diff(&a, &b, &ch, err, sizeof(err)));
+	free(ch);
+	b.vdevs[0].pool.bytes *= 2;
+	n = lio_config_diff(&a, &b, &ch, err, sizeof(err));
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(0, find_change(ch, n, LIO_CHANGE_MOVE, U1));
+	free(ch);
+	lio_config_free(&a);
+	lio_config_free(&b);
+
+#define POOL_REFUSED(pool, want)					\
+	REFUSED("{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": "	\
+		"{\"type\": \"null\"}, \"pool\": " pool "}]}", want)
+	POOL_REFUSED("[]", "(uuid " U1 "): pool: must be an object, not an array");
+	POOL_REFUSED("{\"dir\": \"/p\", \"bytes\": 4096, \"size\": 1}",
+		     "pool: unknown key \"size\" (known: dir, bytes)");
+	POOL_REFUSED("{\"bytes\": 4096}", "pool.dir: missing");
+	POOL_REFUSED("{\"dir\": 3, \"bytes\": 4096}", "pool.dir: must be a string");
+	POOL_REFUSED("{\"dir\": \"p\", \"bytes\": 4096}",
+		     "pool.dir: \"p\": not an absolute path");
+	POOL_REFUSED("{\"dir\": \"/p\"}", "pool.bytes: missing");
+	POOL_REFUSED("{\"dir\": \"/p\", \"bytes\": 4097}",
+		     "pool.bytes: 4097 is not a multiple of 4096");
+	POOL_REFUSED("{\"dir\": \"/p\", \"bytes\": -4096}",
+		     "pool.bytes: -4096: must not be negative");
+	POOL_REFUSED("{\"dir\": \"/p\", \"bytes\": 0}",
+		     "pool.bytes: 0: leave the pool out for none");
+	REFUSED("{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": {\"type\": \"null\"},"
+		" \"pool\": {\"dir\": \"/p\", \"bytes\": 4096}}],"
+		" \"card\": {\"host_window\": [{\"phys\": 0, \"len\": 1073741824, \"offset\": 0}]}}",
+		"vdevs[0] (uuid " U1 "): pool: not in card mode");
+}
+
 TEST_HARNESS_MAIN

@@ -195,6 +195,20 @@ int leapiod_add_ns(struct leapiod *d, const char *uuid, uint32_t nsid,
 	return leapiod_use_config(d);
 }
 
+int leapiod_add_pool(struct leapiod *d, const char *uuid, const char *dir,
+		     uint64_t bytes)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr && strcmp(d->uuid[i], uuid); i++)
+		;
+	if (i == d->nr || strlen(dir) >= sizeof(d->pool_dir[0]))
+		return -EINVAL;
+	strcpy(d->pool_dir[i], dir);
+	d->pool_bytes[i] = bytes;
+	return leapiod_use_config(d);
+}
+
 /* A backend's "type": a URI is an NVMe-oF namespace, else a block device. */
 static const char *leapiod_backend_type(const char *path)
 {
@@ -246,6 +260,9 @@ int leapiod_use_config(struct leapiod *d)
 			d->uuid[i], leapiod_backend_type(d->path[i]), d->path[i],
 			d->offset[i]);
 		leapiod_ns_json(d, i, f);
+		if (d->pool_bytes[i])
+			fprintf(f, ", \"pool\": {\"dir\": \"%s\", \"bytes\": %" PRIu64 "}",
+				d->pool_dir[i], d->pool_bytes[i]);
 		fprintf(f, "}%s\n", i + 1 < d->nr ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");

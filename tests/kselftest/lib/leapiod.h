@@ -45,6 +45,9 @@ struct leapiod {
 		char		path[64];
 		uint64_t	offset;
 	} ns[LEAPIOD_MAX_NS];
+	/* Each vdev's "pool" (leapiod_add_pool): bytes 0, none. */
+	char		pool_dir[LEAPIOD_MAX_VDEV][64];
+	uint64_t	pool_bytes[LEAPIOD_MAX_VDEV];
 	/* Non-empty: start with --config <config>, written from the vdevs
 	 * added (leapiod_use_config), rather than with --vdev arguments.
 	 */
@@ -86,6 +89,9 @@ int leapiod_add_vdev(struct leapiod *d, const char *uuid, const char *path,
  */
 int leapiod_add_ns(struct leapiod *d, const char *uuid, uint32_t nsid,
 		   const char *path, uint64_t offset);
+/* Vdev uuid (added) gets a pool of bytes in dir: config only. */
+int leapiod_add_pool(struct leapiod *d, const char *uuid, const char *dir,
+		     uint64_t bytes);
 /* Start it from a JSON configuration file (the operator's way, with one
  * poller, "pollers" left to its default) instead of --vdev arguments.
  */
