@@ -107,8 +107,9 @@ done
 # What leapio_host.ko links against (its modinfo depends=), and the
 # type1 IOMMU backend the client asks for; some are built in.
 deps=$(modinfo -F depends "$ko" 2>/dev/null | tr ',' ' ')
-# loop: the data path tests' backing devices (lib/backing.c).
-for m in $deps vfio vfio_iommu_type1 mdev loop; do
+# loop: the data path tests' backing devices (lib/backing.c); ext4: a
+# pool's file system (lib/pool_fs.c).
+for m in $deps vfio vfio_iommu_type1 mdev loop ext4; do
 	modprobe -q "$m" 2>/dev/null || true
 done
 if [ ! -d /sys/module/leapio_host ]; then
