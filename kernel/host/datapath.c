@@ -468,15 +468,18 @@ int lio_dp_format(void *opaque, u32 gen, u32 nsid, u8 lba_shift, u8 ses)
 }
 
 /*
- * The runtime's pool (ctrl.pool_bytes, the runtime's to write): bounded
- * so that the capacities the model adds up (TNVMCAP) cannot wrap. The
- * last runtime's stays while none is attached: a create then waits for
- * the next, as a Format NVM does.
+ * The runtime's pool (ctrl.pool_bytes and pool_nsids, the runtime's to
+ * write): bounded so that the capacities the model adds up (TNVMCAP)
+ * cannot wrap. The last runtime's stays while none is attached (UNVMCAP
+ * does not change with it); a create then is Namespace Not Ready.
  */
-u64 lio_dp_pool_bytes(void *opaque)
+u64 lio_dp_pool_bytes(void *opaque, u32 *nsids)
 {
 	struct lio_mdev *lm = lio_dp_lm(opaque);
 
+	/* Namespace 1 is the mdev's own, and NSIDs stop at the table's. */
+	*nsids = READ_ONCE(lm->region.ctrl->pool_nsids) &
+		 GENMASK(LEAPIO_MAX_NS - 1, 1);
 	return min_t(u64, READ_ONCE(lm->region.ctrl->pool_bytes),
 		     LEAPIO_NS_SIZE_MAX);
 }

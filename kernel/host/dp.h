@@ -388,7 +388,7 @@ struct leapio_lbas_info;
 /* Write Uncorrectable's marks as the runtime published them (lbas part). */
 int lio_dp_format(void *opaque, u32 gen, u32 nsid, u8 lba_shift, u8 ses);
 /* The runtime's pool, and a namespace made from it (ns_mgmt.c). */
-u64 lio_dp_pool_bytes(void *opaque);
+u64 lio_dp_pool_bytes(void *opaque, u32 *nsids);
 int lio_dp_ns_create(void *opaque, u32 gen, u32 nsid, u64 nsze, u8 lba_shift);
 int lio_dp_lbas(void *opaque, u32 nsid, u64 slba, struct leapio_lba_range *r,
 		u32 max, struct leapio_lbas_info *info);

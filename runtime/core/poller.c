@@ -216,9 +216,15 @@ static int lio_slot_pool_attach(struct lio_poller *p, struct lio_slot *s,
 			lio_log("vdev %s: %s: its I/O fails (Namespace Not Ready)",
 				s->cfg.uuid, why);
 	}
-	if (s->v.pools)
+	if (s->v.pools) {
+		/* Its NSIDs: those the configuration gives no backend. */
+		for (nsid = 2, serve = 0; s->pool.cfg.bytes && nsid <= LIO_MAX_NSID; nsid++)
+			if (!lio_vdev_cfg_has_ns(&s->cfg, nsid))
+				serve |= 1U << (nsid - 1);
+		__atomic_store_n(&s->v.r.ctrl->pool_nsids, serve, __ATOMIC_RELAXED);
 		__atomic_store_n(&s->v.r.ctrl->pool_bytes, s->pool.cfg.bytes,
 				 __ATOMIC_RELEASE);
+	}
 	return 0;
 }
 

@@ -60,6 +60,20 @@ struct lio_vdev_cfg {
 	bool			adopted;
 };
 
+/* Does the configuration give v's namespace nsid a backend? */
+static inline bool lio_vdev_cfg_has_ns(const struct lio_vdev_cfg *v,
+				       uint32_t nsid)
+{
+	unsigned int i;
+
+	if (nsid == 1)
+		return true;
+	for (i = 0; i < v->nr_ns; i++)
+		if (v->ns[i].nsid == nsid)
+			return true;
+	return false;
+}
+
 struct lio_poller_cfg {
 	int		cpu;		/* pin the thread here; -1: don't */
 	/* Idle back-off: spin this long after the last work, then poll

@@ -180,10 +180,11 @@ static int fg_dp_format(void *opaque, u32 gen, u32 nsid, u8 lba_shift,
 	return g->dp->refuse_format;
 }
 
-static u64 fg_dp_pool_bytes(void *opaque)
+static u64 fg_dp_pool_bytes(void *opaque, u32 *nsids)
 {
 	struct fake_guest *g = opaque;
 
+	*nsids = g->dp->pool_nsids;
 	return g->dp->pool_bytes;
 }
 

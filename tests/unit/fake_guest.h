@@ -63,6 +63,7 @@ struct fg_dp {
 	int		refuse_format;		/* dp_format's answer */
 	u32		format_nsid;		/* ... and the NSID it was given */
 	u64		pool_bytes;		/* dp_pool_bytes's answer */
+	u32		pool_nsids;		/* ... and its NSIDs */
 	int		refuse_ns_create;	/* dp_ns_create's answer */
 	u64		create_nsze;		/* ... and the blocks it was given */
 };

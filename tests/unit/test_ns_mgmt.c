@@ -422,6 +422,7 @@ TEST_F(nsm, create_from_the_pool)
 	int i;
 
 	self->dp.pool_bytes = 4 << 20;
+	self->dp.pool_nsids = 0xfff8;	/* 4..16: 2 and 3 have backends */
 	caps(_metadata, g, &total, &unalloc);
 	ASSERT_EQ(4ULL << 20, unalloc);
 	ASSERT_EQ(c->ns[0].size + 2 * NS_BYTES + (4 << 20), total);
@@ -476,6 +477,16 @@ TEST_F(nsm, create_from_the_pool)
 	/* A namespace of the operator's in the NSID is not the pool's. */
 	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 4, NS_BYTES));
 	ASSERT_FALSE(c->ns[3].pooled);
+	/* NSIDs the pool does not make namespaces in stay free. */
+	ASSERT_EQ(NVME_SC_SUCCESS, delete_ns(g, 2));
+	cid = create_async(g, 8, 0);
+	ASSERT_EQ(0, lio_vctrl_ns_created(c, 3, NVME_SC_SUCCESS));
+	ASSERT_EQ(NVME_SC_SUCCESS, answered(g, cid, &dw0));
+	ASSERT_EQ(5U, dw0);
+	self->dp.pool_nsids = 1U << 4;	/* 5 alone, taken */
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_ID_UNAVAILABLE), create(g, 8, 8, 0, 0, 0, 0));
+	self->dp.pool_nsids = 0;	/* a pool of no NSID: none */
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_INSUFFICIENT_CAP), create(g, 8, 8, 0, 0, 0, 0));
 }
 
 /*
@@ -495,6 +506,7 @@ TEST_F(nsm, create_answers_and_refusals)
 	u16 cid;
 
 	self->dp.pool_bytes = 4 << 20;
+	self->dp.pool_nsids = 0xfffe;
 	self->dp.refuse_ns_create = -ENOLINK;
 	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_NOT_READY), create(g, 8, 8, 0, 0, 0, 0));
 	EXPECT_EQ(-ESTALE, lio_vctrl_ns_created(c, 1, NVME_SC_SUCCESS));

@@ -56,7 +56,7 @@
  * 5: backend_bytes; 6: Format NVM (format_*, LEAPIO_MBOX_FORMAT_DONE);
  * 7: the namespace table (ns_off, ns_desc_size, nr_ns at the header's end);
  * 8: LEAPIO_MBOX_NS_GROW of any namespace (arg1 its NSID);
- * 9: the pool (instance, nscreate_*, pool_bytes, leapio_ns_desc.pooled,
+ * 9: the pool (instance, nscreate_*, pool_bytes, pool_nsids, leapio_ns_desc.pooled,
  *    LEAPIO_MBOX_NS_CREATED)
  */
 #define LEAPIO_REGION_VERSION_MINOR	9
@@ -264,7 +264,13 @@ struct leapio_vdev_ctrl {
 	 * this less the sizes of the namespaces with pooled set.
 	 */
 	__u64	pool_bytes;
-	__u32	rsvd5[8];
+	/*
+	 * The NSIDs it makes namespaces in, bit nsid - 1 (minor 9): those
+	 * its configuration gives no backend of their own. create-ns takes
+	 * the lowest free one of them.
+	 */
+	__u32	pool_nsids;
+	__u32	rsvd5[7];
 };
 
 /* ------------------------------------------------------------- queues */

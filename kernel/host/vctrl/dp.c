@@ -123,9 +123,10 @@ int lio_hook_format(struct lio_vctrl *c, u32 gen, u32 nsid, u8 lba_shift,
 	       -ENODEV;
 }
 
-u64 lio_hook_pool_bytes(struct lio_vctrl *c)
+u64 lio_hook_pool_bytes(struct lio_vctrl *c, u32 *nsids)
 {
-	return c->ops->dp_pool_bytes ? c->ops->dp_pool_bytes(c->opaque) : 0;
+	*nsids = 0;
+	return c->ops->dp_pool_bytes ? c->ops->dp_pool_bytes(c->opaque, nsids) : 0;
 }
 
 int lio_hook_ns_create(struct lio_vctrl *c, u32 gen, u32 nsid, u64 nsze,

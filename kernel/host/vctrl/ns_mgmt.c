@@ -107,7 +107,8 @@ static u64 lio_ns_pooled_bytes(const struct lio_vctrl *c)
 /* What create-ns may take: the pool's capacity not allocated. */
 u64 lio_ns_unallocated(struct lio_vctrl *c)
 {
-	u64 pool = lio_hook_pool_bytes(c);
+	u32 nsids;
+	u64 pool = lio_hook_pool_bytes(c, &nsids);
 	u64 used = lio_ns_pooled_bytes(c);
 
 	/* A pool made smaller than what it holds has nothing left. */
@@ -150,10 +151,10 @@ static u16 lio_ns_create(struct lio_vctrl *c, struct lio_req *req)
 {
 	u32 csi = le32_to_cpu(req->sqe.cdw11) >> 24;
 	struct lio_nscreate *n = &c->nscreate;
+	u32 i, nsids;
 	u16 status;
 	u64 nsze;
 	u8 shift;
-	u32 i;
 
 	if (csi != NVME_CSI_NVM) {
 		req->err_loc = NVME_ERR_LOC(NVME_SQE_OFF_CDW11, 24);
@@ -169,6 +170,13 @@ static u16 lio_ns_create(struct lio_vctrl *c, struct lio_req *req)
 		;
 	if (i == LIO_NN)
 		return NVME_SC_NS_ID_UNAVAILABLE;
+	/* The lowest NSID free of those the pool makes namespaces in. */
+	lio_hook_pool_bytes(c, &nsids);
+	for (i = 0; i < LIO_NN && (c->ns[i].size || !(nsids & BIT(i))); i++)
+		;
+	if (i == LIO_NN)
+		return nsids ? NVME_SC_NS_ID_UNAVAILABLE :
+		       NVME_SC_NS_INSUFFICIENT_CAP;
 	if (nsze > lio_ns_unallocated(c) >> shift)
 		return NVME_SC_NS_INSUFFICIENT_CAP;
 	if (lio_hook_ns_create(c, n->gen + 1, i + 1, nsze, shift))

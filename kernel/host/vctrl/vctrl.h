@@ -153,10 +153,11 @@ struct lio_vctrl_ops {
 			 u8 ses);
 	/*
 	 * The capacity of the data path's pool, bytes (0: none): what
-	 * create-ns allocates from, the pooled namespaces' sizes taken off.
-	 * Without the hook, no pool.
+	 * create-ns allocates from, the pooled namespaces' sizes taken off;
+	 * in *nsids the NSIDs it may make (bit nsid - 1). Without the hook,
+	 * no pool.
 	 */
-	u64 (*dp_pool_bytes)(void *opaque);
+	u64 (*dp_pool_bytes)(void *opaque, u32 *nsids);
 	/*
 	 * Namespace Management's create (ns_mgmt.c): the data path makes
 	 * namespace nsid's backend, nsze blocks of 1 << lba_shift bytes,
@@ -610,7 +611,7 @@ int lio_hook_lbas(struct lio_vctrl *c, u32 nsid, u64 slba,
 bool lio_hook_has_format(const struct lio_vctrl *c);
 int lio_hook_format(struct lio_vctrl *c, u32 gen, u32 nsid, u8 lba_shift,
 		    u8 ses);
-u64 lio_hook_pool_bytes(struct lio_vctrl *c);
+u64 lio_hook_pool_bytes(struct lio_vctrl *c, u32 *nsids);
 int lio_hook_ns_create(struct lio_vctrl *c, u32 gen, u32 nsid, u64 nsze,
 		       u8 lba_shift);
 
