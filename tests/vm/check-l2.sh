@@ -217,6 +217,21 @@ if [ -n "${EXPECT_NS2_NSZE:-}" ]; then
 		"$(nkv attach) $(nkv back) $(nkv same)" "0 1 1" "$ns2"
 	tap_is "nvme delete-ns -n 2 succeeds, /dev/nvme0n2 goes, namespace 1 alone is allocated" \
 		"$(nkv delete) $(nkv deleted_gone) $(nkv allocated)" "0 1 1" "$ns2"
+	# create-ns from the pool (init-l2.sh ns_pool_create): NSID 3, the
+	# lowest the configuration gives no backend (2 is its).
+	if [ -n "${EXPECT_POOL:-}" ]; then
+		tap_is "nvme create-ns from the pool succeeds, NSID 3" \
+			"$(nkv pool_create) $(nkv pool_nsid)" "0 3" "$ns2"
+		tap_is "nvme attach-ns of it succeeds and its block device comes, 4096 sectors" \
+			"$(nkv pool_attach) $(nkv pool_dev | grep -c '^/dev/nvme0n') $(nkv pool_sectors)" \
+			"0 1 4096" "$ns2"
+		tap_is "fio with verification on the new namespace exits 0, err=0" \
+			"$(nkv pool_fio) $(nkv pool_err)" "0 0" "$(grep -A3 pool_create <<< "$ns2")"
+		tap_is "nvme delete-ns of it succeeds and its block device goes" \
+			"$(nkv pool_delete) $(nkv pool_gone)" "0 1" "$ns2"
+	else
+		tap_is "no pool where L1 gave none" "$(nkv pool)" none "$ns2"
+	fi
 else
 	tap_is "no second namespace where none was made" "$(nkv ns2)" none "$ns2"
 fi

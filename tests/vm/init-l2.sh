@@ -281,6 +281,7 @@ ns2_check() {
 	cat /tmp/ns2.log
 	echo "fio=$f"
 	ns2_attach_detach
+	ns_pool_create
 }
 
 # Namespace Attachment from nvme-cli on namespace 2 (ns2_check): detached,
@@ -312,6 +313,48 @@ ns2_attach_detach() {
 	echo "delete=$?"
 	wait_gone /dev/nvme0n2 60 && echo "deleted_gone=1" || echo "deleted_gone=0"
 	echo "allocated=$(nvme list-ns /dev/nvme0 --all | grep -c ']:0x')"
+}
+
+# The block device of namespace $1, waited for (bounded by $2 s): its path.
+wait_ns_dev() {
+	deadline=$(($(uptime_s) + $2))
+	while :; do
+		for d in /sys/block/nvme0n*; do
+			[ "$(cat "$d/nsid" 2>/dev/null)" = "$1" ] &&
+				{ echo "/dev/${d##*/}"; return 0; }
+		done
+		[ "$(uptime_s)" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+
+# Namespace Management's create from the pool L1 gave leapiod
+# (leapio_l2_pool=1 on the command line; else pool=none): nvme create-ns
+# of 4096 blocks of 512 bytes (pool_create=, its output, pool_nsid= as
+# nvme-cli says), attach-ns (pool_attach=), its block device found by
+# NSID (pool_dev=), fio writing and verifying it (pool_fio=), delete-ns
+# (pool_delete=) and the device gone (pool_gone=1).
+ns_pool_create() {
+	grep -qw leapio_l2_pool=1 /proc/cmdline || { echo "pool=none"; return 0; }
+	cntlid=$(cat /sys/class/nvme/nvme0/cntlid)
+	out=$(nvme create-ns /dev/nvme0 --nsze=4096 --ncap=4096 --flbas=0 2>&1)
+	echo "pool_create=$?"
+	echo "$out"
+	nsid=$(echo "$out" | sed -n 's/.*created nsid:[^0-9]*\([0-9]*\).*/\1/p')
+	echo "pool_nsid=$nsid"
+	nvme attach-ns /dev/nvme0 -n "$nsid" -c "$cntlid"
+	echo "pool_attach=$?"
+	dev=$(wait_ns_dev "$nsid" 60) || dev=none
+	echo "pool_dev=$dev"
+	echo "pool_sectors=$(cat "/sys/block/${dev#/dev/}/size" 2>/dev/null)"
+	fio --name=pool --filename="$dev" --rw=randrw --bs=4k --iodepth=8 \
+		--ioengine=libaio --direct=1 --size=1M --eta=never \
+		--verify=crc32c --do_verify=1 --verify_fatal=1 > /tmp/pool.log 2>&1
+	echo "pool_fio=$?"
+	grep -Eo 'err= *[0-9]+' /tmp/pool.log | tr -d ' ' | sort -u | sed 's/^/pool_/'
+	nvme delete-ns /dev/nvme0 -n "$nsid"
+	echo "pool_delete=$?"
+	wait_gone "$dev" 60 && echo "pool_gone=1" || echo "pool_gone=0"
 }
 
 # The benchmark's disk: the NVMe namespace or the virtio-blk disk.

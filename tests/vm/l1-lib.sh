@@ -111,6 +111,23 @@ l1_backing_remove() {
 	losetup -d "$1"
 }
 
+# l1_pool_create <file> <bytes> <dir>: an ext4 file system on a loop
+# device over a sparse file in L1's tmpfs, mounted on <dir>: a directory
+# for leapiod's pool whose files take O_DIRECT (tmpfs's do not before
+# Linux 6.6); prints the loop device.
+l1_pool_create() {
+	local dev
+	dev=$(l1_backing_create "$1" "$2") || return 1
+	modprobe ext4 && mkfs.ext4 -q -F "$dev" && mkdir -p "$3" &&
+		mount -t ext4 "$dev" "$3" || { losetup -d "$dev"; return 1; }
+	echo "$dev"
+}
+
+# l1_pool_remove <dir> <loop device>
+l1_pool_remove() {
+	umount "$1" && losetup -d "$2"
+}
+
 # l1_leapiod_start <uuid> <backend> <log> [<nsid>=<block device> ...]:
 # start leapiod for one mdev and wait (bounded by the clock) until the
 # kernel shows it attached, i.e. the mdev's runtime_pid is leapiod's pid;
@@ -132,7 +149,11 @@ l1_leapiod_start() {
 				"$sep" "${ns%%=*}" "${ns#*=}"
 			sep=', '
 		done
-		printf ']}]}\n'
+		printf ']'
+		# L1_LEAPIOD_POOL="<dir> <bytes>": the vdev's pool.
+		[ -z "${L1_LEAPIOD_POOL:-}" ] ||
+			printf ',\n  "pool": {"dir": "%s", "bytes": %s}' ${L1_LEAPIOD_POOL}
+		printf '}]}\n'
 	} > "$conf"
 	L1_LEAPIOD_ARGS="--config $conf" l1_leapiod_serve "$log" "$uuid"
 }

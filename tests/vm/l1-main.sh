@@ -116,6 +116,20 @@ EXPECT_NS2_LBA_SIZE=512"
 		tap 0 "namespace 2's backend: a loop device of its own"
 		backing2=
 	fi
+	# A pool for the guest's create-ns (init-l2.sh ns_pool_create), on
+	# ext4: 16 MiB, NSIDs but 1 and 2 (the configuration's).
+	pool_dir=/tmp/l2-pool pool_dev=
+	if [ -n "$backing2" ] &&
+	   pool_dev=$(l1_pool_create /tmp/l2-pool.img $((64 << 20)) "$pool_dir"); then
+		tap 1 "the pool's file system: ext4 on $pool_dev at $pool_dir"
+		export L1_LEAPIOD_POOL="$pool_dir $((16 << 20))"
+		L1_L2_APPEND="$L1_L2_APPEND leapio_l2_pool=1"
+		L1_L2_EXPECT="$L1_L2_EXPECT
+EXPECT_POOL=1"
+	elif [ -n "$backing2" ]; then
+		tap 0 "the pool's file system: ext4 on a loop device"
+		pool_dev=
+	fi
 	if [ -n "$backing" ] && l1_leapiod_start "$uuid" "$backing" "$RESULTS/leapiod.log" \
 		${backing2:+"2=$backing2"}; then
 		tap 1 "leapiod attached to mdev $uuid (runtime_pid $LEAPIOD_PID)"
@@ -140,6 +154,15 @@ EXPECT_NS2_LBA_SIZE=512"
 			"$(l1_mdev_attr "$uuid" runtime_pid 2>&1)" 0
 		tap_is "pinned_pages 0 after leapiod exited" \
 			"$(l1_mdev_attr "$uuid" pinned_pages 2>&1)" 0
+	fi
+	if [ -n "$pool_dev" ]; then
+		# The guest made a namespace and deleted it: leapiod made its
+		# file and removed it; the record names none.
+		tap_is "leapiod made the guest's namespace in the pool and removed it at delete-ns" \
+			"$(grep -c "made from the pool" "$RESULTS/leapiod.log") $(grep -c "deleted: its file is removed" "$RESULTS/leapiod.log") $(find "$pool_dir" -name '*.img' | wc -l)" \
+			"1 1 0" "$(grep -i pool "$RESULTS/leapiod.log" | tail -n 5)"
+		unset L1_LEAPIOD_POOL
+		l1_pool_remove "$pool_dir" "$pool_dev" || true
 	fi
 	[ -z "$backing" ] || l1_backing_remove "$backing" || true
 	[ -z "$backing2" ] || l1_backing_remove "$backing2" || true
