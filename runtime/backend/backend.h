@@ -137,6 +137,8 @@ const char *lio_bdev_type_name(enum lio_bdev_type type);
  */
 int lio_bdev_resize_prepare(const struct lio_bdev_cfg *cfg, uint64_t size,
 			    char *err, size_t errlen);
+/* The same backend, every field of it. */
+bool lio_bdev_cfg_equal(const struct lio_bdev_cfg *a, const struct lio_bdev_cfg *b);
 /* The same file or device at the same offset (its size aside)? */
 bool lio_bdev_same_place(const struct lio_bdev_cfg *a,
 			 const struct lio_bdev_cfg *b);

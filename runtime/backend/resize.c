@@ -5,6 +5,8 @@
  * Files grow (ftruncate); a block device must have been grown first
  * (lvextend, a bigger partition); other types grow on their own side
  * (a remote namespace, which leapiod follows by itself) or not at all.
+ * And how two backend configurations compare: the same, or the same
+ * place with another size (a resize, not a move).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -80,6 +82,13 @@ int lio_bdev_resize_prepare(const struct lio_bdev_cfg *cfg, uint64_t size,
 				    PRIu64 " bytes: %s", cfg->path,
 				    cfg->offset + size, strerror(errno));
 	return 0;
+}
+
+bool lio_bdev_cfg_equal(const struct lio_bdev_cfg *a, const struct lio_bdev_cfg *b)
+{
+	return lio_bdev_same_place(a, b) && a->size == b->size &&
+	       a->readonly == b->readonly &&
+	       (a->type != LIO_BDEV_NVMF || lio_nvmf_cfg_equal(&a->nvmf, &b->nvmf));
 }
 
 bool lio_bdev_same_place(const struct lio_bdev_cfg *a,

@@ -106,12 +106,17 @@ int lio_config_copy(struct lio_config *dst, const struct lio_config *src)
 	return 0;
 }
 
-bool lio_bdev_cfg_equal(const struct lio_bdev_cfg *a, const struct lio_bdev_cfg *b)
+bool lio_vdev_nsids_equal(const struct lio_vdev_cfg *a, const struct lio_vdev_cfg *b)
 {
-	return a->type == b->type && !strcmp(a->path, b->path) &&
-	       a->offset == b->offset && a->size == b->size &&
-	       a->readonly == b->readonly &&
-	       (a->type != LIO_BDEV_NVMF || lio_nvmf_cfg_equal(&a->nvmf, &b->nvmf));
+	unsigned int i;
+
+	if (a->nr_ns != b->nr_ns || a->pool.bytes != b->pool.bytes ||
+	    strcmp(a->pool.dir, b->pool.dir))
+		return false;
+	for (i = 0; i < a->nr_ns; i++)
+		if (a->ns[i].nsid != b->ns[i].nsid)
+			return false;
+	return true;
 }
 
 bool lio_vdev_ns_cfg_equal(const struct lio_vdev_cfg *a, const struct lio_vdev_cfg *b)

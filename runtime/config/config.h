@@ -87,13 +87,14 @@ void lio_config_drop(struct lio_config *c, unsigned int i);
 /* Deep copy of src into a freshly initialised dst. 0 or -ENOMEM. */
 int lio_config_copy(struct lio_config *dst, const struct lio_config *src);
 
-bool lio_bdev_cfg_equal(const struct lio_bdev_cfg *a, const struct lio_bdev_cfg *b);
 /*
  * The same namespaces besides NSID 1: as many, the same NSIDs, equal
  * backends (entry by entry: both are kept by ascending NSID), and the
  * same pool.
  */
 bool lio_vdev_ns_cfg_equal(const struct lio_vdev_cfg *a, const struct lio_vdev_cfg *b);
+/* The same NSIDs besides 1 and the same pool, whatever their backends. */
+bool lio_vdev_nsids_equal(const struct lio_vdev_cfg *a, const struct lio_vdev_cfg *b);
 /*
  * Do a and b share bytes: the same file, device or remote namespace (by
  * path, or by what the paths are), ranges overlapping (backend_check.c)?
@@ -112,11 +113,13 @@ int lio_vdev_cfg_check_overlap(const struct lio_vdev_cfg *v, const char *who,
 enum lio_change_kind {
 	LIO_CHANGE_REMOVE,	/* gone from the new configuration */
 	/*
-	 * To another poller, or its namespaces besides NSID 1 or its pool
-	 * changed: remove, then add (on the same poller for the latter).
+	 * To another poller, or which namespaces besides NSID 1 it has or
+	 * its pool changed: remove, then add (on the same poller for the
+	 * latter).
 	 */
 	LIO_CHANGE_MOVE,
-	LIO_CHANGE_UPDATE,	/* same poller, another backend */
+	/* Same poller and NSIDs, another backend of any namespace. */
+	LIO_CHANGE_UPDATE,
 	LIO_CHANGE_ADD,		/* new */
 };
 

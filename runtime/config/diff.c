@@ -63,9 +63,10 @@ int lio_config_diff(const struct lio_config *old, const struct lio_config *new,
 		 * the other namespaces are set up when a vdev is added, so a
 		 * change of them re-attaches it (remove, add) on its poller.
 		 */
-		if (ov->poller != nv->poller || !lio_vdev_ns_cfg_equal(ov, nv))
+		if (ov->poller != nv->poller || !lio_vdev_nsids_equal(ov, nv))
 			ch[n++] = (struct lio_change){ LIO_CHANGE_MOVE, ov, nv };
-		else if (!lio_bdev_cfg_equal(&ov->bdev, &nv->bdev))
+		else if (!lio_bdev_cfg_equal(&ov->bdev, &nv->bdev) ||
+			 !lio_vdev_ns_cfg_equal(ov, nv))
 			ch[n++] = (struct lio_change){ LIO_CHANGE_UPDATE, ov, nv };
 	}
 	for (i = 0; i < new->nr_vdevs; i++)

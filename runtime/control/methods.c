@@ -231,37 +231,54 @@ static json_t *vdev_set_backend(void *ctx, json_t *params, struct lio_rpc_err *e
 }
 
 /*
- * Would NSID 1's backend, grown to size, reach into another namespace's
- * bytes? Asked before the file is grown for it. 0 or -EINVAL with why.
+ * Would namespace b's backend (NSID 1's or one of "namespaces"), grown to
+ * size, reach into another namespace's bytes? Asked before the file is
+ * grown for it. 0 or -EINVAL with why.
  */
-static int resize_overlaps(struct lio_vdev_cfg *v, uint64_t size, char *why,
-			   size_t whylen)
+static int resize_overlaps(struct lio_vdev_cfg *v, struct lio_bdev_cfg *b,
+			   uint64_t size, char *why, size_t whylen)
 {
-	uint64_t was = v->bdev.size;
+	uint64_t was = b->size;
 	char who[64];
 	int ret;
 
 	snprintf(who, sizeof(who), "params (uuid %s)", v->uuid);
-	v->bdev.size = size;
+	b->size = size;
 	ret = lio_vdev_cfg_check_overlap(v, who, why, whylen);
-	v->bdev.size = was;
+	b->size = was;
 	return ret;
 }
 
+/* The backend of namespace nsid in v's configuration, or NULL. */
+static struct lio_bdev_cfg *ns_backend(struct lio_vdev_cfg *v, uint32_t nsid)
+{
+	unsigned int i;
+
+	if (nsid == 1)
+		return &v->bdev;
+	for (i = 0; i < v->nr_ns; i++)
+		if (v->ns[i].nsid == nsid)
+			return &v->ns[i].bdev;
+	return NULL;
+}
+
 /*
- * params: {"uuid", "size"}: the vdev's backend holds size bytes from its
- * offset from now on (a file grown to hold them, a block device grown
- * beforehand), and the namespace, when it was the backend's size, grows
- * with it: the driver raises Namespace Attribute Changed and the guest
- * sees the new size. Never smaller.
+ * params: {"uuid", "size", "nsid"}: the backend of namespace nsid
+ * (default 1: the vdev's own; 2..16 from its "namespaces") holds size
+ * bytes from its offset from now on (a file grown to hold them, a block
+ * device grown beforehand), and the namespace, when it was the
+ * backend's size, grows with it: the driver raises Namespace Attribute
+ * Changed and the guest sees the new size. Never smaller.
  */
 static json_t *vdev_resize(void *ctx, json_t *params, struct lio_rpc_err *err)
 {
-	static const char *const known[] = { "uuid", "size", NULL };
+	static const char *const known[] = { "uuid", "size", "nsid", NULL };
 	json_t *sz = json_object_get(params, "size");
+	json_t *jn = json_object_get(params, "nsid");
 	char uuid[LIO_UUID_STR_LEN + 1], why[512] = "";
+	struct lio_bdev_cfg *b;
 	struct lio_config next;
-	json_int_t size;
+	json_int_t size, nsid = 1;
 	int i, ret;
 
 	if (!keys_ok(params, known, true, err) || (i = vdev_of(ctx, params, err)) < 0)
@@ -271,18 +288,31 @@ static json_t *vdev_resize(void *ctx, json_t *params, struct lio_rpc_err *err)
 		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS,
 				    "params.size: %s", !sz ? "missing (bytes)" :
 				    "must be a positive multiple of 4096 (bytes)");
+	if (jn) {
+		nsid = json_is_integer(jn) ? json_integer_value(jn) : 0;
+		if (nsid < 1 || nsid > LIO_MAX_NSID)
+			return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS,
+					    "params.nsid: must be 1..%u", LIO_MAX_NSID);
+	}
 	if (copy_running(ctx, &next, err))
 		return NULL;
-	ret = resize_overlaps(&next.vdevs[i], (uint64_t)size, why, sizeof(why));
+	b = ns_backend(&next.vdevs[i], (uint32_t)nsid);
+	if (!b) {
+		lio_config_free(&next);
+		return lio_rpc_fail(err, LIO_RPC_INVALID_PARAMS,
+				    "params.nsid: %lld: the vdev's \"namespaces\" give "
+				    "namespace %lld no backend", (long long)nsid,
+				    (long long)nsid);
+	}
+	ret = resize_overlaps(&next.vdevs[i], b, (uint64_t)size, why, sizeof(why));
 	if (!ret)
-		ret = lio_bdev_resize_prepare(&next.vdevs[i].bdev, (uint64_t)size, why,
-					      sizeof(why));
+		ret = lio_bdev_resize_prepare(b, (uint64_t)size, why, sizeof(why));
 	if (ret) {
 		lio_config_free(&next);
 		return lio_rpc_fail(err, ret == -EINVAL ? LIO_RPC_INVALID_PARAMS :
 				    LIO_RPC_REFUSED, "%s", why);
 	}
-	next.vdevs[i].bdev.size = (uint64_t)size;
+	b->size = (uint64_t)size;
 	memcpy(uuid, next.vdevs[i].uuid, sizeof(uuid));
 	return apply(ctx, &next, "vdev_resize", uuid, err);
 }
@@ -463,7 +493,8 @@ const struct lio_rpc_method lio_ctl_methods[] = {
 	{ "vdev_remove", "stop serving one: {\"uuid\"}", vdev_remove },
 	{ "vdev_set_backend", "another backend under a running vdev: {\"uuid\", \"backend\"}",
 	  vdev_set_backend },
-	{ "vdev_resize", "its backend (and a namespace of its size) grown to {\"uuid\", \"size\"} bytes",
+	{ "vdev_resize", "a namespace's backend (and the namespace, of its size) grown to "
+	  "{\"uuid\", \"size\", \"nsid\"} bytes",
 	  vdev_resize },
 	{ "save_config", "write the running configuration: {\"path\"} or --config's file",
 	  save_config },

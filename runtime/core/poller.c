@@ -525,48 +525,128 @@ static int lio_do_remove(struct lio_poller *p, const char *uuid)
 	return 0;
 }
 
+/* One namespace's backend about to change (lio_do_update()). */
+struct lio_swap {
+	u32				nsid;
+	const struct lio_bdev_cfg	*cfg;	/* the new one */
+	struct lio_bdev			*nb;
+	bool				same;	/* the same bytes, maybe more */
+	char				*was;	/* the marks' old backend id */
+};
+
+/* The namespaces whose backend the new configuration changes, into sw. */
+static unsigned int lio_update_list(const struct lio_slot *s,
+				    const struct lio_vdev_cfg *c,
+				    struct lio_swap *sw)
+{
+	const struct lio_bdev_cfg *old[LIO_MAX_NSID] = { &s->cfg.bdev };
+	const struct lio_bdev_cfg *now[LIO_MAX_NSID] = { &c->bdev };
+	unsigned int i, n = 0;
+
+	/* The same NSIDs in both (a change of them is a move). */
+	for (i = 0; i < c->nr_ns && i < s->cfg.nr_ns; i++) {
+		old[c->ns[i].nsid - 1] = &s->cfg.ns[i].bdev;
+		now[c->ns[i].nsid - 1] = &c->ns[i].bdev;
+	}
+	for (i = 0; i < LIO_MAX_NSID; i++) {
+		if (!old[i] || !now[i] || lio_bdev_cfg_equal(old[i], now[i]))
+			continue;
+		sw[n].nsid = i + 1;
+		sw[n].cfg = now[i];
+		sw[n].same = lio_bdev_same_place(old[i], now[i]);
+		n++;
+	}
+	return n;
+}
+
+/* Undo what lio_do_update() prepared for sw[0..n): nothing changed. */
+static void lio_update_undo(struct lio_slot *s, struct lio_swap *sw,
+			    unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (sw[i].was)
+			lio_uncor_rebind(&s->uncor[sw[i].nsid - 1], sw[i].was);
+		free(sw[i].was);
+		if (sw[i].nb)
+			lio_bdev_close(sw[i].nb);
+	}
+}
+
+/*
+ * Another backend for NSID 1 or any namespace of the configuration (the
+ * NSIDs stay: lio_config_diff()): every new one opened and the marks
+ * moved to it first, so that a failure leaves all as it was; then one
+ * drain, and the swap.
+ */
 static int lio_do_update(struct lio_poller *p, struct lio_req *r)
 {
 	struct lio_slot *s = lio_find(p, r->cfg->uuid, NULL);
 	char id[sizeof(r->cfg->bdev.path) + 24];
-	struct lio_bdev *nb;
-	bool same;
+	struct lio_swap sw[LIO_MAX_NSID];
+	unsigned int i, n;
 	int ret;
 
 	if (!s) {
 		snprintf(r->err, r->errlen, "not served by this poller");
 		return -ENOENT;
 	}
-	ret = lio_bdev_open(&r->cfg->bdev, p->ring, &nb, r->err, r->errlen);
-	if (ret)
-		return ret;
-	/* The namespace's content moves, Write Uncorrectable's marks too. */
-	lio_backend_id(&r->cfg->bdev, id, sizeof(id));
-	ret = lio_uncor_rebind(&s->uncor[0], id);
-	if (ret) {
-		snprintf(r->err, r->errlen, "cannot keep the namespace's Write "
-			 "Uncorrectable marks for the new backend in %s: %s",
-			 lio_state_dir(), strerror(-ret));
-		lio_bdev_close(nb);
-		return ret;
+	memset(sw, 0, sizeof(sw));
+	n = lio_update_list(s, r->cfg, sw);
+	for (i = 0; i < n; i++) {
+		struct lio_uncor *u = &s->uncor[sw[i].nsid - 1];
+		char why[512];
+
+		ret = lio_bdev_open(sw[i].cfg, p->ring, &sw[i].nb, why, sizeof(why));
+		if (ret) {
+			/* NSID 1's errors are the vdev's, as they always were. */
+			if (sw[i].nsid == 1)
+				snprintf(r->err, r->errlen, "%s", why);
+			else
+				snprintf(r->err, r->errlen, "namespace %u: %s",
+					 sw[i].nsid, why);
+			lio_update_undo(s, sw, i);
+			return ret;
+		}
+		/* The namespace's content moves, Write Uncorrectable's marks too. */
+		sw[i].was = u->backend ? strdup(u->backend) : NULL;
+		lio_backend_id(sw[i].cfg, id, sizeof(id));
+		ret = lio_uncor_rebind(u, id);
+		if (ret) {
+			snprintf(r->err, r->errlen, "cannot keep namespace %u's Write "
+				 "Uncorrectable marks for the new backend in %s: %s",
+				 sw[i].nsid, lio_state_dir(), strerror(-ret));
+			free(sw[i].was);
+			sw[i].was = NULL;
+			lio_update_undo(s, sw, i + 1);
+			return ret;
+		}
 	}
 	if (s->attached)
 		lio_slot_drain(p, s);	/* delays I/O, fails none */
-	lio_bdev_close(s->bdev[0]);
-	s->bdev[0] = nb;
-	same = lio_bdev_same_place(&s->cfg.bdev, &r->cfg->bdev);
-	s->cfg.bdev = r->cfg->bdev;
-	if (s->attached) {
-		s->v.ns[0].bdev = nb;
+	for (i = 0; i < n; i++) {
+		struct lio_rns *ns = &s->v.ns[sw[i].nsid - 1];
+
+		lio_bdev_close(s->bdev[sw[i].nsid - 1]);
+		s->bdev[sw[i].nsid - 1] = sw[i].nb;
+		free(sw[i].was);
+		if (!s->attached)
+			continue;
+		ns->bdev = sw[i].nb;
 		/*
 		 * Another backend: its size is no growth. The same one with
 		 * more room (vdev_resize): the next pass sees it grow, and a
 		 * namespace of its size grows with it.
 		 */
-		if (!same)
-			s->v.ns[0].bdev_size = nb->size;
-		lio_vdev_ns_update(&s->v);	/* its size bounds the LBAs */
-		s->v.ns[0].warned_size = false;
+		if (!sw[i].same)
+			ns->bdev_size = sw[i].nb->size;
+		ns->warned_size = false;
+	}
+	s->cfg.bdev = r->cfg->bdev;
+	memcpy(s->cfg.ns, r->cfg->ns, sizeof(s->cfg.ns));
+	if (s->attached) {
+		lio_vdev_ns_update(&s->v);	/* their sizes bound the LBAs */
 		s->v.quiesce = false;
 	}
 	return 0;

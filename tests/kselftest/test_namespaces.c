@@ -12,12 +12,16 @@
  * the controller not failed), and with no backend in leapiod its I/O is
  * Namespace Not Ready. Its SMART log counts its own I/O, FFFFFFFFh's all.
  * The guest detaches and attaches it (Namespace Attachment), and deletes
- * it (Namespace Management), with the I/O following at once.
+ * it (Namespace Management), with the I/O following at once. The
+ * operator grows its backend through leapiod's control socket
+ * (vdev_resize with its NSID) while the guest runs: the namespace grows
+ * with the same notice as namespace 1's.
  */
 #include <sys/wait.h>
 
 #include "lio_dp.h"
 #include "clock.h"
+#include "ctl_client.h"
 
 #define NS2_SIZE	(4ULL << 20)
 /* How long the runtime may take to apply a change of the table. */
@@ -363,6 +367,96 @@ TEST_F(ns, deleted_and_none_created_without_a_pool)
 	EXPECT_EQ(0x1U, dp_ns_list(_metadata, dp, NVME_ID_CNS_NS_PRESENT_LIST));
 	EXPECT_EQ(NVME_SC_SUCCESS,
 		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 1, 0, 1, buf));
+}
+
+/*
+ * vdev_resize of namespace 2 (nsid): its backend, a loop device grown
+ * first as an operator grows a volume, doubles under the running guest;
+ * the namespace, which was its size, doubles with it (Namespace
+ * Attribute Changed naming NSID 2, Identify and ns2_size the new size),
+ * the blocks past the old end take data and the old ones keep theirs.
+ * Namespace 1 stays as it was. A namespace the configuration gives no
+ * backend is refused.
+ */
+FIXTURE(nsr) {
+	struct dp dp;
+	struct backing bk2;
+	char reply[8192];
+};
+
+FIXTURE_SETUP(nsr)
+{
+	struct dp *dp = &self->dp;
+	char attr[32];
+
+	self->bk2.file = self->bk2.loop = -1;
+	dp_create(_metadata, dp, DP_NS_SIZE, DP_NS_SIZE, 512);
+	ASSERT_EQ(0, backing_create(&self->bk2, NS2_SIZE, 512));
+	snprintf(attr, sizeof(attr), LEAPIO_SYSFS_NSN_SIZE_FMT, 2);
+	ASSERT_EQ(0, mdev_attr_write_u64(&dp->l.mdev, attr, NS2_SIZE));
+	snprintf(dp->d.control, sizeof(dp->d.control), "/tmp/leapiod-ksft-%d.sock",
+		 getpid());
+	ASSERT_EQ(0, leapiod_add_vdev(&dp->d, dp->l.mdev.uuid, dp->bk.path,
+				      dp->bk.base));
+	ASSERT_EQ(0, leapiod_add_ns(&dp->d, dp->l.mdev.uuid, 2, self->bk2.path, 0));
+	dp_start_leapiod(_metadata, dp);
+	dp_open(_metadata, dp);
+	ASSERT_EQ(0, nvd_create_io_pair(&dp->l.nvd, 1, 16, 1));
+}
+
+FIXTURE_TEARDOWN(nsr)
+{
+	dp_teardown(_metadata, &self->dp);
+	backing_destroy(&self->bk2);
+}
+
+TEST_F_TIMEOUT(nsr, grown_by_its_nsid_under_the_guest, 120)
+{
+	struct dp *dp = &self->dp;
+	const uint64_t old_lbas = NS2_SIZE / 512;
+	uint64_t buf = 0;
+	struct nvme_cqe cqe;
+	char params[256];
+	uint8_t *data;
+	int cid;
+
+	data = gmem_alloc_pages(&dp->l.mem, GMEM_PAGE, &buf);
+	ASSERT_NE(NULL, data);
+	memset(data, 0x6d, 512);
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  dp_ns_rw(_metadata, dp, nvme_cmd_write, 2, old_lbas - 1, 1, buf));
+	EXPECT_EQ(NVME_SC_LBA_RANGE,
+		  dp_ns_rw(_metadata, dp, nvme_cmd_write, 2, old_lbas, 1, buf));
+	cid = dp_ns_notice_arm(_metadata, dp);
+
+	snprintf(params, sizeof(params), "{\"uuid\": \"%s\", \"size\": %llu, \"nsid\": 3}",
+		 dp->l.mdev.uuid, (unsigned long long)2 * NS2_SIZE);
+	ASSERT_EQ(0, ctl_call(dp->d.control, "vdev_resize", params, self->reply,
+			      sizeof(self->reply)));
+	ASSERT_NE(NULL, strstr(self->reply, "no backend")) TH_LOG("%s", self->reply);
+
+	ASSERT_EQ(0, backing_grow(&self->bk2, 2 * NS2_SIZE));
+	snprintf(params, sizeof(params), "{\"uuid\": \"%s\", \"size\": %llu, \"nsid\": 2}",
+		 dp->l.mdev.uuid, (unsigned long long)2 * NS2_SIZE);
+	ASSERT_EQ(0, ctl_call(dp->d.control, "vdev_resize", params, self->reply,
+			      sizeof(self->reply)));
+	ASSERT_EQ(NULL, strstr(self->reply, "\"error\"")) TH_LOG("%s", self->reply);
+	ASSERT_EQ(0, nvd_wait_cid(&dp->l.nvd, 0, cid, &cqe, 30000))
+		TH_LOG("no Namespace Attribute Changed notice in 30 s");
+	dp_ns_notice_is(_metadata, dp, &cqe, 2, 2 * NS2_SIZE);
+	EXPECT_EQ(DP_NS_SIZE / 512, ns_nsze(_metadata, dp, 1));
+
+	memset(data, 0x6e, 512);
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  dp_ns_rw(_metadata, dp, nvme_cmd_write, 2, 2 * old_lbas - 1, 1, buf));
+	memset(data, 0, 512);
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 2, 2 * old_lbas - 1, 1, buf));
+	EXPECT_EQ(0x6e, data[0]);
+	ASSERT_EQ(NVME_SC_SUCCESS,
+		  dp_ns_rw(_metadata, dp, nvme_cmd_read, 2, old_lbas - 1, 1, buf));
+	EXPECT_EQ(0x6d, data[511]);
+	EXPECT_EQ(0, REG_RD32(&dp->l, NVME_REG_CSTS) & NVME_CSTS_CFS);
 }
 
 TEST_HARNESS_MAIN

@@ -84,6 +84,10 @@ tap "$([ "$(stat -c %s "$tmp/disk.img")" = $((2 << 20)) ] && echo 1 || echo 0)" 
 expect 1 "not shrunk" "vdev resize to less: refused, exit 1" -- vdev resize "$U1" 1M
 expect 2 "not a size" "vdev resize with no size leapioctl can read: exit 2" -- \
 	vdev resize "$U1" 2Q
+expect 2 "--ns x: not a namespace" "vdev resize --ns with no NSID: exit 2" -- \
+	vdev resize "$U1" 2M --ns x
+expect 1 "give namespace 2 no backend" "vdev resize --ns 2 of a vdev without it: exit 1" -- \
+	vdev resize "$U1" 2M --ns 2
 expect 1 "is a character device" "a backend leapiod cannot use: refused with its reason" -- \
 	vdev set-backend "$U1=/dev/null,type=block"
 expect 2 "poller= cannot change" "vdev set-backend refuses a poller change" -- \

@@ -744,9 +744,10 @@ TEST(namespaces_written_back)
 }
 
 /*
- * A reload changing a served vdev's namespaces (how many, which NSIDs, a
- * backend) re-attaches it on its poller (MOVE); unchanged ones, nothing;
- * NSID 1's backend alone, an update as before.
+ * A reload changing which namespaces a served vdev has (how many, which
+ * NSIDs) re-attaches it on its poller (MOVE); one changing a namespace's
+ * backend alone swaps it under the running vdev (UPDATE), as a change of
+ * NSID 1's backend does; unchanged ones, nothing.
  */
 TEST(reload_of_namespaces)
 {
@@ -754,21 +755,32 @@ TEST(reload_of_namespaces)
 		"{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": {\"type\": \"null\"},"
 		" \"namespaces\": [{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}},"
 		" {\"nsid\": 3, \"backend\": {\"type\": \"null\"}}]}, " NULLDEV(U2) "]}";
-	static const char *const after[] = {
+	static const struct {
+		const char *ns;
+		int kind;	/* -1: no change */
+	} after[] = {
 		/* the same, listed the other way round */
-		"[{\"nsid\": 3, \"backend\": {\"type\": \"null\"}},"
-		" {\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}}]",
+		{ "[{\"nsid\": 3, \"backend\": {\"type\": \"null\"}},"
+		  " {\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}}]", -1 },
 		/* one fewer, none, one more */
-		"[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}}]",
-		"[]",
-		"[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}},"
-		" {\"nsid\": 3, \"backend\": {\"type\": \"null\"}},"
-		" {\"nsid\": 4, \"backend\": {\"type\": \"null\"}}]",
-		/* another NSID, another backend */
-		"[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}},"
-		" {\"nsid\": 4, \"backend\": {\"type\": \"null\"}}]",
-		"[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\","
-		" \"readonly\": true}}, {\"nsid\": 3, \"backend\": {\"type\": \"null\"}}]",
+		{ "[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}}]",
+		  LIO_CHANGE_MOVE },
+		{ "[]", LIO_CHANGE_MOVE },
+		{ "[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}},"
+		  " {\"nsid\": 3, \"backend\": {\"type\": \"null\"}},"
+		  " {\"nsid\": 4, \"backend\": {\"type\": \"null\"}}]", LIO_CHANGE_MOVE },
+		/* another NSID */
+		{ "[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\"}},"
+		  " {\"nsid\": 4, \"backend\": {\"type\": \"null\"}}]", LIO_CHANGE_MOVE },
+		/* another backend of namespace 2: readonly, larger, elsewhere */
+		{ "[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\","
+		  " \"readonly\": true}}, {\"nsid\": 3, \"backend\": {\"type\": \"null\"}}]",
+		  LIO_CHANGE_UPDATE },
+		{ "[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/b\","
+		  " \"size\": 8192}}, {\"nsid\": 3, \"backend\": {\"type\": \"null\"}}]",
+		  LIO_CHANGE_UPDATE },
+		{ "[{\"nsid\": 2, \"backend\": {\"type\": \"file\", \"path\": \"/x/c\"}},"
+		  " {\"nsid\": 3, \"backend\": {\"type\": \"null\"}}]", LIO_CHANGE_UPDATE },
 	};
 	struct lio_config old, new;
 	struct lio_change *ch;
@@ -779,14 +791,15 @@ TEST(reload_of_namespaces)
 	ASSERT_EQ(0, parse(before, &old, -1, e)) TH_LOG("%s", e);
 	for (k = 0; k < sizeof(after) / sizeof(after[0]); k++) {
 		snprintf(text, sizeof(text), "{\"vdevs\": [{\"uuid\": \"" U1 "\", \"backend\": "
-			 "{\"type\": \"null\"}, \"namespaces\": %s}, " NULLDEV(U2) "]}", after[k]);
+			 "{\"type\": \"null\"}, \"namespaces\": %s}, " NULLDEV(U2) "]}",
+			 after[k].ns);
 		ASSERT_EQ(0, parse(text, &new, -1, e)) TH_LOG("%s", e);
 		n = lio_config_diff(&old, &new, &ch, e, sizeof(e));
-		if (!k) {
-			EXPECT_EQ(0, n) TH_LOG("%s", after[k]);
+		if (after[k].kind < 0) {
+			EXPECT_EQ(0, n) TH_LOG("%s", after[k].ns);
 		} else {
-			ASSERT_EQ(1, n) TH_LOG("%s: %s", after[k], e);
-			EXPECT_EQ(0, find_change(ch, n, LIO_CHANGE_MOVE, U1)) TH_LOG("%s", after[k]);
+			ASSERT_EQ(1, n) TH_LOG("%s: %s", after[k].ns, e);
+			EXPECT_EQ(0, find_change(ch, n, after[k].kind, U1)) TH_LOG("%s", after[k].ns);
 			EXPECT_EQ(ch[0].old->poller, ch[0].new->poller);
 		}
 		free(ch);

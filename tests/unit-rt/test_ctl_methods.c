@@ -327,12 +327,14 @@ TEST_F(m, vdev_resize_grows_a_file_backend)
 
 /*
  * A vdev with namespaces besides NSID 1: added whole, shown whole; a new
- * backend or size for NSID 1 keeps them, and may not reach into theirs.
+ * backend or size for NSID 1 keeps them, and may not reach into theirs;
+ * one of theirs grown by its NSID (vdev_resize's nsid).
  */
 TEST_F(m, namespaces_through_the_socket)
 {
 	char path[128], params[768];
 	const struct lio_vdev_cfg *v;
+	struct stat st;
 	json_t *r;
 	FILE *f;
 
@@ -368,6 +370,31 @@ TEST_F(m, namespaces_through_the_socket)
 	ASSERT_EQ(NULL, call(self, "vdev_resize", "{\"uuid\": \"" U2 "\", \"size\": 3145728}"));
 	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "nsid 3's backend");
 	ASSERT_EQ(2097152, self->f.running.vdevs[1].bdev.size);
+
+	/* Namespace 3's backend grown (nsid): the file, then the config. */
+	r = call(self, "vdev_resize", "{\"uuid\": \"" U2 "\", \"size\": 2097152, \"nsid\": 3}");
+	ASSERT_NE(NULL, r) TH_LOG("%s", msg(self));
+	v = &self->f.running.vdevs[1];
+	EXPECT_EQ(2097152, v->ns[1].bdev.size);
+	EXPECT_EQ(2097152, v->bdev.size);
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_EQ(4 << 20, st.st_size);
+	ASSERT_EQ(NULL, call(self, "vdev_resize",
+			     "{\"uuid\": \"" U2 "\", \"size\": 1048576, \"nsid\": 3}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "not shrunk");
+	ASSERT_EQ(NULL, call(self, "vdev_resize",
+			     "{\"uuid\": \"" U2 "\", \"size\": 4096, \"nsid\": 4}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "give namespace 4 no backend");
+	ASSERT_EQ(NULL, call(self, "vdev_resize",
+			     "{\"uuid\": \"" U2 "\", \"size\": 4096, \"nsid\": 17}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "params.nsid: must be 1..16");
+	ASSERT_EQ(NULL, call(self, "vdev_resize",
+			     "{\"uuid\": \"" U2 "\", \"size\": 4096, \"nsid\": \"2\"}"));
+	REFUSED_WITH(LIO_RPC_INVALID_PARAMS, "params.nsid");
+	/* The null backend of namespace 2 is not grown by leapiod. */
+	ASSERT_EQ(NULL, call(self, "vdev_resize",
+			     "{\"uuid\": \"" U2 "\", \"size\": 4096, \"nsid\": 2}"));
+	REFUSED_WITH(LIO_RPC_REFUSED, "not resized by leapiod");
 }
 
 TEST_F(m, save_config_writes_what_a_restart_reads)

@@ -41,7 +41,8 @@ static const char usage[] =
 	"  vdev remove UUID                stop serving it\n"
 	"  vdev set-backend UUID=PATH[,OPT]...\n"
 	"                                  another backend under a served vdev\n"
-	"  vdev resize UUID SIZE           grow its backend (and namespace) to SIZE\n"
+	"  vdev resize UUID SIZE [--ns N]  grow its backend (and namespace) to SIZE;\n"
+	"                                  --ns: namespace N's (2..16) of \"namespaces\"\n"
 	"  vdev adopt [UUID]               serve the leapio mdevs (or that one) whose\n"
 	"                                  leapio/backend attribute names a backend\n"
 	"  stats [UUID]                    commands, bytes, errors and latency\n"
@@ -118,21 +119,36 @@ static json_t *uuid_params(const char *uuid)
 
 static const char *attr_value(const char *v, char *buf, size_t len);
 
-/* vdev resize UUID SIZE: SIZE in bytes, or with K, M, G, T. */
-static int vdev_resize(struct lctl *c, const char *uuid, const char *size)
+/*
+ * vdev resize UUID SIZE [--ns N]: SIZE in bytes, or with K, M, G, T; N
+ * the namespace whose backend grows (leapiod's default: 1).
+ */
+static int vdev_resize(struct lctl *c, int argc, char **argv)
 {
-	unsigned long long n;
+	const char *uuid = argv[1], *size = argv[2];
+	unsigned long long n, nsid = 0;
 	char buf[32], *end;
 	const char *v = attr_value(size, buf, sizeof(buf));
 	json_t *p;
 
+	if (argc == 5 && !strcmp(argv[3], "--ns")) {
+		errno = 0;
+		nsid = strtoull(argv[4], &end, 10);
+		if (argv[4][0] < '0' || argv[4][0] > '9' || *end || errno ||
+		    !nsid || nsid > 16)
+			return usage_err("vdev resize: --ns %s: not a namespace "
+					 "(1..16)", argv[4]);
+	} else if (argc != 3) {
+		return usage_err("%s", "vdev resize: UUID SIZE [--ns N]");
+	}
 	errno = 0;
 	n = strtoull(v, &end, 0);
 	if (*v < '0' || *v > '9' || *end || errno || !n)
 		return usage_err("vdev resize: %s: not a size (bytes, or a number "
 				 "with K, M, G or T)", size);
 	p = uuid_params(uuid);
-	if (!p || json_object_set_new(p, "size", json_integer((json_int_t)n))) {
+	if (!p || json_object_set_new(p, "size", json_integer((json_int_t)n)) ||
+	    (nsid && json_object_set_new(p, "nsid", json_integer((json_int_t)nsid)))) {
 		json_decref(p);
 		return usage_err("%s", "out of memory");
 	}
@@ -152,8 +168,8 @@ static int cmd_vdev(struct lctl *c, int argc, char **argv)
 	if (!strcmp(argv[0], "adopt") && argc <= 2)
 		return argc == 2 ? lctl_adopt_one(c->sysfs, c->socket, argv[1], stdout)
 				 : lctl_adopt_all(c->sysfs, c->socket, stdout);
-	if (!strcmp(argv[0], "resize") && argc == 3)
-		return vdev_resize(c, argv[1], argv[2]);
+	if (!strcmp(argv[0], "resize") && argc >= 3)
+		return vdev_resize(c, argc, argv);
 	if (argc != 2)
 		return usage_err("vdev %s: wrong arguments", argv[0]);
 	if (!strcmp(argv[0], "get"))
