@@ -102,6 +102,7 @@ int lio_pool_open(struct lio_pool *p, const char *uuid,
 		lio_pool_close(p);
 		return ret;
 	}
+	p->recorded = true;
 	ret = pool_parse(p, j);
 	json_decref(j);
 	if (ret) {
@@ -178,6 +179,7 @@ static int pool_save(struct lio_pool *p, char *err, size_t errlen)
 		unlink(tmp);
 		return pool_err(err, errlen, ret, "%s: %s", p->record, strerror(-ret));
 	}
+	p->recorded = true;
 	return 0;
 }
 
@@ -239,6 +241,9 @@ int lio_pool_attach(struct lio_pool *p, const struct leapio_region_view *r,
 		changed = true;
 	}
 	p->instance = instance;
+	/* No record and nothing to record (no pool, or none made): none. */
+	if (!p->recorded && !lio_pool_used(p))
+		return 0;
 	return changed ? pool_save(p, err, errlen) : 0;
 }
 

@@ -35,6 +35,7 @@ struct lio_pool {
 	char			uuid[LIO_UUID_STR_LEN + 1];
 	char			*record;	/* pool-<uuid>.json's path */
 	uint64_t		instance;	/* the region's they are of */
+	bool			recorded;	/* the record file exists */
 	struct lio_pool_ns	ns[LIO_MAX_NSID];	/* [nsid - 1] */
 };
 

@@ -170,11 +170,15 @@ TEST_F(pool, a_restart_serves_what_the_region_has)
 {
 	struct fake_host *h = &self->h;
 	struct lio_pool q;
+	char rec[160];
 	u32 serve;
 
 	ASSERT_EQ(0, lio_pool_attach(&self->p, &h->r, &serve, self->err,
 				     sizeof(self->err)));
 	ASSERT_EQ(0U, serve);
+	/* Nothing made: no record written (a vdev without a pool has none). */
+	snprintf(rec, sizeof(rec), "%s/pool-%s.json", self->dir, UUID);
+	EXPECT_EQ(-1LL, file_size(rec));
 	ASSERT_EQ(NVME_SC_SUCCESS, lio_pool_create(&self->p, 2, 8, 9, self->err,
 						   sizeof(self->err)));
 	ASSERT_EQ(NVME_SC_SUCCESS, lio_pool_create(&self->p, 3, 8, 9, self->err,
