@@ -57,7 +57,8 @@ static void check(const struct leapio_mbox_req *req, u64 rsvd, u16 nr_ioq)
 			abort();
 		break;
 	case LEAPIO_MBOX_FORMAT_DONE:
-		/* A status without the phase bit; which format, the model. */
+	case LEAPIO_MBOX_NS_CREATED:
+		/* A status without the phase bit; which request, the model. */
 		if (req->format.status & 1)
 			abort();
 		break;
