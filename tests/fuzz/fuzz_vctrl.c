@@ -90,8 +90,9 @@ static void do_lbas(struct fake_guest *g, struct prog *pr, const u16 *idx)
 
 /*
  * The fake data path's answers change (serve the queues or not, refuse
- * creates or Doorbell Buffer Config), and it asks for interrupts, events
- * and failure as the mailbox lets a runtime do.
+ * creates or Doorbell Buffer Config, a pool), and it asks for interrupts,
+ * events and failure, and answers Format NVM and namespace create, as the
+ * mailbox lets a runtime do.
  */
 static void do_dp(struct fake_guest *g, struct prog *pr)
 {
@@ -103,8 +104,14 @@ static void do_dp(struct fake_guest *g, struct prog *pr)
 	g->dp->refuse_create = a.flags & 2 ? -EFAULT : 0;
 	g->dp->refuse_dbbuf = a.flags & 4 ? -ENOSPC : 0;
 	g->dp->refuse_format = a.flags & 8 ? -ENOLINK : 0;
+	g->dp->refuse_ns_create = a.flags & 16 ? -ENOLINK : 0;
+	/* A pool of any size and NSIDs (create-ns from it). */
+	if (a.flags & 32) {
+		g->dp->pool_bytes = (u64)a.dw0 << 12;
+		g->dp->pool_nsids = (u32)a.vector << 1;
+	}
 	g->dp->smart.bytes_read += a.dw0;
-	switch (a.what % 6) {
+	switch (a.what % 7) {
 	case 0:
 		lio_vctrl_raise_irq(g->c, a.vector);
 		break;
@@ -121,6 +128,11 @@ static void do_dp(struct fake_guest *g, struct prog *pr)
 		/* An answer to Format NVM: right or stale, any status. */
 		lio_vctrl_format_done(g->c, g->c->format.gen - (a.flags >> 7),
 				      a.vector);
+		break;
+	case 5:
+		/* An answer to a namespace create: right or stale, any status. */
+		lio_vctrl_ns_created(g->c, g->c->nscreate.gen - (a.flags >> 7),
+				     a.vector);
 		break;
 	default:
 		break;
