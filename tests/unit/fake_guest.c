@@ -383,6 +383,19 @@ int fg_admin_reap(struct fake_guest *g, struct nvme_cqe *cqe)
 	return 0;
 }
 
+u16 fg_admin_reaped(struct fake_guest *g, u16 cid, u32 *dw0)
+{
+	struct nvme_cqe cqe;
+
+	if (fg_admin_reap(g, &cqe))
+		return 0xffff;
+	if (le16_to_cpu(cqe.cid) != cid)
+		return 0xfffe;
+	if (dw0)
+		*dw0 = le32_to_cpu(cqe.dw0);
+	return fg_status(&cqe);
+}
+
 void fg_admin_submit(struct fake_guest *g, struct nvme_sqe *sqe)
 {
 	struct nvme_sqe *slot = fg_ptr(g, FG_ASQ + g->asq_tail * NVME_SQE_SIZE);

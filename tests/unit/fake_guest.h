@@ -124,6 +124,11 @@ int fg_admin(struct fake_guest *g, struct nvme_sqe *sqe, struct nvme_cqe *cqe);
 u16 fg_admin_status(struct fake_guest *g, struct nvme_sqe *sqe);
 /* Reap one more admin completion if present (e.g. a deferred AER). */
 int fg_admin_reap(struct fake_guest *g, struct nvme_cqe *cqe);
+/*
+ * The completion of deferred command cid, reaped: its status and (dw0
+ * not NULL) dword 0; 0xffff if none is there, 0xfffe if another came.
+ */
+u16 fg_admin_reaped(struct fake_guest *g, u16 cid, u32 *dw0);
 /* Submit one admin command (cid filled in) and ring the doorbell, reaping
  * nothing: its completion, if any, stays in the CQ.
  */

@@ -54,17 +54,6 @@ static u16 format(struct fake_guest *g, u32 nsid, u8 lbaf, u8 ses, u8 pi,
 	return fg_status(&cqe);
 }
 
-/* The deferred command's completion, once posted: its status. */
-static u16 reaped(struct fake_guest *g, u16 cid)
-{
-	struct nvme_cqe cqe;
-
-	if (fg_admin_reap(g, &cqe))
-		return 0xffff;
-	if (le16_to_cpu(cqe.cid) != cid)
-		return 0xfffe;
-	return fg_status(&cqe);
-}
 
 static u8 flbas(struct fake_guest *g, u64 *nsze)
 {
@@ -112,7 +101,7 @@ TEST_F(fmt, to_4k_and_back_when_the_data_path_answers)
 	EXPECT_EQ(1U, self->dp.rec[i].arg);
 	EXPECT_EQ(12U | 1U << 8, self->dp.rec[i].val);
 	/* Not answered: nothing posted, the format not yet the namespace's. */
-	ASSERT_EQ(0xffff, reaped(self->g, cid));
+	ASSERT_EQ(0xffff, fg_admin_reaped(self->g, cid, NULL));
 	ASSERT_EQ(0, flbas(self->g, &nsze));
 	ASSERT_EQ(NS_BYTES / 512, nsze);
 
@@ -120,7 +109,7 @@ TEST_F(fmt, to_4k_and_back_when_the_data_path_answers)
 	/* The data path has the geometry before the host hears. */
 	ASSERT_LT(i, fg_dp_find(&self->dp, i, FG_DP_UPDATE));
 	EXPECT_EQ(LIO_DP_GEOMETRY, self->dp.rec[fg_dp_find(&self->dp, i, FG_DP_UPDATE)].arg);
-	ASSERT_EQ(NVME_SC_SUCCESS, reaped(self->g, cid));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_reaped(self->g, cid, NULL));
 	ASSERT_EQ(1, flbas(self->g, &nsze));
 	ASSERT_EQ(NS_BYTES / 4096, nsze);
 	EXPECT_EQ(12, c->ns[0].lba_shift);
@@ -133,7 +122,7 @@ TEST_F(fmt, to_4k_and_back_when_the_data_path_answers)
 	EXPECT_EQ(2U, self->dp.rec[i].arg);
 	EXPECT_EQ(9U, self->dp.rec[i].val);
 	ASSERT_EQ(0, lio_vctrl_format_done(c, 2, NVME_SC_SUCCESS));
-	ASSERT_EQ(NVME_SC_SUCCESS, reaped(self->g, cid));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_reaped(self->g, cid, NULL));
 	ASSERT_EQ(0, flbas(self->g, &nsze));
 	ASSERT_EQ(NS_BYTES / 512, nsze);
 }
@@ -208,7 +197,7 @@ TEST(several_namespaces)
 	ASSERT_EQ(0xffff, format(g, 2, 1, 0, 0, &cid));
 	EXPECT_EQ(2U, dp.format_nsid);
 	ASSERT_EQ(0, lio_vctrl_format_done(c, 1, NVME_SC_SUCCESS));
-	ASSERT_EQ(NVME_SC_SUCCESS, reaped(g, cid));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_reaped(g, cid, NULL));
 	EXPECT_EQ(9, c->ns[0].lba_shift);
 	EXPECT_EQ(12, c->ns[1].lba_shift);
 	EXPECT_EQ(2 * NS_BYTES, c->ns[1].size);
@@ -218,7 +207,7 @@ TEST(several_namespaces)
 	ASSERT_EQ(0xffff, format(g, NVME_NSID_ALL, 0, 0, 0, &cid));
 	EXPECT_EQ(NVME_NSID_ALL, dp.format_nsid);
 	ASSERT_EQ(0, lio_vctrl_format_done(c, 2, NVME_SC_SUCCESS));
-	ASSERT_EQ(NVME_SC_SUCCESS, reaped(g, cid));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_reaped(g, cid, NULL));
 	EXPECT_EQ(9, c->ns[0].lba_shift);
 	EXPECT_EQ(9, c->ns[1].lba_shift);
 	EXPECT_EQ(3ULL * 512, c->ns[4].size);
@@ -226,7 +215,7 @@ TEST(several_namespaces)
 	/* A failed one leaves the namespace as it was. */
 	ASSERT_EQ(0xffff, format(g, 2, 1, 0, 0, &cid));
 	ASSERT_EQ(0, lio_vctrl_format_done(c, 3, NVME_SC_WRITE_FAULT));
-	ASSERT_EQ(NVME_SC_WRITE_FAULT, reaped(g, cid));
+	ASSERT_EQ(NVME_SC_WRITE_FAULT, fg_admin_reaped(g, cid, NULL));
 	EXPECT_EQ(9, c->ns[1].lba_shift);
 	fg_free(g);
 }
@@ -261,7 +250,7 @@ TEST_F(fmt, a_size_of_no_whole_4k_blocks_rounds_down)
 	ASSERT_EQ(NVME_CSTS_RDY, fg_enable(g) & NVME_CSTS_RDY);
 	ASSERT_EQ(0xffff, format(g, 1, 1, 0, 0, &cid));
 	ASSERT_EQ(0, lio_vctrl_format_done(g->c, 1, NVME_SC_SUCCESS));
-	ASSERT_EQ(NVME_SC_SUCCESS, reaped(g, cid));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_reaped(g, cid, NULL));
 	ASSERT_EQ(1, flbas(g, &nsze));
 	ASSERT_EQ(5U, nsze);
 	EXPECT_EQ(4096ULL * 5, g->c->ns[0].size);
@@ -288,7 +277,7 @@ TEST_F(fmt, no_data_path_to_take_it_is_not_ready)
 					      fg_dp_find(&self->dp, 0, FG_DP_FORMAT) + 1,
 					      FG_DP_FORMAT)].arg);
 	ASSERT_EQ(0, lio_vctrl_format_done(self->g->c, 1, NVME_SC_SUCCESS));
-	ASSERT_EQ(NVME_SC_SUCCESS, reaped(self->g, cid));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_reaped(self->g, cid, NULL));
 }
 
 TEST_F(fmt, one_at_a_time)
@@ -301,7 +290,7 @@ TEST_F(fmt, one_at_a_time)
 	EXPECT_EQ(1U, fg_dp_count(&self->dp, FG_DP_FORMAT));
 	EXPECT_EQ(-ESTALE, lio_vctrl_format_done(self->g->c, 2, NVME_SC_SUCCESS));
 	ASSERT_EQ(0, lio_vctrl_format_done(self->g->c, 1, NVME_SC_SUCCESS));
-	ASSERT_EQ(NVME_SC_SUCCESS, reaped(self->g, cid));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_reaped(self->g, cid, NULL));
 }
 
 TEST_F(fmt, a_failed_format_keeps_the_namespace_as_it_was)
@@ -312,7 +301,7 @@ TEST_F(fmt, a_failed_format_keeps_the_namespace_as_it_was)
 
 	ASSERT_EQ(0xffff, format(self->g, 1, 1, 1, 0, &cid));
 	ASSERT_EQ(0, lio_vctrl_format_done(c, 1, NVME_SC_WRITE_FAULT));
-	ASSERT_EQ(NVME_SC_WRITE_FAULT, reaped(self->g, cid));
+	ASSERT_EQ(NVME_SC_WRITE_FAULT, fg_admin_reaped(self->g, cid, NULL));
 	ASSERT_EQ(0, flbas(self->g, &nsze));
 	ASSERT_EQ(NS_BYTES / 512, nsze);
 	/* The data path was told all the same: it takes I/O again. */
@@ -322,7 +311,7 @@ TEST_F(fmt, a_failed_format_keeps_the_namespace_as_it_was)
 	/* A status Format NVM cannot have is the data path's bug. */
 	ASSERT_EQ(0xffff, format(self->g, 1, 1, 1, 0, &cid));
 	ASSERT_EQ(0, lio_vctrl_format_done(c, 2, NVME_SC_LBA_RANGE));
-	ASSERT_EQ(NVME_SC_INTERNAL, reaped(self->g, cid));
+	ASSERT_EQ(NVME_SC_INTERNAL, fg_admin_reaped(self->g, cid, NULL));
 	ASSERT_EQ(0, flbas(self->g, &nsze));
 }
 
@@ -363,7 +352,7 @@ TEST_F(fmt, namespaces_stay_while_formatted)
 	EXPECT_EQ(0, lio_vctrl_resize_ns(c, 3, NS_BYTES));
 	EXPECT_EQ(0, lio_vctrl_resize_ns(c, 3, 0));
 	ASSERT_EQ(0, lio_vctrl_format_done(c, 1, NVME_SC_SUCCESS));
-	ASSERT_EQ(NVME_SC_SUCCESS, reaped(self->g, cid));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_reaped(self->g, cid, NULL));
 	EXPECT_EQ(12, c->ns[1].lba_shift);
 	EXPECT_EQ(-EINVAL, lio_vctrl_resize_ns(c, 2, 2 * NS_BYTES + 512));
 	EXPECT_EQ(0, lio_vctrl_resize_ns(c, 2, 2 * NS_BYTES));
@@ -373,7 +362,7 @@ TEST_F(fmt, namespaces_stay_while_formatted)
 	EXPECT_EQ(-EBUSY, lio_vctrl_resize_ns(c, 3, NS_BYTES));
 	EXPECT_EQ(-EBUSY, lio_vctrl_resize_ns(c, 2, 0));
 	ASSERT_EQ(0, lio_vctrl_format_done(c, 2, NVME_SC_SUCCESS));
-	ASSERT_EQ(NVME_SC_SUCCESS, reaped(self->g, cid));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_reaped(self->g, cid, NULL));
 	EXPECT_EQ(0, lio_vctrl_resize_ns(c, 2, 0));
 	EXPECT_EQ(NULL, lio_ns_get(c, 2));
 }

@@ -392,18 +392,6 @@ static u16 create_async(struct fake_guest *g, u64 nsze, u8 flbas)
 	return le16_to_cpu(sqe.cid);
 }
 
-/* The completion of cid, reaped: its status and dword 0. */
-static u16 answered(struct fake_guest *g, u16 cid, u32 *dw0)
-{
-	struct nvme_cqe cqe;
-
-	if (fg_admin_reap(g, &cqe))
-		return 0xffff;
-	if (le16_to_cpu(cqe.cid) != cid)
-		return 0xfffe;
-	*dw0 = le32_to_cpu(cqe.dw0);
-	return fg_status(&cqe);
-}
 
 /*
  * A pool of 4 MiB: create asks the data path (the NSID picked, the
@@ -435,7 +423,7 @@ TEST_F(nsm, create_from_the_pool)
 	EXPECT_EQ(4U | 12U << 8, self->dp.rec[i].val);
 	EXPECT_EQ(256ULL, self->dp.create_nsze);
 	/* Not answered: nothing posted, nothing allocated but the bytes. */
-	ASSERT_EQ(0xffff, answered(g, cid, &dw0));
+	ASSERT_EQ(0xffff, fg_admin_reaped(g, cid, &dw0));
 	ASSERT_EQ(0x7U, ns_list(g, NVME_ID_CNS_NS_PRESENT_LIST));
 	caps(_metadata, g, &total, &unalloc);
 	ASSERT_EQ(3ULL << 20, unalloc);
@@ -444,7 +432,7 @@ TEST_F(nsm, create_from_the_pool)
 
 	ASSERT_EQ(0, lio_vctrl_ns_created(c, 1, NVME_SC_SUCCESS));
 	ASSERT_LT(i, fg_dp_find(&self->dp, i, FG_DP_UPDATE));
-	ASSERT_EQ(NVME_SC_SUCCESS, answered(g, cid, &dw0));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_reaped(g, cid, &dw0));
 	ASSERT_EQ(4U, dw0);
 	EXPECT_EQ(-ESTALE, lio_vctrl_ns_created(c, 1, NVME_SC_SUCCESS));
 	ASSERT_EQ(0xfU, ns_list(g, NVME_ID_CNS_NS_PRESENT_LIST));
@@ -461,7 +449,7 @@ TEST_F(nsm, create_from_the_pool)
 		  create(g, (3 << 20) / 512 + 1, (3 << 20) / 512 + 1, 0, 0, 0, 0));
 	cid = create_async(g, (3 << 20) / 512, 0);
 	ASSERT_EQ(0, lio_vctrl_ns_created(c, 2, NVME_SC_SUCCESS));
-	ASSERT_EQ(NVME_SC_SUCCESS, answered(g, cid, &dw0));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_reaped(g, cid, &dw0));
 	ASSERT_EQ(5U, dw0);
 	caps(_metadata, g, &total, &unalloc);
 	ASSERT_EQ(0ULL, unalloc);
@@ -481,7 +469,7 @@ TEST_F(nsm, create_from_the_pool)
 	ASSERT_EQ(NVME_SC_SUCCESS, delete_ns(g, 2));
 	cid = create_async(g, 8, 0);
 	ASSERT_EQ(0, lio_vctrl_ns_created(c, 3, NVME_SC_SUCCESS));
-	ASSERT_EQ(NVME_SC_SUCCESS, answered(g, cid, &dw0));
+	ASSERT_EQ(NVME_SC_SUCCESS, fg_admin_reaped(g, cid, &dw0));
 	ASSERT_EQ(5U, dw0);
 	self->dp.pool_nsids = 1U << 4;	/* 5 alone, taken */
 	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_ID_UNAVAILABLE), create(g, 8, 8, 0, 0, 0, 0));
@@ -514,10 +502,10 @@ TEST_F(nsm, create_answers_and_refusals)
 
 	cid = create_async(g, 8, 0);
 	ASSERT_EQ(0, lio_vctrl_ns_created(c, 1, NVME_SC_NS_INSUFFICIENT_CAP));
-	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_INSUFFICIENT_CAP), answered(g, cid, &dw0));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_INSUFFICIENT_CAP), fg_admin_reaped(g, cid, &dw0));
 	cid = create_async(g, 8, 0);
 	ASSERT_EQ(0, lio_vctrl_ns_created(c, 2, NVME_SC_LBA_RANGE));
-	ASSERT_EQ(NVME_SC_INTERNAL, answered(g, cid, &dw0));	/* no DNR */
+	ASSERT_EQ(NVME_SC_INTERNAL, fg_admin_reaped(g, cid, &dw0));	/* no DNR */
 	ASSERT_EQ(0x7U, ns_list(g, NVME_ID_CNS_NS_PRESENT_LIST));
 	caps(_metadata, g, &total, &unalloc);
 	ASSERT_EQ(4ULL << 20, unalloc);
@@ -525,7 +513,7 @@ TEST_F(nsm, create_answers_and_refusals)
 	cid = create_async(g, 8, 0);
 	ASSERT_EQ(0, lio_vctrl_resize_ns(c, 4, NS_BYTES));
 	ASSERT_EQ(0, lio_vctrl_ns_created(c, 3, NVME_SC_SUCCESS));
-	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_ID_UNAVAILABLE), answered(g, cid, &dw0));
+	ASSERT_EQ(FG_ADMIN_ERR(NVME_SC_NS_ID_UNAVAILABLE), fg_admin_reaped(g, cid, &dw0));
 	ASSERT_FALSE(c->ns[3].pooled);
 	ASSERT_EQ(NS_BYTES, c->ns[3].size);
 
