@@ -161,8 +161,12 @@ static int lio_slot_open_pooled(struct lio_poller *p, struct lio_slot *s,
 	lio_nvmf_opts_init(&b.nvmf.opts);
 	b.type = LIO_BDEV_FILE;
 	snprintf(b.path, sizeof(b.path), "%s", s->pool.ns[nsid - 1].path);
-	if (lio_slot_open_ns(p, s, nsid, &b, err, errlen))
+	if (lio_slot_open_ns(p, s, nsid, &b, err, errlen)) {
+		/* The marks may have opened before the backend failed. */
+		lio_uncor_close(&s->uncor[nsid - 1]);
+		lio_uncor_init_mem(&s->uncor[nsid - 1]);
 		return -EIO;
+	}
 	s->pooled |= 1U << (nsid - 1);
 	return 0;
 }
