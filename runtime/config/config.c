@@ -123,12 +123,10 @@ bool lio_vdev_ns_cfg_equal(const struct lio_vdev_cfg *a, const struct lio_vdev_c
 {
 	unsigned int i;
 
-	if (a->nr_ns != b->nr_ns || a->pool.bytes != b->pool.bytes ||
-	    strcmp(a->pool.dir, b->pool.dir))
+	if (!lio_vdev_nsids_equal(a, b))
 		return false;
 	for (i = 0; i < a->nr_ns; i++)
-		if (a->ns[i].nsid != b->ns[i].nsid ||
-		    !lio_bdev_cfg_equal(&a->ns[i].bdev, &b->ns[i].bdev))
+		if (!lio_bdev_cfg_equal(&a->ns[i].bdev, &b->ns[i].bdev))
 			return false;
 	return true;
 }
