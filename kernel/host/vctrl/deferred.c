@@ -6,7 +6,7 @@
  * completion. A controller reset or shutdown tears the admin queue down
  * and with it the wait, but not the work: the answer still applies, it
  * is just posted to nobody. An answer that finds the admin CQ full waits
- * for the host to make room (lio_deferred_flush() from the admin CQ's
+ * for the host to make room (lio_deferred_flush_all() from the admin CQ's
  * head doorbell), as an AER completion does.
  */
 #include "vctrl.h"
@@ -19,7 +19,7 @@ void lio_deferred_wait(struct lio_deferred *d, struct lio_req *req)
 	req->deferred = true;
 }
 
-void lio_deferred_flush(struct lio_vctrl *c, struct lio_deferred *d)
+static void lio_deferred_flush(struct lio_vctrl *c, struct lio_deferred *d)
 {
 	if (!d->posting || c->in_admin)
 		return;
@@ -47,4 +47,17 @@ void lio_deferred_reset(struct lio_deferred *d)
 {
 	d->cid_valid = false;
 	d->posting = false;
+}
+
+/* Every admin command that may wait for the data path's answer, below. */
+void lio_deferred_flush_all(struct lio_vctrl *c)
+{
+	lio_deferred_flush(c, &c->format.wait);
+	lio_deferred_flush(c, &c->nscreate.wait);
+}
+
+void lio_deferred_reset_all(struct lio_vctrl *c)
+{
+	lio_deferred_reset(&c->format.wait);
+	lio_deferred_reset(&c->nscreate.wait);
 }

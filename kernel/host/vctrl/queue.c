@@ -126,8 +126,7 @@ void lio_cq_run_sqs(struct lio_vctrl *c, u16 cqid)
 		if (c->sq[q].valid && c->sq[q].cqid == cqid)
 			lio_sq_run(c, q);
 	if (cqid == 0) {
-		lio_deferred_flush(c, &c->format.wait);
-		lio_deferred_flush(c, &c->nscreate.wait);
+		lio_deferred_flush_all(c);
 		lio_aer_flush(c);
 	}
 }

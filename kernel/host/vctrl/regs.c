@@ -31,8 +31,7 @@ void lio_ctrl_reset(struct lio_vctrl *c)
 	lio_hook_reset(c);
 	lio_queues_teardown(c);
 	lio_aer_reset(c);
-	lio_deferred_reset(&c->format.wait);
-	lio_deferred_reset(&c->nscreate.wait);
+	lio_deferred_reset_all(c);
 	lio_features_reset(c);
 	c->dbbuf = false;
 	c->dbbuf_shadow = 0;
@@ -148,8 +147,7 @@ static void lio_cc_write(struct lio_vctrl *c, u32 val)
 		lio_hook_reset(c);
 		lio_queues_teardown(c);
 		lio_aer_reset(c);
-		lio_deferred_reset(&c->format.wait);
-	lio_deferred_reset(&c->nscreate.wait);
+		lio_deferred_reset_all(c);
 		c->shutdown_done = true;
 		c->csts = (c->csts & ~NVME_CSTS_SHST_MASK) | NVME_CSTS_SHST_CMPLT;
 		lio_irq_update_intx(c);

@@ -621,10 +621,13 @@ void lio_deferred_wait(struct lio_deferred *d, struct lio_req *req);
 /* The answer: posted if the command still waits (and the CQ has room). */
 void lio_deferred_answer(struct lio_vctrl *c, struct lio_deferred *d,
 			 u16 status, u32 dw0);
-/* Post an answer that found the admin CQ full. */
-void lio_deferred_flush(struct lio_vctrl *c, struct lio_deferred *d);
 /* A reset drops the waiting command; the work still applies. */
 void lio_deferred_reset(struct lio_deferred *d);
+/* Every deferred command's (Format NVM's, create's): post an answer
+ * that found the admin CQ full; a reset.
+ */
+void lio_deferred_flush_all(struct lio_vctrl *c);
+void lio_deferred_reset_all(struct lio_vctrl *c);
 
 /* queue.c */
 /* CSTS.CFS: the host must reset; nothing more is fetched or posted. */
