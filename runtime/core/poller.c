@@ -200,8 +200,8 @@ static void lio_slot_pool_close(struct lio_slot *s)
 static int lio_slot_pool_attach(struct lio_poller *p, struct lio_slot *s,
 				char *err, size_t errlen)
 {
+	u32 serve, nsids = 0, nsid;
 	char why[512];
-	u32 serve, nsid;
 	int ret;
 
 	ret = lio_pool_attach(&s->pool, &s->v.r, &serve, err, errlen);
@@ -222,10 +222,10 @@ static int lio_slot_pool_attach(struct lio_poller *p, struct lio_slot *s,
 	}
 	if (s->v.pools) {
 		/* Its NSIDs: those the configuration gives no backend. */
-		for (nsid = 2, serve = 0; s->pool.cfg.bytes && nsid <= LIO_MAX_NSID; nsid++)
+		for (nsid = 2; s->pool.cfg.bytes && nsid <= LIO_MAX_NSID; nsid++)
 			if (!lio_vdev_cfg_has_ns(&s->cfg, nsid))
-				serve |= 1U << (nsid - 1);
-		__atomic_store_n(&s->v.r.ctrl->pool_nsids, serve, __ATOMIC_RELAXED);
+				nsids |= 1U << (nsid - 1);
+		__atomic_store_n(&s->v.r.ctrl->pool_nsids, nsids, __ATOMIC_RELAXED);
 		__atomic_store_n(&s->v.r.ctrl->pool_bytes, s->pool.cfg.bytes,
 				 __ATOMIC_RELEASE);
 	}

@@ -124,16 +124,14 @@ static void lio_ns_apply(struct lio_vdev *v, u32 nsid)
 {
 	const struct leapio_ns_desc *d = leapio_ns_ptr(&v->r, nsid);
 	struct lio_rns *ns = lio_rns_get(v, nsid);
-	bool attached, pooled = false;
+	bool attached;
 	u64 nsze;
 	u8 shift;
 	u32 gen;
 
 	if (d) {
-		u8 state = __atomic_load_n(&d->state, __ATOMIC_RELAXED);
-
-		attached = state == LEAPIO_NS_ATTACHED;
-		pooled = state != LEAPIO_NS_ABSENT && v->pools && d->pooled;
+		attached = __atomic_load_n(&d->state, __ATOMIC_RELAXED) ==
+			   LEAPIO_NS_ATTACHED;
 		nsze = d->nsze;
 		shift = d->lba_shift;
 		gen = d->gen;
@@ -163,7 +161,6 @@ static void lio_ns_apply(struct lio_vdev *v, u32 nsid)
 				(unsigned long long)nsze, 1U << shift);
 	}
 	ns->attached = attached;
-	ns->pooled = pooled;
 	ns->nsze = nsze;
 	ns->lba_shift = shift;
 	ns->gen = gen;
@@ -192,7 +189,7 @@ static void lio_nscreate_apply(struct lio_vdev *v)
 		return;
 	gen = __atomic_load_n(&ctrl->nscreate_gen, __ATOMIC_RELAXED);
 	done = __atomic_load_n(&ctrl->nscreate_done, __ATOMIC_RELAXED);
-	if (gen == done || (n->answered_any && n->answered == gen))
+	if (gen == done || n->answered == gen)
 		return;
 	n->pending = true;
 	n->gen = gen;
@@ -208,7 +205,6 @@ int lio_vdev_ns_created(struct lio_vdev *v, u32 gen, u16 status)
 
 	n->pending = false;
 	n->answered = gen;
-	n->answered_any = true;
 	return lio_mbox_call(v, LEAPIO_MBOX_NS_CREATED, gen, status);
 }
 

@@ -49,7 +49,6 @@ struct lio_rns {
 	u64			nsze;		/* blocks; 0: no such namespace */
 	u8			lba_shift;
 	bool			attached;	/* the driver's: I/O goes */
-	bool			pooled;		/* exists, made from the pool */
 	bool			warned_size;
 	u32			gen;		/* of the table entry applied */
 	u64			bdev_size;	/* the backend's, as last looked at */
@@ -160,8 +159,7 @@ struct lio_fmt {
 struct lio_nscreate {
 	bool		pending;	/* asked, not yet answered by us */
 	u32		gen;
-	u32		answered;	/* the last gen answered */
-	bool		answered_any;
+	u32		answered;	/* the last gen answered; 0: none */
 	u32		nsid;
 	u64		nsze;		/* blocks */
 	u8		lba_shift;
