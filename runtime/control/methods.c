@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/json_file.h"
 #include "../core/log.h"
 #include "methods.h"
 #include "stats_json.h"
@@ -321,28 +322,14 @@ static json_t *vdev_resize(void *ctx, json_t *params, struct lio_rpc_err *err)
 static int write_config(const struct lio_config *c, const char *path,
 			char *why, size_t whylen)
 {
-	char tmp[4096];
 	json_t *j = lio_config_json(c);
-	int fd, ret = 0;
+	int ret;
 
 	if (!j) {
 		snprintf(why, whylen, "out of memory");
 		return -ENOMEM;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	errno = 0;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0 || json_dumpfd(j, fd, JSON_INDENT(2) | JSON_ENSURE_ASCII) ||
-	    write(fd, "\n", 1) != 1 || fsync(fd))
-		ret = errno ? -errno : -EIO;
-	if (fd >= 0 && close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		snprintf(why, whylen, "%s: %s", fd < 0 ? tmp : path, strerror(-ret));
-		unlink(tmp);
-	}
+	ret = lio_json_file_replace(j, path, 0640, why, whylen);
 	json_decref(j);
 	return ret;
 }

@@ -14,6 +14,7 @@
 
 #include "../../common/leapio/region_layout.h"
 #include "../../common/nvme/nvme_spec.h"
+#include "json_file.h"
 #include "log.h"
 #include "pool.h"
 #include "state_dir.h"
@@ -139,10 +140,10 @@ static int pool_sync_dir(const char *path)
 /* The record written whole, or the old one left as it was. */
 static int pool_save(struct lio_pool *p, char *err, size_t errlen)
 {
-	char tmp[4096], inst[24];
+	char inst[24];
 	json_t *j, *a;
 	unsigned int i;
-	int fd, ret;
+	int ret;
 
 	ret = lio_state_dir_make();
 	if (ret)
@@ -161,24 +162,15 @@ static int pool_save(struct lio_pool *p, char *err, size_t errlen)
 		}
 	if (!j)
 		return pool_err(err, errlen, -ENOMEM, "out of memory");
-	snprintf(tmp, sizeof(tmp), "%s.tmp", p->record);
-	errno = 0;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ret = 0;
-	if (fd < 0 || json_dumpfd(j, fd, JSON_INDENT(2)) || write(fd, "\n", 1) != 1 ||
-	    fsync(fd))
-		ret = errno ? -errno : -EIO;
-	if (fd >= 0 && close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, p->record))
-		ret = -errno;
-	if (!ret)
-		ret = pool_sync_dir(p->record);
+	ret = lio_json_file_replace(j, p->record, 0600, err, errlen);
 	json_decref(j);
-	if (ret) {
-		unlink(tmp);
-		return pool_err(err, errlen, ret, "%s: %s", p->record, strerror(-ret));
-	}
+	if (ret)
+		return ret;
+	/* The rename is the record's change: durable with its directory. */
+	ret = pool_sync_dir(p->record);
+	if (ret)
+		return pool_err(err, errlen, ret, "%s: %s", lio_state_dir(),
+				strerror(-ret));
 	p->recorded = true;
 	return 0;
 }

@@ -43,7 +43,7 @@ $(FUZZ_OUT)/fuzz_config $(FUZZ_OUT)/fuzz_vdev_arg: $(FUZZ_OUT)/%: tests/fuzz/%.c
 
 # The control socket's stream and methods, over the configuration code.
 FUZZ_CTL_SRCS	:= $(FUZZ_CFG_SRCS) $(wildcard runtime/control/rpc.c runtime/control/methods.c \
-		   runtime/control/stats_json.c runtime/core/hist.c)
+		   runtime/control/stats_json.c runtime/core/hist.c runtime/core/json_file.c)
 $(FUZZ_OUT)/fuzz_control: tests/fuzz/fuzz_control.c $(FUZZ_CTL_SRCS) $(shell find runtime -name '*.h')
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -D_GNU_SOURCE -I. -o $@ $< $(FUZZ_CTL_SRCS) -luring -ljansson -lnvme
