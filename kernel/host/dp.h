@@ -43,6 +43,17 @@ struct eventfd_ctx;
 struct file;
 struct page;
 
+/*
+ * The runtime's answer to a request of the driver's (FORMAT_DONE,
+ * NS_CREATED), kept for the work item: one request at a time, the later
+ * answer is the one that counts.
+ */
+struct lio_pend_answer {
+	bool	set;
+	u32	gen;
+	u16	status;
+};
+
 /* Pointers into one mdev's region, and the driver's own state for it. */
 struct lio_region {
 	void			*base;		/* vmalloc_user()'ed, zeroed */
@@ -128,12 +139,8 @@ struct lio_region {
 	bool			pend_fatal;
 	/* NS_GROW's bytes per namespace ([nsid - 1]), 0: none */
 	u64			pend_ns_size[LEAPIO_MAX_NS];
-	bool			pend_format;	/* FORMAT_DONE's answer: */
-	u32			pend_format_gen;
-	u16			pend_format_status;
-	bool			pend_created;	/* NS_CREATED's answer: */
-	u32			pend_created_gen;
-	u16			pend_created_status;
+	struct lio_pend_answer	pend_format;	/* FORMAT_DONE's */
+	struct lio_pend_answer	pend_created;	/* NS_CREATED's */
 	/*
 	 * LEAPIO_MBOX_ERROR: failed I/O commands on their way into the
 	 * model's Error Information log, oldest at pend_err_first. No more

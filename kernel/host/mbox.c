@@ -130,9 +130,8 @@ static void lio_mbox_work(struct work_struct *work)
 	unsigned long v;
 	u32 i, nr_aen;
 	u64 ns_size[LEAPIO_MAX_NS];
-	bool fatal, format, created;
-	u32 format_gen, created_gen;
-	u16 format_status, created_status;
+	struct lio_pend_answer format, created;
+	bool fatal;
 
 	spin_lock(&r->pend_lock);
 	bitmap_copy(irq, r->pend_irq, LIO_PEND_VECTORS);
@@ -145,13 +144,9 @@ static void lio_mbox_work(struct work_struct *work)
 	memcpy(ns_size, r->pend_ns_size, sizeof(ns_size));
 	memset(r->pend_ns_size, 0, sizeof(r->pend_ns_size));
 	format = r->pend_format;
-	format_gen = r->pend_format_gen;
-	format_status = r->pend_format_status;
-	r->pend_format = false;
+	r->pend_format.set = false;
 	created = r->pend_created;
-	created_gen = r->pend_created_gen;
-	created_status = r->pend_created_status;
-	r->pend_created = false;
+	r->pend_created.set = false;
 	spin_unlock(&r->pend_lock);
 
 	mutex_lock(&lm->lock);
@@ -165,11 +160,22 @@ static void lio_mbox_work(struct work_struct *work)
 	for (i = 0; i < LEAPIO_MAX_NS; i++)
 		if (ns_size[i])
 			lio_mbox_ns_grow(lm, i + 1, ns_size[i]);
-	if (format)
-		lio_mbox_format_done(lm, format_gen, format_status);
-	if (created)
-		lio_mbox_ns_created(lm, created_gen, created_status);
+	if (format.set)
+		lio_mbox_format_done(lm, format.gen, format.status);
+	if (created.set)
+		lio_mbox_ns_created(lm, created.gen, created.status);
 	mutex_unlock(&lm->lock);
+}
+
+/* FORMAT_DONE, NS_CREATED: kept for the work item (struct lio_pend_answer). */
+static void lio_mbox_answer(struct lio_region *r, struct lio_pend_answer *a,
+			    const struct leapio_mbox_req *req)
+{
+	spin_lock(&r->pend_lock);
+	a->set = true;
+	a->gen = req->format.gen;
+	a->status = req->format.status;
+	spin_unlock(&r->pend_lock);
 }
 
 /*
@@ -213,20 +219,10 @@ static s32 lio_mbox_one(struct lio_mdev *lm, const struct leapio_mbox_req *req,
 		spin_unlock(&r->pend_lock);
 		break;
 	case LEAPIO_MBOX_FORMAT_DONE:
-		/* One format at a time: a later answer is the one that counts. */
-		spin_lock(&r->pend_lock);
-		r->pend_format = true;
-		r->pend_format_gen = req->format.gen;
-		r->pend_format_status = req->format.status;
-		spin_unlock(&r->pend_lock);
+		lio_mbox_answer(r, &r->pend_format, req);
 		break;
 	case LEAPIO_MBOX_NS_CREATED:
-		/* One create at a time, as a format. */
-		spin_lock(&r->pend_lock);
-		r->pend_created = true;
-		r->pend_created_gen = req->format.gen;
-		r->pend_created_status = req->format.status;
-		spin_unlock(&r->pend_lock);
+		lio_mbox_answer(r, &r->pend_created, req);
 		break;
 	default:
 		return -EINVAL;
